@@ -1,0 +1,28 @@
+//! The one error type of the core crate.
+
+use thiserror::Error;
+
+/// Everything the engine can refuse.
+///
+/// The engine itself cannot fail on well-formed votes; these errors come from parameters that
+/// make no sense and from restored state that does not fit the votes it is restored with.
+///
+/// ```
+/// use polyphony_core::{AnalysisParams, CoreError, Preset};
+/// let err = AnalysisParams::builder(Preset::Workshop).max_groups(1).build().unwrap_err();
+/// assert!(matches!(err, CoreError::InvalidParameter { .. }));
+/// ```
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum CoreError {
+    /// A parameter is out of its documented range.
+    #[error("invalid parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// The builder method that was given the bad value.
+        name: &'static str,
+        /// What the valid range is.
+        reason: String,
+    },
+    /// Restored engine state does not match the conversation it is applied to.
+    #[error("engine state does not fit this conversation: {0}")]
+    StateMismatch(String),
+}

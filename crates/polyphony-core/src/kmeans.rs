@@ -1,0 +1,395 @@
+//! Polis's k-means and silhouette (§4.1, §4.4), written by hand.
+//!
+//! `linfa-clustering`'s `KMeans` does not fit these semantics: it ignores sample weights (the
+//! group level weights each base cluster by its size), it initialises with k-means++ or random
+//! draws rather than "the first k distinct points in row order", and it cannot warm-start from
+//! the previous update's clusters with their ids. Polis's results depend on all three, so this
+//! module reproduces the primitive exactly, with two documented differences: ties between equal
+//! distances go to the last cluster in id order (Polis uses map order, which is id order for up
+//! to 8 clusters), and distances are computed directly rather than by vectorz's cancelling form.
+
+use serde::{Deserialize, Serialize};
+
+/// One cluster: a stable id, its members' names, and its centre.
+///
+/// At the base level members are participant ids; at the group level they are base-cluster ids.
+///
+/// ```
+/// let c = polyphony_core::Cluster { id: 0, members: vec![3, 4], center: [0.5, -1.0] };
+/// assert_eq!(c.members.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// Stable id (ids only grow as clusters split; gaps are possible).
+    pub id: u32,
+    /// Names of the members, in input order.
+    pub members: Vec<u32>,
+    /// Weighted mean of the members' positions.
+    pub center: [f64; 2],
+}
+
+/// How the k-means loop decides it has converged (threshold 0.01 in both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Convergence {
+    /// Polis: sort old and new centres, zip them (truncating to the shorter list).
+    SortedZip,
+    /// Match centres by cluster id; any cluster born or dropped means "not converged".
+    ById,
+}
+
+const THRESHOLD: f64 = 0.01;
+
+struct Work {
+    id: u32,
+    members: Vec<usize>,
+    center: [f64; 2],
+}
+
+pub(crate) struct Points<'a> {
+    pub names: &'a [u32],
+    pub positions: &'a [[f64; 2]],
+    pub weights: Option<&'a [f64]>,
+}
+
+impl Points<'_> {
+    fn weight(&self, i: usize) -> f64 {
+        self.weights.map_or(1.0, |w| w[i])
+    }
+
+    fn mean(&self, members: &[usize]) -> [f64; 2] {
+        let (mut x, mut y, mut w) = (0.0, 0.0, 0.0);
+        for &i in members {
+            let wi = self.weight(i);
+            x += wi * self.positions[i][0];
+            y += wi * self.positions[i][1];
+            w += wi;
+        }
+        if w == 0.0 {
+            [0.0, 0.0]
+        } else {
+            [x / w, y / w]
+        }
+    }
+}
+
+pub(crate) fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Runs k-means; `last` (members named as in `points.names`) warm-starts it when non-empty.
+pub(crate) fn kmeans(
+    points: &Points<'_>,
+    k: usize,
+    max_iters: u32,
+    last: &[Cluster],
+    convergence: Convergence,
+) -> Vec<Cluster> {
+    if points.positions.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    let mut clusters = if last.is_empty() {
+        cold_start(points, k)
+    } else {
+        warm_start(points, k, last)
+    };
+    let mut iter = max_iters;
+    loop {
+        let next = step(points, &clusters);
+        let done = iter == 0 || same(&clusters, &next, convergence);
+        clusters = next;
+        if done {
+            break;
+        }
+        iter -= 1;
+    }
+    clusters
+        .into_iter()
+        .map(|c| Cluster {
+            id: c.id,
+            members: c.members.iter().map(|&i| points.names[i]).collect(),
+            center: c.center,
+        })
+        .collect()
+}
+
+fn cold_start(points: &Points<'_>, k: usize) -> Vec<Work> {
+    let mut out: Vec<Work> = Vec::new();
+    for p in points.positions {
+        if out.len() == k {
+            break;
+        }
+        if !out.iter().any(|c| c.center == *p) {
+            out.push(Work {
+                id: out.len() as u32,
+                members: Vec::new(),
+                center: *p,
+            });
+        }
+    }
+    out
+}
+
+fn distinct_count(points: &Points<'_>, cap: usize) -> usize {
+    let mut seen: Vec<[f64; 2]> = Vec::new();
+    for p in points.positions {
+        if seen.len() >= cap {
+            break;
+        }
+        if !seen.contains(p) {
+            seen.push(*p);
+        }
+    }
+    seen.len()
+}
+
+fn warm_start(points: &Points<'_>, k: usize, last: &[Cluster]) -> Vec<Work> {
+    let index: std::collections::BTreeMap<u32, usize> = points
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i))
+        .collect();
+    let mut sorted: Vec<&Cluster> = last.iter().collect();
+    sorted.sort_by_key(|c| c.id);
+    let max_last_id = sorted.last().map_or(0, |c| c.id);
+    let mut clusters: Vec<Work> = Vec::new();
+    for c in sorted {
+        let members: Vec<usize> = c
+            .members
+            .iter()
+            .filter_map(|n| index.get(n).copied())
+            .collect();
+        if !members.is_empty() {
+            let center = points.mean(&members);
+            clusters.push(Work {
+                id: c.id,
+                members,
+                center,
+            });
+        }
+    }
+    if clusters.is_empty() {
+        let all: Vec<usize> = (0..points.positions.len()).collect();
+        let center = points.mean(&all);
+        clusters.push(Work {
+            id: max_last_id + 1,
+            members: all,
+            center,
+        });
+    }
+    // Merge clusters whose centres coincide; the larger keeps its id (the later on ties).
+    let mut merged: Vec<Work> = Vec::new();
+    for c in clusters {
+        if let Some(o) = merged.iter_mut().find(|o| o.center == c.center) {
+            if c.members.len() >= o.members.len() {
+                o.id = c.id;
+            }
+            o.members.extend(c.members);
+            o.center = points.mean(&o.members);
+        } else {
+            merged.push(c);
+        }
+    }
+    merged.sort_by_key(|c| c.id);
+    let mut clusters = merged;
+    let target = k.min(distinct_count(points, k));
+    while clusters.len() < target {
+        // The most distal point becomes a cluster of its own.
+        let mut best: Option<(usize, f64)> = None;
+        for (i, p) in points.positions.iter().enumerate() {
+            let d = clusters
+                .iter()
+                .map(|c| distance(*p, c.center))
+                .fold(f64::INFINITY, f64::min);
+            if best.is_none_or(|(_, bd)| d > bd) {
+                best = Some((i, d));
+            }
+        }
+        let Some((i, d)) = best else { break };
+        if d == 0.0 {
+            break;
+        }
+        for c in &mut clusters {
+            c.members.retain(|&m| m != i);
+        }
+        let id = clusters.iter().map(|c| c.id).max().unwrap_or(0) + 1;
+        clusters.push(Work {
+            id,
+            members: vec![i],
+            center: points.positions[i],
+        });
+        clusters.retain(|c| !c.members.is_empty());
+        for c in &mut clusters {
+            c.center = points.mean(&c.members);
+        }
+    }
+    for c in &mut clusters {
+        c.center = points.mean(&c.members);
+    }
+    clusters
+}
+
+fn step(points: &Points<'_>, clusters: &[Work]) -> Vec<Work> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for (i, p) in points.positions.iter().enumerate() {
+        let mut best = 0;
+        let mut best_d = f64::INFINITY;
+        for (ci, c) in clusters.iter().enumerate() {
+            let d = distance(*p, c.center);
+            if d <= best_d {
+                best = ci;
+                best_d = d;
+            }
+        }
+        members[best].push(i);
+    }
+    clusters
+        .iter()
+        .zip(members)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(c, m)| Work {
+            id: c.id,
+            center: points.mean(&m),
+            members: m,
+        })
+        .collect()
+}
+
+fn same(old: &[Work], new: &[Work], convergence: Convergence) -> bool {
+    match convergence {
+        Convergence::SortedZip => {
+            let mut a: Vec<[f64; 2]> = old.iter().map(|c| c.center).collect();
+            let mut b: Vec<[f64; 2]> = new.iter().map(|c| c.center).collect();
+            let cmp =
+                |x: &[f64; 2], y: &[f64; 2]| x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal);
+            a.sort_by(cmp);
+            b.sort_by(cmp);
+            a.iter().zip(&b).all(|(x, y)| distance(*x, *y) < THRESHOLD)
+        }
+        Convergence::ById => {
+            old.len() == new.len()
+                && old
+                    .iter()
+                    .zip(new)
+                    .all(|(x, y)| x.id == y.id && distance(x.center, y.center) < THRESHOLD)
+        }
+    }
+}
+
+/// Mean silhouette of a labelling of `positions` (unweighted, Euclidean; §4.4).
+///
+/// A point alone in its group scores 0, as in Polis. Where Polis would produce NaN (a = b = 0,
+/// coincident points) this scores 0 too. Returns `None` with fewer than two groups.
+pub(crate) fn silhouette(positions: &[[f64; 2]], labels: &[usize]) -> Option<f64> {
+    let groups = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut present = vec![0usize; groups];
+    for &l in labels {
+        present[l] += 1;
+    }
+    if present.iter().filter(|&&n| n > 0).count() < 2 {
+        return None;
+    }
+    let n = positions.len();
+    let mut total = 0.0;
+    for i in 0..n {
+        let mut sums = vec![0.0; groups];
+        for j in 0..n {
+            if i != j {
+                sums[labels[j]] += distance(positions[i], positions[j]);
+            }
+        }
+        let own = labels[i];
+        if present[own] <= 1 {
+            continue;
+        }
+        let a = sums[own] / (present[own] - 1) as f64;
+        let b = (0..groups)
+            .filter(|&g| g != own && present[g] > 0)
+            .map(|g| sums[g] / present[g] as f64)
+            .fold(f64::INFINITY, f64::min);
+        let denom = a.max(b);
+        if denom > 0.0 {
+            total += (b - a) / denom;
+        }
+    }
+    Some(total / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(p: &[[f64; 2]]) -> (Vec<u32>, Vec<[f64; 2]>) {
+        ((0..p.len() as u32).collect(), p.to_vec())
+    }
+
+    #[test]
+    fn cold_start_takes_first_distinct_points_and_separates_two_blobs() {
+        let (names, positions) = pts(&[[0.0, 0.0], [0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]]);
+        let p = Points {
+            names: &names,
+            positions: &positions,
+            weights: None,
+        };
+        let c = kmeans(&p, 2, 20, &[], Convergence::SortedZip);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].members, vec![0, 1, 2]);
+        assert_eq!(c[1].members, vec![3, 4]);
+    }
+
+    #[test]
+    fn fewer_distinct_points_than_k_gives_fewer_clusters() {
+        let (names, positions) = pts(&[[1.0, 1.0], [1.0, 1.0], [2.0, 2.0]]);
+        let p = Points {
+            names: &names,
+            positions: &positions,
+            weights: None,
+        };
+        assert_eq!(kmeans(&p, 5, 20, &[], Convergence::ById).len(), 2);
+    }
+
+    #[test]
+    fn weights_pull_the_centre() {
+        let (names, positions) = pts(&[[0.0, 0.0], [1.0, 0.0]]);
+        let w = [3.0, 1.0];
+        let p = Points {
+            names: &names,
+            positions: &positions,
+            weights: Some(&w),
+        };
+        let c = kmeans(&p, 1, 20, &[], Convergence::ById);
+        assert_eq!(c[0].center, [0.25, 0.0]);
+    }
+
+    #[test]
+    fn warm_start_keeps_ids_and_splits_off_the_most_distal_point() {
+        let (names, positions) = pts(&[[0.0, 0.0], [0.2, 0.0], [9.0, 9.0]]);
+        let p = Points {
+            names: &names,
+            positions: &positions,
+            weights: None,
+        };
+        let last = vec![Cluster {
+            id: 7,
+            members: vec![0, 1, 2],
+            center: [0.0, 0.0],
+        }];
+        let c = kmeans(&p, 2, 20, &last, Convergence::ById);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].id, 7);
+        assert_eq!(c[0].members, vec![0, 1]);
+        assert_eq!(c[1].id, 8);
+        assert_eq!(c[1].members, vec![2]);
+    }
+
+    #[test]
+    fn silhouette_of_two_tight_blobs_is_near_one_and_singletons_score_zero() {
+        let p = [[0.0, 0.0], [0.0, 0.1], [10.0, 0.0], [10.0, 0.1]];
+        let s = silhouette(&p, &[0, 0, 1, 1]).unwrap_or(0.0);
+        assert!(s > 0.98, "{s}");
+        let s1 = silhouette(&p[..3], &[0, 0, 1]).unwrap_or(0.0);
+        // The singleton scores 0, so the mean is at most 2/3.
+        assert!(s1 <= 2.0 / 3.0 + 1e-12);
+        assert_eq!(silhouette(&p, &[0, 0, 0, 0]), None);
+    }
+}

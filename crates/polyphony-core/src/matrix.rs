@@ -1,0 +1,258 @@
+//! The participants × statements vote matrix.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::vote::{ParticipantId, StatementId, Vote, VoteEvent};
+
+/// Polis's cap on distinct participants (`:max-ptpts`).
+pub const MAX_PARTICIPANTS: u32 = 100_000;
+/// Polis's cap on distinct statements (`:max-cmts`).
+pub const MAX_STATEMENTS: u32 = 10_000;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Cell {
+    column: u32,
+    vote: Vote,
+    time: i64,
+}
+
+/// Every participant's latest vote on every statement, stored sparsely.
+///
+/// Rows are participants in the order each was first seen, columns are statements in the order
+/// each was first seen, as in Polis's named matrix (§1.1). Those orders matter: k-means starts
+/// from the first distinct points in row order. Within one [`VoteMatrix::apply`] call, events are
+/// taken in (statement, participant, time) order, which is how Polis reads a batch, so the result
+/// does not depend on the order events arrive in. A re-vote replaces the earlier vote when its
+/// time is not older; an event older than the stored vote is ignored.
+///
+/// Storage is one sorted sparse row per participant, so 100k × 10k at a few percent density fits
+/// in memory easily.
+///
+/// ```
+/// use polyphony_core::{Vote, VoteEvent, VoteMatrix};
+/// let mut m = VoteMatrix::default();
+/// m.apply(&[
+///     VoteEvent::new(10, 1, Vote::Agree, 1),
+///     VoteEvent::new(10, 1, Vote::Disagree, 2),
+///     VoteEvent::new(11, 0, Vote::Pass, 1),
+/// ]);
+/// assert_eq!(m.participants(), &[11, 10]);
+/// assert_eq!(m.statements(), &[0, 1]);
+/// assert_eq!(m.vote(10, 1), Some(Vote::Disagree));
+/// assert_eq!(m.vote_count(), 2);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct VoteMatrix {
+    participants: Vec<ParticipantId>,
+    statements: Vec<StatementId>,
+    row_of: BTreeMap<ParticipantId, u32>,
+    column_of: BTreeMap<StatementId, u32>,
+    rows: Vec<Vec<Cell>>,
+    cells: u64,
+}
+
+/// What one [`VoteMatrix::apply`] did with its events.
+///
+/// ```
+/// use polyphony_core::{ApplyReport, Vote, VoteEvent, VoteMatrix};
+/// let mut m = VoteMatrix::default();
+/// let r = m.apply(&[VoteEvent::new(1, 1, Vote::Agree, 5), VoteEvent::new(1, 1, Vote::Pass, 3)]);
+/// assert_eq!(r, ApplyReport { stored: 1, superseded: 1, dropped_by_cap: 0 });
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyReport {
+    /// Events that are now the stored vote of their cell (or replaced it).
+    pub stored: u64,
+    /// Events older than the vote already stored for the same cell.
+    pub superseded: u64,
+    /// Events from a new participant or statement after a cap was reached (Polis drops them).
+    pub dropped_by_cap: u64,
+}
+
+impl VoteMatrix {
+    /// An empty matrix whose row and column orders are fixed in advance.
+    ///
+    /// Used to rebuild a matrix from stored votes in the order a persisted engine state expects,
+    /// so a restart sees the same rows in the same places.
+    ///
+    /// ```
+    /// use polyphony_core::{Vote, VoteEvent, VoteMatrix};
+    /// let mut m = VoteMatrix::with_order(&[5, 3], &[9]);
+    /// m.apply(&[VoteEvent::new(3, 9, Vote::Agree, 0)]);
+    /// assert_eq!(m.participants(), &[5, 3]);
+    /// ```
+    pub fn with_order(participants: &[ParticipantId], statements: &[StatementId]) -> Self {
+        let mut m = VoteMatrix::default();
+        for &p in participants {
+            m.row_index_or_insert(p);
+        }
+        for &s in statements {
+            m.column_index_or_insert(s);
+        }
+        m
+    }
+
+    /// Adds a batch of vote events (latest time wins per cell; see the type's docs).
+    ///
+    /// ```
+    /// use polyphony_core::{Vote, VoteEvent, VoteMatrix};
+    /// let mut m = VoteMatrix::default();
+    /// m.apply(&[VoteEvent::new(0, 0, Vote::Agree, 0)]);
+    /// assert_eq!(m.vote(0, 0), Some(Vote::Agree));
+    /// ```
+    pub fn apply(&mut self, events: &[VoteEvent]) -> ApplyReport {
+        let mut order: Vec<&VoteEvent> = events.iter().collect();
+        order.sort_by_key(|e| (e.statement, e.participant, e.time, e.vote));
+        let mut report = ApplyReport::default();
+        for e in order {
+            let known = self.row_of.contains_key(&e.participant)
+                && self.column_of.contains_key(&e.statement);
+            if !known
+                && ((!self.row_of.contains_key(&e.participant)
+                    && self.participants.len() as u32 >= MAX_PARTICIPANTS)
+                    || (!self.column_of.contains_key(&e.statement)
+                        && self.statements.len() as u32 >= MAX_STATEMENTS))
+            {
+                report.dropped_by_cap += 1;
+                continue;
+            }
+            let column = self.column_index_or_insert(e.statement);
+            let row = self.row_index_or_insert(e.participant) as usize;
+            let cells = &mut self.rows[row];
+            match cells.binary_search_by_key(&column, |c| c.column) {
+                Ok(i) => {
+                    if e.time >= cells[i].time {
+                        cells[i].vote = e.vote;
+                        cells[i].time = e.time;
+                        report.stored += 1;
+                    } else {
+                        report.superseded += 1;
+                    }
+                }
+                Err(i) => {
+                    cells.insert(
+                        i,
+                        Cell {
+                            column,
+                            vote: e.vote,
+                            time: e.time,
+                        },
+                    );
+                    self.cells += 1;
+                    report.stored += 1;
+                }
+            }
+        }
+        report
+    }
+
+    fn row_index_or_insert(&mut self, p: ParticipantId) -> u32 {
+        if let Some(&r) = self.row_of.get(&p) {
+            return r;
+        }
+        let r = self.participants.len() as u32;
+        self.participants.push(p);
+        self.row_of.insert(p, r);
+        self.rows.push(Vec::new());
+        r
+    }
+
+    fn column_index_or_insert(&mut self, s: StatementId) -> u32 {
+        if let Some(&c) = self.column_of.get(&s) {
+            return c;
+        }
+        let c = self.statements.len() as u32;
+        self.statements.push(s);
+        self.column_of.insert(s, c);
+        c
+    }
+
+    /// Participants in row order.
+    ///
+    /// ```
+    /// assert!(polyphony_core::VoteMatrix::default().participants().is_empty());
+    /// ```
+    pub fn participants(&self) -> &[ParticipantId] {
+        &self.participants
+    }
+
+    /// Statements in column order (Polis's `tids`).
+    ///
+    /// ```
+    /// assert!(polyphony_core::VoteMatrix::default().statements().is_empty());
+    /// ```
+    pub fn statements(&self) -> &[StatementId] {
+        &self.statements
+    }
+
+    /// The row of a participant, if they ever voted.
+    ///
+    /// ```
+    /// let m = polyphony_core::VoteMatrix::with_order(&[4], &[]);
+    /// assert_eq!(m.row_of(4), Some(0));
+    /// ```
+    pub fn row_of(&self, participant: ParticipantId) -> Option<usize> {
+        self.row_of.get(&participant).map(|&r| r as usize)
+    }
+
+    /// The column of a statement, if it ever received a vote.
+    ///
+    /// ```
+    /// let m = polyphony_core::VoteMatrix::with_order(&[], &[8]);
+    /// assert_eq!(m.column_of(8), Some(0));
+    /// ```
+    pub fn column_of(&self, statement: StatementId) -> Option<usize> {
+        self.column_of.get(&statement).map(|&c| c as usize)
+    }
+
+    /// The latest vote of a participant on a statement.
+    ///
+    /// ```
+    /// assert_eq!(polyphony_core::VoteMatrix::default().vote(1, 1), None);
+    /// ```
+    pub fn vote(&self, participant: ParticipantId, statement: StatementId) -> Option<Vote> {
+        let row = self.row_of(participant)?;
+        let column = self.column_of(statement)? as u32;
+        let cells = &self.rows[row];
+        cells
+            .binary_search_by_key(&column, |c| c.column)
+            .ok()
+            .map(|i| cells[i].vote)
+    }
+
+    /// The (column, vote) cells of one row, sorted by column.
+    ///
+    /// ```
+    /// use polyphony_core::{Vote, VoteEvent, VoteMatrix};
+    /// let mut m = VoteMatrix::default();
+    /// m.apply(&[VoteEvent::new(0, 5, Vote::Pass, 0)]);
+    /// assert_eq!(m.row(0).collect::<Vec<_>>(), vec![(0, Vote::Pass)]);
+    /// ```
+    pub fn row(&self, row: usize) -> impl Iterator<Item = (usize, Vote)> + '_ {
+        self.rows
+            .get(row)
+            .into_iter()
+            .flatten()
+            .map(|c| (c.column as usize, c.vote))
+    }
+
+    /// Number of votes in a row (Polis's user-vote-count: passes and moderated statements count).
+    ///
+    /// ```
+    /// assert_eq!(polyphony_core::VoteMatrix::with_order(&[1], &[]).row_len(0), 0);
+    /// ```
+    pub fn row_len(&self, row: usize) -> usize {
+        self.rows.get(row).map_or(0, Vec::len)
+    }
+
+    /// Number of non-empty cells (latest votes).
+    ///
+    /// ```
+    /// assert_eq!(polyphony_core::VoteMatrix::default().vote_count(), 0);
+    /// ```
+    pub fn vote_count(&self) -> u64 {
+        self.cells
+    }
+}

@@ -1,0 +1,281 @@
+//! PCA as Polis computes it (§3): mean imputation, power iteration, sparsity-aware projection.
+//!
+//! Written by hand rather than with `linfa-reduction`: Polis's results depend on power iteration
+//! warm-started from the previous update's components, on its exact step count, and on a
+//! projection that scales each participant by how much of the conversation they saw. An SVD
+//! gives the same components at convergence but neither the warm start nor the sign lineage.
+//!
+//! The centred, mean-imputed matrix is zero wherever a vote is missing (the imputed value *is*
+//! the column mean), so everything runs on the sparse votes: with up to 4,096 statements the
+//! engine forms the statements × statements Gram matrix once per update (cost Σ votes-per-row²)
+//! and iterates on it; above that it iterates on the sparse rows directly.
+
+use ndarray::{Array1, Array2};
+use rand::Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::matrix::VoteMatrix;
+
+const GRAM_MAX_COLUMNS: usize = 4096;
+
+/// Centre and components of one update, in column order.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PcaFit {
+    pub center: Vec<f64>,
+    pub comps: Vec<Vec<f64>>,
+}
+
+/// Sparse centred rows: (column, value − centre) for every vote on a statement not moderated out.
+pub(crate) struct CenteredRows {
+    pub offsets: Vec<usize>,
+    pub columns: Vec<u32>,
+    pub values: Vec<f64>,
+}
+
+pub(crate) fn column_means(m: &VoteMatrix, mod_out: &[bool]) -> Vec<f64> {
+    let c = m.statements().len();
+    let mut sum = vec![0.0; c];
+    let mut count = vec![0u32; c];
+    for r in 0..m.participants().len() {
+        for (j, v) in m.row(r) {
+            sum[j] += v.polis_value();
+            count[j] += 1;
+        }
+    }
+    (0..c)
+        .map(|j| {
+            if mod_out[j] || count[j] == 0 {
+                0.0
+            } else {
+                sum[j] / f64::from(count[j])
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn centered_rows(m: &VoteMatrix, mod_out: &[bool], center: &[f64]) -> CenteredRows {
+    let mut offsets = Vec::with_capacity(m.participants().len() + 1);
+    let mut columns = Vec::with_capacity(m.vote_count() as usize);
+    let mut values = Vec::with_capacity(m.vote_count() as usize);
+    offsets.push(0);
+    for r in 0..m.participants().len() {
+        for (j, v) in m.row(r) {
+            if !mod_out[j] {
+                columns.push(j as u32);
+                values.push(v.polis_value() - center[j]);
+            }
+        }
+        offsets.push(columns.len());
+    }
+    CenteredRows {
+        offsets,
+        columns,
+        values,
+    }
+}
+
+/// How power iteration decides it is done.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stopping {
+    /// Polis: `iterations + 1` multiplications unless the norm repeats exactly.
+    Polis { iterations: u32 },
+    /// Stop when no coordinate moves more than `tolerance`, after at most `iterations + 1`.
+    Converged { iterations: u32, tolerance: f64 },
+}
+
+enum Operator {
+    Gram(Array2<f64>),
+    Sparse,
+}
+
+/// Fits two components on the centred rows, starting from `starts` (padded with 1.0 for new
+/// columns; all-zero starts replaced by seeded random vectors; no start → the ones vector).
+pub(crate) fn fit(
+    rows: &CenteredRows,
+    n_rows: usize,
+    center: Vec<f64>,
+    starts: &[Vec<f64>],
+    stopping: Stopping,
+    rng: &mut Xoshiro256PlusPlus,
+) -> PcaFit {
+    let c = center.len();
+    let n_comps = 2.min(n_rows).min(c);
+    if n_comps < 2 {
+        // Rank-1 shapes: Polis projects everyone to the origin (§3.5, Q16).
+        return PcaFit {
+            center,
+            comps: vec![vec![0.0; c], vec![0.0; c]],
+        };
+    }
+    let op = if c <= GRAM_MAX_COLUMNS {
+        Operator::Gram(gram(rows, c))
+    } else {
+        Operator::Sparse
+    };
+    let mut comps: Vec<Vec<f64>> = Vec::with_capacity(2);
+    for k in 0..2 {
+        let mut start: Vec<f64> = match starts.get(k) {
+            Some(prev) => {
+                let mut v: Vec<f64> = prev.iter().copied().take(c).collect();
+                v.resize(c, 1.0);
+                v
+            }
+            None => vec![1.0; c],
+        };
+        if start.iter().all(|&x| x == 0.0) {
+            for x in &mut start {
+                *x = rng.gen::<f64>();
+            }
+        }
+        let deflate: Vec<&Vec<f64>> = comps.iter().collect();
+        let pc = power_iterate(&op, rows, Array1::from(start), &deflate, stopping);
+        comps.push(pc.to_vec());
+    }
+    PcaFit { center, comps }
+}
+
+fn gram(rows: &CenteredRows, c: usize) -> Array2<f64> {
+    let mut g = vec![0.0; c * c];
+    for r in 0..rows.offsets.len() - 1 {
+        let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
+        let cols = &rows.columns[a..b];
+        let vals = &rows.values[a..b];
+        for (i, (&ci, &vi)) in cols.iter().zip(vals).enumerate() {
+            let line = &mut g[ci as usize * c..ci as usize * c + c];
+            for (&cj, &vj) in cols[i..].iter().zip(&vals[i..]) {
+                line[cj as usize] += vi * vj;
+            }
+        }
+    }
+    // Mirror the upper triangle (columns inside a row are sorted, so i ≤ j was filled).
+    for i in 0..c {
+        for j in 0..i {
+            g[i * c + j] = g[j * c + i];
+        }
+    }
+    Array2::from_shape_vec((c, c), g).unwrap_or_else(|_| Array2::zeros((c, c)))
+}
+
+fn apply(op: &Operator, rows: &CenteredRows, v: &Array1<f64>) -> Array1<f64> {
+    match op {
+        Operator::Gram(g) => g.dot(v),
+        Operator::Sparse => {
+            let mut w = Array1::zeros(v.len());
+            for r in 0..rows.offsets.len() - 1 {
+                let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
+                let mut dot = 0.0;
+                for i in a..b {
+                    dot += rows.values[i] * v[rows.columns[i] as usize];
+                }
+                if dot != 0.0 {
+                    for i in a..b {
+                        w[rows.columns[i] as usize] += dot * rows.values[i];
+                    }
+                }
+            }
+            w
+        }
+    }
+}
+
+/// Removes the components already found: v ← v − Σ (v·p / p·p) p.
+fn project_out(v: &mut Array1<f64>, deflate: &[&Vec<f64>]) {
+    for p in deflate {
+        let pp: f64 = p.iter().map(|x| x * x).sum();
+        if pp == 0.0 {
+            continue;
+        }
+        let dot: f64 = v.iter().zip(p.iter()).map(|(a, b)| a * b).sum();
+        let f = dot / pp;
+        for (x, y) in v.iter_mut().zip(p.iter()) {
+            *x -= f * y;
+        }
+    }
+}
+
+fn power_iterate(
+    op: &Operator,
+    rows: &CenteredRows,
+    start: Array1<f64>,
+    deflate: &[&Vec<f64>],
+    stopping: Stopping,
+) -> Array1<f64> {
+    let (mut it, tolerance) = match stopping {
+        Stopping::Polis { iterations } => (iterations, None),
+        Stopping::Converged {
+            iterations,
+            tolerance,
+        } => (iterations, Some(tolerance)),
+    };
+    let mut v = start;
+    let mut last = 0.0;
+    loop {
+        // Deflated operator (I − Q) A (I − Q): the same as Polis's row-wise Gram–Schmidt.
+        let mut x = v.clone();
+        project_out(&mut x, deflate);
+        let mut w = apply(op, rows, &x);
+        project_out(&mut w, deflate);
+        let ev = w.dot(&w).sqrt();
+        let u = if ev == 0.0 { w } else { w / ev };
+        let moved = tolerance.map(|t| {
+            u.iter()
+                .zip(v.iter())
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max)
+                < t
+        });
+        if it == 0 || ev == last || moved == Some(true) {
+            return u;
+        }
+        v = u;
+        last = ev;
+        it -= 1;
+    }
+}
+
+/// Sparsity-aware projection of every row (§3.6): `sqrt(C / |S|) · Σ_S (x − c)·pc`, where S
+/// counts the row's votes on statements in the math plus every moderated-out column (zeroed for
+/// everyone, so "seen" by everyone).
+pub(crate) fn project_rows(
+    rows: &CenteredRows,
+    n_mod_out: usize,
+    n_columns: usize,
+    fit: &PcaFit,
+) -> Vec<[f64; 2]> {
+    let (pc1, pc2) = (&fit.comps[0], &fit.comps[1]);
+    let degenerate = pc2.iter().all(|&x| x == 0.0);
+    (0..rows.offsets.len() - 1)
+        .map(|r| {
+            if degenerate {
+                return [0.0, 0.0];
+            }
+            let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
+            let (mut p1, mut p2) = (0.0, 0.0);
+            for i in a..b {
+                let j = rows.columns[i] as usize;
+                p1 += rows.values[i] * pc1[j];
+                p2 += rows.values[i] * pc2[j];
+            }
+            let seen = (b - a + n_mod_out).max(1);
+            let scale = (n_columns as f64 / seen as f64).sqrt();
+            [scale * p1, scale * p2]
+        })
+        .collect()
+}
+
+/// Each statement as a virtual participant who agreed with it alone (§3.7), and its extremity.
+pub(crate) fn project_statements(fit: &PcaFit) -> (Vec<[f64; 2]>, Vec<f64>) {
+    let c = fit.center.len();
+    let scale = (c as f64).sqrt();
+    let proj: Vec<[f64; 2]> = (0..c)
+        .map(|j| {
+            let d = -1.0 - fit.center[j];
+            [scale * d * fit.comps[0][j], scale * d * fit.comps[1][j]]
+        })
+        .collect();
+    let extremity = proj
+        .iter()
+        .map(|p| (p[0] * p[0] + p[1] * p[1]).sqrt())
+        .collect();
+    (proj, extremity)
+}

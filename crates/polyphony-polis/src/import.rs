@@ -1,0 +1,512 @@
+//! Reading Polis exports.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use polyphony_core::{
+    AnalysisParams, Conversation, Moderation, ParticipantId, StatementId, StatementStatus, Vote,
+    VoteEvent,
+};
+use serde_json::Value;
+
+use crate::error::PolisError;
+
+/// Which vote value means "agree" in a source.
+///
+/// ```
+/// use polyphony_polis::VoteSign;
+/// assert_eq!(VoteSign::default(), VoteSign::Auto);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VoteSign {
+    /// +1 = agree (darwin CSV exports, red-dwarf's API copies).
+    AgreePositive,
+    /// −1 = agree (the Polis database and the TypeScript CSV export).
+    AgreeNegative,
+    /// CSV: seconds timestamps mean the TypeScript export (agree −1), milliseconds darwin
+    /// (agree +1). JSON: agree +1.
+    #[default]
+    Auto,
+}
+
+/// One statement (Polis "comment") as an export describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolisStatement {
+    /// Polis `tid`.
+    pub id: StatementId,
+    /// The text.
+    pub text: String,
+    /// Who wrote it, when known.
+    pub author: Option<ParticipantId>,
+    /// Moderation state.
+    pub moderation: Moderation,
+    /// Meta statement (known only in newer exports and the API).
+    pub is_meta: bool,
+    /// Written by the moderator before the conversation opened.
+    pub is_seed: bool,
+    /// Creation time (ms), when known.
+    pub created: Option<i64>,
+}
+
+/// One row of `participants-votes.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantRow {
+    /// Polis `pid`.
+    pub participant: ParticipantId,
+    /// Polis's group for this participant (blank when not clustered).
+    pub group: Option<u32>,
+    /// Latest vote per statement.
+    pub votes: Vec<(StatementId, Vote)>,
+}
+
+/// A conversation as read from an export: its statements, its votes and, when the export says,
+/// Polis's own group per participant.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolisConversation {
+    /// Statements, ascending by id.
+    pub statements: Vec<PolisStatement>,
+    /// Every vote event (re-votes included when the source has them).
+    pub votes: Vec<VoteEvent>,
+    /// Polis's group id per participant, from `participants-votes.csv` when present.
+    pub polis_groups: BTreeMap<ParticipantId, u32>,
+    /// `summary.csv` pairs, when present.
+    pub summary: BTreeMap<String, String>,
+}
+
+impl PolisConversation {
+    /// A core conversation holding these votes and statement statuses.
+    pub fn to_conversation(&self, params: AnalysisParams) -> Conversation {
+        let mut conv = Conversation::new(params);
+        for s in &self.statements {
+            conv.set_statement(
+                s.id,
+                StatementStatus {
+                    moderation: s.moderation,
+                    is_meta: s.is_meta,
+                },
+            );
+        }
+        conv.add_votes(&self.votes);
+        conv
+    }
+
+    /// Fails when a vote names a statement the statements list lacks (unless that list is empty).
+    fn check_statements(&self, lines: &[u64]) -> Result<(), PolisError> {
+        if self.statements.is_empty() {
+            return Ok(());
+        }
+        let known: BTreeSet<StatementId> = self.statements.iter().map(|s| s.id).collect();
+        for (i, v) in self.votes.iter().enumerate() {
+            if !known.contains(&v.statement) {
+                return Err(PolisError::UnknownStatement {
+                    line: lines.get(i).copied().unwrap_or(i as u64 + 1),
+                    statement: v.statement,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn header_index(headers: &csv::StringRecord, name: &str) -> Option<usize> {
+    headers.iter().position(|h| h.trim() == name)
+}
+
+fn required(headers: &csv::StringRecord, name: &str) -> Result<usize, PolisError> {
+    header_index(headers, name).ok_or_else(|| PolisError::MissingColumn(name.to_string()))
+}
+
+fn line_of(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+fn csv_error(e: csv::Error) -> PolisError {
+    let line = e.position().map_or(0, |p| p.line());
+    PolisError::Malformed {
+        line,
+        message: e.to_string(),
+    }
+}
+
+fn field<T: std::str::FromStr>(
+    record: &csv::StringRecord,
+    index: usize,
+    name: &str,
+) -> Result<T, PolisError> {
+    let raw = record.get(index).unwrap_or("").trim();
+    raw.parse::<T>().map_err(|_| PolisError::Malformed {
+        line: line_of(record),
+        message: format!("column `{name}`: cannot read `{raw}` as a number"),
+    })
+}
+
+fn vote_value(raw: &str, line: u64, flip: bool) -> Result<Vote, PolisError> {
+    let value: i64 = raw.trim().parse().map_err(|_| PolisError::BadVote {
+        line,
+        value: raw.to_string(),
+    })?;
+    let value = if flip { -value } else { value };
+    Vote::from_agree_positive(value).ok_or_else(|| PolisError::BadVote {
+        line,
+        value: raw.to_string(),
+    })
+}
+
+fn reader<R: Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().flexible(false).from_reader(input)
+}
+
+/// Reads `votes.csv` (`timestamp, datetime, comment-id, voter-id, vote`).
+///
+/// Returns the events and the line of each, for error messages.
+pub fn parse_votes_csv<R: Read>(
+    input: R,
+    sign: VoteSign,
+) -> Result<(Vec<VoteEvent>, Vec<u64>), PolisError> {
+    let mut rdr = reader(input);
+    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let (ti, ci, pi, vi) = (
+        required(&headers, "timestamp")?,
+        required(&headers, "comment-id")?,
+        required(&headers, "voter-id")?,
+        required(&headers, "vote")?,
+    );
+    let mut rows = Vec::new();
+    for record in rdr.records() {
+        let record = record.map_err(csv_error)?;
+        let time: i64 = field(&record, ti, "timestamp")?;
+        let statement: u32 = field(&record, ci, "comment-id")?;
+        let participant: u32 = field(&record, pi, "voter-id")?;
+        let raw = record.get(vi).unwrap_or("").to_string();
+        rows.push((time, statement, participant, raw, line_of(&record)));
+    }
+    let flip = match sign {
+        VoteSign::AgreePositive => false,
+        VoteSign::AgreeNegative => true,
+        // Darwin timestamps are milliseconds (13 digits); TypeScript ones seconds (10 digits).
+        VoteSign::Auto => rows
+            .iter()
+            .map(|r| r.0)
+            .max()
+            .is_some_and(|t| t < 100_000_000_000),
+    };
+    let mut events = Vec::with_capacity(rows.len());
+    let mut lines = Vec::with_capacity(rows.len());
+    for (time, statement, participant, raw, line) in rows {
+        events.push(VoteEvent::new(
+            participant,
+            statement,
+            vote_value(&raw, line, flip)?,
+            time,
+        ));
+        lines.push(line);
+    }
+    Ok((events, lines))
+}
+
+fn parse_bool(raw: &str) -> bool {
+    matches!(raw.trim(), "true" | "TRUE" | "True" | "1")
+}
+
+/// Reads `comments.csv` (darwin columns, or the newer ones with `is-meta` and `is-seed`).
+pub fn parse_comments_csv<R: Read>(input: R) -> Result<Vec<PolisStatement>, PolisError> {
+    let mut rdr = reader(input);
+    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let ci = required(&headers, "comment-id")?;
+    let bi = required(&headers, "comment-body")?;
+    let mi = required(&headers, "moderated")?;
+    let ai = header_index(&headers, "author-id");
+    let ti = header_index(&headers, "timestamp");
+    let meta_i = header_index(&headers, "is-meta");
+    let seed_i = header_index(&headers, "is-seed");
+    let mut out = Vec::new();
+    for record in rdr.records() {
+        let record = record.map_err(csv_error)?;
+        let line = line_of(&record);
+        let id: u32 = field(&record, ci, "comment-id")?;
+        let m: i64 = field(&record, mi, "moderated")?;
+        let moderation = Moderation::from_polis(m).ok_or_else(|| PolisError::Malformed {
+            line,
+            message: format!("column `moderated`: `{m}` is not one of -1, 0, 1"),
+        })?;
+        out.push(PolisStatement {
+            id,
+            text: record.get(bi).unwrap_or("").to_string(),
+            author: ai
+                .and_then(|i| record.get(i))
+                .and_then(|s| s.trim().parse().ok()),
+            moderation,
+            is_meta: meta_i.and_then(|i| record.get(i)).is_some_and(parse_bool),
+            is_seed: seed_i.and_then(|i| record.get(i)).is_some_and(parse_bool),
+            created: ti
+                .and_then(|i| record.get(i))
+                .and_then(|s| s.trim().parse().ok()),
+        });
+    }
+    let mut seen = BTreeSet::new();
+    for s in &out {
+        if !seen.insert(s.id) {
+            return Err(PolisError::Malformed {
+                line: 0,
+                message: format!("comment-id {} appears twice", s.id),
+            });
+        }
+    }
+    out.sort_by_key(|s| s.id);
+    Ok(out)
+}
+
+/// Reads `participants-votes.csv`: one row per participant, one column per statement.
+pub fn parse_participants_votes_csv<R: Read>(input: R) -> Result<Vec<ParticipantRow>, PolisError> {
+    let mut rdr = reader(input);
+    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let pi = required(&headers, "participant")?;
+    let gi = required(&headers, "group-id")?;
+    let nd = required(&headers, "n-disagree")?;
+    let mut columns = Vec::new();
+    for (i, h) in headers.iter().enumerate().skip(nd + 1) {
+        let tid: u32 = h.trim().parse().map_err(|_| PolisError::Malformed {
+            line: 1,
+            message: format!("header `{h}` is not a statement id"),
+        })?;
+        columns.push((i, tid));
+    }
+    let mut out = Vec::new();
+    for record in rdr.records() {
+        let record = record.map_err(csv_error)?;
+        let line = line_of(&record);
+        let participant: u32 = field(&record, pi, "participant")?;
+        let g = record.get(gi).unwrap_or("").trim();
+        let group = if g.is_empty() {
+            None
+        } else {
+            // pandas-written files may say "1.0".
+            Some(g.parse::<f64>().map_err(|_| PolisError::Malformed {
+                line,
+                message: format!("column `group-id`: cannot read `{g}`"),
+            })? as u32)
+        };
+        let mut votes = Vec::new();
+        for &(i, tid) in &columns {
+            let cell = record.get(i).unwrap_or("").trim();
+            if !cell.is_empty() {
+                let cell = cell.strip_suffix(".0").unwrap_or(cell);
+                votes.push((tid, vote_value(cell, line, false)?));
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes,
+        });
+    }
+    Ok(out)
+}
+
+fn json_u32(v: &Value, keys: &[&str], record: u64) -> Result<u32, PolisError> {
+    for k in keys {
+        if let Some(x) = v.get(*k) {
+            if let Some(n) = x
+                .as_u64()
+                .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            {
+                return u32::try_from(n)
+                    .map_err(|_| PolisError::Json(format!("record {record}: `{k}` is too large")));
+            }
+        }
+    }
+    Err(PolisError::Json(format!(
+        "record {record}: missing `{}`",
+        keys.join("` or `")
+    )))
+}
+
+fn json_i64(v: &Value, key: &str) -> Option<i64> {
+    let x = v.get(key)?;
+    x.as_i64()
+        .or_else(|| x.as_f64().map(|f| f as i64))
+        .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn json_array(text: &str) -> Result<Vec<Value>, PolisError> {
+    let v: Value = serde_json::from_str(text).map_err(|e| PolisError::Json(e.to_string()))?;
+    match v {
+        Value::Array(a) => Ok(a),
+        _ => Err(PolisError::Json("expected a JSON array".into())),
+    }
+}
+
+/// Reads the API's `votes.json` (`pid`/`participant_id`, `tid`/`statement_id`, `vote`,
+/// `modified`). [`VoteSign::Auto`] means agree = +1, as in red-dwarf's copies.
+pub fn parse_votes_json(text: &str, sign: VoteSign) -> Result<Vec<VoteEvent>, PolisError> {
+    let flip = sign == VoteSign::AgreeNegative;
+    json_array(text)?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let record = i as u64 + 1;
+            let participant = json_u32(v, &["pid", "participant_id"], record)?;
+            let statement = json_u32(v, &["tid", "statement_id"], record)?;
+            let raw = v.get("vote").map(ToString::to_string).unwrap_or_default();
+            let vote = vote_value(&raw, record, flip).map_err(|_| {
+                PolisError::Json(format!(
+                    "record {record}: vote `{raw}` is not one of -1, 0, 1"
+                ))
+            })?;
+            let time = json_i64(v, "modified").unwrap_or(0);
+            Ok(VoteEvent::new(participant, statement, vote, time))
+        })
+        .collect()
+}
+
+/// Reads the API's `comments.json` (`tid`/`statement_id`, `txt`, `mod`/`moderated`, `is_meta`).
+pub fn parse_comments_json(text: &str) -> Result<Vec<PolisStatement>, PolisError> {
+    let mut out: Vec<PolisStatement> = json_array(text)?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let record = i as u64 + 1;
+            let id = json_u32(v, &["tid", "statement_id"], record)?;
+            let m = json_i64(v, "mod")
+                .or_else(|| json_i64(v, "moderated"))
+                .unwrap_or(0);
+            let moderation = Moderation::from_polis(m)
+                .ok_or_else(|| PolisError::Json(format!("record {record}: bad moderation {m}")))?;
+            Ok(PolisStatement {
+                id,
+                text: v
+                    .get("txt")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                author: json_u32(v, &["pid", "participant_id"], record).ok(),
+                moderation,
+                is_meta: v.get("is_meta").and_then(Value::as_bool).unwrap_or(false),
+                is_seed: v.get("is_seed").and_then(Value::as_bool).unwrap_or(false),
+                created: json_i64(v, "created"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    out.sort_by_key(|s| s.id);
+    Ok(out)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, PolisError> {
+    std::fs::read(path).map_err(|source| PolisError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn in_file<T>(path: &Path, r: Result<T, PolisError>) -> Result<T, PolisError> {
+    r.map_err(|e| PolisError::InFile {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    })
+}
+
+/// Reads an openData export folder.
+pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    let comments_path = dir.join("comments.csv");
+    let votes_path = dir.join("votes.csv");
+    let pv_path = dir.join("participants-votes.csv");
+    let statements = in_file(
+        &comments_path,
+        parse_comments_csv(read_file(&comments_path)?.as_slice()),
+    )?;
+    let mut conv = PolisConversation {
+        statements,
+        ..Default::default()
+    };
+    if pv_path.exists() {
+        let rows = in_file(
+            &pv_path,
+            parse_participants_votes_csv(read_file(&pv_path)?.as_slice()),
+        )?;
+        conv.polis_groups = rows
+            .iter()
+            .filter_map(|r| r.group.map(|g| (r.participant, g)))
+            .collect();
+        if !votes_path.exists() {
+            let mut lines = Vec::new();
+            for (i, row) in rows.iter().enumerate() {
+                for &(tid, vote) in &row.votes {
+                    conv.votes
+                        .push(VoteEvent::new(row.participant, tid, vote, 0));
+                    lines.push(i as u64 + 2);
+                }
+            }
+            in_file(&pv_path, conv.check_statements(&lines))?;
+        }
+    }
+    if votes_path.exists() {
+        let (votes, lines) = in_file(
+            &votes_path,
+            parse_votes_csv(read_file(&votes_path)?.as_slice(), sign),
+        )?;
+        conv.votes = votes;
+        in_file(&votes_path, conv.check_statements(&lines))?;
+    } else if !pv_path.exists() {
+        return Err(PolisError::NotAnExport(format!(
+            "{}: neither votes.csv nor participants-votes.csv is there",
+            dir.display()
+        )));
+    }
+    let summary_path = dir.join("summary.csv");
+    if summary_path.exists() {
+        let bytes = read_file(&summary_path)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes.as_slice());
+        for rec in rdr.records().flatten() {
+            if let (Some(k), Some(v)) = (rec.get(0), rec.get(1)) {
+                conv.summary.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    Ok(conv)
+}
+
+/// Reads the API pair `votes.json` + `comments.json` from a folder.
+pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    let votes_path = dir.join("votes.json");
+    let comments_path = dir.join("comments.json");
+    let text = |p: &Path| -> Result<String, PolisError> {
+        String::from_utf8(read_file(p)?).map_err(|e| PolisError::InFile {
+            path: p.to_path_buf(),
+            source: Box::new(PolisError::Json(e.to_string())),
+        })
+    };
+    let votes = in_file(&votes_path, parse_votes_json(&text(&votes_path)?, sign))?;
+    let statements = in_file(&comments_path, parse_comments_json(&text(&comments_path)?))?;
+    let conv = PolisConversation {
+        statements,
+        votes,
+        ..Default::default()
+    };
+    in_file(&votes_path, conv.check_statements(&[]))?;
+    Ok(conv)
+}
+
+/// Reads whichever import form `path` is: a folder with `votes.json` is an API pair, a folder
+/// with `comments.csv` an openData export.
+pub fn read_path(path: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    if !path.is_dir() {
+        return Err(PolisError::Io {
+            path: PathBuf::from(path),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    if path.join("votes.json").exists() {
+        read_api_pair(path, sign)
+    } else if path.join("comments.csv").exists() {
+        read_export_folder(path, sign)
+    } else {
+        Err(PolisError::NotAnExport(format!(
+            "{}: expected comments.csv (openData export) or votes.json + comments.json (Polis API)",
+            path.display()
+        )))
+    }
+}

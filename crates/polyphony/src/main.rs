@@ -1,0 +1,109 @@
+//! `polyphony`: the one command users run. A thin shell over the library crates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use polyphony_core::{AnalysisParams, Preset};
+use polyphony_polis::{PolisConversation, VoteSign};
+
+mod text;
+
+#[derive(Parser)]
+#[command(name = "polyphony", version, about = "Polis-style deliberation engine")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyze a Polis export: an openData folder (comments.csv + votes.csv or
+    /// participants-votes.csv) or an API pair folder (votes.json + comments.json).
+    Analyze {
+        /// The export folder.
+        path: PathBuf,
+        /// `workshop` (2–3 groups, bug fixes) or `polis` (reproduce Polis).
+        #[arg(long, value_enum, default_value_t = PresetArg::Workshop)]
+        preset: PresetArg,
+        /// What to print.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Seed of the engine's random source.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Which vote value means agree in the input.
+        #[arg(long, value_enum, default_value_t = SignArg::Auto)]
+        vote_sign: SignArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Workshop,
+    Polis,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    PolisBlob,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SignArg {
+    Auto,
+    AgreePositive,
+    AgreeNegative,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Analyze {
+            path,
+            preset,
+            format,
+            seed,
+            vote_sign,
+        } => {
+            let sign = match vote_sign {
+                SignArg::Auto => VoteSign::Auto,
+                SignArg::AgreePositive => VoteSign::AgreePositive,
+                SignArg::AgreeNegative => VoteSign::AgreeNegative,
+            };
+            let preset = match preset {
+                PresetArg::Workshop => Preset::Workshop,
+                PresetArg::Polis => Preset::Polis,
+            };
+            let data: PolisConversation = polyphony_polis::read_path(&path, sign)
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            let params = AnalysisParams::builder(preset).seed(seed).build()?;
+            let mut conv = data.to_conversation(params);
+            let analysis = conv.update();
+            let out = match format {
+                Format::Text => text::summary(&data, &analysis),
+                Format::Json => serde_json::to_string_pretty(&polyphony_polis::analysis_report(
+                    &data, &analysis,
+                ))?,
+                Format::PolisBlob => {
+                    let last = data.votes.iter().map(|v| v.time).max();
+                    serde_json::to_string(&polyphony_polis::math_blob(&conv, &analysis, last))?
+                }
+            };
+            println!("{out}");
+            Ok(())
+        }
+    }
+}

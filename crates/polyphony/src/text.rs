@@ -1,0 +1,114 @@
+//! The readable summary of `polyphony analyze --format text`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use polyphony_core::{Analysis, Stance};
+use polyphony_polis::PolisConversation;
+
+fn short(text: &str) -> String {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > 90 {
+        format!("{}…", t.chars().take(89).collect::<String>())
+    } else {
+        t
+    }
+}
+
+pub fn summary(data: &PolisConversation, a: &Analysis) -> String {
+    let texts: BTreeMap<u32, &str> = data
+        .statements
+        .iter()
+        .map(|s| (s.id, s.text.as_str()))
+        .collect();
+    let text = |id: u32| short(texts.get(&id).copied().unwrap_or(""));
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Participants:  {} ({} in the clustering)",
+        a.participant_count,
+        a.in_conv.len()
+    );
+    let _ = writeln!(
+        o,
+        "Statements:    {} with votes, {} moderated out",
+        a.statements.len(),
+        a.mod_out.len()
+    );
+    let _ = writeln!(o, "Votes:         {}", a.vote_count);
+    match &a.groups {
+        None => {
+            let _ = writeln!(
+                o,
+                "\nNo opinion groups yet: too few participants have voted enough."
+            );
+        }
+        Some(g) => {
+            let sizes: Vec<String> = g
+                .groups
+                .iter()
+                .map(|x| format!("{} {}", x.label, x.members.len()))
+                .collect();
+            let _ = writeln!(
+                o,
+                "\nOpinion groups: {} ({})",
+                g.groups.len(),
+                sizes.join(", ")
+            );
+            for x in &g.groups {
+                let _ = writeln!(
+                    o,
+                    "\nGroup {} — {} participants. Stands out on:",
+                    x.label,
+                    x.members.len()
+                );
+                for r in x.representative.iter().take(3) {
+                    let way = match r.repful_for {
+                        Stance::Agree => "agree",
+                        Stance::Disagree => "disagree",
+                    };
+                    let _ = writeln!(
+                        o,
+                        "  #{:<4} {:>3}% {:<8} {}",
+                        r.statement,
+                        (100.0 * f64::from(r.n_success) / f64::from(r.n_trials.max(1))).round(),
+                        way,
+                        text(r.statement)
+                    );
+                }
+            }
+        }
+    }
+    let _ = writeln!(o, "\nConsensus (most of the room):");
+    if a.consensus.agree.is_empty() && a.consensus.disagree.is_empty() {
+        let _ = writeln!(o, "  none yet");
+    }
+    for (label, list) in [
+        ("agree", &a.consensus.agree),
+        ("disagree", &a.consensus.disagree),
+    ] {
+        for c in list {
+            let _ = writeln!(
+                o,
+                "  #{:<4} {:>3}% {:<8} {}",
+                c.statement,
+                (100.0 * f64::from(c.n_success) / f64::from(c.n_trials.max(1))).round(),
+                label,
+                text(c.statement)
+            );
+        }
+    }
+    if !a.divisive.is_empty() {
+        let _ = writeln!(o, "\nMost divisive:");
+        for d in a.divisive.iter().take(5) {
+            let _ = writeln!(
+                o,
+                "  #{:<4} {}  ({})",
+                d.statement,
+                text(d.statement),
+                d.explanation
+            );
+        }
+    }
+    o
+}
