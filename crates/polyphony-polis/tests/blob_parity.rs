@@ -32,22 +32,35 @@ fn run_with(name: &str, adjust: impl Fn(&mut polyphony_core::EngineState)) -> Ru
     let data = read_api_pair(&dir, VoteSign::Auto).expect("import API pair");
     let mut state = engine_state_from_blob(&blob).expect("state from blob");
     adjust(&mut state);
-    let params = AnalysisParams::builder(Preset::Polis).build().expect("params");
+    let params = AnalysisParams::builder(Preset::Polis)
+        .build()
+        .expect("params");
     let mut conv = Conversation::with_state(params, state).expect("restore");
     for s in &data.statements {
         conv.set_statement(
             s.id,
-            polyphony_core::StatementStatus { moderation: s.moderation, is_meta: s.is_meta },
+            polyphony_core::StatementStatus {
+                moderation: s.moderation,
+                is_meta: s.is_meta,
+            },
         );
     }
     conv.add_votes(&data.votes);
     let analysis = conv.update();
     let ours = polyphony_polis::math_blob(&conv, &analysis, None);
-    Run { blob, analysis, ours }
+    Run {
+        blob,
+        analysis,
+        ours,
+    }
 }
 
 fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
 }
 
 /// Compares two vectors up to one overall sign; returns the sign used.
@@ -56,7 +69,11 @@ fn assert_up_to_sign(ours: &[f64], polis: &[f64], tol: f64, what: &str) -> f64 {
     let dot: f64 = ours.iter().zip(polis).map(|(a, b)| a * b).sum();
     let sign = if dot < 0.0 { -1.0 } else { 1.0 };
     for (i, (a, b)) in ours.iter().zip(polis).enumerate() {
-        assert!(close(sign * a, *b, tol), "{what}[{i}]: ours {} vs polis {b}", sign * a);
+        assert!(
+            close(sign * a, *b, tol),
+            "{what}[{i}]: ours {} vs polis {b}",
+            sign * a
+        );
     }
     sign
 }
@@ -66,10 +83,26 @@ fn check_pca_and_projections(r: &Run, tol: f64) {
     assert_eq!(r.ours["tids"], b["tids"], "column order");
     assert_eq!(r.ours["n"], b["n"]);
     assert_eq!(r.ours["n-cmts"], b["n-cmts"]);
-    assert_eq!(r.ours["in-conv"].as_array().map(|a| a.len()), b["in-conv"].as_array().map(|a| a.len()));
-    assert_eq!(r.ours["user-vote-counts"], b["user-vote-counts"], "user vote counts");
-    let mut ours_mod: Vec<u64> = r.ours["mod-out"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
-    let mut polis_mod: Vec<u64> = b["mod-out"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
+    assert_eq!(
+        r.ours["in-conv"].as_array().map(|a| a.len()),
+        b["in-conv"].as_array().map(|a| a.len())
+    );
+    assert_eq!(
+        r.ours["user-vote-counts"], b["user-vote-counts"],
+        "user vote counts"
+    );
+    let mut ours_mod: Vec<u64> = r.ours["mod-out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    let mut polis_mod: Vec<u64> = b["mod-out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
     ours_mod.sort_unstable();
     polis_mod.sort_unstable();
     assert_eq!(ours_mod, polis_mod, "mod-out");
@@ -79,8 +112,18 @@ fn check_pca_and_projections(r: &Run, tol: f64) {
         assert!(close(*a, *p, 1e-12), "center[{i}]: {a} vs {p}");
     }
     let comps = b["pca"]["comps"].as_array().unwrap();
-    let s1 = assert_up_to_sign(&r.analysis.pca.components[0], &f64s(&comps[0]), tol, "comps[0]");
-    let s2 = assert_up_to_sign(&r.analysis.pca.components[1], &f64s(&comps[1]), tol, "comps[1]");
+    let s1 = assert_up_to_sign(
+        &r.analysis.pca.components[0],
+        &f64s(&comps[0]),
+        tol,
+        "comps[0]",
+    );
+    let s2 = assert_up_to_sign(
+        &r.analysis.pca.components[1],
+        &f64s(&comps[1]),
+        tol,
+        "comps[1]",
+    );
     let cp = b["pca"]["comment-projection"].as_array().unwrap();
     let (px, py) = (f64s(&cp[0]), f64s(&cp[1]));
     for (j, p) in r.analysis.pca.statement_projections.iter().enumerate() {
@@ -95,20 +138,32 @@ fn check_pca_and_projections(r: &Run, tol: f64) {
     let bc = &b["base-clusters"];
     let members = bc["members"].as_array().unwrap();
     let (xs, ys) = (f64s(&bc["x"]), f64s(&bc["y"]));
-    let pos: BTreeMap<u32, [f64; 2]> =
-        r.analysis.participants.iter().map(|p| (p.participant, p.position)).collect();
+    let pos: BTreeMap<u32, [f64; 2]> = r
+        .analysis
+        .participants
+        .iter()
+        .map(|p| (p.participant, p.position))
+        .collect();
     let mut checked = 0;
     for (i, m) in members.iter().enumerate() {
         let m = m.as_array().unwrap();
         if m.len() == 1 {
             let pid = m[0].as_u64().unwrap() as u32;
             let p = pos[&pid];
-            assert!(close(s1 * p[0], xs[i], tol), "projection x of pid {pid}: {} vs {}", s1 * p[0], xs[i]);
+            assert!(
+                close(s1 * p[0], xs[i], tol),
+                "projection x of pid {pid}: {} vs {}",
+                s1 * p[0],
+                xs[i]
+            );
             assert!(close(s2 * p[1], ys[i], tol), "projection y of pid {pid}");
             checked += 1;
         }
     }
-    assert!(checked > 20, "only {checked} singleton base clusters checked");
+    assert!(
+        checked > 20,
+        "only {checked} singleton base clusters checked"
+    );
 }
 
 fn check_consensus_and_priorities(r: &Run) {
@@ -122,7 +177,10 @@ fn check_consensus_and_priorities(r: &Run) {
             assert_eq!(o["n-success"], p["n-success"]);
             assert_eq!(o["n-trials"], p["n-trials"]);
             for k in ["p-success", "p-test"] {
-                assert!(close(o[k].as_f64().unwrap(), p[k].as_f64().unwrap(), 1e-12), "consensus {k}");
+                assert!(
+                    close(o[k].as_f64().unwrap(), p[k].as_f64().unwrap(), 1e-12),
+                    "consensus {k}"
+                );
             }
         }
     }
@@ -131,18 +189,35 @@ fn check_consensus_and_priorities(r: &Run) {
     assert_eq!(prio_p.len(), prio_o.len(), "priority count");
     for (tid, p) in prio_p {
         let o = prio_o[tid].as_f64().unwrap();
-        assert!(close(o, p.as_f64().unwrap(), 1e-9), "priority of {tid}: {o} vs {p}");
+        assert!(
+            close(o, p.as_f64().unwrap(), 1e-9),
+            "priority of {tid}: {o} vs {p}"
+        );
     }
 }
 
 fn groups_as_pid_sets(blob: &Value) -> BTreeSet<BTreeSet<u64>> {
     let bc = &blob["base-clusters"];
-    let ids: Vec<u64> = bc["id"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
+    let ids: Vec<u64> = bc["id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
     let members = bc["members"].as_array().unwrap();
     let by_bid: BTreeMap<u64, Vec<u64>> = ids
         .iter()
         .zip(members)
-        .map(|(id, m)| (*id, m.as_array().unwrap().iter().filter_map(Value::as_u64).collect()))
+        .map(|(id, m)| {
+            (
+                *id,
+                m.as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .collect(),
+            )
+        })
         .collect();
     blob["group-clusters"]
         .as_array()
@@ -161,18 +236,30 @@ fn groups_as_pid_sets(blob: &Value) -> BTreeSet<BTreeSet<u64>> {
 
 fn check_groups_gac_repness(r: &Run) {
     let b = &r.blob;
-    assert_eq!(groups_as_pid_sets(&r.ours), groups_as_pid_sets(b), "group partition");
+    assert_eq!(
+        groups_as_pid_sets(&r.ours),
+        groups_as_pid_sets(b),
+        "group partition"
+    );
     let gac_p = b["group-aware-consensus"].as_object().unwrap();
     let gac_o = r.ours["group-aware-consensus"].as_object().unwrap();
     assert_eq!(gac_p.len(), gac_o.len());
     for (tid, p) in gac_p {
-        assert!(close(gac_o[tid].as_f64().unwrap(), p.as_f64().unwrap(), 1e-12), "GAC {tid}");
+        assert!(
+            close(gac_o[tid].as_f64().unwrap(), p.as_f64().unwrap(), 1e-12),
+            "GAC {tid}"
+        );
     }
     // Group ids may differ when Polis's ids came from a longer history: match groups by members.
     let ours_groups = r.analysis.groups.as_ref().expect("groups");
     let sets = |blob: &Value| -> BTreeMap<String, BTreeSet<u64>> {
         let bc = &blob["base-clusters"];
-        let ids: Vec<u64> = bc["id"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
+        let ids: Vec<u64> = bc["id"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
         let members = bc["members"].as_array().unwrap();
         blob["group-clusters"]
             .as_array()
@@ -184,8 +271,16 @@ fn check_groups_gac_repness(r: &Run) {
                     .unwrap()
                     .iter()
                     .flat_map(|bid| {
-                        let i = ids.iter().position(|x| *x == bid.as_u64().unwrap()).unwrap();
-                        members[i].as_array().unwrap().iter().filter_map(Value::as_u64).collect::<Vec<_>>()
+                        let i = ids
+                            .iter()
+                            .position(|x| *x == bid.as_u64().unwrap())
+                            .unwrap();
+                        members[i]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter_map(Value::as_u64)
+                            .collect::<Vec<_>>()
                     })
                     .collect();
                 (g["id"].to_string(), set)
@@ -196,22 +291,47 @@ fn check_groups_gac_repness(r: &Run) {
     let polis_sets = sets(b);
     assert_eq!(ours_groups.groups.len(), polis_sets.len(), "k");
     for (pgid, pset) in &polis_sets {
-        let (ogid, _) = ours_sets.iter().find(|(_, s)| *s == pset).expect("same group");
+        let (ogid, _) = ours_sets
+            .iter()
+            .find(|(_, s)| *s == pset)
+            .expect("same group");
         let o = r.ours["repness"][ogid].as_array().unwrap();
         let p = b["repness"][pgid].as_array().unwrap();
         assert_eq!(o.len(), p.len(), "repness length of group {pgid}");
         for (x, y) in o.iter().zip(p) {
             assert_eq!(x["tid"], y["tid"], "repness order of group {pgid}");
-            for k in ["n-success", "n-trials", "repful-for", "best-agree", "n-agree"] {
-                assert_eq!(x.get(k), y.get(k), "repness {k} of tid {} in group {pgid}", y["tid"]);
+            for k in [
+                "n-success",
+                "n-trials",
+                "repful-for",
+                "best-agree",
+                "n-agree",
+            ] {
+                assert_eq!(
+                    x.get(k),
+                    y.get(k),
+                    "repness {k} of tid {} in group {pgid}",
+                    y["tid"]
+                );
             }
             for k in ["p-success", "p-test", "repness"] {
                 let (a, c) = (x[k].as_f64().unwrap(), y[k].as_f64().unwrap());
-                assert!(close(a, c, 1e-12), "repness {k} of tid {} in group {pgid}: {a} vs {c}", y["tid"]);
+                assert!(
+                    close(a, c, 1e-12),
+                    "repness {k} of tid {} in group {pgid}: {a} vs {c}",
+                    y["tid"]
+                );
             }
             // Polis casts repness-test to a 32-bit float (§6): same float32, and ours is one too.
-            let (a, c) = (x["repness-test"].as_f64().unwrap(), y["repness-test"].as_f64().unwrap());
-            assert_eq!(a as f32, c as f32, "repness-test of tid {} in group {pgid}", y["tid"]);
+            let (a, c) = (
+                x["repness-test"].as_f64().unwrap(),
+                y["repness-test"].as_f64().unwrap(),
+            );
+            assert_eq!(
+                a as f32, c as f32,
+                "repness-test of tid {} in group {pgid}",
+                y["tid"]
+            );
             assert_eq!(a, f64::from(a as f32), "repness-test is float32-valued");
         }
     }
@@ -223,7 +343,12 @@ fn below_100_ptpts_matches_polis() {
     check_pca_and_projections(&r, 1e-9);
     check_consensus_and_priorities(&r);
     check_groups_gac_repness(&r);
-    let ids: Vec<u64> = r.ours["consensus"]["agree"].as_array().unwrap().iter().map(|c| c["tid"].as_u64().unwrap()).collect();
+    let ids: Vec<u64> = r.ours["consensus"]["agree"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tid"].as_u64().unwrap())
+        .collect();
     assert_eq!(ids, vec![26, 28, 32, 30, 18]);
 }
 
