@@ -1,1 +1,61 @@
-fn main() {}
+//! Criterion benches of a full engine update (the numbers quoted in the README).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use polyphony_benches::{open_data, synthetic};
+use polyphony_core::{AnalysisParams, Conversation, Preset, Vote, VoteEvent};
+use polyphony_polis::{read_export_folder, VoteSign};
+
+fn params(preset: Preset) -> AnalysisParams {
+    AnalysisParams::builder(preset).build().expect("params")
+}
+
+fn vtaiwan(c: &mut Criterion) {
+    let data =
+        read_export_folder(&open_data("vtaiwan.uberx"), VoteSign::Auto).expect("vtaiwan.uberx");
+    let mut g = c.benchmark_group("vtaiwan.uberx");
+    for (name, preset) in [
+        ("full update, workshop", Preset::Workshop),
+        ("full update, polis", Preset::Polis),
+    ] {
+        let conv = data.to_conversation(params(preset));
+        g.bench_function(name, |b| {
+            b.iter_batched(|| conv.clone(), |mut c| c.update(), BatchSize::LargeInput)
+        });
+    }
+    g.finish();
+}
+
+fn synthetic_full(c: &mut Criterion) {
+    let mut g = c.benchmark_group("synthetic full update");
+    g.sample_size(10);
+    for (p, s) in [(500u32, 100u32), (10_000, 500), (100_000, 1000)] {
+        let mut conv = Conversation::new(params(Preset::Workshop));
+        conv.add_votes(&synthetic(p, s, 0.05, 1));
+        g.bench_function(format!("{p}x{s}"), |b| {
+            b.iter_batched(|| conv.clone(), |mut c| c.update(), BatchSize::PerIteration)
+        });
+    }
+    g.finish();
+}
+
+fn one_new_vote(c: &mut Criterion) {
+    let mut conv = Conversation::new(params(Preset::Workshop));
+    conv.add_votes(&synthetic(500, 100, 0.05, 1));
+    conv.update();
+    let mut n = 0u32;
+    c.bench_function("500x100 update after one new vote", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let mut c = conv.clone();
+                c.add_votes(&[VoteEvent::new(n % 500, n % 100, Vote::Agree, 1_000_000)]);
+                c
+            },
+            |mut c| c.update(),
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(benches, vtaiwan, synthetic_full, one_new_vote);
+criterion_main!(benches);

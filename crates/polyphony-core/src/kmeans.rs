@@ -92,9 +92,10 @@ pub(crate) fn kmeans(
     } else {
         warm_start(points, k, last)
     };
+    let mut bounds = Bounds::default();
     let mut iter = max_iters;
     loop {
-        let next = step(points, &clusters);
+        let next = step(points, &clusters, &mut bounds);
         let done = iter == 0 || same(&clusters, &next, convergence);
         clusters = next;
         if done {
@@ -229,20 +230,83 @@ fn warm_start(points: &Points<'_>, k: usize, last: &[Cluster]) -> Vec<Work> {
     clusters
 }
 
-fn step(points: &Points<'_>, clusters: &[Work]) -> Vec<Work> {
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
-    for (i, p) in points.positions.iter().enumerate() {
-        let mut best = 0;
-        let mut best_d = f64::INFINITY;
-        for (ci, c) in clusters.iter().enumerate() {
-            let d = distance(*p, c.center);
-            if d <= best_d {
-                best = ci;
-                best_d = d;
+/// Hamerly's bounds for one Lloyd step: per point, an upper bound on the distance to its
+/// centre and a lower bound on the distance to any other centre. A point whose upper bound is
+/// strictly below its lower bound cannot change cluster, so most points skip the scan over all
+/// centres. The assignment is the same as the plain scan's (only strict wins are skipped).
+#[derive(Default)]
+struct Bounds {
+    valid: bool,
+    centers: Vec<[f64; 2]>,
+    assigned: Vec<usize>,
+    upper: Vec<f64>,
+    lower: Vec<f64>,
+}
+
+fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
+    let n = points.positions.len();
+    let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+    let usable = b.valid && b.centers.len() == centers.len();
+    if usable {
+        // Centres moved since the bounds were computed: loosen them by how far.
+        let moves: Vec<f64> = centers
+            .iter()
+            .zip(&b.centers)
+            .map(|(a, o)| distance(*a, *o))
+            .collect();
+        let (mut top, mut top_i, mut second) = (0.0f64, usize::MAX, 0.0f64);
+        for (i, &m) in moves.iter().enumerate() {
+            if m > top {
+                second = top;
+                top = m;
+                top_i = i;
+            } else if m > second {
+                second = m;
             }
         }
-        members[best].push(i);
+        for i in 0..n {
+            let a = b.assigned[i];
+            b.upper[i] += moves[a];
+            b.lower[i] -= if a == top_i { second } else { top };
+        }
+    } else {
+        b.assigned = vec![0; n];
+        b.upper = vec![f64::INFINITY; n];
+        b.lower = vec![0.0; n];
     }
+    let margin = |u: f64| u * (1.0 + 1e-9) + 1e-300;
+    for (i, p) in points.positions.iter().enumerate() {
+        if usable {
+            if margin(b.upper[i]) < b.lower[i] {
+                continue;
+            }
+            b.upper[i] = distance(*p, centers[b.assigned[i]]);
+            if margin(b.upper[i]) < b.lower[i] {
+                continue;
+            }
+        }
+        // Full scan; ties go to the last centre in id order.
+        let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
+        for (ci, c) in centers.iter().enumerate() {
+            let d = (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
+            if d <= best_d {
+                second_d = best_d;
+                best = ci;
+                best_d = d;
+            } else if d < second_d {
+                second_d = d;
+            }
+        }
+        b.assigned[i] = best;
+        b.upper[i] = best_d.sqrt();
+        b.lower[i] = second_d.sqrt();
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for (i, &a) in b.assigned.iter().enumerate() {
+        members[a].push(i);
+    }
+    b.valid = members.iter().all(|m| !m.is_empty());
+    b.centers = centers;
     clusters
         .iter()
         .zip(members)

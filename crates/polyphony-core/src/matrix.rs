@@ -58,8 +58,11 @@ pub struct VoteMatrix {
 /// ```
 /// use polyphony_core::{ApplyReport, Vote, VoteEvent, VoteMatrix};
 /// let mut m = VoteMatrix::default();
-/// let r = m.apply(&[VoteEvent::new(1, 1, Vote::Agree, 5), VoteEvent::new(1, 1, Vote::Pass, 3)]);
+/// m.apply(&[VoteEvent::new(1, 1, Vote::Agree, 5)]);
+/// // A late-arriving older vote does not replace the newer one.
+/// let r = m.apply(&[VoteEvent::new(1, 1, Vote::Pass, 3), VoteEvent::new(2, 1, Vote::Pass, 3)]);
 /// assert_eq!(r, ApplyReport { stored: 1, superseded: 1, dropped_by_cap: 0 });
+/// assert_eq!(m.vote(1, 1), Some(Vote::Agree));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplyReport {

@@ -128,7 +128,13 @@ pub(crate) fn fit(
             }
         }
         let deflate: Vec<&Vec<f64>> = comps.iter().collect();
-        let pc = power_iterate(&op, rows, Array1::from(start), &deflate, stopping);
+        let mut pc = power_iterate(&op, rows, Array1::from(start), &deflate, stopping);
+        if pc.iter().all(|&x| x == 0.0) {
+            // The start was exactly orthogonal to every direction with variance (the ones
+            // vector is, on perfectly balanced votes): retry from a seeded random vector.
+            let random: Array1<f64> = (0..c).map(|_| rng.gen::<f64>()).collect();
+            pc = power_iterate(&op, rows, random, &deflate, stopping);
+        }
         comps.push(pc.to_vec());
     }
     PcaFit { center, comps }

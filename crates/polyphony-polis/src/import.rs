@@ -406,29 +406,42 @@ fn in_file<T>(path: &Path, r: Result<T, PolisError>) -> Result<T, PolisError> {
     })
 }
 
-/// Reads an openData export folder.
-pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+/// The files of an openData export, already in memory (a browser drop, a test).
+///
+/// `dir` only names the files in error messages.
+#[derive(Clone, Copy, Debug)]
+pub struct ExportFiles<'a> {
+    /// `comments.csv`.
+    pub comments: &'a [u8],
+    /// `votes.csv`, when the export has it.
+    pub votes: Option<&'a [u8]>,
+    /// `participants-votes.csv`, when the export has it.
+    pub participants_votes: Option<&'a [u8]>,
+    /// `summary.csv`, when the export has it.
+    pub summary: Option<&'a [u8]>,
+}
+
+/// Parses an openData export from its files' contents.
+pub fn parse_export(
+    files: ExportFiles<'_>,
+    dir: &Path,
+    sign: VoteSign,
+) -> Result<PolisConversation, PolisError> {
     let comments_path = dir.join("comments.csv");
     let votes_path = dir.join("votes.csv");
     let pv_path = dir.join("participants-votes.csv");
-    let statements = in_file(
-        &comments_path,
-        parse_comments_csv(read_file(&comments_path)?.as_slice()),
-    )?;
+    let statements = in_file(&comments_path, parse_comments_csv(files.comments))?;
     let mut conv = PolisConversation {
         statements,
         ..Default::default()
     };
-    if pv_path.exists() {
-        let rows = in_file(
-            &pv_path,
-            parse_participants_votes_csv(read_file(&pv_path)?.as_slice()),
-        )?;
+    if let Some(pv) = files.participants_votes {
+        let rows = in_file(&pv_path, parse_participants_votes_csv(pv))?;
         conv.polis_groups = rows
             .iter()
             .filter_map(|r| r.group.map(|g| (r.participant, g)))
             .collect();
-        if !votes_path.exists() {
+        if files.votes.is_none() {
             let mut lines = Vec::new();
             for (i, row) in rows.iter().enumerate() {
                 for &(tid, vote) in &row.votes {
@@ -440,26 +453,21 @@ pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversatio
             in_file(&pv_path, conv.check_statements(&lines))?;
         }
     }
-    if votes_path.exists() {
-        let (votes, lines) = in_file(
-            &votes_path,
-            parse_votes_csv(read_file(&votes_path)?.as_slice(), sign),
-        )?;
+    if let Some(votes) = files.votes {
+        let (votes, lines) = in_file(&votes_path, parse_votes_csv(votes, sign))?;
         conv.votes = votes;
         in_file(&votes_path, conv.check_statements(&lines))?;
-    } else if !pv_path.exists() {
+    } else if files.participants_votes.is_none() {
         return Err(PolisError::NotAnExport(format!(
             "{}: neither votes.csv nor participants-votes.csv is there",
             dir.display()
         )));
     }
-    let summary_path = dir.join("summary.csv");
-    if summary_path.exists() {
-        let bytes = read_file(&summary_path)?;
+    if let Some(summary) = files.summary {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes.as_slice());
+            .from_reader(summary);
         for rec in rdr.records().flatten() {
             if let (Some(k), Some(v)) = (rec.get(0), rec.get(1)) {
                 conv.summary.insert(k.to_string(), v.to_string());
@@ -469,18 +477,43 @@ pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversatio
     Ok(conv)
 }
 
-/// Reads the API pair `votes.json` + `comments.json` from a folder.
-pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+/// Reads an openData export folder.
+pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    let optional = |name: &str| -> Result<Option<Vec<u8>>, PolisError> {
+        let p = dir.join(name);
+        if p.exists() {
+            read_file(&p).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let comments = read_file(&dir.join("comments.csv"))?;
+    let votes = optional("votes.csv")?;
+    let pv = optional("participants-votes.csv")?;
+    let summary = optional("summary.csv")?;
+    parse_export(
+        ExportFiles {
+            comments: &comments,
+            votes: votes.as_deref(),
+            participants_votes: pv.as_deref(),
+            summary: summary.as_deref(),
+        },
+        dir,
+        sign,
+    )
+}
+
+/// Parses the API pair from the two files' contents (`dir` names them in errors).
+pub fn parse_api_pair(
+    votes: &str,
+    comments: &str,
+    dir: &Path,
+    sign: VoteSign,
+) -> Result<PolisConversation, PolisError> {
     let votes_path = dir.join("votes.json");
     let comments_path = dir.join("comments.json");
-    let text = |p: &Path| -> Result<String, PolisError> {
-        String::from_utf8(read_file(p)?).map_err(|e| PolisError::InFile {
-            path: p.to_path_buf(),
-            source: Box::new(PolisError::Json(e.to_string())),
-        })
-    };
-    let votes = in_file(&votes_path, parse_votes_json(&text(&votes_path)?, sign))?;
-    let statements = in_file(&comments_path, parse_comments_json(&text(&comments_path)?))?;
+    let votes = in_file(&votes_path, parse_votes_json(votes, sign))?;
+    let statements = in_file(&comments_path, parse_comments_json(comments))?;
     let conv = PolisConversation {
         statements,
         votes,
@@ -488,6 +521,22 @@ pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, Po
     };
     in_file(&votes_path, conv.check_statements(&[]))?;
     Ok(conv)
+}
+
+/// Reads the API pair `votes.json` + `comments.json` from a folder.
+pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    let text = |p: &Path| -> Result<String, PolisError> {
+        String::from_utf8(read_file(p)?).map_err(|e| PolisError::InFile {
+            path: p.to_path_buf(),
+            source: Box::new(PolisError::Json(e.to_string())),
+        })
+    };
+    parse_api_pair(
+        &text(&dir.join("votes.json"))?,
+        &text(&dir.join("comments.json"))?,
+        dir,
+        sign,
+    )
 }
 
 /// Reads whichever import form `path` is: a folder with `votes.json` is an API pair, a folder

@@ -1,0 +1,90 @@
+//! # polyphony-wasm
+//!
+//! The engine for JavaScript: researchers call it from Node or a browser on their own Polis
+//! exports, and the web app's explorer runs it in the page (nothing is uploaded). Each function
+//! returns the same JSON report, byte for byte, as `polyphony analyze --format json`.
+
+use std::path::Path;
+
+use polyphony_core::{AnalysisParams, Preset};
+use polyphony_polis::{ExportFiles, PolisConversation, VoteSign};
+use wasm_bindgen::prelude::*;
+
+fn present(s: &str) -> Option<&[u8]> {
+    (!s.is_empty()).then_some(s.as_bytes())
+}
+
+fn params(preset: &str, seed: u32) -> Result<AnalysisParams, String> {
+    let preset = match preset {
+        "workshop" | "" => Preset::Workshop,
+        "polis" => Preset::Polis,
+        other => return Err(format!("unknown preset `{other}` (workshop or polis)")),
+    };
+    AnalysisParams::builder(preset)
+        .seed(u64::from(seed))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn report(data: &PolisConversation, preset: &str, seed: u32) -> Result<String, String> {
+    let mut conv = data.to_conversation(params(preset, seed)?);
+    let analysis = conv.update();
+    serde_json::to_string_pretty(&polyphony_polis::analysis_report(data, &analysis))
+        .map_err(|e| e.to_string())
+}
+
+/// Analyzes an openData export given as file contents (`votes` or `participants_votes` may
+/// be empty strings when absent). Returns the JSON report.
+pub fn analyze_export_texts(
+    comments: &str,
+    votes: &str,
+    participants_votes: &str,
+    preset: &str,
+    seed: u32,
+) -> Result<String, String> {
+    let files = ExportFiles {
+        comments: comments.as_bytes(),
+        votes: present(votes),
+        participants_votes: present(participants_votes),
+        summary: None,
+    };
+    let data = polyphony_polis::parse_export(files, Path::new(""), VoteSign::Auto)
+        .map_err(|e| e.to_string())?;
+    report(&data, preset, seed)
+}
+
+/// Analyzes a Polis API pair given as file contents. Returns the JSON report.
+pub fn analyze_api_texts(
+    votes: &str,
+    comments: &str,
+    preset: &str,
+    seed: u32,
+) -> Result<String, String> {
+    let data = polyphony_polis::parse_api_pair(votes, comments, Path::new(""), VoteSign::Auto)
+        .map_err(|e| e.to_string())?;
+    report(&data, preset, seed)
+}
+
+/// JavaScript: `analyzeExport(commentsCsv, votesCsv, participantsVotesCsv, preset, seed)`.
+#[wasm_bindgen(js_name = analyzeExport)]
+pub fn analyze_export(
+    comments: &str,
+    votes: &str,
+    participants_votes: &str,
+    preset: &str,
+    seed: u32,
+) -> Result<String, JsError> {
+    analyze_export_texts(comments, votes, participants_votes, preset, seed)
+        .map_err(|e| JsError::new(&e))
+}
+
+/// JavaScript: `analyzeApi(votesJson, commentsJson, preset, seed)`.
+#[wasm_bindgen(js_name = analyzeApi)]
+pub fn analyze_api(
+    votes: &str,
+    comments: &str,
+    preset: &str,
+    seed: u32,
+) -> Result<String, JsError> {
+    analyze_api_texts(votes, comments, preset, seed).map_err(|e| JsError::new(&e))
+}

@@ -1,0 +1,62 @@
+// Runs the engine compiled to wasm32 (in Node) and natively (the `polyphony` binary) on the
+// same conversations and asserts the JSON reports are identical, byte for byte.
+// Built and run by `cargo xtask test`, which first writes target/wasm-pkg and target/release/polyphony.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const shared = path.resolve(root, '../shared/data');
+const require = createRequire(import.meta.url);
+const wasm = require(path.join(root, 'target/wasm-pkg/polyphony_wasm.js'));
+const native = path.join(root, 'target/release/polyphony');
+
+const read = (p) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+
+function nativeReport(dir, preset, seed) {
+  return execFileSync(native, ['analyze', dir, '--format', 'json', '--preset', preset, '--seed', String(seed)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  }).replace(/\n$/, '');
+}
+
+const exports = [
+  [path.join(root, 'fixtures/two-camps'), 'workshop', 0],
+  [path.join(root, 'fixtures/two-camps'), 'polis', 5],
+  [path.join(shared, 'polis-open-data/vtaiwan.uberx'), 'polis', 0],
+  [path.join(shared, 'polis-open-data/bg2050-volunteers'), 'workshop', 1],
+];
+
+for (const [dir, preset, seed] of exports) {
+  test(`wasm = native on ${path.basename(dir)} (${preset})`, () => {
+    const ours = wasm.analyzeExport(
+      read(path.join(dir, 'comments.csv')),
+      read(path.join(dir, 'votes.csv')),
+      existsSync(path.join(dir, 'votes.csv')) ? '' : read(path.join(dir, 'participants-votes.csv')),
+      preset,
+      seed,
+    );
+    const report = JSON.parse(ours);
+    assert.ok(report.analysis.participant_count > 0);
+    assert.equal(ours, nativeReport(dir, preset, seed));
+  });
+}
+
+for (const name of ['below-100-ptpts', '150ptpt-3gp-no-strict-no-meta']) {
+  test(`wasm = native on the API pair ${name}`, () => {
+    const dir = path.join(shared, 'polis-math-blobs', name);
+    const ours = wasm.analyzeApi(read(path.join(dir, 'votes.json')), read(path.join(dir, 'comments.json')), 'workshop', 0);
+    assert.equal(ours, nativeReport(dir, 'workshop', 0));
+  });
+}
+
+test('bad input is a JavaScript error, not a crash', () => {
+  assert.throws(() => wasm.analyzeExport('comment-id\n1\n', '', '', 'workshop', 0), /missing column/);
+  assert.throws(() => wasm.analyzeApi('[{"pid":1}]', '[]', 'workshop', 0), /votes.json/);
+  assert.throws(() => wasm.analyzeApi('[]', '[]', 'nonsense', 0), /unknown preset/);
+});

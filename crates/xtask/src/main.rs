@@ -1,0 +1,122 @@
+//! `cargo xtask test`: everything the test suite needs, then every test.
+//!
+//! On a fresh machine it adds the wasm32 target and installs `wasm-bindgen-cli` at exactly the
+//! version in Cargo.lock; then it runs the Rust tests (unit, integration, doc), builds the
+//! release binary and the WebAssembly bindings, and runs the Node tests that compare them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = root();
+    match task.as_str() {
+        "test" => test(&root),
+        "wasm" => {
+            setup_wasm(&root)?;
+            build_wasm(&root)
+        }
+        _ => bail!("usage: cargo xtask test | wasm"),
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn run(root: &Path, program: &str, args: &[&str]) -> Result<()> {
+    eprintln!("xtask: {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("cannot start {program}"))?;
+    if !status.success() {
+        bail!("{program} {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The wasm-bindgen version Cargo.lock pins (the CLI must match it exactly).
+fn locked_wasm_bindgen(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("read Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+fn setup_wasm(root: &Path) -> Result<()> {
+    if output("rustup", &["--version"]).is_some() {
+        run(root, "rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    }
+    let want = locked_wasm_bindgen(root)?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have != format!("wasm-bindgen {want}") {
+        // No --locked: its own lock file pins a crate version the registry does not serve.
+        run(
+            root,
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &format!("={want}"),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn build_wasm(root: &Path) -> Result<()> {
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "polyphony-wasm",
+        ],
+    )?;
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            "nodejs",
+            "--out-dir",
+            "target/wasm-pkg",
+            "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
+        ],
+    )
+}
+
+fn test(root: &Path) -> Result<()> {
+    setup_wasm(root)?;
+    run(root, "cargo", &["test", "--workspace"])?;
+    run(root, "cargo", &["build", "--release", "-p", "polyphony"])?;
+    build_wasm(root)?;
+    run(root, "node", &["--test", "crates/polyphony-wasm/tests/"])?;
+    eprintln!("xtask: all tests passed");
+    Ok(())
+}
