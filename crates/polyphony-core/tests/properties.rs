@@ -1,5 +1,7 @@
 //! Invariants of the engine, on random conversations.
 
+#![allow(clippy::unwrap_used)] // Tests may fail loudly.
+
 use std::collections::BTreeMap;
 
 use polyphony_core::{AnalysisParams, Conversation, EngineState, Preset, Vote, VoteEvent};

@@ -4,6 +4,8 @@
 //! afterwards. We restore the state the blob implies (in-conv set, components, base clusters,
 //! shown groups, group tallies), run one `polis`-preset update on the same votes, and compare.
 
+#![allow(clippy::unwrap_used)] // Tests may fail loudly.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,7 @@
 //! Checks on real openData exports (§18 P1, P9, P10 of the math spec).
 
+#![allow(clippy::unwrap_used)] // Tests may fail loudly.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,6 +1,8 @@
 //! `polyphony analyze` end to end: good input in every format, and every bad input path.
 
-use std::path::{Path, PathBuf};
+#![allow(clippy::unwrap_used)] // Tests may fail loudly.
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn fixture() -> PathBuf {
