@@ -26,8 +26,6 @@ function nativeReport(dir, preset, seed) {
 }
 
 const exports = [
-  [path.join(root, 'fixtures/two-camps'), 'workshop', 0],
-  [path.join(root, 'fixtures/two-camps'), 'polis', 5],
   [path.join(shared, 'polis-open-data/vtaiwan.uberx'), 'polis', 0],
   [path.join(shared, 'polis-open-data/bg2050-volunteers'), 'workshop', 1],
 ];
@@ -47,11 +45,16 @@ for (const [dir, preset, seed] of exports) {
   });
 }
 
-for (const name of ['below-100-ptpts', '150ptpt-3gp-no-strict-no-meta']) {
-  test(`wasm = native on the API pair ${name}`, () => {
-    const dir = path.join(shared, 'polis-math-blobs', name);
-    const ours = wasm.analyzeApi(read(path.join(dir, 'votes.json')), read(path.join(dir, 'comments.json')), 'workshop', 0);
-    assert.equal(ours, nativeReport(dir, 'workshop', 0));
+const pairs = [
+  [path.join(root, 'fixtures/two-camps'), 'workshop', 0],
+  [path.join(root, 'fixtures/two-camps'), 'polis', 5],
+  [path.join(shared, 'polis-math-blobs/below-100-ptpts'), 'workshop', 0],
+  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 'polis', 2],
+];
+for (const [dir, preset, seed] of pairs) {
+  test(`wasm = native on the API pair ${path.basename(dir)} (${preset})`, () => {
+    const ours = wasm.analyzeApi(read(path.join(dir, 'votes.json')), read(path.join(dir, 'comments.json')), preset, seed);
+    assert.equal(ours, nativeReport(dir, preset, seed));
   });
 }
 
