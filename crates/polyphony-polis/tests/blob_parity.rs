@@ -198,7 +198,8 @@ fn check_consensus_and_priorities(r: &Run) {
     }
 }
 
-fn groups_as_pid_sets(blob: &Value) -> BTreeSet<BTreeSet<u64>> {
+/// Each group of a blob as the set of its participants, keyed by group id.
+fn groups_by_id(blob: &Value) -> BTreeMap<String, BTreeSet<u64>> {
     let bc = &blob["base-clusters"];
     let ids: Vec<u64> = bc["id"]
         .as_array()
@@ -226,14 +227,19 @@ fn groups_as_pid_sets(blob: &Value) -> BTreeSet<BTreeSet<u64>> {
         .unwrap()
         .iter()
         .map(|g| {
-            g["members"]
+            let set = g["members"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .flat_map(|bid| by_bid[&bid.as_u64().unwrap()].clone())
-                .collect()
+                .collect();
+            (g["id"].to_string(), set)
         })
         .collect()
+}
+
+fn groups_as_pid_sets(blob: &Value) -> BTreeSet<BTreeSet<u64>> {
+    groups_by_id(blob).into_values().collect()
 }
 
 fn check_groups_gac_repness(r: &Run) {
@@ -254,43 +260,8 @@ fn check_groups_gac_repness(r: &Run) {
     }
     // Group ids may differ when Polis's ids came from a longer history: match groups by members.
     let ours_groups = r.analysis.groups.as_ref().expect("groups");
-    let sets = |blob: &Value| -> BTreeMap<String, BTreeSet<u64>> {
-        let bc = &blob["base-clusters"];
-        let ids: Vec<u64> = bc["id"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_u64)
-            .collect();
-        let members = bc["members"].as_array().unwrap();
-        blob["group-clusters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| {
-                let set = g["members"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|bid| {
-                        let i = ids
-                            .iter()
-                            .position(|x| *x == bid.as_u64().unwrap())
-                            .unwrap();
-                        members[i]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .filter_map(Value::as_u64)
-                            .collect::<Vec<_>>()
-                    })
-                    .collect();
-                (g["id"].to_string(), set)
-            })
-            .collect()
-    };
-    let ours_sets = sets(&r.ours);
-    let polis_sets = sets(b);
+    let ours_sets = groups_by_id(&r.ours);
+    let polis_sets = groups_by_id(b);
     assert_eq!(ours_groups.groups.len(), polis_sets.len(), "k");
     for (pgid, pset) in &polis_sets {
         let (ogid, _) = ours_sets
