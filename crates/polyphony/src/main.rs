@@ -1,5 +1,6 @@
 //! `polyphony`: the one command users run. A thin shell over the library crates.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use polyphony_core::{AnalysisParams, Preset};
 use polyphony_polis::{PolisConversation, VoteSign};
 
+mod serve;
 mod text;
 
 #[derive(Parser)]
@@ -19,6 +21,35 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the workshop server: web app, HTTP API and WebSocket on one port, rooms stored in an
+    /// SQLite file. Prints the addresses phones on the same network can open, with a QR code.
+    Serve {
+        /// Address and port to listen on (0.0.0.0 = every network interface).
+        #[arg(long, default_value = "0.0.0.0:8080")]
+        addr: SocketAddr,
+        /// The SQLite database file (created if missing).
+        #[arg(long, default_value = "polyphony.db")]
+        db: PathBuf,
+    },
+    /// Create a room from a Polis export (openData folder or API pair) in the database, for
+    /// demos and replays; prints its join code and facilitator key. Restart a running server to
+    /// see it.
+    Import {
+        /// The export folder.
+        path: PathBuf,
+        /// The SQLite database file (created if missing).
+        #[arg(long, default_value = "polyphony.db")]
+        db: PathBuf,
+        /// The room's topic (default: the export's summary topic).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Seed of the engine's random source.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Which vote value means agree in the input.
+        #[arg(long, value_enum, default_value_t = SignArg::Auto)]
+        vote_sign: SignArg,
+    },
     /// Analyze a Polis export: an openData folder (comments.csv + votes.csv or
     /// participants-votes.csv) or an API pair folder (votes.json + comments.json).
     Analyze {
@@ -69,8 +100,35 @@ fn main() -> ExitCode {
     }
 }
 
+fn sign(arg: SignArg) -> VoteSign {
+    match arg {
+        SignArg::Auto => VoteSign::Auto,
+        SignArg::AgreePositive => VoteSign::AgreePositive,
+        SignArg::AgreeNegative => VoteSign::AgreeNegative,
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Serve { addr, db } => serve::serve(addr, &db),
+        Command::Import {
+            path,
+            db,
+            topic,
+            seed,
+            vote_sign,
+        } => {
+            let data = polyphony_polis::read_path(&path, sign(vote_sign))
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            let topic = topic
+                .or_else(|| data.summary.get("topic").cloned())
+                .unwrap_or_else(|| {
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                });
+            serve::import(&db, &data, &topic, seed)
+        }
         Command::Analyze {
             path,
             preset,
@@ -78,11 +136,7 @@ fn run(cli: Cli) -> Result<()> {
             seed,
             vote_sign,
         } => {
-            let sign = match vote_sign {
-                SignArg::Auto => VoteSign::Auto,
-                SignArg::AgreePositive => VoteSign::AgreePositive,
-                SignArg::AgreeNegative => VoteSign::AgreeNegative,
-            };
+            let sign = sign(vote_sign);
             let preset = match preset {
                 PresetArg::Workshop => Preset::Workshop,
                 PresetArg::Polis => Preset::Polis,

@@ -1,0 +1,457 @@
+//! Turning a room and its analysis into what the projector and each phone show.
+//!
+//! Everything here is anonymous by construction: the projector's points and spectrum counts carry
+//! no participant id, and a phone's view holds only its own votes, group and positions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polyphony_core::{Analysis, GroupStance, OpinionGroup, RepresentativeStatement, Tally, Vote};
+use polyphony_protocol::{
+    ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, ModerationState, PhoneGroup,
+    PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt, SpectrumRoundView,
+    SpectrumView, Stance, StatementStats,
+};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::room::{Room, Spectrum};
+
+/// Representative statements on a group card.
+const GROUP_CARD_STATEMENTS: usize = 5;
+/// Reasons a phone gives for its group.
+const PHONE_REASONS: usize = 3;
+/// Divisive statements sent to the projector.
+const DIVISIVE_SHOWN: usize = 10;
+
+fn percent(part: u32, whole: u32) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((f64::from(part) * 100.0 / f64::from(whole)).round()) as u32
+    }
+}
+
+fn reason(room: &Room, r: &RepresentativeStatement) -> Option<GroupReason> {
+    let s = room
+        .statements
+        .get(&r.statement)
+        .filter(|s| Room::visible(s))?;
+    Some(GroupReason {
+        statement: Room::statement_view(s),
+        stance: r.repful_for,
+        percent: percent(r.n_success, r.n_trials),
+    })
+}
+
+fn reasons(room: &Room, g: &OpinionGroup, n: usize) -> Vec<GroupReason> {
+    g.representative
+        .iter()
+        .filter_map(|r| reason(room, r))
+        .take(n)
+        .collect()
+}
+
+/// Participant → (group id, label), from the analysis.
+fn group_of(analysis: Option<&Analysis>) -> HashMap<u32, (u32, String)> {
+    let mut out = HashMap::new();
+    if let Some(groups) = analysis.and_then(|a| a.groups.as_ref()) {
+        for g in &groups.groups {
+            for &m in &g.members {
+                out.insert(m, (g.id, g.label.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn stance(g: &OpinionGroup, t: Tally) -> GroupStance {
+    GroupStance {
+        group: g.id,
+        label: g.label.clone(),
+        agree: t.agree,
+        disagree: t.disagree,
+        passes: t.passes(),
+        seen: t.seen,
+        agree_rate: if t.seen == 0 {
+            0.0
+        } else {
+            f64::from(t.agree) / f64::from(t.seen)
+        },
+    }
+}
+
+/// The projector's view.
+pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u32) -> RoomView {
+    let mut tallies: BTreeMap<u32, [u32; 3]> = BTreeMap::new();
+    let mut voters = 0u32;
+    let mut votes = 0u64;
+    for p in room.participants.values() {
+        if !p.votes.is_empty() {
+            voters += 1;
+        }
+        votes += p.votes.len() as u64;
+        for (sid, (v, _)) in &p.votes {
+            let t = tallies.entry(*sid).or_default();
+            match v {
+                Vote::Agree => t[0] += 1,
+                Vote::Disagree => t[1] += 1,
+                Vote::Pass => t[2] += 1,
+            }
+        }
+    }
+    let column: HashMap<u32, usize> = analysis
+        .map(|a| {
+            a.statements
+                .iter()
+                .enumerate()
+                .map(|(j, &s)| (s, j))
+                .collect()
+        })
+        .unwrap_or_default();
+    let groups: &[OpinionGroup] = analysis
+        .and_then(|a| a.groups.as_ref())
+        .map_or(&[], |g| g.groups.as_slice());
+    let statements = room
+        .statements
+        .values()
+        .filter(|s| Room::visible(s))
+        .map(|s| {
+            let t = tallies.get(&s.sid).copied().unwrap_or_default();
+            StatementStats {
+                statement: Room::statement_view(s),
+                agree: t[0],
+                disagree: t[1],
+                pass: t[2],
+                groups: column
+                    .get(&s.sid)
+                    .map(|&j| {
+                        groups
+                            .iter()
+                            .filter_map(|g| g.tallies.get(j).map(|t| stance(g, *t)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut view = RoomView {
+        room: Some(room.info.clone()),
+        tick: analysis.map_or(0, |a| a.tick),
+        participants: room.participants.len() as u32,
+        voters,
+        votes,
+        pending: room
+            .statements
+            .values()
+            .filter(|s| s.moderation == ModerationState::Pending)
+            .count() as u32,
+        min_participants_for_groups: min_groups,
+        statements,
+        ..RoomView::default()
+    };
+    if let Some(a) = analysis {
+        view.map = a
+            .participants
+            .iter()
+            .map(|p| MapPoint {
+                position: p.position,
+                group: p.group,
+            })
+            .collect();
+        view.groups = groups
+            .iter()
+            .map(|g| GroupView {
+                id: g.id,
+                label: g.label.clone(),
+                size: g.members.len() as u32,
+                center: g.center,
+                representative: reasons(room, g, GROUP_CARD_STATEMENTS),
+            })
+            .collect();
+        let consensus = a
+            .consensus
+            .agree
+            .iter()
+            .map(|c| (c, Stance::Agree))
+            .chain(a.consensus.disagree.iter().map(|c| (c, Stance::Disagree)));
+        view.consensus = consensus
+            .filter_map(|(c, stance)| {
+                let s = room
+                    .statements
+                    .get(&c.statement)
+                    .filter(|s| Room::visible(s))?;
+                Some(ConsensusView {
+                    statement: Room::statement_view(s),
+                    stance,
+                    percent: percent(c.n_success, c.n_trials),
+                })
+            })
+            .collect();
+        view.divisive = a
+            .divisive
+            .iter()
+            .filter_map(|d| {
+                let s = room
+                    .statements
+                    .get(&d.statement)
+                    .filter(|s| Room::visible(s))?;
+                Some(DivisiveView {
+                    statement: Room::statement_view(s),
+                    divisiveness: d.divisiveness,
+                    groups: d.groups.clone(),
+                    explanation: d.explanation.clone(),
+                })
+            })
+            .take(DIVISIVE_SHOWN)
+            .collect();
+    }
+    view.spectrums = room
+        .spectrums
+        .iter()
+        .map(|sp| spectrum_view(room, sp, analysis))
+        .collect();
+    view
+}
+
+/// One spectrum with its rounds and the movement between them.
+pub(crate) fn spectrum_view(
+    room: &Room,
+    sp: &Spectrum,
+    analysis: Option<&Analysis>,
+) -> SpectrumView {
+    let groups = group_of(analysis);
+    let key = |pid: &u32| -> (Option<u32>, String) {
+        groups
+            .get(pid)
+            .map_or((None, String::new()), |(g, l)| (Some(*g), l.clone()))
+    };
+    let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
+    let rounds = (0..2)
+        .map(|r| {
+            let mut counts = [0u32; 5];
+            let mut by: BTreeMap<(Option<u32>, String), [u32; 5]> = BTreeMap::new();
+            for (pid, &p) in &sp.positions[r] {
+                counts[step(p)] += 1;
+                by.entry(key(pid)).or_default()[step(p)] += 1;
+            }
+            SpectrumRoundView {
+                round: r as u8 + 1,
+                counts,
+                by_group: by
+                    .into_iter()
+                    .map(|((group, label), counts)| SpectrumGroupCounts {
+                        group,
+                        label,
+                        counts,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut moves: BTreeMap<(Option<u32>, String), SpectrumMovement> = BTreeMap::new();
+    for (pid, &before) in &sp.positions[0] {
+        let Some(&after) = sp.positions[1].get(pid) else {
+            continue;
+        };
+        let (group, label) = key(pid);
+        let m = moves
+            .entry((group, label.clone()))
+            .or_insert_with(|| SpectrumMovement {
+                group,
+                label,
+                answered_both: 0,
+                toward_agree: 0,
+                toward_disagree: 0,
+                stayed: 0,
+                mean_before: 0.0,
+                mean_after: 0.0,
+                flows: [[0; 5]; 5],
+            });
+        m.answered_both += 1;
+        match after.cmp(&before) {
+            std::cmp::Ordering::Greater => m.toward_agree += 1,
+            std::cmp::Ordering::Less => m.toward_disagree += 1,
+            std::cmp::Ordering::Equal => m.stayed += 1,
+        }
+        // Sums for now; divided below.
+        m.mean_before += f64::from(before);
+        m.mean_after += f64::from(after);
+        m.flows[step(before)][step(after)] += 1;
+    }
+    let movement = moves
+        .into_values()
+        .map(|mut m| {
+            let n = f64::from(m.answered_both.max(1));
+            m.mean_before /= n;
+            m.mean_after /= n;
+            m
+        })
+        .collect();
+    let statement = room
+        .statements
+        .get(&sp.sid)
+        .map(Room::statement_view)
+        .unwrap_or(polyphony_protocol::StatementView {
+            id: sp.sid,
+            text: String::new(),
+            is_seed: false,
+            moderation: ModerationState::Rejected,
+        });
+    SpectrumView {
+        id: sp.id,
+        statement,
+        open_round: sp.open_round,
+        rounds,
+        movement,
+    }
+}
+
+/// One phone's view; chooses the next statement when the phone has none showing.
+pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>) -> PhoneView {
+    let visible: Vec<u32> = room
+        .statements
+        .values()
+        .filter(|s| Room::visible(s))
+        .map(|s| s.sid)
+        .collect();
+    let seed = room.seed;
+    let (votes, showing) = match room.participants.get(&pid) {
+        Some(p) => (
+            p.votes
+                .iter()
+                .map(|(s, (v, _))| (*s, *v))
+                .collect::<BTreeMap<_, _>>(),
+            p.showing,
+        ),
+        None => (BTreeMap::new(), None),
+    };
+    let unvoted: Vec<u32> = visible
+        .iter()
+        .copied()
+        .filter(|s| !votes.contains_key(s))
+        .collect();
+    let voted = (visible.len() - unvoted.len()) as u32;
+    let next = match showing.filter(|s| unvoted.contains(s)) {
+        Some(s) => Some(s),
+        None => choose_next(&unvoted, analysis, seed, pid, voted),
+    };
+    if let Some(p) = room.participants.get_mut(&pid) {
+        p.showing = next;
+    }
+    let group = analysis.and_then(|a| {
+        let point = a.participants.iter().find(|p| p.participant == pid)?;
+        let gid = point.group?;
+        let g = a.groups.as_ref()?.groups.iter().find(|g| g.id == gid)?;
+        Some(PhoneGroup {
+            id: g.id,
+            label: g.label.clone(),
+            size: g.members.len() as u32,
+            reasons: reasons(room, g, PHONE_REASONS),
+        })
+    });
+    let spectrum = room.spectrums.iter().find_map(|sp| {
+        let round = sp.open_round?;
+        let s = room.statements.get(&sp.sid)?;
+        Some(SpectrumPrompt {
+            spectrum: sp.id,
+            statement: Room::statement_view(s),
+            round,
+            position: sp.positions[usize::from(round.clamp(1, 2) - 1)]
+                .get(&pid)
+                .copied(),
+            first_round_position: sp.positions[0].get(&pid).copied(),
+        })
+    });
+    PhoneView {
+        room: room.info.clone(),
+        next: next
+            .and_then(|s| room.statements.get(&s))
+            .map(Room::statement_view),
+        voted,
+        total: visible.len() as u32,
+        votes,
+        group,
+        spectrum,
+        my_statements: room
+            .statements
+            .values()
+            .filter(|s| s.author == Some(pid))
+            .map(Room::statement_view)
+            .collect(),
+    }
+}
+
+/// Picks a statement at random, weighted by the engine's routing priority (as Polis does), from
+/// a source seeded by the room, the participant and how many they have voted on: the same room
+/// state gives the same choice, and phones spread over the statements instead of all seeing the
+/// same one. Statements the engine has not ranked yet (no votes) get the highest weight seen, so
+/// new statements are shown soon.
+fn choose_next(
+    unvoted: &[u32],
+    analysis: Option<&Analysis>,
+    seed: u64,
+    pid: u32,
+    voted: u32,
+) -> Option<u32> {
+    if unvoted.is_empty() {
+        return None;
+    }
+    let priorities = analysis.map(|a| &a.priorities);
+    let top = priorities
+        .and_then(|p| {
+            p.values()
+                .copied()
+                .filter(|w| w.is_finite())
+                .reduce(f64::max)
+        })
+        .filter(|w| *w > 0.0)
+        .unwrap_or(1.0);
+    let weights: Vec<f64> = unvoted
+        .iter()
+        .map(|s| {
+            let w = priorities.and_then(|p| p.get(s)).copied().unwrap_or(top);
+            if w.is_finite() && w > 0.0 {
+                w
+            } else {
+                1e-9
+            }
+        })
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mix = seed ^ (u64::from(pid) << 32) ^ u64::from(voted).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix);
+    let mut x = rng.gen::<f64>() * total;
+    for (s, w) in unvoted.iter().zip(&weights) {
+        if x < *w {
+            return Some(*s);
+        }
+        x -= w;
+    }
+    unvoted.last().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_statement_is_deterministic_and_never_a_voted_one() {
+        let unvoted = [1, 4, 7];
+        let a = choose_next(&unvoted, None, 5, 3, 2);
+        assert_eq!(a, choose_next(&unvoted, None, 5, 3, 2));
+        assert!(a.is_some_and(|s| unvoted.contains(&s)));
+        assert_eq!(choose_next(&[], None, 5, 3, 2), None);
+        // Across participants, every statement gets chosen first by someone.
+        let firsts: std::collections::BTreeSet<u32> = (0..60)
+            .filter_map(|pid| choose_next(&unvoted, None, 5, pid, 0))
+            .collect();
+        assert_eq!(firsts.len(), 3);
+    }
+
+    #[test]
+    fn percent_rounds_and_survives_zero() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

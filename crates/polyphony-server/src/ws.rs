@@ -1,0 +1,185 @@
+//! One WebSocket: a phone (votes in, its own view out) or a screen (the room view out).
+//!
+//! A socket sends `welcome`, then the current view, then a new view whenever the room's snapshot
+//! changes (skipping any it missed while busy) — so a phone that reconnects is up to date at
+//! once. A phone's requests are handled in order; each answer (`ack`, `statement_added`,
+//! `spectrum_ack` or `rejected`) goes out once the change is committed, followed by the phone's
+//! new view.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use polyphony_protocol::{
+    ClientMessage, ErrorBody, PhoneView, Rejection, ServerMessage, PROTOCOL_VERSION,
+};
+use tokio::sync::watch;
+
+use crate::error::ServerError;
+use crate::room::LiveRoom;
+
+/// Who is on the other end.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Role {
+    /// A participant's phone.
+    Phone(u32),
+    /// The projector (no key).
+    Screen,
+    /// The facilitator console (key checked).
+    Host,
+}
+
+const KEEPALIVE: Duration = Duration::from_secs(20);
+
+fn rejection(id: Option<String>, e: &ServerError) -> ServerMessage {
+    ServerMessage::Rejected(Rejection {
+        id,
+        status: e.status().as_u16(),
+        error: e.to_string(),
+    })
+}
+
+fn text(msg: &ServerMessage) -> Message {
+    Message::Text(serde_json::to_string(msg).unwrap_or_default().into())
+}
+
+pub(crate) async fn serve(
+    socket: WebSocket,
+    room: Arc<LiveRoom>,
+    role: Role,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let (mut tx, mut rx) = socket.split();
+    let mut snapshots = room.subscribe();
+    let welcome = ServerMessage::Welcome {
+        version: PROTOCOL_VERSION,
+        room: room.info(),
+    };
+    if tx.send(text(&welcome)).await.is_err() {
+        return;
+    }
+    let mut last_phone: Option<PhoneView> = None;
+    // Mark the current snapshot unseen so the first loop turn sends it.
+    snapshots.mark_changed();
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.tick().await;
+    loop {
+        tokio::select! {
+            changed = snapshots.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                let snap = Arc::clone(&snapshots.borrow_and_update());
+                let out = match role {
+                    Role::Phone(pid) => {
+                        let view = room.phone_view(pid, snap.analysis.as_deref());
+                        if last_phone.as_ref() == Some(&view) {
+                            None
+                        } else {
+                            let m = text(&ServerMessage::Phone(Box::new(view.clone())));
+                            last_phone = Some(view);
+                            Some(m)
+                        }
+                    }
+                    Role::Screen | Role::Host => {
+                        if snap.room_message.is_empty() {
+                            None
+                        } else {
+                            Some(Message::Text(snap.room_message.as_ref().into()))
+                        }
+                    }
+                };
+                if let Some(m) = out {
+                    if tx.send(m).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            incoming = rx.next() => {
+                let Some(Ok(msg)) = incoming else { break };
+                let raw = match msg {
+                    Message::Text(t) => t.to_string(),
+                    Message::Binary(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                let replies = handle(&room, role, &raw).await;
+                let mut failed = false;
+                for r in &replies {
+                    if tx.send(text(r)).await.is_err() {
+                        failed = true;
+                        break;
+                    }
+                }
+                if failed {
+                    break;
+                }
+                if let (Role::Phone(pid), true) = (role, replies.iter().any(|r| !matches!(r, ServerMessage::Pong | ServerMessage::Error(_)))) {
+                    let snap = room.snapshot();
+                    let view = room.phone_view(pid, snap.analysis.as_deref());
+                    if last_phone.as_ref() != Some(&view) {
+                        let m = text(&ServerMessage::Phone(Box::new(view.clone())));
+                        last_phone = Some(view);
+                        if tx.send(m).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ = keepalive.tick() => {
+                if tx.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            _ = shutdown.changed() => {
+                let _ = tx.send(Message::Close(None)).await;
+                break;
+            }
+        }
+    }
+}
+
+async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
+    let msg: ClientMessage = match serde_json::from_str(raw) {
+        Ok(m) => m,
+        Err(e) => {
+            return vec![ServerMessage::Error(ErrorBody {
+                error: format!("cannot read this message: {e}"),
+            })]
+        }
+    };
+    let pid = match (role, &msg) {
+        (_, ClientMessage::Ping) => return vec![ServerMessage::Pong],
+        (Role::Phone(pid), _) => pid,
+        (Role::Screen | Role::Host, _) => return vec![ServerMessage::Error(ErrorBody {
+            error:
+                "only a phone socket (opened with ?token=) takes votes, statements and positions"
+                    .into(),
+        })],
+    };
+    match msg {
+        ClientMessage::Vote(v) => {
+            let id = v.id.clone();
+            match room.vote(pid, v).await {
+                Ok(ack) => vec![ServerMessage::Ack(ack)],
+                Err(e) => vec![rejection(Some(id), &e)],
+            }
+        }
+        ClientMessage::AddStatement(s) => {
+            let id = s.id.clone();
+            match room.add_statement(Some(pid), s).await {
+                Ok(added) => vec![ServerMessage::StatementAdded(added)],
+                Err(e) => vec![rejection(id, &e)],
+            }
+        }
+        ClientMessage::Spectrum(p) => {
+            let id = p.id.clone();
+            match room.spectrum_position(pid, p).await {
+                Ok(ack) => vec![ServerMessage::SpectrumAck(ack)],
+                Err(e) => vec![rejection(id, &e)],
+            }
+        }
+        ClientMessage::Ping => vec![ServerMessage::Pong],
+    }
+}

@@ -1,0 +1,139 @@
+//! `polyphony serve` and `polyphony import`: flags in, [`polyphony_server`] does the work.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use polyphony_polis::PolisConversation;
+use polyphony_server::{app, AppState, Limits};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Addresses a phone on the same network can reach: every non-loopback IPv4 address of this
+/// machine when listening on all interfaces, else the one listened on.
+fn lan_urls(bound: SocketAddr) -> Vec<String> {
+    let port = bound.port();
+    let ips: Vec<IpAddr> = if bound.ip().is_unspecified() {
+        if_addrs::get_if_addrs()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| !i.is_loopback())
+            .map(|i| i.ip())
+            .filter(IpAddr::is_ipv4)
+            .collect()
+    } else {
+        vec![bound.ip()]
+    };
+    ips.into_iter()
+        .map(|ip| format!("http://{}", SocketAddr::new(ip, port)))
+        .collect()
+}
+
+/// The QR code of `url`, drawn with half-block characters (two rows per line).
+fn terminal_qr(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+async fn wait_for_signal(state: AppState) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    state.request_shutdown();
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+    state.request_shutdown();
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn serve(addr: SocketAddr, db: &Path) -> Result<()> {
+    runtime()?.block_on(async {
+        let state = AppState::open(db, Limits::default())
+            .await
+            .with_context(|| format!("cannot open {}", db.display()))?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (is another server using it?)"))?;
+        let bound = listener.local_addr().context("no local address")?;
+        let local = format!(
+            "http://{}",
+            SocketAddr::new([127, 0, 0, 1].into(), bound.port())
+        );
+        println!(
+            "Polyphony is listening on {bound}; database {}",
+            db.display()
+        );
+        println!("  on this laptop:   {local}");
+        let urls = lan_urls(bound);
+        for url in &urls {
+            println!("  on phones (same wifi): {url}");
+        }
+        if let Some(qr) = urls.first().and_then(|u| terminal_qr(u)) {
+            println!("{qr}");
+        } else if urls.is_empty() {
+            println!("  (no network address found: phones cannot reach this machine)");
+        }
+        println!(
+            "{} room(s) loaded. Ctrl-C stops the server.",
+            state.room_codes().len()
+        );
+        tokio::spawn(wait_for_signal(state.clone()));
+        let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(state.shutdown_requested())
+            .await
+            .context("the server stopped with an error")?;
+        state.shutdown().await;
+        println!(
+            "Polyphony stopped; every acknowledged vote is in {}",
+            db.display()
+        );
+        Ok(())
+    })
+}
+
+/// Creates a room from a Polis export.
+pub fn import(db: &Path, data: &PolisConversation, topic: &str, seed: u64) -> Result<()> {
+    runtime()?.block_on(async {
+        let state = AppState::open(db, Limits::default())
+            .await
+            .with_context(|| format!("cannot open {}", db.display()))?;
+        let created = state.import_polis(data, topic, seed).await?;
+        state.shutdown().await;
+        println!("room {} created in {}", created.room.code, db.display());
+        println!("facilitator key: {}", created.facilitator_key);
+        println!(
+            "{} statements, {} votes; open /r/{}/screen once the server runs",
+            data.statements.len(),
+            data.votes.len(),
+            created.room.code
+        );
+        Ok(())
+    })
+}
