@@ -152,11 +152,13 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
     let pid = match (role, &msg) {
         (_, ClientMessage::Ping) => return vec![ServerMessage::Pong],
         (Role::Phone(pid), _) => pid,
-        (Role::Screen | Role::Host, _) => return vec![ServerMessage::Error(ErrorBody {
+        (Role::Screen | Role::Host, _) => {
+            return vec![ServerMessage::Error(ErrorBody {
             error:
                 "only a phone socket (opened with ?token=) takes votes, statements and positions"
                     .into(),
-        })],
+        })]
+        }
     };
     match msg {
         ClientMessage::Vote(v) => {
