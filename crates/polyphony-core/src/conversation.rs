@@ -355,7 +355,7 @@ impl Conversation {
             stopping,
             &mut rng,
         );
-        let positions = pca::project_rows(&rows, n_mod_out, n_cols, &fit);
+        let positions = pca::project_rows(&rows, n_mod_out, n_cols, &fit, polis);
         let (statement_projections, statement_extremity) = pca::project_statements(&fit);
 
         // §4.2: base clusters of in-conv participants, in row order.

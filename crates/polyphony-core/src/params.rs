@@ -26,7 +26,9 @@ pub enum Preset {
     /// - `repness-test` keeps full precision;
     /// - k-means convergence matches clusters by id, so a dropped cluster cannot hide a move;
     /// - the k smoother falls back to the best k when its k is no longer computed;
-    /// - power iteration stops once the component no longer moves (1e-13), not after a fixed count.
+    /// - power iteration stops once the component no longer moves (1e-13), not after a fixed count;
+    /// - when the votes have a single direction of disagreement (two perfectly opposed camps),
+    ///   participants are still placed along it instead of all at the origin in one group.
     #[default]
     Workshop,
 }

@@ -242,14 +242,19 @@ fn power_iterate(
 /// Sparsity-aware projection of every row (§3.6): `sqrt(C / |S|) · Σ_S (x − c)·pc`, where S
 /// counts the row's votes on statements in the math plus every moderated-out column (zeroed for
 /// everyone, so "seen" by everyone).
+///
+/// With `collapse_rank1` (the Polis preset), an all-zero second component puts everyone at the
+/// origin, as Polis's projection does for rank-1 comps. Without it, rank-1 data (two perfectly
+/// opposed camps) is projected on the first component, so the camps stay apart.
 pub(crate) fn project_rows(
     rows: &CenteredRows,
     n_mod_out: usize,
     n_columns: usize,
     fit: &PcaFit,
+    collapse_rank1: bool,
 ) -> Vec<[f64; 2]> {
     let (pc1, pc2) = (&fit.comps[0], &fit.comps[1]);
-    let degenerate = pc2.iter().all(|&x| x == 0.0);
+    let degenerate = collapse_rank1 && pc2.iter().all(|&x| x == 0.0);
     (0..rows.offsets.len() - 1)
         .map(|r| {
             if degenerate {

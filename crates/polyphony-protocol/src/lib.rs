@@ -8,8 +8,6 @@
 //! Privacy rules the types enforce by construction: no payload a phone or the projector receives
 //! carries a participant token, a participant id or a statement's author.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use polyphony_core::{GroupStance, Stance, StatementId, Vote};
@@ -399,14 +397,24 @@ pub struct PhoneView {
     pub voted: u32,
     /// Statements shown to participants.
     pub total: u32,
-    /// This phone's current vote per statement.
-    pub votes: BTreeMap<StatementId, Vote>,
+    /// This phone's current vote per statement, by statement id. (A list, not a map: JSON
+    /// object keys are strings, which tagged enums cannot read back as numbers.)
+    pub votes: Vec<CastVote>,
     /// This phone's group, once groups exist and it is in the clustering.
     pub group: Option<PhoneGroup>,
     /// The open spectrum round, if any.
     pub spectrum: Option<SpectrumPrompt>,
     /// Statements this phone wrote and their moderation state.
     pub my_statements: Vec<StatementView>,
+}
+
+/// One of a phone's current votes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastVote {
+    /// The statement.
+    pub statement: StatementId,
+    /// The vote.
+    pub vote: Vote,
 }
 
 /// "You are in group B", with the reason.
@@ -636,6 +644,42 @@ mod tests {
         let r: NewRoom = serde_json::from_str(r#"{"topic":"t"}"#).unwrap();
         assert_eq!(r.settings, RoomSettings::default());
         assert_eq!(r.settings.statement_max_chars, 280);
+    }
+
+    #[test]
+    fn server_messages_round_trip() {
+        let room = RoomInfo {
+            code: "ABC234".into(),
+            topic: "t".into(),
+            description: String::new(),
+            language: "zh-TW".into(),
+            settings: RoomSettings::default(),
+            stage: Stage::Groups,
+            closed: false,
+            created: 1,
+        };
+        let phone = ServerMessage::Phone(Box::new(PhoneView {
+            room: room.clone(),
+            next: None,
+            voted: 1,
+            total: 2,
+            votes: vec![CastVote {
+                statement: 4,
+                vote: Vote::Pass,
+            }],
+            group: None,
+            spectrum: None,
+            my_statements: vec![],
+        }));
+        let view = ServerMessage::Room(Box::new(RoomView {
+            room: Some(room),
+            ..RoomView::default()
+        }));
+        for m in [phone, view, ServerMessage::Pong] {
+            let json = serde_json::to_string(&m).unwrap();
+            let back: ServerMessage = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, m, "{json}");
+        }
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use polyphony_core::{Analysis, GroupStance, OpinionGroup, RepresentativeStatement, Tally, Vote};
 use polyphony_protocol::{
-    ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, ModerationState, PhoneGroup,
-    PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt, SpectrumRoundView,
-    SpectrumView, Stance, StatementStats,
+    CastVote, ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, ModerationState,
+    PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt,
+    SpectrumRoundView, SpectrumView, Stance, StatementStats,
 };
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -319,16 +319,19 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
         Some(p) => (
             p.votes
                 .iter()
-                .map(|(s, (v, _))| (*s, *v))
-                .collect::<BTreeMap<_, _>>(),
+                .map(|(s, (v, _))| CastVote {
+                    statement: *s,
+                    vote: *v,
+                })
+                .collect::<Vec<_>>(),
             p.showing,
         ),
-        None => (BTreeMap::new(), None),
+        None => (Vec::new(), None),
     };
     let unvoted: Vec<u32> = visible
         .iter()
         .copied()
-        .filter(|s| !votes.contains_key(s))
+        .filter(|s| !votes.iter().any(|v| v.statement == *s))
         .collect();
     let voted = (visible.len() - unvoted.len()) as u32;
     let next = match showing.filter(|s| unvoted.contains(s)) {

@@ -99,7 +99,7 @@ pub async fn join(router: &Router, code: &str) -> String {
 /// first half of the statements and agree on the rest.
 pub fn camp_vote(camp: usize, s: usize, n: usize) -> &'static str {
     if s < n / 2 {
-        if (camp == 0) == (s % 2 == 0) {
+        if (camp == 0) == s.is_multiple_of(2) {
             "agree"
         } else {
             "disagree"
