@@ -469,6 +469,9 @@ pub struct RoomView {
     pub voters: u32,
     /// Current votes (latest per participant and statement).
     pub votes: u64,
+    /// Current votes the analysis (map, groups) already includes; it catches up with `votes`
+    /// within the server's coalescing window.
+    pub analyzed_votes: u64,
     /// Statements waiting for moderation.
     pub pending: u32,
     /// Participants needed before groups appear.

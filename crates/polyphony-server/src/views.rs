@@ -137,6 +137,7 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
     let mut view = RoomView {
         room: Some(room.info.clone()),
         tick: analysis.map_or(0, |a| a.tick),
+        analyzed_votes: analysis.map_or(0, |a| a.vote_count),
         participants: room.participants.len() as u32,
         voters,
         votes,
