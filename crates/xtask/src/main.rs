@@ -1,4 +1,5 @@
-//! `cargo xtask test`: everything the test suite needs, then every test.
+//! `cargo xtask test`: everything the test suite needs, then every test. `cargo xtask load`:
+//! the workshop server's load test.
 //!
 //! On a fresh machine it adds the wasm32 target and installs `wasm-bindgen-cli` at exactly the
 //! version in Cargo.lock; then it runs the Rust tests (unit, integration, doc), builds the
@@ -18,7 +19,23 @@ fn main() -> Result<()> {
             setup_wasm(&root)?;
             build_wasm(&root)
         }
-        _ => bail!("usage: cargo xtask test | wasm"),
+        "load" => {
+            // `cargo xtask load --phones 200 --seconds 30`: the server load test, in release.
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            let mut args: Vec<&str> = vec![
+                "run",
+                "--release",
+                "-q",
+                "-p",
+                "polyphony-benches",
+                "--bin",
+                "load",
+                "--",
+            ];
+            args.extend(rest.iter().map(String::as_str));
+            run(&root, "cargo", &args)
+        }
+        _ => bail!("usage: cargo xtask test | wasm | load [--phones N --seconds S]"),
     }
 }
 
