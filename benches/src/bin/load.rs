@@ -152,9 +152,8 @@ async fn phone(
             })
         } else {
             let statement = next.unwrap_or_else(|| rng.gen_range(0..statements as u32));
-            let vote = if statement as usize % 3 == 0 {
-                Vote::Agree
-            } else if (statement as usize % 2 == 0) == (camp == 0) {
+            let s = statement as usize;
+            let vote = if s.is_multiple_of(3) || s.is_multiple_of(2) == (camp == 0) {
                 Vote::Agree
             } else if rng.gen_bool(0.1) {
                 Vote::Pass
