@@ -196,6 +196,14 @@ async fn eight_phones_and_a_projector_over_websocket() {
         let g = v.group.unwrap();
         assert!(["A", "B", "C"].contains(&g.label.as_str()));
         assert!(!g.reasons.is_empty());
+        // Reasons are statements the camps split on, never ones everybody agrees with.
+        assert!(
+            g.reasons
+                .iter()
+                .all(|r| (r.statement.id as usize) < STATEMENTS / 2),
+            "{:?}",
+            g.reasons
+        );
         labels[*camp].push(g.label);
     }
     for side in &labels {
