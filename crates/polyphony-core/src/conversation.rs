@@ -561,22 +561,7 @@ impl Conversation {
                 let stances: Vec<GroupStance> = g
                     .groups
                     .iter()
-                    .map(|x| {
-                        let t = x.tallies[j];
-                        GroupStance {
-                            group: x.id,
-                            label: x.label.clone(),
-                            agree: t.agree,
-                            disagree: t.disagree,
-                            passes: t.passes(),
-                            seen: t.seen,
-                            agree_rate: if t.seen == 0 {
-                                0.0
-                            } else {
-                                f64::from(t.agree) / f64::from(t.seen)
-                            },
-                        }
-                    })
+                    .map(|x| GroupStance::from_tally(x.id, &x.label, x.tallies[j]))
                     .collect();
                 let explanation = stances
                     .iter()

@@ -178,6 +178,32 @@ pub struct GroupStance {
     pub agree_rate: f64,
 }
 
+impl GroupStance {
+    /// A group's stance from its tally on the statement.
+    ///
+    /// ```
+    /// use polyphony_core::{GroupStance, Tally};
+    /// let g = GroupStance::from_tally(1, "B", Tally { agree: 1, disagree: 2, seen: 4 });
+    /// assert_eq!((g.passes, g.agree_rate), (1, 0.25));
+    /// assert_eq!(GroupStance::from_tally(0, "A", Tally::default()).agree_rate, 0.0);
+    /// ```
+    pub fn from_tally(group: u32, label: &str, t: Tally) -> GroupStance {
+        GroupStance {
+            group,
+            label: label.to_string(),
+            agree: t.agree,
+            disagree: t.disagree,
+            passes: t.passes(),
+            seen: t.seen,
+            agree_rate: if t.seen == 0 {
+                0.0
+            } else {
+                f64::from(t.agree) / f64::from(t.seen)
+            },
+        }
+    }
+}
+
 /// A statement the groups stand far apart on.
 ///
 /// **Divisiveness** is the size-weighted spread of the groups' agree rates, with a Beta(1, 1)

@@ -433,112 +433,115 @@ fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, ServerError> {
     Ok(rooms)
 }
 
-/// sid, text, author, is_seed, moderation, created, client_id.
-type StatementRow = (u32, String, Option<u32>, bool, String, i64, Option<String>);
+/// Every row `sql` returns for a room, mapped by `f`.
+fn room_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    room_id: i64,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, ServerError> {
+    let mut s = conn.prepare(sql).map_err(db_err)?;
+    let rows = s
+        .query_map([room_id], f)
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    Ok(rows)
+}
 
 fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), ServerError> {
     let id = room.id;
-    let mut s = conn
-        .prepare("SELECT pid, token, created FROM participants WHERE room_id = ? ORDER BY pid")
-        .map_err(db_err)?;
-    room.participants = s
-        .query_map([id], |r| {
+    room.participants = room_rows(
+        conn,
+        "SELECT pid, token, created FROM participants WHERE room_id = ? ORDER BY pid",
+        id,
+        |r| {
             Ok(StoredParticipant {
                 pid: r.get(0)?,
                 token: r.get(1)?,
                 created: r.get(2)?,
             })
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
-    let mut s = conn
-        .prepare(
-            "SELECT sid, text, author, is_seed, moderation, created, client_id FROM statements
-             WHERE room_id = ? ORDER BY sid",
-        )
-        .map_err(db_err)?;
-    let rows: Vec<StatementRow> = s
-        .query_map([id], |r| {
+        },
+    )?;
+    let statements = room_rows(
+        conn,
+        "SELECT sid, text, author, is_seed, moderation, created, client_id FROM statements
+         WHERE room_id = ? ORDER BY sid",
+        id,
+        |r| {
+            let moderation: String = r.get(4)?;
             Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
+                StoredStatement {
+                    sid: r.get(0)?,
+                    text: r.get(1)?,
+                    author: r.get(2)?,
+                    is_seed: r.get(3)?,
+                    moderation: ModerationState::parse(&moderation)
+                        .unwrap_or(ModerationState::Pending),
+                    created: r.get(5)?,
+                    client_id: r.get(6)?,
+                },
+                moderation,
             ))
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
-    for (sid, text, author, is_seed, moderation, created, client_id) in rows {
-        let moderation = ModerationState::parse(&moderation).ok_or_else(|| {
-            ServerError::Storage(format!("statement {sid}: moderation {moderation}"))
-        })?;
-        room.statements.push(StoredStatement {
-            sid,
-            text,
-            author,
-            is_seed,
-            moderation,
-            created,
-            client_id,
-        });
+        },
+    )?;
+    for (s, raw) in statements {
+        if ModerationState::parse(&raw).is_none() {
+            return Err(ServerError::Storage(format!(
+                "statement {}: moderation {raw}",
+                s.sid
+            )));
+        }
+        room.statements.push(s);
     }
-    let mut s = conn
-        .prepare("SELECT pid, sid, vote, time, client_id FROM votes WHERE room_id = ? ORDER BY seq")
-        .map_err(db_err)?;
-    let rows: Vec<(u32, u32, i64, i64, String)> = s
-        .query_map([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
-    for (pid, sid, vote, time, client_id) in rows {
-        room.votes.push(StoredVote {
-            pid,
-            sid,
-            vote: vote_from_db(vote)?,
-            time,
-            client_id,
-        });
+    let votes = room_rows(
+        conn,
+        "SELECT pid, sid, vote, time, client_id FROM votes WHERE room_id = ? ORDER BY seq",
+        id,
+        |r| {
+            Ok((
+                r.get::<_, i64>(2)?,
+                StoredVote {
+                    pid: r.get(0)?,
+                    sid: r.get(1)?,
+                    vote: Vote::Pass,
+                    time: r.get(3)?,
+                    client_id: r.get(4)?,
+                },
+            ))
+        },
+    )?;
+    for (value, mut v) in votes {
+        v.vote = vote_from_db(value)?;
+        room.votes.push(v);
     }
-    let mut s = conn
-        .prepare("SELECT id, sid, open_round, created FROM spectrums WHERE room_id = ? ORDER BY id")
-        .map_err(db_err)?;
-    room.spectrums = s
-        .query_map([id], |r| {
+    room.spectrums = room_rows(
+        conn,
+        "SELECT id, sid, open_round, created FROM spectrums WHERE room_id = ? ORDER BY id",
+        id,
+        |r| {
             Ok(StoredSpectrum {
                 id: r.get(0)?,
                 sid: r.get(1)?,
                 open_round: r.get(2)?,
                 created: r.get(3)?,
             })
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
-    let mut s = conn
-        .prepare(
-            "SELECT spectrum, round, pid, position FROM spectrum_positions WHERE room_id = ?
-             ORDER BY spectrum, round, pid",
-        )
-        .map_err(db_err)?;
-    room.positions = s
-        .query_map([id], |r| {
+        },
+    )?;
+    room.positions = room_rows(
+        conn,
+        "SELECT spectrum, round, pid, position FROM spectrum_positions WHERE room_id = ?
+         ORDER BY spectrum, round, pid",
+        id,
+        |r| {
             Ok(StoredPosition {
                 spectrum: r.get(0)?,
                 round: r.get(1)?,
                 pid: r.get(2)?,
                 position: r.get(3)?,
             })
-        })
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+        },
+    )?;
     Ok(())
 }
 

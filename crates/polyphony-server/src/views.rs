@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use polyphony_core::{Analysis, GroupStance, OpinionGroup, RepresentativeStatement, Tally, Vote};
+use polyphony_core::{Analysis, GroupStance, OpinionGroup, RepresentativeStatement, Vote};
 use polyphony_protocol::{
     CastVote, ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, ModerationState,
     PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt,
@@ -64,22 +64,6 @@ fn group_of(analysis: Option<&Analysis>) -> HashMap<u32, (u32, String)> {
     out
 }
 
-fn stance(g: &OpinionGroup, t: Tally) -> GroupStance {
-    GroupStance {
-        group: g.id,
-        label: g.label.clone(),
-        agree: t.agree,
-        disagree: t.disagree,
-        passes: t.passes(),
-        seen: t.seen,
-        agree_rate: if t.seen == 0 {
-            0.0
-        } else {
-            f64::from(t.agree) / f64::from(t.seen)
-        },
-    }
-}
-
 /// The projector's view.
 pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u32) -> RoomView {
     let mut tallies: BTreeMap<u32, [u32; 3]> = BTreeMap::new();
@@ -127,7 +111,11 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
                     .map(|&j| {
                         groups
                             .iter()
-                            .filter_map(|g| g.tallies.get(j).map(|t| stance(g, *t)))
+                            .filter_map(|g| {
+                                g.tallies
+                                    .get(j)
+                                    .map(|t| GroupStance::from_tally(g.id, &g.label, *t))
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),

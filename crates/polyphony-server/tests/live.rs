@@ -49,6 +49,16 @@ async fn phone_until(ws: &mut Socket, want: impl Fn(&PhoneView) -> bool) -> Phon
     }
 }
 
+/// Sends a vote and returns whether the server called it a duplicate.
+async fn ack_of(ws: &mut Socket, msg: &ClientMessage) -> bool {
+    send(ws, msg).await;
+    loop {
+        if let ServerMessage::Ack(a) = recv(ws).await {
+            return a.duplicate;
+        }
+    }
+}
+
 async fn room_until(ws: &mut Socket, want: impl Fn(&RoomView) -> bool) -> RoomView {
     loop {
         if let ServerMessage::Room(v) = recv(ws).await {
@@ -220,13 +230,7 @@ async fn eight_phones_and_a_projector_over_websocket() {
     });
     let mut dups = Vec::new();
     for _ in 0..3 {
-        send(ws, &again).await;
-        loop {
-            if let ServerMessage::Ack(a) = recv(ws).await {
-                dups.push(a.duplicate);
-                break;
-            }
-        }
+        dups.push(ack_of(ws, &again).await);
     }
     assert_eq!(
         dups,
@@ -240,13 +244,7 @@ async fn eight_phones_and_a_projector_over_websocket() {
     });
     dups.clear();
     for _ in 0..3 {
-        send(ws, &fresh_id).await;
-        loop {
-            if let ServerMessage::Ack(a) = recv(ws).await {
-                dups.push(a.duplicate);
-                break;
-            }
-        }
+        dups.push(ack_of(ws, &fresh_id).await);
     }
     assert_eq!(dups, [false, true, true]);
     let key = created["facilitator_key"].as_str().unwrap();
