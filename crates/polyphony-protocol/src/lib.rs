@@ -393,6 +393,10 @@ pub struct PhoneView {
     pub room: RoomInfo,
     /// The statement to vote on next (`None`: all voted).
     pub next: Option<StatementView>,
+    /// A few more unvoted statements after `next`, so a phone that loses its connection can keep
+    /// voting (its votes wait in its queue).
+    #[serde(default)]
+    pub upcoming: Vec<StatementView>,
     /// Statements this phone has voted on.
     pub voted: u32,
     /// Statements shown to participants.
@@ -664,6 +668,7 @@ mod tests {
         let phone = ServerMessage::Phone(Box::new(PhoneView {
             room: room.clone(),
             next: None,
+            upcoming: vec![],
             voted: 1,
             total: 2,
             votes: vec![CastVote {

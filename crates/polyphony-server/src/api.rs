@@ -9,7 +9,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use polyphony_protocol::{
@@ -70,7 +70,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
-        .fallback(web_app)
+        .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
 }
@@ -282,12 +282,20 @@ async fn spectrum_position(
     Ok(Json(room.spectrum_position(pid, req).await?))
 }
 
+#[derive(Deserialize)]
+struct KeyQuery {
+    key: Option<String>,
+}
+
+/// Exports take the key in the header or, so that a plain download link works, in `?key=`.
 async fn export_file(
     State(state): State<AppState>,
     Path((code, file)): Path<(String, String)>,
+    Query(q): Query<KeyQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
-    let room = host_room(&state, &code, &headers)?;
+    let room = state.room(&code)?;
+    room.check_key(key(&headers).or(q.key.as_deref()))?;
     room.settle().await;
     let (content_type, body) = export::file(&room, &file)?;
     let disposition = format!("attachment; filename=\"{}-{file}\"", room.code);
@@ -332,14 +340,4 @@ async fn socket(
     Ok(upgrade
         .max_message_size(state.limits().max_body_bytes)
         .on_upgrade(move |socket| ws::serve(socket, room, role, shutdown)))
-}
-
-/// Until the web app is built into the binary, every page is this one.
-async fn web_app() -> Response {
-    Html(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Polyphony</title>\
-         <h1>Polyphony</h1><p>The workshop server is running. The API is under <code>/api</code> \
-         (see docs/protocol.md).</p></html>",
-    )
-    .into_response()
 }

@@ -36,6 +36,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 mod api;
+mod assets;
 mod error;
 mod export;
 mod room;
@@ -44,6 +45,7 @@ mod views;
 mod ws;
 
 pub use api::app;
+pub use assets::embedded as web_app_embedded;
 pub use error::ServerError;
 pub use room::{LiveRoom, Snapshot};
 

@@ -20,6 +20,8 @@ use crate::room::{Room, Spectrum};
 const GROUP_CARD_STATEMENTS: usize = 5;
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
+/// Unvoted statements a phone gets beyond `next`, for voting offline.
+const UPCOMING: usize = 5;
 /// Divisive statements sent to the projector.
 const DIVISIVE_SHOWN: usize = 10;
 
@@ -354,11 +356,19 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
             first_round_position: sp.positions[0].get(&pid).copied(),
         })
     });
+    let upcoming = unvoted
+        .iter()
+        .filter(|s| Some(**s) != next)
+        .take(UPCOMING)
+        .filter_map(|s| room.statements.get(s))
+        .map(Room::statement_view)
+        .collect();
     PhoneView {
         room: room.info.clone(),
         next: next
             .and_then(|s| room.statements.get(&s))
             .map(Room::statement_view),
+        upcoming,
         voted,
         total: visible.len() as u32,
         votes,

@@ -590,6 +590,17 @@ async fn exports_need_the_key_and_have_polis_columns() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["votes"].as_array().unwrap().len(), 12);
     assert_eq!(json["statements"].as_array().unwrap().len(), 4);
+    let link = format!("/api/rooms/{code}/export/votes.csv?key={key}");
+    let (status, body) = call_text(&r, "GET", &link, &[], None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a download link carries the key in the query"
+    );
+    assert_eq!(body.lines().count(), 1 + 12);
+    let link = format!("/api/rooms/{code}/export/votes.csv?key=nope");
+    let (status, json) = call(&r, "GET", &link, &[], None).await;
+    assert_error(status, &json, StatusCode::FORBIDDEN);
 
     let (status, json) = call(
         &r,
@@ -639,9 +650,18 @@ async fn socket_endpoint_and_unknown_paths() {
     assert_error(status, &json, StatusCode::NOT_FOUND);
     let (status, json) = call(&r, "DELETE", &format!("/api/rooms/{code}"), &[], None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{json}");
-    let (status, page) = call_text(&r, "GET", "/", &[], None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Polyphony"));
+    for page in [
+        "/",
+        "/explore",
+        &format!("/r/{code}"),
+        &format!("/r/{code}/screen"),
+    ] {
+        let (status, html) = call_text(&r, "GET", page, &[], None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(html.contains("Polyphony"), "{page}");
+    }
+    let (status, _) = call_text(&r, "GET", "/no-such-file.png", &[], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
