@@ -569,6 +569,12 @@ mod tests {
         assert_eq!(Lang::from_tag("ja-JP"), Lang::Ja);
         assert_eq!(Lang::from_tag("ko"), Lang::Ko);
         assert_eq!(Lang::from_tag("fr-FR"), Lang::En);
-        assert_eq!(fill("{n} of {total}", &[("n", "3".into()), ("total", "9".into())]), "3 of 9");
+        assert_eq!(
+            fill(
+                "{n} of {total}",
+                &[("n", "3".into()), ("total", "9".into())]
+            ),
+            "3 of 9"
+        );
     }
 }

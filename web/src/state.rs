@@ -269,12 +269,15 @@ impl PhoneModel {
 
     /// The position shown as chosen in a spectrum round: local first, then the server's.
     pub fn position(&self, spectrum: u32, round: u8) -> Option<i8> {
-        self.local_positions.get(&(spectrum, round)).copied().or_else(|| {
-            let p = self.view.as_ref()?.spectrum.as_ref()?;
-            (p.spectrum == spectrum && p.round == round)
-                .then_some(p.position)
-                .flatten()
-        })
+        self.local_positions
+            .get(&(spectrum, round))
+            .copied()
+            .or_else(|| {
+                let p = self.view.as_ref()?.spectrum.as_ref()?;
+                (p.spectrum == spectrum && p.round == round)
+                    .then_some(p.position)
+                    .flatten()
+            })
     }
 }
 
@@ -427,7 +430,10 @@ mod tests {
         assert_eq!(sent.len(), 1);
         m.apply(PhoneEvent::Disconnected);
         let again = m.apply(PhoneEvent::Connected);
-        assert_eq!(again, sent, "same message, same id: the server counts it once");
+        assert_eq!(
+            again, sent,
+            "same message, same id: the server counts it once"
+        );
     }
 
     #[test]
@@ -485,7 +491,10 @@ mod tests {
         let pts = map_layout(&[[-1.0, 0.0], [1.0, 0.5]], 400.0, 200.0, 10.0);
         assert_eq!(pts.len(), 2);
         for p in &pts {
-            assert!((10.0..=390.0).contains(&p[0]) && (10.0..=190.0).contains(&p[1]), "{p:?}");
+            assert!(
+                (10.0..=390.0).contains(&p[0]) && (10.0..=190.0).contains(&p[1]),
+                "{p:?}"
+            );
         }
         // 2 units of x span 180 px (the height limits), so 0.5 of y spans 45 px, upwards.
         assert!((pts[1][0] - pts[0][0] - 180.0).abs() < 1e-9);
@@ -500,6 +509,9 @@ mod tests {
         s.apply(PhoneEvent::Server(ServerMessage::Room(Box::default())));
         assert!(s.online && s.view.is_some());
         s.apply(PhoneEvent::Disconnected);
-        assert!(!s.online && s.view.is_some(), "the last view stays on screen");
+        assert!(
+            !s.online && s.view.is_some(),
+            "the last view stays on screen"
+        );
     }
 }

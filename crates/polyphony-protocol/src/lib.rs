@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod analysis_view;
+
 pub use polyphony_core::{GroupStance, Stance, StatementId, Vote};
 
 /// The protocol version this crate speaks.

@@ -5,51 +5,29 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use polyphony_core::{Analysis, GroupStance, OpinionGroup, RepresentativeStatement, Vote};
+use polyphony_core::{Analysis, Vote};
+use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
-    CastVote, ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, ModerationState,
-    PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt,
-    SpectrumRoundView, SpectrumView, Stance, StatementStats,
+    CastVote, ModerationState, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts,
+    SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, StatementStats,
+    StatementView,
 };
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::room::{Room, Spectrum};
 
-/// Representative statements on a group card.
-const GROUP_CARD_STATEMENTS: usize = 5;
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
 /// Unvoted statements a phone gets beyond `next`, for voting offline.
 const UPCOMING: usize = 5;
-/// Divisive statements sent to the projector.
-const DIVISIVE_SHOWN: usize = 10;
 
-fn percent(part: u32, whole: u32) -> u32 {
-    if whole == 0 {
-        0
-    } else {
-        ((f64::from(part) * 100.0 / f64::from(whole)).round()) as u32
-    }
-}
-
-fn reason(room: &Room, r: &RepresentativeStatement) -> Option<GroupReason> {
-    let s = room
-        .statements
-        .get(&r.statement)
-        .filter(|s| Room::visible(s))?;
-    Some(GroupReason {
-        statement: Room::statement_view(s),
-        stance: r.repful_for,
-        percent: percent(r.n_success, r.n_trials),
-    })
-}
-
-fn reasons(room: &Room, g: &OpinionGroup, n: usize) -> Vec<GroupReason> {
-    g.representative
-        .iter()
-        .filter_map(|r| reason(room, r))
-        .take(n)
+/// The statements participants see, as the views show them.
+fn shown(room: &Room) -> BTreeMap<u32, StatementView> {
+    room.statements
+        .values()
+        .filter(|s| Room::visible(s))
+        .map(|s| (s.sid, Room::statement_view(s)))
         .collect()
 }
 
@@ -85,18 +63,6 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
             }
         }
     }
-    let column: HashMap<u32, usize> = analysis
-        .map(|a| {
-            a.statements
-                .iter()
-                .enumerate()
-                .map(|(j, &s)| (s, j))
-                .collect()
-        })
-        .unwrap_or_default();
-    let groups: &[OpinionGroup] = analysis
-        .and_then(|a| a.groups.as_ref())
-        .map_or(&[], |g| g.groups.as_slice());
     let statements = room
         .statements
         .values()
@@ -108,18 +74,8 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
                 agree: t[0],
                 disagree: t[1],
                 pass: t[2],
-                groups: column
-                    .get(&s.sid)
-                    .map(|&j| {
-                        groups
-                            .iter()
-                            .filter_map(|g| {
-                                g.tallies
-                                    .get(j)
-                                    .map(|t| GroupStance::from_tally(g.id, &g.label, *t))
-                            })
-                            .collect()
-                    })
+                groups: analysis
+                    .map(|a| group_stances(a, s.sid))
                     .unwrap_or_default(),
             }
         })
@@ -141,60 +97,7 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
         ..RoomView::default()
     };
     if let Some(a) = analysis {
-        view.map = a
-            .participants
-            .iter()
-            .map(|p| MapPoint {
-                position: p.position,
-                group: p.group,
-            })
-            .collect();
-        view.groups = groups
-            .iter()
-            .map(|g| GroupView {
-                id: g.id,
-                label: g.label.clone(),
-                size: g.members.len() as u32,
-                center: g.center,
-                representative: reasons(room, g, GROUP_CARD_STATEMENTS),
-            })
-            .collect();
-        let consensus = a
-            .consensus
-            .agree
-            .iter()
-            .map(|c| (c, Stance::Agree))
-            .chain(a.consensus.disagree.iter().map(|c| (c, Stance::Disagree)));
-        view.consensus = consensus
-            .filter_map(|(c, stance)| {
-                let s = room
-                    .statements
-                    .get(&c.statement)
-                    .filter(|s| Room::visible(s))?;
-                Some(ConsensusView {
-                    statement: Room::statement_view(s),
-                    stance,
-                    percent: percent(c.n_success, c.n_trials),
-                })
-            })
-            .collect();
-        view.divisive = a
-            .divisive
-            .iter()
-            .filter_map(|d| {
-                let s = room
-                    .statements
-                    .get(&d.statement)
-                    .filter(|s| Room::visible(s))?;
-                Some(DivisiveView {
-                    statement: Room::statement_view(s),
-                    divisiveness: d.divisiveness,
-                    groups: d.groups.clone(),
-                    explanation: d.explanation.clone(),
-                })
-            })
-            .take(DIVISIVE_SHOWN)
-            .collect();
+        fill_from_analysis(&mut view, a, &shown(room));
     }
     view.spectrums = room
         .spectrums
@@ -340,7 +243,7 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
             id: g.id,
             label: g.label.clone(),
             size: g.members.len() as u32,
-            reasons: reasons(room, g, PHONE_REASONS),
+            reasons: group_reasons(g, &shown(room), PHONE_REASONS),
         })
     });
     let spectrum = room.spectrums.iter().find_map(|sp| {
@@ -448,12 +351,5 @@ mod tests {
             .filter_map(|pid| choose_next(&unvoted, None, 5, pid, 0))
             .collect();
         assert_eq!(firsts.len(), 3);
-    }
-
-    #[test]
-    fn percent_rounds_and_survives_zero() {
-        assert_eq!(percent(1, 3), 33);
-        assert_eq!(percent(2, 3), 67);
-        assert_eq!(percent(0, 0), 0);
     }
 }

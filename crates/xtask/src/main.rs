@@ -19,6 +19,19 @@ fn main() -> Result<()> {
             setup_wasm(&root)?;
             build_wasm(&root)
         }
+        "web" => {
+            setup_wasm(&root)?;
+            build_web(&root)
+        }
+        "serve" => {
+            // The README's run command: build the web app, then serve it.
+            setup_wasm(&root)?;
+            build_web(&root)?;
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            let mut args: Vec<&str> = vec!["run", "--release", "-p", "polyphony", "--", "serve"];
+            args.extend(rest.iter().map(String::as_str));
+            run(&root, "cargo", &args)
+        }
         "load" => {
             // `cargo xtask load --phones 200 --seconds 30`: the server load test, in release.
             let rest: Vec<String> = std::env::args().skip(2).collect();
@@ -35,7 +48,7 @@ fn main() -> Result<()> {
             args.extend(rest.iter().map(String::as_str));
             run(&root, "cargo", &args)
         }
-        _ => bail!("usage: cargo xtask test | wasm | load [--phones N --seconds S]"),
+        _ => bail!("usage: cargo xtask test | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S]"),
     }
 }
 
@@ -126,6 +139,66 @@ fn build_wasm(root: &Path) -> Result<()> {
             "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
         ],
     )
+}
+
+/// Builds the web app into `target/web-dist/` (embedded by `polyphony-server`'s build script):
+/// the wasm in the `wasm-release` profile, its JS glue from wasm-bindgen, the static files and
+/// the translation tables as JSON. Prints the shipped wasm size, raw and gzipped.
+fn build_web(root: &Path) -> Result<()> {
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "polyphony-web",
+            "--lib",
+        ],
+    )?;
+    let dist = root.join("target/web-dist");
+    std::fs::create_dir_all(&dist).context("create target/web-dist")?;
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            "target/web-dist",
+            "target/wasm32-unknown-unknown/wasm-release/polyphony_web.wasm",
+        ],
+    )?;
+    for entry in std::fs::read_dir(root.join("web/static")).context("read web/static")? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, dist.join(name))
+                .with_context(|| format!("copy {}", path.display()))?;
+        }
+    }
+    let out = Command::new("cargo")
+        .args(["run", "-q", "-p", "polyphony-web", "--bin", "i18n-json"])
+        .current_dir(root)
+        .output()
+        .context("run i18n-json")?;
+    if !out.status.success() {
+        bail!("i18n-json failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::write(dist.join("i18n.json"), &out.stdout).context("write i18n.json")?;
+    let wasm = std::fs::read(dist.join("polyphony_web_bg.wasm")).context("read the wasm")?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &wasm)?;
+    let gzipped = gz.finish()?.len();
+    eprintln!(
+        "xtask: web app in target/web-dist: polyphony_web_bg.wasm {} bytes ({} gzipped)",
+        wasm.len(),
+        gzipped
+    );
+    Ok(())
 }
 
 fn test(root: &Path) -> Result<()> {

@@ -1,0 +1,234 @@
+//! Talking to the server: JSON over HTTP, and a WebSocket that reconnects by itself.
+//!
+//! The socket reports [`PhoneEvent::Connected`] when the server's `welcome` arrives (not when
+//! the TCP connection opens), every server message, and [`PhoneEvent::Disconnected`] when it
+//! drops; it then retries with backoff (0.5 s doubling to 5 s). When the browser says it is
+//! offline the socket is closed at once, and reopened as soon as the browser is back online.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::channel::{mpsc, oneshot};
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::Message;
+use polyphony_protocol::ServerMessage;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::state::PhoneEvent;
+
+/// The page's window (the app only runs in a browser page).
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `location.origin`, e.g. `http://192.168.1.20:8080`.
+pub fn origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// A value from localStorage.
+pub fn load(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+/// Saves a value to localStorage (silently does nothing where storage is off).
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// A random hex string (ids that stay unique across reloads).
+pub fn random_id() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("{a:08x}{b:08x}")
+}
+
+/// Goes to another page of the app.
+pub fn go(path: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().set_href(path);
+    }
+}
+
+/// An HTTP failure: the status (0 when the server was not reached) and the server's sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpError {
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong.
+    pub message: String,
+}
+
+async fn finish<T: DeserializeOwned>(
+    resp: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, HttpError> {
+    let resp = resp.map_err(|e| HttpError {
+        status: 0,
+        message: e.to_string(),
+    })?;
+    let status = resp.status();
+    if !resp.ok() {
+        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        return Err(HttpError {
+            status,
+            message: body["error"].as_str().unwrap_or("error").to_string(),
+        });
+    }
+    resp.json().await.map_err(|e| HttpError {
+        status,
+        message: e.to_string(),
+    })
+}
+
+/// POSTs `body` as JSON with optional headers; reads the JSON answer.
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&B>,
+) -> Result<T, HttpError> {
+    let mut req = gloo_net::http::Request::post(url);
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let resp = match body {
+        Some(b) => match req.json(b) {
+            Ok(r) => r.send().await,
+            Err(e) => Err(e),
+        },
+        None => req.send().await,
+    };
+    finish(resp).await
+}
+
+/// GETs JSON.
+pub async fn get<T: DeserializeOwned>(url: &str, headers: &[(&str, &str)]) -> Result<T, HttpError> {
+    let mut req = gloo_net::http::Request::get(url);
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    finish(req.send().await).await
+}
+
+/// A live socket; dropping every clone stops it.
+#[derive(Clone)]
+pub struct Socket {
+    sender: Rc<RefCell<Option<mpsc::UnboundedSender<String>>>>,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Socket {
+    /// Sends a message if the socket is open (callers keep their own queue for the rest).
+    pub fn send(&self, json: String) {
+        if let Some(tx) = self.sender.borrow().as_ref() {
+            let _ = tx.unbounded_send(json);
+        }
+    }
+
+    /// Stops reconnecting and closes.
+    pub fn stop(&self) {
+        self.alive.set(false);
+        self.sender.borrow_mut().take();
+    }
+}
+
+/// Opens `path` (e.g. `/api/rooms/ABC234/ws?token=…`) on this page's server and keeps it open.
+pub fn connect(path: &str, on_event: Rc<dyn Fn(PhoneEvent)>) -> Socket {
+    let url = format!("{}{}", origin().replacen("http", "ws", 1), path);
+    let socket = Socket {
+        sender: Rc::new(RefCell::new(None)),
+        alive: Rc::new(Cell::new(true)),
+    };
+    let offline = Rc::new(Cell::new(
+        window().is_some_and(|w| !w.navigator().on_line()),
+    ));
+    let cancel: Rc<RefCell<Option<oneshot::Sender<()>>>> = Rc::new(RefCell::new(None));
+    // The browser's offline / online events.
+    if let Some(w) = window() {
+        let (off, c) = (Rc::clone(&offline), Rc::clone(&cancel));
+        let went_offline = Closure::<dyn FnMut()>::new(move || {
+            off.set(true);
+            if let Some(tx) = c.borrow_mut().take() {
+                let _ = tx.send(());
+            }
+        });
+        let on = Rc::clone(&offline);
+        let came_online = Closure::<dyn FnMut()>::new(move || on.set(false));
+        let _ =
+            w.add_event_listener_with_callback("offline", went_offline.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("online", came_online.as_ref().unchecked_ref());
+        went_offline.forget();
+        came_online.forget();
+    }
+    let s = socket.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut backoff = 500u64;
+        while s.alive.get() {
+            if offline.get() {
+                gloo_timers::future::sleep(Duration::from_millis(250)).await;
+                continue;
+            }
+            if let Ok(ws) = WebSocket::open(&url) {
+                let (mut write, mut read) = ws.split();
+                let (tx, mut rx) = mpsc::unbounded::<String>();
+                let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+                *cancel.borrow_mut() = Some(cancel_tx);
+                let writer = async move {
+                    while let Some(m) = rx.next().await {
+                        if write.send(Message::Text(m)).await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                let (ev, sender, back) = (Rc::clone(&on_event), Rc::clone(&s.sender), &mut backoff);
+                let reader = async move {
+                    let mut welcomed = false;
+                    while let Some(msg) = read.next().await {
+                        let Ok(Message::Text(t)) = msg else {
+                            if msg.is_err() {
+                                break;
+                            }
+                            continue;
+                        };
+                        let Ok(m) = serde_json::from_str::<ServerMessage>(&t) else {
+                            continue;
+                        };
+                        if !welcomed {
+                            welcomed = true;
+                            *back = 500;
+                            *sender.borrow_mut() = Some(tx.clone());
+                            ev(PhoneEvent::Connected);
+                        }
+                        ev(PhoneEvent::Server(m));
+                    }
+                };
+                futures::pin_mut!(writer, reader);
+                let either = futures::future::select(writer, reader);
+                futures::pin_mut!(either);
+                let _ = futures::future::select(either, cancel_rx).await;
+                s.sender.borrow_mut().take();
+                on_event(PhoneEvent::Disconnected);
+            } else {
+                on_event(PhoneEvent::Disconnected);
+            }
+            if !s.alive.get() {
+                break;
+            }
+            let mut waited = 0;
+            while waited < backoff && !offline.get() && s.alive.get() {
+                gloo_timers::future::sleep(Duration::from_millis(100)).await;
+                waited += 100;
+            }
+            backoff = (backoff * 2).min(5000);
+        }
+    });
+    socket
+}
