@@ -13,7 +13,9 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, t, Key, Lang};
 use crate::net::{self, Socket};
-use crate::state::{map_layout, Notice, PhoneEvent, PhoneModel, Queued, ScreenModel};
+use crate::state::{
+    map_layout, spread_duplicates, Notice, PhoneEvent, PhoneModel, Queued, ScreenModel,
+};
 use crate::{group_colour, Route};
 
 // ---------- language ----------
@@ -408,7 +410,7 @@ fn PhonePage(p: &CodeProps) -> Html {
         }
     };
     let group = view.group.as_ref().map(|g| {
-        let colour = group_colour(g.id);
+        let colour = group_colour(&g.label);
         html! {
             <section class="group-badge" id="group-badge" style={format!("--group:{colour}")}>
                 <div class="badge-letter" aria-hidden="true">{ g.label.clone() }</div>
@@ -679,21 +681,34 @@ fn OpinionMap(p: &ViewProps) -> Html {
     let pts: Vec<[f64; 2]> = p.view.map.iter().map(|m| m.position).collect();
     let centers: Vec<[f64; 2]> = p.view.groups.iter().map(|g| g.center).collect();
     let all: Vec<[f64; 2]> = pts.iter().chain(centers.iter()).copied().collect();
-    let placed = map_layout(&all, w, h, 60.0);
+    let placed = map_layout(&all, w, h, 90.0);
     let (dots, labels) = placed.split_at(pts.len().min(placed.len()));
+    let dots = spread_duplicates(dots, 24.0);
+    let label_of = |id: Option<u32>| -> Option<&str> {
+        let id = id?;
+        p.view
+            .groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.label.as_str())
+    };
     html! {
         <figure class="map" id="opinion-map">
             <figcaption><Tr lang={p.lang} k={Key::OpinionMap} /></figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(p.lang, Key::OpinionMap)}>
                 { for dots.iter().zip(&p.view.map).map(|(xy, point)| {
-                    let fill = point.group.map_or("#6b6b6b", group_colour);
-                    html! { <circle cx={format!("{:.1}", xy[0])} cy={format!("{:.1}", xy[1])} r="11" fill={fill} fill-opacity="0.8" stroke="#222" stroke-width="1" /> }
+                    let fill = label_of(point.group).map_or("#6b6b6b", group_colour);
+                    html! { <circle class="dot" cx={format!("{:.1}", xy[0])} cy={format!("{:.1}", xy[1])} r="12" fill={fill} stroke="#111" stroke-width="2" /> }
                 }) }
-                { for labels.iter().zip(&p.view.groups).map(|(xy, g)| html! {
-                    <g class="group-label">
-                        <circle cx={format!("{:.1}", xy[0])} cy={format!("{:.1}", xy[1])} r="34" fill="#fff" stroke={group_colour(g.id)} stroke-width="6" />
-                        <text x={format!("{:.1}", xy[0])} y={format!("{:.1}", xy[1] + 14.0)} text-anchor="middle" font-size="40" font-weight="700" fill="#111">{ g.label.clone() }</text>
-                    </g>
+                { for labels.iter().zip(&p.view.groups).map(|(xy, g)| {
+                    // The label sits above its group, so it never hides the dots.
+                    let (x, y) = (xy[0], (xy[1] - 70.0).max(40.0));
+                    html! {
+                        <g class="group-label">
+                            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="34" fill="#fff" stroke={group_colour(&g.label)} stroke-width="7" />
+                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 14.0)} text-anchor="middle" font-size="40" font-weight="700" fill="#111">{ g.label.clone() }</text>
+                        </g>
+                    }
                 }) }
             </svg>
         </figure>
@@ -710,7 +725,7 @@ fn GroupCards(p: &ViewProps) -> Html {
         <section class="group-cards" id="groups">
             <h2><Tr lang={lang} k={Key::GroupsTitle} /></h2>
             { for p.view.groups.iter().map(|g| html! {
-                <article class="group-card" data-group={g.label.clone()} style={format!("--group:{}", group_colour(g.id))}>
+                <article class="group-card" data-group={g.label.clone()} style={format!("--group:{}", group_colour(&g.label))}>
                     <h3><span class="letter">{ g.label.clone() }</span>
                         <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.label.clone())]} />
                         { " · " }<Tr lang={lang} k={Key::People} args={vec![("n", g.size.to_string())]} /></h3>
@@ -745,7 +760,7 @@ struct DivisiveProps {
     limit: usize,
 }
 
-fn stance_bars(groups: &[GroupStance]) -> Html {
+fn stance_bars(lang: Lang, groups: &[GroupStance]) -> Html {
     html! {
         <div class="bars">
             { for groups.iter().map(|g| {
@@ -753,12 +768,12 @@ fn stance_bars(groups: &[GroupStance]) -> Html {
                 let disagree = if g.seen == 0 { 0.0 } else { 100.0 * f64::from(g.disagree) / f64::from(g.seen) };
                 html! {
                     <div class="bar-row">
-                        <span class="letter" style={format!("--group:{}", group_colour(g.group))}>{ g.label.clone() }</span>
+                        <span class="letter" style={format!("--group:{}", group_colour(&g.label))}>{ g.label.clone() }</span>
                         <div class="bar" role="img" aria-label={format!("{}: {:.0}% / {:.0}%", g.label, agree, disagree)}>
                             <div class="agree-part" style={format!("width:{agree:.1}%")}></div>
                             <div class="disagree-part" style={format!("width:{disagree:.1}%")}></div>
                         </div>
-                        <span class="pct">{ format!("{agree:.0}% · {disagree:.0}%") }</span>
+                        <span class="pct"><Tr lang={lang} k={Key::StanceAgree} args={vec![("percent", format!("{agree:.0}"))]} /></span>
                     </div>
                 }
             }) }
@@ -778,7 +793,7 @@ fn Divisive(p: &DivisiveProps) -> Html {
             <ol>{ for p.items.iter().take(p.limit).map(|d| html! {
                 <li>
                     <p class="statement-text">{ d.statement.text.clone() }</p>
-                    { stance_bars(&d.groups) }
+                    { stance_bars(lang, &d.groups) }
                 </li>
             }) }</ol>
             <p class="legend"><span class="agree-swatch"></span><Tr lang={lang} k={Key::Agree} />
@@ -826,7 +841,7 @@ fn Spectrum(p: &SpectrumProps) -> Html {
                         <div class="column">
                             <div class="stack" style={format!("height:{:.0}%", 100.0 * f64::from(r.counts[i]) / f64::from(max))}>
                                 { for r.by_group.iter().filter(|g| g.counts[i] > 0).map(|g| html! {
-                                    <div class="seg" style={format!("flex:{};background:{}", g.counts[i], g.group.map_or("#6b6b6b", group_colour))}>
+                                    <div class="seg" style={format!("flex:{};background:{}", g.counts[i], if g.label.is_empty() { "#6b6b6b" } else { group_colour(&g.label) })}>
                                         { format!("{}{}", g.label, g.counts[i]) }
                                     </div>
                                 }) }
@@ -846,7 +861,7 @@ fn Spectrum(p: &SpectrumProps) -> Html {
                 <div class="movement" id="movement">
                     <h3><Tr lang={lang} k={Key::MovementTitle} /></h3>
                     <ul>{ for sp.movement.iter().map(|m| html! {
-                        <li style={format!("--group:{}", m.group.map_or("#6b6b6b", group_colour))}>
+                        <li style={format!("--group:{}", if m.label.is_empty() { "#6b6b6b" } else { group_colour(&m.label) })}>
                             <span class="letter">{ if m.label.is_empty() { "·".to_string() } else { m.label.clone() } }</span>
                             { format!("{:+.1} → {:+.1}  ", m.mean_before, m.mean_after) }
                             <Tr lang={lang} k={Key::MovedAgree} args={vec![("n", m.toward_agree.to_string())]} />{ " · " }

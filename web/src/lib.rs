@@ -52,9 +52,9 @@ impl Route {
 /// the group's letter too.
 pub const GROUP_COLOURS: [&str; 5] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"];
 
-/// The colour of a group id.
-pub fn group_colour(id: u32) -> &'static str {
-    GROUP_COLOURS[id as usize % GROUP_COLOURS.len()]
+/// The colour of a group, by its label: A blue, B orange, C green.
+pub fn group_colour(label: &str) -> &'static str {
+    GROUP_COLOURS[state::label_index(label) % GROUP_COLOURS.len()]
 }
 
 #[cfg(test)]

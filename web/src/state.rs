@@ -329,6 +329,40 @@ pub fn map_layout(points: &[[f64; 2]], width: f64, height: f64, margin: f64) -> 
         .collect()
 }
 
+/// Moves points that land on top of an earlier one (identical voters) onto a small spiral
+/// around it, `step` pixels apart, so the map shows how many people stand there.
+pub fn spread_duplicates(points: &[[f64; 2]], step: f64) -> Vec<[f64; 2]> {
+    let mut seen: Vec<([f64; 2], u32)> = Vec::new();
+    points
+        .iter()
+        .map(|p| {
+            let near = seen
+                .iter_mut()
+                .find(|(q, _)| (q[0] - p[0]).abs() < 0.5 && (q[1] - p[1]).abs() < 0.5);
+            match near {
+                None => {
+                    seen.push((*p, 0));
+                    *p
+                }
+                Some((_, k)) => {
+                    *k += 1;
+                    let k = f64::from(*k);
+                    let (r, a) = (step * k.sqrt(), k * 2.399_963);
+                    [p[0] + r * a.cos(), p[1] + r * a.sin()]
+                }
+            }
+        })
+        .collect()
+}
+
+/// The colour index of a group label ("A" → 0, "B" → 1, …).
+pub fn label_index(label: &str) -> usize {
+    label
+        .bytes()
+        .next()
+        .map_or(0, |b| usize::from(b.saturating_sub(b'A')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +534,20 @@ mod tests {
         assert!((pts[1][0] - pts[0][0] - 180.0).abs() < 1e-9);
         assert!((pts[0][1] - pts[1][1] - 45.0).abs() < 1e-9);
         assert!(map_layout(&[], 1.0, 1.0, 0.0).is_empty());
+    }
+
+    #[test]
+    fn identical_points_are_spread_apart() {
+        let out = spread_duplicates(
+            &[[10.0, 10.0], [10.0, 10.0], [10.0, 10.0], [50.0, 50.0]],
+            8.0,
+        );
+        assert_eq!(out[0], [10.0, 10.0]);
+        assert_eq!(out[3], [50.0, 50.0]);
+        let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+        assert!(d(out[0], out[1]) > 7.0 && d(out[0], out[2]) > 7.0 && d(out[1], out[2]) > 4.0);
+        assert_eq!(label_index("A"), 0);
+        assert_eq!(label_index("C"), 2);
     }
 
     #[test]

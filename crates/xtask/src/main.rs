@@ -1,9 +1,10 @@
 //! `cargo xtask test`: everything the test suite needs, then every test. `cargo xtask load`:
 //! the workshop server's load test.
 //!
-//! On a fresh machine it adds the wasm32 target and installs `wasm-bindgen-cli` at exactly the
-//! version in Cargo.lock; then it runs the Rust tests (unit, integration, doc), builds the
-//! release binary and the WebAssembly bindings, and runs the Node tests that compare them.
+//! On a fresh machine it adds the wasm32 target, installs `wasm-bindgen-cli` at exactly the
+//! version in Cargo.lock, Debian's Chromium and CJK fonts, and the locked npm packages; then it
+//! builds the web app, runs the Rust tests (unit, integration, doc), builds the release binary
+//! and the WebAssembly bindings, runs the Node tests that compare them, and the browser tests.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -201,12 +202,39 @@ fn build_web(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Debian's Chromium and CJK fonts for the browser tests, and the locked npm packages
+/// (playwright-core, axe-core), installed when missing.
+fn setup_browser(root: &Path) -> Result<()> {
+    if !Path::new("/usr/bin/chromium").exists()
+        || !Path::new("/usr/share/fonts/opentype/noto").exists()
+    {
+        run(root, "apt-get", &["update", "-qq"])?;
+        run(
+            root,
+            "apt-get",
+            &["install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
+        )?;
+    }
+    if !root.join("web/e2e/node_modules/playwright-core").exists() {
+        run(
+            &root.join("web/e2e"),
+            "npm",
+            &["ci", "--no-audit", "--no-fund"],
+        )?;
+    }
+    Ok(())
+}
+
 fn test(root: &Path) -> Result<()> {
     setup_wasm(root)?;
+    setup_browser(root)?;
+    // The web app first: the server embeds it at build time.
+    build_web(root)?;
     run(root, "cargo", &["test", "--workspace"])?;
     run(root, "cargo", &["build", "--release", "-p", "polyphony"])?;
     build_wasm(root)?;
     run(root, "node", &["--test", "crates/polyphony-wasm/tests/"])?;
-    eprintln!("xtask: all tests passed");
+    run(root, "node", &["--test", "web/e2e/"])?;
+    eprintln!("xtask: all tests passed; browser screenshots in target/screenshots/");
     Ok(())
 }

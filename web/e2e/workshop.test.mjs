@@ -1,0 +1,278 @@
+// A whole workshop in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// against the real `polyphony serve` on 127.0.0.1: the host creates a room with 10 seed
+// statements, 8 phones (390 × 844) join by code and vote, the projector (1920 × 1080) shows the
+// groups and the divisive list, a phone shows its group, a spectrum runs two rounds and the
+// projector shows who moved, a reloaded phone keeps its identity and votes, a phone that goes
+// offline sends its queued votes when it is back. Screenshots go to target/screenshots/; axe-core
+// scans the phone and projector; every visible UI string is checked in all four languages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const shots = path.join(root, 'target/screenshots');
+const tables = JSON.parse(readFileSync(path.join(root, 'target/web-dist/i18n.json'), 'utf8'));
+const axePath = path.join(here, 'node_modules/axe-core/axe.min.js');
+const STATEMENTS = 10;
+const PHONES = 8;
+
+let server;
+let base;
+let browser;
+let dbDir;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dbDir = mkdtempSync(path.join(tmpdir(), 'polyphony-e2e-'));
+  server = spawn(path.join(root, 'target/release/polyphony'),
+    ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db')],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: server.stdout });
+  base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), 15000);
+    lines.on('line', (line) => {
+      const m = line.match(/^Polyphony is listening on ([^;]+);/);
+      if (m) { clearTimeout(timer); resolve(`http://${m[1]}`); }
+    });
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+const phoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
+
+/** Camp 0 and camp 1 split on statements 0–4 and agree on 5–9. */
+function campVote(camp, s) {
+  if (s < STATEMENTS / 2 && (camp === 0) !== (s % 2 === 0)) return 'disagree';
+  return 'agree';
+}
+
+/** Votes on whatever the phone shows until it has voted `count` times or everything. */
+async function voteAll(page, camp, count = Infinity) {
+  let n = 0;
+  while (n < count) {
+    const card = page.locator('#vote-card');
+    const done = page.locator('#all-voted');
+    await card.or(done).first().waitFor({ timeout: 10000 });
+    if (await done.isVisible()) break;
+    const id = Number(await card.getAttribute('data-statement'));
+    await page.click(`#${campVote(camp, id)}`);
+    await page.waitForFunction((prev) => {
+      const c = document.querySelector('#vote-card');
+      return !c || c.getAttribute('data-statement') !== String(prev);
+    }, id, { timeout: 10000 });
+    n += 1;
+  }
+  return n;
+}
+
+async function viewJson(code) {
+  const r = await fetch(`${base}/api/rooms/${code}/view`);
+  return r.json();
+}
+
+async function waitFor(fn, what, timeout = 15000) {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function axeSerious(page) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => (await window.axe.run()).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Every marked UI string on the page equals its table entry for `tag`. */
+async function checkStrings(page, tag) {
+  const found = await page.evaluate(() => ({
+    plain: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
+    templated: [...document.querySelectorAll('[data-i18n-template]')].map((e) => [e.dataset.i18nTemplate, e.textContent]),
+  }));
+  assert.ok(found.plain.length > 3, 'the page has translated strings');
+  for (const [key, text] of found.plain) {
+    assert.equal(text, tables[tag][key], `${tag} ${key}`);
+    if (tag !== 'en') assert.notEqual(text, tables.en[key], `${tag} ${key} is still English`);
+  }
+  for (const [key, text] of found.templated) {
+    const escaped = tables[tag][key].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^${escaped.replace(/\\?\{[a-z]+\\?\}/g, '.+')}$`, 's');
+    assert.match(text, pattern, `${tag} ${key}`);
+  }
+}
+
+async function switchLanguage(page, tag) {
+  await page.selectOption('#lang', tag);
+  await page.waitForFunction((t) => document.documentElement.lang === t, tag);
+}
+
+test('a whole workshop in the browser', async () => {
+  // The facilitator creates the room on the start page.
+  const hostCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const host = await hostCtx.newPage();
+  await host.goto(`${base}/`);
+  await host.fill('#topic', 'Ride-hailing in Taipei');
+  const seeds = Array.from({ length: STATEMENTS }, (_, i) => `Statement number ${i}: drivers and riders ${i}`);
+  await host.fill('#statements', seeds.join('\n'));
+  await host.click('#create-form button[type=submit]');
+  await host.waitForURL(/\/r\/[2-9A-Z]{6}\/host#key=[0-9a-f]{64}$/);
+  const code = host.url().match(/\/r\/([2-9A-Z]{6})\/host/)[1];
+  await host.locator('tr[data-statement]').nth(STATEMENTS - 1).waitFor();
+
+  // The projector shows how to join.
+  const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  const screen = await screenCtx.newPage();
+  await screen.goto(`${base}/r/${code}/screen`);
+  await screen.locator('#room-code').filter({ hasText: code }).waitFor();
+  assert.ok(await screen.locator('.qr svg').isVisible(), 'QR code on the projector');
+  await screen.screenshot({ path: path.join(shots, 'projector-collect.png') });
+
+  // Eight phones join by code and vote.
+  const phones = [];
+  for (let i = 0; i < PHONES; i += 1) {
+    const ctx = await browser.newContext(phoneOptions);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/`);
+    await page.fill('#join-code', code.toLowerCase());
+    await page.click('#join-form button[type=submit]');
+    await page.waitForURL(`${base}/r/${code}`);
+    phones.push({ ctx, page, camp: i % 2 });
+  }
+  await phones[0].page.locator('#vote-card').waitFor();
+  await phones[0].page.screenshot({ path: path.join(shots, 'phone-vote.png') });
+  const voted = await Promise.all(phones.map((p) => voteAll(p.page, p.camp)));
+  assert.deepEqual(voted, Array(PHONES).fill(STATEMENTS));
+  await waitFor(async () => (await viewJson(code)).analyzed_votes === PHONES * STATEMENTS, 'all votes analysed');
+  await screen.locator('#vote-count').filter({ hasText: String(PHONES * STATEMENTS) }).waitFor();
+
+  // Groups on the projector; each phone shows its group.
+  await host.click('#stage-groups');
+  await screen.locator('main[data-stage=groups]').waitFor();
+  const cards = screen.locator('.group-card');
+  await cards.first().waitFor();
+  const groupCount = await cards.count();
+  assert.ok(groupCount >= 2 && groupCount <= 3, `${groupCount} groups`);
+  assert.equal(await screen.locator('#opinion-map circle').count() >= PHONES, true);
+  await screen.screenshot({ path: path.join(shots, 'projector-groups.png') });
+  const letters = [];
+  for (const p of phones) {
+    const badge = p.page.locator('#group-badge');
+    await badge.waitFor();
+    letters.push([p.camp, (await badge.locator('.badge-letter').textContent()).trim()]);
+  }
+  const lettersOf = (camp) => new Set(letters.filter(([c]) => c === camp).map(([, l]) => l));
+  assert.equal(lettersOf(0).size, 1);
+  assert.equal(lettersOf(1).size, 1);
+  assert.notDeepEqual([...lettersOf(0)], [...lettersOf(1)]);
+  await phones[0].page.screenshot({ path: path.join(shots, 'phone-group.png') });
+
+  // The divisive list with its per-group split.
+  await host.click('#stage-divisive');
+  const divisive = screen.locator('#divisive li');
+  await divisive.first().waitFor();
+  assert.ok((await divisive.count()) >= 1);
+  assert.ok((await divisive.first().locator('.bar-row').count()) >= 2, 'a bar per group');
+  await screen.screenshot({ path: path.join(shots, 'projector-divisive.png') });
+
+  // A reloaded phone is the same person with the same votes and group.
+  const p3 = phones[3].page;
+  const token = await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code);
+  const letter = (await p3.locator('#group-badge .badge-letter').textContent()).trim();
+  await p3.reload();
+  await p3.locator('#all-voted').waitFor();
+  assert.equal((await p3.locator('#group-badge .badge-letter').textContent()).trim(), letter);
+  assert.equal(await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), token);
+  assert.equal((await viewJson(code)).participants, PHONES, 'no new participant after a reload');
+
+  // A ninth phone votes twice, loses its connection, votes twice more, comes back.
+  const lateCtx = await browser.newContext(phoneOptions);
+  const late = await lateCtx.newPage();
+  await late.goto(`${base}/r/${code}`);
+  assert.equal(await voteAll(late, 0, 2), 2);
+  await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 2, 'two online votes');
+  await lateCtx.setOffline(true);
+  await late.locator('#offline').waitFor();
+  assert.equal(await voteAll(late, 0, 2), 2);
+  await late.locator('#offline').filter({ hasText: '2' }).waitFor();
+  await late.screenshot({ path: path.join(shots, 'phone-offline.png') });
+  assert.equal((await viewJson(code)).votes, PHONES * STATEMENTS + 2, 'offline votes wait');
+  await lateCtx.setOffline(false);
+  await late.locator('#offline').waitFor({ state: 'detached', timeout: 15000 });
+  await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 4, 'queued votes arrive');
+
+  // A spectrum on the first statement: two rounds; some of camp 1 move toward agree.
+  await host.locator('tr[data-statement="0"] .start-spectrum').click();
+  await screen.locator('main[data-stage=spectrum]').waitFor();
+  const place = async (p, position) => {
+    const button = p.page.locator(`#spectrum button[data-position="${position}"]`);
+    await button.click();
+    await p.page.locator(`#spectrum button[data-position="${position}"][aria-pressed=true]`).waitFor();
+  };
+  await Promise.all(phones.map((p) => p.page.locator('#spectrum').waitFor()));
+  await Promise.all(phones.map((p) => place(p, p.camp === 0 ? 2 : -2)));
+  await phones[1].page.screenshot({ path: path.join(shots, 'phone-spectrum.png') });
+  await host.click('#open-round-2');
+  await Promise.all(phones.map((p) => p.page.locator('#spectrum h2').filter({ hasText: 'Round 2' }).waitFor()));
+  await Promise.all(phones.map((p, i) => place(p, p.camp === 0 ? 2 : (i === 1 || i === 3 ? 0 : -2))));
+  const movement = screen.locator('#movement');
+  await movement.filter({ hasText: '2 toward agree' }).waitFor();
+  await screen.locator('.round[data-round="2"] .seg').first().waitFor();
+  await screen.screenshot({ path: path.join(shots, 'projector-spectrum.png') });
+  await host.screenshot({ path: path.join(shots, 'host.png'), fullPage: true });
+
+  // Accessibility: no serious or critical axe violations on the phone and the projector.
+  assert.deepEqual(await axeSerious(phones[0].page), [], 'phone');
+  assert.deepEqual(await axeSerious(screen), [], 'projector');
+
+  // Every visible UI string in each language, on each screen.
+  for (const page of [phones[0].page, screen, host]) {
+    for (const tag of ['zh-TW', 'ja', 'ko', 'en']) {
+      await switchLanguage(page, tag);
+      await checkStrings(page, tag);
+    }
+  }
+  await switchLanguage(screen, 'zh-TW');
+  await screen.screenshot({ path: path.join(shots, 'projector-spectrum-zh-TW.png') });
+  await switchLanguage(phones[0].page, 'ja');
+  await phones[0].page.screenshot({ path: path.join(shots, 'phone-ja.png') });
+});
+
+test('the explorer analyses an export without uploading it', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
+  const page = await ctx.newPage();
+  const uploads = [];
+  page.on('request', (r) => { if (r.method() !== 'GET') uploads.push(r.url()); });
+  await page.goto(`${base}/explore`);
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  const fixture = path.join(root, 'fixtures/two-camps');
+  await page.setInputFiles('#files', [path.join(fixture, 'votes.json'), path.join(fixture, 'comments.json')]);
+  await page.locator('#explore-result .group-card').first().waitFor();
+  assert.ok((await page.locator('#explore-result .group-card').count()) >= 2);
+  await page.selectOption('#preset', 'polis');
+  await page.locator('#explore-result .group-card').first().waitFor();
+  await checkStrings(page, 'ko');
+  assert.deepEqual(uploads, [], 'nothing was sent to the server');
+  await page.screenshot({ path: path.join(shots, 'explore-ko.png') });
+});
