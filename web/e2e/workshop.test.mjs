@@ -55,6 +55,16 @@ after(async () => {
   rmSync(dbDir, { recursive: true, force: true });
 });
 
+const pageErrors = [];
+
+/** A new page that records script errors (any is a test failure). */
+async function newPage(ctx, name) {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${name} console: ${m.text()}`); });
+  return page;
+}
+
 const phoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
 
 /** Camp 0 and camp 1 split on statements 0–4 and agree on 5–9. */
@@ -73,10 +83,14 @@ async function voteAll(page, camp, count = Infinity) {
     if (await done.isVisible()) break;
     const id = Number(await card.getAttribute('data-statement'));
     await page.click(`#${campVote(camp, id)}`);
-    await page.waitForFunction((prev) => {
-      const c = document.querySelector('#vote-card');
-      return !c || c.getAttribute('data-statement') !== String(prev);
-    }, id, { timeout: 10000 });
+    try {
+      await page.waitForFunction((prev) => {
+        const c = document.querySelector('#vote-card');
+        return !c || c.getAttribute('data-statement') !== String(prev);
+      }, id, { timeout: 10000 });
+    } catch (e) {
+      throw new Error(`the card stayed on statement ${id}: ${e.message}\nerrors: ${pageErrors.join('\n')}\n${(await page.content()).slice(0, 3000)}`);
+    }
     n += 1;
   }
   return n;
@@ -131,7 +145,7 @@ async function switchLanguage(page, tag) {
 test('a whole workshop in the browser', async () => {
   // The facilitator creates the room on the start page.
   const hostCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const host = await hostCtx.newPage();
+  const host = await newPage(hostCtx, 'host');
   await host.goto(`${base}/`);
   await host.fill('#topic', 'Ride-hailing in Taipei');
   const seeds = Array.from({ length: STATEMENTS }, (_, i) => `Statement number ${i}: drivers and riders ${i}`);
@@ -143,7 +157,7 @@ test('a whole workshop in the browser', async () => {
 
   // The projector shows how to join.
   const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
-  const screen = await screenCtx.newPage();
+  const screen = await newPage(screenCtx, 'screen');
   await screen.goto(`${base}/r/${code}/screen`);
   await screen.locator('#room-code').filter({ hasText: code }).waitFor();
   assert.ok(await screen.locator('.qr svg').isVisible(), 'QR code on the projector');
@@ -153,7 +167,7 @@ test('a whole workshop in the browser', async () => {
   const phones = [];
   for (let i = 0; i < PHONES; i += 1) {
     const ctx = await browser.newContext(phoneOptions);
-    const page = await ctx.newPage();
+    const page = await newPage(ctx, `phone ${i}`);
     await page.goto(`${base}/`);
     await page.fill('#join-code', code.toLowerCase());
     await page.click('#join-form button[type=submit]');
@@ -208,7 +222,7 @@ test('a whole workshop in the browser', async () => {
 
   // A ninth phone votes twice, loses its connection, votes twice more, comes back.
   const lateCtx = await browser.newContext(phoneOptions);
-  const late = await lateCtx.newPage();
+  const late = await newPage(lateCtx, 'late phone');
   await late.goto(`${base}/r/${code}`);
   assert.equal(await voteAll(late, 0, 2), 2);
   await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 2, 'two online votes');
@@ -255,6 +269,9 @@ test('a whole workshop in the browser', async () => {
   }
   await switchLanguage(screen, 'zh-TW');
   await screen.screenshot({ path: path.join(shots, 'projector-spectrum-zh-TW.png') });
+  // Offline moments log failed socket connections; nothing else may have gone wrong.
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  assert.deepEqual(unexpected, []);
   await switchLanguage(phones[0].page, 'ja');
   await phones[0].page.screenshot({ path: path.join(shots, 'phone-ja.png') });
 });

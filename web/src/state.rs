@@ -74,6 +74,9 @@ pub struct PhoneModel {
     pub local_positions: BTreeMap<(u32, u8), i8>,
     /// Last feedback.
     pub notice: Option<Notice>,
+    /// The statement on screen: kept until voted on (or gone), so a new view from the server
+    /// never swaps the statement under the participant's thumb.
+    showing: Option<u32>,
     prefix: String,
     counter: u64,
 }
@@ -95,6 +98,7 @@ impl PhoneModel {
             local_votes,
             local_positions: BTreeMap::new(),
             notice: None,
+            showing: None,
             prefix: prefix.to_string(),
             counter: 0,
         }
@@ -130,6 +134,30 @@ impl PhoneModel {
 
     /// Applies an event; returns the messages (JSON) to send now.
     pub fn apply(&mut self, event: PhoneEvent) -> Vec<String> {
+        let out = self.apply_inner(event);
+        self.keep_showing();
+        out
+    }
+
+    /// Unvoted statements this phone knows of, the server's choice first.
+    fn candidates(&self) -> impl Iterator<Item = &StatementView> {
+        self.view
+            .iter()
+            .flat_map(|v| v.next.iter().chain(v.upcoming.iter()))
+            .filter(|s| !self.local_votes.contains_key(&s.id))
+    }
+
+    fn keep_showing(&mut self) {
+        let still = self
+            .showing
+            .is_some_and(|id| self.candidates().any(|s| s.id == id));
+        if !still {
+            let first = self.candidates().next().map(|s| s.id);
+            self.showing = first;
+        }
+    }
+
+    fn apply_inner(&mut self, event: PhoneEvent) -> Vec<String> {
         match event {
             PhoneEvent::Connected => {
                 self.online = true;
@@ -236,14 +264,11 @@ impl PhoneModel {
         }
     }
 
-    /// The statement to show: the server's next, or (offline, or before the server answered)
-    /// the first upcoming one not voted here.
+    /// The statement to show: the one already on screen while it is unvoted, else the server's
+    /// next, else (offline, or before the server answered) the first upcoming one not voted here.
     pub fn current(&self) -> Option<&StatementView> {
-        let view = self.view.as_ref()?;
-        view.next
-            .iter()
-            .chain(view.upcoming.iter())
-            .find(|s| !self.local_votes.contains_key(&s.id))
+        let id = self.showing?;
+        self.candidates().find(|s| s.id == id)
     }
 
     /// (voted, total) as the participant sees it.
@@ -449,6 +474,38 @@ mod tests {
         )));
         assert!(m.local_votes.is_empty());
         assert_eq!(m.progress(), (2, 4));
+        assert_eq!(m.current().map(|s| s.id), Some(2));
+    }
+
+    #[test]
+    fn a_new_server_choice_does_not_swap_the_statement_on_screen() {
+        let mut m = PhoneModel::new("p", vec![]);
+        m.apply(PhoneEvent::Connected);
+        m.apply(PhoneEvent::Server(view(Some(0), &[1, 2, 3], &[])));
+        m.apply(PhoneEvent::Vote {
+            statement: 0,
+            vote: Vote::Agree,
+        });
+        assert_eq!(m.current().map(|s| s.id), Some(1));
+        // The server, having committed the vote, picks 3 next: the phone stays on 1.
+        m.apply(PhoneEvent::Server(view(
+            Some(3),
+            &[1, 2],
+            &[(0, Vote::Agree)],
+        )));
+        assert_eq!(m.current().map(|s| s.id), Some(1));
+        // Once 1 is voted, the server's choice comes first.
+        m.apply(PhoneEvent::Vote {
+            statement: 1,
+            vote: Vote::Pass,
+        });
+        assert_eq!(m.current().map(|s| s.id), Some(3));
+        // A statement that disappears (rejected) is not kept.
+        m.apply(PhoneEvent::Server(view(
+            Some(2),
+            &[],
+            &[(0, Vote::Agree), (1, Vote::Pass)],
+        )));
         assert_eq!(m.current().map(|s| s.id), Some(2));
     }
 

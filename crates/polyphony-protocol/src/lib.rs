@@ -395,8 +395,8 @@ pub struct PhoneView {
     pub room: RoomInfo,
     /// The statement to vote on next (`None`: all voted).
     pub next: Option<StatementView>,
-    /// A few more unvoted statements after `next`, so a phone that loses its connection can keep
-    /// voting (its votes wait in its queue).
+    /// More unvoted statements (up to 100, by id), so a phone that loses its connection can keep
+    /// voting (its votes wait in its queue) and keeps the statement on screen until voted.
     #[serde(default)]
     pub upcoming: Vec<StatementView>,
     /// Statements this phone has voted on.

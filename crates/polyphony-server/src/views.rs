@@ -19,8 +19,9 @@ use crate::room::{Room, Spectrum};
 
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
-/// Unvoted statements a phone gets beyond `next`, for voting offline.
-const UPCOMING: usize = 5;
+/// Unvoted statements a phone gets beyond `next`: enough to keep voting offline and to keep the
+/// statement on screen while the server's choice moves on.
+const UPCOMING: usize = 100;
 
 /// The statements participants see, as the views show them.
 fn shown(room: &Room) -> BTreeMap<u32, StatementView> {
