@@ -49,6 +49,14 @@ async fn phone_until(ws: &mut Socket, want: impl Fn(&PhoneView) -> bool) -> Phon
     }
 }
 
+fn vote_msg(id: &str, statement: u32, vote: Vote) -> ClientMessage {
+    ClientMessage::Vote(VoteRequest {
+        id: id.into(),
+        statement,
+        vote,
+    })
+}
+
 /// Sends a vote and returns whether the server called it a duplicate.
 async fn ack_of(ws: &mut Socket, msg: &ClientMessage) -> bool {
     send(ws, msg).await;
@@ -266,15 +274,7 @@ async fn eight_phones_and_a_projector_over_websocket() {
     // Bad messages get a clear answer and the socket stays open.
     ws.send(Message::Text("not json".into())).await.unwrap();
     assert!(matches!(recv(ws).await, ServerMessage::Error(_)));
-    send(
-        ws,
-        &ClientMessage::Vote(VoteRequest {
-            id: "z".into(),
-            statement: 999,
-            vote: Vote::Agree,
-        }),
-    )
-    .await;
+    send(ws, &vote_msg("z", 999, Vote::Agree)).await;
     loop {
         if let ServerMessage::Rejected(r) = recv(ws).await {
             assert_eq!(r.status, 404);
@@ -302,15 +302,7 @@ async fn eight_phones_and_a_projector_over_websocket() {
     assert_eq!(v.group.unwrap().label, labels[camp][0]);
 
     // A screen socket cannot vote.
-    send(
-        &mut screen,
-        &ClientMessage::Vote(VoteRequest {
-            id: "s".into(),
-            statement: 0,
-            vote: Vote::Agree,
-        }),
-    )
-    .await;
+    send(&mut screen, &vote_msg("s", 0, Vote::Agree)).await;
     loop {
         if let ServerMessage::Error(e) = recv(&mut screen).await {
             assert!(e.error.contains("phone"));
