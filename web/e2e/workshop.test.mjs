@@ -220,8 +220,9 @@ test('a whole workshop in the browser', async () => {
   assert.equal(await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), token);
   assert.equal((await viewJson(code)).participants, PHONES, 'no new participant after a reload');
 
-  // A ninth phone votes twice, loses its connection, votes twice more, comes back.
-  const lateCtx = await browser.newContext(phoneOptions);
+  // A ninth phone (a small one: 360 px wide) votes twice, loses its connection, votes twice
+  // more, comes back.
+  const lateCtx = await browser.newContext({ ...phoneOptions, viewport: { width: 360, height: 740 } });
   const late = await newPage(lateCtx, 'late phone');
   await late.goto(`${base}/r/${code}`);
   assert.equal(await voteAll(late, 0, 2), 2);
@@ -231,6 +232,8 @@ test('a whole workshop in the browser', async () => {
   assert.equal(await voteAll(late, 0, 2), 2);
   await late.locator('#offline').filter({ hasText: '2' }).waitFor();
   await late.screenshot({ path: path.join(shots, 'phone-offline.png') });
+  const overflow = await late.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, 'nothing wider than a 360 px screen');
   assert.equal((await viewJson(code)).votes, PHONES * STATEMENTS + 2, 'offline votes wait');
   await lateCtx.setOffline(false);
   await late.locator('#offline').waitFor({ state: 'detached', timeout: 15000 });
