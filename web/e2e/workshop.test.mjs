@@ -262,6 +262,11 @@ test('a whole workshop in the browser', async () => {
   // Accessibility: no serious or critical axe violations on the phone and the projector.
   assert.deepEqual(await axeSerious(phones[0].page), [], 'phone');
   assert.deepEqual(await axeSerious(screen), [], 'projector');
+  assert.deepEqual(await axeSerious(host), [], 'facilitator console');
+  const startPage = await newPage(hostCtx, 'start');
+  await startPage.goto(`${base}/`);
+  await startPage.locator('#create-form').waitFor();
+  assert.deepEqual(await axeSerious(startPage), [], 'start page');
 
   // Every visible UI string in each language, on each screen.
   for (const page of [phones[0].page, screen, host]) {
