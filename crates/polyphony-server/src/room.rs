@@ -781,20 +781,16 @@ impl LiveRoom {
         Ok(view)
     }
 
+    /// Commits one room column, then applies it and publishes.
     async fn set_field(&self, field: RoomField) -> Result<RoomInfo, ServerError> {
         let room_id = self.room_id;
-        let (apply, write) = match &field {
-            RoomField::Settings(s) => (RoomField::Settings(s.clone()), field),
-            RoomField::Stage(s) => (RoomField::Stage(*s), field),
-            RoomField::Closed(c) => (RoomField::Closed(*c), field),
-            RoomField::EngineState(_) => return Ok(self.info()),
-        };
+        let write = field.clone();
         self.store
             .write(move |c| store::update_room_field(c, room_id, write))
             .await?;
         let info = {
             let mut room = lock(&self.state);
-            match apply {
+            match field {
                 RoomField::Settings(s) => room.info.settings = s,
                 RoomField::Stage(s) => room.info.stage = s,
                 RoomField::Closed(c) => room.info.closed = c,
@@ -1018,7 +1014,8 @@ impl LiveRoom {
         f(&lock(&self.engine))
     }
 
-    /// Waits until the analysis task is idle and then runs one more update (tests, shutdown).
+    /// Runs an update now with whatever is pending (exports call it so files include every
+    /// acknowledged vote).
     pub async fn settle(&self) {
         self.refresh().await;
     }

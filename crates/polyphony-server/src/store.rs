@@ -694,6 +694,7 @@ pub fn update_room_field(
 }
 
 /// A room column to update.
+#[derive(Clone, Debug)]
 pub enum RoomField {
     /// Settings.
     Settings(RoomSettings),

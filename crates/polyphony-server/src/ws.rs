@@ -44,6 +44,22 @@ fn text(msg: &ServerMessage) -> Message {
     Message::Text(serde_json::to_string(msg).unwrap_or_default().into())
 }
 
+/// The phone's view as a message, or `None` when it equals the last one sent.
+fn phone_update(
+    room: &LiveRoom,
+    pid: u32,
+    analysis: Option<&polyphony_core::Analysis>,
+    last: &mut Option<PhoneView>,
+) -> Option<Message> {
+    let view = room.phone_view(pid, analysis);
+    if last.as_ref() == Some(&view) {
+        return None;
+    }
+    let m = text(&ServerMessage::Phone(Box::new(view.clone())));
+    *last = Some(view);
+    Some(m)
+}
+
 pub(crate) async fn serve(
     socket: WebSocket,
     room: Arc<LiveRoom>,
@@ -73,14 +89,7 @@ pub(crate) async fn serve(
                 let snap = Arc::clone(&snapshots.borrow_and_update());
                 let out = match role {
                     Role::Phone(pid) => {
-                        let view = room.phone_view(pid, snap.analysis.as_deref());
-                        if last_phone.as_ref() == Some(&view) {
-                            None
-                        } else {
-                            let m = text(&ServerMessage::Phone(Box::new(view.clone())));
-                            last_phone = Some(view);
-                            Some(m)
-                        }
+                        phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
                     }
                     Role::Screen | Role::Host => {
                         if snap.room_message.is_empty() {
@@ -117,10 +126,7 @@ pub(crate) async fn serve(
                 }
                 if let (Role::Phone(pid), true) = (role, replies.iter().any(|r| !matches!(r, ServerMessage::Pong | ServerMessage::Error(_)))) {
                     let snap = room.snapshot();
-                    let view = room.phone_view(pid, snap.analysis.as_deref());
-                    if last_phone.as_ref() != Some(&view) {
-                        let m = text(&ServerMessage::Phone(Box::new(view.clone())));
-                        last_phone = Some(view);
+                    if let Some(m) = phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone) {
                         if tx.send(m).await.is_err() {
                             break;
                         }
