@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod analysis_view;
+pub mod routing;
 
 pub use polyphony_core::{GroupStance, Stance, StatementId, Vote};
 
