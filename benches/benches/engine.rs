@@ -2,7 +2,9 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use polyphony_benches::{open_data, synthetic};
-use polyphony_core::{AnalysisParams, Conversation, Preset, Vote, VoteEvent};
+use polyphony_core::{
+    AnalysisParams, Conversation, Preset, Seat, TableMode, TableParams, TablePlan, Vote, VoteEvent,
+};
 use polyphony_polis::{read_export_folder, VoteSign};
 
 fn params(preset: Preset) -> AnalysisParams {
@@ -57,5 +59,21 @@ fn one_new_vote(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, vtaiwan, synthetic_full, one_new_vote);
+/// Forming discussion tables for a hall of 500 (3 groups, tables of 8), from a real analysis.
+fn tables(c: &mut Criterion) {
+    let mut conv = Conversation::new(params(Preset::Workshop));
+    conv.add_votes(&synthetic(500, 100, 0.05, 3));
+    let seats = Seat::from_analysis(&conv.update(), &[]);
+    let mut g = c.benchmark_group("tables for 500");
+    for (name, mode) in [
+        ("same_group", TableMode::SameGroup),
+        ("mixed", TableMode::Mixed),
+    ] {
+        let p = TableParams::builder(mode).seed(1).build().expect("params");
+        g.bench_function(name, |b| b.iter(|| TablePlan::form(&seats, &p)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, vtaiwan, synthetic_full, one_new_vote, tables);
 criterion_main!(benches);

@@ -1,7 +1,8 @@
-//! Talking to the server: JSON over HTTP, and a WebSocket that reconnects by itself.
+//! Talking to the server, and nothing else: JSON over HTTP, and a WebSocket that reconnects by
+//! itself. Paths come from [`crate::routes`].
 //!
-//! The socket reports [`PhoneEvent::Connected`] when the server's `welcome` arrives (not when
-//! the TCP connection opens), every server message, and [`PhoneEvent::Disconnected`] when it
+//! The socket reports [`SocketEvent::Connected`] when the server's `welcome` arrives (not when
+//! the TCP connection opens), every server message, and [`SocketEvent::Disconnected`] when it
 //! drops; it then retries with backoff (0.5 s doubling to 5 s). When the browser says it is
 //! offline the socket is closed at once, and reopened as soon as the browser is back online.
 
@@ -19,45 +20,8 @@ use serde::Serialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::state::PhoneEvent;
-
-/// The page's window (the app only runs in a browser page).
-pub fn window() -> Option<web_sys::Window> {
-    web_sys::window()
-}
-
-/// `location.origin`, e.g. `http://192.168.1.20:8080`.
-pub fn origin() -> String {
-    window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
-
-/// A value from localStorage.
-pub fn load(key: &str) -> Option<String> {
-    window()?.local_storage().ok()??.get_item(key).ok()?
-}
-
-/// Saves a value to localStorage (silently does nothing where storage is off).
-pub fn save(key: &str, value: &str) {
-    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
-    }
-}
-
-/// A random hex string (ids that stay unique across reloads).
-pub fn random_id() -> String {
-    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("{a:08x}{b:08x}")
-}
-
-/// Goes to another page of the app.
-pub fn go(path: &str) {
-    if let Some(w) = window() {
-        let _ = w.location().set_href(path);
-    }
-}
+use crate::nav::{origin, window};
+use crate::state::SocketEvent;
 
 /// An HTTP failure: the status (0 when the server was not reached) and the server's sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,7 +105,7 @@ impl Socket {
 }
 
 /// Opens `path` (e.g. `/api/rooms/ABC234/ws?token=…`) on this page's server and keeps it open.
-pub fn connect(path: &str, on_event: Rc<dyn Fn(PhoneEvent)>) -> Socket {
+pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
     let url = format!("{}{}", origin().replacen("http", "ws", 1), path);
     let socket = Socket {
         sender: Rc::new(RefCell::new(None)),
@@ -205,9 +169,9 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(PhoneEvent)>) -> Socket {
                             welcomed = true;
                             *back = 500;
                             *sender.borrow_mut() = Some(tx.clone());
-                            ev(PhoneEvent::Connected);
+                            ev(SocketEvent::Connected);
                         }
-                        ev(PhoneEvent::Server(m));
+                        ev(SocketEvent::Server(m));
                     }
                 };
                 futures::pin_mut!(writer, reader);
@@ -215,9 +179,9 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(PhoneEvent)>) -> Socket {
                 futures::pin_mut!(either);
                 let _ = futures::future::select(either, cancel_rx).await;
                 s.sender.borrow_mut().take();
-                on_event(PhoneEvent::Disconnected);
+                on_event(SocketEvent::Disconnected);
             } else {
-                on_event(PhoneEvent::Disconnected);
+                on_event(SocketEvent::Disconnected);
             }
             if !s.alive.get() {
                 break;

@@ -2,19 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
-use crate::kmeans::{self, Cluster, Convergence, Points};
+use crate::kmeans::Cluster;
 use crate::matrix::{ApplyReport, VoteMatrix};
-use crate::params::{AnalysisParams, Preset};
-use crate::pca::{self, Stopping};
+use crate::params::AnalysisParams;
+use crate::pipeline;
+use crate::preset::Preset;
 use crate::state::EngineState;
-use crate::stats::{
-    self, Consensus, DivisiveStatement, GroupStance, RepresentativeStatement, Tally,
-};
+use crate::stats::{Consensus, DivisiveStatement, RepresentativeStatement, Tally};
 use crate::vote::{ParticipantId, StatementId, StatementStatus, VoteEvent};
 
 /// A conversation's votes, statement statuses and engine state.
@@ -294,339 +291,78 @@ impl Conversation {
     /// assert_eq!(c.update().tick, 2);
     /// ```
     pub fn update(&mut self) -> Analysis {
-        let params = &self.params;
-        let polis = params.is_polis();
-        let m = &self.matrix;
-        let n_rows = m.participants().len();
+        let (params, m, state) = (&self.params, &self.matrix, &self.state);
+        let tick = state.tick + 1;
         let statements = m.statements().to_vec();
-        let n_cols = statements.len();
-        let tick = self.state.tick + 1;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed() ^ tick);
-
         let status: Vec<StatementStatus> = statements.iter().map(|&s| self.statement(s)).collect();
         let mod_out: Vec<bool> = status.iter().map(StatementStatus::is_mod_out).collect();
-        let n_mod_out = mod_out.iter().filter(|&&x| x).count();
+        let is_meta: Vec<bool> = status.iter().map(|s| s.is_meta).collect();
 
-        // §2: who is in the clustering.
-        let counts: Vec<u32> = (0..n_rows).map(|r| m.row_len(r) as u32).collect();
-        let threshold = params.min_votes_in_conv().min(n_cols as u32).max(1);
-        let mut in_conv: BTreeSet<ParticipantId> = self
-            .state
-            .in_conv
-            .iter()
-            .copied()
-            .filter(|p| m.row_of(*p).is_some_and(|r| counts[r] > 0))
-            .collect();
-        for (r, &p) in m.participants().iter().enumerate() {
-            if counts[r] >= threshold {
-                in_conv.insert(p);
-            }
-        }
-        let floor = params.greedy_floor() as usize;
-        if in_conv.len() < floor {
-            let mut candidates: Vec<usize> = (0..n_rows)
-                .filter(|&r| counts[r] > 0 && !in_conv.contains(&m.participants()[r]))
-                .collect();
-            candidates.sort_by_key(|&r| std::cmp::Reverse(counts[r]));
-            let need = floor - in_conv.len();
-            for r in candidates.into_iter().take(need) {
-                in_conv.insert(m.participants()[r]);
-            }
-        }
-
-        // §3: PCA and projections.
-        let center = pca::column_means(m, &mod_out);
-        let rows = pca::centered_rows(m, &mod_out, &center);
-        let stopping = if polis {
-            Stopping::Polis {
-                iterations: params.pca_iterations(),
-            }
-        } else {
-            Stopping::Converged {
-                iterations: params.pca_iterations(),
-                tolerance: 1e-13,
-            }
-        };
-        let fit = pca::fit(
-            &rows,
-            n_rows,
-            center,
-            &self.state.components,
-            stopping,
-            &mut rng,
+        let in_conv = pipeline::in_conv(m, &state.in_conv, params);
+        let map = pipeline::pca(m, &mod_out, &state.components, params, params.seed() ^ tick);
+        let positions = pipeline::project_participants(m, &mod_out, &map, params);
+        let base_clusters = pipeline::base_clusters(
+            m.participants(),
+            &positions,
+            &in_conv,
+            &state.base_clusters,
+            params,
         );
-        let positions = pca::project_rows(&rows, n_mod_out, n_cols, &fit, polis);
-        let (statement_projections, statement_extremity) = pca::project_statements(&fit);
-
-        // §4.2: base clusters of in-conv participants, in row order.
-        let convergence = if polis {
-            Convergence::SortedZip
-        } else {
-            Convergence::ById
-        };
-        let in_rows: Vec<usize> = (0..n_rows)
-            .filter(|&r| in_conv.contains(&m.participants()[r]))
-            .collect();
-        let in_names: Vec<u32> = in_rows.iter().map(|&r| m.participants()[r]).collect();
-        let in_positions: Vec<[f64; 2]> = in_rows.iter().map(|&r| positions[r]).collect();
-        let mut base_clusters = kmeans::kmeans(
-            &Points {
-                names: &in_names,
-                positions: &in_positions,
-                weights: None,
-            },
-            params.base_k() as usize,
-            params.base_iterations(),
-            &self.state.base_clusters,
-            convergence,
-        );
-        base_clusters.sort_by_key(|c| c.id);
-        let mut base_of: BTreeMap<ParticipantId, u32> = BTreeMap::new();
-        for c in &base_clusters {
-            for &p in &c.members {
-                base_of.insert(p, c.id);
-            }
-        }
         let base_tallies: Vec<Vec<Tally>> = base_clusters
             .iter()
-            .map(|c| tally_rows(m, c.members.iter().filter_map(|&p| m.row_of(p)), n_cols))
+            .map(|c| pipeline::tallies(m, c.members.iter().copied()))
             .collect();
-
-        // §4.3–4.5: groups over base clusters.
-        let show_groups =
-            !in_conv.is_empty() && in_conv.len() as u32 >= params.min_participants_for_groups();
-        let mut group_clusterings = BTreeMap::new();
-        let mut groups: Option<OpinionGroups> = None;
-        let mut smoother = self.state.smoother.clone();
-        if !base_clusters.is_empty() {
-            let nb = base_clusters.len() as u32;
-            let max_k = params
-                .max_groups()
-                .min(2 + nb / params.bases_per_extra_group());
-            let bids: Vec<u32> = base_clusters.iter().map(|c| c.id).collect();
-            let centers: Vec<[f64; 2]> = base_clusters.iter().map(|c| c.center).collect();
-            let weights: Vec<f64> = base_clusters
-                .iter()
-                .map(|c| c.members.len() as f64)
-                .collect();
-            let points = Points {
-                names: &bids,
-                positions: &centers,
-                weights: Some(&weights),
-            };
-            let mut silhouettes = BTreeMap::new();
-            for k in 2..=max_k {
-                let last = self
-                    .state
-                    .group_clusterings
-                    .get(&k)
-                    .map_or(&[][..], Vec::as_slice);
-                let mut clustering = kmeans::kmeans(
-                    &points,
-                    k as usize,
-                    params.group_iterations(),
-                    last,
-                    convergence,
-                );
-                clustering.sort_by_key(|c| c.id);
-                let labels: Vec<usize> = bids
-                    .iter()
-                    .map(|b| {
-                        clustering
-                            .iter()
-                            .position(|c| c.members.contains(b))
-                            .unwrap_or(0)
-                    })
-                    .collect();
-                if let Some(s) = kmeans::silhouette(&centers, &labels) {
-                    silhouettes.insert(k, s);
-                }
-                group_clusterings.insert(k, clustering);
-            }
-            // Best k: highest silhouette, ties to the larger k.
-            let best_k = silhouettes
-                .iter()
-                .fold(None::<(u32, f64)>, |acc, (&k, &s)| match acc {
-                    Some((_, bs)) if s < bs => acc,
-                    _ => Some((k, s)),
-                })
-                .map(|(k, _)| k);
-            let shown = match best_k {
-                Some(best) => {
-                    let available: Vec<u32> = if polis {
-                        Vec::new()
-                    } else {
-                        silhouettes.keys().copied().collect()
-                    };
-                    let k = smoother.observe(best, params.smoother_buffer(), &available);
-                    if group_clusterings.contains_key(&k) {
-                        k
-                    } else {
-                        best
-                    }
-                }
-                None => 2,
-            };
-            if show_groups {
-                let clustering = group_clusterings.get(&shown).cloned().unwrap_or_default();
-                groups = Some(OpinionGroups {
-                    silhouettes,
-                    best_k: best_k.unwrap_or(1),
-                    groups: build_groups(&clustering, &base_clusters, &base_tallies, n_cols),
-                });
-            }
-        }
-
-        let mut group_of: BTreeMap<ParticipantId, u32> = BTreeMap::new();
-        if let Some(g) = &groups {
-            for group in &g.groups {
-                for &p in &group.members {
-                    group_of.insert(p, group.id);
-                }
-            }
-        }
-
-        // §6: representative statements.
-        if let Some(g) = &mut groups {
-            let all: Vec<Vec<Tally>> = g.groups.iter().map(|x| x.tallies.clone()).collect();
-            for (i, group) in g.groups.iter_mut().enumerate() {
-                let rest: Vec<Tally> = (0..n_cols)
-                    .map(|j| {
-                        all.iter()
-                            .enumerate()
-                            .filter(|(o, _)| *o != i)
-                            .fold(Tally::default(), |acc, (_, t)| acc.plus(&t[j]))
-                    })
-                    .collect();
-                group.representative =
-                    stats::representative(&statements, &group.tallies, &rest, &mod_out, polis);
-            }
-        }
-
-        // §7: consensus over everyone, group-aware consensus over groups.
-        let totals = tally_rows(m, 0..n_rows, n_cols);
-        let consensus = stats::consensus(&statements, &totals, &mod_out);
-        let mut group_aware_consensus = BTreeMap::new();
-        if let Some(g) = &groups {
-            for (j, &s) in statements.iter().enumerate() {
-                group_aware_consensus.insert(
-                    s,
-                    stats::group_aware_consensus(g.groups.iter().map(|x| x.tallies[j])),
-                );
-            }
-        }
-
-        // §10: routing priorities.
-        let in_conv_totals: Vec<Tally> = if polis {
-            statements
-                .iter()
-                .map(|s| {
-                    self.state
-                        .previous_group_votes
-                        .values()
-                        .filter_map(|votes| votes.get(s))
-                        .fold(Tally::default(), |acc, t| acc.plus(t))
-                })
-                .collect()
-        } else {
-            tally_rows(m, in_rows.iter().copied(), n_cols)
+        let grouping = pipeline::groups(
+            &base_clusters,
+            &base_tallies,
+            in_conv.len(),
+            &state.group_clusterings,
+            &state.smoother,
+            params,
+        );
+        let mut groups = grouping.groups;
+        let group_list = groups.as_ref().map_or(&[][..], |g| g.groups.as_slice());
+        let representative = pipeline::repness(&statements, group_list, &mod_out, params);
+        let totals = pipeline::tallies(m, m.participants().iter().copied());
+        let consensus = pipeline::consensus(&statements, &totals, &mod_out);
+        let group_aware_consensus = match &groups {
+            Some(_) => pipeline::group_aware_consensus(&statements, group_list),
+            None => BTreeMap::new(),
         };
-        let priorities: BTreeMap<StatementId, f64> = statements
-            .iter()
-            .enumerate()
-            .map(|(j, &s)| {
-                (
-                    s,
-                    stats::priority(
-                        &in_conv_totals[j],
-                        statement_extremity[j],
-                        status[j].is_meta,
-                    ),
-                )
-            })
-            .collect();
-
-        // Divisive statements for the room.
-        let mut divisive = Vec::new();
-        if let Some(g) = groups.as_ref().filter(|g| g.groups.len() >= 2) {
-            for j in 0..n_cols {
-                if mod_out[j] {
-                    continue;
-                }
-                let per: Vec<(u32, Tally)> = g
-                    .groups
-                    .iter()
-                    .map(|x| (x.members.len() as u32, x.tallies[j]))
-                    .collect();
-                let stances: Vec<GroupStance> = g
-                    .groups
-                    .iter()
-                    .map(|x| GroupStance::from_tally(x.id, &x.label, x.tallies[j]))
-                    .collect();
-                let explanation = stances
-                    .iter()
-                    .map(|s| format!("{}: {:.0}% agree", s.label, 100.0 * s.agree_rate))
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                divisive.push(DivisiveStatement {
-                    statement: statements[j],
-                    divisiveness: stats::divisiveness(&per),
-                    extremity: statement_extremity[j],
-                    groups: stances,
-                    explanation,
-                });
+        let priority_tallies =
+            pipeline::priority_tallies(m, &in_conv, &state.previous_group_votes, params);
+        let priorities = pipeline::priorities(
+            &statements,
+            &priority_tallies,
+            &map.statement_extremity,
+            &is_meta,
+        );
+        let divisive =
+            pipeline::divisive(&statements, group_list, &map.statement_extremity, &mod_out);
+        if let Some(g) = &mut groups {
+            for (group, rep) in g.groups.iter_mut().zip(representative) {
+                group.representative = rep;
             }
-            divisive.sort_by(|a, b| {
-                b.divisiveness
-                    .partial_cmp(&a.divisiveness)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
         }
 
-        let participants: Vec<ParticipantPoint> = m
-            .participants()
-            .iter()
-            .enumerate()
-            .map(|(r, &p)| ParticipantPoint {
-                participant: p,
-                position: positions[r],
-                in_conv: in_conv.contains(&p),
-                base_cluster: base_of.get(&p).copied(),
-                group: group_of.get(&p).copied(),
-            })
-            .collect();
-
-        // Carry the state forward.
-        let previous_group_votes = groups
-            .as_ref()
-            .map(|g| {
-                g.groups
-                    .iter()
-                    .map(|x| {
-                        (
-                            x.id,
-                            statements
-                                .iter()
-                                .copied()
-                                .zip(x.tallies.iter().copied())
-                                .collect(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let participants = points(
+            m.participants(),
+            &positions,
+            &in_conv,
+            &base_clusters,
+            &groups,
+        );
         self.state = EngineState {
             tick,
             participants: m.participants().to_vec(),
             statements: statements.clone(),
             in_conv: in_conv.clone(),
-            components: fit.comps.clone(),
+            components: map.components.clone(),
             base_clusters: base_clusters.clone(),
-            group_clusterings,
-            smoother,
-            previous_group_votes,
+            group_clusterings: grouping.clusterings,
+            smoother: grouping.smoother,
+            previous_group_votes: group_votes(&statements, &groups),
         };
-
         let pick = |f: &dyn Fn(&StatementStatus) -> bool| {
             let mut v: Vec<StatementId> = self
                 .statuses
@@ -637,21 +373,19 @@ impl Conversation {
             v.sort_unstable();
             v
         };
+        let m = &self.matrix;
         Analysis {
-            preset: params.preset(),
+            preset: self.params.preset(),
             tick,
-            participant_count: n_rows as u32,
+            participant_count: m.participants().len() as u32,
             vote_count: m.vote_count(),
             mod_out: pick(&|s| s.is_mod_out()),
             meta: pick(&|s| s.is_meta),
-            user_vote_counts: m.participants().iter().copied().zip(counts).collect(),
+            user_vote_counts: (0..m.participants().len())
+                .map(|r| (m.participants()[r], m.row_len(r) as u32))
+                .collect(),
             in_conv: in_conv.into_iter().collect(),
-            pca: PcaSummary {
-                center: fit.center,
-                components: fit.comps,
-                statement_projections,
-                statement_extremity,
-            },
+            pca: map,
             participants,
             base_clusters,
             base_tallies,
@@ -665,53 +399,47 @@ impl Conversation {
     }
 }
 
-fn tally_rows(m: &VoteMatrix, rows: impl Iterator<Item = usize>, n_cols: usize) -> Vec<Tally> {
-    let mut t = vec![Tally::default(); n_cols];
-    for r in rows {
-        for (j, v) in m.row(r) {
-            t[j].add(v);
-        }
-    }
-    t
+/// Every participant's place, base cluster and group, in row order.
+fn points(
+    participants: &[ParticipantId],
+    positions: &[[f64; 2]],
+    in_conv: &BTreeSet<ParticipantId>,
+    base_clusters: &[Cluster],
+    groups: &Option<OpinionGroups>,
+) -> Vec<ParticipantPoint> {
+    let base_of: BTreeMap<ParticipantId, u32> = base_clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |&p| (p, c.id)))
+        .collect();
+    let group_of: BTreeMap<ParticipantId, u32> = groups
+        .iter()
+        .flat_map(|g| &g.groups)
+        .flat_map(|g| g.members.iter().map(move |&p| (p, g.id)))
+        .collect();
+    participants
+        .iter()
+        .zip(positions)
+        .map(|(&p, &position)| ParticipantPoint {
+            participant: p,
+            position,
+            in_conv: in_conv.contains(&p),
+            base_cluster: base_of.get(&p).copied(),
+            group: group_of.get(&p).copied(),
+        })
+        .collect()
 }
 
-fn build_groups(
-    clustering: &[Cluster],
-    base_clusters: &[Cluster],
-    base_tallies: &[Vec<Tally>],
-    n_cols: usize,
-) -> Vec<OpinionGroup> {
-    clustering
+/// Each group's tallies by statement: what the next update's Polis priorities read.
+fn group_votes(
+    statements: &[StatementId],
+    groups: &Option<OpinionGroups>,
+) -> BTreeMap<u32, BTreeMap<StatementId, Tally>> {
+    groups
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut members = Vec::new();
-            let mut tallies = vec![Tally::default(); n_cols];
-            let (mut x, mut y, mut w) = (0.0, 0.0, 0.0);
-            for &bid in &c.members {
-                if let Some(b) = base_clusters.iter().position(|b| b.id == bid) {
-                    members.extend_from_slice(&base_clusters[b].members);
-                    for (t, bt) in tallies.iter_mut().zip(&base_tallies[b]) {
-                        *t = t.plus(bt);
-                    }
-                    let n = base_clusters[b].members.len() as f64;
-                    x += n * base_clusters[b].center[0];
-                    y += n * base_clusters[b].center[1];
-                    w += n;
-                }
-            }
-            members.sort_unstable();
-            let mut base_ids = c.members.clone();
-            base_ids.sort_unstable();
-            OpinionGroup {
-                id: c.id,
-                label: stats::group_label(i),
-                members,
-                base_clusters: base_ids,
-                center: if w > 0.0 { [x / w, y / w] } else { c.center },
-                tallies,
-                representative: Vec::new(),
-            }
+        .flat_map(|g| &g.groups)
+        .map(|g| {
+            let votes = statements.iter().copied().zip(g.tallies.iter().copied());
+            (g.id, votes.collect())
         })
         .collect()
 }

@@ -22,6 +22,9 @@ pub enum CoreError {
         /// What the valid range is.
         reason: String,
     },
+    /// A preset name that is neither `workshop` nor `polis` (from [`crate::Preset`]'s `FromStr`).
+    #[error("unknown preset `{0}` (workshop or polis)")]
+    UnknownPreset(String),
     /// Restored engine state does not match the conversation it is applied to.
     #[error("engine state does not fit this conversation: {0}")]
     StateMismatch(String),

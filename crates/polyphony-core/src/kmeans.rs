@@ -28,14 +28,8 @@ pub struct Cluster {
     pub center: [f64; 2],
 }
 
-/// How the k-means loop decides it has converged (threshold 0.01 in both).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Convergence {
-    /// Polis: sort old and new centres, zip them (truncating to the shorter list).
-    SortedZip,
-    /// Match centres by cluster id; any cluster born or dropped means "not converged".
-    ById,
-}
+// How the k-means loop decides it has converged (threshold 0.01 in both).
+pub(crate) use crate::preset::KMeansConvergence as Convergence;
 
 const THRESHOLD: f64 = 0.01;
 

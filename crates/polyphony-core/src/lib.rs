@@ -27,8 +27,11 @@ mod kmeans;
 mod matrix;
 mod params;
 mod pca;
+pub mod pipeline;
+mod preset;
 mod state;
 mod stats;
+mod tables;
 mod vote;
 
 pub use conversation::{
@@ -37,10 +40,15 @@ pub use conversation::{
 pub use error::CoreError;
 pub use kmeans::Cluster;
 pub use matrix::{ApplyReport, VoteMatrix, MAX_PARTICIPANTS, MAX_STATEMENTS};
-pub use params::{AnalysisParams, AnalysisParamsBuilder, Preset};
+pub use params::{AnalysisParams, AnalysisParamsBuilder};
+pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 pub use state::{EngineState, KSmoother};
 pub use stats::{
     group_label, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
     RepresentativeStatement, Stance, Tally, Z90,
+};
+pub use tables::{
+    draw_reporter, DiscussionTable, Seat, TableMember, TableMode, TableParams, TableParamsBuilder,
+    TablePlan,
 };
 pub use vote::{Moderation, ParticipantId, StatementId, StatementStatus, Vote, VoteEvent};

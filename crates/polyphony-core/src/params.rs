@@ -1,50 +1,32 @@
-//! Analysis parameters: two documented presets and a validated builder.
+//! Analysis parameters: every knob, with its preset's default, behind a validated builder.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::CoreError;
+use crate::preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 
-/// Which behaviour the engine follows.
-///
-/// ```
-/// use polyphony_core::Preset;
-/// assert_eq!(Preset::default(), Preset::Workshop);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    /// Reproduce Polis: up to `min(5, 2 + bases / 12)` groups, every quirk of the math that
-    /// shapes results kept (greedy in-conv floor of 15, previous-tick priorities, best-agree that
-    /// can come out labelled "disagree", the float32 `repness-test`, sorted-zip k-means
-    /// convergence).
-    Polis,
-    /// For a live room, and the default: 2–3 groups, shown once 7 or more participants are in,
-    /// with the quirks that are plain bugs fixed:
-    /// - no greedy floor that admits one-vote participants for good;
-    /// - priorities from the current update's tallies, not the previous one's;
-    /// - a best-agree statement is always reported as agree;
-    /// - `repness-test` keeps full precision;
-    /// - k-means convergence matches clusters by id, so a dropped cluster cannot hide a move;
-    /// - the k smoother falls back to the best k when its k is no longer computed;
-    /// - power iteration stops once the component no longer moves (1e-13), not after a fixed count;
-    /// - when the votes have a single direction of disagreement (two perfectly opposed camps),
-    ///   participants are still placed along it instead of all at the origin in one group.
-    #[default]
-    Workshop,
-}
+mod builder;
+mod stored;
+
+pub use builder::AnalysisParamsBuilder;
+use stored::StoredParams;
 
 /// Every knob of an analysis, with the defaults of its [`Preset`].
 ///
 /// Build it with [`AnalysisParams::builder`]; [`AnalysisParamsBuilder::build`] checks ranges.
+/// The two presets differ only in the fields whose getters say "(polis) … (workshop)", so any
+/// one difference can be switched on its own:
 ///
 /// ```
 /// use polyphony_core::{AnalysisParams, Preset};
-/// let p = AnalysisParams::builder(Preset::Polis).seed(42).build()?;
-/// assert_eq!(p.max_groups(), 5);
-/// assert_eq!(AnalysisParams::default().max_groups(), 3);
+/// let polis = AnalysisParams::builder(Preset::Polis).build()?;
+/// assert_eq!(polis.max_groups(), 5);
+/// // The workshop preset with Polis's up-to-5 groups, every bug fix kept.
+/// let wide = AnalysisParams::builder(Preset::Workshop).max_groups(5).build()?;
+/// assert!(wide.best_agree_as_agree() && !polis.best_agree_as_agree());
 /// # Ok::<(), polyphony_core::CoreError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredParams")]
 pub struct AnalysisParams {
     preset: Preset,
     seed: u64,
@@ -58,6 +40,13 @@ pub struct AnalysisParams {
     max_groups: u32,
     bases_per_extra_group: u32,
     smoother_buffer: u32,
+    pca_stopping: PcaStopping,
+    collapse_rank1: bool,
+    kmeans_convergence: KMeansConvergence,
+    smoother_fallback: bool,
+    best_agree_as_agree: bool,
+    repness_test_f32: bool,
+    priority_tallies: PriorityTallies,
 }
 
 impl Default for AnalysisParams {
@@ -82,6 +71,25 @@ impl AnalysisParams {
             max_groups: if polis { 5 } else { 3 },
             bases_per_extra_group: 12,
             smoother_buffer: 4,
+            pca_stopping: if polis {
+                PcaStopping::FixedSteps
+            } else {
+                PcaStopping::Converged
+            },
+            collapse_rank1: polis,
+            kmeans_convergence: if polis {
+                KMeansConvergence::SortedZip
+            } else {
+                KMeansConvergence::ById
+            },
+            smoother_fallback: !polis,
+            best_agree_as_agree: !polis,
+            repness_test_f32: polis,
+            priority_tallies: if polis {
+                PriorityTallies::PreviousGroups
+            } else {
+                PriorityTallies::CurrentInConv
+            },
         }
     }
 
@@ -192,189 +200,70 @@ impl AnalysisParams {
         self.smoother_buffer
     }
 
-    pub(crate) fn is_polis(&self) -> bool {
-        self.preset == Preset::Polis
-    }
-}
-
-/// Builder for [`AnalysisParams`]; see there for each field's meaning and default.
-///
-/// ```
-/// use polyphony_core::{AnalysisParams, Preset};
-/// let p = AnalysisParams::builder(Preset::Workshop).max_groups(2).build()?;
-/// assert_eq!(p.max_groups(), 2);
-/// # Ok::<(), polyphony_core::CoreError>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct AnalysisParamsBuilder(AnalysisParams);
-
-macro_rules! setter {
-    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
-        $(#[$doc])*
-        pub fn $name(mut self, value: $ty) -> Self {
-            self.0.$name = value;
-            self
-        }
-    };
-}
-
-impl AnalysisParamsBuilder {
-    setter!(
-        /// Sets the seed.
-        ///
-        /// ```
-        /// let p = polyphony_core::AnalysisParams::builder(Default::default()).seed(9).build()?;
-        /// assert_eq!(p.seed(), 9);
-        /// # Ok::<(), polyphony_core::CoreError>(())
-        /// ```
-        seed: u64
-    );
-    setter!(
-        /// Sets the in-conv vote threshold (≥ 1).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).min_votes_in_conv(0).build().is_err());
-        /// ```
-        min_votes_in_conv: u32
-    );
-    setter!(
-        /// Sets the greedy floor (0 turns it off).
-        ///
-        /// ```
-        /// let p = polyphony_core::AnalysisParams::builder(Default::default()).greedy_floor(15).build()?;
-        /// assert_eq!(p.greedy_floor(), 15);
-        /// # Ok::<(), polyphony_core::CoreError>(())
-        /// ```
-        greedy_floor: u32
-    );
-    setter!(
-        /// Sets the in-conv count needed before groups are reported.
-        ///
-        /// ```
-        /// let p = polyphony_core::AnalysisParams::builder(Default::default()).min_participants_for_groups(3).build()?;
-        /// assert_eq!(p.min_participants_for_groups(), 3);
-        /// # Ok::<(), polyphony_core::CoreError>(())
-        /// ```
-        min_participants_for_groups: u32
-    );
-    setter!(
-        /// Sets the power-iteration count (≥ 1).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).pca_iterations(0).build().is_err());
-        /// ```
-        pca_iterations: u32
-    );
-    setter!(
-        /// Sets the number of base clusters (≥ 2).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).base_k(1).build().is_err());
-        /// ```
-        base_k: u32
-    );
-    setter!(
-        /// Sets the base k-means step count (≥ 1).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).base_iterations(0).build().is_err());
-        /// ```
-        base_iterations: u32
-    );
-    setter!(
-        /// Sets the group k-means step count (≥ 1).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).group_iterations(0).build().is_err());
-        /// ```
-        group_iterations: u32
-    );
-    setter!(
-        /// Sets the largest number of groups (2..=12).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).max_groups(13).build().is_err());
-        /// ```
-        max_groups: u32
-    );
-    setter!(
-        /// Sets how many base clusters add one candidate k (≥ 1).
-        ///
-        /// ```
-        /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).bases_per_extra_group(0).build().is_err());
-        /// ```
-        bases_per_extra_group: u32
-    );
-    setter!(
-        /// Sets the smoother buffer (≥ 1; 1 means no smoothing).
-        ///
-        /// ```
-        /// let p = polyphony_core::AnalysisParams::builder(Default::default()).smoother_buffer(1).build()?;
-        /// assert_eq!(p.smoother_buffer(), 1);
-        /// # Ok::<(), polyphony_core::CoreError>(())
-        /// ```
-        smoother_buffer: u32
-    );
-
-    /// Checks every range and returns the parameters.
+    /// How power iteration stops. [`PcaStopping::FixedSteps`] (polis), [`PcaStopping::Converged`] (workshop).
     ///
     /// ```
-    /// assert!(polyphony_core::AnalysisParams::builder(Default::default()).build().is_ok());
+    /// use polyphony_core::{AnalysisParams, PcaStopping};
+    /// assert_eq!(AnalysisParams::default().pca_stopping(), PcaStopping::Converged);
     /// ```
-    pub fn build(self) -> Result<AnalysisParams, CoreError> {
-        let p = self.0;
-        let check = |ok: bool, name: &'static str, reason: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(CoreError::InvalidParameter {
-                    name,
-                    reason: reason.to_string(),
-                })
-            }
-        };
-        check(
-            p.min_votes_in_conv >= 1,
-            "min_votes_in_conv",
-            "must be at least 1",
-        )?;
-        check(
-            p.pca_iterations >= 1,
-            "pca_iterations",
-            "must be at least 1",
-        )?;
-        check(
-            p.pca_iterations <= 100_000,
-            "pca_iterations",
-            "must be at most 100000",
-        )?;
-        check(p.base_k >= 2, "base_k", "must be at least 2")?;
-        check(p.base_k <= 10_000, "base_k", "must be at most 10000")?;
-        check(
-            p.base_iterations >= 1,
-            "base_iterations",
-            "must be at least 1",
-        )?;
-        check(
-            p.group_iterations >= 1,
-            "group_iterations",
-            "must be at least 1",
-        )?;
-        check(
-            (2..=12).contains(&p.max_groups),
-            "max_groups",
-            "must be between 2 and 12",
-        )?;
-        check(
-            p.bases_per_extra_group >= 1,
-            "bases_per_extra_group",
-            "must be at least 1",
-        )?;
-        check(
-            p.smoother_buffer >= 1,
-            "smoother_buffer",
-            "must be at least 1",
-        )?;
-        Ok(p)
+    pub fn pca_stopping(&self) -> PcaStopping {
+        self.pca_stopping
+    }
+    /// When the second component is all zero (rank-1 votes, two perfectly opposed camps), put
+    /// everyone at the origin as Polis does, rather than along the first component.
+    /// `true` (polis), `false` (workshop).
+    ///
+    /// ```
+    /// assert!(!polyphony_core::AnalysisParams::default().collapse_rank1());
+    /// ```
+    pub fn collapse_rank1(&self) -> bool {
+        self.collapse_rank1
+    }
+    /// How k-means (base clusters and groups) tests convergence.
+    /// [`KMeansConvergence::SortedZip`] (polis), [`KMeansConvergence::ById`] (workshop).
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, KMeansConvergence};
+    /// assert_eq!(AnalysisParams::default().kmeans_convergence(), KMeansConvergence::ById);
+    /// ```
+    pub fn kmeans_convergence(&self) -> KMeansConvergence {
+        self.kmeans_convergence
+    }
+    /// Whether the k smoother falls back to this update's best k when its own k was not
+    /// computed (see [`crate::KSmoother::observe`]). `false` (polis), `true` (workshop).
+    ///
+    /// ```
+    /// assert!(polyphony_core::AnalysisParams::default().smoother_fallback());
+    /// ```
+    pub fn smoother_fallback(&self) -> bool {
+        self.smoother_fallback
+    }
+    /// Whether a group's best-agree statement is always reported as agree (Polis labels it by
+    /// whichever test is larger, so it can come out "disagree"). `false` (polis), `true` (workshop).
+    ///
+    /// ```
+    /// assert!(polyphony_core::AnalysisParams::default().best_agree_as_agree());
+    /// ```
+    pub fn best_agree_as_agree(&self) -> bool {
+        self.best_agree_as_agree
+    }
+    /// Whether `repness_test` is rounded through float32, as Polis's blob stores it.
+    /// `true` (polis), `false` (workshop).
+    ///
+    /// ```
+    /// assert!(!polyphony_core::AnalysisParams::default().repness_test_f32());
+    /// ```
+    pub fn repness_test_f32(&self) -> bool {
+        self.repness_test_f32
+    }
+    /// Which tallies feed the routing priorities. [`PriorityTallies::PreviousGroups`] (polis),
+    /// [`PriorityTallies::CurrentInConv`] (workshop).
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, PriorityTallies};
+    /// assert_eq!(AnalysisParams::default().priority_tallies(), PriorityTallies::CurrentInConv);
+    /// ```
+    pub fn priority_tallies(&self) -> PriorityTallies {
+        self.priority_tallies
     }
 }

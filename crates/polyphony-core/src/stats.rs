@@ -218,11 +218,22 @@ impl GroupStance {
 /// statement look divisive for the whole room. Polis's own signal, the statement's distance from
 /// the centre of the opinion map (`extremity`), is reported beside it.
 ///
+/// Each front end words the groups' stances in its own language; the engine gives numbers only.
+///
 /// ```
-/// let d = polyphony_core::DivisiveStatement {
-///     statement: 4, divisiveness: 0.7, extremity: 1.9, groups: vec![], explanation: "A: 85% agree · B: 10% agree".into(),
-/// };
-/// assert!(d.explanation.contains("85%"));
+/// use polyphony_core::{AnalysisParams, Conversation, Vote, VoteEvent};
+/// let mut c = Conversation::new(AnalysisParams::default());
+/// for p in 0..10u32 {
+///     for s in 0..7u32 {
+///         // Statement 0 splits two camps; the others are agreed by all.
+///         let v = if s > 0 || p % 2 == 0 { Vote::Agree } else { Vote::Disagree };
+///         c.add_votes(&[VoteEvent::new(p, s, v, 0)]);
+///     }
+/// }
+/// let top = &c.update().divisive[0];
+/// let rates: Vec<String> = top.groups.iter().map(|g| format!("{}: {:.0}% agree", g.label, 100.0 * g.agree_rate)).collect();
+/// assert_eq!(top.statement, 0);
+/// assert_eq!(rates.join(" · "), "A: 100% agree · B: 0% agree");
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DivisiveStatement {
@@ -234,8 +245,6 @@ pub struct DivisiveStatement {
     pub extremity: f64,
     /// Each group's votes on it.
     pub groups: Vec<GroupStance>,
-    /// "A: 85% agree · B: 10% agree".
-    pub explanation: String,
 }
 
 /// The letter of the n-th group: A, B, C, …
@@ -345,13 +354,15 @@ fn finalize(
 /// Polis's `select-rep-comments` for one group (§6).
 ///
 /// `own[j]` and `rest[j]` are the group's and the other groups' tallies by column;
-/// `statements[j]` names column j; `skip[j]` marks moderated-out columns.
+/// `statements[j]` names column j; `skip[j]` marks moderated-out columns. `best_agree_as_agree`
+/// and `f32_test` are [`crate::AnalysisParams`] switches of the same names.
 pub(crate) fn representative(
     statements: &[StatementId],
     own: &[Tally],
     rest: &[Tally],
     skip: &[bool],
-    polis: bool,
+    best_agree_as_agree: bool,
+    f32_test: bool,
 ) -> Vec<RepresentativeStatement> {
     let mut sufficient: Vec<(StatementId, RepStats)> = Vec::new();
     let mut best: Option<(StatementId, RepStats)> = None;
@@ -390,7 +401,8 @@ pub(crate) fn representative(
             best_agree = Some((tid, s));
         }
     }
-    let fin = |tid, s: &RepStats, ba: bool| finalize(tid, s, ba, ba && !polis, polis);
+    let fin =
+        |tid, s: &RepStats, ba: bool| finalize(tid, s, ba, ba && best_agree_as_agree, f32_test);
     if sufficient.is_empty() {
         return match (best_agree, best) {
             (Some((t, s)), _) => vec![fin(t, &s, true)],
@@ -420,39 +432,6 @@ pub(crate) fn representative(
         out.into_iter().partition(|r| r.repful_for == Stance::Agree);
     agree.extend(disagree);
     agree
-}
-
-/// Polis's consensus lists over `totals` (all participants), skipping moderated-out columns.
-pub(crate) fn consensus(statements: &[StatementId], totals: &[Tally], skip: &[bool]) -> Consensus {
-    let pick = |success: &dyn Fn(&Tally) -> u32| {
-        let mut list: Vec<ConsensusStatement> = (0..statements.len())
-            .filter(|&j| !skip[j])
-            .filter_map(|j| {
-                let t = &totals[j];
-                let s = success(t);
-                let p = p_hat(s, t.seen);
-                let z = prop_test(s, t.seen);
-                (p > 0.5 && z > Z90).then_some(ConsensusStatement {
-                    statement: statements[j],
-                    n_success: s,
-                    n_trials: t.seen,
-                    p_success: p,
-                    p_test: z,
-                })
-            })
-            .collect();
-        list.sort_by(|a, b| {
-            (b.p_success * b.p_test)
-                .partial_cmp(&(a.p_success * a.p_test))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        list.truncate(5);
-        list
-    };
-    Consensus {
-        agree: pick(&|t| t.agree),
-        disagree: pick(&|t| t.disagree),
-    }
 }
 
 /// Group-aware consensus of one column: Π_g (A_g + 1) / (S_g + 2).
@@ -492,45 +471,4 @@ pub(crate) fn divisiveness(groups: &[(u32, Tally)]) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prop_test_matches_polis_example() {
-        // below-100 group 0, tid 13: 6 of 6 agree → p-test 2.6457513110645907 (spec §6).
-        assert!((prop_test(6, 6) - 2.6457513110645907).abs() < 1e-15);
-        assert_eq!(p_hat(6, 6), 0.875);
-    }
-
-    #[test]
-    fn two_prop_is_zero_when_pooled_rate_is_one() {
-        assert_eq!(
-            two_prop_test(u32::MAX - 1, u32::MAX - 1, u32::MAX - 1, u32::MAX - 1),
-            0.0
-        );
-    }
-
-    #[test]
-    fn divisiveness_is_the_gap_for_two_equal_groups() {
-        let a = Tally {
-            agree: 98,
-            disagree: 0,
-            seen: 98,
-        };
-        let b = Tally {
-            agree: 0,
-            disagree: 98,
-            seen: 98,
-        };
-        let d = divisiveness(&[(10, a), (10, b)]);
-        assert!((d - (99.0 / 100.0 - 1.0 / 100.0)).abs() < 1e-12, "{d}");
-        assert_eq!(divisiveness(&[(10, a), (10, a)]), 0.0);
-    }
-
-    #[test]
-    fn meta_statements_get_priority_49() {
-        assert_eq!(priority(&Tally::default(), 3.0, true), 49.0);
-        // Unseen statements are novel: importance (1 − 1/2)·1·(1/2), novelty 9.
-        assert!((priority(&Tally::default(), 0.0, false) - (0.25f64 * 9.0).powi(2)).abs() < 1e-12);
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polyphony_core::{
     AnalysisParams, Conversation, Moderation, ParticipantId, StatementId, StatementStatus, Vote,
@@ -392,13 +392,6 @@ pub fn parse_comments_json(text: &str) -> Result<Vec<PolisStatement>, PolisError
     Ok(out)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, PolisError> {
-    std::fs::read(path).map_err(|source| PolisError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 fn in_file<T>(path: &Path, r: Result<T, PolisError>) -> Result<T, PolisError> {
     r.map_err(|e| PolisError::InFile {
         path: path.to_path_buf(),
@@ -476,33 +469,6 @@ pub fn parse_export(
     }
     Ok(conv)
 }
-
-/// Reads an openData export folder.
-pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
-    let optional = |name: &str| -> Result<Option<Vec<u8>>, PolisError> {
-        let p = dir.join(name);
-        if p.exists() {
-            read_file(&p).map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let comments = read_file(&dir.join("comments.csv"))?;
-    let votes = optional("votes.csv")?;
-    let pv = optional("participants-votes.csv")?;
-    let summary = optional("summary.csv")?;
-    parse_export(
-        ExportFiles {
-            comments: &comments,
-            votes: votes.as_deref(),
-            participants_votes: pv.as_deref(),
-            summary: summary.as_deref(),
-        },
-        dir,
-        sign,
-    )
-}
-
 /// Parses the API pair from the two files' contents (`dir` names them in errors).
 pub fn parse_api_pair(
     votes: &str,
@@ -521,41 +487,4 @@ pub fn parse_api_pair(
     };
     in_file(&votes_path, conv.check_statements(&[]))?;
     Ok(conv)
-}
-
-/// Reads the API pair `votes.json` + `comments.json` from a folder.
-pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
-    let text = |p: &Path| -> Result<String, PolisError> {
-        String::from_utf8(read_file(p)?).map_err(|e| PolisError::InFile {
-            path: p.to_path_buf(),
-            source: Box::new(PolisError::Json(e.to_string())),
-        })
-    };
-    parse_api_pair(
-        &text(&dir.join("votes.json"))?,
-        &text(&dir.join("comments.json"))?,
-        dir,
-        sign,
-    )
-}
-
-/// Reads whichever import form `path` is: a folder with `votes.json` is an API pair, a folder
-/// with `comments.csv` an openData export.
-pub fn read_path(path: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
-    if !path.is_dir() {
-        return Err(PolisError::Io {
-            path: PathBuf::from(path),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
-        });
-    }
-    if path.join("votes.json").exists() {
-        read_api_pair(path, sign)
-    } else if path.join("comments.csv").exists() {
-        read_export_folder(path, sign)
-    } else {
-        Err(PolisError::NotAnExport(format!(
-            "{}: expected comments.csv (openData export) or votes.json + comments.json (Polis API)",
-            path.display()
-        )))
-    }
 }

@@ -17,16 +17,17 @@ mod blob;
 mod error;
 mod export;
 mod import;
+mod named;
 
 pub use blob::{engine_state_from_blob, math_blob};
 pub use error::PolisError;
 pub use export::{comments_csv, participants_votes_csv, summary_csv, votes_csv};
 pub use import::{
     parse_api_pair, parse_comments_csv, parse_comments_json, parse_export,
-    parse_participants_votes_csv, parse_votes_csv, parse_votes_json, read_api_pair,
-    read_export_folder, read_path, ExportFiles, ParticipantRow, PolisConversation, PolisStatement,
-    VoteSign,
+    parse_participants_votes_csv, parse_votes_csv, parse_votes_json, ExportFiles, ParticipantRow,
+    PolisConversation, PolisStatement, VoteSign,
 };
+pub use named::{read_api_pair, read_export_folder, read_named_files, read_path};
 
 /// Polyphony's own JSON report: the analysis plus each statement's text, as `polyphony analyze
 /// --format json` prints it and the WebAssembly bindings return it (the same bytes on both).

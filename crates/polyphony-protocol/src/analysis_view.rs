@@ -124,7 +124,6 @@ pub fn fill_from_analysis(
                 statement: shown.get(&d.statement)?.clone(),
                 divisiveness: d.divisiveness,
                 groups: d.groups.clone(),
-                explanation: d.explanation.clone(),
             })
         })
         .take(DIVISIVE_SHOWN)

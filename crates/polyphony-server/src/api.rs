@@ -1,13 +1,12 @@
-//! The HTTP API: one handler per endpoint, each a thin call into [`crate::LiveRoom`].
-//! `docs/protocol.md` lists them with examples.
+//! The HTTP API: one handler per endpoint, each a thin call into [`crate::LiveRoom`]; the
+//! extractors in [`crate::extract`] find the room and check who asks. `docs/protocol.md` lists
+//! the endpoints with examples.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -18,29 +17,19 @@ use polyphony_protocol::{
     SpectrumStart, SpectrumView, StageRequest, StatementAdded, StatementView, VoteAck, VoteRequest,
 };
 use serde::Deserialize;
+use tower_http::trace::TraceLayer;
 
-use crate::error::ServerError;
-use crate::room::LiveRoom;
+use crate::error::ApiError;
+use crate::export::ExportFile;
+use crate::extract::{key, AnyRoom, ApiJson, HostRoom, PhoneRoom, WriterRoom};
 use crate::ws::{self, Role};
 use crate::{export, AppState};
 
-/// A JSON body whose rejections are [`ServerError`]s (400 with `{"error": ...}`).
-pub(crate) struct ApiJson<T>(pub T);
+type ApiResult<T> = Result<Json<T>, ApiError>;
 
-impl<S, T> FromRequest<S> for ApiJson<T>
-where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = ServerError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(v) = Json::<T>::from_request(req, state).await?;
-        Ok(ApiJson(v))
-    }
-}
-
-type ApiResult<T> = Result<Json<T>, ServerError>;
+/// A room extractor's outcome, taken before the body and checked after it (see
+/// [`crate::extract`]).
+type Deferred<T> = Result<T, ApiError>;
 
 /// The whole HTTP surface: `/api/...` and, for every other path, the web app.
 pub fn app(state: AppState) -> Router {
@@ -72,74 +61,47 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn key(headers: &HeaderMap) -> Option<&str> {
-    header_str(headers, "x-facilitator-key")
-}
-
-fn token(headers: &HeaderMap) -> Option<&str> {
-    header_str(headers, "x-participant-token")
-}
-
-fn host_room(
-    state: &AppState,
-    code: &str,
-    headers: &HeaderMap,
-) -> Result<Arc<LiveRoom>, ServerError> {
-    let room = state.room(code)?;
-    room.check_key(key(headers))?;
-    Ok(room)
-}
-
-fn parse_id(raw: &str, what: &str) -> Result<u32, ServerError> {
+fn parse_id(raw: &str, what: &str) -> Result<u32, ApiError> {
     raw.parse()
-        .map_err(|_| ServerError::NotFound(format!("no {what} {raw:?} in this room")))
+        .map_err(|_| ApiError::not_found(format!("no {what} {raw:?} in this room")))
 }
 
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "ok": true, "protocol": polyphony_protocol::PROTOCOL_VERSION }))
 }
 
-async fn api_not_found(uri: Uri) -> ServerError {
-    ServerError::NotFound(format!("no API endpoint {}", uri.path()))
+async fn api_not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!("no API endpoint {}", uri.path()))
 }
 
 async fn create_room(
     State(state): State<AppState>,
     addr: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(req): ApiJson<NewRoom>,
-) -> Result<(StatusCode, Json<RoomCreated>), ServerError> {
+) -> Result<(StatusCode, Json<RoomCreated>), ApiError> {
     let created = state
         .create_room(req, addr.map(|Extension(ConnectInfo(a))| a.ip()))
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn room_info(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<RoomInfo> {
-    Ok(Json(state.room(&code)?.info()))
+async fn room_info(AnyRoom(room): AnyRoom) -> ApiResult<RoomInfo> {
+    Ok(Json(room.info()))
 }
 
 async fn set_settings(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    host: Deferred<HostRoom>,
     ApiJson(req): ApiJson<RoomSettings>,
 ) -> ApiResult<RoomInfo> {
-    let room = host_room(&state, &code, &headers)?;
+    let HostRoom(room) = host?;
     Ok(Json(room.set_settings(req).await?))
 }
 
-async fn join(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<(StatusCode, Json<Joined>), ServerError> {
-    let room = state.room(&code)?;
+async fn join(AnyRoom(room): AnyRoom) -> Result<(StatusCode, Json<Joined>), ApiError> {
     let participant_token = room.join().await?;
     Ok((
         StatusCode::CREATED,
@@ -150,41 +112,24 @@ async fn join(
     ))
 }
 
-async fn me(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<PhoneView> {
-    let room = state.room(&code)?;
-    let pid = room.participant(token(&headers))?;
+async fn me(PhoneRoom { room, pid }: PhoneRoom) -> ApiResult<PhoneView> {
     let analysis = room.analysis();
     Ok(Json(room.phone_view(pid, analysis.as_deref())))
 }
 
 async fn vote(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    phone: Deferred<PhoneRoom>,
     ApiJson(req): ApiJson<VoteRequest>,
 ) -> ApiResult<VoteAck> {
-    let room = state.room(&code)?;
-    let pid = room.participant(token(&headers))?;
+    let PhoneRoom { room, pid } = phone?;
     Ok(Json(room.vote(pid, req).await?))
 }
 
 async fn add_statement(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    writer: Deferred<WriterRoom>,
     ApiJson(req): ApiJson<NewStatement>,
-) -> Result<(StatusCode, Json<StatementAdded>), ServerError> {
-    let room = state.room(&code)?;
-    let author = if key(&headers).is_some() {
-        room.check_key(key(&headers))?;
-        None
-    } else {
-        Some(room.participant(token(&headers))?)
-    };
+) -> Result<(StatusCode, Json<StatementAdded>), ApiError> {
+    let WriterRoom { room, author } = writer?;
     let added = room.add_statement(author, req).await?;
     let status = if added.duplicate {
         StatusCode::OK
@@ -194,57 +139,41 @@ async fn add_statement(
     Ok((status, Json(added)))
 }
 
-async fn statements(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Vec<ModerationItem>> {
-    let room = host_room(&state, &code, &headers)?;
+async fn statements(HostRoom(room): HostRoom) -> ApiResult<Vec<ModerationItem>> {
     Ok(Json(room.moderation_queue()))
 }
 
 async fn moderate(
-    State(state): State<AppState>,
-    Path((code, sid)): Path<(String, String)>,
-    headers: HeaderMap,
+    host: Deferred<HostRoom>,
+    Path((_, sid)): Path<(String, String)>,
     ApiJson(req): ApiJson<ModerationRequest>,
 ) -> ApiResult<StatementView> {
-    let room = host_room(&state, &code, &headers)?;
+    let HostRoom(room) = host?;
     let sid = parse_id(&sid, "statement")?;
     Ok(Json(room.moderate(sid, req.state).await?))
 }
 
 async fn set_stage(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    host: Deferred<HostRoom>,
     ApiJson(req): ApiJson<StageRequest>,
 ) -> ApiResult<RoomInfo> {
-    let room = host_room(&state, &code, &headers)?;
+    let HostRoom(room) = host?;
     Ok(Json(room.set_stage(req.stage).await?))
 }
 
-async fn close(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<RoomInfo> {
-    let room = host_room(&state, &code, &headers)?;
+async fn close(HostRoom(room): HostRoom) -> ApiResult<RoomInfo> {
     Ok(Json(room.close().await?))
 }
 
-async fn view(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<RoomView> {
-    let room = state.room(&code)?;
+async fn view(AnyRoom(room): AnyRoom) -> ApiResult<RoomView> {
     Ok(Json(room.snapshot().room_view.as_ref().clone()))
 }
 
 async fn start_spectrum(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    host: Deferred<HostRoom>,
     ApiJson(req): ApiJson<SpectrumStart>,
-) -> Result<(StatusCode, Json<SpectrumView>), ServerError> {
-    let room = host_room(&state, &code, &headers)?;
+) -> Result<(StatusCode, Json<SpectrumView>), ApiError> {
+    let HostRoom(room) = host?;
     Ok((
         StatusCode::CREATED,
         Json(room.start_spectrum(req.statement).await?),
@@ -252,33 +181,28 @@ async fn start_spectrum(
 }
 
 async fn spectrum(
-    State(state): State<AppState>,
-    Path((code, id)): Path<(String, String)>,
+    AnyRoom(room): AnyRoom,
+    Path((_, id)): Path<(String, String)>,
 ) -> ApiResult<SpectrumView> {
-    let room = state.room(&code)?;
     let id = parse_id(&id, "spectrum")?;
     Ok(Json(room.spectrum(id)?))
 }
 
 async fn spectrum_round(
-    State(state): State<AppState>,
-    Path((code, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    host: Deferred<HostRoom>,
+    Path((_, id)): Path<(String, String)>,
     ApiJson(req): ApiJson<SpectrumRoundRequest>,
 ) -> ApiResult<SpectrumView> {
-    let room = host_room(&state, &code, &headers)?;
+    let HostRoom(room) = host?;
     let id = parse_id(&id, "spectrum")?;
     Ok(Json(room.spectrum_round(id, req.open).await?))
 }
 
 async fn spectrum_position(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
+    phone: Deferred<PhoneRoom>,
     ApiJson(req): ApiJson<SpectrumPosition>,
 ) -> ApiResult<SpectrumAck> {
-    let room = state.room(&code)?;
-    let pid = room.participant(token(&headers))?;
+    let PhoneRoom { room, pid } = phone?;
     Ok(Json(room.spectrum_position(pid, req).await?))
 }
 
@@ -289,19 +213,24 @@ struct KeyQuery {
 
 /// Exports take the key in the header or, so that a plain download link works, in `?key=`.
 async fn export_file(
-    State(state): State<AppState>,
-    Path((code, file)): Path<(String, String)>,
+    Path((_, file)): Path<(String, String)>,
     Query(q): Query<KeyQuery>,
     headers: HeaderMap,
-) -> Result<Response, ServerError> {
-    let room = state.room(&code)?;
+    AnyRoom(room): AnyRoom,
+) -> Result<Response, ApiError> {
     room.check_key(key(&headers).or(q.key.as_deref()))?;
+    let which = ExportFile::parse(&file).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no export {file:?}; there are {}",
+            ExportFile::names().join(", ")
+        ))
+    })?;
     room.settle().await;
-    let (content_type, body) = export::file(&room, &file)?;
+    let body = export::build(&room, which)?;
     let disposition = format!("attachment; filename=\"{}-{file}\"", room.code);
     Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_TYPE, which.content_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
@@ -317,11 +246,10 @@ struct SocketQuery {
 
 async fn socket(
     State(state): State<AppState>,
-    Path(code): Path<String>,
     Query(q): Query<SocketQuery>,
+    AnyRoom(room): AnyRoom,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Result<Response, ServerError> {
-    let room = state.room(&code)?;
+) -> Result<Response, ApiError> {
     let role = match (&q.token, &q.key) {
         (Some(t), _) => Role::Phone(room.participant(Some(t))?),
         (None, Some(k)) => {
@@ -331,7 +259,7 @@ async fn socket(
         (None, None) => Role::Screen,
     };
     let upgrade = upgrade.map_err(|e| {
-        ServerError::BadRequest(format!(
+        ApiError::bad_request(format!(
             "this endpoint takes a WebSocket upgrade ({})",
             e.body_text()
         ))

@@ -1,95 +1,171 @@
-//! The server's one error type and how each case answers over HTTP.
+//! The HTTP and WebSocket edge of errors: [`ApiError`] is a status and the sentence a client
+//! reads. [`RoomError`]s get their status here, in one place (`status_of`); a 500 answers a
+//! generic sentence and its detail goes to the log.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use polyphony_protocol::ErrorBody;
+use polyphony_protocol::{ErrorBody, Rejection, ServerMessage};
 
-/// Everything that can go wrong in the server. Bad input is always a 4xx with a sentence saying
-/// what to fix; only storage failures are 5xx.
-#[derive(Clone, Debug, thiserror::Error)]
-pub enum ServerError {
-    /// The body is not the JSON the endpoint takes.
-    #[error("{0}")]
-    BadRequest(String),
-    /// The facilitator key or participant token is missing.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// The key or token does not belong to this room.
-    #[error("{0}")]
-    Forbidden(String),
-    /// No such room, statement or spectrum.
-    #[error("{0}")]
-    NotFound(String),
-    /// The request conflicts with the room's state (closed room, round not open…).
-    #[error("{0}")]
-    Conflict(String),
-    /// A text or body is longer than allowed.
-    #[error("{0}")]
-    TooLarge(String),
-    /// Well-formed but not acceptable (empty text, position out of range…).
-    #[error("{0}")]
-    Unprocessable(String),
-    /// Rate limit hit; retry later.
-    #[error("{0}")]
-    TooManyRequests(String),
-    /// The database failed.
-    #[error("storage: {0}")]
-    Storage(String),
+use crate::room::RoomError;
+
+/// What a client gets for a 5xx: the detail is in the server's log, not in the answer.
+const INTERNAL: &str =
+    "the server could not do this; try again, and tell the facilitator if it keeps failing";
+
+/// An error as a client sees it: an HTTP status and a sentence saying what to fix.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: String,
 }
 
-impl ServerError {
-    /// The HTTP status of this error.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ServerError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServerError::Conflict(_) => StatusCode::CONFLICT,
-            ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ServerError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+/// The HTTP status of each room error (the same for an HTTP answer and a WebSocket
+/// `rejected`).
+fn status_of(e: &RoomError) -> StatusCode {
+    use RoomError as E;
+    match e {
+        E::UnknownRoom(_) | E::UnknownStatement(_) | E::NotAccepted(_) | E::UnknownSpectrum(_) => {
+            StatusCode::NOT_FOUND
+        }
+        E::KeyMissing | E::TokenMissing => StatusCode::UNAUTHORIZED,
+        E::WrongKey | E::WrongToken | E::UnknownParticipant | E::ParticipantsCannotAdd => {
+            StatusCode::FORBIDDEN
+        }
+        E::Closed
+        | E::Full { .. }
+        | E::StatementLimit { .. }
+        | E::StatementPending(_)
+        | E::RoundNotOpen(_) => StatusCode::CONFLICT,
+        E::StatementTooLong { .. }
+        | E::TopicTooLong { .. }
+        | E::DescriptionTooLong { .. }
+        | E::TooManySeeds { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        E::NoSuchRound
+        | E::PositionOutOfRange
+        | E::BadClientId
+        | E::EmptyStatement
+        | E::BadStatementLimit
+        | E::EmptyTopic
+        | E::BadLanguage(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        E::RateLimited { .. } | E::CreationRateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        E::Seed { source, .. } => status_of(source),
+        E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the request is not what the endpoint takes.
+    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404: no such thing.
+    pub(crate) fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// The same error as a WebSocket `rejected` answer to request `id`.
+    pub(crate) fn rejection(self, id: Option<String>) -> ServerMessage {
+        ServerMessage::Rejected(Rejection {
+            id,
+            status: self.status.as_u16(),
+            error: self.message,
+        })
+    }
+}
+
+impl From<RoomError> for ApiError {
+    fn from(e: RoomError) -> Self {
+        let status = status_of(&e);
+        if status.is_server_error() {
+            tracing::error!(error = %e, "request failed");
+            ApiError::new(status, INTERNAL)
+        } else {
+            ApiError::new(status, e.to_string())
         }
     }
 }
 
-impl IntoResponse for ServerError {
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
-            self.status(),
+            self.status,
             Json(ErrorBody {
-                error: self.to_string(),
+                error: self.message,
             }),
         )
             .into_response()
     }
 }
 
-impl From<JsonRejection> for ServerError {
+impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ServerError::TooLarge("the request body is too large".into())
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "the request body is too large",
+                )
             }
-            JsonRejection::MissingJsonContentType(_) => ServerError::BadRequest(
-                "send the body as JSON (content-type: application/json)".into(),
-            ),
-            other => ServerError::BadRequest(format!("malformed JSON body: {}", other.body_text())),
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::bad_request("send the body as JSON (content-type: application/json)")
+            }
+            other => ApiError::bad_request(format!("malformed JSON body: {}", other.body_text())),
         }
     }
 }
 
-impl From<PathRejection> for ServerError {
+impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ServerError::NotFound(format!("no such resource: {}", r.body_text()))
+        ApiError::not_found(format!("no such resource: {}", r.body_text()))
     }
 }
 
-impl From<QueryRejection> for ServerError {
-    fn from(r: QueryRejection) -> Self {
-        ServerError::BadRequest(format!("bad query string: {}", r.body_text()))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+
+    #[test]
+    fn room_errors_keep_their_statuses_and_500s_hide_their_detail() {
+        let cases = [
+            (RoomError::Closed, 409),
+            (RoomError::Full { max: 3 }, 409),
+            (RoomError::UnknownStatement(4), 404),
+            (RoomError::StatementPending(4), 409),
+            (RoomError::RoundNotOpen(2), 409),
+            (RoomError::RateLimited { rate: 10 }, 429),
+            (RoomError::StatementTooLong { chars: 9, max: 5 }, 413),
+            (RoomError::KeyMissing, 401),
+            (RoomError::WrongToken, 403),
+            (RoomError::BadClientId, 422),
+            (
+                RoomError::Seed {
+                    index: 2,
+                    source: Box::new(RoomError::EmptyStatement),
+                },
+                422,
+            ),
+        ];
+        for (e, status) in cases {
+            let text = e.to_string();
+            let api = ApiError::from(e);
+            assert_eq!(api.status.as_u16(), status, "{text}");
+            assert_eq!(api.message, text);
+        }
+        let api = ApiError::from(RoomError::Storage(StoreError(
+            "disk I/O error at /var".into(),
+        )));
+        assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!api.message.contains("disk"), "{}", api.message);
     }
 }

@@ -1,42 +1,104 @@
 //! A room as a Polis openData folder (the same columns and sign as Polis's own exports, so
 //! researchers' tools read it) and as Polyphony JSON (everything, including spectrum rounds).
+//!
+//! An export copies what it needs from the room under the lock ([`RoomCopy`]) and builds the file
+//! from the copy, so a large room's CSV never holds up a vote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use polyphony_core::{AnalysisParams, Conversation, Moderation, VoteEvent};
+use polyphony_core::{Analysis, AnalysisParams, Conversation, VoteEvent, VoteMatrix};
 use polyphony_polis::{self as polis, PolisStatement};
 use polyphony_protocol::{ModerationState, RoomInfo};
 use serde::Serialize;
 
-use crate::error::ServerError;
-use crate::room::{LiveRoom, Room};
+use crate::room::model::{Room, Spectrum};
+use crate::room::{LiveRoom, RoomError};
+use crate::store::StoredStatement;
 
 /// The files a room can be exported as.
-pub const FILES: [&str; 5] = [
-    "comments.csv",
-    "votes.csv",
-    "participants-votes.csv",
-    "summary.csv",
-    "polyphony.json",
-];
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExportFile {
+    /// `comments.csv`: Polis openData statements with tallies.
+    Comments,
+    /// `votes.csv`: every vote event.
+    Votes,
+    /// `participants-votes.csv`: one row per participant.
+    ParticipantsVotes,
+    /// `summary.csv`: the room in key/value rows.
+    Summary,
+    /// `polyphony.json`: everything, spectrum rounds and the analysis included.
+    Json,
+}
 
-fn polis_statements(room: &Room) -> Vec<PolisStatement> {
-    room.statements
-        .values()
-        .map(|s| PolisStatement {
-            id: s.sid,
-            text: s.text.clone(),
-            author: s.author,
-            moderation: match s.moderation {
-                ModerationState::Accepted => Moderation::Accepted,
-                ModerationState::Pending => Moderation::Unmoderated,
-                ModerationState::Rejected => Moderation::Rejected,
+impl ExportFile {
+    const ALL: [ExportFile; 5] = [
+        ExportFile::Comments,
+        ExportFile::Votes,
+        ExportFile::ParticipantsVotes,
+        ExportFile::Summary,
+        ExportFile::Json,
+    ];
+
+    /// The file's name, as in the URL.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ExportFile::Comments => "comments.csv",
+            ExportFile::Votes => "votes.csv",
+            ExportFile::ParticipantsVotes => "participants-votes.csv",
+            ExportFile::Summary => "summary.csv",
+            ExportFile::Json => "polyphony.json",
+        }
+    }
+
+    /// Every file name.
+    pub(crate) fn names() -> Vec<&'static str> {
+        ExportFile::ALL.iter().map(|f| f.name()).collect()
+    }
+
+    /// The file a URL names.
+    pub(crate) fn parse(name: &str) -> Option<ExportFile> {
+        ExportFile::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Its content type.
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            ExportFile::Json => "application/json",
+            _ => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// What an export needs from a room, copied under the lock.
+struct RoomCopy {
+    info: RoomInfo,
+    statements: Vec<StoredStatement>,
+    events: Vec<VoteEvent>,
+    spectrums: Vec<Spectrum>,
+}
+
+impl RoomCopy {
+    fn of(room: &Room, file: ExportFile) -> RoomCopy {
+        let needs_events = matches!(
+            file,
+            ExportFile::Comments | ExportFile::Votes | ExportFile::Json
+        );
+        RoomCopy {
+            info: room.info().clone(),
+            statements: room.statements().values().cloned().collect(),
+            events: if needs_events {
+                room.events().to_vec()
+            } else {
+                Vec::new()
             },
-            is_meta: false,
-            is_seed: s.is_seed,
-            created: Some(s.created),
-        })
-        .collect()
+            spectrums: if file == ExportFile::Json {
+                room.spectrums().to_vec()
+            } else {
+                Vec::new()
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -46,7 +108,7 @@ struct JsonExport<'a> {
     statements: Vec<JsonStatement>,
     votes: &'a [VoteEvent],
     spectrums: Vec<JsonSpectrum>,
-    analysis: Option<&'a polyphony_core::Analysis>,
+    analysis: Option<&'a Analysis>,
 }
 
 #[derive(Serialize)]
@@ -68,96 +130,103 @@ struct JsonSpectrum {
     rounds: [BTreeMap<u32, i8>; 2],
 }
 
-/// One export file: its content type and body.
-pub(crate) fn file(room: &LiveRoom, name: &str) -> Result<(&'static str, String), ServerError> {
-    if !FILES.contains(&name) {
-        return Err(ServerError::NotFound(format!(
-            "no export {name:?}; there are {}",
-            FILES.join(", ")
-        )));
-    }
-    let analysis = room.analysis().unwrap_or_else(|| {
-        std::sync::Arc::new(Conversation::new(AnalysisParams::default()).update())
-    });
-    room.with_room(|r| {
-        let csv = "text/csv; charset=utf-8";
-        Ok(match name {
-            "comments.csv" => (
-                csv,
-                polis::comments_csv(
-                    &polis_statements(r),
-                    &r.events,
-                    &analysis.group_aware_consensus,
-                ),
-            ),
-            "votes.csv" => (csv, polis::votes_csv(&r.events)),
-            "participants-votes.csv" => {
-                let mut authored: BTreeMap<u32, u32> = BTreeMap::new();
-                for s in r.statements.values() {
-                    if let Some(a) = s.author {
-                        *authored.entry(a).or_default() += 1;
-                    }
-                }
-                let body = room.with_engine(|conv| {
-                    polis::participants_votes_csv(conv.matrix(), &analysis, &authored)
-                });
-                (csv, body)
+/// One export file's body.
+pub(crate) fn build(room: &LiveRoom, file: ExportFile) -> Result<String, RoomError> {
+    let analysis = room
+        .analysis()
+        .unwrap_or_else(|| Arc::new(Conversation::new(AnalysisParams::default()).update()));
+    let copy = room.read(|r| RoomCopy::of(r, file));
+    let matrix = (file == ExportFile::ParticipantsVotes).then(|| room.matrix());
+    build_from(&copy, matrix.as_ref(), &analysis, file)
+}
+
+fn build_from(
+    r: &RoomCopy,
+    matrix: Option<&VoteMatrix>,
+    analysis: &Analysis,
+    file: ExportFile,
+) -> Result<String, RoomError> {
+    Ok(match file {
+        ExportFile::Comments => {
+            let statements: Vec<PolisStatement> =
+                r.statements.iter().map(PolisStatement::from).collect();
+            polis::comments_csv(&statements, &r.events, &analysis.group_aware_consensus)
+        }
+        ExportFile::Votes => polis::votes_csv(&r.events),
+        ExportFile::ParticipantsVotes => {
+            let mut authored: BTreeMap<u32, u32> = BTreeMap::new();
+            for a in r.statements.iter().filter_map(|s| s.author) {
+                *authored.entry(a).or_default() += 1;
             }
-            "summary.csv" => {
-                let commenters = r
+            let empty = VoteMatrix::default();
+            polis::participants_votes_csv(matrix.unwrap_or(&empty), analysis, &authored)
+        }
+        ExportFile::Summary => {
+            let commenters = r
+                .statements
+                .iter()
+                .filter_map(|s| s.author)
+                .collect::<BTreeSet<_>>()
+                .len();
+            let groups = analysis.groups.as_ref().map_or(0, |g| g.groups.len());
+            let pairs = [
+                ("topic", r.info.topic.clone()),
+                ("url", format!("polyphony:{}", r.info.code)),
+                ("voters", analysis.participant_count.to_string()),
+                ("voters-in-conv", analysis.in_conv.len().to_string()),
+                ("commenters", commenters.to_string()),
+                ("comments", r.statements.len().to_string()),
+                ("groups", groups.to_string()),
+                ("conversation-description", r.info.description.clone()),
+            ];
+            polis::summary_csv(&pairs)
+        }
+        ExportFile::Json => {
+            let export = JsonExport {
+                format: "polyphony-room/1",
+                room: &r.info,
+                statements: r
                     .statements
-                    .values()
-                    .filter_map(|s| s.author)
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len();
-                let groups = analysis.groups.as_ref().map_or(0, |g| g.groups.len());
-                let pairs = [
-                    ("topic", r.info.topic.clone()),
-                    ("url", format!("polyphony:{}", r.info.code)),
-                    ("voters", analysis.participant_count.to_string()),
-                    ("voters-in-conv", analysis.in_conv.len().to_string()),
-                    ("commenters", commenters.to_string()),
-                    ("comments", r.statements.len().to_string()),
-                    ("groups", groups.to_string()),
-                    ("conversation-description", r.info.description.clone()),
-                ];
-                (csv, polis::summary_csv(&pairs))
-            }
-            _ => {
-                let export = JsonExport {
-                    format: "polyphony-room/1",
-                    room: &r.info,
-                    statements: r
-                        .statements
-                        .values()
-                        .map(|s| JsonStatement {
-                            id: s.sid,
-                            text: s.text.clone(),
-                            author: s.author,
-                            is_seed: s.is_seed,
-                            moderation: s.moderation,
-                            created: s.created,
-                        })
-                        .collect(),
-                    votes: &r.events,
-                    spectrums: r
-                        .spectrums
-                        .iter()
-                        .map(|s| JsonSpectrum {
-                            id: s.id,
-                            statement: s.sid,
-                            created: s.created,
-                            rounds: s.positions.clone(),
-                        })
-                        .collect(),
-                    analysis: Some(&analysis),
-                };
-                (
-                    "application/json",
-                    serde_json::to_string_pretty(&export)
-                        .map_err(|e| ServerError::Storage(e.to_string()))?,
-                )
-            }
-        })
+                    .iter()
+                    .map(|s| JsonStatement {
+                        id: s.sid,
+                        text: s.text.clone(),
+                        author: s.author,
+                        is_seed: s.is_seed,
+                        moderation: s.moderation,
+                        created: s.created,
+                    })
+                    .collect(),
+                votes: &r.events,
+                spectrums: r
+                    .spectrums
+                    .iter()
+                    .map(|s| JsonSpectrum {
+                        id: s.id,
+                        statement: s.sid,
+                        created: s.created,
+                        rounds: s.positions.clone(),
+                    })
+                    .collect(),
+                analysis: Some(analysis),
+            };
+            serde_json::to_string_pretty(&export)
+                .map_err(|e| RoomError::Internal(format!("JSON export: {e}")))?
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_files_parse_from_their_names_only() {
+        for f in ExportFile::ALL {
+            assert_eq!(ExportFile::parse(f.name()), Some(f));
+        }
+        assert_eq!(ExportFile::parse("secrets.txt"), None);
+        assert_eq!(ExportFile::parse("VOTES.CSV"), None);
+        assert_eq!(ExportFile::Json.content_type(), "application/json");
+    }
 }

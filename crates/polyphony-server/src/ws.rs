@@ -11,13 +11,12 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
-use polyphony_protocol::{
-    ClientMessage, ErrorBody, PhoneView, Rejection, ServerMessage, PROTOCOL_VERSION,
-};
+use polyphony_protocol::{ClientMessage, ErrorBody, PhoneView, ServerMessage, PROTOCOL_VERSION};
 use tokio::sync::watch;
 
-use crate::error::ServerError;
+use crate::error::ApiError;
 use crate::room::LiveRoom;
+use crate::room::RoomError;
 
 /// Who is on the other end.
 #[derive(Clone, Copy, Debug)]
@@ -32,12 +31,9 @@ pub(crate) enum Role {
 
 const KEEPALIVE: Duration = Duration::from_secs(20);
 
-fn rejection(id: Option<String>, e: &ServerError) -> ServerMessage {
-    ServerMessage::Rejected(Rejection {
-        id,
-        status: e.status().as_u16(),
-        error: e.to_string(),
-    })
+/// A refused request as the phone hears it: the status and sentence an HTTP request would get.
+fn rejection(id: Option<String>, e: RoomError) -> ServerMessage {
+    ApiError::from(e).rejection(id)
 }
 
 fn text(msg: &ServerMessage) -> Message {
@@ -171,21 +167,21 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
             let id = v.id.clone();
             match room.vote(pid, v).await {
                 Ok(ack) => vec![ServerMessage::Ack(ack)],
-                Err(e) => vec![rejection(Some(id), &e)],
+                Err(e) => vec![rejection(Some(id), e)],
             }
         }
         ClientMessage::AddStatement(s) => {
             let id = s.id.clone();
             match room.add_statement(Some(pid), s).await {
                 Ok(added) => vec![ServerMessage::StatementAdded(added)],
-                Err(e) => vec![rejection(id, &e)],
+                Err(e) => vec![rejection(id, e)],
             }
         }
         ClientMessage::Spectrum(p) => {
             let id = p.id.clone();
             match room.spectrum_position(pid, p).await {
                 Ok(ack) => vec![ServerMessage::SpectrumAck(ack)],
-                Err(e) => vec![rejection(id, &e)],
+                Err(e) => vec![rejection(id, e)],
             }
         }
         ClientMessage::Ping => vec![ServerMessage::Pong],

@@ -4,21 +4,15 @@
 //! exports, and the web app's explorer runs it in the page (nothing is uploaded). Each function
 //! returns the same JSON report, byte for byte, as `polyphony analyze --format json`.
 
-use std::path::Path;
-
 use polyphony_core::{AnalysisParams, Preset};
-use polyphony_polis::{ExportFiles, PolisConversation, VoteSign};
+use polyphony_polis::{PolisConversation, VoteSign};
 use wasm_bindgen::prelude::*;
 
-fn present(s: &str) -> Option<&[u8]> {
-    (!s.is_empty()).then_some(s.as_bytes())
-}
-
+/// The preset named by JavaScript (an empty string means the default, workshop).
 fn params(preset: &str, seed: u32) -> Result<AnalysisParams, String> {
     let preset = match preset {
-        "workshop" | "" => Preset::Workshop,
-        "polis" => Preset::Polis,
-        other => return Err(format!("unknown preset `{other}` (workshop or polis)")),
+        "" => Preset::default(),
+        name => name.parse::<Preset>().map_err(|e| e.to_string())?,
     };
     AnalysisParams::builder(preset)
         .seed(u64::from(seed))
@@ -42,14 +36,17 @@ pub fn analyze_export_texts(
     preset: &str,
     seed: u32,
 ) -> Result<String, String> {
-    let files = ExportFiles {
-        comments: comments.as_bytes(),
-        votes: present(votes),
-        participants_votes: present(participants_votes),
-        summary: None,
-    };
-    let data = polyphony_polis::parse_export(files, Path::new(""), VoteSign::Auto)
-        .map_err(|e| e.to_string())?;
+    let mut files = vec![("comments.csv", comments.as_bytes())];
+    for (name, text) in [
+        ("votes.csv", votes),
+        ("participants-votes.csv", participants_votes),
+    ] {
+        if !text.is_empty() {
+            files.push((name, text.as_bytes()));
+        }
+    }
+    let data =
+        polyphony_polis::read_named_files(&files, VoteSign::Auto).map_err(|e| e.to_string())?;
     report(&data, preset, seed)
 }
 
@@ -60,8 +57,12 @@ pub fn analyze_api_texts(
     preset: &str,
     seed: u32,
 ) -> Result<String, String> {
-    let data = polyphony_polis::parse_api_pair(votes, comments, Path::new(""), VoteSign::Auto)
-        .map_err(|e| e.to_string())?;
+    let files = [
+        ("votes.json", votes.as_bytes()),
+        ("comments.json", comments.as_bytes()),
+    ];
+    let data =
+        polyphony_polis::read_named_files(&files, VoteSign::Auto).map_err(|e| e.to_string())?;
     report(&data, preset, seed)
 }
 

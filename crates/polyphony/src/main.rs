@@ -56,8 +56,8 @@ enum Command {
         /// The export folder.
         path: PathBuf,
         /// `workshop` (2–3 groups, bug fixes) or `polis` (reproduce Polis).
-        #[arg(long, value_enum, default_value_t = PresetArg::Workshop)]
-        preset: PresetArg,
+        #[arg(long, default_value_t = Preset::Workshop)]
+        preset: Preset,
         /// What to print.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -68,12 +68,6 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SignArg::Auto)]
         vote_sign: SignArg,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum PresetArg {
-    Workshop,
-    Polis,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -137,10 +131,6 @@ fn run(cli: Cli) -> Result<()> {
             vote_sign,
         } => {
             let sign = sign(vote_sign);
-            let preset = match preset {
-                PresetArg::Workshop => Preset::Workshop,
-                PresetArg::Polis => Preset::Polis,
-            };
             let data: PolisConversation = polyphony_polis::read_path(&path, sign)
                 .with_context(|| format!("cannot import {}", path.display()))?;
             let params = AnalysisParams::builder(preset).seed(seed).build()?;

@@ -7,6 +7,21 @@ use anyhow::{Context, Result};
 use polyphony_polis::PolisConversation;
 use polyphony_server::{app, AppState, Limits};
 
+/// Logs go to stderr through `tracing`; `RUST_LOG` chooses what (e.g. `RUST_LOG=debug` for a
+/// span per request). Without it: warnings from libraries, the server's own start lines. The
+/// URLs and the QR code are not logs: they go to stdout whatever the filter.
+const DEFAULT_LOG: &str = "warn,polyphony=info,polyphony_server=info";
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG));
+    // A second call (serve after import in one process, tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,6 +88,7 @@ async fn wait_for_signal(state: AppState) {
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn serve(addr: SocketAddr, db: &Path) -> Result<()> {
+    init_logging();
     runtime()?.block_on(async {
         let state = AppState::open(db, Limits::default())
             .await
@@ -120,6 +136,7 @@ pub fn serve(addr: SocketAddr, db: &Path) -> Result<()> {
 
 /// Creates a room from a Polis export.
 pub fn import(db: &Path, data: &PolisConversation, topic: &str, seed: u64) -> Result<()> {
+    init_logging();
     runtime()?.block_on(async {
         let state = AppState::open(db, Limits::default())
             .await

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use polyphony_core::{Analysis, Stance};
+use polyphony_core::{Analysis, GroupStance, Stance};
 use polyphony_polis::PolisConversation;
 
 fn short(text: &str) -> String {
@@ -13,6 +13,15 @@ fn short(text: &str) -> String {
     } else {
         t
     }
+}
+
+/// "A: 85% agree · B: 10% agree": each group's agree rate, to read aloud.
+fn stances(groups: &[GroupStance]) -> String {
+    groups
+        .iter()
+        .map(|g| format!("{}: {:.0}% agree", g.label, 100.0 * g.agree_rate))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 pub fn summary(data: &PolisConversation, a: &Analysis) -> String {
@@ -106,7 +115,7 @@ pub fn summary(data: &PolisConversation, a: &Analysis) -> String {
                 "  #{:<4} {}  ({})",
                 d.statement,
                 text(d.statement),
-                d.explanation
+                stances(&d.groups)
             );
         }
     }

@@ -1,10 +1,13 @@
-//! Turning a room and its analysis into what the projector and each phone show.
+//! Turning a room and its analysis into what the projector and each phone show. Views only
+//! read the room; the phone's next statement comes in as a [`Route`].
 //!
 //! Everything here is anonymous by construction: the projector's points and spectrum counts carry
 //! no participant id, and a phone's view holds only its own votes, group and positions.
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::model::{statement_view, visible, Room, Spectrum};
+use super::routing::Route;
 use polyphony_core::{Analysis, Vote};
 use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
@@ -12,10 +15,6 @@ use polyphony_protocol::{
     SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, StatementStats,
     StatementView,
 };
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-
-use crate::room::{Room, Spectrum};
 
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
@@ -25,10 +24,10 @@ const UPCOMING: usize = 100;
 
 /// The statements participants see, as the views show them.
 fn shown(room: &Room) -> BTreeMap<u32, StatementView> {
-    room.statements
+    room.statements()
         .values()
-        .filter(|s| Room::visible(s))
-        .map(|s| (s.sid, Room::statement_view(s)))
+        .filter(|s| visible(s))
+        .map(|s| (s.sid, statement_view(s)))
         .collect()
 }
 
@@ -50,7 +49,7 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
     let mut tallies: BTreeMap<u32, [u32; 3]> = BTreeMap::new();
     let mut voters = 0u32;
     let mut votes = 0u64;
-    for p in room.participants.values() {
+    for p in room.participants().values() {
         if !p.votes.is_empty() {
             voters += 1;
         }
@@ -67,11 +66,11 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
     let statements = room
         .statements
         .values()
-        .filter(|s| Room::visible(s))
+        .filter(|s| visible(s))
         .map(|s| {
             let t = tallies.get(&s.sid).copied().unwrap_or_default();
             StatementStats {
-                statement: Room::statement_view(s),
+                statement: statement_view(s),
                 agree: t[0],
                 disagree: t[1],
                 pass: t[2],
@@ -82,10 +81,10 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
         })
         .collect();
     let mut view = RoomView {
-        room: Some(room.info.clone()),
+        room: Some(room.info().clone()),
         tick: analysis.map_or(0, |a| a.tick),
         analyzed_votes: analysis.map_or(0, |a| a.vote_count),
-        participants: room.participants.len() as u32,
+        participants: room.participants().len() as u32,
         voters,
         votes,
         pending: room
@@ -182,16 +181,14 @@ pub(crate) fn spectrum_view(
             m
         })
         .collect();
-    let statement = room
-        .statements
-        .get(&sp.sid)
-        .map(Room::statement_view)
-        .unwrap_or(polyphony_protocol::StatementView {
+    let statement = room.statements.get(&sp.sid).map(statement_view).unwrap_or(
+        polyphony_protocol::StatementView {
             id: sp.sid,
             text: String::new(),
             is_seed: false,
             moderation: ModerationState::Rejected,
-        });
+        },
+    );
     SpectrumView {
         id: sp.id,
         statement,
@@ -201,41 +198,27 @@ pub(crate) fn spectrum_view(
     }
 }
 
-/// One phone's view; chooses the next statement when the phone has none showing.
-pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>) -> PhoneView {
-    let visible: Vec<u32> = room
-        .statements
-        .values()
-        .filter(|s| Room::visible(s))
-        .map(|s| s.sid)
-        .collect();
-    let seed = room.seed;
-    let (votes, showing) = match room.participants.get(&pid) {
-        Some(p) => (
+/// One phone's view, showing `route.next`.
+pub(crate) fn phone_view(
+    room: &Room,
+    pid: u32,
+    route: &Route,
+    analysis: Option<&Analysis>,
+) -> PhoneView {
+    let votes: Vec<CastVote> = room
+        .participants()
+        .get(&pid)
+        .map(|p| {
             p.votes
                 .iter()
                 .map(|(s, (v, _))| CastVote {
                     statement: *s,
                     vote: *v,
                 })
-                .collect::<Vec<_>>(),
-            p.showing,
-        ),
-        None => (Vec::new(), None),
-    };
-    let unvoted: Vec<u32> = visible
-        .iter()
-        .copied()
-        .filter(|s| !votes.iter().any(|v| v.statement == *s))
-        .collect();
-    let voted = (visible.len() - unvoted.len()) as u32;
-    let next = match showing.filter(|s| unvoted.contains(s)) {
-        Some(s) => Some(s),
-        None => choose_next(&unvoted, analysis, seed, pid, voted),
-    };
-    if let Some(p) = room.participants.get_mut(&pid) {
-        p.showing = next;
-    }
+                .collect()
+        })
+        .unwrap_or_default();
+    let next = route.next;
     let group = analysis.and_then(|a| {
         let point = a.participants.iter().find(|p| p.participant == pid)?;
         let gid = point.group?;
@@ -247,12 +230,12 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
             reasons: group_reasons(g, &shown(room), PHONE_REASONS),
         })
     });
-    let spectrum = room.spectrums.iter().find_map(|sp| {
+    let spectrum = room.spectrums().iter().find_map(|sp| {
         let round = sp.open_round?;
-        let s = room.statements.get(&sp.sid)?;
+        let s = room.statements().get(&sp.sid)?;
         Some(SpectrumPrompt {
             spectrum: sp.id,
-            statement: Room::statement_view(s),
+            statement: statement_view(s),
             round,
             position: sp.positions[usize::from(round.clamp(1, 2) - 1)]
                 .get(&pid)
@@ -260,21 +243,22 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
             first_round_position: sp.positions[0].get(&pid).copied(),
         })
     });
-    let upcoming = unvoted
+    let upcoming = route
+        .unvoted
         .iter()
         .filter(|s| Some(**s) != next)
         .take(UPCOMING)
-        .filter_map(|s| room.statements.get(s))
-        .map(Room::statement_view)
+        .filter_map(|s| room.statements().get(s))
+        .map(statement_view)
         .collect();
     PhoneView {
-        room: room.info.clone(),
+        room: room.info().clone(),
         next: next
-            .and_then(|s| room.statements.get(&s))
-            .map(Room::statement_view),
+            .and_then(|s| room.statements().get(&s))
+            .map(statement_view),
         upcoming,
-        voted,
-        total: visible.len() as u32,
+        voted: route.voted,
+        total: route.total,
         votes,
         group,
         spectrum,
@@ -282,75 +266,7 @@ pub(crate) fn phone_view(room: &mut Room, pid: u32, analysis: Option<&Analysis>)
             .statements
             .values()
             .filter(|s| s.author == Some(pid))
-            .map(Room::statement_view)
+            .map(statement_view)
             .collect(),
-    }
-}
-
-/// Picks a statement at random, weighted by the engine's routing priority (as Polis does), from
-/// a source seeded by the room, the participant and how many they have voted on: the same room
-/// state gives the same choice, and phones spread over the statements instead of all seeing the
-/// same one. Statements the engine has not ranked yet (no votes) get the highest weight seen, so
-/// new statements are shown soon.
-fn choose_next(
-    unvoted: &[u32],
-    analysis: Option<&Analysis>,
-    seed: u64,
-    pid: u32,
-    voted: u32,
-) -> Option<u32> {
-    if unvoted.is_empty() {
-        return None;
-    }
-    let priorities = analysis.map(|a| &a.priorities);
-    let top = priorities
-        .and_then(|p| {
-            p.values()
-                .copied()
-                .filter(|w| w.is_finite())
-                .reduce(f64::max)
-        })
-        .filter(|w| *w > 0.0)
-        .unwrap_or(1.0);
-    let weights: Vec<f64> = unvoted
-        .iter()
-        .map(|s| {
-            let w = priorities.and_then(|p| p.get(s)).copied().unwrap_or(top);
-            if w.is_finite() && w > 0.0 {
-                w
-            } else {
-                1e-9
-            }
-        })
-        .collect();
-    let total: f64 = weights.iter().sum();
-    let mix = seed ^ (u64::from(pid) << 32) ^ u64::from(voted).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix);
-    let mut x = rng.gen::<f64>() * total;
-    for (s, w) in unvoted.iter().zip(&weights) {
-        if x < *w {
-            return Some(*s);
-        }
-        x -= w;
-    }
-    unvoted.last().copied()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_statement_is_deterministic_and_never_a_voted_one() {
-        let unvoted = [1, 4, 7];
-        let a = choose_next(&unvoted, None, 5, 3, 2);
-        assert_eq!(a, choose_next(&unvoted, None, 5, 3, 2));
-        assert!(a.is_some_and(|s| unvoted.contains(&s)));
-        assert_eq!(choose_next(&[], None, 5, 3, 2), None);
-        // Across participants, every statement gets chosen first by someone.
-        let firsts: std::collections::BTreeSet<u32> = (0..60)
-            .filter_map(|pid| choose_next(&unvoted, None, 5, pid, 0))
-            .collect();
-        assert_eq!(firsts.len(), 3);
     }
 }

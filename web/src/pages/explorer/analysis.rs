@@ -1,42 +1,22 @@
-//! The explorer: a Polis export analysed in the browser (nothing is uploaded), shown with the
-//! projector's own components.
+//! The explorer's analysis: a Polis export read and analysed in the browser (nothing is
+//! uploaded), as the `RoomView` the projector's components show.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use polyphony_core::{AnalysisParams, Moderation, Preset};
-use polyphony_polis::{ExportFiles, PolisConversation, VoteSign};
+use polyphony_polis::{PolisConversation, VoteSign};
 use polyphony_protocol::analysis_view::fill_from_analysis;
 use polyphony_protocol::{ModerationState, RoomView, StatementView};
 
 /// Reads the chosen files (name, text): an openData export (`comments.csv` with `votes.csv` or
-/// `participants-votes.csv`) or an API pair (`votes.json` + `comments.json`).
+/// `participants-votes.csv`) or an API pair (`votes.json` + `comments.json`), through the one
+/// reader the CLI and the JavaScript bindings use (`polyphony_polis::read_named_files`).
 pub fn read(files: &[(String, String)]) -> Result<PolisConversation, String> {
-    let find = |name: &str| {
-        files
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, t)| t.as_str())
-    };
-    let dir = Path::new("");
-    if let (Some(votes), Some(comments)) = (find("votes.json"), find("comments.json")) {
-        return polyphony_polis::parse_api_pair(votes, comments, dir, VoteSign::Auto)
-            .map_err(|e| e.to_string());
-    }
-    let Some(comments) = find("comments.csv") else {
-        return Err("choose comments.csv with votes.csv (or votes.json with comments.json)".into());
-    };
-    polyphony_polis::parse_export(
-        ExportFiles {
-            comments: comments.as_bytes(),
-            votes: find("votes.csv").map(str::as_bytes),
-            participants_votes: find("participants-votes.csv").map(str::as_bytes),
-            summary: find("summary.csv").map(str::as_bytes),
-        },
-        dir,
-        VoteSign::Auto,
-    )
-    .map_err(|e| e.to_string())
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    polyphony_polis::read_named_files(&named, VoteSign::Auto).map_err(|e| e.to_string())
 }
 
 /// Analyses the files with the workshop or the Polis preset (seed 0, as `polyphony analyze`).
@@ -79,6 +59,7 @@ pub fn analyze(files: &[(String, String)], polis: bool) -> Result<RoomView, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn fixture(name: &str) -> (String, String) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,63 +1,16 @@
-//! View state as plain Rust: what each screen knows and how every event changes it. No DOM, no
-//! network: the components feed events in and send what comes out, and native unit tests drive
-//! the same code.
+//! A participant's phone: the server's view, requests queued until answered (saved, resent on
+//! reconnect and after a 429), votes shown before the server confirms them, and the statement on
+//! screen kept until it is voted on.
 
 use std::collections::BTreeMap;
 
+use polyphony_protocol::routing::keep_or_choose;
 use polyphony_protocol::{
-    ClientMessage, NewStatement, PhoneView, RoomView, ServerMessage, SpectrumPosition,
-    StatementView, Vote, VoteRequest,
+    ClientMessage, NewStatement, PhoneView, ServerMessage, SpectrumPosition, StatementView, Vote,
+    VoteRequest,
 };
-use serde::{Deserialize, Serialize};
 
-/// Something that happened to a phone.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PhoneEvent {
-    /// The socket opened.
-    Connected,
-    /// The socket closed or failed.
-    Disconnected,
-    /// A message from the server.
-    Server(ServerMessage),
-    /// The participant voted.
-    Vote {
-        /// On this statement.
-        statement: u32,
-        /// This way.
-        vote: Vote,
-    },
-    /// The participant wrote a statement.
-    AddStatement(String),
-    /// The participant placed themselves on the spectrum.
-    Spectrum {
-        /// Spectrum id.
-        spectrum: u32,
-        /// Round.
-        round: u8,
-        /// −2 … 2.
-        position: i8,
-    },
-    /// Time to resend what the server asked us to retry (429).
-    Retry,
-}
-
-/// A request not yet answered by the server; kept (and saved) until it is.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Queued {
-    /// The request's id.
-    pub id: String,
-    /// The request as JSON (a `ClientMessage`).
-    pub message: String,
-}
-
-/// Short feedback for the participant.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Notice {
-    /// Their statement was stored.
-    StatementSent,
-    /// The server refused something, saying why.
-    Refused(String),
-}
+use super::{Notice, PhoneEvent, Queued};
 
 /// Everything the phone screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,14 +100,16 @@ impl PhoneModel {
             .filter(|s| !self.local_votes.contains_key(&s.id))
     }
 
+    /// The sticky rule; its source is `polyphony_protocol::routing::keep_or_choose`, shared with
+    /// the server: keep the statement on screen while it is unvoted here, else the server's
+    /// next, else the first upcoming one.
     fn keep_showing(&mut self) {
-        let still = self
-            .showing
-            .is_some_and(|id| self.candidates().any(|s| s.id == id));
-        if !still {
-            let first = self.candidates().next().map(|s| s.id);
-            self.showing = first;
-        }
+        let showing = keep_or_choose(
+            self.showing,
+            |id| self.candidates().any(|s| s.id == id),
+            || self.candidates().next().map(|s| s.id),
+        );
+        self.showing = showing;
     }
 
     fn apply_inner(&mut self, event: PhoneEvent) -> Vec<String> {
@@ -304,88 +259,6 @@ impl PhoneModel {
                     .flatten()
             })
     }
-}
-
-/// What the projector and the console know: the latest room view and the connection.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ScreenModel {
-    /// The latest room view.
-    pub view: Option<RoomView>,
-    /// The socket is open.
-    pub online: bool,
-}
-
-impl ScreenModel {
-    /// Applies a socket event.
-    pub fn apply(&mut self, event: PhoneEvent) {
-        match event {
-            PhoneEvent::Connected => self.online = true,
-            PhoneEvent::Disconnected => self.online = false,
-            PhoneEvent::Server(ServerMessage::Room(v)) => self.view = Some(*v),
-            _ => {}
-        }
-    }
-}
-
-/// Points of the opinion map placed in a `width` × `height` box with a margin, keeping the
-/// aspect ratio (one unit is the same length on both axes), y up.
-pub fn map_layout(points: &[[f64; 2]], width: f64, height: f64, margin: f64) -> Vec<[f64; 2]> {
-    if points.is_empty() {
-        return Vec::new();
-    }
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for p in points {
-        x0 = x0.min(p[0]);
-        x1 = x1.max(p[0]);
-        y0 = y0.min(p[1]);
-        y1 = y1.max(p[1]);
-    }
-    let span = (x1 - x0).max(y1 - y0).max(1e-9);
-    let scale = ((width - 2.0 * margin).min(height - 2.0 * margin) / span).max(0.0);
-    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    points
-        .iter()
-        .map(|p| {
-            [
-                width / 2.0 + (p[0] - cx) * scale,
-                height / 2.0 - (p[1] - cy) * scale,
-            ]
-        })
-        .collect()
-}
-
-/// Moves points that land on top of an earlier one (identical voters) onto a small spiral
-/// around it, `step` pixels apart, so the map shows how many people stand there.
-pub fn spread_duplicates(points: &[[f64; 2]], step: f64) -> Vec<[f64; 2]> {
-    let mut seen: Vec<([f64; 2], u32)> = Vec::new();
-    points
-        .iter()
-        .map(|p| {
-            let near = seen
-                .iter_mut()
-                .find(|(q, _)| (q[0] - p[0]).abs() < 0.5 && (q[1] - p[1]).abs() < 0.5);
-            match near {
-                None => {
-                    seen.push((*p, 0));
-                    *p
-                }
-                Some((_, k)) => {
-                    *k += 1;
-                    let k = f64::from(*k);
-                    let (r, a) = (step * k.sqrt(), k * 2.399_963);
-                    [p[0] + r * a.cos(), p[1] + r * a.sin()]
-                }
-            }
-        })
-        .collect()
-}
-
-/// The colour index of a group label ("A" → 0, "B" → 1, …).
-pub fn label_index(label: &str) -> usize {
-    label
-        .bytes()
-        .next()
-        .map_or(0, |b| usize::from(b.saturating_sub(b'A')))
 }
 
 #[cfg(test)]
@@ -575,48 +448,5 @@ mod tests {
         m.apply(PhoneEvent::Connected);
         assert!(m.apply(PhoneEvent::AddStatement("   ".into())).is_empty());
         assert_eq!(m.apply(PhoneEvent::AddStatement(" Yes ".into())).len(), 1);
-    }
-
-    #[test]
-    fn the_map_keeps_its_aspect_and_fits_the_box() {
-        let pts = map_layout(&[[-1.0, 0.0], [1.0, 0.5]], 400.0, 200.0, 10.0);
-        assert_eq!(pts.len(), 2);
-        for p in &pts {
-            assert!(
-                (10.0..=390.0).contains(&p[0]) && (10.0..=190.0).contains(&p[1]),
-                "{p:?}"
-            );
-        }
-        // 2 units of x span 180 px (the height limits), so 0.5 of y spans 45 px, upwards.
-        assert!((pts[1][0] - pts[0][0] - 180.0).abs() < 1e-9);
-        assert!((pts[0][1] - pts[1][1] - 45.0).abs() < 1e-9);
-        assert!(map_layout(&[], 1.0, 1.0, 0.0).is_empty());
-    }
-
-    #[test]
-    fn identical_points_are_spread_apart() {
-        let out = spread_duplicates(
-            &[[10.0, 10.0], [10.0, 10.0], [10.0, 10.0], [50.0, 50.0]],
-            8.0,
-        );
-        assert_eq!(out[0], [10.0, 10.0]);
-        assert_eq!(out[3], [50.0, 50.0]);
-        let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        assert!(d(out[0], out[1]) > 7.0 && d(out[0], out[2]) > 7.0 && d(out[1], out[2]) > 4.0);
-        assert_eq!(label_index("A"), 0);
-        assert_eq!(label_index("C"), 2);
-    }
-
-    #[test]
-    fn screens_keep_the_latest_room_view() {
-        let mut s = ScreenModel::default();
-        s.apply(PhoneEvent::Connected);
-        s.apply(PhoneEvent::Server(ServerMessage::Room(Box::default())));
-        assert!(s.online && s.view.is_some());
-        s.apply(PhoneEvent::Disconnected);
-        assert!(
-            !s.online && s.view.is_some(),
-            "the last view stays on screen"
-        );
     }
 }

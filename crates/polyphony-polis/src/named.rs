@@ -1,0 +1,246 @@
+//! One reader for a Polis export however it arrives: a folder on disk, files dropped in a
+//! browser, strings from JavaScript. Each front end hands over (file name, contents) pairs.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::PolisError;
+use crate::import::{parse_api_pair, parse_export, ExportFiles, PolisConversation, VoteSign};
+
+/// The file names [`read_named_files`] recognises (compared without case, directories ignored).
+const KNOWN: [&str; 6] = [
+    "comments.csv",
+    "votes.csv",
+    "participants-votes.csv",
+    "summary.csv",
+    "votes.json",
+    "comments.json",
+];
+
+/// What the caller must supply when no import form matches.
+const EXPECTED: &str = "expected comments.csv with votes.csv or participants-votes.csv (openData \
+                        export), or votes.json with comments.json (Polis API)";
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+fn text<'a>(dir: &Path, name: &str, bytes: &'a [u8]) -> Result<&'a str, PolisError> {
+    std::str::from_utf8(bytes).map_err(|e| PolisError::InFile {
+        path: dir.join(name),
+        source: Box::new(PolisError::Json(e.to_string())),
+    })
+}
+
+/// [`read_named_files`], naming the files inside `dir` in error messages.
+pub(crate) fn read_named_files_in(
+    files: &[(&str, &[u8])],
+    dir: &Path,
+    sign: VoteSign,
+) -> Result<PolisConversation, PolisError> {
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| base_name(n).eq_ignore_ascii_case(name))
+            .map(|(_, bytes)| *bytes)
+    };
+    if let (Some(votes), Some(comments)) = (find("votes.json"), find("comments.json")) {
+        let votes = text(dir, "votes.json", votes)?;
+        let comments = text(dir, "comments.json", comments)?;
+        return parse_api_pair(votes, comments, dir, sign);
+    }
+    if let Some(comments) = find("comments.csv") {
+        let files = ExportFiles {
+            comments,
+            votes: find("votes.csv"),
+            participants_votes: find("participants-votes.csv"),
+            summary: find("summary.csv"),
+        };
+        return parse_export(files, dir, sign);
+    }
+    let found: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| base_name(n))
+        .filter(|n| KNOWN.iter().any(|k| k.eq_ignore_ascii_case(n)))
+        .collect();
+    let found = match found.as_slice() {
+        [] => String::new(),
+        names => format!(" (found only {})", names.join(", ")),
+    };
+    let place = match dir.as_os_str().is_empty() {
+        true => String::new(),
+        false => format!("{}: ", dir.display()),
+    };
+    Err(PolisError::NotAnExport(format!("{place}{EXPECTED}{found}")))
+}
+
+/// Reads a Polis export given as (file name, contents) pairs: the openData set
+/// (`comments.csv` with `votes.csv` or `participants-votes.csv`, optionally `summary.csv`) or the
+/// API pair (`votes.json` + `comments.json`, preferred when both are there). Names are compared
+/// without case and any directory part is ignored; other files are skipped.
+///
+/// This is the one place that decides which files make an export, for the CLI (a folder's
+/// files), the WebAssembly bindings (strings from JavaScript) and the web explorer (dropped
+/// files), so each reports the same errors.
+///
+/// ```
+/// use polyphony_polis::{read_named_files, VoteSign};
+/// let comments = "comment-id,comment-body,moderated\n1,Cars should pay tolls,1\n";
+/// let votes = "timestamp,datetime,comment-id,voter-id,vote\n1700000000000,x,1,7,1\n";
+/// let data = read_named_files(
+///     &[("export/comments.csv", comments.as_bytes()), ("export/votes.csv", votes.as_bytes())],
+///     VoteSign::Auto,
+/// )?;
+/// assert_eq!((data.statements.len(), data.votes.len()), (1, 1));
+///
+/// let err = read_named_files(&[("votes.csv", votes.as_bytes())], VoteSign::Auto).unwrap_err();
+/// assert!(err.to_string().contains("expected comments.csv"));
+/// # Ok::<(), polyphony_polis::PolisError>(())
+/// ```
+pub fn read_named_files(
+    files: &[(&str, &[u8])],
+    sign: VoteSign,
+) -> Result<PolisConversation, PolisError> {
+    read_named_files_in(files, Path::new(""), sign)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, PolisError> {
+    std::fs::read(path).map_err(|source| PolisError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads the named files present in `dir` (a missing one is simply absent).
+fn read_known(
+    dir: &Path,
+    names: &[&'static str],
+) -> Result<Vec<(&'static str, Vec<u8>)>, PolisError> {
+    let mut out = Vec::new();
+    for &name in names {
+        let path = dir.join(name);
+        if path.exists() {
+            out.push((name, read_file(&path)?));
+        }
+    }
+    Ok(out)
+}
+
+fn read_in(
+    dir: &Path,
+    files: &[(&'static str, Vec<u8>)],
+    sign: VoteSign,
+) -> Result<PolisConversation, PolisError> {
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    read_named_files_in(&named, dir, sign)
+}
+
+/// Reads an openData export folder.
+pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    // Read comments.csv first so that its absence is an I/O error naming it, as before.
+    let comments = read_file(&dir.join("comments.csv"))?;
+    let mut files = vec![("comments.csv", comments)];
+    files.extend(read_known(
+        dir,
+        &["votes.csv", "participants-votes.csv", "summary.csv"],
+    )?);
+    read_in(dir, &files, sign)
+}
+
+/// Reads the API pair `votes.json` + `comments.json` from a folder.
+pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    let files = vec![
+        ("votes.json", read_file(&dir.join("votes.json"))?),
+        ("comments.json", read_file(&dir.join("comments.json"))?),
+    ];
+    read_in(dir, &files, sign)
+}
+
+/// Reads whichever import form `path` is: a folder with `votes.json` is an API pair, a folder
+/// with `comments.csv` an openData export.
+pub fn read_path(path: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    if !path.is_dir() {
+        return Err(PolisError::Io {
+            path: PathBuf::from(path),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    if path.join("votes.json").exists() {
+        read_api_pair(path, sign)
+    } else if path.join("comments.csv").exists() {
+        read_export_folder(path, sign)
+    } else {
+        read_in(path, &read_known(path, &KNOWN)?, sign)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const COMMENTS: &str = "comment-id,comment-body,moderated\n1,One,1\n2,Two,-1\n";
+    const VOTES: &str = "timestamp,datetime,comment-id,voter-id,vote\n1700000000000,x,1,7,1\n";
+
+    #[test]
+    fn recognises_the_open_data_set_by_name_whatever_the_case_and_folder() {
+        let files: [(&str, &[u8]); 3] = [
+            ("a/Comments.CSV", COMMENTS.as_bytes()),
+            ("a/votes.csv", VOTES.as_bytes()),
+            ("a/readme.txt", b"ignored"),
+        ];
+        let data = read_named_files(&files, VoteSign::Auto).unwrap();
+        assert_eq!(data.statements.len(), 2);
+        assert_eq!(data.votes.len(), 1);
+    }
+
+    #[test]
+    fn reads_participants_votes_when_votes_csv_is_absent() {
+        let pv = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,1,2\n7,0,0,1,1,0,1,\n";
+        let files: [(&str, &[u8]); 2] = [
+            ("comments.csv", COMMENTS.as_bytes()),
+            ("participants-votes.csv", pv.as_bytes()),
+        ];
+        let data = read_named_files(&files, VoteSign::Auto).unwrap();
+        assert_eq!(data.votes.len(), 1);
+        assert_eq!(data.polis_groups.get(&7), Some(&0));
+    }
+
+    #[test]
+    fn prefers_the_api_pair_and_names_its_files_in_errors() {
+        let votes = r#"[{"pid": 7, "tid": 1, "vote": 1, "modified": 5}]"#;
+        let comments = r#"[{"tid": 1, "txt": "One", "mod": 1}]"#;
+        let files: [(&str, &[u8]); 3] = [
+            ("comments.csv", b"not, the, one"),
+            ("votes.json", votes.as_bytes()),
+            ("comments.json", comments.as_bytes()),
+        ];
+        let data = read_named_files(&files, VoteSign::Auto).unwrap();
+        assert_eq!(data.votes.len(), 1);
+        let bad: [(&str, &[u8]); 2] = [("votes.json", b"[{\"pid\":1}]"), ("comments.json", b"[]")];
+        let err = read_named_files(&bad, VoteSign::Auto).unwrap_err();
+        assert!(err.to_string().starts_with("votes.json: "), "{err}");
+    }
+
+    #[test]
+    fn missing_files_are_named() {
+        let err = read_named_files(&[], VoteSign::Auto).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected comments.csv with votes.csv or participants-votes.csv (openData export), \
+             or votes.json with comments.json (Polis API)"
+        );
+        let files: [(&str, &[u8]); 1] = [("votes.json", b"[]")];
+        let err = read_named_files(&files, VoteSign::Auto).unwrap_err();
+        assert!(
+            err.to_string().ends_with("(found only votes.json)"),
+            "{err}"
+        );
+        let files: [(&str, &[u8]); 1] = [("comments.csv", COMMENTS.as_bytes())];
+        let err = read_named_files(&files, VoteSign::Auto).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("neither votes.csv nor participants-votes.csv"),
+            "{err}"
+        );
+    }
+}

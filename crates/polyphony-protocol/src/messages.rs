@@ -1,0 +1,61 @@
+//! The WebSocket messages, both ways.
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+/// What a phone may send on its WebSocket (`GET /api/rooms/{code}/ws?token=…`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// A vote; answered by [`ServerMessage::Ack`] or [`ServerMessage::Rejected`].
+    Vote(VoteRequest),
+    /// A new statement; answered by [`ServerMessage::StatementAdded`] or `Rejected`.
+    AddStatement(NewStatement),
+    /// A place on the spectrum; answered by [`ServerMessage::SpectrumAck`] or `Rejected`.
+    Spectrum(SpectrumPosition),
+    /// Keep-alive; answered by [`ServerMessage::Pong`].
+    Ping,
+}
+
+/// A request the server could not apply. `id` repeats the client's id; `status` is the HTTP
+/// status the same request would get (429 means: wait and resend).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The client's id, when the request had one.
+    pub id: Option<String>,
+    /// HTTP-equivalent status.
+    pub status: u16,
+    /// Why.
+    pub error: String,
+}
+
+/// What the server sends on a WebSocket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// First message on every socket.
+    Welcome {
+        /// [`PROTOCOL_VERSION`].
+        version: u32,
+        /// The room.
+        room: RoomInfo,
+    },
+    /// A vote is committed.
+    Ack(VoteAck),
+    /// A statement is stored.
+    StatementAdded(StatementAdded),
+    /// A spectrum position is committed.
+    SpectrumAck(SpectrumAck),
+    /// A request was refused; nothing changed.
+    Rejected(Rejection),
+    /// The phone's whole view (phones only): sent after Welcome and whenever it changes.
+    Phone(Box<PhoneView>),
+    /// The room's whole view (projector and facilitator sockets): sent after Welcome and
+    /// whenever it changes.
+    Room(Box<RoomView>),
+    /// Answer to [`ClientMessage::Ping`].
+    Pong,
+    /// A message that could not be read at all (not JSON, unknown type).
+    Error(ErrorBody),
+}

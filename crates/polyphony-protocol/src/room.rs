@@ -1,0 +1,182 @@
+//! The room: its stages, settings, creation and joining.
+
+use serde::{Deserialize, Serialize};
+
+/// The stages a facilitator moves the room through, in order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Participants vote and add statements; the projector shows the join code and counts.
+    #[default]
+    Collect,
+    /// The opinion map and the groups.
+    Groups,
+    /// The statements that divide the groups most.
+    Divisive,
+    /// A spectrum round on one statement.
+    Spectrum,
+    /// Consensus, group profiles, divisive statements and movement, for the report.
+    Report,
+}
+
+impl Stage {
+    /// Every stage, in workshop order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Collect,
+        Stage::Groups,
+        Stage::Divisive,
+        Stage::Spectrum,
+        Stage::Report,
+    ];
+
+    /// The wire name (`"collect"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Collect => "collect",
+            Stage::Groups => "groups",
+            Stage::Divisive => "divisive",
+            Stage::Spectrum => "spectrum",
+            Stage::Report => "report",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Who decides whether a participant's statement is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationMode {
+    /// New statements are shown at once; the facilitator may reject them later.
+    #[default]
+    Open,
+    /// New statements wait in the facilitator's queue until accepted.
+    Strict,
+}
+
+/// A statement's moderation state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationState {
+    /// Shown to participants and in the math.
+    Accepted,
+    /// Waiting for the facilitator (strict rooms); not shown to participants.
+    Pending,
+    /// Hidden and out of the math.
+    Rejected,
+}
+
+impl ModerationState {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationState::Accepted => "accepted",
+            ModerationState::Pending => "pending",
+            ModerationState::Rejected => "rejected",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(name: &str) -> Option<ModerationState> {
+        [
+            ModerationState::Accepted,
+            ModerationState::Pending,
+            ModerationState::Rejected,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// Default longest statement, in characters (Unicode scalar values).
+pub const DEFAULT_STATEMENT_MAX_CHARS: u32 = 280;
+/// The longest a room may allow.
+pub const MAX_STATEMENT_MAX_CHARS: u32 = 2000;
+
+/// What the facilitator can change about a room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoomSettings {
+    /// Open (default) or strict moderation of participants' statements.
+    pub moderation: ModerationMode,
+    /// Participants may add statements (default true).
+    pub participants_can_add: bool,
+    /// Longest statement in characters (default 280, at most 2000).
+    pub statement_max_chars: u32,
+}
+
+impl Default for RoomSettings {
+    fn default() -> Self {
+        RoomSettings {
+            moderation: ModerationMode::Open,
+            participants_can_add: true,
+            statement_max_chars: DEFAULT_STATEMENT_MAX_CHARS,
+        }
+    }
+}
+
+/// `POST /api/rooms`: a new room.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRoom {
+    /// The question, shown on every screen.
+    pub topic: String,
+    /// Background, shown under the topic.
+    #[serde(default)]
+    pub description: String,
+    /// BCP 47 tag of the room's own texts (`zh-TW`, `en`, `ja`, `ko`…); default `en`.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Seed statements, in order.
+    #[serde(default)]
+    pub statements: Vec<String>,
+    /// Settings; defaults when absent.
+    #[serde(default)]
+    pub settings: RoomSettings,
+    /// Seed of the engine's random source; random when absent.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// Public facts about a room (what a phone sees before joining).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    /// Join code (6 characters from an unambiguous alphabet).
+    pub code: String,
+    /// The question.
+    pub topic: String,
+    /// Background.
+    pub description: String,
+    /// Language tag of the room's texts.
+    pub language: String,
+    /// Current settings.
+    pub settings: RoomSettings,
+    /// Current stage.
+    pub stage: Stage,
+    /// Closed rooms take no more votes or statements.
+    pub closed: bool,
+    /// Creation time, ms since the epoch.
+    pub created: i64,
+}
+
+/// `POST /api/rooms` answer. The facilitator key is returned here only, once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCreated {
+    /// The room.
+    pub room: RoomInfo,
+    /// Secret (≥ 128 bits, hex) every facilitator action needs, in the `x-facilitator-key` header.
+    pub facilitator_key: String,
+}
+
+/// `POST /api/rooms/{code}/join` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    /// Secret (≥ 128 bits, hex) the phone keeps to come back as the same person; sent in the
+    /// `x-participant-token` header or the WebSocket's `token` query parameter.
+    pub participant_token: String,
+    /// The room.
+    pub room: RoomInfo,
+}

@@ -1,0 +1,80 @@
+#![allow(clippy::unwrap_used)]
+use super::*;
+
+#[test]
+fn client_messages_are_tagged_snake_case() {
+    let m = ClientMessage::Vote(VoteRequest {
+        id: "v1".into(),
+        statement: 3,
+        vote: Vote::Agree,
+    });
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(
+        json,
+        r#"{"type":"vote","id":"v1","statement":3,"vote":"agree"}"#
+    );
+    let back: ClientMessage = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, m);
+    let ping: ClientMessage = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+    assert_eq!(ping, ClientMessage::Ping);
+}
+
+#[test]
+fn unknown_fields_and_types_are_refused() {
+    assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"shout"}"#).is_err());
+    assert!(serde_json::from_str::<NewRoom>(r#"{"topic":"t","colour":"red"}"#).is_err());
+}
+
+#[test]
+fn settings_default_when_absent() {
+    let r: NewRoom = serde_json::from_str(r#"{"topic":"t"}"#).unwrap();
+    assert_eq!(r.settings, RoomSettings::default());
+    assert_eq!(r.settings.statement_max_chars, 280);
+}
+
+#[test]
+fn server_messages_round_trip() {
+    let room = RoomInfo {
+        code: "ABC234".into(),
+        topic: "t".into(),
+        description: String::new(),
+        language: "zh-TW".into(),
+        settings: RoomSettings::default(),
+        stage: Stage::Groups,
+        closed: false,
+        created: 1,
+    };
+    let phone = ServerMessage::Phone(Box::new(PhoneView {
+        room: room.clone(),
+        next: None,
+        upcoming: vec![],
+        voted: 1,
+        total: 2,
+        votes: vec![CastVote {
+            statement: 4,
+            vote: Vote::Pass,
+        }],
+        group: None,
+        spectrum: None,
+        my_statements: vec![],
+    }));
+    let view = ServerMessage::Room(Box::new(RoomView {
+        room: Some(room),
+        ..RoomView::default()
+    }));
+    for m in [phone, view, ServerMessage::Pong] {
+        let json = serde_json::to_string(&m).unwrap();
+        let back: ServerMessage = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m, "{json}");
+    }
+}
+
+#[test]
+fn stage_names_round_trip() {
+    for s in Stage::ALL {
+        assert_eq!(Stage::parse(s.as_str()), Some(s));
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, format!("\"{}\"", s.as_str()));
+    }
+    assert_eq!(Stage::parse("lunch"), None);
+}

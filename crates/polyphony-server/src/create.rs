@@ -1,0 +1,220 @@
+//! Creating rooms: from a facilitator's [`NewRoom`] (checked, rate-limited per address) and from
+//! a Polis export.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use polyphony_polis::PolisConversation;
+use polyphony_protocol::{ModerationState, NewRoom, RoomCreated, RoomSettings, Stage};
+
+use crate::room::model::{check_settings, check_statement_text};
+use crate::room::RoomError;
+use crate::store::{self, StoredParticipant, StoredRoom, StoredStatement, StoredVote};
+use crate::util::{lock, next_time, random_hex};
+use crate::AppState;
+
+/// Checks a language tag (letters, digits and dashes, at most 35 characters).
+fn check_language(language: &str) -> Result<(), RoomError> {
+    let ok = !language.is_empty()
+        && language.len() <= 35
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RoomError::BadLanguage(language.to_string()))
+    }
+}
+
+impl AppState {
+    fn allow_creation(&self, from: Option<IpAddr>) -> Result<(), RoomError> {
+        let Some(addr) = from else {
+            return Ok(());
+        };
+        let limit = self.inner.limits.rooms_per_address_per_hour;
+        let mut map = lock(&self.inner.creations);
+        let now = Instant::now();
+        let times = map.entry(addr).or_default();
+        times.retain(|t| now.duration_since(*t) < Duration::from_secs(3600));
+        if times.len() >= limit as usize {
+            return Err(RoomError::CreationRateLimited { limit });
+        }
+        times.push(now);
+        Ok(())
+    }
+
+    /// Creates a room with its seed statements. `from` is the caller's address (rate limit;
+    /// `None` for in-process callers).
+    pub async fn create_room(
+        &self,
+        req: NewRoom,
+        from: Option<IpAddr>,
+    ) -> Result<RoomCreated, RoomError> {
+        let limits = &self.inner.limits;
+        let topic = req.topic.trim().to_string();
+        if topic.is_empty() {
+            return Err(RoomError::EmptyTopic);
+        }
+        if topic.chars().count() > limits.topic_max_chars as usize {
+            return Err(RoomError::TopicTooLong {
+                max: limits.topic_max_chars,
+            });
+        }
+        if req.description.chars().count() > limits.description_max_chars as usize {
+            return Err(RoomError::DescriptionTooLong {
+                max: limits.description_max_chars,
+            });
+        }
+        check_settings(&req.settings)?;
+        let language = req.language.unwrap_or_else(|| "en".into());
+        check_language(&language)?;
+        if req.statements.len() > limits.max_statements_per_room as usize {
+            return Err(RoomError::TooManySeeds {
+                max: limits.max_statements_per_room,
+            });
+        }
+        let created = next_time();
+        let mut statements = Vec::new();
+        for (i, text) in req.statements.iter().enumerate() {
+            let text =
+                check_statement_text(text, req.settings.statement_max_chars).map_err(|e| {
+                    RoomError::Seed {
+                        index: i + 1,
+                        source: Box::new(e),
+                    }
+                })?;
+            statements.push(StoredStatement {
+                sid: i as u32,
+                text,
+                author: None,
+                is_seed: true,
+                moderation: ModerationState::Accepted,
+                created,
+                client_id: None,
+            });
+        }
+        self.allow_creation(from)?;
+        let room = StoredRoom {
+            id: 0,
+            code: self.unused_code(),
+            facilitator_key: random_hex(32),
+            topic,
+            description: req.description.trim().to_string(),
+            language,
+            settings: req.settings,
+            stage: Stage::Collect,
+            closed: false,
+            seed: req.seed.unwrap_or_else(rand::random),
+            created,
+            engine_state: None,
+            participants: Vec::new(),
+            statements,
+            votes: Vec::new(),
+            spectrums: Vec::new(),
+            positions: Vec::new(),
+        };
+        self.insert_and_start(room, from).await
+    }
+
+    async fn insert_and_start(
+        &self,
+        mut room: StoredRoom,
+        from: Option<IpAddr>,
+    ) -> Result<RoomCreated, RoomError> {
+        let to_insert = room.clone();
+        let addr = from.map(|a| a.to_string());
+        room.id = self
+            .inner
+            .store
+            .write(move |c| store::insert_room(c, &to_insert, addr.as_deref()))
+            .await?;
+        let key = room.facilitator_key.clone();
+        let live = self.start_room(room).await?;
+        Ok(RoomCreated {
+            room: live.info(),
+            facilitator_key: key,
+        })
+    }
+
+    /// Creates a room from a Polis export (demos and replays): its statements keep their ids and
+    /// texts, every voter becomes an anonymous participant with their Polis id, every vote
+    /// event is kept with its time.
+    pub async fn import_polis(
+        &self,
+        data: &PolisConversation,
+        topic: &str,
+        seed: u64,
+    ) -> Result<RoomCreated, RoomError> {
+        let created = next_time();
+        let statements = data
+            .statements
+            .iter()
+            .map(|s| StoredStatement {
+                created: s.created.unwrap_or(created),
+                ..StoredStatement::from(s)
+            })
+            .collect::<Vec<_>>();
+        let mut pids: Vec<u32> = data
+            .votes
+            .iter()
+            .map(|v| v.participant)
+            .chain(data.statements.iter().filter_map(|s| s.author))
+            .collect();
+        pids.sort_unstable();
+        pids.dedup();
+        let known: std::collections::BTreeSet<u32> = statements.iter().map(|s| s.sid).collect();
+        let votes = data
+            .votes
+            .iter()
+            .filter(|v| known.contains(&v.statement))
+            .enumerate()
+            .map(|(i, v)| StoredVote {
+                pid: v.participant,
+                sid: v.statement,
+                vote: v.vote,
+                time: v.time,
+                client_id: format!("import-{i}"),
+            })
+            .collect();
+        let topic = topic.trim();
+        let room = StoredRoom {
+            id: 0,
+            code: self.unused_code(),
+            facilitator_key: random_hex(32),
+            topic: if topic.is_empty() {
+                "Imported conversation".into()
+            } else {
+                topic.into()
+            },
+            description: data
+                .summary
+                .get("conversation-description")
+                .cloned()
+                .unwrap_or_default(),
+            language: "en".into(),
+            settings: RoomSettings {
+                statement_max_chars: polyphony_protocol::MAX_STATEMENT_MAX_CHARS,
+                ..RoomSettings::default()
+            },
+            stage: Stage::Groups,
+            closed: false,
+            seed,
+            created,
+            engine_state: None,
+            participants: pids
+                .into_iter()
+                .map(|pid| StoredParticipant {
+                    pid,
+                    token: random_hex(16),
+                    created,
+                })
+                .collect(),
+            statements,
+            votes,
+            spectrums: Vec::new(),
+            positions: Vec::new(),
+        };
+        self.insert_and_start(room, None).await
+    }
+}

@@ -1,0 +1,120 @@
+//! Axum extractors: [`ApiJson`] (a body whose rejections are [`ApiError`]s), and the room a
+//! request is about with who is asking: [`HostRoom`] (facilitator key checked), [`PhoneRoom`]
+//! (participant token resolved), [`AnyRoom`] (anyone) and [`WriterRoom`] (key or token).
+//!
+//! Handlers with a body take these as `Result<HostRoom, ApiError>` and unwrap them after the
+//! body, so that a malformed body is reported before a missing key, as the endpoints always
+//! have.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::Json;
+
+use crate::error::ApiError;
+use crate::room::LiveRoom;
+use crate::AppState;
+
+/// A JSON body whose rejections are [`ApiError`]s (400 with `{"error": ...}`).
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(v) = Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(v))
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The facilitator key header.
+pub(crate) fn key(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "x-facilitator-key")
+}
+
+/// The participant token header.
+fn token(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "x-participant-token")
+}
+
+/// The room named by the path's `{code}`.
+async fn room_of(parts: &mut Parts, state: &AppState) -> Result<Arc<LiveRoom>, ApiError> {
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+    let code = params.get("code").map_or("", String::as_str);
+    Ok(state.room(code)?)
+}
+
+/// The room in the path, for anyone.
+pub(crate) struct AnyRoom(pub Arc<LiveRoom>);
+
+impl FromRequestParts<AppState> for AnyRoom {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(AnyRoom(room_of(parts, state).await?))
+    }
+}
+
+/// The room in the path, for its facilitator (`x-facilitator-key` checked).
+pub(crate) struct HostRoom(pub Arc<LiveRoom>);
+
+impl FromRequestParts<AppState> for HostRoom {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let room = room_of(parts, state).await?;
+        room.check_key(key(&parts.headers))?;
+        Ok(HostRoom(room))
+    }
+}
+
+/// The room in the path and the participant whose `x-participant-token` this is.
+pub(crate) struct PhoneRoom {
+    pub room: Arc<LiveRoom>,
+    pub pid: u32,
+}
+
+impl FromRequestParts<AppState> for PhoneRoom {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let room = room_of(parts, state).await?;
+        let pid = room.participant(token(&parts.headers))?;
+        Ok(PhoneRoom { room, pid })
+    }
+}
+
+/// The room in the path and who writes to it: the facilitator when a key is sent (`author`
+/// `None`), else the participant of the token.
+pub(crate) struct WriterRoom {
+    pub room: Arc<LiveRoom>,
+    pub author: Option<u32>,
+}
+
+impl FromRequestParts<AppState> for WriterRoom {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let room = room_of(parts, state).await?;
+        let author = match key(&parts.headers) {
+            Some(k) => {
+                room.check_key(Some(k))?;
+                None
+            }
+            None => Some(room.participant(token(&parts.headers))?),
+        };
+        Ok(WriterRoom { room, author })
+    }
+}

@@ -1,0 +1,395 @@
+//! Every change a room accepts, as pure functions over [`Room`]: a `check_*` function decides,
+//! from the room and the request alone, whether the request is acceptable and what it changes
+//! (a [`Change`]), and [`Change::apply`] makes that change once the database has it. The live
+//! room (`super::live`) runs them in that order under its lock, with the durable write between.
+//!
+//! Nothing here does I/O or reads a clock: times and fresh secrets come in with the request.
+
+use std::time::Instant;
+
+use polyphony_core::{Vote, VoteEvent};
+use polyphony_protocol::{
+    ModerationMode, ModerationState, NewStatement, RoomInfo, StatementAdded, StatementView,
+    VoteAck, VoteRequest,
+};
+
+mod spectrum;
+
+pub(crate) use spectrum::{
+    check_position, check_spectrum_round, check_start_spectrum, PlacePosition, SpectrumRound,
+    StartSpectrum,
+};
+
+use super::error::RoomError;
+use super::model::{
+    check_client_id, check_settings, check_statement_text, statement_view, Participant, Room,
+};
+use crate::store::{RoomField, StoredParticipant, StoredStatement};
+
+/// What a command asks for after its check: a change to commit, or an answer without one (a
+/// resent id: the first request's change is already committed and applied).
+#[derive(Debug)]
+pub(crate) enum Step<C: Change> {
+    /// Commit this change, then apply it.
+    Write(C),
+    /// Nothing to change; answer this.
+    Done(C::Output),
+}
+
+/// What the live room does after applying a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Effects {
+    /// Wake the analysis task (it publishes after its update).
+    pub(crate) analyse: bool,
+    /// Publish the projector's view now.
+    pub(crate) publish: bool,
+}
+
+impl Effects {
+    const NONE: Effects = Effects {
+        analyse: false,
+        publish: false,
+    };
+    const ANALYSE: Effects = Effects {
+        analyse: true,
+        publish: false,
+    };
+    const PUBLISH: Effects = Effects {
+        analyse: false,
+        publish: true,
+    };
+    const BOTH: Effects = Effects {
+        analyse: true,
+        publish: true,
+    };
+}
+
+/// A checked change, waiting for its durable write.
+pub(crate) trait Change: Clone + Send + 'static {
+    /// What the database reports back (an insert that found the id already stored, a time).
+    type Written: Send + 'static;
+    /// The command's answer.
+    type Output;
+    /// Holds, right after the check and under the same lock, what the change needs before its
+    /// write lands (a fresh id, a rate token), so that a command checked meanwhile sees it.
+    fn reserve(&self, _room: &mut Room) {}
+    /// Makes the committed change in memory and says what follows.
+    fn apply(self, room: &mut Room, written: Self::Written) -> (Self::Output, Effects);
+}
+
+// ---- join ----
+
+/// A new participant.
+#[derive(Clone, Debug)]
+pub(crate) struct Join {
+    pub(crate) participant: StoredParticipant,
+    pub(crate) now: Instant,
+}
+
+/// A new anonymous participant with `token`, joining at `created` (ms) / `now`.
+pub(crate) fn check_join(
+    room: &Room,
+    token: String,
+    created: i64,
+    now: Instant,
+) -> Result<Step<Join>, RoomError> {
+    room.open_for_changes()?;
+    let max = room.limits.max_participants_per_room;
+    if room.participants.len() >= max as usize {
+        return Err(RoomError::Full { max });
+    }
+    Ok(Step::Write(Join {
+        participant: StoredParticipant {
+            pid: room.next_pid,
+            token,
+            created,
+        },
+        now,
+    }))
+}
+
+impl Change for Join {
+    type Written = ();
+    /// The participant's token.
+    type Output = String;
+
+    fn reserve(&self, room: &mut Room) {
+        room.next_pid = room.next_pid.max(self.participant.pid + 1);
+    }
+
+    fn apply(self, room: &mut Room, (): ()) -> (String, Effects) {
+        let p = self.participant;
+        room.tokens.insert(p.token.clone(), p.pid);
+        room.participants
+            .insert(p.pid, Participant::new(room.limits.vote_burst, self.now));
+        (p.token, Effects::ANALYSE)
+    }
+}
+
+// ---- vote ----
+
+/// A vote to record.
+#[derive(Clone, Debug)]
+pub(crate) struct CastVote {
+    pub(crate) pid: u32,
+    pub(crate) sid: u32,
+    pub(crate) vote: Vote,
+    pub(crate) client_id: String,
+    now: Instant,
+}
+
+/// A vote from `pid` at `now`. A vote id this participant already sent answers `duplicate`
+/// without a change.
+pub(crate) fn check_vote(
+    room: &Room,
+    pid: u32,
+    req: &VoteRequest,
+    now: Instant,
+) -> Result<Step<CastVote>, RoomError> {
+    check_client_id(&req.id)?;
+    if room.vote_ids.contains(&(pid, req.id.clone())) {
+        return Ok(Step::Done(VoteAck {
+            id: req.id.clone(),
+            duplicate: true,
+        }));
+    }
+    room.open_for_changes()?;
+    match room.statements.get(&req.statement) {
+        None => return Err(RoomError::UnknownStatement(req.statement)),
+        Some(s) if s.moderation == ModerationState::Pending => {
+            return Err(RoomError::StatementPending(req.statement))
+        }
+        Some(_) => {}
+    }
+    let p = room
+        .participants
+        .get(&pid)
+        .ok_or(RoomError::UnknownParticipant)?;
+    let (rate, burst) = (room.limits.votes_per_second, room.limits.vote_burst);
+    if p.bucket.available(now, rate, burst) < 1.0 {
+        return Err(RoomError::RateLimited { rate });
+    }
+    Ok(Step::Write(CastVote {
+        pid,
+        sid: req.statement,
+        vote: req.vote,
+        client_id: req.id.clone(),
+        now,
+    }))
+}
+
+/// Whether the store inserted the vote (false: this id was already stored) and its time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VoteWritten {
+    pub(crate) inserted: bool,
+    pub(crate) time: i64,
+}
+
+impl Change for CastVote {
+    type Written = VoteWritten;
+    type Output = VoteAck;
+
+    fn reserve(&self, room: &mut Room) {
+        let (rate, burst) = (room.limits.votes_per_second, room.limits.vote_burst);
+        if let Some(p) = room.participants.get_mut(&self.pid) {
+            p.bucket.take(self.now, rate, burst);
+        }
+    }
+
+    fn apply(self, room: &mut Room, w: VoteWritten) -> (VoteAck, Effects) {
+        let (pid, sid) = (self.pid, self.sid);
+        room.vote_ids.insert((pid, self.client_id.clone()));
+        if w.inserted {
+            let event = VoteEvent::new(pid, sid, self.vote, w.time);
+            room.events.push(event);
+            room.pending_votes.push(event);
+            if let Some(p) = room.participants.get_mut(&pid) {
+                if p.votes.get(&sid).is_none_or(|(_, t)| *t <= w.time) {
+                    p.votes.insert(sid, (self.vote, w.time));
+                }
+                if p.showing == Some(sid) {
+                    p.showing = None;
+                }
+            }
+        }
+        let ack = VoteAck {
+            id: self.client_id,
+            duplicate: !w.inserted,
+        };
+        (
+            ack,
+            if w.inserted {
+                Effects::ANALYSE
+            } else {
+                Effects::NONE
+            },
+        )
+    }
+}
+
+// ---- statements ----
+
+/// A statement to add.
+#[derive(Clone, Debug)]
+pub(crate) struct AddStatement {
+    pub(crate) statement: StoredStatement,
+    /// The client's id, echoed in the answer.
+    request_id: Option<String>,
+}
+
+/// A statement from a participant (`author = Some(pid)`) or the facilitator (`None`), created
+/// at `created` (ms). A participant's client id already used answers `duplicate`.
+pub(crate) fn check_add_statement(
+    room: &Room,
+    author: Option<u32>,
+    req: &NewStatement,
+    created: i64,
+) -> Result<Step<AddStatement>, RoomError> {
+    if let Some(id) = &req.id {
+        check_client_id(id)?;
+    }
+    if let (Some(pid), Some(id)) = (author, &req.id) {
+        if let Some(s) = room
+            .statements
+            .values()
+            .find(|s| s.author == Some(pid) && s.client_id.as_deref() == Some(id))
+        {
+            return Ok(Step::Done(StatementAdded {
+                id: req.id.clone(),
+                statement: statement_view(s),
+                duplicate: true,
+            }));
+        }
+    }
+    room.open_for_changes()?;
+    if author.is_some() && !room.info.settings.participants_can_add {
+        return Err(RoomError::ParticipantsCannotAdd);
+    }
+    let max = room.limits.max_statements_per_room;
+    if room.statements.len() >= max as usize {
+        return Err(RoomError::StatementLimit { max });
+    }
+    let text = check_statement_text(&req.text, room.info.settings.statement_max_chars)?;
+    let moderation = match (author, room.info.settings.moderation) {
+        (Some(_), ModerationMode::Strict) => ModerationState::Pending,
+        _ => ModerationState::Accepted,
+    };
+    Ok(Step::Write(AddStatement {
+        statement: StoredStatement {
+            sid: room.next_sid,
+            text,
+            author,
+            is_seed: false,
+            moderation,
+            created,
+            client_id: req.id.clone(),
+        },
+        request_id: req.id.clone(),
+    }))
+}
+
+impl Change for AddStatement {
+    /// `Some(row)` when the store already held this author's client id (a resend that raced
+    /// the first request): that row is the statement, and nothing new was stored.
+    type Written = Option<StoredStatement>;
+    type Output = StatementAdded;
+
+    fn reserve(&self, room: &mut Room) {
+        room.next_sid = room.next_sid.max(self.statement.sid + 1);
+    }
+
+    fn apply(
+        self,
+        room: &mut Room,
+        existing: Option<StoredStatement>,
+    ) -> (StatementAdded, Effects) {
+        let duplicate = existing.is_some();
+        let stored = existing.unwrap_or(self.statement);
+        let sid = stored.sid;
+        // The first of two racing requests may apply after the second: whichever comes first
+        // puts the stored row in memory, the other finds it there.
+        let new = !room.statements.contains_key(&sid);
+        let s = room.statements.entry(sid).or_insert(stored);
+        let added = StatementAdded {
+            id: self.request_id,
+            statement: statement_view(s),
+            duplicate,
+        };
+        if new {
+            room.statuses_changed = true;
+            (added, Effects::ANALYSE)
+        } else {
+            (added, Effects::NONE)
+        }
+    }
+}
+
+/// A moderation decision.
+#[derive(Clone, Debug)]
+pub(crate) struct Moderate {
+    pub(crate) sid: u32,
+    pub(crate) state: ModerationState,
+}
+
+/// Accepts or rejects (or puts back to pending) statement `sid`.
+pub(crate) fn check_moderate(
+    room: &Room,
+    sid: u32,
+    state: ModerationState,
+) -> Result<Step<Moderate>, RoomError> {
+    if !room.statements.contains_key(&sid) {
+        return Err(RoomError::UnknownStatement(sid));
+    }
+    Ok(Step::Write(Moderate { sid, state }))
+}
+
+impl Change for Moderate {
+    type Written = ();
+    type Output = Result<StatementView, RoomError>;
+
+    fn apply(self, room: &mut Room, (): ()) -> (Self::Output, Effects) {
+        let Some(s) = room.statements.get_mut(&self.sid) else {
+            return (Err(RoomError::UnknownStatement(self.sid)), Effects::NONE);
+        };
+        s.moderation = self.state;
+        let view = statement_view(s);
+        room.statuses_changed = true;
+        if self.state != ModerationState::Accepted {
+            for p in room.participants.values_mut() {
+                if p.showing == Some(self.sid) {
+                    p.showing = None;
+                }
+            }
+        }
+        (Ok(view), Effects::BOTH)
+    }
+}
+
+// ---- room fields ----
+
+/// A new value for one of the room's own columns (settings, stage, closed).
+#[derive(Clone, Debug)]
+pub(crate) struct SetField(pub(crate) RoomField);
+
+/// Settings from the facilitator.
+pub(crate) fn check_set_field(_room: &Room, field: RoomField) -> Result<Step<SetField>, RoomError> {
+    if let RoomField::Settings(s) = &field {
+        check_settings(s)?;
+    }
+    Ok(Step::Write(SetField(field)))
+}
+
+impl Change for SetField {
+    type Written = ();
+    type Output = RoomInfo;
+
+    fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
+        match self.0 {
+            RoomField::Settings(s) => room.info.settings = s,
+            RoomField::Stage(s) => room.info.stage = s,
+            RoomField::Closed(c) => room.info.closed = c,
+            RoomField::EngineState(_) => {}
+        }
+        (room.info.clone(), Effects::PUBLISH)
+    }
+}

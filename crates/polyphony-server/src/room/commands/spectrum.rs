@@ -1,0 +1,171 @@
+//! Spectrum commands: start a spectrum, open or close its rounds, place a position.
+
+use polyphony_protocol::{SpectrumAck, SpectrumPosition, Stage};
+
+use super::{Change, Effects, Step};
+use crate::room::error::RoomError;
+use crate::room::model::{check_client_id, visible, Room, Spectrum};
+use crate::store::{StoredPosition, StoredSpectrum};
+
+/// A new spectrum with round 1 open; every other open spectrum closes.
+#[derive(Clone, Debug)]
+pub(crate) struct StartSpectrum {
+    pub(crate) new: StoredSpectrum,
+    pub(crate) closing: Vec<StoredSpectrum>,
+}
+
+/// A spectrum on accepted statement `sid`, created at `created` (ms).
+pub(crate) fn check_start_spectrum(
+    room: &Room,
+    sid: u32,
+    created: i64,
+) -> Result<Step<StartSpectrum>, RoomError> {
+    room.open_for_changes()?;
+    if !room.statements.get(&sid).is_some_and(visible) {
+        return Err(RoomError::NotAccepted(sid));
+    }
+    let closing = room
+        .spectrums
+        .iter()
+        .filter(|s| s.open_round.is_some())
+        .map(|s| StoredSpectrum {
+            id: s.id,
+            sid: s.sid,
+            open_round: None,
+            created: s.created,
+        })
+        .collect();
+    let new = StoredSpectrum {
+        id: room.next_spectrum,
+        sid,
+        open_round: Some(1),
+        created,
+    };
+    Ok(Step::Write(StartSpectrum { new, closing }))
+}
+
+impl Change for StartSpectrum {
+    type Written = ();
+    /// The new spectrum's id.
+    type Output = u32;
+
+    fn reserve(&self, room: &mut Room) {
+        room.next_spectrum = room.next_spectrum.max(self.new.id + 1);
+    }
+
+    fn apply(self, room: &mut Room, (): ()) -> (u32, Effects) {
+        for s in &mut room.spectrums {
+            s.open_round = None;
+        }
+        room.spectrums.push(Spectrum {
+            id: self.new.id,
+            sid: self.new.sid,
+            open_round: Some(1),
+            created: self.new.created,
+            positions: [Default::default(), Default::default()],
+        });
+        room.info.stage = Stage::Spectrum;
+        (self.new.id, Effects::PUBLISH)
+    }
+}
+
+/// New open rounds for a spectrum and for the ones it closes.
+#[derive(Clone, Debug)]
+pub(crate) struct SpectrumRound {
+    pub(crate) changes: Vec<StoredSpectrum>,
+}
+
+/// Opens round `open` (1 or 2) of spectrum `id`, closing any other open one, or closes it.
+pub(crate) fn check_spectrum_round(
+    room: &Room,
+    id: u32,
+    open: Option<u8>,
+) -> Result<Step<SpectrumRound>, RoomError> {
+    if open.is_some_and(|r| !(1..=2).contains(&r)) {
+        return Err(RoomError::NoSuchRound);
+    }
+    if open.is_some() {
+        room.open_for_changes()?;
+    }
+    room.spectrum(id)?;
+    let changes = room
+        .spectrums
+        .iter()
+        .filter(|s| s.id == id || s.open_round.is_some())
+        .map(|s| StoredSpectrum {
+            id: s.id,
+            sid: s.sid,
+            open_round: if s.id == id { open } else { None },
+            created: s.created,
+        })
+        .collect();
+    Ok(Step::Write(SpectrumRound { changes }))
+}
+
+impl Change for SpectrumRound {
+    type Written = ();
+    type Output = ();
+
+    fn apply(self, room: &mut Room, (): ()) -> ((), Effects) {
+        for ch in &self.changes {
+            if let Some(s) = room.spectrums.iter_mut().find(|s| s.id == ch.id) {
+                s.open_round = ch.open_round;
+            }
+        }
+        ((), Effects::PUBLISH)
+    }
+}
+
+/// Where a participant stands in the open round (latest wins).
+#[derive(Clone, Debug)]
+pub(crate) struct PlacePosition {
+    pub(crate) position: StoredPosition,
+    ack: SpectrumAck,
+}
+
+/// `pid`'s position in a spectrum's open round.
+pub(crate) fn check_position(
+    room: &Room,
+    pid: u32,
+    req: &SpectrumPosition,
+) -> Result<Step<PlacePosition>, RoomError> {
+    if let Some(id) = &req.id {
+        check_client_id(id)?;
+    }
+    if !(-2..=2).contains(&req.position) {
+        return Err(RoomError::PositionOutOfRange);
+    }
+    room.open_for_changes()?;
+    if room.spectrum(req.spectrum)?.open_round != Some(req.round) {
+        return Err(RoomError::RoundNotOpen(req.round));
+    }
+    Ok(Step::Write(PlacePosition {
+        position: StoredPosition {
+            spectrum: req.spectrum,
+            round: req.round,
+            pid,
+            position: req.position,
+        },
+        ack: SpectrumAck {
+            id: req.id.clone(),
+            spectrum: req.spectrum,
+            round: req.round,
+            position: req.position,
+        },
+    }))
+}
+
+impl Change for PlacePosition {
+    type Written = ();
+    type Output = SpectrumAck;
+
+    fn apply(self, room: &mut Room, (): ()) -> (SpectrumAck, Effects) {
+        let p = &self.position;
+        if let Some(sp) = room.spectrums.iter_mut().find(|s| s.id == p.spectrum) {
+            if (1..=2).contains(&p.round) {
+                sp.positions[usize::from(p.round - 1)].insert(p.pid, p.position);
+            }
+        }
+        (self.ack, Effects::ANALYSE)
+    }
+}

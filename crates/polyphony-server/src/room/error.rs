@@ -1,0 +1,136 @@
+//! [`RoomError`]: everything that can go wrong in a room (or creating one), in the room's own
+//! terms. The HTTP status of each case is decided once, at the edge (`crate::error`).
+
+use polyphony_protocol::MAX_STATEMENT_MAX_CHARS;
+
+use crate::store::StoreError;
+
+/// What can go wrong in a room. The `Display` text is the sentence a client reads (for every
+/// case but [`RoomError::Storage`] and [`RoomError::Internal`], whose detail goes to the log).
+#[derive(Debug, thiserror::Error)]
+pub enum RoomError {
+    /// No room has this join code.
+    #[error("no room with code {0}")]
+    UnknownRoom(String),
+    /// The facilitator key is missing.
+    #[error("this needs the facilitator key (x-facilitator-key)")]
+    KeyMissing,
+    /// The facilitator key is not this room's.
+    #[error("the facilitator key is not this room's")]
+    WrongKey,
+    /// The participant token is missing.
+    #[error("this needs a participant token (x-participant-token); join the room first")]
+    TokenMissing,
+    /// The participant token is not from this room.
+    #[error("this participant token is not from this room")]
+    WrongToken,
+    /// A participant id the room does not know.
+    #[error("unknown participant")]
+    UnknownParticipant,
+    /// The room is closed: no more joins, votes, statements or positions.
+    #[error("the room is closed")]
+    Closed,
+    /// The room has its maximum of participants.
+    #[error("the room is full ({max} participants)")]
+    Full {
+        /// `Limits::max_participants_per_room`.
+        max: u32,
+    },
+    /// The room has its maximum of statements.
+    #[error("the room has its maximum of {max} statements")]
+    StatementLimit {
+        /// `Limits::max_statements_per_room`.
+        max: u32,
+    },
+    /// No statement with this id.
+    #[error("no statement {0} in this room")]
+    UnknownStatement(u32),
+    /// No accepted statement with this id (a spectrum needs one).
+    #[error("no accepted statement {0} in this room")]
+    NotAccepted(u32),
+    /// The statement waits for the facilitator.
+    #[error("statement {0} is waiting for moderation")]
+    StatementPending(u32),
+    /// Participants may not add statements in this room.
+    #[error("participants cannot add statements in this room")]
+    ParticipantsCannotAdd,
+    /// No spectrum with this id.
+    #[error("no spectrum {0} in this room")]
+    UnknownSpectrum(u32),
+    /// This round of the spectrum is not the open one.
+    #[error("round {0} of this spectrum is not open")]
+    RoundNotOpen(u8),
+    /// A round other than 1 or 2.
+    #[error("a spectrum has rounds 1 and 2")]
+    NoSuchRound,
+    /// A position outside −2 … 2.
+    #[error("a spectrum position is -2 (strongly disagree) to 2 (strongly agree)")]
+    PositionOutOfRange,
+    /// More votes a second than `Limits::votes_per_second`.
+    #[error("more than {rate} votes a second; resend in a moment")]
+    RateLimited {
+        /// `Limits::votes_per_second`.
+        rate: u32,
+    },
+    /// A client id that is empty or over 64 characters.
+    #[error("a client id must be 1 to 64 characters")]
+    BadClientId,
+    /// A statement that is empty once trimmed.
+    #[error("the statement is empty")]
+    EmptyStatement,
+    /// A statement longer than the room's limit.
+    #[error("the statement has {chars} characters; this room takes at most {max}")]
+    StatementTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// The room's `statement_max_chars`.
+        max: u32,
+    },
+    /// Settings with a statement limit out of range.
+    #[error("statement_max_chars must be between 1 and {MAX_STATEMENT_MAX_CHARS}")]
+    BadStatementLimit,
+    /// A new room's topic is empty.
+    #[error("the topic is empty")]
+    EmptyTopic,
+    /// A new room's topic is too long.
+    #[error("the topic is longer than {max} characters")]
+    TopicTooLong {
+        /// `Limits::topic_max_chars`.
+        max: u32,
+    },
+    /// A new room's description is too long.
+    #[error("the description is longer than {max} characters")]
+    DescriptionTooLong {
+        /// `Limits::description_max_chars`.
+        max: u32,
+    },
+    /// A new room's language is not a language tag.
+    #[error("language {0:?} is not a language tag such as zh-TW, en, ja or ko")]
+    BadLanguage(String),
+    /// A new room has more seed statements than a room may hold.
+    #[error("at most {max} statements per room")]
+    TooManySeeds {
+        /// `Limits::max_statements_per_room`.
+        max: u32,
+    },
+    /// One of a new room's seed statements is refused (`index` counts from 1).
+    #[error("statement {index}: {source}")]
+    Seed {
+        /// Which statement, from 1.
+        index: usize,
+        /// Why.
+        source: Box<RoomError>,
+    },
+    /// This address created its hourly quota of rooms.
+    #[error("this address created {limit} rooms in the last hour; try again later")]
+    CreationRateLimited {
+        /// `Limits::rooms_per_address_per_hour`.
+        limit: u32,
+    },
+    /// The database failed.
+    #[error("storage: {0}")]
+    Storage(#[from] StoreError),
+    /// A failure that is the server's fault (engine parameters, serialisation, a lost task).
+    #[error("internal: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,21 @@
+//! Rooms: a [`model`] of plain data and pure functions, the [`commands`] that check and apply
+//! every change, [`routing`] of a phone's next statement, the [`views`] built from a room, the
+//! [`live`] room that commits changes, and each room's analysis [`task`].
+//!
+//! Dependencies run one way: `error` ← `model` ← `commands`, `routing` ← `views` ← `task` ←
+//! `live` (and `live` uses all of them).
+
+pub(crate) mod commands;
+mod error;
+pub(crate) mod live;
+pub(crate) mod model;
+pub(crate) mod routing;
+pub(crate) mod task;
+pub(crate) mod views;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::RoomError;
+pub use live::LiveRoom;
+pub use task::Snapshot;

@@ -1,0 +1,307 @@
+//! A room as plain data: statements, participants, every vote event, vote ids, spectrum rounds.
+//! No I/O, no clock, no locks: [`super::commands`] checks and applies changes to it, and the
+//! views read it. Fields are private to `room`; everything else reads through the accessors.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+
+use polyphony_core::{StatementStatus, Vote, VoteEvent};
+use polyphony_protocol::MAX_STATEMENT_MAX_CHARS;
+use polyphony_protocol::{ModerationState, RoomInfo, RoomSettings, StatementView};
+
+use super::error::RoomError;
+use crate::store::{StoredRoom, StoredStatement};
+use crate::Limits;
+
+/// A token bucket: `rate` per second, at most `burst` at once. Time is passed in, so the
+/// bucket is a pure function of the instants it is shown.
+#[derive(Clone, Debug)]
+pub(crate) struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    /// A full bucket.
+    pub(crate) fn full(burst: u32, now: Instant) -> Bucket {
+        Bucket {
+            tokens: f64::from(burst),
+            at: now,
+        }
+    }
+
+    /// Tokens available at `now`.
+    pub(crate) fn available(&self, now: Instant, rate: u32, burst: u32) -> f64 {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() * f64::from(rate);
+        (self.tokens + refill).min(f64::from(burst))
+    }
+
+    /// Takes one token at `now`; false (and nothing taken) when the bucket is empty.
+    pub(crate) fn take(&mut self, now: Instant, rate: u32, burst: u32) -> bool {
+        self.tokens = self.available(now, rate, burst);
+        self.at = self.at.max(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A participant in memory.
+#[derive(Clone, Debug)]
+pub(crate) struct Participant {
+    /// Latest vote and its time, by statement.
+    pub(crate) votes: BTreeMap<u32, (Vote, i64)>,
+    /// The statement currently shown to this phone (kept until voted on, so a new analysis
+    /// never swaps the statement under a reader's thumb); see [`super::routing`].
+    pub(crate) showing: Option<u32>,
+    pub(super) bucket: Bucket,
+}
+
+impl Participant {
+    pub(super) fn new(burst: u32, now: Instant) -> Participant {
+        Participant {
+            votes: BTreeMap::new(),
+            showing: None,
+            bucket: Bucket::full(burst, now),
+        }
+    }
+}
+
+/// A spectrum in memory.
+#[derive(Clone, Debug)]
+pub(crate) struct Spectrum {
+    pub(crate) id: u32,
+    pub(crate) sid: u32,
+    pub(crate) open_round: Option<u8>,
+    pub(crate) created: i64,
+    /// Round 1 and round 2 positions by participant.
+    pub(crate) positions: [BTreeMap<u32, i8>; 2],
+}
+
+/// A room's state in memory, rebuilt from the database at start.
+#[derive(Debug)]
+pub(crate) struct Room {
+    pub(super) info: RoomInfo,
+    pub(super) key: String,
+    pub(super) seed: u64,
+    pub(super) limits: Limits,
+    pub(super) statements: BTreeMap<u32, StoredStatement>,
+    pub(super) participants: BTreeMap<u32, Participant>,
+    pub(super) tokens: HashMap<String, u32>,
+    /// Every vote event (re-votes included), for the Polis export.
+    pub(super) events: Vec<VoteEvent>,
+    /// (participant, client id) of every committed vote.
+    pub(super) vote_ids: HashSet<(u32, String)>,
+    pub(super) spectrums: Vec<Spectrum>,
+    /// Votes the engine has not seen yet.
+    pub(super) pending_votes: Vec<VoteEvent>,
+    /// Moderation changed since the last engine update.
+    pub(super) statuses_changed: bool,
+    /// Ids the next statement, participant and spectrum get (reserved at check time, so two
+    /// commands in flight never share one).
+    pub(super) next_sid: u32,
+    pub(super) next_pid: u32,
+    pub(super) next_spectrum: u32,
+}
+
+impl Room {
+    /// The room as the database holds it. `now` starts every participant's vote bucket.
+    pub(crate) fn from_stored(s: StoredRoom, limits: Limits, now: Instant) -> Room {
+        let mut participants = BTreeMap::new();
+        let mut tokens = HashMap::new();
+        for p in &s.participants {
+            tokens.insert(p.token.clone(), p.pid);
+            participants.insert(p.pid, Participant::new(limits.vote_burst, now));
+        }
+        let mut events = Vec::with_capacity(s.votes.len());
+        let mut vote_ids = HashSet::with_capacity(s.votes.len());
+        for v in &s.votes {
+            if let Some(p) = participants.get_mut(&v.pid) {
+                let newer = p.votes.get(&v.sid).is_none_or(|(_, t)| *t <= v.time);
+                if newer {
+                    p.votes.insert(v.sid, (v.vote, v.time));
+                }
+            }
+            events.push(VoteEvent::new(v.pid, v.sid, v.vote, v.time));
+            vote_ids.insert((v.pid, v.client_id.clone()));
+        }
+        let mut spectrums: Vec<Spectrum> = s
+            .spectrums
+            .iter()
+            .map(|x| Spectrum {
+                id: x.id,
+                sid: x.sid,
+                open_round: x.open_round,
+                created: x.created,
+                positions: [BTreeMap::new(), BTreeMap::new()],
+            })
+            .collect();
+        for p in &s.positions {
+            if let Some(sp) = spectrums.iter_mut().find(|x| x.id == p.spectrum) {
+                if (1..=2).contains(&p.round) {
+                    sp.positions[usize::from(p.round - 1)].insert(p.pid, p.position);
+                }
+            }
+        }
+        let statements: BTreeMap<u32, StoredStatement> =
+            s.statements.into_iter().map(|x| (x.sid, x)).collect();
+        let next_sid = statements.keys().next_back().map_or(0, |k| k + 1);
+        let next_pid = participants.keys().next_back().map_or(0, |k| k + 1);
+        let next_spectrum = spectrums.iter().map(|x| x.id + 1).max().unwrap_or(0);
+        Room {
+            info: RoomInfo {
+                code: s.code,
+                topic: s.topic,
+                description: s.description,
+                language: s.language,
+                settings: s.settings,
+                stage: s.stage,
+                closed: s.closed,
+                created: s.created,
+            },
+            key: s.facilitator_key,
+            seed: s.seed,
+            limits,
+            statements,
+            participants,
+            tokens,
+            pending_votes: events.clone(),
+            statuses_changed: true,
+            events,
+            vote_ids,
+            spectrums,
+            next_sid,
+            next_pid,
+            next_spectrum,
+        }
+    }
+
+    /// Public room facts.
+    pub(crate) fn info(&self) -> &RoomInfo {
+        &self.info
+    }
+
+    /// The engine seed.
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Every statement by id, pending and rejected ones included.
+    pub(crate) fn statements(&self) -> &BTreeMap<u32, StoredStatement> {
+        &self.statements
+    }
+
+    /// Every participant by id.
+    pub(crate) fn participants(&self) -> &BTreeMap<u32, Participant> {
+        &self.participants
+    }
+
+    /// Every vote event, in commit order.
+    pub(crate) fn events(&self) -> &[VoteEvent] {
+        &self.events
+    }
+
+    /// Every spectrum, in creation order.
+    pub(crate) fn spectrums(&self) -> &[Spectrum] {
+        &self.spectrums
+    }
+
+    /// A spectrum by id.
+    pub(crate) fn spectrum(&self, id: u32) -> Result<&Spectrum, RoomError> {
+        self.spectrums
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or(RoomError::UnknownSpectrum(id))
+    }
+
+    /// The facilitator key.
+    pub(super) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The participant a token belongs to.
+    pub(super) fn participant_by_token(&self, token: &str) -> Option<u32> {
+        self.tokens.get(token).copied()
+    }
+
+    /// Records the statement a phone shows (the routing's choice), so it stays until voted on.
+    pub(crate) fn show(&mut self, pid: u32, sid: Option<u32>) {
+        if let Some(p) = self.participants.get_mut(&pid) {
+            p.showing = sid;
+        }
+    }
+
+    /// Takes what the engine has not seen: new vote events, and every statement's status when
+    /// moderation changed.
+    pub(super) fn take_engine_input(
+        &mut self,
+    ) -> (Vec<VoteEvent>, Option<Vec<(u32, StatementStatus)>>) {
+        let events = std::mem::take(&mut self.pending_votes);
+        let statuses = std::mem::take(&mut self.statuses_changed).then(|| {
+            self.statements
+                .values()
+                .map(|s| (s.sid, StatementStatus::from(s)))
+                .collect()
+        });
+        (events, statuses)
+    }
+
+    /// Fails when the room is closed.
+    pub(super) fn open_for_changes(&self) -> Result<(), RoomError> {
+        if self.info.closed {
+            Err(RoomError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Whether participants see this statement.
+pub(crate) fn visible(s: &StoredStatement) -> bool {
+    s.moderation == ModerationState::Accepted
+}
+
+/// A statement as the wire shows it.
+pub(crate) fn statement_view(s: &StoredStatement) -> StatementView {
+    StatementView {
+        id: s.sid,
+        text: s.text.clone(),
+        is_seed: s.is_seed,
+        moderation: s.moderation,
+    }
+}
+
+/// Checks a client's id for a vote, statement or position.
+pub(crate) fn check_client_id(id: &str) -> Result<(), RoomError> {
+    if id.is_empty() || id.chars().count() > 64 {
+        return Err(RoomError::BadClientId);
+    }
+    Ok(())
+}
+
+/// Trims a statement and checks it against the room's limit.
+pub(crate) fn check_statement_text(text: &str, max_chars: u32) -> Result<String, RoomError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(RoomError::EmptyStatement);
+    }
+    let n = t.chars().count();
+    if n > max_chars as usize {
+        return Err(RoomError::StatementTooLong {
+            chars: n,
+            max: max_chars,
+        });
+    }
+    Ok(t.to_string())
+}
+
+/// Checks settings a facilitator sends.
+pub(crate) fn check_settings(s: &RoomSettings) -> Result<(), RoomError> {
+    if s.statement_max_chars == 0 || s.statement_max_chars > MAX_STATEMENT_MAX_CHARS {
+        return Err(RoomError::BadStatementLimit);
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! Each room's analysis task ([`Analyser`]): waits for changes, lets a burst gather
+//! (`Limits::coalesce`), runs `Conversation::update` on a blocking thread, saves the
+//! `EngineState` and publishes a [`Snapshot`]. Views go out through a `watch` channel: every
+//! socket sees the latest snapshot and skips the ones it missed, so a slow phone cannot hold the
+//! room back.
+//!
+//! The engine has its own mutex, used only here (inside `spawn_blocking`) and to copy the vote
+//! matrix for an export, so a vote never waits for the math.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use polyphony_core::{Analysis, AnalysisParams, Conversation, EngineState, Preset, VoteMatrix};
+use polyphony_protocol::{RoomView, ServerMessage};
+use tokio::sync::{watch, Notify};
+
+use super::error::RoomError;
+use super::model::Room;
+use super::views;
+use crate::store::{self, RoomField, Store, StoredRoom};
+use crate::util::{lock, read, write};
+
+/// What the room's sockets watch: the latest analysis and the projector's view, serialised once.
+pub struct Snapshot {
+    /// Bumped on every publish.
+    pub version: u64,
+    /// The last engine result.
+    pub analysis: Option<Arc<Analysis>>,
+    /// The projector's view.
+    pub room_view: Arc<RoomView>,
+    /// `ServerMessage::Room(room_view)` as JSON.
+    pub room_message: Arc<str>,
+}
+
+/// A room's engine, its last analysis and the snapshots its sockets watch.
+pub(crate) struct Analyser {
+    room_id: i64,
+    engine: Arc<Mutex<Conversation>>,
+    analysis: RwLock<Option<Arc<Analysis>>>,
+    dirty: Notify,
+    snapshot: watch::Sender<Arc<Snapshot>>,
+    store: Store,
+    coalesce: Duration,
+    min_groups: u32,
+}
+
+impl Analyser {
+    /// The engine of a stored room, resumed from its saved state when that is still valid.
+    pub(super) fn new(
+        stored: &StoredRoom,
+        store: Store,
+        coalesce: Duration,
+    ) -> Result<Analyser, RoomError> {
+        let params = AnalysisParams::builder(Preset::Workshop)
+            .seed(stored.seed)
+            .build()
+            .map_err(|e| RoomError::Internal(format!("engine parameters: {e}")))?;
+        let min_groups = params.min_participants_for_groups();
+        let saved = stored
+            .engine_state
+            .as_deref()
+            .and_then(|s| serde_json::from_str::<EngineState>(s).ok());
+        let engine = match saved {
+            Some(state) => Conversation::with_state(params.clone(), state).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the saved engine state is refused; starting afresh");
+                Conversation::new(params)
+            }),
+            None => Conversation::new(params),
+        };
+        let (snapshot, _) = watch::channel(Arc::new(Snapshot {
+            version: 0,
+            analysis: None,
+            room_message: Arc::from(""),
+            room_view: Arc::new(RoomView::default()),
+        }));
+        Ok(Analyser {
+            room_id: stored.id,
+            engine: Arc::new(Mutex::new(engine)),
+            analysis: RwLock::new(None),
+            dirty: Notify::new(),
+            snapshot,
+            store,
+            coalesce,
+            min_groups,
+        })
+    }
+
+    /// Runs until `shutdown` turns true: waits for changes, lets a burst gather for the
+    /// coalescing window, then updates the analysis once and publishes.
+    pub(super) async fn run(&self, room: &Mutex<Room>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                () = self.dirty.notified() => {}
+                _ = shutdown.changed() => break,
+            }
+            tokio::time::sleep(self.coalesce).await;
+            self.refresh(room).await;
+        }
+        self.refresh(room).await;
+    }
+
+    /// Updates the engine if votes or moderation changed, persists its state, and publishes.
+    pub(super) async fn refresh(&self, room: &Mutex<Room>) {
+        let (events, statuses) = lock(room).take_engine_input();
+        if !events.is_empty() || statuses.is_some() {
+            let engine = Arc::clone(&self.engine);
+            let done = tokio::task::spawn_blocking(move || {
+                let mut conv = lock(&engine);
+                conv.add_votes(&events);
+                for (sid, st) in statuses.into_iter().flatten() {
+                    conv.set_statement(sid, st);
+                }
+                let analysis = conv.update();
+                let state = serde_json::to_string(conv.state()).unwrap_or_default();
+                (analysis, state)
+            })
+            .await;
+            match done {
+                Ok((analysis, state)) => {
+                    let room_id = self.room_id;
+                    let saved = self
+                        .store
+                        .write(move |c| {
+                            store::update_room_field(c, room_id, RoomField::EngineState(state))
+                        })
+                        .await;
+                    if let Err(e) = saved {
+                        tracing::error!(error = %e, "cannot save the engine state");
+                    }
+                    *write(&self.analysis) = Some(Arc::new(analysis));
+                }
+                Err(e) => tracing::error!(error = %e, "the analysis failed"),
+            }
+        }
+        self.publish(room);
+    }
+
+    /// The last analysis.
+    pub(super) fn analysis(&self) -> Option<Arc<Analysis>> {
+        read(&self.analysis).clone()
+    }
+
+    /// Rebuilds the projector view from the room and the last analysis, and wakes every socket.
+    pub(super) fn publish(&self, room: &Mutex<Room>) {
+        let analysis = self.analysis();
+        let view = views::room_view(&lock(room), analysis.as_deref(), self.min_groups);
+        let message =
+            serde_json::to_string(&ServerMessage::Room(Box::new(view.clone()))).unwrap_or_default();
+        let version = self.snapshot.borrow().version + 1;
+        self.snapshot.send_replace(Arc::new(Snapshot {
+            version,
+            analysis,
+            room_view: Arc::new(view),
+            room_message: Arc::from(message),
+        }));
+    }
+
+    /// Asks the task for an update (votes, joins, positions: coalesced).
+    pub(super) fn mark_dirty(&self) {
+        self.dirty.notify_one();
+    }
+
+    /// A receiver of the room's snapshots.
+    pub(super) fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.snapshot.subscribe()
+    }
+
+    /// The latest snapshot.
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.snapshot.borrow())
+    }
+
+    /// A copy of the engine's vote matrix (rows and columns in the engine's first-seen order).
+    pub(super) fn matrix(&self) -> VoteMatrix {
+        lock(&self.engine).matrix().clone()
+    }
+}

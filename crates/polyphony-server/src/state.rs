@@ -1,0 +1,158 @@
+//! [`AppState`]: every room being served, the database writer, the limits, and shutdown.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing::Instrument;
+
+use crate::room::{LiveRoom, RoomError};
+use crate::store::{Store, StoredRoom};
+use crate::util::{lock, read, write};
+use crate::Limits;
+
+pub(crate) struct Inner {
+    rooms: RwLock<HashMap<String, Arc<LiveRoom>>>,
+    pub(crate) store: Store,
+    pub(crate) limits: Limits,
+    shutdown: watch::Sender<bool>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+    pub(crate) creations: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+}
+
+/// Everything the server holds: the rooms, the database writer and the limits. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// Join codes: 6 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const CODE_LEN: usize = 6;
+
+fn new_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LEN)
+        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
+/// Normalises a join code as typed on a phone ("abc 234" → "ABC234").
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl AppState {
+    /// Opens the database (creating and migrating it if needed), loads every room, runs each
+    /// room's analysis once and starts their update tasks.
+    pub async fn open(db: &Path, limits: Limits) -> Result<AppState, RoomError> {
+        let path = db.to_path_buf();
+        let (store, stored) = tokio::task::spawn_blocking(move || Store::open(&path))
+            .await
+            .map_err(|e| RoomError::Internal(format!("opening the database: {e}")))??;
+        let (shutdown, _) = watch::channel(false);
+        let state = AppState {
+            inner: Arc::new(Inner {
+                rooms: RwLock::new(HashMap::new()),
+                store,
+                limits,
+                shutdown,
+                tasks: Mutex::new(Vec::new()),
+                creations: Mutex::new(HashMap::new()),
+            }),
+        };
+        for room in stored {
+            state.start_room(room).await?;
+        }
+        tracing::info!(rooms = state.room_codes().len(), db = %db.display(), "rooms loaded");
+        Ok(state)
+    }
+
+    /// Serves a stored room: builds it in memory and starts its analysis task (in a span
+    /// named after the room).
+    pub(crate) async fn start_room(&self, stored: StoredRoom) -> Result<Arc<LiveRoom>, RoomError> {
+        let span = tracing::info_span!("room", code = %stored.code);
+        let live = LiveRoom::start(stored, self.inner.store.clone(), self.inner.limits.clone())
+            .instrument(span.clone())
+            .await?;
+        write(&self.inner.rooms).insert(live.code.clone(), Arc::clone(&live));
+        let task = tokio::spawn(
+            Arc::clone(&live)
+                .run(self.inner.shutdown.subscribe())
+                .instrument(span),
+        );
+        lock(&self.inner.tasks).push(task);
+        Ok(live)
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// A room by join code (any case, spaces ignored).
+    pub fn room(&self, code: &str) -> Result<Arc<LiveRoom>, RoomError> {
+        let code = normalize_code(code);
+        read(&self.inner.rooms)
+            .get(&code)
+            .cloned()
+            .ok_or(RoomError::UnknownRoom(code))
+    }
+
+    /// Join codes of every room.
+    pub fn room_codes(&self) -> Vec<String> {
+        let mut codes: Vec<String> = read(&self.inner.rooms).keys().cloned().collect();
+        codes.sort();
+        codes
+    }
+
+    /// A join code no room has.
+    pub(crate) fn unused_code(&self) -> String {
+        let rooms = read(&self.inner.rooms);
+        loop {
+            let code = new_code();
+            if !rooms.contains_key(&code) {
+                return code;
+            }
+        }
+    }
+
+    /// Resolves when a shutdown was requested (Ctrl-C, SIGTERM, or [`AppState::request_shutdown`]):
+    /// pass it to `axum::serve(..).with_graceful_shutdown`.
+    pub fn shutdown_requested(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.inner.shutdown.subscribe();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    }
+
+    /// Asks every socket and room task to finish.
+    pub fn request_shutdown(&self) {
+        self.inner.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_receiver(&self) -> watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
+    }
+
+    /// Stops the room tasks (each runs a last update and saves its engine state), waits for
+    /// every write and checkpoints the WAL into the database file.
+    pub async fn shutdown(&self) {
+        self.request_shutdown();
+        let tasks: Vec<JoinHandle<()>> = std::mem::take(&mut *lock(&self.inner.tasks));
+        for t in tasks {
+            let _ = t.await;
+        }
+        if let Err(e) = self.inner.store.checkpoint().await {
+            tracing::error!(error = %e, "checkpoint at shutdown failed");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The app's hooks: what a page needs from the server, kept out of the pages.
+//!
+//! - [`use_room_socket`]: the projector's and the console's live room view.
+//! - [`use_participant_token`]: the phone's identity in a room (saved, or from joining).
+//! - [`use_phone_socket`]: the phone's model, its socket, the saved queue and the 429 retry.
+
+pub mod phone_identity;
+pub mod phone_socket;
+pub mod room_socket;
+
+pub use phone_identity::{use_participant_token, JoinFailure};
+pub use phone_socket::use_phone_socket;
+pub use room_socket::use_room_socket;

@@ -1,0 +1,158 @@
+//! The facilitator console: stages, spectrum rounds, moderation, exports. Holds the room's key
+//! (from the URL fragment, then storage) and sends it with every request.
+
+use polyphony_protocol::{ModerationItem, ModerationState, Stage};
+use yew::prelude::*;
+
+use crate::components::{stage_key, Tr};
+use crate::hooks::use_room_socket;
+use crate::i18n::Key;
+use crate::pages::CodeProps;
+use crate::routes::{api, page};
+use crate::{nav, net, storage};
+
+/// The room's facilitator key: from the URL fragment (then saved), else from storage.
+fn host_key(code: &str) -> Option<String> {
+    if let Some(k) = page::key_in_hash(&nav::hash()) {
+        storage::save_facilitator_key(code, k);
+        return Some(k.to_string());
+    }
+    storage::facilitator_key(code)
+}
+
+/// The console page.
+#[component]
+pub fn HostPage(p: &CodeProps) -> Html {
+    let lang = p.lang;
+    let code = p.code.clone();
+    let key = use_memo(code.clone(), |c| host_key(c));
+    let path = (*key).as_ref().map(|k| api::ws_host(&code, k));
+    let model = use_room_socket(path);
+    let queue = use_state(Vec::<ModerationItem>::new);
+    let error = use_state(|| None::<String>);
+    let pending_and_count = {
+        let m = model.borrow();
+        m.view
+            .as_ref()
+            .map_or((0, 0), |v| (v.pending, v.statements.len()))
+    };
+    {
+        let (queue, code, key) = (queue.clone(), code.clone(), (*key).clone());
+        use_effect_with(pending_and_count, move |_| {
+            if let Some(key) = key {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(items) = net::get::<Vec<ModerationItem>>(
+                        &api::statements(&code),
+                        &[(api::FACILITATOR_KEY_HEADER, &key)],
+                    )
+                    .await
+                    {
+                        queue.set(items);
+                    }
+                });
+            }
+        });
+    }
+    let Some(key) = (*key).clone() else {
+        return html! { <main class="page host"><p class="error"><Tr lang={lang} k={Key::KeyMissing} /></p></main> };
+    };
+    let m = model.borrow();
+    let view = m.view.clone().unwrap_or_default();
+    // A button's click: POST `body` to `url` (an `api` path) with the key; show any error.
+    let act = {
+        let (key, error) = (key.clone(), error.clone());
+        move |url: String, body: serde_json::Value| {
+            let (key, error) = (key.clone(), error.clone());
+            Callback::from(move |_: MouseEvent| {
+                let (url, key, body, error) =
+                    (url.clone(), key.clone(), body.clone(), error.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = net::post::<_, serde_json::Value>(
+                        &url,
+                        &[(api::FACILITATOR_KEY_HEADER, &key)],
+                        Some(&body),
+                    )
+                    .await;
+                    error.set(r.err().map(|e| e.message));
+                });
+            })
+        }
+    };
+    let stage = view.room.as_ref().map_or(Stage::Collect, |r| r.stage);
+    let open_spectrum = view
+        .spectrums
+        .iter()
+        .rev()
+        .find(|s| s.open_round.is_some())
+        .cloned();
+    let waiting: Vec<&ModerationItem> = queue
+        .iter()
+        .filter(|i| i.statement.moderation == ModerationState::Pending)
+        .collect();
+    html! {
+        <main class="page host">
+            <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
+            <p class="hint"><Tr lang={lang} k={Key::KeepLink} /></p>
+            <p>
+                <Tr lang={lang} k={Key::PhoneLink} />{ ": " }<strong id="phone-url">{ nav::absolute(&page::phone(&code)) }</strong>
+                { " · " }<a href={page::screen(&code)} target="_blank" id="open-screen"><Tr lang={lang} k={Key::OpenScreen} /></a>
+            </p>
+            <p class="counts-line">
+                <Tr lang={lang} k={Key::Participants} />{ format!(": {} · ", view.participants) }
+                <Tr lang={lang} k={Key::Votes} />{ format!(": {}", view.votes) }
+            </p>
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            <section class="card">
+                <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
+                <div class="stage-buttons">
+                    { for Stage::ALL.into_iter().map(|s| html! {
+                        <button id={format!("stage-{}", s.as_str())} class={classes!((s == stage).then_some("chosen"))}
+                            aria-pressed={(s == stage).to_string()}
+                            onclick={act(api::stage(&code), serde_json::json!({"stage": s.as_str()}))}>
+                            <Tr lang={lang} k={stage_key(s)} />
+                        </button>
+                    }) }
+                </div>
+                if let Some(sp) = &open_spectrum {
+                    <div class="spectrum-controls">
+                        <p>{ sp.statement.text.clone() }{ " · " }<Tr lang={lang} k={Key::Round} args={vec![("round", sp.open_round.unwrap_or(1).to_string())]} /></p>
+                        if sp.open_round == Some(1) {
+                            <button id="open-round-2" onclick={act(api::spectrum_round(&code, sp.id), serde_json::json!({"open": 2}))}><Tr lang={lang} k={Key::OpenRoundTwo} /></button>
+                        }
+                        <button id="close-spectrum" onclick={act(api::spectrum_round(&code, sp.id), serde_json::json!({"open": null}))}><Tr lang={lang} k={Key::CloseSpectrum} /></button>
+                    </div>
+                }
+            </section>
+            <section class="card">
+                <h2><Tr lang={lang} k={Key::ModerationQueue} /></h2>
+                if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
+                <ul class="queue">{ for waiting.iter().map(|i| html! {
+                    <li>{ i.statement.text.clone() }{ " " }
+                        <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
+                        <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
+                    </li>
+                }) }</ul>
+            </section>
+            <section class="card">
+                <h2><Tr lang={lang} k={Key::StatementsTitle} /></h2>
+                <table class="statements">
+                    <tbody>{ for view.statements.iter().map(|s| html! {
+                        <tr data-statement={s.statement.id.to_string()}>
+                            <td>{ s.statement.text.clone() }</td>
+                            <td class="num">{ format!("{} / {} / {}", s.agree, s.disagree, s.pass) }</td>
+                            <td><button class="start-spectrum" onclick={act(api::spectrums(&code), serde_json::json!({"statement": s.statement.id}))}>
+                                <Tr lang={lang} k={Key::StartSpectrum} /></button></td>
+                        </tr>
+                    }) }</tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
+                <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
+                    <li><a href={api::export(&code, f, &key)} download={format!("{code}-{f}")}>{ f }</a></li>
+                }) }</ul>
+                <button id="close-room" onclick={act(api::close(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::CloseRoom} /></button>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,121 @@
+//! The start page: join a room by its code, or create one.
+
+use polyphony_protocol::{ModerationMode, NewRoom, RoomCreated, RoomSettings};
+use yew::prelude::*;
+
+use crate::components::{input_value, Tr};
+use crate::i18n::Key;
+use crate::pages::LangProps;
+use crate::routes::{api, page};
+use crate::{nav, net, storage};
+
+/// Create or join a room.
+#[component]
+pub fn StartPage(p: &LangProps) -> Html {
+    let lang = p.lang;
+    let topic = use_state(String::new);
+    let description = use_state(String::new);
+    let statements = use_state(String::new);
+    let strict = use_state(|| false);
+    let code = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+
+    let on_create = {
+        let (topic, description, statements, strict, error, busy) = (
+            topic.clone(),
+            description.clone(),
+            statements.clone(),
+            strict.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let req = NewRoom {
+                topic: (*topic).clone(),
+                description: (*description).clone(),
+                language: Some(lang.tag().to_string()),
+                statements: statements
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect(),
+                settings: RoomSettings {
+                    moderation: if *strict {
+                        ModerationMode::Strict
+                    } else {
+                        ModerationMode::Open
+                    },
+                    ..RoomSettings::default()
+                },
+                seed: None,
+            };
+            let (error, busy) = (error.clone(), busy.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                match net::post::<_, RoomCreated>(api::ROOMS, &[], Some(&req)).await {
+                    Ok(c) => {
+                        storage::save_facilitator_key(&c.room.code, &c.facilitator_key);
+                        nav::go(&page::host(&c.room.code, &c.facilitator_key));
+                    }
+                    Err(e) => {
+                        error.set(Some(e.message));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let on_join = {
+        let code = code.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let c: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            if !c.is_empty() {
+                nav::go(&page::phone(&c.to_uppercase()));
+            }
+        })
+    };
+    let set = |s: &UseStateHandle<String>| {
+        let s = s.clone();
+        Callback::from(move |e: InputEvent| s.set(input_value(&e)))
+    };
+    html! {
+        <main class="page start">
+            <h1><Tr lang={lang} k={Key::StartTitle} /></h1>
+            <p class="intro"><Tr lang={lang} k={Key::StartIntro} /></p>
+            <div class="columns">
+                <form class="card" id="join-form" onsubmit={on_join}>
+                    <h2><Tr lang={lang} k={Key::JoinTitle} /></h2>
+                    <label for="join-code"><Tr lang={lang} k={Key::CodeLabel} /></label>
+                    <input id="join-code" class="code-input" autocomplete="off" autocapitalize="characters"
+                        maxlength="12" value={(*code).clone()} oninput={set(&code)} />
+                    <button type="submit" class="primary"><Tr lang={lang} k={Key::JoinButton} /></button>
+                </form>
+                <form class="card" id="create-form" onsubmit={on_create}>
+                    <h2><Tr lang={lang} k={Key::CreateTitle} /></h2>
+                    <label for="topic"><Tr lang={lang} k={Key::TopicLabel} /></label>
+                    <input id="topic" required=true maxlength="300" value={(*topic).clone()} oninput={set(&topic)} />
+                    <label for="description"><Tr lang={lang} k={Key::DescriptionLabel} /></label>
+                    <textarea id="description" rows="2" value={(*description).clone()} oninput={set(&description)} />
+                    <label for="statements"><Tr lang={lang} k={Key::StatementsLabel} /></label>
+                    <textarea id="statements" rows="8" value={(*statements).clone()} oninput={set(&statements)} />
+                    <fieldset>
+                        <legend><Tr lang={lang} k={Key::ModerationLabel} /></legend>
+                        <label class="radio"><input type="radio" name="moderation" checked={!*strict}
+                            onchange={ { let s = strict.clone(); Callback::from(move |_| s.set(false)) } } />
+                            <Tr lang={lang} k={Key::ModerationOpen} /></label>
+                        <label class="radio"><input type="radio" name="moderation" id="strict" checked={*strict}
+                            onchange={ { let s = strict.clone(); Callback::from(move |_| s.set(true)) } } />
+                            <Tr lang={lang} k={Key::ModerationStrict} /></label>
+                    </fieldset>
+                    if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+                    <button type="submit" class="primary" disabled={*busy}><Tr lang={lang} k={Key::CreateButton} /></button>
+                </form>
+            </div>
+            <p><a href={page::EXPLORE}><Tr lang={lang} k={Key::ExploreLink} /></a></p>
+        </main>
+    }
+}

@@ -1,0 +1,269 @@
+//! Every address the app uses, built here and nowhere else: the page URLs it links to and
+//! reads ([`Route`], [`page`]), the server's API paths ([`api`], `docs/protocol.md`) and the
+//! browser storage keys ([`storage_key`]).
+
+/// Which screen a path shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: create or join a room.
+    Start,
+    /// `/r/{code}`: a participant's phone.
+    Phone(String),
+    /// `/r/{code}/screen`: the projector.
+    Screen(String),
+    /// `/r/{code}/host`: the facilitator console.
+    Host(String),
+    /// `/explore`: analyse a Polis export in the browser.
+    Explore,
+    /// Anything else.
+    NotFound,
+}
+
+impl Route {
+    /// Reads a URL path (the inverse of the [`page`] functions; codes are upper-cased).
+    pub fn parse(path: &str) -> Route {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            [] => Route::Start,
+            ["explore"] => Route::Explore,
+            ["r", code] => Route::Phone(code.to_uppercase()),
+            ["r", code, "screen"] => Route::Screen(code.to_uppercase()),
+            ["r", code, "host"] => Route::Host(code.to_uppercase()),
+            _ => Route::NotFound,
+        }
+    }
+}
+
+/// The app's own pages (the server returns `index.html` for each).
+pub mod page {
+    /// The start page: create or join a room.
+    pub const HOME: &str = "/";
+
+    /// The explorer.
+    pub const EXPLORE: &str = "/explore";
+
+    /// A participant's phone page: `/r/{code}`.
+    pub fn phone(code: &str) -> String {
+        format!("/r/{code}")
+    }
+
+    /// The projector: `/r/{code}/screen`.
+    pub fn screen(code: &str) -> String {
+        format!("/r/{code}/screen")
+    }
+
+    /// The facilitator console, carrying its key in the fragment (never sent to the server):
+    /// `/r/{code}/host#key={key}`.
+    pub fn host(code: &str, key: &str) -> String {
+        format!("/r/{code}/host#key={key}")
+    }
+
+    /// The facilitator key in a console URL's fragment (`#key=…`), if there is one.
+    pub fn key_in_hash(hash: &str) -> Option<&str> {
+        hash.strip_prefix("#key=")
+    }
+}
+
+/// The server's HTTP and WebSocket paths (`docs/protocol.md`).
+pub mod api {
+    /// The header that carries the facilitator key.
+    pub const FACILITATOR_KEY_HEADER: &str = "x-facilitator-key";
+
+    /// `POST`: create a room.
+    pub const ROOMS: &str = "/api/rooms";
+
+    fn room(code: &str) -> String {
+        format!("/api/rooms/{code}")
+    }
+
+    /// `POST`: join a room as a participant.
+    pub fn join(code: &str) -> String {
+        format!("{}/join", room(code))
+    }
+
+    /// The projector's WebSocket.
+    pub fn ws_screen(code: &str) -> String {
+        format!("{}/ws", room(code))
+    }
+
+    /// A phone's WebSocket.
+    pub fn ws_phone(code: &str, token: &str) -> String {
+        format!("{}/ws?token={token}", room(code))
+    }
+
+    /// The facilitator's WebSocket.
+    pub fn ws_host(code: &str, key: &str) -> String {
+        format!("{}/ws?key={key}", room(code))
+    }
+
+    /// `GET` (key): every statement with its moderation state.
+    pub fn statements(code: &str) -> String {
+        format!("{}/statements", room(code))
+    }
+
+    /// `POST` (key): moderate one statement.
+    pub fn moderation(code: &str, statement: u32) -> String {
+        format!("{}/statements/{statement}/moderation", room(code))
+    }
+
+    /// `POST` (key): change the stage.
+    pub fn stage(code: &str) -> String {
+        format!("{}/stage", room(code))
+    }
+
+    /// `POST` (key): close the room.
+    pub fn close(code: &str) -> String {
+        format!("{}/close", room(code))
+    }
+
+    /// `POST` (key): start a spectrum on a statement.
+    pub fn spectrums(code: &str) -> String {
+        format!("{}/spectrums", room(code))
+    }
+
+    /// `POST` (key): open or close a spectrum's round.
+    pub fn spectrum_round(code: &str, spectrum: u32) -> String {
+        format!("{}/spectrums/{spectrum}/round", room(code))
+    }
+
+    /// The files the console offers for download.
+    pub const EXPORT_FILES: [&str; 5] = [
+        "comments.csv",
+        "votes.csv",
+        "participants-votes.csv",
+        "summary.csv",
+        "polyphony.json",
+    ];
+
+    /// `GET` (key in the query, so a plain link downloads it): one export file.
+    pub fn export(code: &str, file: &str, key: &str) -> String {
+        format!("{}/export/{file}?key={key}", room(code))
+    }
+}
+
+/// The browser's localStorage keys.
+pub mod storage_key {
+    /// The chosen UI language.
+    pub const LANG: &str = "polyphony.lang";
+
+    /// A room's facilitator key.
+    pub fn facilitator_key(code: &str) -> String {
+        format!("polyphony.key.{code}")
+    }
+
+    /// This browser's participant token in a room.
+    pub fn participant_token(code: &str) -> String {
+        format!("polyphony.token.{code}")
+    }
+
+    /// A phone's requests not yet answered by the server.
+    pub fn queue(code: &str) -> String {
+        format!("polyphony.queue.{code}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(Route::parse("/"), Route::Start);
+        assert_eq!(Route::parse("/r/abc234"), Route::Phone("ABC234".into()));
+        assert_eq!(
+            Route::parse("/r/ABC234/screen"),
+            Route::Screen("ABC234".into())
+        );
+        assert_eq!(
+            Route::parse("/r/ABC234/host/"),
+            Route::Host("ABC234".into())
+        );
+        assert_eq!(Route::parse("/explore"), Route::Explore);
+        assert_eq!(Route::parse("/r"), Route::NotFound);
+    }
+
+    #[test]
+    fn page_urls_read_back_as_their_routes() {
+        assert_eq!(Route::parse(page::HOME), Route::Start);
+        assert_eq!(Route::parse(page::EXPLORE), Route::Explore);
+        assert_eq!(
+            Route::parse(&page::phone("AB12")),
+            Route::Phone("AB12".into())
+        );
+        assert_eq!(
+            Route::parse(&page::screen("AB12")),
+            Route::Screen("AB12".into())
+        );
+        let host = page::host("AB12", "k3y");
+        let (path, hash) = host.split_at(host.find('#').unwrap_or(host.len()));
+        assert_eq!(Route::parse(path), Route::Host("AB12".into()));
+        assert_eq!(page::key_in_hash(hash), Some("k3y"));
+        assert_eq!(page::key_in_hash(""), None);
+    }
+
+    #[test]
+    fn api_paths_follow_the_protocol() {
+        assert_eq!(api::join("AB12"), "/api/rooms/AB12/join");
+        assert_eq!(api::ws_screen("AB12"), "/api/rooms/AB12/ws");
+        assert_eq!(api::ws_phone("AB12", "t"), "/api/rooms/AB12/ws?token=t");
+        assert_eq!(api::ws_host("AB12", "k"), "/api/rooms/AB12/ws?key=k");
+        assert_eq!(api::statements("AB12"), "/api/rooms/AB12/statements");
+        assert_eq!(
+            api::moderation("AB12", 7),
+            "/api/rooms/AB12/statements/7/moderation"
+        );
+        assert_eq!(api::stage("AB12"), "/api/rooms/AB12/stage");
+        assert_eq!(api::close("AB12"), "/api/rooms/AB12/close");
+        assert_eq!(api::spectrums("AB12"), "/api/rooms/AB12/spectrums");
+        assert_eq!(
+            api::spectrum_round("AB12", 2),
+            "/api/rooms/AB12/spectrums/2/round"
+        );
+        assert_eq!(
+            api::export("AB12", "votes.csv", "k"),
+            "/api/rooms/AB12/export/votes.csv?key=k"
+        );
+        assert_eq!(storage_key::queue("AB12"), "polyphony.queue.AB12");
+        assert_eq!(
+            storage_key::participant_token("AB12"),
+            "polyphony.token.AB12"
+        );
+        assert_eq!(storage_key::facilitator_key("AB12"), "polyphony.key.AB12");
+    }
+
+    /// No other source file spells an API path, a room page URL or a storage key.
+    #[test]
+    fn addresses_are_built_only_here() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        assert!(files.len() > 10, "found the sources in {}", src.display());
+        for file in files.iter().filter(|f| !f.ends_with("routes.rs")) {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                for spelled in ["\"/api", "\"/r/", "\"polyphony."] {
+                    assert!(
+                        !code.contains(spelled),
+                        "{}:{}: builds an address outside routes.rs",
+                        file.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! View state as plain Rust: what each screen knows and how every event changes it. No DOM, no
+//! network: the components feed events in and send what comes out, and native unit tests drive
+//! the same code.
+//!
+//! - [`phone`]: [`PhoneModel`], a participant's phone (offline queue, resend, sticky statement).
+//! - [`screen`]: [`ScreenModel`], what the projector and the console know.
+//! - [`map`]: placing the opinion map's points.
+
+use polyphony_protocol::{ServerMessage, Vote};
+use serde::{Deserialize, Serialize};
+
+pub mod map;
+pub mod phone;
+pub mod screen;
+
+pub use map::{label_index, map_layout, spread_duplicates};
+pub use phone::PhoneModel;
+pub use screen::ScreenModel;
+
+/// What a room's WebSocket reports (`crate::net::connect`), to a phone or a screen alike.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SocketEvent {
+    /// The socket opened (the server's `welcome` arrived).
+    Connected,
+    /// The socket closed or failed.
+    Disconnected,
+    /// A message from the server.
+    Server(ServerMessage),
+}
+
+/// Something that happened to a phone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhoneEvent {
+    /// The socket opened.
+    Connected,
+    /// The socket closed or failed.
+    Disconnected,
+    /// A message from the server.
+    Server(ServerMessage),
+    /// The participant voted.
+    Vote {
+        /// On this statement.
+        statement: u32,
+        /// This way.
+        vote: Vote,
+    },
+    /// The participant wrote a statement.
+    AddStatement(String),
+    /// The participant placed themselves on the spectrum.
+    Spectrum {
+        /// Spectrum id.
+        spectrum: u32,
+        /// Round.
+        round: u8,
+        /// −2 … 2.
+        position: i8,
+    },
+    /// Time to resend what the server asked us to retry (429).
+    Retry,
+}
+
+/// A request not yet answered by the server; kept (and saved) until it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queued {
+    /// The request's id.
+    pub id: String,
+    /// The request as JSON (a `ClientMessage`).
+    pub message: String,
+}
+
+/// Short feedback for the participant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// Their statement was stored.
+    StatementSent,
+    /// The server refused something, saying why.
+    Refused(String),
+}
+
+impl From<SocketEvent> for PhoneEvent {
+    fn from(e: SocketEvent) -> PhoneEvent {
+        match e {
+            SocketEvent::Connected => PhoneEvent::Connected,
+            SocketEvent::Disconnected => PhoneEvent::Disconnected,
+            SocketEvent::Server(m) => PhoneEvent::Server(m),
+        }
+    }
+}
