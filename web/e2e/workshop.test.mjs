@@ -1,10 +1,13 @@
 // A whole workshop in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 // against the real `polyphony serve` on 127.0.0.1: the host creates a room with 10 seed
-// statements, 8 phones (390 × 844) join by code and vote, the projector (1920 × 1080) shows the
+// statements, 8 phones (390 × 844) join by code, accept the rules and vote, the projector (1920 × 1080) shows the
 // groups and the divisive list, a phone shows its group, a spectrum runs two rounds and the
 // projector shows who moved, a reloaded phone keeps its identity and votes, a phone that goes
-// offline sends its queued votes when it is back. Screenshots go to target/screenshots/; axe-core
-// scans the phone and projector; every visible UI string is checked in all four languages.
+// offline sends its queued votes when it is back; then the facilitator forms same-group discussion
+// tables: the projector shows numbered tables, each phone its table, exactly one phone per table is
+// told it reports, a note released from the console reaches the projector and an unreleased one
+// never does. Screenshots go to target/screenshots/; axe-core scans the phone and projector; every
+// visible UI string is checked in all four languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -96,6 +99,13 @@ async function voteAll(page, camp, count = Infinity) {
   return n;
 }
 
+/** Taps "I agree" on the consent screen (asked once, before the first vote). */
+async function agree(page) {
+  await page.locator('#consent').waitFor();
+  await page.click('#consent-agree');
+  await page.locator('#consent').waitFor({ state: 'detached' });
+}
+
 async function viewJson(code) {
   const r = await fetch(`${base}/api/rooms/${code}/view`);
   return r.json();
@@ -174,6 +184,12 @@ test('a whole workshop in the browser', async () => {
     await page.waitForURL(`${base}/r/${code}`);
     phones.push({ ctx, page, camp: i % 2 });
   }
+  // Each phone shows the rules once and votes only after "I agree".
+  await phones[0].page.locator('#consent #rules li').first().waitFor();
+  assert.equal(await phones[0].page.locator('#vote-card').count(), 0, 'no voting before consent');
+  await phones[0].page.screenshot({ path: path.join(shots, 'phone-consent.png') });
+  assert.deepEqual(await axeSerious(phones[0].page), [], 'phone consent screen');
+  await Promise.all(phones.map((p) => agree(p.page)));
   await phones[0].page.locator('#vote-card').waitFor();
   await phones[0].page.screenshot({ path: path.join(shots, 'phone-vote.png') });
   const voted = await Promise.all(phones.map((p) => voteAll(p.page, p.camp)));
@@ -216,6 +232,7 @@ test('a whole workshop in the browser', async () => {
   const letter = (await p3.locator('#group-badge .badge-letter').textContent()).trim();
   await p3.reload();
   await p3.locator('#all-voted').waitFor();
+  assert.equal(await p3.locator('#consent').count(), 0, 'consent is not asked again after a reload');
   assert.equal((await p3.locator('#group-badge .badge-letter').textContent()).trim(), letter);
   assert.equal(await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), token);
   assert.equal((await viewJson(code)).participants, PHONES, 'no new participant after a reload');
@@ -225,6 +242,7 @@ test('a whole workshop in the browser', async () => {
   const lateCtx = await browser.newContext({ ...phoneOptions, viewport: { width: 360, height: 740 } });
   const late = await newPage(lateCtx, 'late phone');
   await late.goto(`${base}/r/${code}`);
+  await agree(late);
   assert.equal(await voteAll(late, 0, 2), 2);
   await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 2, 'two online votes');
   await lateCtx.setOffline(true);
@@ -282,6 +300,103 @@ test('a whole workshop in the browser', async () => {
   assert.deepEqual(unexpected, []);
   await switchLanguage(phones[0].page, 'ja');
   await phones[0].page.screenshot({ path: path.join(shots, 'phone-ja.png') });
+
+  // Discussion tables: same-group tables of at most 8.
+  for (const page of [phones[0].page, screen, host]) await switchLanguage(page, 'en');
+  const members = [...phones.map((p, i) => ({ page: p.page, letter: letters[i][1] })), { page: late, letter: null }];
+  await host.click('#stage-tables');
+  await screen.locator('main[data-stage=tables]').waitFor();
+  await host.check('#mode-same-group');
+  await host.fill('#table-size', '8');
+  await host.click('#form-tables');
+  await host.locator('#table-plan').waitFor();
+  const plan = await waitFor(async () => (await viewJson(code)).tables, 'a table plan');
+  assert.equal(plan.mode, 'same_group');
+  const numbers = plan.tables.map((t) => t.number);
+  assert.ok(numbers.length >= 2, `${numbers.length} tables`);
+  assert.equal(plan.tables.reduce((n, t) => n + t.size, 0), PHONES + 1, 'everyone has a seat');
+  assert.ok(plan.tables.every((t) => t.size <= 8 && t.group), 'same-group tables of at most 8');
+  // The projector: one numbered tile per table, "Table 3 · group B", and nobody named.
+  const tiles = screen.locator('#tables-board .table-tile');
+  await tiles.nth(numbers.length - 1).waitFor();
+  assert.equal(await tiles.count(), numbers.length);
+  for (const t of plan.tables) {
+    const tile = screen.locator(`.table-tile[data-table="${t.number}"]`);
+    assert.equal((await tile.locator('.table-no').textContent()).trim(), String(t.number));
+    assert.equal((await tile.locator('h3').textContent()).trim(), `Table ${t.number} · group ${t.group}`);
+  }
+  await screen.locator('#reporters-ready').waitFor();
+  // Each phone shows its table; a table holds one group; exactly one phone per table reports.
+  const seats = [];
+  for (const m of members) {
+    await m.page.locator('#table-card').waitFor();
+    seats.push(Number((await m.page.locator('#table-number').textContent()).trim()));
+  }
+  assert.ok(seats.every((n) => numbers.includes(n)), `seats ${seats} in tables ${numbers}`);
+  for (const n of numbers) {
+    const here = new Set(members.filter((m, i) => seats[i] === n && m.letter).map((m) => m.letter));
+    assert.ok(here.size <= 1, `table ${n} is one group`);
+    assert.ok(seats.includes(n), `someone sits at table ${n}`);
+  }
+  const reporters = async () => Promise.all(members.map(async (m) => (await m.page.locator('#reporter-prompt').count()) === 1));
+  const onePerTable = async () => {
+    const r = await reporters();
+    return numbers.every((n) => r.filter((x, i) => x && seats[i] === n).length === 1) ? r : null;
+  };
+  const reporting = await waitFor(onePerTable, 'exactly one reporter per table');
+  const reporterIndex = reporting.indexOf(true);
+  const reporter = members[reporterIndex].page;
+  const table = seats[reporterIndex];
+  await reporter.locator('#reporter-prompt').filter({ hasText: `You report for table ${table}` }).waitFor();
+  const writerIndex = seats.findIndex((n, i) => n === table && !reporting[i]);
+  assert.ok(writerIndex >= 0, 'the reporter has a tablemate');
+  const writer = members[writerIndex].page;
+  await writer.locator('#table-card .look-for').filter({ hasText: `Look for the sign with ${table} on it` }).waitFor();
+  // A note, seen live by the table; a second one stays unreleased.
+  const shared = 'We all worry about safety at night';
+  const secret = 'This one stays at our table';
+  await writer.fill('#new-note', shared);
+  await writer.locator('#note-count').filter({ hasText: `${shared.length} of 280` }).waitFor();
+  await writer.click('#add-note');
+  await writer.locator('#table-notes li[data-mine=true]', { hasText: shared }).waitFor();
+  await reporter.locator('#table-notes li[data-mine=false]', { hasText: shared }).waitFor();
+  await writer.fill('#new-note', secret);
+  await writer.click('#add-note');
+  await writer.locator('#table-notes li[data-mine=true]', { hasText: secret }).locator('.withdraw-note').waitFor();
+  // The console sees both under the table; releasing one puts it on the projector.
+  const hostNote = (text) => host.locator(`#tables-panel li[data-table="${table}"] li[data-note]`, { hasText: text });
+  await hostNote(secret).waitFor();
+  await hostNote(shared).locator('.release-note').click();
+  await host.locator(`#tables-panel li[data-table="${table}"] li[data-note][data-released=true]`, { hasText: shared }).waitFor();
+  await screen.locator(`.table-tile[data-table="${table}"] .tile-notes li`, { hasText: shared }).waitFor();
+  await writer.locator('#table-notes li', { hasText: shared }).locator('.released-mark').waitFor();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(!(await screen.content()).includes(secret), 'an unreleased note is not on the projector');
+  assert.ok(!JSON.stringify(await viewJson(code)).includes(secret), 'nor in the public room view');
+  await screen.screenshot({ path: path.join(shots, 'projector-tables.png') });
+  await writer.screenshot({ path: path.join(shots, 'phone-table.png'), fullPage: true });
+  await reporter.screenshot({ path: path.join(shots, 'phone-reporter.png'), fullPage: true });
+  const tableOverflow = await late.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(tableOverflow, false, 'the table card fits a 360 px screen');
+  assert.deepEqual(await axeSerious(writer), [], 'phone table card');
+  assert.deepEqual(await axeSerious(reporter), [], 'reporter phone');
+  assert.deepEqual(await axeSerious(screen), [], 'projector tables');
+  assert.deepEqual(await axeSerious(host), [], 'console tables panel');
+  for (const page of [reporter, screen, host]) {
+    for (const tag of ['zh-TW', 'ja', 'ko', 'en']) {
+      await switchLanguage(page, tag);
+      await checkStrings(page, tag);
+    }
+  }
+  // The author withdraws the unreleased note; the reporter passes the role on.
+  await writer.locator('#table-notes li', { hasText: secret }).locator('.withdraw-note').click();
+  await hostNote(secret).waitFor({ state: 'detached' });
+  await reporter.click('#pass-reporter');
+  await reporter.locator('#reporter-prompt').waitFor({ state: 'detached' });
+  const after = await waitFor(onePerTable, 'one reporter per table after a pass');
+  assert.equal(after[reporterIndex], false, 'another member reports now');
+  const late2 = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  assert.deepEqual(late2, []);
 });
 
 test('the explorer analyses an export without uploading it', async () => {

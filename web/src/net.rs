@@ -73,6 +73,18 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     finish(resp).await
 }
 
+/// DELETEs with optional headers; any answer body is ignored.
+pub async fn delete(url: &str, headers: &[(&str, &str)]) -> Result<(), HttpError> {
+    let mut req = gloo_net::http::Request::delete(url);
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    match finish::<serde_json::Value>(req.send().await).await {
+        Err(e) if e.status == 0 || !(200..300).contains(&e.status) => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// GETs JSON.
 pub async fn get<T: DeserializeOwned>(url: &str, headers: &[(&str, &str)]) -> Result<T, HttpError> {
     let mut req = gloo_net::http::Request::get(url);

@@ -126,6 +126,26 @@ pub mod api {
         format!("{}/spectrums/{spectrum}/round", room(code))
     }
 
+    /// `POST` (key): form the discussion tables (or form them again); `DELETE`: dissolve them.
+    pub fn tables(code: &str) -> String {
+        format!("{}/tables", room(code))
+    }
+
+    /// `GET` (key): every table's notes.
+    pub fn notes(code: &str) -> String {
+        format!("{}/notes", room(code))
+    }
+
+    /// `POST` (key): release a note to the projector and the report.
+    pub fn release_note(code: &str, note: u32) -> String {
+        format!("{}/notes/{note}/release", room(code))
+    }
+
+    /// `POST` (participant token): accept the room's rules (the phone sends it on its socket).
+    pub fn consent(code: &str) -> String {
+        format!("{}/consent", room(code))
+    }
+
     /// The files the console offers for download.
     pub const EXPORT_FILES: [&str; 5] = [
         "comments.csv",
@@ -219,6 +239,13 @@ mod tests {
             api::spectrum_round("AB12", 2),
             "/api/rooms/AB12/spectrums/2/round"
         );
+        assert_eq!(api::tables("AB12"), "/api/rooms/AB12/tables");
+        assert_eq!(api::notes("AB12"), "/api/rooms/AB12/notes");
+        assert_eq!(
+            api::release_note("AB12", 4),
+            "/api/rooms/AB12/notes/4/release"
+        );
+        assert_eq!(api::consent("AB12"), "/api/rooms/AB12/consent");
         assert_eq!(
             api::export("AB12", "votes.csv", "k"),
             "/api/rooms/AB12/export/votes.csv?key=k"

@@ -6,6 +6,10 @@
 //! "Lost" is checked, not assumed: after the run the room's `votes.csv` export is read back and
 //! every acknowledged, non-duplicate vote must be in it.
 //!
+//! With `--tables same_group|mixed`, the phones stay connected after voting; the facilitator
+//! forms discussion tables and the run prints how long it took from the request until every
+//! phone had been shown its table.
+//!
 //! `cargo xtask load --phones 200 --seconds 30` (or `cargo run --release -p polyphony-benches
 //! --bin load -- --phones 200 --seconds 30`). Without `--url` the server runs in this process, on
 //! its own runtime and threads, with a fresh SQLite file in a temporary folder.
@@ -44,6 +48,10 @@ struct Args {
     /// Seed of the simulated phones' choices.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// After voting, form discussion tables (`same_group` or `mixed`) and time how long until
+    /// every phone shows its table.
+    #[arg(long)]
+    tables: Option<String>,
 }
 
 #[derive(Default)]
@@ -54,6 +62,8 @@ struct Tally {
     rejected: AtomicU64,
     unacked: AtomicU64,
     statements: AtomicU64,
+    /// Phones done voting and waiting for their table.
+    waiting: AtomicU64,
 }
 
 fn start_server() -> Result<(String, tempfile::TempDir)> {
@@ -119,7 +129,8 @@ async fn phone(
     deadline: Instant,
     seed: u64,
     tally: Arc<Tally>,
-) -> Result<Vec<f64>> {
+    wait_for_table: bool,
+) -> Result<(Vec<f64>, Option<Instant>)> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ (n as u64).wrapping_mul(0x9E37_79B9));
     let joined: serde_json::Value = http
         .post(format!("{url}/api/rooms/{code}/join"))
@@ -223,8 +234,28 @@ async fn phone(
         }
         tokio::time::sleep(think.mul_f64(0.5 + rng.gen::<f64>())).await;
     }
+    let mut seated = None;
+    if wait_for_table {
+        tally.waiting.fetch_add(1, Ordering::Relaxed);
+        seated = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(frame) = ws.next().await {
+                let Ok(Message::Text(t)) = frame else {
+                    continue;
+                };
+                if let Ok(ServerMessage::Phone(v)) = serde_json::from_str::<ServerMessage>(&t) {
+                    if v.table.is_some() {
+                        return Some(Instant::now());
+                    }
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten();
+    }
     let _ = ws.close(None).await;
-    Ok(latencies)
+    Ok((latencies, seated))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -275,13 +306,51 @@ async fn main() -> Result<()> {
             deadline,
             args.seed,
             Arc::clone(&tally),
+            args.tables.is_some(),
         )));
     }
+    let mut formed_at = None;
+    if let Some(mode) = &args.tables {
+        // Every phone has voted its last and listens; then the facilitator forms the tables.
+        let patience = Instant::now() + Duration::from_secs(args.seconds + 30);
+        while tally.waiting.load(Ordering::Relaxed) < args.phones as u64
+            && Instant::now() < patience
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Let the last analysis run, so the plan uses the groups.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let t0 = Instant::now();
+        let answer = http
+            .post(format!("{url}/api/rooms/{code}/tables"))
+            .header("x-facilitator-key", &key)
+            .json(&serde_json::json!({ "mode": mode, "size": 8 }))
+            .send()
+            .await?;
+        if !answer.status().is_success() {
+            bail!(
+                "forming tables: {} {}",
+                answer.status(),
+                answer.text().await?
+            );
+        }
+        let plan: serde_json::Value = answer.json().await?;
+        println!(
+            "tables formed ({mode}): {} tables, answered in {:.1} ms",
+            plan["tables"].as_array().map_or(0, Vec::len),
+            t0.elapsed().as_secs_f64() * 1000.0
+        );
+        formed_at = Some(t0);
+    }
     let mut latencies = Vec::new();
+    let mut seated = Vec::new();
     let mut failed_phones = 0;
     for t in tasks {
         match t.await {
-            Ok(Ok(l)) => latencies.extend(l),
+            Ok(Ok((l, at))) => {
+                latencies.extend(l);
+                seated.extend(at);
+            }
             Ok(Err(e)) => {
                 failed_phones += 1;
                 eprintln!("load: a phone failed: {e:#}");
@@ -344,6 +413,23 @@ async fn main() -> Result<()> {
         view["groups"].as_array().map_or(0, Vec::len),
         view["tick"]
     );
+    if let Some(t0) = formed_at {
+        let mut ms: Vec<f64> = seated
+            .iter()
+            .map(|at| at.saturating_duration_since(t0).as_secs_f64() * 1000.0)
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "table shown on {} of {} phones: p50 {:.1} ms, all within {:.1} ms of the request",
+            ms.len(),
+            args.phones - failed_phones,
+            percentile(&ms, 0.5),
+            ms.last().copied().unwrap_or(f64::NAN)
+        );
+        if ms.len() < args.phones - failed_phones {
+            bail!("some phones were never shown their table");
+        }
+    }
     if lost > 0 || failed_phones > 0 || stored < new_votes {
         bail!("votes were lost or phones failed");
     }

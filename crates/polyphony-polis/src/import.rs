@@ -5,8 +5,8 @@ use std::io::Read;
 use std::path::Path;
 
 use polyphony_core::{
-    AnalysisParams, Conversation, Moderation, ParticipantId, StatementId, StatementStatus, Vote,
-    VoteEvent,
+    Analysis, AnalysisParams, Conversation, Moderation, ParticipantId, Seat, StatementId,
+    StatementStatus, TableParams, TablePlan, Vote, VoteEvent,
 };
 use serde_json::Value;
 
@@ -75,6 +75,27 @@ pub struct PolisConversation {
 }
 
 impl PolisConversation {
+    /// Discussion tables for this conversation: everyone who voted is seated, with the group
+    /// and place `analysis` gives them (those outside it fill the smallest tables). How a
+    /// facilitator plans the tables of a replayed or imported conversation, and what
+    /// `polyphony tables` and the JavaScript `planTables*` functions print.
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/two-camps");
+    /// let data = polyphony_polis::read_path(&dir, polyphony_polis::VoteSign::Auto)?;
+    /// let analysis = data.to_conversation(AnalysisParams::builder(Preset::Workshop).build()?).update();
+    /// let plan = data.table_plan(&analysis, &TableParams::builder(TableMode::SameGroup).build()?);
+    /// let seated: usize = plan.tables.iter().map(|t| t.members.len()).sum();
+    /// assert_eq!(seated as u32, analysis.participant_count);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn table_plan(&self, analysis: &Analysis, params: &TableParams) -> TablePlan {
+        let voters: BTreeSet<ParticipantId> = self.votes.iter().map(|v| v.participant).collect();
+        let voters: Vec<ParticipantId> = voters.into_iter().collect();
+        TablePlan::form(&Seat::from_analysis(analysis, &voters), params)
+    }
+
     /// A core conversation holding these votes and statement statuses.
     pub fn to_conversation(&self, params: AnalysisParams) -> Conversation {
         let mut conv = Conversation::new(params);

@@ -13,11 +13,13 @@ mod messages;
 mod requests;
 mod room;
 pub mod routing;
+mod tables;
 mod views;
 
 pub use messages::*;
 pub use requests::*;
 pub use room::*;
+pub use tables::*;
 pub use views::*;
 
 pub use polyphony_core::{GroupStance, Stance, StatementId, Vote};

@@ -14,6 +14,14 @@ pub enum ClientMessage {
     AddStatement(NewStatement),
     /// A place on the spectrum; answered by [`ServerMessage::SpectrumAck`] or `Rejected`.
     Spectrum(SpectrumPosition),
+    /// A note for the phone's table; answered by [`ServerMessage::NoteAck`] or `Rejected`.
+    AddNote(NewNote),
+    /// The author withdraws an unreleased note; answered by [`ServerMessage::Done`].
+    WithdrawNote(WithdrawNote),
+    /// The reporter hands the role on; answered by [`ServerMessage::Done`].
+    PassReporter(PassReporter),
+    /// The participant accepts the room's rules; answered by [`ServerMessage::Done`].
+    Consent(Consent),
     /// Keep-alive; answered by [`ServerMessage::Pong`].
     Ping,
 }
@@ -47,6 +55,13 @@ pub enum ServerMessage {
     StatementAdded(StatementAdded),
     /// A spectrum position is committed.
     SpectrumAck(SpectrumAck),
+    /// A note is committed.
+    NoteAck(NoteAck),
+    /// A withdrawal, a pass or a consent is committed.
+    Done(Done),
+    /// What only the facilitator sees (facilitator sockets only): sent after Welcome and
+    /// whenever it changes.
+    Host(Box<HostView>),
     /// A request was refused; nothing changed.
     Rejected(Rejection),
     /// The phone's whole view (phones only): sent after Welcome and whenever it changes.

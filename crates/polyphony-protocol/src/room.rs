@@ -15,17 +15,20 @@ pub enum Stage {
     Divisive,
     /// A spectrum round on one statement.
     Spectrum,
+    /// Discussion tables of at most 8: same-group, then mixed; reporters and shared notes.
+    Tables,
     /// Consensus, group profiles, divisive statements and movement, for the report.
     Report,
 }
 
 impl Stage {
     /// Every stage, in workshop order.
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; 6] = [
         Stage::Collect,
         Stage::Groups,
         Stage::Divisive,
         Stage::Spectrum,
+        Stage::Tables,
         Stage::Report,
     ];
 
@@ -36,6 +39,7 @@ impl Stage {
             Stage::Groups => "groups",
             Stage::Divisive => "divisive",
             Stage::Spectrum => "spectrum",
+            Stage::Tables => "tables",
             Stage::Report => "report",
         }
     }
@@ -95,6 +99,8 @@ impl ModerationState {
 pub const DEFAULT_STATEMENT_MAX_CHARS: u32 = 280;
 /// The longest a room may allow.
 pub const MAX_STATEMENT_MAX_CHARS: u32 = 2000;
+/// The longest house-rules text, in characters.
+pub const RULES_MAX_CHARS: u32 = 1000;
 
 /// What the facilitator can change about a room.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +145,10 @@ pub struct NewRoom {
     /// Seed of the engine's random source; random when absent.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// The room's house rules, shown on the join screen above the consent button (at most
+    /// 1,000 characters); empty: the app's standard rules in the reader's language.
+    #[serde(default)]
+    pub rules: String,
 }
 
 /// Public facts about a room (what a phone sees before joining).
@@ -158,6 +168,9 @@ pub struct RoomInfo {
     pub stage: Stage,
     /// Closed rooms take no more votes or statements.
     pub closed: bool,
+    /// The facilitator's house rules (empty: the app's standard rules).
+    #[serde(default)]
+    pub rules: String,
     /// Creation time, ms since the epoch.
     pub created: i64,
 }

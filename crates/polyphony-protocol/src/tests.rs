@@ -43,6 +43,7 @@ fn server_messages_round_trip() {
         stage: Stage::Groups,
         closed: false,
         created: 1,
+        rules: String::new(),
     };
     let phone = ServerMessage::Phone(Box::new(PhoneView {
         room: room.clone(),
@@ -57,6 +58,20 @@ fn server_messages_round_trip() {
         group: None,
         spectrum: None,
         my_statements: vec![],
+        table: Some(PhoneTable {
+            plan: 1,
+            number: 3,
+            group: Some("B".into()),
+            size: 7,
+            reporter: true,
+            notes: vec![TableNote {
+                id: 1,
+                text: "n".into(),
+                mine: true,
+                released: false,
+            }],
+        }),
+        consented: true,
     }));
     let view = ServerMessage::Room(Box::new(RoomView {
         room: Some(room),

@@ -41,6 +41,12 @@ pub struct PhoneView {
     pub spectrum: Option<SpectrumPrompt>,
     /// Statements this phone wrote and their moderation state.
     pub my_statements: Vec<StatementView>,
+    /// This phone's discussion table, while tables are formed.
+    #[serde(default)]
+    pub table: Option<PhoneTable>,
+    /// The participant accepted the room's rules (the phone asks before the first vote).
+    #[serde(default)]
+    pub consented: bool,
 }
 
 /// One of a phone's current votes.
@@ -123,6 +129,9 @@ pub struct RoomView {
     pub divisive: Vec<DivisiveView>,
     /// Spectrum rounds, oldest first.
     pub spectrums: Vec<SpectrumView>,
+    /// The discussion tables, while formed (counts only).
+    #[serde(default)]
+    pub tables: Option<TablesView>,
 }
 
 /// A statement with its votes, overall and by group.

@@ -62,6 +62,16 @@ fn docs_examples_parse() {
             "SpectrumPosition" => drop(parse::<SpectrumPosition>(name, json)),
             "SpectrumAck" => drop(parse::<SpectrumAck>(name, json)),
             "SpectrumView" => drop(parse::<SpectrumView>(name, json)),
+            "TablesRequest" => drop(parse::<TablesRequest>(name, json)),
+            "TablesView" => drop(parse::<TablesView>(name, json)),
+            "NewNote" => drop(parse::<NewNote>(name, json)),
+            "NoteAck" => drop(parse::<NoteAck>(name, json)),
+            "WithdrawNote" => drop(parse::<WithdrawNote>(name, json)),
+            "PassReporter" => drop(parse::<PassReporter>(name, json)),
+            "Consent" => drop(parse::<Consent>(name, json)),
+            "Done" => drop(parse::<Done>(name, json)),
+            "HostNote" => drop(parse::<HostNote>(name, json)),
+            "PhoneTable" => drop(parse::<PhoneTable>(name, json)),
             "ClientMessage" => {
                 parse::<ClientMessage>(name, json);
                 let v: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -77,15 +87,27 @@ fn docs_examples_parse() {
     }
     assert_eq!(
         client_types,
-        ["add_statement", "ping", "spectrum", "vote"]
-            .map(String::from)
-            .into()
+        [
+            "add_note",
+            "add_statement",
+            "consent",
+            "pass_reporter",
+            "ping",
+            "spectrum",
+            "vote",
+            "withdraw_note"
+        ]
+        .map(String::from)
+        .into()
     );
     assert_eq!(
         server_types,
         [
             "ack",
+            "done",
             "error",
+            "host",
+            "note_ack",
             "phone",
             "pong",
             "rejected",

@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use polyphony_protocol::{
-    Joined, ModerationItem, ModerationRequest, NewRoom, NewStatement, PhoneView, RoomCreated,
-    RoomInfo, RoomSettings, RoomView, SpectrumAck, SpectrumPosition, SpectrumRoundRequest,
-    SpectrumStart, SpectrumView, StageRequest, StatementAdded, StatementView, VoteAck, VoteRequest,
+    Consent, Done, HostNote, Joined, ModerationItem, ModerationRequest, NewNote, NewRoom,
+    NewStatement, NoteAck, PassReporter, PhoneView, RoomCreated, RoomInfo, RoomSettings, RoomView,
+    SpectrumAck, SpectrumPosition, SpectrumRoundRequest, SpectrumStart, SpectrumView, StageRequest,
+    StatementAdded, StatementView, TablesRequest, TablesView, VoteAck, VoteRequest, WithdrawNote,
 };
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
@@ -54,6 +55,15 @@ pub fn app(state: AppState) -> Router {
         .route("/rooms/{code}/spectrums/{id}", get(spectrum))
         .route("/rooms/{code}/spectrums/{id}/round", post(spectrum_round))
         .route("/rooms/{code}/spectrum-positions", post(spectrum_position))
+        .route(
+            "/rooms/{code}/tables",
+            post(form_tables).delete(dissolve_tables),
+        )
+        .route("/rooms/{code}/notes", post(add_note).get(notes))
+        .route("/rooms/{code}/notes/{note}/withdraw", post(withdraw_note))
+        .route("/rooms/{code}/notes/{note}/release", post(release_note))
+        .route("/rooms/{code}/reporter/pass", post(pass_reporter))
+        .route("/rooms/{code}/consent", post(consent))
         .route("/rooms/{code}/export/{file}", get(export_file))
         .route("/rooms/{code}/ws", get(socket))
         .fallback(api_not_found);
@@ -204,6 +214,74 @@ async fn spectrum_position(
 ) -> ApiResult<SpectrumAck> {
     let PhoneRoom { room, pid } = phone?;
     Ok(Json(room.spectrum_position(pid, req).await?))
+}
+
+async fn form_tables(
+    host: Deferred<HostRoom>,
+    ApiJson(req): ApiJson<TablesRequest>,
+) -> Result<(StatusCode, Json<TablesView>), ApiError> {
+    let HostRoom(room) = host?;
+    Ok((StatusCode::CREATED, Json(room.form_tables(req).await?)))
+}
+
+async fn dissolve_tables(HostRoom(room): HostRoom) -> Result<StatusCode, ApiError> {
+    room.dissolve_tables().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn add_note(
+    phone: Deferred<PhoneRoom>,
+    ApiJson(req): ApiJson<NewNote>,
+) -> Result<(StatusCode, Json<NoteAck>), ApiError> {
+    let PhoneRoom { room, pid } = phone?;
+    let ack = room.add_note(pid, req).await?;
+    let status = if ack.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(ack)))
+}
+
+async fn notes(HostRoom(room): HostRoom) -> ApiResult<Vec<HostNote>> {
+    Ok(Json(room.host_view().notes))
+}
+
+async fn withdraw_note(
+    phone: Deferred<PhoneRoom>,
+    Path((_, note)): Path<(String, String)>,
+    ApiJson(req): ApiJson<WithdrawNote>,
+) -> ApiResult<Done> {
+    let PhoneRoom { room, pid } = phone?;
+    let note = parse_id(&note, "note")?;
+    if req.note != note {
+        return Err(ApiError::bad_request(format!(
+            "the body names note {}, the path note {note}",
+            req.note
+        )));
+    }
+    Ok(Json(room.withdraw_note(pid, req).await?))
+}
+
+async fn release_note(
+    HostRoom(room): HostRoom,
+    Path((_, note)): Path<(String, String)>,
+) -> ApiResult<HostNote> {
+    let note = parse_id(&note, "note")?;
+    Ok(Json(room.release_note(note).await?))
+}
+
+async fn pass_reporter(
+    phone: Deferred<PhoneRoom>,
+    ApiJson(req): ApiJson<PassReporter>,
+) -> ApiResult<Done> {
+    let PhoneRoom { room, pid } = phone?;
+    Ok(Json(room.pass_reporter(pid, req).await?))
+}
+
+async fn consent(phone: Deferred<PhoneRoom>, ApiJson(req): ApiJson<Consent>) -> ApiResult<Done> {
+    let PhoneRoom { room, pid } = phone?;
+    Ok(Json(room.consent(pid, req).await?))
 }
 
 #[derive(Deserialize)]

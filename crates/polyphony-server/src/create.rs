@@ -5,7 +5,9 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use polyphony_polis::PolisConversation;
-use polyphony_protocol::{ModerationState, NewRoom, RoomCreated, RoomSettings, Stage};
+use polyphony_protocol::{
+    ModerationState, NewRoom, RoomCreated, RoomSettings, Stage, RULES_MAX_CHARS,
+};
 
 use crate::room::model::{check_settings, check_statement_text};
 use crate::room::RoomError;
@@ -66,6 +68,11 @@ impl AppState {
                 max: limits.description_max_chars,
             });
         }
+        if req.rules.trim().chars().count() > RULES_MAX_CHARS as usize {
+            return Err(RoomError::RulesTooLong {
+                max: RULES_MAX_CHARS,
+            });
+        }
         check_settings(&req.settings)?;
         let language = req.language.unwrap_or_else(|| "en".into());
         check_language(&language)?;
@@ -101,6 +108,7 @@ impl AppState {
             facilitator_key: random_hex(32),
             topic,
             description: req.description.trim().to_string(),
+            rules: req.rules.trim().to_string(),
             language,
             settings: req.settings,
             stage: Stage::Collect,
@@ -113,6 +121,7 @@ impl AppState {
             votes: Vec::new(),
             spectrums: Vec::new(),
             positions: Vec::new(),
+            tables: Default::default(),
         };
         self.insert_and_start(room, from).await
     }
@@ -192,6 +201,7 @@ impl AppState {
                 .get("conversation-description")
                 .cloned()
                 .unwrap_or_default(),
+            rules: String::new(),
             language: "en".into(),
             settings: RoomSettings {
                 statement_max_chars: polyphony_protocol::MAX_STATEMENT_MAX_CHARS,
@@ -214,6 +224,7 @@ impl AppState {
             votes,
             spectrums: Vec::new(),
             positions: Vec::new(),
+            tables: Default::default(),
         };
         self.insert_and_start(room, None).await
     }

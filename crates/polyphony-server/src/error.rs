@@ -26,29 +26,43 @@ pub(crate) struct ApiError {
 fn status_of(e: &RoomError) -> StatusCode {
     use RoomError as E;
     match e {
-        E::UnknownRoom(_) | E::UnknownStatement(_) | E::NotAccepted(_) | E::UnknownSpectrum(_) => {
-            StatusCode::NOT_FOUND
-        }
+        E::UnknownRoom(_)
+        | E::UnknownStatement(_)
+        | E::NotAccepted(_)
+        | E::UnknownSpectrum(_)
+        | E::UnknownNote(_) => StatusCode::NOT_FOUND,
         E::KeyMissing | E::TokenMissing => StatusCode::UNAUTHORIZED,
-        E::WrongKey | E::WrongToken | E::UnknownParticipant | E::ParticipantsCannotAdd => {
-            StatusCode::FORBIDDEN
-        }
+        E::WrongKey
+        | E::WrongToken
+        | E::UnknownParticipant
+        | E::ParticipantsCannotAdd
+        | E::NotYourNote
+        | E::NotReporter => StatusCode::FORBIDDEN,
         E::Closed
         | E::Full { .. }
         | E::StatementLimit { .. }
         | E::StatementPending(_)
-        | E::RoundNotOpen(_) => StatusCode::CONFLICT,
+        | E::RoundNotOpen(_)
+        | E::NoTables
+        | E::NotSeated
+        | E::TooManyNotes { .. }
+        | E::NoteReleased(_)
+        | E::NoteWithdrawn(_) => StatusCode::CONFLICT,
         E::StatementTooLong { .. }
         | E::TopicTooLong { .. }
         | E::DescriptionTooLong { .. }
-        | E::TooManySeeds { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        | E::TooManySeeds { .. }
+        | E::RulesTooLong { .. }
+        | E::NoteTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         E::NoSuchRound
         | E::PositionOutOfRange
         | E::BadClientId
         | E::EmptyStatement
         | E::BadStatementLimit
         | E::EmptyTopic
-        | E::BadLanguage(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        | E::BadLanguage(_)
+        | E::BadTableSize(_)
+        | E::EmptyNote => StatusCode::UNPROCESSABLE_ENTITY,
         E::RateLimited { .. } | E::CreationRateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         E::Seed { source, .. } => status_of(source),
         E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -148,6 +162,19 @@ mod tests {
             (RoomError::KeyMissing, 401),
             (RoomError::WrongToken, 403),
             (RoomError::BadClientId, 422),
+            (RoomError::BadTableSize(1), 422),
+            (RoomError::NotSeated, 409),
+            (
+                RoomError::NoteTooLong {
+                    chars: 281,
+                    max: 280,
+                },
+                413,
+            ),
+            (RoomError::NotYourNote, 403),
+            (RoomError::NoteReleased(1), 409),
+            (RoomError::NotReporter, 403),
+            (RoomError::UnknownNote(9), 404),
             (
                 RoomError::Seed {
                     index: 2,

@@ -1,5 +1,7 @@
 //! A room as a Polis openData folder (the same columns and sign as Polis's own exports, so
-//! researchers' tools read it) and as Polyphony JSON (everything, including spectrum rounds).
+//! researchers' tools read it), as Polyphony JSON (everything, including spectrum rounds, table
+//! plans and released notes — never an unreleased or withdrawn note, never a note's author),
+//! and `tables.csv` (every participant's table in every plan).
 //!
 //! An export copies what it needs from the room under the lock ([`RoomCopy`]) and builds the file
 //! from the copy, so a large room's CSV never holds up a vote.
@@ -9,12 +11,13 @@ use std::sync::Arc;
 
 use polyphony_core::{Analysis, AnalysisParams, Conversation, VoteEvent, VoteMatrix};
 use polyphony_polis::{self as polis, PolisStatement};
-use polyphony_protocol::{ModerationState, RoomInfo};
+use polyphony_protocol::{ModerationState, RoomInfo, TableMode};
 use serde::Serialize;
 
 use crate::room::model::{Room, Spectrum};
+use crate::room::tables::Plan;
 use crate::room::{LiveRoom, RoomError};
-use crate::store::StoredStatement;
+use crate::store::{StoredNote, StoredStatement};
 
 /// The files a room can be exported as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,17 +30,21 @@ pub(crate) enum ExportFile {
     ParticipantsVotes,
     /// `summary.csv`: the room in key/value rows.
     Summary,
-    /// `polyphony.json`: everything, spectrum rounds and the analysis included.
+    /// `polyphony.json`: everything, spectrum rounds, table plans, released notes and the
+    /// analysis included.
     Json,
+    /// `tables.csv`: every participant's table in every plan (participant,plan,table).
+    Tables,
 }
 
 impl ExportFile {
-    const ALL: [ExportFile; 5] = [
+    const ALL: [ExportFile; 6] = [
         ExportFile::Comments,
         ExportFile::Votes,
         ExportFile::ParticipantsVotes,
         ExportFile::Summary,
         ExportFile::Json,
+        ExportFile::Tables,
     ];
 
     /// The file's name, as in the URL.
@@ -48,6 +55,7 @@ impl ExportFile {
             ExportFile::ParticipantsVotes => "participants-votes.csv",
             ExportFile::Summary => "summary.csv",
             ExportFile::Json => "polyphony.json",
+            ExportFile::Tables => "tables.csv",
         }
     }
 
@@ -76,6 +84,9 @@ struct RoomCopy {
     statements: Vec<StoredStatement>,
     events: Vec<VoteEvent>,
     spectrums: Vec<Spectrum>,
+    plans: Vec<Plan>,
+    /// Released notes that were not withdrawn, by id.
+    notes: Vec<StoredNote>,
 }
 
 impl RoomCopy {
@@ -97,6 +108,21 @@ impl RoomCopy {
             } else {
                 Vec::new()
             },
+            plans: if matches!(file, ExportFile::Json | ExportFile::Tables) {
+                room.tables().plans.clone()
+            } else {
+                Vec::new()
+            },
+            notes: if file == ExportFile::Json {
+                room.tables()
+                    .notes
+                    .values()
+                    .filter(|n| n.released && !n.withdrawn)
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -108,7 +134,36 @@ struct JsonExport<'a> {
     statements: Vec<JsonStatement>,
     votes: &'a [VoteEvent],
     spectrums: Vec<JsonSpectrum>,
+    tables: Vec<JsonPlan>,
+    notes: Vec<JsonNote>,
     analysis: Option<&'a Analysis>,
+}
+
+#[derive(Serialize)]
+struct JsonPlan {
+    plan: u32,
+    mode: TableMode,
+    size: u8,
+    dissolved: bool,
+    tables: Vec<JsonTable>,
+}
+
+#[derive(Serialize)]
+struct JsonTable {
+    number: u32,
+    /// The group a same-group table was formed from.
+    group: Option<u32>,
+    /// Participant ids (as in votes.csv).
+    members: Vec<u32>,
+}
+
+/// A released note: never its author.
+#[derive(Serialize)]
+struct JsonNote {
+    id: u32,
+    plan: u32,
+    table: u32,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -181,6 +236,7 @@ fn build_from(
             ];
             polis::summary_csv(&pairs)
         }
+        ExportFile::Tables => tables_csv(&r.plans),
         ExportFile::Json => {
             let export = JsonExport {
                 format: "polyphony-room/1",
@@ -208,12 +264,61 @@ fn build_from(
                         rounds: s.positions.clone(),
                     })
                     .collect(),
+                tables: r
+                    .plans
+                    .iter()
+                    .map(|p| JsonPlan {
+                        plan: p.number,
+                        mode: p.plan.params.mode,
+                        size: p.plan.params.size,
+                        dissolved: p.dissolved,
+                        tables: p
+                            .plan
+                            .tables
+                            .iter()
+                            .map(|t| JsonTable {
+                                number: t.number,
+                                group: t.group,
+                                members: t.members.iter().map(|m| m.participant).collect(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                notes: r
+                    .notes
+                    .iter()
+                    .map(|n| JsonNote {
+                        id: n.id,
+                        plan: n.plan,
+                        table: n.table,
+                        text: n.text.clone(),
+                    })
+                    .collect(),
                 analysis: Some(analysis),
             };
             serde_json::to_string_pretty(&export)
                 .map_err(|e| RoomError::Internal(format!("JSON export: {e}")))?
         }
     })
+}
+
+/// `participant,plan,table`, one row per seat of every plan (dissolved ones included), by plan
+/// then participant.
+fn tables_csv(plans: &[Plan]) -> String {
+    let mut out = String::from("participant,plan,table\n");
+    for p in plans {
+        let mut rows: Vec<(u32, u32)> = p
+            .plan
+            .tables
+            .iter()
+            .flat_map(|t| t.members.iter().map(move |m| (m.participant, t.number)))
+            .collect();
+        rows.sort_unstable();
+        for (pid, table) in rows {
+            out.push_str(&format!("{pid},{},{table}\n", p.number));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
-use polyphony_protocol::{ClientMessage, ErrorBody, PhoneView, ServerMessage, PROTOCOL_VERSION};
+use polyphony_protocol::{
+    ClientMessage, ErrorBody, HostView, PhoneView, ServerMessage, PROTOCOL_VERSION,
+};
 use tokio::sync::watch;
 
 use crate::error::ApiError;
@@ -56,6 +58,17 @@ fn phone_update(
     Some(m)
 }
 
+/// The facilitator's notes as a message, or `None` when they equal the last ones sent.
+fn host_update(room: &LiveRoom, last: &mut Option<HostView>) -> Option<Message> {
+    let view = room.host_view();
+    if last.as_ref() == Some(&view) {
+        return None;
+    }
+    let m = text(&ServerMessage::Host(Box::new(view.clone())));
+    *last = Some(view);
+    Some(m)
+}
+
 pub(crate) async fn serve(
     socket: WebSocket,
     room: Arc<LiveRoom>,
@@ -72,6 +85,7 @@ pub(crate) async fn serve(
         return;
     }
     let mut last_phone: Option<PhoneView> = None;
+    let mut last_host: Option<HostView> = None;
     // Mark the current snapshot unseen so the first loop turn sends it.
     snapshots.mark_changed();
     let mut keepalive = tokio::time::interval(KEEPALIVE);
@@ -98,6 +112,13 @@ pub(crate) async fn serve(
                 if let Some(m) = out {
                     if tx.send(m).await.is_err() {
                         break;
+                    }
+                }
+                if let Role::Host = role {
+                    if let Some(m) = host_update(&room, &mut last_host) {
+                        if tx.send(m).await.is_err() {
+                            break;
+                        }
                     }
                 }
             }
@@ -157,7 +178,7 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
         (Role::Screen | Role::Host, _) => {
             return vec![ServerMessage::Error(ErrorBody {
             error:
-                "only a phone socket (opened with ?token=) takes votes, statements and positions"
+                "only a phone socket (opened with ?token=) takes votes, statements, positions and notes"
                     .into(),
         })]
         }
@@ -182,6 +203,34 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
             match room.spectrum_position(pid, p).await {
                 Ok(ack) => vec![ServerMessage::SpectrumAck(ack)],
                 Err(e) => vec![rejection(id, e)],
+            }
+        }
+        ClientMessage::AddNote(n) => {
+            let id = n.id.clone();
+            match room.add_note(pid, n).await {
+                Ok(ack) => vec![ServerMessage::NoteAck(ack)],
+                Err(e) => vec![rejection(Some(id), e)],
+            }
+        }
+        ClientMessage::WithdrawNote(w) => {
+            let id = w.id.clone();
+            match room.withdraw_note(pid, w).await {
+                Ok(done) => vec![ServerMessage::Done(done)],
+                Err(e) => vec![rejection(Some(id), e)],
+            }
+        }
+        ClientMessage::PassReporter(p) => {
+            let id = p.id.clone();
+            match room.pass_reporter(pid, p).await {
+                Ok(done) => vec![ServerMessage::Done(done)],
+                Err(e) => vec![rejection(Some(id), e)],
+            }
+        }
+        ClientMessage::Consent(c) => {
+            let id = c.id.clone();
+            match room.consent(pid, c).await {
+                Ok(done) => vec![ServerMessage::Done(done)],
+                Err(e) => vec![rejection(Some(id), e)],
             }
         }
         ClientMessage::Ping => vec![ServerMessage::Pong],

@@ -4,7 +4,7 @@
 //! exports, and the web app's explorer runs it in the page (nothing is uploaded). Each function
 //! returns the same JSON report, byte for byte, as `polyphony analyze --format json`.
 
-use polyphony_core::{AnalysisParams, Preset};
+use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
 use polyphony_polis::{PolisConversation, VoteSign};
 use wasm_bindgen::prelude::*;
 
@@ -64,6 +64,47 @@ pub fn analyze_api_texts(
     let data =
         polyphony_polis::read_named_files(&files, VoteSign::Auto).map_err(|e| e.to_string())?;
     report(&data, preset, seed)
+}
+
+/// The table plan for a Polis export given as named file contents, as `polyphony tables
+/// --format json` prints it (analysis and plan seeded with `seed`).
+pub fn plan_tables_texts(
+    files: &[(&str, &[u8])],
+    preset: &str,
+    seed: u32,
+    mode: &str,
+    size: u8,
+) -> Result<String, String> {
+    let data =
+        polyphony_polis::read_named_files(files, VoteSign::Auto).map_err(|e| e.to_string())?;
+    let analysis = data.to_conversation(params(preset, seed)?).update();
+    let mode: TableMode = mode
+        .parse()
+        .map_err(|e: polyphony_core::CoreError| e.to_string())?;
+    let tables = TableParams::builder(mode)
+        .size(size)
+        .seed(u64::from(seed))
+        .build()
+        .map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&data.table_plan(&analysis, &tables)).map_err(|e| e.to_string())
+}
+
+/// JavaScript: `planTablesApi(votesJson, commentsJson, preset, seed, mode, size)`: discussion
+/// tables (`same_group` or `mixed`, at most `size` people) for a Polis API pair; the JSON plan.
+#[wasm_bindgen(js_name = planTablesApi)]
+pub fn plan_tables_api(
+    votes: &str,
+    comments: &str,
+    preset: &str,
+    seed: u32,
+    mode: &str,
+    size: u8,
+) -> Result<String, JsError> {
+    let files = [
+        ("votes.json", votes.as_bytes()),
+        ("comments.json", comments.as_bytes()),
+    ];
+    plan_tables_texts(&files, preset, seed, mode, size).map_err(|e| JsError::new(&e))
 }
 
 /// JavaScript: `analyzeExport(commentsCsv, votesCsv, participantsVotesCsv, preset, seed)`.

@@ -58,8 +58,35 @@ for (const [dir, preset, seed] of pairs) {
   });
 }
 
+// Discussion tables: the same plan from the same votes and seed, in wasm32 and natively.
+const tablePlans = [
+  [path.join(root, 'fixtures/two-camps'), 'workshop', 0, 'same_group', 4],
+  [path.join(root, 'fixtures/two-camps'), 'workshop', 3, 'mixed', 5],
+  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 'polis', 2, 'mixed', 8],
+  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 'workshop', 7, 'same_group', 6],
+];
+for (const [dir, preset, seed, mode, size] of tablePlans) {
+  test(`wasm = native table plan on ${path.basename(dir)} (${mode}, ${size})`, () => {
+    const ours = wasm.planTablesApi(read(path.join(dir, 'votes.json')), read(path.join(dir, 'comments.json')), preset, seed, mode, size);
+    const plan = JSON.parse(ours);
+    assert.ok(plan.tables.length > 1);
+    assert.ok(plan.tables.every((t) => t.members.length <= size));
+    const theirs = execFileSync(
+      native,
+      ['tables', dir, '--format', 'json', '--preset', preset, '--seed', String(seed), '--mode', mode, '--size', String(size)],
+      { encoding: 'utf8' },
+    ).replace(/\n$/, '');
+    assert.equal(ours, theirs);
+  });
+}
+
 test('bad input is a JavaScript error, not a crash', () => {
   assert.throws(() => wasm.analyzeExport('comment-id\n1\n', '', '', 'workshop', 0), /missing column/);
   assert.throws(() => wasm.analyzeApi('[{"pid":1}]', '[]', 'workshop', 0), /votes.json/);
   assert.throws(() => wasm.analyzeApi('[]', '[]', 'nonsense', 0), /unknown preset/);
+  const dir = path.join(root, 'fixtures/two-camps');
+  const votes = read(path.join(dir, 'votes.json'));
+  const comments = read(path.join(dir, 'comments.json'));
+  assert.throws(() => wasm.planTablesApi(votes, comments, 'workshop', 0, 'circles', 8), /same_group or mixed/);
+  assert.throws(() => wasm.planTablesApi(votes, comments, 'workshop', 0, 'mixed', 1), /table_size/);
 });

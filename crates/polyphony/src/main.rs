@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use polyphony_core::{AnalysisParams, Preset};
+use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
 use polyphony_polis::{PolisConversation, VoteSign};
 
 mod serve;
@@ -68,6 +68,37 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SignArg::Auto)]
         vote_sign: SignArg,
     },
+    /// Plan discussion tables for a Polis export (as the workshop does after the map):
+    /// same-group or mixed tables of at most `--size` people, seeded.
+    Tables {
+        /// The export folder.
+        path: PathBuf,
+        /// `same_group` (each table within one opinion group) or `mixed` (every group at every
+        /// table, neighbours on the map apart).
+        #[arg(long, default_value = "same_group")]
+        mode: TableMode,
+        /// The most people at one table (2–20).
+        #[arg(long, default_value_t = TableParams::DEFAULT_SIZE)]
+        size: u8,
+        /// `workshop` or `polis`: the analysis that gives the groups.
+        #[arg(long, default_value_t = Preset::Workshop)]
+        preset: Preset,
+        /// Seed of the analysis and of the plan.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// `text` (tables with their make-up) or `json` (the whole plan, with participant ids).
+        #[arg(long, value_enum, default_value_t = TablesFormat::Text)]
+        format: TablesFormat,
+        /// Which vote value means agree in the input.
+        #[arg(long, value_enum, default_value_t = SignArg::Auto)]
+        vote_sign: SignArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TablesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -145,6 +176,28 @@ fn run(cli: Cli) -> Result<()> {
                     let last = data.votes.iter().map(|v| v.time).max();
                     serde_json::to_string(&polyphony_polis::math_blob(&conv, &analysis, last))?
                 }
+            };
+            println!("{out}");
+            Ok(())
+        }
+        Command::Tables {
+            path,
+            mode,
+            size,
+            preset,
+            seed,
+            format,
+            vote_sign,
+        } => {
+            let data = polyphony_polis::read_path(&path, sign(vote_sign))
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            let params = AnalysisParams::builder(preset).seed(seed).build()?;
+            let analysis = data.to_conversation(params).update();
+            let tables = TableParams::builder(mode).size(size).seed(seed).build()?;
+            let plan = data.table_plan(&analysis, &tables);
+            let out = match format {
+                TablesFormat::Text => text::tables(&plan, &analysis),
+                TablesFormat::Json => serde_json::to_string_pretty(&plan)?,
             };
             println!("{out}");
             Ok(())

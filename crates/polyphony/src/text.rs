@@ -1,9 +1,9 @@
-//! The readable summary of `polyphony analyze --format text`.
+//! The readable summaries of `polyphony analyze` and `polyphony tables` (`--format text`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use polyphony_core::{Analysis, GroupStance, Stance};
+use polyphony_core::{Analysis, GroupStance, Stance, TableMode, TablePlan};
 use polyphony_polis::PolisConversation;
 
 fn short(text: &str) -> String {
@@ -118,6 +118,52 @@ pub fn summary(data: &PolisConversation, a: &Analysis) -> String {
                 stances(&d.groups)
             );
         }
+    }
+    o
+}
+
+/// The table plan as a facilitator reads it: each table's number, group and make-up (counts
+/// only, never who).
+pub fn tables(plan: &TablePlan, a: &Analysis) -> String {
+    let label = |g: Option<u32>| -> String {
+        g.and_then(|g| {
+            a.groups
+                .as_ref()?
+                .groups
+                .iter()
+                .find(|x| x.id == g)
+                .map(|x| x.label.clone())
+        })
+        .unwrap_or_else(|| "outside".into())
+    };
+    let seated: usize = plan.tables.iter().map(|t| t.members.len()).sum();
+    let mode = match plan.params.mode {
+        TableMode::SameGroup => "same group",
+        TableMode::Mixed => "mixed",
+    };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Tables ({mode}, at most {}): {} tables for {seated} participants",
+        plan.params.size,
+        plan.tables.len()
+    );
+    for t in &plan.tables {
+        let name = match t.group {
+            Some(g) => format!("Table {} · group {}", t.number, label(Some(g))),
+            None => format!("Table {}", t.number),
+        };
+        let makeup: Vec<String> = t
+            .group_counts()
+            .into_iter()
+            .map(|(g, n)| format!("{} {n}", label(g)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {name:<20} {:>3}   {}",
+            t.members.len(),
+            makeup.join(" · ")
+        );
     }
     o
 }

@@ -14,6 +14,8 @@ pub mod language;
 pub mod map;
 pub mod qr;
 pub mod spectrum;
+pub mod table_card;
+pub mod tables;
 pub mod tr;
 
 pub use consensus::Consensus;
@@ -23,6 +25,8 @@ pub use language::LangSwitch;
 pub use map::OpinionMap;
 pub use qr::qr_svg;
 pub use spectrum::Spectrum;
+pub use table_card::TableCard;
+pub use tables::{GroupCounts, TablesBoard};
 pub use tr::Tr;
 
 /// A room view and how many of its items to show.
@@ -61,6 +65,7 @@ pub fn stage_key(s: Stage) -> Key {
         Stage::Groups => Key::StageGroups,
         Stage::Divisive => Key::StageDivisive,
         Stage::Spectrum => Key::StageSpectrum,
+        Stage::Tables => Key::StageTables,
         Stage::Report => Key::StageReport,
     }
 }

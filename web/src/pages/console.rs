@@ -1,12 +1,17 @@
-//! The facilitator console: stages, spectrum rounds, moderation, exports. Holds the room's key
-//! (from the URL fragment, then storage) and sends it with every request.
+//! The facilitator console: stages, spectrum rounds, discussion tables and their notes,
+//! moderation, exports. Holds the room's key (from the URL fragment, then storage) and sends it
+//! with every request.
 
-use polyphony_protocol::{ModerationItem, ModerationState, Stage};
+use polyphony_protocol::{
+    HostNote, ModerationItem, ModerationState, Stage, TableMode, TablesRequest, TablesView,
+    DEFAULT_TABLE_SIZE,
+};
 use yew::prelude::*;
 
-use crate::components::{stage_key, Tr};
+use crate::components::tables::table_title;
+use crate::components::{input_value, stage_key, GroupCounts, Tr};
 use crate::hooks::use_room_socket;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
 use crate::{nav, net, storage};
@@ -58,6 +63,11 @@ pub fn HostPage(p: &CodeProps) -> Html {
     };
     let m = model.borrow();
     let view = m.view.clone().unwrap_or_default();
+    let notes = m.host.as_ref().map(|h| h.notes.clone()).unwrap_or_default();
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: Option<String>| error.set(e))
+    };
     // A button's click: POST `body` to `url` (an `api` path) with the key; show any error.
     let act = {
         let (key, error) = (key.clone(), error.clone());
@@ -123,6 +133,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     </div>
                 }
             </section>
+            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} {on_error} />
             <section class="card">
                 <h2><Tr lang={lang} k={Key::ModerationQueue} /></h2>
                 if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
@@ -154,5 +165,134 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 <button id="close-room" onclick={act(api::close(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::CloseRoom} /></button>
             </section>
         </main>
+    }
+}
+
+/// The tables panel's props.
+#[derive(Properties, PartialEq)]
+struct TablesProps {
+    lang: Lang,
+    code: String,
+    host_key: String,
+    /// The current plan, if tables are formed.
+    tables: Option<TablesView>,
+    /// Every table's notes (the facilitator socket's `host` message).
+    notes: Vec<HostNote>,
+    /// Shows a request's failure (or clears it).
+    on_error: Callback<Option<String>>,
+}
+
+/// Form tables (mode, size), form them again or dissolve them; the plan as counts; each table's
+/// notes with a button to release each to the projector.
+#[component]
+fn TablesPanel(p: &TablesProps) -> Html {
+    let lang = p.lang;
+    let mode = use_state(|| TableMode::SameGroup);
+    let size = use_state(|| DEFAULT_TABLE_SIZE);
+    let send = {
+        let (key, on_error) = (p.host_key.clone(), p.on_error.clone());
+        move |url: String, what: Option<TablesRequest>, delete: bool| {
+            let (key, on_error) = (key.clone(), on_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let headers = [(api::FACILITATOR_KEY_HEADER, key.as_str())];
+                let r = if delete {
+                    net::delete(&url, &headers).await
+                } else {
+                    net::post::<_, serde_json::Value>(&url, &headers, what.as_ref())
+                        .await
+                        .map(|_| ())
+                };
+                on_error.emit(r.err().map(|e| e.message));
+            });
+        }
+    };
+    let form = {
+        let (send, url, mode, size) = (
+            send.clone(),
+            api::tables(&p.code),
+            mode.clone(),
+            size.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let req = TablesRequest {
+                mode: *mode,
+                size: *size,
+            };
+            send(url.clone(), Some(req), false);
+        })
+    };
+    let dissolve = {
+        let (send, url) = (send.clone(), api::tables(&p.code));
+        Callback::from(move |_: MouseEvent| send(url.clone(), None, true))
+    };
+    let release = |note: u32| {
+        let (send, url) = (send.clone(), api::release_note(&p.code, note));
+        Callback::from(move |_: MouseEvent| send(url.clone(), None, false))
+    };
+    let on_size = {
+        let size = size.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(n) = input_value(&e).trim().parse::<u8>() {
+                size.set(n.clamp(2, 20));
+            }
+        })
+    };
+    let radio = |m: TableMode, id: &'static str, k: Key| {
+        let set = {
+            let mode = mode.clone();
+            Callback::from(move |_| mode.set(m))
+        };
+        html! {
+            <label class="radio"><input type="radio" name="table-mode" {id} checked={*mode == m} onchange={set} />
+                <Tr lang={lang} k={k} /></label>
+        }
+    };
+    let plan = p.tables.as_ref().map(|t| {
+        let people: u32 = t.tables.iter().map(|x| x.size).sum();
+        html! {
+            <div id="table-plan">
+                <p><Tr lang={lang} k={Key::PlanSummary} args={vec![("plan", t.plan.to_string()), ("tables", t.tables.len().to_string()), ("people", people.to_string())]} />
+                    if t.reporters_ready { { " · " }<Tr lang={lang} k={Key::ReportersReady} /> }</p>
+                <ul class="plan">{ for t.tables.iter().map(|x| {
+                    let notes: Vec<&HostNote> = p.notes.iter().filter(|n| n.plan == t.plan && n.table == x.number).collect();
+                    html! {
+                        <li class="plan-table" data-table={x.number.to_string()}>
+                            <strong>{ table_title(lang, x.number, x.group.as_ref()) }</strong>{ " · " }
+                            <Tr lang={lang} k={Key::People} args={vec![("n", x.size.to_string())]} />
+                            <GroupCounts lang={lang} groups={x.groups.clone()} />
+                            <ul class="host-notes">{ for notes.iter().map(|n| html! {
+                                <li data-note={n.id.to_string()} data-released={n.released.to_string()}>
+                                    <span class="note-text">{ n.text.clone() }</span>{ " " }
+                                    if n.released { <em class="released-mark"><Tr lang={lang} k={Key::ReleasedMark} /></em> }
+                                    else { <button class="release-note" onclick={release(n.id)}><Tr lang={lang} k={Key::Release} /></button> }
+                                </li>
+                            }) }</ul>
+                        </li>
+                    }
+                }) }</ul>
+                if p.notes.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NoNotesYet} /></p> }
+            </div>
+        }
+    });
+    html! {
+        <section class="card" id="tables-panel">
+            <h2><Tr lang={lang} k={Key::TablesTitle} /></h2>
+            <fieldset>
+                <legend><Tr lang={lang} k={Key::TableModeLabel} /></legend>
+                { radio(TableMode::SameGroup, "mode-same-group", Key::ModeSameGroup) }
+                { radio(TableMode::Mixed, "mode-mixed", Key::ModeMixed) }
+            </fieldset>
+            <label for="table-size"><Tr lang={lang} k={Key::TableSizeLabel} /></label>
+            <input id="table-size" class="size-input" type="number" min="2" max="20" value={size.to_string()} oninput={on_size} />
+            <div class="table-actions">
+                <button id="form-tables" class="primary" onclick={form}>
+                    <Tr lang={lang} k={if p.tables.is_some() { Key::FormAgain } else { Key::FormTables }} />
+                </button>
+                if p.tables.is_some() {
+                    <button id="dissolve-tables" onclick={dissolve}><Tr lang={lang} k={Key::Dissolve} /></button>
+                }
+            </div>
+            { for plan }
+        </section>
     }
 }

@@ -1,16 +1,36 @@
-//! A participant's phone: vote on one statement at a time, see their group, place themselves on
-//! a spectrum, add statements. Works offline: votes queue and go out on reconnect
+//! A participant's phone: accept the room's rules once, vote on one statement at a time, see
+//! their group and their discussion table, place themselves on a spectrum, add statements and
+//! table notes. Works offline: votes, consent and notes queue and go out on reconnect
 //! ([`crate::hooks::use_phone_socket`]).
 
 use polyphony_protocol::{ModerationState, Stage, Vote};
 use yew::prelude::*;
 
-use crate::components::{input_value, reason_text, Tr};
+use crate::components::{input_value, reason_text, TableCard, Tr};
 use crate::group_colour;
 use crate::hooks::{use_participant_token, use_phone_socket, JoinFailure};
-use crate::i18n::{t, Key};
+use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
 use crate::state::{Notice, PhoneEvent};
+
+/// The rules and the one button to accept them: the room's own rules, or the standard ones.
+fn consent_screen(lang: Lang, rules: &str, on_agree: Callback<MouseEvent>) -> Html {
+    html! {
+        <section class="consent" id="consent">
+            <h2><Tr lang={lang} k={Key::ConsentTitle} /></h2>
+            if rules.trim().is_empty() {
+                <ul class="rules" id="rules">
+                    <li><Tr lang={lang} k={Key::RuleAnonymous} /></li>
+                    <li><Tr lang={lang} k={Key::RuleShown} /></li>
+                    <li><Tr lang={lang} k={Key::RuleNotes} /></li>
+                </ul>
+            } else {
+                <p class="rules house-rules" id="rules">{ rules.to_string() }</p>
+            }
+            <button class="primary big" id="consent-agree" onclick={on_agree}><Tr lang={lang} k={Key::IAgree} /></button>
+        </section>
+    }
+}
 
 /// The phone page.
 #[component]
@@ -49,6 +69,23 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             </div>
         }
     };
+    if !m.consented() && !view.room.closed {
+        let agree = {
+            let d = dispatch.clone();
+            Callback::from(move |_| d.emit(PhoneEvent::Consent))
+        };
+        return html! {
+            <main class="page phone" data-online={m.online.to_string()}>
+                { offline_banner }
+                <h1 class="topic">{ view.room.topic.clone() }</h1>
+                { consent_screen(lang, &view.room.rules, agree) }
+            </main>
+        };
+    }
+    let table = m.table().cloned().map(|table| html! {
+        <TableCard lang={lang} {table} reporter={m.reporter()} notes={m.table_notes()} pending={m.pending_notes()}
+            note_sent={m.notice == Some(Notice::NoteSent)} on_event={dispatch.clone()} />
+    });
     let group = view.group.as_ref().map(|g| {
         let colour = group_colour(&g.label);
         html! {
@@ -153,6 +190,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         <main class="page phone" data-online={m.online.to_string()}>
             { offline_banner }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
+            { for table }
             { for group }
             { waiting_groups }
             { for spectrum }

@@ -4,7 +4,7 @@ use polyphony_protocol::Stage;
 use yew::prelude::*;
 
 use crate::components::{
-    qr_svg, stage_key, Consensus, Divisive, GroupCards, OpinionMap, Spectrum, Tr,
+    qr_svg, stage_key, Consensus, Divisive, GroupCards, OpinionMap, Spectrum, TablesBoard, Tr,
 };
 use crate::hooks::use_room_socket;
 use crate::i18n::{t, Key};
@@ -59,6 +59,12 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         Stage::Spectrum => match view.spectrums.last() {
             Some(sp) => html! { <Spectrum lang={lang} spectrum={sp.clone()} /> },
             None => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
+        },
+        Stage::Tables => match &view.tables {
+            Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
+            None => {
+                html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
+            }
         },
         Stage::Report => html! {
             <div class="report">

@@ -1,6 +1,6 @@
 //! The start page: join a room by its code, or create one.
 
-use polyphony_protocol::{ModerationMode, NewRoom, RoomCreated, RoomSettings};
+use polyphony_protocol::{ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS};
 use yew::prelude::*;
 
 use crate::components::{input_value, Tr};
@@ -17,16 +17,18 @@ pub fn StartPage(p: &LangProps) -> Html {
     let description = use_state(String::new);
     let statements = use_state(String::new);
     let strict = use_state(|| false);
+    let rules = use_state(String::new);
     let code = use_state(String::new);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
     let on_create = {
-        let (topic, description, statements, strict, error, busy) = (
+        let (topic, description, statements, strict, rules, error, busy) = (
             topic.clone(),
             description.clone(),
             statements.clone(),
             strict.clone(),
+            rules.clone(),
             error.clone(),
             busy.clone(),
         );
@@ -51,6 +53,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                     ..RoomSettings::default()
                 },
                 seed: None,
+                rules: rules.trim().to_string(),
             };
             let (error, busy) = (error.clone(), busy.clone());
             busy.set(true);
@@ -111,6 +114,10 @@ pub fn StartPage(p: &LangProps) -> Html {
                             onchange={ { let s = strict.clone(); Callback::from(move |_| s.set(true)) } } />
                             <Tr lang={lang} k={Key::ModerationStrict} /></label>
                     </fieldset>
+                    <label for="rules"><Tr lang={lang} k={Key::RulesLabel} /></label>
+                    <textarea id="rules" rows="3" maxlength={RULES_MAX_CHARS.to_string()} aria-describedby="rules-hint"
+                        value={(*rules).clone()} oninput={set(&rules)} />
+                    <p class="hint" id="rules-hint"><Tr lang={lang} k={Key::RulesHint} /></p>
                     if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
                     <button type="submit" class="primary" disabled={*busy}><Tr lang={lang} k={Key::CreateButton} /></button>
                 </form>

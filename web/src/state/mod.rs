@@ -2,8 +2,10 @@
 //! network: the components feed events in and send what comes out, and native unit tests drive
 //! the same code.
 //!
-//! - [`phone`]: [`PhoneModel`], a participant's phone (offline queue, resend, sticky statement).
-//! - [`screen`]: [`ScreenModel`], what the projector and the console know.
+//! - [`phone`]: [`PhoneModel`], a participant's phone (offline queue, resend, sticky statement,
+//!   consent, table notes).
+//! - [`screen`]: [`ScreenModel`], what the projector and the console know (and the
+//!   facilitator's notes).
 //! - [`map`]: placing the opinion map's points.
 
 use polyphony_protocol::{ServerMessage, Vote};
@@ -55,6 +57,14 @@ pub enum PhoneEvent {
         /// −2 … 2.
         position: i8,
     },
+    /// The participant accepted the room's rules.
+    Consent,
+    /// The participant wrote a note for their table.
+    AddNote(String),
+    /// The participant withdraws their own unreleased note.
+    WithdrawNote(u32),
+    /// The reporter hands the role on.
+    PassReporter,
     /// Time to resend what the server asked us to retry (429).
     Retry,
 }
@@ -73,6 +83,8 @@ pub struct Queued {
 pub enum Notice {
     /// Their statement was stored.
     StatementSent,
+    /// Their note was stored (shown on the projector only once the facilitator releases it).
+    NoteSent,
     /// The server refused something, saying why.
     Refused(String),
 }

@@ -1,13 +1,15 @@
 //! A participant's phone: the server's view, requests queued until answered (saved, resent on
 //! reconnect and after a 429), votes shown before the server confirms them, and the statement on
-//! screen kept until it is voted on.
+//! screen kept until it is voted on. Consent, table notes, withdrawals and reporter passes go
+//! through the same queue (same ids on every resend), and show at once.
 
 use std::collections::BTreeMap;
 
 use polyphony_protocol::routing::keep_or_choose;
 use polyphony_protocol::{
-    ClientMessage, NewStatement, PhoneView, ServerMessage, SpectrumPosition, StatementView, Vote,
-    VoteRequest,
+    ClientMessage, Consent, NewNote, NewStatement, PassReporter, PhoneTable, PhoneView,
+    ServerMessage, SpectrumPosition, StatementView, TableNote, Vote, VoteRequest, WithdrawNote,
+    NOTE_MAX_CHARS,
 };
 
 use super::{Notice, PhoneEvent, Queued};
@@ -30,6 +32,8 @@ pub struct PhoneModel {
     /// The statement on screen: kept until voted on (or gone), so a new view from the server
     /// never swaps the statement under the participant's thumb.
     showing: Option<u32>,
+    /// Consent given on this page (queued or confirmed), until the server's view says so.
+    consented_here: bool,
     prefix: String,
     counter: u64,
 }
@@ -52,6 +56,7 @@ impl PhoneModel {
             local_positions: BTreeMap::new(),
             notice: None,
             showing: None,
+            consented_here: false,
             prefix: prefix.to_string(),
             counter: 0,
         }
@@ -166,11 +171,60 @@ impl PhoneModel {
                 });
                 self.enqueue(id, &msg)
             }
+            PhoneEvent::Consent => {
+                if self.consented() {
+                    return Vec::new();
+                }
+                self.consented_here = true;
+                let id = self.next_id();
+                self.enqueue(id.clone(), &ClientMessage::Consent(Consent { id }))
+            }
+            PhoneEvent::AddNote(text) => {
+                let text = text.trim().to_string();
+                let chars = text.chars().count();
+                if chars == 0 || chars > NOTE_MAX_CHARS as usize {
+                    return Vec::new();
+                }
+                let id = self.next_id();
+                let msg = ClientMessage::AddNote(NewNote {
+                    id: id.clone(),
+                    text,
+                });
+                self.enqueue(id, &msg)
+            }
+            PhoneEvent::WithdrawNote(note) => {
+                let id = self.next_id();
+                let msg = ClientMessage::WithdrawNote(WithdrawNote {
+                    id: id.clone(),
+                    note,
+                });
+                self.enqueue(id, &msg)
+            }
+            PhoneEvent::PassReporter => {
+                if self
+                    .queued()
+                    .any(|m| matches!(m, ClientMessage::PassReporter(_)))
+                {
+                    return Vec::new();
+                }
+                let id = self.next_id();
+                self.enqueue(
+                    id.clone(),
+                    &ClientMessage::PassReporter(PassReporter { id }),
+                )
+            }
             PhoneEvent::Server(msg) => {
                 self.server(msg);
                 Vec::new()
             }
         }
+    }
+
+    /// The queued requests, decoded.
+    fn queued(&self) -> impl Iterator<Item = ClientMessage> + '_ {
+        self.queue
+            .iter()
+            .filter_map(|q| serde_json::from_str(&q.message).ok())
     }
 
     fn server(&mut self, msg: ServerMessage) {
@@ -196,6 +250,14 @@ impl PhoneModel {
             ServerMessage::SpectrumAck(a) => {
                 self.answered(a.id.as_deref());
             }
+            ServerMessage::NoteAck(a) => {
+                if self.answered(Some(&a.id)).is_some() {
+                    self.notice = Some(Notice::NoteSent);
+                }
+            }
+            ServerMessage::Done(d) => {
+                self.answered(Some(&d.id));
+            }
             ServerMessage::StatementAdded(a) => {
                 if self.answered(a.id.as_deref()).is_some() {
                     self.notice = Some(Notice::StatementSent);
@@ -206,14 +268,19 @@ impl PhoneModel {
                     return; // stays queued; resent on Retry
                 }
                 if let Some(q) = self.answered(r.id.as_deref()) {
-                    if let Ok(ClientMessage::Vote(v)) = serde_json::from_str(&q.message) {
-                        self.local_votes.remove(&v.statement);
+                    match serde_json::from_str(&q.message) {
+                        Ok(ClientMessage::Vote(v)) => {
+                            self.local_votes.remove(&v.statement);
+                        }
+                        Ok(ClientMessage::Consent(_)) => self.consented_here = false,
+                        _ => {}
                     }
                 }
                 self.notice = Some(Notice::Refused(r.error));
             }
             ServerMessage::Welcome { .. }
             | ServerMessage::Room(_)
+            | ServerMessage::Host(_)
             | ServerMessage::Pong
             | ServerMessage::Error(_) => {}
         }
@@ -239,6 +306,59 @@ impl PhoneModel {
         ((view.voted + extra).min(view.total), view.total)
     }
 
+    /// The participant accepted the room's rules: the server says so, or it was done here
+    /// (perhaps still queued, perhaps before a reload).
+    pub fn consented(&self) -> bool {
+        self.consented_here
+            || self.view.as_ref().is_some_and(|v| v.consented)
+            || self
+                .queued()
+                .any(|m| matches!(m, ClientMessage::Consent(_)))
+    }
+
+    /// This phone's table, while tables are formed.
+    pub fn table(&self) -> Option<&PhoneTable> {
+        self.view.as_ref()?.table.as_ref()
+    }
+
+    /// This phone reports for its table (and has not just passed the role on).
+    pub fn reporter(&self) -> bool {
+        self.table().is_some_and(|t| t.reporter)
+            && !self
+                .queued()
+                .any(|m| matches!(m, ClientMessage::PassReporter(_)))
+    }
+
+    /// The table's notes as the server has them, without those withdrawn here.
+    pub fn table_notes(&self) -> Vec<TableNote> {
+        let withdrawn: Vec<u32> = self
+            .queued()
+            .filter_map(|m| match m {
+                ClientMessage::WithdrawNote(w) => Some(w.note),
+                _ => None,
+            })
+            .collect();
+        self.table()
+            .map(|t| {
+                t.notes
+                    .iter()
+                    .filter(|n| !withdrawn.contains(&n.id))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Notes written here that the server has not acknowledged yet (text, oldest first).
+    pub fn pending_notes(&self) -> Vec<String> {
+        self.queued()
+            .filter_map(|m| match m {
+                ClientMessage::AddNote(n) => Some(n.text),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Votes waiting to be sent or acknowledged.
     pub fn queued_votes(&self) -> usize {
         self.queue
@@ -262,191 +382,4 @@ impl PhoneModel {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use polyphony_protocol::{
-        CastVote, ModerationState, Rejection, RoomInfo, RoomSettings, Stage, VoteAck,
-    };
-
-    fn statement(id: u32) -> StatementView {
-        StatementView {
-            id,
-            text: format!("s{id}"),
-            is_seed: true,
-            moderation: ModerationState::Accepted,
-        }
-    }
-
-    fn view(next: Option<u32>, upcoming: &[u32], votes: &[(u32, Vote)]) -> ServerMessage {
-        ServerMessage::Phone(Box::new(PhoneView {
-            room: RoomInfo {
-                code: "ABC234".into(),
-                topic: "t".into(),
-                description: String::new(),
-                language: "en".into(),
-                settings: RoomSettings::default(),
-                stage: Stage::Collect,
-                closed: false,
-                created: 0,
-            },
-            next: next.map(statement),
-            upcoming: upcoming.iter().map(|&s| statement(s)).collect(),
-            voted: votes.len() as u32,
-            total: 4,
-            votes: votes
-                .iter()
-                .map(|&(statement, vote)| CastVote { statement, vote })
-                .collect(),
-            group: None,
-            spectrum: None,
-            my_statements: vec![],
-        }))
-    }
-
-    fn id_of(json: &str) -> String {
-        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-        v["id"].as_str().unwrap_or_default().to_string()
-    }
-
-    #[test]
-    fn votes_made_offline_are_queued_and_sent_on_reconnect() {
-        let mut m = PhoneModel::new("p", vec![]);
-        m.apply(PhoneEvent::Server(view(Some(0), &[1, 2], &[])));
-        assert_eq!(m.current().map(|s| s.id), Some(0));
-        // Offline: nothing goes out, but the phone moves on through the upcoming statements.
-        assert!(m
-            .apply(PhoneEvent::Vote {
-                statement: 0,
-                vote: Vote::Agree
-            })
-            .is_empty());
-        assert_eq!(m.current().map(|s| s.id), Some(1));
-        m.apply(PhoneEvent::Vote {
-            statement: 1,
-            vote: Vote::Pass,
-        });
-        assert_eq!(m.progress(), (2, 4));
-        assert_eq!(m.queued_votes(), 2);
-        // Back online: both are sent, in order, with their ids.
-        let out = m.apply(PhoneEvent::Connected);
-        assert_eq!(out.len(), 2);
-        assert_eq!(id_of(&out[0]), "p-1");
-        assert_eq!(id_of(&out[1]), "p-2");
-        // Acks empty the queue; the server's view takes over.
-        for id in ["p-1", "p-2"] {
-            m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
-                id: id.into(),
-                duplicate: false,
-            })));
-        }
-        assert!(m.queue.is_empty());
-        m.apply(PhoneEvent::Server(view(
-            Some(2),
-            &[3],
-            &[(0, Vote::Agree), (1, Vote::Pass)],
-        )));
-        assert!(m.local_votes.is_empty());
-        assert_eq!(m.progress(), (2, 4));
-        assert_eq!(m.current().map(|s| s.id), Some(2));
-    }
-
-    #[test]
-    fn a_new_server_choice_does_not_swap_the_statement_on_screen() {
-        let mut m = PhoneModel::new("p", vec![]);
-        m.apply(PhoneEvent::Connected);
-        m.apply(PhoneEvent::Server(view(Some(0), &[1, 2, 3], &[])));
-        m.apply(PhoneEvent::Vote {
-            statement: 0,
-            vote: Vote::Agree,
-        });
-        assert_eq!(m.current().map(|s| s.id), Some(1));
-        // The server, having committed the vote, picks 3 next: the phone stays on 1.
-        m.apply(PhoneEvent::Server(view(
-            Some(3),
-            &[1, 2],
-            &[(0, Vote::Agree)],
-        )));
-        assert_eq!(m.current().map(|s| s.id), Some(1));
-        // Once 1 is voted, the server's choice comes first.
-        m.apply(PhoneEvent::Vote {
-            statement: 1,
-            vote: Vote::Pass,
-        });
-        assert_eq!(m.current().map(|s| s.id), Some(3));
-        // A statement that disappears (rejected) is not kept.
-        m.apply(PhoneEvent::Server(view(
-            Some(2),
-            &[],
-            &[(0, Vote::Agree), (1, Vote::Pass)],
-        )));
-        assert_eq!(m.current().map(|s| s.id), Some(2));
-    }
-
-    #[test]
-    fn a_dropped_connection_resends_unacknowledged_votes() {
-        let mut m = PhoneModel::new("p", vec![]);
-        m.apply(PhoneEvent::Connected);
-        m.apply(PhoneEvent::Server(view(Some(0), &[], &[])));
-        let sent = m.apply(PhoneEvent::Vote {
-            statement: 0,
-            vote: Vote::Disagree,
-        });
-        assert_eq!(sent.len(), 1);
-        m.apply(PhoneEvent::Disconnected);
-        let again = m.apply(PhoneEvent::Connected);
-        assert_eq!(
-            again, sent,
-            "same message, same id: the server counts it once"
-        );
-    }
-
-    #[test]
-    fn a_saved_queue_survives_a_reload() {
-        let mut m = PhoneModel::new("a", vec![]);
-        m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
-        m.apply(PhoneEvent::Vote {
-            statement: 0,
-            vote: Vote::Agree,
-        });
-        let saved = serde_json::to_string(&m.queue).unwrap_or_default();
-        let restored: Vec<Queued> = serde_json::from_str(&saved).unwrap_or_default();
-        let mut after = PhoneModel::new("b", restored);
-        after.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
-        assert_eq!(after.current().map(|s| s.id), Some(1));
-        assert_eq!(after.apply(PhoneEvent::Connected).len(), 1);
-    }
-
-    #[test]
-    fn refusals_drop_the_request_but_rate_limits_keep_it() {
-        let mut m = PhoneModel::new("p", vec![]);
-        m.apply(PhoneEvent::Connected);
-        m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
-        m.apply(PhoneEvent::Vote {
-            statement: 0,
-            vote: Vote::Agree,
-        });
-        m.apply(PhoneEvent::Server(ServerMessage::Rejected(Rejection {
-            id: Some("p-1".into()),
-            status: 429,
-            error: "slow down".into(),
-        })));
-        assert_eq!(m.queue.len(), 1);
-        assert_eq!(m.apply(PhoneEvent::Retry).len(), 1);
-        m.apply(PhoneEvent::Server(ServerMessage::Rejected(Rejection {
-            id: Some("p-1".into()),
-            status: 409,
-            error: "the room is closed".into(),
-        })));
-        assert!(m.queue.is_empty());
-        assert!(m.local_votes.is_empty());
-        assert_eq!(m.notice, Some(Notice::Refused("the room is closed".into())));
-    }
-
-    #[test]
-    fn empty_statements_are_not_sent() {
-        let mut m = PhoneModel::new("p", vec![]);
-        m.apply(PhoneEvent::Connected);
-        assert!(m.apply(PhoneEvent::AddStatement("   ".into())).is_empty());
-        assert_eq!(m.apply(PhoneEvent::AddStatement(" Yes ".into())).len(), 1);
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 //! What the projector and the console know.
 
-use polyphony_protocol::{RoomView, ServerMessage};
+use polyphony_protocol::{HostView, RoomView, ServerMessage};
 
 use super::SocketEvent;
 
@@ -11,15 +11,18 @@ pub struct ScreenModel {
     pub view: Option<RoomView>,
     /// The socket is open.
     pub online: bool,
+    /// What only the facilitator's socket receives (every table's notes); `None` elsewhere.
+    pub host: Option<HostView>,
 }
 
 impl ScreenModel {
-    /// Applies a socket event (only room views matter here).
+    /// Applies a socket event (room views, and the facilitator's `host` message).
     pub fn apply(&mut self, event: SocketEvent) {
         match event {
             SocketEvent::Connected => self.online = true,
             SocketEvent::Disconnected => self.online = false,
             SocketEvent::Server(ServerMessage::Room(v)) => self.view = Some(*v),
+            SocketEvent::Server(ServerMessage::Host(h)) => self.host = Some(*h),
             _ => {}
         }
     }
@@ -40,5 +43,31 @@ mod tests {
             !s.online && s.view.is_some(),
             "the last view stays on screen"
         );
+    }
+
+    #[test]
+    fn the_console_keeps_the_latest_notes() {
+        use polyphony_protocol::HostNote;
+        let note = |id, released| HostNote {
+            id,
+            plan: 1,
+            table: 2,
+            text: format!("n{id}"),
+            released,
+        };
+        let mut s = ScreenModel::default();
+        assert!(s.host.is_none(), "a projector never has notes");
+        s.apply(SocketEvent::Server(ServerMessage::Host(Box::new(
+            HostView {
+                notes: vec![note(1, false)],
+            },
+        ))));
+        s.apply(SocketEvent::Server(ServerMessage::Host(Box::new(
+            HostView {
+                notes: vec![note(1, true), note(2, false)],
+            },
+        ))));
+        let notes = s.host.map(|h| h.notes).unwrap_or_default();
+        assert_eq!(notes, vec![note(1, true), note(2, false)]);
     }
 }

@@ -127,6 +127,53 @@ pub enum RoomError {
         /// `Limits::rooms_per_address_per_hour`.
         limit: u32,
     },
+    /// The house rules are too long.
+    #[error("the house rules are longer than {max} characters")]
+    RulesTooLong {
+        /// `RULES_MAX_CHARS`.
+        max: u32,
+    },
+    /// A table size outside 2–20.
+    #[error("a table seats 2 to 20 people, not {0}")]
+    BadTableSize(u8),
+    /// No tables are formed.
+    #[error("no discussion tables are formed in this room")]
+    NoTables,
+    /// The participant has no seat in the table plan in force.
+    #[error("you have no seat at a discussion table")]
+    NotSeated,
+    /// A note that is empty once trimmed.
+    #[error("the note is empty")]
+    EmptyNote,
+    /// A note over `NOTE_MAX_CHARS`.
+    #[error("the note has {chars} characters; a note takes at most {max}")]
+    NoteTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// `NOTE_MAX_CHARS`.
+        max: u32,
+    },
+    /// The participant wrote their maximum of notes for this table plan.
+    #[error("at most {max} notes per person at one table plan")]
+    TooManyNotes {
+        /// `NOTES_PER_PARTICIPANT`.
+        max: u32,
+    },
+    /// No note with this id.
+    #[error("no note {0} in this room")]
+    UnknownNote(u32),
+    /// Only a note's author may withdraw it.
+    #[error("only its author may withdraw a note")]
+    NotYourNote,
+    /// The note is released, so it can no longer be withdrawn.
+    #[error("note {0} is released and can no longer be withdrawn")]
+    NoteReleased(u32),
+    /// The note is withdrawn, so it cannot be released.
+    #[error("note {0} was withdrawn by its author")]
+    NoteWithdrawn(u32),
+    /// Only a table's current reporter may pass the role on.
+    #[error("only your table's reporter may pass the role on")]
+    NotReporter,
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] StoreError),

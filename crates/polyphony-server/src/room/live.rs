@@ -25,6 +25,8 @@ use crate::store::{self, RoomField, Store, StoreError, StoredRoom};
 use crate::util::{lock, next_time, random_hex, same_secret};
 use crate::Limits;
 
+mod tables;
+
 /// A room being served.
 pub struct LiveRoom {
     /// Join code.
@@ -43,7 +45,14 @@ pub(crate) trait Persist: Change {
 
 impl Persist for cmd::Join {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
-        store::insert_participant(conn, room_id, &self.participant)
+        store::insert_participant(conn, room_id, &self.participant)?;
+        if let Some((seat, draw)) = &self.seat {
+            store::insert_seat(conn, room_id, seat)?;
+            if let Some(d) = draw {
+                store::insert_draw(conn, room_id, d)?;
+            }
+        }
+        Ok(())
     }
 }
 

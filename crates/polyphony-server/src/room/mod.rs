@@ -10,6 +10,8 @@ mod error;
 pub(crate) mod live;
 pub(crate) mod model;
 pub(crate) mod routing;
+mod table_views;
+pub(crate) mod tables;
 pub(crate) mod task;
 pub(crate) mod views;
 

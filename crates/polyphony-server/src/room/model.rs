@@ -10,6 +10,7 @@ use polyphony_protocol::MAX_STATEMENT_MAX_CHARS;
 use polyphony_protocol::{ModerationState, RoomInfo, RoomSettings, StatementView};
 
 use super::error::RoomError;
+use super::tables::Tables;
 use crate::store::{StoredRoom, StoredStatement};
 use crate::Limits;
 
@@ -105,6 +106,8 @@ pub(crate) struct Room {
     pub(super) next_sid: u32,
     pub(super) next_pid: u32,
     pub(super) next_spectrum: u32,
+    /// Discussion tables, reporters, notes and consent.
+    pub(super) tables: Tables,
 }
 
 impl Room {
@@ -151,11 +154,13 @@ impl Room {
         let next_sid = statements.keys().next_back().map_or(0, |k| k + 1);
         let next_pid = participants.keys().next_back().map_or(0, |k| k + 1);
         let next_spectrum = spectrums.iter().map(|x| x.id + 1).max().unwrap_or(0);
+        let tables = Tables::from_stored(s.tables);
         Room {
             info: RoomInfo {
                 code: s.code,
                 topic: s.topic,
                 description: s.description,
+                rules: s.rules,
                 language: s.language,
                 settings: s.settings,
                 stage: s.stage,
@@ -176,6 +181,7 @@ impl Room {
             next_sid,
             next_pid,
             next_spectrum,
+            tables,
         }
     }
 
@@ -207,6 +213,11 @@ impl Room {
     /// Every spectrum, in creation order.
     pub(crate) fn spectrums(&self) -> &[Spectrum] {
         &self.spectrums
+    }
+
+    /// Discussion tables, reporters, notes and consent.
+    pub(crate) fn tables(&self) -> &Tables {
+        &self.tables
     }
 
     /// A spectrum by id.

@@ -104,6 +104,7 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
         .iter()
         .map(|sp| spectrum_view(room, sp, analysis))
         .collect();
+    view.tables = super::table_views::tables_view(room, analysis);
     view
 }
 
@@ -268,5 +269,7 @@ pub(crate) fn phone_view(
             .filter(|s| s.author == Some(pid))
             .map(statement_view)
             .collect(),
+        table: super::table_views::phone_table(room, pid, analysis),
+        consented: super::table_views::consented(room, pid),
     }
 }

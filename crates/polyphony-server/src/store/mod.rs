@@ -12,6 +12,7 @@
 //! start. Reads after start never touch the file.
 
 mod schema;
+mod tables;
 mod write;
 
 use std::path::Path;
@@ -23,6 +24,11 @@ use polyphony_protocol::{ModerationState, RoomSettings, Stage};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use tables::{
+    dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
+    insert_seat, release_note, request_seen, withdraw_note, StoredDraw, StoredNote, StoredPlan,
+    StoredSeat, StoredTables,
+};
 pub use write::*;
 
 /// A database failure: what SQLite (or the writer thread) said. Its text is for the log, never
@@ -48,6 +54,8 @@ pub struct StoredRoom {
     pub topic: String,
     /// Description.
     pub description: String,
+    /// House rules (empty: the app's standard rules).
+    pub rules: String,
     /// Language tag.
     pub language: String,
     /// Settings.
@@ -72,6 +80,8 @@ pub struct StoredRoom {
     pub spectrums: Vec<StoredSpectrum>,
     /// Latest position per spectrum, round and participant.
     pub positions: Vec<StoredPosition>,
+    /// Discussion tables, reporters, notes and consent.
+    pub tables: StoredTables,
 }
 
 /// A participant as stored.
@@ -290,6 +300,7 @@ mod tests {
             facilitator_key: "k".into(),
             topic: "t".into(),
             description: String::new(),
+            rules: String::new(),
             language: "en".into(),
             settings: RoomSettings::default(),
             stage: Stage::Collect,
@@ -314,6 +325,7 @@ mod tests {
             votes: vec![],
             spectrums: vec![],
             positions: vec![],
+            tables: StoredTables::default(),
         }
     }
 

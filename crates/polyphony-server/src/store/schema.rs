@@ -10,7 +10,8 @@ use super::{
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE rooms (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
@@ -73,7 +74,9 @@ CREATE TABLE spectrum_positions (
     time INTEGER NOT NULL,
     PRIMARY KEY (room_id, spectrum, round, pid)
 );
-"#];
+"#,
+    super::tables::MIGRATION,
+];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let done: i64 = conn
@@ -106,7 +109,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
     let mut stmt = conn
         .prepare(
             "SELECT id, code, facilitator_key, topic, description, language, settings, stage,
-                    closed, seed, created, engine_state FROM rooms ORDER BY id",
+                    closed, seed, created, engine_state, rules FROM rooms ORDER BY id",
         )
         .map_err(db_err)?;
     let rows = stmt
@@ -124,6 +127,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
                 r.get::<_, i64>(9)?,
                 r.get::<_, i64>(10)?,
                 r.get::<_, Option<String>>(11)?,
+                r.get::<_, String>(12)?,
             ))
         })
         .map_err(db_err)?;
@@ -141,6 +145,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             seed,
             created,
             state,
+            rules,
         ) = row.map_err(db_err)?;
         let settings: RoomSettings = serde_json::from_str(&settings)
             .map_err(|e| StoreError(format!("room {code}: settings: {e}")))?;
@@ -152,6 +157,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             facilitator_key: key,
             topic,
             description,
+            rules,
             language,
             settings,
             stage,
@@ -164,6 +170,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             votes: Vec::new(),
             spectrums: Vec::new(),
             positions: Vec::new(),
+            tables: Default::default(),
         });
     }
     for room in &mut rooms {
@@ -278,5 +285,6 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
             })
         },
     )?;
+    room.tables = super::tables::load(conn, id)?;
     Ok(())
 }

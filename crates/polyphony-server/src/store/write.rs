@@ -17,8 +17,8 @@ pub fn insert_room(
     let settings = serde_json::to_string(&room.settings).map_err(|e| StoreError(e.to_string()))?;
     conn.execute(
         "INSERT INTO rooms (code, facilitator_key, topic, description, language, settings, stage,
-                            closed, seed, created, creator_address)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                            closed, seed, created, creator_address, rules)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             room.code,
             room.facilitator_key,
@@ -31,6 +31,7 @@ pub fn insert_room(
             room.seed as i64,
             room.created,
             creator_address,
+            room.rules,
         ],
     )
     .map_err(db_err)?;

@@ -14,17 +14,24 @@ use polyphony_protocol::{
 };
 
 mod spectrum;
+mod tables;
 
 pub(crate) use spectrum::{
     check_position, check_spectrum_round, check_start_spectrum, PlacePosition, SpectrumRound,
     StartSpectrum,
 };
 
+pub(crate) use tables::{
+    check_add_note, check_consent, check_dissolve_tables, check_form_tables, check_pass_reporter,
+    check_release_note, check_withdraw_note, host_note, AddNote, Agree, DissolveTables, FormTables,
+    Outcome, Pass, Release, Withdraw,
+};
+
 use super::error::RoomError;
 use super::model::{
     check_client_id, check_settings, check_statement_text, statement_view, Participant, Room,
 };
-use crate::store::{RoomField, StoredParticipant, StoredStatement};
+use crate::store::{RoomField, StoredDraw, StoredParticipant, StoredSeat, StoredStatement};
 
 /// What a command asks for after its check: a change to commit, or an answer without one (a
 /// resent id: the first request's change is already committed and applied).
@@ -79,11 +86,13 @@ pub(crate) trait Change: Clone + Send + 'static {
 
 // ---- join ----
 
-/// A new participant.
+/// A new participant (seated at a table while tables are formed).
 #[derive(Clone, Debug)]
 pub(crate) struct Join {
     pub(crate) participant: StoredParticipant,
     pub(crate) now: Instant,
+    /// The seat while tables are formed, and the first draw of a table it opens.
+    pub(crate) seat: Option<(StoredSeat, Option<StoredDraw>)>,
 }
 
 /// A new anonymous participant with `token`, joining at `created` (ms) / `now`.
@@ -98,13 +107,15 @@ pub(crate) fn check_join(
     if room.participants.len() >= max as usize {
         return Err(RoomError::Full { max });
     }
+    let pid = room.next_pid;
     Ok(Step::Write(Join {
         participant: StoredParticipant {
-            pid: room.next_pid,
+            pid,
             token,
             created,
         },
         now,
+        seat: tables::late_seat(room, pid),
     }))
 }
 
@@ -115,9 +126,15 @@ impl Change for Join {
 
     fn reserve(&self, room: &mut Room) {
         room.next_pid = room.next_pid.max(self.participant.pid + 1);
+        if let Some((seat, _)) = &self.seat {
+            tables::reserve_seat(room, seat);
+        }
     }
 
     fn apply(self, room: &mut Room, (): ()) -> (String, Effects) {
+        if let Some((_, Some(draw))) = self.seat {
+            tables::apply_draw(room, draw);
+        }
         let p = self.participant;
         room.tokens.insert(p.token.clone(), p.pid);
         room.participants
