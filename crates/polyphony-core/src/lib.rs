@@ -21,6 +21,7 @@
 //! initialisation rules that `linfa`'s implementations do not offer; `ndarray` carries the
 //! dense part of the PCA.
 
+mod change;
 mod conversation;
 mod error;
 mod kmeans;
@@ -34,6 +35,9 @@ mod stats;
 mod tables;
 mod vote;
 
+pub use change::{
+    opinion_change, GroupDistance, GroupMove, OpinionChange, StatementShift, VoteShares,
+};
 pub use conversation::{
     Analysis, Conversation, OpinionGroup, OpinionGroups, ParticipantPoint, PcaSummary,
 };
