@@ -1,10 +1,62 @@
 //! Writing openData-shaped CSV files (agree = +1, as the darwin export).
+//!
+//! Text cells (a statement's body, a summary value) are written as they are
+//! ([`CsvCells::Exact`]) or made safe to open in a spreadsheet ([`CsvCells::SpreadsheetSafe`]);
+//! numeric cells are always written as numbers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use polyphony_core::{Analysis, ParticipantId, StatementId, Vote, VoteEvent, VoteMatrix};
 
 use crate::import::PolisStatement;
+
+/// How the text cells of a CSV file are written.
+///
+/// A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell that starts with `=`, `+`, `-`
+/// or `@` as a formula — `=HYPERLINK(...)` in a statement becomes a link in the facilitator's
+/// sheet. [`CsvCells::SpreadsheetSafe`] follows OWASP's advice on CSV injection: a text cell
+/// starting with one of those, a tab or a carriage return gets a single quote `'` in front,
+/// which a spreadsheet shows as text. Only text cells are touched: ids, counts, timestamps and
+/// vote values (`-1` is a disagree) stay numbers.
+///
+/// [`CsvCells::Exact`] is the default, so that the files read back byte for byte as what was
+/// said (`polyphony analyze`, research round trips, Polis's own tools); the workshop server
+/// serves its downloads spreadsheet-safe, because those are what people open in a spreadsheet.
+///
+/// ```
+/// use polyphony_polis::CsvCells;
+/// assert_eq!(CsvCells::SpreadsheetSafe.text("=1+2"), "'=1+2");
+/// assert_eq!(CsvCells::SpreadsheetSafe.text("Buses should be free"), "Buses should be free");
+/// assert_eq!(CsvCells::Exact.text("=1+2"), "=1+2");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvCells {
+    /// Every cell as it is (Polis's text, byte for byte).
+    #[default]
+    Exact,
+    /// Text cells that a spreadsheet would read as a formula start with `'`.
+    SpreadsheetSafe,
+}
+
+impl CsvCells {
+    /// A text cell as this option writes it.
+    pub fn text(self, cell: &str) -> Cow<'_, str> {
+        match self {
+            CsvCells::Exact => Cow::Borrowed(cell),
+            CsvCells::SpreadsheetSafe => spreadsheet_safe(cell),
+        }
+    }
+}
+
+/// A text cell that no spreadsheet runs as a formula: one starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`; any other is unchanged.
+fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
 
 fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new().from_writer(Vec::new())
@@ -89,11 +141,13 @@ pub fn votes_csv(votes: &[VoteEvent]) -> String {
 }
 
 /// `comments.csv` in the newest darwin layout; `agrees`/`disagrees` count every vote event,
-/// re-votes included, as Polis does.
+/// re-votes included, as Polis does. `cells` says how `comment-body` is written (the only text
+/// column).
 pub fn comments_csv(
     statements: &[PolisStatement],
     votes: &[VoteEvent],
     group_aware_consensus: &BTreeMap<StatementId, f64>,
+    cells: CsvCells,
 ) -> String {
     let mut counts: BTreeMap<StatementId, (u32, u32)> = BTreeMap::new();
     for v in votes {
@@ -132,17 +186,18 @@ pub fn comments_csv(
                 .get(&s.id)
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            s.text.clone(),
+            cells.text(&s.text).into_owned(),
         ]);
     }
     finish(w)
 }
 
-/// `summary.csv`: `key,value` rows, no header.
-pub fn summary_csv(pairs: &[(&str, String)]) -> String {
+/// `summary.csv`: `key,value` rows, no header. Every value is a text cell (a topic, a
+/// description, counts that are never negative), written as `cells` says.
+pub fn summary_csv(pairs: &[(&str, String)], cells: CsvCells) -> String {
     let mut w = writer();
     for (k, v) in pairs {
-        let _ = w.write_record([*k, v.as_str()]);
+        let _ = w.write_record([cells.text(k).as_bytes(), cells.text(v).as_bytes()]);
     }
     finish(w)
 }
@@ -178,5 +233,81 @@ mod tests {
     fn iso_datetime_known_instants() {
         assert_eq!(iso_datetime(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso_datetime(1_435_654_192_085), "2015-06-30T08:49:52Z");
+    }
+
+    #[test]
+    fn spreadsheet_safe_quotes_formula_starts_only() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-abc", "'-abc"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("plain", "plain"),
+            ("a=b", "a=b"),
+            ("'already", "'already"),
+            ("", ""),
+            ("公共交通應該免費", "公共交通應該免費"),
+        ] {
+            assert_eq!(CsvCells::SpreadsheetSafe.text(cell), safe, "{cell:?}");
+            assert_eq!(CsvCells::Exact.text(cell), cell, "{cell:?}");
+        }
+    }
+
+    fn statement(id: StatementId, text: &str) -> PolisStatement {
+        PolisStatement {
+            id,
+            text: text.into(),
+            author: None,
+            moderation: polyphony_core::Moderation::Accepted,
+            is_meta: false,
+            is_seed: true,
+            created: Some(1_435_654_192_085),
+        }
+    }
+
+    fn rows(csv_text: &str) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv_text.as_bytes())
+            .records()
+            .map(|r| r.unwrap_or_default().iter().map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn only_text_columns_are_neutralised() {
+        let statements = [statement(0, "-abc"), statement(1, "=1+2")];
+        let votes = [
+            VoteEvent::new(0, 0, Vote::Disagree, 1_435_654_192_085),
+            VoteEvent::new(1, 1, Vote::Agree, 1_435_654_192_086),
+        ];
+        let gac = BTreeMap::from([(0, -0.25), (1, 0.5)]);
+        let safe = rows(&comments_csv(
+            &statements,
+            &votes,
+            &gac,
+            CsvCells::SpreadsheetSafe,
+        ));
+        assert_eq!(safe[1][8], "-0.25", "a negative number stays a number");
+        assert_eq!(safe[1][9], "'-abc");
+        assert_eq!(safe[2][9], "'=1+2");
+        let exact = rows(&comments_csv(&statements, &votes, &gac, CsvCells::Exact));
+        assert_eq!(exact[1][9], "-abc");
+        assert_eq!(exact[2][9], "=1+2");
+        // votes.csv has no text cells: a disagree is -1.
+        let v = rows(&votes_csv(&votes));
+        assert_eq!(v[1][4], "-1");
+
+        let pairs = [
+            ("topic", "=cmd|' /C calc'!A0".to_string()),
+            ("voters", "2".into()),
+        ];
+        let safe = rows(&summary_csv(&pairs, CsvCells::SpreadsheetSafe));
+        assert_eq!(safe[0], ["topic", "'=cmd|' /C calc'!A0"]);
+        assert_eq!(safe[1], ["voters", "2"]);
+        let exact = rows(&summary_csv(&pairs, CsvCells::Exact));
+        assert_eq!(exact[0][1], "=cmd|' /C calc'!A0");
     }
 }

@@ -7,6 +7,13 @@
 //! - out: the Polis math blob (`math-pca2.json` shape), `participants-votes.csv` with group ids,
 //!   and the rest of an openData folder.
 //!
+//! Text cells in the CSV files we write are exact by default ([`CsvCells::Exact`]): a tool that
+//! reads them back gets what was said, byte for byte. A file meant for a spreadsheet is written
+//! with [`CsvCells::SpreadsheetSafe`], which puts a `'` before a text cell that a spreadsheet
+//! would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return; OWASP's advice on CSV
+//! injection) and leaves numbers alone. The workshop server's downloads are spreadsheet-safe
+//! unless `?raw=1` is asked.
+//!
 //! Vote signs differ by source (§16 of the math spec): the Clojure ("darwin") CSV export writes
 //! agree = +1, the newer TypeScript export writes the raw database sign (agree = −1), the API
 //! copies collected by red-dwarf are flipped to agree = +1. [`VoteSign`] says which is meant;
@@ -21,7 +28,7 @@ mod named;
 
 pub use blob::{engine_state_from_blob, math_blob};
 pub use error::PolisError;
-pub use export::{comments_csv, participants_votes_csv, summary_csv, votes_csv};
+pub use export::{comments_csv, participants_votes_csv, summary_csv, votes_csv, CsvCells};
 pub use import::{
     parse_api_pair, parse_comments_csv, parse_comments_json, parse_export,
     parse_participants_votes_csv, parse_votes_csv, parse_votes_json, ExportFiles, ParticipantRow,

@@ -10,7 +10,7 @@ use common::open_data;
 use polyphony_core::{AnalysisParams, Preset};
 use polyphony_polis::{
     comments_csv, parse_comments_csv, parse_participants_votes_csv, participants_votes_csv,
-    read_export_folder, VoteSign,
+    read_export_folder, CsvCells, VoteSign,
 };
 
 fn polis_rows(name: &str) -> Vec<polyphony_polis::ParticipantRow> {
@@ -171,7 +171,12 @@ fn export_semantics_match_polis() {
             "{name}: count columns"
         );
 
-        let ours_comments = comments_csv(&data.statements, &data.votes, &a.group_aware_consensus);
+        let ours_comments = comments_csv(
+            &data.statements,
+            &data.votes,
+            &a.group_aware_consensus,
+            CsvCells::Exact,
+        );
         let ours_c = parse_counts(&ours_comments);
         let polis_c =
             parse_counts(&std::fs::read_to_string(dir.join("comments.csv")).expect("read"));

@@ -287,9 +287,12 @@ async fn consent(phone: Deferred<PhoneRoom>, ApiJson(req): ApiJson<Consent>) -> 
 #[derive(Deserialize)]
 struct KeyQuery {
     key: Option<String>,
+    /// `?raw=1`: CSV text cells exactly as said, not made spreadsheet-safe.
+    raw: Option<String>,
 }
 
 /// Exports take the key in the header or, so that a plain download link works, in `?key=`.
+/// CSV text cells are spreadsheet-safe unless `?raw=1` asks for the exact text.
 async fn export_file(
     Path((_, file)): Path<(String, String)>,
     Query(q): Query<KeyQuery>,
@@ -303,8 +306,9 @@ async fn export_file(
             ExportFile::names().join(", ")
         ))
     })?;
+    let cells = export::cells(q.raw.as_deref()).map_err(ApiError::bad_request)?;
     room.settle().await;
-    let body = export::build(&room, which)?;
+    let body = export::build(&room, which, cells)?;
     let disposition = format!("attachment; filename=\"{}-{file}\"", room.code);
     Ok((
         [

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use polyphony_polis::PolisConversation;
 use polyphony_protocol::{
-    ModerationState, NewRoom, RoomCreated, RoomSettings, Stage, RULES_MAX_CHARS,
+    ModerationState, NewRoom, RoomCreated, RoomSettings, Stage, MAX_STATEMENT_MAX_CHARS,
+    RULES_MAX_CHARS,
 };
 
 use crate::room::model::{check_settings, check_statement_text};
@@ -30,6 +31,42 @@ fn check_language(language: &str) -> Result<(), RoomError> {
 }
 
 impl AppState {
+    /// An import's statement lengths and ids (see [`AppState::import_polis`]).
+    fn check_import(&self, data: &PolisConversation) -> Result<(), RoomError> {
+        let limits = &self.inner.limits;
+        let max_sid = u32::MAX - limits.max_statements_per_room;
+        let max_pid = u32::MAX - limits.max_participants_per_room;
+        for s in &data.statements {
+            if s.id > max_sid {
+                return Err(RoomError::ImportIdTooLarge {
+                    what: "statement",
+                    id: s.id,
+                    max: max_sid,
+                });
+            }
+            let chars = s.text.chars().count();
+            if chars > MAX_STATEMENT_MAX_CHARS as usize {
+                return Err(RoomError::Imported {
+                    id: s.id,
+                    source: Box::new(RoomError::StatementTooLong {
+                        chars,
+                        max: MAX_STATEMENT_MAX_CHARS,
+                    }),
+                });
+            }
+        }
+        let pids = data.votes.iter().map(|v| v.participant);
+        let authors = data.statements.iter().filter_map(|s| s.author);
+        match pids.chain(authors).find(|&p| p > max_pid) {
+            Some(id) => Err(RoomError::ImportIdTooLarge {
+                what: "participant",
+                id,
+                max: max_pid,
+            }),
+            None => Ok(()),
+        }
+    }
+
     fn allow_creation(&self, from: Option<IpAddr>) -> Result<(), RoomError> {
         let Some(addr) = from else {
             return Ok(());
@@ -84,13 +121,15 @@ impl AppState {
         let created = next_time();
         let mut statements = Vec::new();
         for (i, text) in req.statements.iter().enumerate() {
+            let seed = |e| RoomError::Seed {
+                index: i + 1,
+                source: Box::new(e),
+            };
             let text =
-                check_statement_text(text, req.settings.statement_max_chars).map_err(|e| {
-                    RoomError::Seed {
-                        index: i + 1,
-                        source: Box::new(e),
-                    }
-                })?;
+                check_statement_text(text, req.settings.statement_max_chars).map_err(seed)?;
+            if statements.iter().any(|s: &StoredStatement| s.text == text) {
+                return Err(seed(RoomError::DuplicateStatement));
+            }
             statements.push(StoredStatement {
                 sid: i as u32,
                 text,
@@ -147,14 +186,20 @@ impl AppState {
     }
 
     /// Creates a room from a Polis export (demos and replays): its statements keep their ids and
-    /// texts, every voter becomes an anonymous participant with their Polis id, every vote
-    /// event is kept with its time.
+    /// texts (exactly: no normalisation), every voter becomes an anonymous participant with their
+    /// Polis id, every vote event is kept with its time.
+    ///
+    /// Refused, naming the statement or id: a statement longer than
+    /// [`polyphony_protocol::MAX_STATEMENT_MAX_CHARS`], and a statement (participant) id above
+    /// `u32::MAX` minus the room's statement (participant) limit, which would leave the room no
+    /// id for a new statement (participant).
     pub async fn import_polis(
         &self,
         data: &PolisConversation,
         topic: &str,
         seed: u64,
     ) -> Result<RoomCreated, RoomError> {
+        self.check_import(data)?;
         let created = next_time();
         let statements = data
             .statements
@@ -204,7 +249,7 @@ impl AppState {
             rules: String::new(),
             language: "en".into(),
             settings: RoomSettings {
-                statement_max_chars: polyphony_protocol::MAX_STATEMENT_MAX_CHARS,
+                statement_max_chars: MAX_STATEMENT_MAX_CHARS,
                 ..RoomSettings::default()
             },
             stage: Stage::Groups,

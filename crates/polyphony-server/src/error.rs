@@ -47,7 +47,8 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::NotSeated
         | E::TooManyNotes { .. }
         | E::NoteReleased(_)
-        | E::NoteWithdrawn(_) => StatusCode::CONFLICT,
+        | E::NoteWithdrawn(_)
+        | E::DuplicateStatement => StatusCode::CONFLICT,
         E::StatementTooLong { .. }
         | E::TopicTooLong { .. }
         | E::DescriptionTooLong { .. }
@@ -62,9 +63,10 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::EmptyTopic
         | E::BadLanguage(_)
         | E::BadTableSize(_)
-        | E::EmptyNote => StatusCode::UNPROCESSABLE_ENTITY,
+        | E::EmptyNote
+        | E::ImportIdTooLarge { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         E::RateLimited { .. } | E::CreationRateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        E::Seed { source, .. } => status_of(source),
+        E::Seed { source, .. } | E::Imported { source, .. } => status_of(source),
         E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -3,6 +3,11 @@
 //! plans and released notes — never an unreleased or withdrawn note, never a note's author),
 //! and `tables.csv` (every participant's table in every plan).
 //!
+//! The CSV downloads are what a facilitator opens in a spreadsheet, so their text cells are
+//! spreadsheet-safe by default ([`CsvCells::SpreadsheetSafe`]: a statement or topic starting
+//! with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`); `?raw=1` gives the exact
+//! text ([`CsvCells::Exact`]) for tools that need it. `polyphony.json` is always exact.
+//!
 //! An export copies what it needs from the room under the lock ([`RoomCopy`]) and builds the file
 //! from the copy, so a large room's CSV never holds up a vote.
 
@@ -10,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use polyphony_core::{Analysis, AnalysisParams, Conversation, VoteEvent, VoteMatrix};
-use polyphony_polis::{self as polis, PolisStatement};
+use polyphony_polis::{self as polis, CsvCells, PolisStatement};
 use polyphony_protocol::{ModerationState, RoomInfo, TableMode};
 use serde::Serialize;
 
@@ -185,14 +190,30 @@ struct JsonSpectrum {
     rounds: [BTreeMap<u32, i8>; 2],
 }
 
-/// One export file's body.
-pub(crate) fn build(room: &LiveRoom, file: ExportFile) -> Result<String, RoomError> {
+/// How CSV text cells are written for an export's `?raw=` value: spreadsheet-safe unless
+/// `raw` is `1` or `true`.
+pub(crate) fn cells(raw: Option<&str>) -> Result<CsvCells, String> {
+    match raw {
+        None | Some("0" | "false") => Ok(CsvCells::SpreadsheetSafe),
+        Some("1" | "true") => Ok(CsvCells::Exact),
+        Some(other) => Err(format!(
+            "raw={other:?}: use raw=1 for the exact text, or leave it out for spreadsheet-safe cells"
+        )),
+    }
+}
+
+/// One export file's body; `cells` says how CSV text cells are written.
+pub(crate) fn build(
+    room: &LiveRoom,
+    file: ExportFile,
+    cells: CsvCells,
+) -> Result<String, RoomError> {
     let analysis = room
         .analysis()
         .unwrap_or_else(|| Arc::new(Conversation::new(AnalysisParams::default()).update()));
     let copy = room.read(|r| RoomCopy::of(r, file));
     let matrix = (file == ExportFile::ParticipantsVotes).then(|| room.matrix());
-    build_from(&copy, matrix.as_ref(), &analysis, file)
+    build_from(&copy, matrix.as_ref(), &analysis, file, cells)
 }
 
 fn build_from(
@@ -200,12 +221,18 @@ fn build_from(
     matrix: Option<&VoteMatrix>,
     analysis: &Analysis,
     file: ExportFile,
+    cells: CsvCells,
 ) -> Result<String, RoomError> {
     Ok(match file {
         ExportFile::Comments => {
             let statements: Vec<PolisStatement> =
                 r.statements.iter().map(PolisStatement::from).collect();
-            polis::comments_csv(&statements, &r.events, &analysis.group_aware_consensus)
+            polis::comments_csv(
+                &statements,
+                &r.events,
+                &analysis.group_aware_consensus,
+                cells,
+            )
         }
         ExportFile::Votes => polis::votes_csv(&r.events),
         ExportFile::ParticipantsVotes => {
@@ -234,7 +261,7 @@ fn build_from(
                 ("groups", groups.to_string()),
                 ("conversation-description", r.info.description.clone()),
             ];
-            polis::summary_csv(&pairs)
+            polis::summary_csv(&pairs, cells)
         }
         ExportFile::Tables => tables_csv(&r.plans),
         ExportFile::Json => {
@@ -333,5 +360,14 @@ mod tests {
         assert_eq!(ExportFile::parse("secrets.txt"), None);
         assert_eq!(ExportFile::parse("VOTES.CSV"), None);
         assert_eq!(ExportFile::Json.content_type(), "application/json");
+    }
+
+    #[test]
+    fn downloads_are_spreadsheet_safe_unless_raw() {
+        assert_eq!(cells(None), Ok(CsvCells::SpreadsheetSafe));
+        assert_eq!(cells(Some("0")), Ok(CsvCells::SpreadsheetSafe));
+        assert_eq!(cells(Some("1")), Ok(CsvCells::Exact));
+        assert_eq!(cells(Some("true")), Ok(CsvCells::Exact));
+        assert!(cells(Some("yes please")).is_err());
     }
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
 use polyphony_polis::{PolisConversation, VoteSign};
+use polyphony_report::{ChangeInput, Lang, Moment, ReportInput};
 
 mod serve;
 mod text;
@@ -93,6 +94,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SignArg::Auto)]
         vote_sign: SignArg,
     },
+    /// Write the take-away report of a Polis export as one self-contained HTML file (inline CSS
+    /// and SVG, no script): opens offline, reads on a phone, prints on A4.
+    Report {
+        /// The export folder.
+        path: PathBuf,
+        /// The HTML file to write.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The report's language: zh-TW, en, ja or ko.
+        #[arg(long, default_value_t = Lang::En)]
+        lang: Lang,
+        /// `workshop` (2–3 groups, bug fixes) or `polis` (reproduce Polis).
+        #[arg(long, default_value_t = Preset::Workshop)]
+        preset: Preset,
+        /// Seed of the engine's random source.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Which vote value means agree in the input.
+        #[arg(long, value_enum, default_value_t = SignArg::Auto)]
+        vote_sign: SignArg,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -131,6 +153,56 @@ fn sign(arg: SignArg) -> VoteSign {
         SignArg::AgreePositive => VoteSign::AgreePositive,
         SignArg::AgreeNegative => VoteSign::AgreeNegative,
     }
+}
+
+/// The report of a Polis export: the analysis of every vote, and the opinion change from the
+/// earlier half of the votes (by time) to all of them, in one warm-started conversation so the
+/// group ids match.
+fn report_input(
+    data: &PolisConversation,
+    path: &std::path::Path,
+    params: AnalysisParams,
+    lang: Lang,
+) -> ReportInput {
+    let seed = params.seed();
+    let analysis = data.to_conversation(params.clone()).update();
+    let topic = data.summary.get("topic").cloned().unwrap_or_else(|| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let mut input = ReportInput::new(topic, lang, analysis.clone(), seed);
+    input.description = data
+        .summary
+        .get("conversation-description")
+        .cloned()
+        .unwrap_or_default();
+    input.statements = data
+        .statements
+        .iter()
+        .map(|s| (s.id, s.text.clone()))
+        .collect();
+    let mut votes = data.votes.clone();
+    votes.sort_by_key(|v| v.time);
+    let (first, rest) = votes.split_at(votes.len() / 2);
+    if !first.is_empty() {
+        let mut half = PolisConversation {
+            votes: first.to_vec(),
+            ..data.clone()
+        };
+        half.polis_groups.clear();
+        let mut conv = half.to_conversation(params);
+        let before = conv.update();
+        conv.add_votes(rest);
+        let after = conv.update();
+        input.change = Some(ChangeInput::new(
+            Moment::FirstHalfOfVotes,
+            Moment::AllVotes,
+            &before,
+            &after,
+        ));
+    }
+    input
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -200,6 +272,23 @@ fn run(cli: Cli) -> Result<()> {
                 TablesFormat::Json => serde_json::to_string_pretty(&plan)?,
             };
             println!("{out}");
+            Ok(())
+        }
+        Command::Report {
+            path,
+            out,
+            lang,
+            preset,
+            seed,
+            vote_sign,
+        } => {
+            let data = polyphony_polis::read_path(&path, sign(vote_sign))
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            let params = AnalysisParams::builder(preset).seed(seed).build()?;
+            let html = polyphony_report::render(&report_input(&data, &path, params, lang));
+            std::fs::write(&out, html)
+                .with_context(|| format!("cannot write the report to {}", out.display()))?;
+            println!("Wrote the report to {}", out.display());
             Ok(())
         }
     }

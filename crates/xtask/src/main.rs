@@ -330,6 +330,8 @@ fn test(root: &Path) -> Result<()> {
     build_wasm(root)?;
     run(root, "node", &["--test", "crates/polyphony-wasm/tests/"])?;
     run(root, "node", &["--test", "web/e2e/"])?;
+    // The offline report: the release binary writes it, Chromium opens it from file://.
+    run(root, "node", &["--test", "crates/polyphony-report/tests/"])?;
     eprintln!("xtask: all tests passed; browser screenshots in target/screenshots/");
     Ok(())
 }

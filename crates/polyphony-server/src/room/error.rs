@@ -75,9 +75,30 @@ pub enum RoomError {
     /// A client id that is empty or over 64 characters.
     #[error("a client id must be 1 to 64 characters")]
     BadClientId,
-    /// A statement that is empty once trimmed.
+    /// A statement that is empty once normalised (trimmed, invisible characters removed).
     #[error("the statement is empty")]
     EmptyStatement,
+    /// A statement whose normalised text a statement of the room (not rejected) already has.
+    #[error("this statement is already in the room")]
+    DuplicateStatement,
+    /// An imported statement is refused (its Polis id).
+    #[error("statement {id}: {source}")]
+    Imported {
+        /// The statement's Polis id.
+        id: u32,
+        /// Why.
+        source: Box<RoomError>,
+    },
+    /// An import's id leaves no room for the ids the room hands out after it.
+    #[error("{what} id {id} is too large to import; ids up to {max} leave room for new {what}s")]
+    ImportIdTooLarge {
+        /// `statement` or `participant`.
+        what: &'static str,
+        /// The id.
+        id: u32,
+        /// The largest id an import may use.
+        max: u32,
+    },
     /// A statement longer than the room's limit.
     #[error("the statement has {chars} characters; this room takes at most {max}")]
     StatementTooLong {

@@ -2,7 +2,7 @@
 //! every change, [`routing`] of a phone's next statement, the [`views`] built from a room, the
 //! [`live`] room that commits changes, and each room's analysis [`task`].
 //!
-//! Dependencies run one way: `error` ← `model` ← `commands`, `routing` ← `views` ← `task` ←
+//! Dependencies run one way: `error`, `text` ← `model` ← `commands`, `routing` ← `views` ← `task` ←
 //! `live` (and `live` uses all of them).
 
 pub(crate) mod commands;
@@ -13,6 +13,7 @@ pub(crate) mod routing;
 mod table_views;
 pub(crate) mod tables;
 pub(crate) mod task;
+pub(crate) mod text;
 pub(crate) mod views;
 
 #[cfg(test)]

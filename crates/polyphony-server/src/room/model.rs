@@ -151,8 +151,15 @@ impl Room {
         }
         let statements: BTreeMap<u32, StoredStatement> =
             s.statements.into_iter().map(|x| (x.sid, x)).collect();
-        let next_sid = statements.keys().next_back().map_or(0, |k| k + 1);
-        let next_pid = participants.keys().next_back().map_or(0, |k| k + 1);
+        // Saturating: an id at `u32::MAX` is never handed out (the commands refuse it).
+        let next_sid = statements
+            .keys()
+            .next_back()
+            .map_or(0, |k| k.saturating_add(1));
+        let next_pid = participants
+            .keys()
+            .next_back()
+            .map_or(0, |k| k.saturating_add(1));
         let next_spectrum = spectrums.iter().map(|x| x.id + 1).max().unwrap_or(0);
         let tables = Tables::from_stored(s.tables);
         Room {
@@ -293,9 +300,9 @@ pub(crate) fn check_client_id(id: &str) -> Result<(), RoomError> {
     Ok(())
 }
 
-/// Trims a statement and checks it against the room's limit.
+/// Normalises a statement ([`super::text::normalise`]) and checks it against the room's limit.
 pub(crate) fn check_statement_text(text: &str, max_chars: u32) -> Result<String, RoomError> {
-    let t = text.trim();
+    let t = super::text::normalise(text);
     if t.is_empty() {
         return Err(RoomError::EmptyStatement);
     }
@@ -306,7 +313,18 @@ pub(crate) fn check_statement_text(text: &str, max_chars: u32) -> Result<String,
             max: max_chars,
         });
     }
-    Ok(t.to_string())
+    Ok(t)
+}
+
+/// Whether a statement that is not rejected already says `text` (normalised, case-sensitive).
+pub(crate) fn says_already(statements: &BTreeMap<u32, StoredStatement>, text: &str) -> Option<u32> {
+    statements
+        .values()
+        .find(|s| {
+            s.moderation != ModerationState::Rejected
+                && (s.text == text || super::text::normalise(&s.text) == text)
+        })
+        .map(|s| s.sid)
 }
 
 /// Checks settings a facilitator sends.

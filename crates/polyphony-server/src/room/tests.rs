@@ -776,3 +776,51 @@ mod tables {
         assert_eq!(form(&mut r, TableMode::SameGroup, 8), 2);
     }
 }
+
+#[test]
+fn ids_at_u32_max_are_never_handed_out_or_wrapped() {
+    let mut r = room();
+    r.next_pid = u32::MAX - 1;
+    r.next_sid = u32::MAX - 1;
+    let now = Instant::now();
+    let step = cmd::check_join(&r, "a".into(), 2, now);
+    commit(&mut r, step, ());
+    assert!(r.participants.contains_key(&(u32::MAX - 1)));
+    assert!(matches!(
+        err(cmd::check_join(&r, "b".into(), 2, now)),
+        RoomError::Full { .. }
+    ));
+    let step = cmd::check_add_statement(&r, Some(0), &statement(Some("s1"), "one"), 2);
+    commit(&mut r, step, None);
+    assert!(r.statements.contains_key(&(u32::MAX - 1)));
+    let s = statement(Some("s2"), "two");
+    assert!(matches!(
+        err(cmd::check_add_statement(&r, Some(0), &s, 2)),
+        RoomError::StatementLimit { .. }
+    ));
+}
+
+#[test]
+fn a_statement_is_normalised_and_refused_when_the_room_has_it() {
+    let mut r = room();
+    let step =
+        cmd::check_add_statement(&r, Some(0), &statement(Some("a"), " Fares\u{200B}  up "), 2);
+    let added = commit(&mut r, step, None);
+    assert_eq!(added.statement.text, "Fares up");
+    let again = statement(Some("b"), "Fares\u{3000}up");
+    assert!(matches!(
+        err(cmd::check_add_statement(&r, Some(1), &again, 3)),
+        RoomError::DuplicateStatement
+    ));
+    // A seed's text counts too, and the facilitator is refused alike.
+    let seed = statement(None, "statement 0");
+    assert!(matches!(
+        err(cmd::check_add_statement(&r, None, &seed, 3)),
+        RoomError::DuplicateStatement
+    ));
+    // Once rejected, the text may be said again.
+    let sid = added.statement.id;
+    let step = cmd::check_moderate(&r, sid, ModerationState::Rejected);
+    commit(&mut r, step, ()).unwrap();
+    assert!(cmd::check_add_statement(&r, Some(1), &again, 4).is_ok());
+}

@@ -29,7 +29,8 @@ pub(crate) use tables::{
 
 use super::error::RoomError;
 use super::model::{
-    check_client_id, check_settings, check_statement_text, statement_view, Participant, Room,
+    check_client_id, check_settings, check_statement_text, says_already, statement_view,
+    Participant, Room,
 };
 use crate::store::{RoomField, StoredDraw, StoredParticipant, StoredSeat, StoredStatement};
 
@@ -108,6 +109,10 @@ pub(crate) fn check_join(
         return Err(RoomError::Full { max });
     }
     let pid = room.next_pid;
+    // Ids near u32::MAX (an import's) are never reused or wrapped: the room is full.
+    if pid == u32::MAX || room.participants.contains_key(&pid) {
+        return Err(RoomError::Full { max });
+    }
     Ok(Step::Write(Join {
         participant: StoredParticipant {
             pid,
@@ -125,7 +130,7 @@ impl Change for Join {
     type Output = String;
 
     fn reserve(&self, room: &mut Room) {
-        room.next_pid = room.next_pid.max(self.participant.pid + 1);
+        room.next_pid = room.next_pid.max(self.participant.pid.saturating_add(1));
         if let Some((seat, _)) = &self.seat {
             tables::reserve_seat(room, seat);
         }
@@ -255,7 +260,8 @@ pub(crate) struct AddStatement {
 }
 
 /// A statement from a participant (`author = Some(pid)`) or the facilitator (`None`), created
-/// at `created` (ms). A participant's client id already used answers `duplicate`.
+/// at `created` (ms). A participant's client id already used answers `duplicate`; a text the
+/// room already has (normalised, case-sensitive, among statements not rejected) is refused.
 pub(crate) fn check_add_statement(
     room: &Room,
     author: Option<u32>,
@@ -283,17 +289,24 @@ pub(crate) fn check_add_statement(
         return Err(RoomError::ParticipantsCannotAdd);
     }
     let max = room.limits.max_statements_per_room;
-    if room.statements.len() >= max as usize {
+    let sid = room.next_sid;
+    if room.statements.len() >= max as usize
+        || sid == u32::MAX
+        || room.statements.contains_key(&sid)
+    {
         return Err(RoomError::StatementLimit { max });
     }
     let text = check_statement_text(&req.text, room.info.settings.statement_max_chars)?;
+    if says_already(&room.statements, &text).is_some() {
+        return Err(RoomError::DuplicateStatement);
+    }
     let moderation = match (author, room.info.settings.moderation) {
         (Some(_), ModerationMode::Strict) => ModerationState::Pending,
         _ => ModerationState::Accepted,
     };
     Ok(Step::Write(AddStatement {
         statement: StoredStatement {
-            sid: room.next_sid,
+            sid,
             text,
             author,
             is_seed: false,
@@ -312,7 +325,7 @@ impl Change for AddStatement {
     type Output = StatementAdded;
 
     fn reserve(&self, room: &mut Room) {
-        room.next_sid = room.next_sid.max(self.statement.sid + 1);
+        room.next_sid = room.next_sid.max(self.statement.sid.saturating_add(1));
     }
 
     fn apply(

@@ -1,0 +1,111 @@
+//! HTML building blocks: escaping, percentages, the palette and the style sheet.
+
+use polyphony_core::VoteShares;
+
+use crate::i18n::{t, Key, Lang};
+
+/// Escapes text for an HTML text node or a quoted attribute value.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A share 0–1 as a whole percentage.
+pub(crate) fn pct(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.0}", (100.0 * share).clamp(0.0, 100.0))
+    } else {
+        "0".to_string()
+    }
+}
+
+/// Okabe–Ito colours, safe for the common colour-blindnesses; groups also carry letters.
+pub(crate) const PALETTE: [&str; 6] = [
+    "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00",
+];
+
+/// Colour of people outside any group.
+pub(crate) const OUTSIDE: &str = "#9a9a9a";
+
+/// The colour of the group at `index` (position among the groups).
+pub(crate) fn colour(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// One row of stacked agree / disagree / pass bars, with the percentages as text.
+pub(crate) fn bar_row(lang: Lang, label: &str, index: Option<usize>, s: &VoteShares) -> String {
+    let swatch = index.map_or(OUTSIDE, colour);
+    let (a, d, p) = (pct(s.agree), pct(s.disagree), pct(s.pass));
+    format!(
+        concat!(
+            r#"<div class="row"><span class="gl" style="background:{sw}">{label}</span>"#,
+            r#"<span class="bar"><span class="ag" style="width:{a}%"></span>"#,
+            r#"<span class="di" style="width:{d}%"></span><span class="pa" style="width:{p}%"></span></span>"#,
+            r#"<span class="nums">{a}% {ta} · {d}% {td} · {p}% {tp} <small>(n={n})</small></span></div>"#
+        ),
+        sw = swatch,
+        label = esc(label),
+        a = a,
+        d = d,
+        p = p,
+        ta = t(lang, Key::Agree),
+        td = t(lang, Key::Disagree),
+        tp = t(lang, Key::Pass),
+        n = s.seen,
+    )
+}
+
+/// The whole style sheet: phone-first, A4 print with one section per page.
+pub(crate) const CSS: &str = r#"
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK TC","Noto Sans CJK JP","Noto Sans CJK KR","PingFang TC","Hiragino Sans","Malgun Gothic",sans-serif;line-height:1.55;color:#1d1d1f;background:#fff}
+main{max-width:52rem;margin:0 auto;padding:1rem}
+header{border-bottom:3px solid #1d1d1f;margin-bottom:1rem}
+.kicker{text-transform:uppercase;letter-spacing:.08em;font-size:.8rem;color:#555;margin:0}
+h1{font-size:1.8rem;line-height:1.25;margin:.2rem 0 .6rem;overflow-wrap:anywhere}
+h2{font-size:1.35rem;margin:1.6rem 0 .6rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+h3{font-size:1.1rem;margin:1.1rem 0 .4rem}
+p,li{overflow-wrap:anywhere}
+.desc{white-space:pre-line}
+.counts{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;padding:0;margin:1rem 0}
+.counts li{flex:1 1 8rem;border:1px solid #ccc;border-radius:.5rem;padding:.5rem .8rem}
+.counts b{display:block;font-size:1.6rem}
+.map svg{width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
+.legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
+.gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000}
+.st{margin:.8rem 0;padding:.5rem .8rem;border-left:4px solid #bbb;background:#f6f6f6;page-break-inside:avoid;break-inside:avoid}
+.st .text{margin:0 0 .3rem}
+.sid{color:#555;font-size:.85rem;margin-right:.3rem}
+.why{font-size:.9rem;color:#333;margin:0 0 .3rem}
+.row{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .5rem;margin:.15rem 0}
+.bar{display:flex;flex:1 1 8rem;min-width:6rem;height:.9rem;border-radius:.2rem;overflow:hidden;background:#eee}
+.bar span{display:block;height:100%}
+.ag{background:#0072B2}.di{background:#D55E00}.pa{background:#c8c8c8}
+.nums{font-size:.85rem;flex:1 1 14rem}
+.keyline{font-size:.85rem;color:#333}
+.keyline i{display:inline-block;width:.8rem;height:.8rem;vertical-align:middle;margin:0 .2rem 0 .6rem;border-radius:.15rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:center}
+th:first-child,td:first-child{text-align:left}
+.muted{color:#555}
+footer{margin-top:2rem;border-top:1px solid #ccc;font-size:.85rem;color:#555}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+@page{size:A4;margin:14mm}
+@media print{
+ main{max-width:none;padding:0}
+ body{font-size:10.5pt}
+ section+section{break-before:page;page-break-before:always}
+ h2{break-after:avoid;page-break-after:avoid}
+}
+"#;

@@ -1,0 +1,385 @@
+//! Every string of the report, in one table per language (繁體中文, English, 日本語, 한국어).
+//!
+//! A table is an exhaustive `match` over [`Key`], so a key without a translation does not
+//! compile. `{name}` placeholders are filled by the renderer. The room's own texts (topic,
+//! statements, notes) are never translated: they are shown as entered.
+
+use std::str::FromStr;
+
+use crate::ReportError;
+
+/// A report language.
+///
+/// ```
+/// use polyphony_report::Lang;
+/// assert_eq!("zh-tw".parse::<Lang>(), Ok(Lang::ZhTw));
+/// assert_eq!(Lang::Ko.tag(), "ko");
+/// assert_eq!(Lang::ALL.len(), 4);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// 繁體中文 (Taiwan).
+    ZhTw,
+    /// English.
+    #[default]
+    En,
+    /// 日本語.
+    Ja,
+    /// 한국어.
+    Ko,
+}
+
+impl Lang {
+    /// Every language.
+    pub const ALL: [Lang; 4] = [Lang::ZhTw, Lang::En, Lang::Ja, Lang::Ko];
+
+    /// BCP 47 tag, for `<html lang>` and the command line.
+    ///
+    /// ```
+    /// assert_eq!(polyphony_report::Lang::ZhTw.tag(), "zh-TW");
+    /// ```
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhTw => "zh-TW",
+            Lang::En => "en",
+            Lang::Ja => "ja",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = ReportError;
+
+    /// One of the four tags, any case (`zh-TW`, `en`, `ja`, `ko`; `zh`, `zh_TW` also work).
+    ///
+    /// ```
+    /// use polyphony_report::Lang;
+    /// assert_eq!("JA".parse::<Lang>(), Ok(Lang::Ja));
+    /// assert!("de".parse::<Lang>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "zh-tw" | "zh" | "zh-hant" | "zh-hant-tw" => Ok(Lang::ZhTw),
+            "en" => Ok(Lang::En),
+            "ja" => Ok(Lang::Ja),
+            "ko" => Ok(Lang::Ko),
+            _ => Err(ReportError::UnknownLanguage(s.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+macro_rules! keys {
+    ($($k:ident),* $(,)?) => {
+        /// A report string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Key { $(#[allow(missing_docs)] $k),* }
+
+        impl Key {
+            /// Every key.
+            ///
+            /// ```
+            /// assert!(polyphony_report::Key::ALL.contains(&polyphony_report::Key::MethodTitle));
+            /// ```
+            pub const ALL: &'static [Key] = &[$(Key::$k),*];
+        }
+    };
+}
+
+keys! {
+    Kicker, Participants, Votes, Statements,
+    MapTitle, MapCaption, GroupSize, OutsideGroups, NoGroups,
+    GroupsTitle, GroupsIntro, GroupHeading, RepAgree, RepDisagree, Agree, Disagree, Pass,
+    ConsensusTitle, ConsensusIntro, ConsensusAgree, ConsensusDisagree, ConsensusAgreeLine,
+    ConsensusDisagreeLine, NoConsensus,
+    DivisiveTitle, DivisiveIntro, NoDivisive,
+    SpectrumTitle, SpectrumIntro, Round, StronglyDisagree, SomewhatDisagree, Neutral,
+    SomewhatAgree, StronglyAgree, MovementTitle, MovementLine,
+    NotesTitle, NotesIntro, Table,
+    ChangeTitle, ChangeBetween, MomentFirstHalf, MomentAllVotes, ShiftAgree, ShiftDisagree,
+    NoShifts, Moved, MovedNone, MoveLine, Closer, Apart, GainedTitle, LostTitle,
+    MethodTitle, MethodText, Footer,
+}
+
+/// The string for `key` in `lang`.
+///
+/// ```
+/// use polyphony_report::{t, Key, Lang};
+/// assert_eq!(t(Lang::En, Key::Agree), "agree");
+/// assert_eq!(t(Lang::ZhTw, Key::Agree), "同意");
+/// ```
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::En => en(key),
+        Lang::ZhTw => zh_tw(key),
+        Lang::Ja => ja(key),
+        Lang::Ko => ko(key),
+    }
+}
+
+/// Replaces `{name}` placeholders.
+pub(crate) fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+fn en(k: Key) -> &'static str {
+    use Key::*;
+    match k {
+        Kicker => "Take-away report",
+        Participants => "participants",
+        Votes => "votes",
+        Statements => "statements",
+        MapTitle => "Opinion map",
+        MapCaption => "Each dot is one person. People who voted alike are close together; the letters mark the centre of each opinion group. Grey dots are people who voted on too few statements to be placed in a group.",
+        GroupSize => "{n} people",
+        OutsideGroups => "not in a group",
+        NoGroups => "There are no opinion groups: too few people voted on enough statements.",
+        GroupsTitle => "What each group stands for",
+        GroupsIntro => "The statements that set each group apart from the rest of the room. The bars show how every group voted on them.",
+        GroupHeading => "Group {g}",
+        RepAgree => "{pct}% of group {g} agree — more than the rest of the room.",
+        RepDisagree => "{pct}% of group {g} disagree — more than the rest of the room.",
+        Agree => "agree",
+        Disagree => "disagree",
+        Pass => "pass",
+        ConsensusTitle => "Common ground",
+        ConsensusIntro => "Statements a clear majority of the whole room agrees or disagrees with, whatever their group.",
+        ConsensusAgree => "Most people agree",
+        ConsensusDisagree => "Most people disagree",
+        ConsensusAgreeLine => "{pct}% of the {n} people who voted on it agree.",
+        ConsensusDisagreeLine => "{pct}% of the {n} people who voted on it disagree.",
+        NoConsensus => "No statement has a clear majority across the whole room yet.",
+        DivisiveTitle => "What divides the groups",
+        DivisiveIntro => "The statements the groups stand furthest apart on, with each group's votes.",
+        NoDivisive => "Without opinion groups there is nothing to compare.",
+        SpectrumTitle => "Spectrum rounds",
+        SpectrumIntro => "People placed themselves on a line from strongly disagree to strongly agree, listened to each other, and could move.",
+        Round => "Round {n}",
+        StronglyDisagree => "strongly disagree",
+        SomewhatDisagree => "somewhat disagree",
+        Neutral => "neutral",
+        SomewhatAgree => "somewhat agree",
+        StronglyAgree => "strongly agree",
+        MovementTitle => "Movement from the first round to the last",
+        MovementLine => "{g}: {agree} moved toward agreeing, {disagree} toward disagreeing, {stayed} stayed.",
+        NotesTitle => "Notes from the tables",
+        NotesIntro => "The notes each table released, as written, without names.",
+        Table => "Table {n}",
+        ChangeTitle => "How opinions changed",
+        ChangeBetween => "Comparing {before} with {after}.",
+        MomentFirstHalf => "the first half of the votes",
+        MomentAllVotes => "all the votes",
+        ShiftAgree => "In group {g}, agreement went from {from}% to {to}%:",
+        ShiftDisagree => "In group {g}, disagreement went from {from}% to {to}%:",
+        NoShifts => "No group's votes moved.",
+        Moved => "{n} people changed group:",
+        MovedNone => "Nobody changed group.",
+        MoveLine => "{n} from {from} to {to}",
+        Closer => "Groups {a} and {b} moved closer together on the map.",
+        Apart => "Groups {a} and {b} moved further apart on the map.",
+        GainedTitle => "Became common ground",
+        LostTitle => "No longer common ground",
+        MethodTitle => "How this report was made",
+        MethodText => "Each person's votes (agree, disagree or pass) form a row of numbers. Principal component analysis (PCA) finds the two directions in which these rows differ most and places every person on that plane: that is the opinion map. {in_conv} of the {participants} participants voted on enough statements to be clustered. k-means clustering then split them into {k} groups of people who voted alike, choosing the number of groups whose members are most clearly separated (the silhouette score). A statement represents a group when the group voted on it significantly differently from everyone else; common ground is what a significant majority of the whole room shares. {statements} statements were analysed with the “{preset}” settings and random seed {seed}; the same data and settings give the same results.",
+        Footer => "Made with Polyphony. Nobody is named in this report: it shows counts and positions only.",
+    }
+}
+
+fn zh_tw(k: Key) -> &'static str {
+    use Key::*;
+    match k {
+        Kicker => "審議成果報告",
+        Participants => "位參與者",
+        Votes => "張投票",
+        Statements => "則意見",
+        MapTitle => "意見地圖",
+        MapCaption => "每個點代表一個人。投票相近的人彼此靠近；字母標示各意見群體的中心。灰色的點是投票太少、尚未歸入群體的人。",
+        GroupSize => "{n} 人",
+        OutsideGroups => "未歸入群體",
+        NoGroups => "目前還沒有意見群體：對足夠多意見投票的人還太少。",
+        GroupsTitle => "各群體的立場",
+        GroupsIntro => "讓各群體與全場其他人有所區別的意見。長條圖顯示每個群體如何投票。",
+        GroupHeading => "群體 {g}",
+        RepAgree => "群體 {g} 有 {pct}% 同意，比全場其他人更多。",
+        RepDisagree => "群體 {g} 有 {pct}% 不同意，比全場其他人更多。",
+        Agree => "同意",
+        Disagree => "不同意",
+        Pass => "略過",
+        ConsensusTitle => "共識",
+        ConsensusIntro => "不論屬於哪個群體，全場明顯多數都同意或都不同意的意見。",
+        ConsensusAgree => "多數人同意",
+        ConsensusDisagree => "多數人不同意",
+        ConsensusAgreeLine => "在投票的 {n} 人中，{pct}% 同意。",
+        ConsensusDisagreeLine => "在投票的 {n} 人中，{pct}% 不同意。",
+        NoConsensus => "目前還沒有獲得全場明顯多數的意見。",
+        DivisiveTitle => "群體之間的分歧",
+        DivisiveIntro => "各群體看法差距最大的意見，以及每個群體的投票。",
+        NoDivisive => "沒有意見群體，就無從比較。",
+        SpectrumTitle => "光譜站位",
+        SpectrumIntro => "大家在一條從「非常不同意」到「非常同意」的線上選擇位置，聽彼此說明後，可以移動。",
+        Round => "第 {n} 輪",
+        StronglyDisagree => "非常不同意",
+        SomewhatDisagree => "有點不同意",
+        Neutral => "中立",
+        SomewhatAgree => "有點同意",
+        StronglyAgree => "非常同意",
+        MovementTitle => "從第一輪到最後一輪的移動",
+        MovementLine => "{g}：{agree} 人往同意移動，{disagree} 人往不同意移動，{stayed} 人留在原位。",
+        NotesTitle => "各桌的討論紀錄",
+        NotesIntro => "各桌同意公開的紀錄，照原文呈現，不具名。",
+        Table => "第 {n} 桌",
+        ChangeTitle => "意見的變化",
+        ChangeBetween => "比較{before}與{after}。",
+        MomentFirstHalf => "前一半的投票",
+        MomentAllVotes => "全部的投票",
+        ShiftAgree => "群體 {g} 的同意比例從 {from}% 變為 {to}%：",
+        ShiftDisagree => "群體 {g} 的不同意比例從 {from}% 變為 {to}%：",
+        NoShifts => "各群體的投票都沒有變化。",
+        Moved => "有 {n} 人換了群體：",
+        MovedNone => "沒有人換群體。",
+        MoveLine => "{n} 人從 {from} 到 {to}",
+        Closer => "群體 {a} 與 {b} 在地圖上更靠近了。",
+        Apart => "群體 {a} 與 {b} 在地圖上離得更遠了。",
+        GainedTitle => "新形成的共識",
+        LostTitle => "不再是共識",
+        MethodTitle => "這份報告怎麼做的",
+        MethodText => "每個人的投票（同意、不同意或略過）構成一列數字。主成分分析（PCA）找出這些數字差異最大的兩個方向，把每個人放到這個平面上，這就是意見地圖。{participants} 位參與者中，有 {in_conv} 位對足夠多的意見投了票，得以納入分群。接著以 k-means 分群法把投票相近的人分成 {k} 個群體，群體數目取成員之間區隔最清楚的那一個（輪廓係數）。當一個群體對某則意見的投票與其他人有顯著差異時，該意見就代表這個群體；共識則是全場顯著多數共享的看法。本次共分析 {statements} 則意見，使用「{preset}」設定與隨機種子 {seed}；相同的資料與設定會得到相同的結果。",
+        Footer => "由 Polyphony 製作。本報告不具名任何人，只呈現人數與位置。",
+    }
+}
+
+fn ja(k: Key) -> &'static str {
+    use Key::*;
+    match k {
+        Kicker => "振り返りレポート",
+        Participants => "人の参加者",
+        Votes => "票",
+        Statements => "件の意見",
+        MapTitle => "意見マップ",
+        MapCaption => "点は一人ひとりを表します。似た投票をした人どうしが近くに並び、文字は各意見グループの中心を示します。灰色の点は、投票が少なくまだグループに入っていない人です。",
+        GroupSize => "{n} 人",
+        OutsideGroups => "グループ外",
+        NoGroups => "まだ意見グループはありません。十分な数の意見に投票した人が少なすぎます。",
+        GroupsTitle => "各グループの特徴",
+        GroupsIntro => "各グループを会場の他の人たちと分ける意見です。棒グラフは各グループの投票を示します。",
+        GroupHeading => "グループ {g}",
+        RepAgree => "グループ {g} の {pct}% が賛成しており、会場の他の人たちより多くなっています。",
+        RepDisagree => "グループ {g} の {pct}% が反対しており、会場の他の人たちより多くなっています。",
+        Agree => "賛成",
+        Disagree => "反対",
+        Pass => "パス",
+        ConsensusTitle => "共通点",
+        ConsensusIntro => "グループに関係なく、会場のはっきりした多数が賛成、または反対している意見です。",
+        ConsensusAgree => "多くの人が賛成",
+        ConsensusDisagree => "多くの人が反対",
+        ConsensusAgreeLine => "投票した {n} 人のうち {pct}% が賛成しています。",
+        ConsensusDisagreeLine => "投票した {n} 人のうち {pct}% が反対しています。",
+        NoConsensus => "会場全体ではっきりした多数を得た意見はまだありません。",
+        DivisiveTitle => "グループを分ける意見",
+        DivisiveIntro => "グループ間で最も意見が分かれた意見と、各グループの投票です。",
+        NoDivisive => "意見グループがないため、比較できません。",
+        SpectrumTitle => "スペクトラム（立ち位置）",
+        SpectrumIntro => "「強く反対」から「強く賛成」までの線の上で自分の位置を選び、互いの話を聞いたうえで移動することができました。",
+        Round => "第 {n} ラウンド",
+        StronglyDisagree => "強く反対",
+        SomewhatDisagree => "やや反対",
+        Neutral => "どちらでもない",
+        SomewhatAgree => "やや賛成",
+        StronglyAgree => "強く賛成",
+        MovementTitle => "最初のラウンドから最後のラウンドへの移動",
+        MovementLine => "{g}：賛成寄りに {agree} 人、反対寄りに {disagree} 人が移動し、{stayed} 人はそのままでした。",
+        NotesTitle => "テーブルからのメモ",
+        NotesIntro => "各テーブルが公開に同意したメモを、書かれたまま名前なしで載せています。",
+        Table => "テーブル {n}",
+        ChangeTitle => "意見の変化",
+        ChangeBetween => "{before}と{after}を比べています。",
+        MomentFirstHalf => "前半の投票",
+        MomentAllVotes => "すべての投票",
+        ShiftAgree => "グループ {g} の賛成は {from}% から {to}% になりました：",
+        ShiftDisagree => "グループ {g} の反対は {from}% から {to}% になりました：",
+        NoShifts => "どのグループの投票も変わりませんでした。",
+        Moved => "{n} 人がグループを移りました：",
+        MovedNone => "グループを移った人はいません。",
+        MoveLine => "{from} から {to} へ {n} 人",
+        Closer => "グループ {a} と {b} はマップ上で近づきました。",
+        Apart => "グループ {a} と {b} はマップ上で離れました。",
+        GainedTitle => "新たに共通点になった意見",
+        LostTitle => "共通点ではなくなった意見",
+        MethodTitle => "このレポートの作り方",
+        MethodText => "一人ひとりの投票（賛成・反対・パス）は一列の数字になります。主成分分析（PCA）は、それらの数字が最も大きく異なる二つの方向を見つけ、全員をその平面に置きます。これが意見マップです。参加者 {participants} 人のうち {in_conv} 人が十分な数の意見に投票し、グループ分けの対象になりました。次に k-means 法で、似た投票をした人を {k} つのグループに分けました。グループの数は、メンバーが最もはっきり分かれる数（シルエット係数）で選んでいます。あるグループの投票が他の人たちと有意に異なる意見は、そのグループを代表する意見とし、会場全体の有意な多数が共有する意見を共通点としています。{statements} 件の意見を「{preset}」設定、乱数シード {seed} で分析しました。同じデータと設定からは同じ結果が得られます。",
+        Footer => "Polyphony で作成。このレポートには個人名は含まれず、人数と位置だけを示しています。",
+    }
+}
+
+fn ko(k: Key) -> &'static str {
+    use Key::*;
+    match k {
+        Kicker => "결과 보고서",
+        Participants => "명 참여",
+        Votes => "표",
+        Statements => "개 의견",
+        MapTitle => "의견 지도",
+        MapCaption => "점 하나가 한 사람입니다. 비슷하게 투표한 사람끼리 가까이 모이고, 글자는 각 의견 그룹의 중심을 나타냅니다. 회색 점은 투표한 의견이 너무 적어 아직 그룹에 들지 않은 사람입니다.",
+        GroupSize => "{n}명",
+        OutsideGroups => "그룹 밖",
+        NoGroups => "아직 의견 그룹이 없습니다. 충분히 많은 의견에 투표한 사람이 너무 적습니다.",
+        GroupsTitle => "각 그룹의 입장",
+        GroupsIntro => "각 그룹을 나머지 참여자와 구별해 주는 의견입니다. 막대는 그룹마다 어떻게 투표했는지 보여 줍니다.",
+        GroupHeading => "그룹 {g}",
+        RepAgree => "그룹 {g}의 {pct}%가 동의합니다. 나머지 참여자보다 많습니다.",
+        RepDisagree => "그룹 {g}의 {pct}%가 반대합니다. 나머지 참여자보다 많습니다.",
+        Agree => "동의",
+        Disagree => "반대",
+        Pass => "패스",
+        ConsensusTitle => "공통점",
+        ConsensusIntro => "어느 그룹에 속하든 전체 참여자의 뚜렷한 다수가 동의하거나 반대한 의견입니다.",
+        ConsensusAgree => "대부분 동의",
+        ConsensusDisagree => "대부분 반대",
+        ConsensusAgreeLine => "투표한 {n}명 중 {pct}%가 동의합니다.",
+        ConsensusDisagreeLine => "투표한 {n}명 중 {pct}%가 반대합니다.",
+        NoConsensus => "아직 전체에서 뚜렷한 다수를 얻은 의견이 없습니다.",
+        DivisiveTitle => "그룹을 가르는 의견",
+        DivisiveIntro => "그룹 사이에 입장 차이가 가장 큰 의견과 그룹별 투표입니다.",
+        NoDivisive => "의견 그룹이 없어 비교할 수 없습니다.",
+        SpectrumTitle => "스펙트럼 라운드",
+        SpectrumIntro => "참여자들은 ‘매우 반대’부터 ‘매우 동의’까지 이어진 선 위에 자리를 잡고, 서로의 이야기를 들은 뒤 자리를 옮길 수 있었습니다.",
+        Round => "{n}라운드",
+        StronglyDisagree => "매우 반대",
+        SomewhatDisagree => "약간 반대",
+        Neutral => "중립",
+        SomewhatAgree => "약간 동의",
+        StronglyAgree => "매우 동의",
+        MovementTitle => "첫 라운드에서 마지막 라운드까지의 이동",
+        MovementLine => "{g}: {agree}명은 동의 쪽으로, {disagree}명은 반대 쪽으로 옮겼고 {stayed}명은 그대로였습니다.",
+        NotesTitle => "테이블 메모",
+        NotesIntro => "각 테이블이 공개에 동의한 메모를 쓴 그대로, 이름 없이 싣습니다.",
+        Table => "{n}번 테이블",
+        ChangeTitle => "의견의 변화",
+        ChangeBetween => "{before}와(과) {after}을(를) 비교합니다.",
+        MomentFirstHalf => "앞쪽 절반의 투표",
+        MomentAllVotes => "전체 투표",
+        ShiftAgree => "그룹 {g}의 동의 비율이 {from}%에서 {to}%로 바뀌었습니다:",
+        ShiftDisagree => "그룹 {g}의 반대 비율이 {from}%에서 {to}%로 바뀌었습니다:",
+        NoShifts => "어느 그룹의 투표도 바뀌지 않았습니다.",
+        Moved => "{n}명이 그룹을 옮겼습니다:",
+        MovedNone => "그룹을 옮긴 사람은 없습니다.",
+        MoveLine => "{from}에서 {to}(으)로 {n}명",
+        Closer => "그룹 {a}와 {b}는 지도에서 더 가까워졌습니다.",
+        Apart => "그룹 {a}와 {b}는 지도에서 더 멀어졌습니다.",
+        GainedTitle => "새로 공통점이 된 의견",
+        LostTitle => "더 이상 공통점이 아닌 의견",
+        MethodTitle => "이 보고서를 만든 방법",
+        MethodText => "각 사람의 투표(동의, 반대, 패스)는 한 줄의 숫자가 됩니다. 주성분 분석(PCA)은 이 숫자들이 가장 크게 갈리는 두 방향을 찾아 모든 사람을 그 평면 위에 놓습니다. 이것이 의견 지도입니다. 참여자 {participants}명 중 {in_conv}명이 충분히 많은 의견에 투표해 그룹 나누기에 포함되었습니다. 이어서 k-평균 군집화로 비슷하게 투표한 사람들을 {k}개 그룹으로 나누었고, 그룹 수는 구성원이 가장 뚜렷하게 구분되는 수(실루엣 점수)로 골랐습니다. 어떤 그룹이 다른 사람들과 유의하게 다르게 투표한 의견은 그 그룹을 대표하는 의견이 되고, 전체의 유의한 다수가 함께하는 의견은 공통점이 됩니다. 의견 {statements}개를 ‘{preset}’ 설정과 난수 시드 {seed}로 분석했으며, 같은 데이터와 설정에서는 같은 결과가 나옵니다.",
+        Footer => "Polyphony로 만들었습니다. 이 보고서에는 누구의 이름도 없으며 인원수와 위치만 담겨 있습니다.",
+    }
+}

@@ -1,0 +1,109 @@
+// The offline report in a real browser: `polyphony report` writes the HTML files, Chromium
+// opens them from file:// with JavaScript disabled, checks every section and the map, prints
+// to A4 PDF, and takes screenshots of the zh-TW and ja reports into target/screenshots/.
+//
+// Run: node --test crates/polyphony-report/tests/ (after `cargo build --release -p polyphony`;
+// POLYPHONY_BIN overrides the binary).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const require = createRequire(path.join(root, 'web/e2e/package.json'));
+const { chromium } = require('playwright-core');
+const bin = process.env.POLYPHONY_BIN ?? path.join(root, 'target/release/polyphony');
+const outDir = path.join(root, 'target/report-e2e');
+const shots = path.join(root, 'target/screenshots');
+const EXPORTS = {
+  'two-camps': path.join(root, 'fixtures/two-camps'),
+  vtaiwan: path.join(root, '../shared/data/polis-open-data/vtaiwan.uberx'),
+};
+const LANGS = ['zh-TW', 'en', 'ja', 'ko'];
+const SECTIONS = ['summary', 'map', 'groups', 'consensus', 'divisive', 'change', 'method'];
+
+let browser;
+
+/** Writes the report of `name` in `lang` with the CLI; returns its path. */
+function write(name, lang) {
+  const file = path.join(outDir, `${name}-${lang}.html`);
+  const run = spawnSync(bin, ['report', EXPORTS[name], '-o', file, '--lang', lang],
+    { encoding: 'utf8' });
+  assert.equal(run.status, 0, `polyphony report failed: ${run.stderr}`);
+  return file;
+}
+
+before(async () => {
+  assert.ok(existsSync(bin), `build the binary first: ${bin}`);
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens a report from file:// with JavaScript off; fails on any non-file request. */
+async function open(file, viewport) {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { context, page, requests };
+}
+
+for (const name of Object.keys(EXPORTS)) {
+  for (const lang of LANGS) {
+    test(`${name} report in ${lang}: sections, map, offline, A4`, async () => {
+      const file = write(name, lang);
+      const { context, page, requests } = await open(file, { width: 390, height: 844 });
+      try {
+        assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), [],
+          'the report loads nothing from the network');
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        for (const id of SECTIONS) {
+          const section = page.locator(`section#${id}`);
+          assert.equal(await section.count(), 1, `section ${id}`);
+          await section.scrollIntoViewIfNeeded();
+          assert.ok(await section.isVisible(), `section ${id} is visible`);
+          assert.ok((await section.locator('h1, h2').first().innerText()).trim().length > 0);
+        }
+        const svg = page.locator('section#map svg');
+        assert.ok(await svg.isVisible(), 'the map is visible');
+        const box = await svg.boundingBox();
+        assert.ok(box.width > 300 && box.height > 150, `map size ${JSON.stringify(box)}`);
+        assert.ok(box.width <= 390, 'the map fits a phone');
+        assert.ok(await page.locator('section#map circle').count() > 5, 'dots on the map');
+        assert.ok(await page.locator('section#map text').count() >= 2, 'group letters');
+        // Nothing wider than the phone's screen.
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth).catch(() => null);
+        if (overflow !== null) assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+        assert.ok(pages >= 2 && pages < 20, `${pages} A4 pages`);
+
+        if (name === 'vtaiwan' && (lang === 'zh-TW' || lang === 'ja')) {
+          await page.screenshot({ path: path.join(shots, `report-${lang}-phone.png`), fullPage: true });
+          const wide = await open(file, { width: 1200, height: 900 });
+          await wide.page.screenshot({ path: path.join(shots, `report-${lang}.png`), fullPage: false });
+          await wide.context.close();
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
