@@ -127,3 +127,61 @@ async fn one_client_id_sent_concurrently_is_stored_once() {
     assert_eq!(holdings(&r, &code, &key).await, before, "memory = database");
     state.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_text_sent_concurrently_under_different_ids_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = polyphony_server::AppState::open(&dir.path().join("texts.db"), limits())
+        .await
+        .unwrap();
+    let r = polyphony_server::app(state.clone());
+    let (code, key) = create_room(&r, 2, "").await;
+    let mut tokens = Vec::new();
+    for _ in 0..4 {
+        tokens.push(join(&r, &code).await);
+    }
+    for round in 0..4 {
+        let mut tasks = Vec::new();
+        for n in 0..RACERS {
+            let (r, code, token) = (r.clone(), code.clone(), tokens[n % 4].clone());
+            tasks.push(tokio::spawn(async move {
+                let me = [("x-participant-token", token.as_str())];
+                call(
+                    &r,
+                    "POST",
+                    &format!("/api/rooms/{code}/statements"),
+                    &me,
+                    // Other ids, other spacing: one statement once normalised.
+                    Some(&format!(
+                        r#"{{"id":"t-{round}-{n}","text":"Same  text {round} "}}"#
+                    )),
+                )
+                .await
+            }));
+        }
+        let (mut stored, mut refused) = (0, 0);
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            match status {
+                StatusCode::CREATED => stored += 1,
+                StatusCode::CONFLICT => refused += 1,
+                other => panic!("{other}: {body}"),
+            }
+        }
+        assert_eq!((stored, refused), (1, RACERS - 1), "round {round}");
+    }
+    let (queue, _) = holdings(&r, &code, &key).await;
+    let same = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["statement"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Same text")
+        })
+        .count();
+    assert_eq!(same, 4, "{queue}");
+    state.shutdown().await;
+}

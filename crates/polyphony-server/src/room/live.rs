@@ -161,10 +161,17 @@ impl LiveRoom {
             }
         };
         let (room_id, to_write) = (self.room_id, change.clone());
-        let written = self
+        let written = match self
             .store
             .write(move |conn| to_write.write(conn, room_id))
-            .await?;
+            .await
+        {
+            Ok(written) => written,
+            Err(e) => {
+                change.unreserve(&mut lock(&self.state));
+                return Err(e.into());
+            }
+        };
         let (answer, effects) = change.apply(&mut lock(&self.state), written);
         if effects.analyse {
             self.analyser.mark_dirty();

@@ -106,6 +106,10 @@ pub(crate) struct Room {
     pub(super) next_sid: u32,
     pub(super) next_pid: u32,
     pub(super) next_spectrum: u32,
+    /// Normalised texts of statements checked but not yet applied, with who sent them
+    /// (author, client id): a second request with the same text and another id is refused
+    /// even while the first is still being written.
+    pub(super) texts_in_flight: HashMap<String, (Option<u32>, Option<String>)>,
     /// Discussion tables, reporters, notes and consent.
     pub(super) tables: Tables,
 }
@@ -188,6 +192,7 @@ impl Room {
             next_sid,
             next_pid,
             next_spectrum,
+            texts_in_flight: HashMap::new(),
             tables,
         }
     }

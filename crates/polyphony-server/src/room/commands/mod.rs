@@ -81,6 +81,9 @@ pub(crate) trait Change: Clone + Send + 'static {
     /// Holds, right after the check and under the same lock, what the change needs before its
     /// write lands (a fresh id, a rate token), so that a command checked meanwhile sees it.
     fn reserve(&self, _room: &mut Room) {}
+    /// Gives back what `reserve` held that would block others when the write failed (ids and
+    /// rate tokens stay used: a gap is harmless).
+    fn unreserve(&self, _room: &mut Room) {}
     /// Makes the committed change in memory and says what follows.
     fn apply(self, room: &mut Room, written: Self::Written) -> (Self::Output, Effects);
 }
@@ -300,6 +303,13 @@ pub(crate) fn check_add_statement(
     if says_already(&room.statements, &text).is_some() {
         return Err(RoomError::DuplicateStatement);
     }
+    // The same text on its way to the store under another client id: a duplicate too (the same
+    // id goes on, and the store's insert answers it as a resend).
+    if let Some(sender) = room.texts_in_flight.get(&text) {
+        if *sender != (author, req.id.clone()) {
+            return Err(RoomError::DuplicateStatement);
+        }
+    }
     let moderation = match (author, room.info.settings.moderation) {
         (Some(_), ModerationMode::Strict) => ModerationState::Pending,
         _ => ModerationState::Accepted,
@@ -326,6 +336,14 @@ impl Change for AddStatement {
 
     fn reserve(&self, room: &mut Room) {
         room.next_sid = room.next_sid.max(self.statement.sid.saturating_add(1));
+        room.texts_in_flight.insert(
+            self.statement.text.clone(),
+            (self.statement.author, self.statement.client_id.clone()),
+        );
+    }
+
+    fn unreserve(&self, room: &mut Room) {
+        room.texts_in_flight.remove(&self.statement.text);
     }
 
     fn apply(
@@ -333,6 +351,7 @@ impl Change for AddStatement {
         room: &mut Room,
         existing: Option<StoredStatement>,
     ) -> (StatementAdded, Effects) {
+        room.texts_in_flight.remove(&self.statement.text);
         let duplicate = existing.is_some();
         let stored = existing.unwrap_or(self.statement);
         let sid = stored.sid;
