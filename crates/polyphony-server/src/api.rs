@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(crate::json_errors::json_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -347,7 +348,13 @@ async fn socket(
         ))
     })?;
     let shutdown = state.shutdown_receiver();
+    // A frame's header announces its length: refusing a frame over the message limit there
+    // closes the socket before anything is buffered. Outgoing, each send is awaited (flushed)
+    // under a timeout, so a socket holds at most one message in flight (see [`ws`]).
+    let max = state.limits().max_body_bytes;
+    let send_timeout = state.limits().ws_send_timeout;
     Ok(upgrade
-        .max_message_size(state.limits().max_body_bytes)
-        .on_upgrade(move |socket| ws::serve(socket, room, role, shutdown)))
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| ws::serve(socket, room, role, shutdown, send_timeout)))
 }

@@ -42,6 +42,7 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::Full { .. }
         | E::StatementLimit { .. }
         | E::StatementPending(_)
+        | E::StatementRejected(_)
         | E::RoundNotOpen(_)
         | E::NoTables
         | E::NotSeated
@@ -77,6 +78,16 @@ impl ApiError {
             status,
             message: message.into(),
         }
+    }
+
+    /// An error with this status and sentence (for answers no [`RoomError`] describes).
+    pub(crate) fn with_status(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError::new(status, message)
+    }
+
+    /// A 5xx with the generic sentence (its detail belongs in the log).
+    pub(crate) fn internal(status: StatusCode) -> ApiError {
+        ApiError::new(status, INTERNAL)
     }
 
     /// 400: the request is not what the endpoint takes.
@@ -158,6 +169,7 @@ mod tests {
             (RoomError::Full { max: 3 }, 409),
             (RoomError::UnknownStatement(4), 404),
             (RoomError::StatementPending(4), 409),
+            (RoomError::StatementRejected(4), 409),
             (RoomError::RoundNotOpen(2), 409),
             (RoomError::RateLimited { rate: 10 }, 429),
             (RoomError::StatementTooLong { chars: 9, max: 5 }, 413),

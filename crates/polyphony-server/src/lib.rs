@@ -31,6 +31,7 @@ mod create;
 mod error;
 mod export;
 mod extract;
+mod json_errors;
 mod limits;
 mod room;
 mod state;

@@ -24,6 +24,9 @@ pub struct Limits {
     pub description_max_chars: u32,
     /// How long a burst of votes may gather before the analysis runs (default 150 ms).
     pub coalesce: Duration,
+    /// How long one WebSocket message may take to go out before the socket is dropped as not
+    /// reading (default 10 s).
+    pub ws_send_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -38,6 +41,7 @@ impl Default for Limits {
             topic_max_chars: 300,
             description_max_chars: 5000,
             coalesce: Duration::from_millis(150),
+            ws_send_timeout: Duration::from_secs(10),
         }
     }
 }

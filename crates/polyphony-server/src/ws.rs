@@ -5,6 +5,11 @@
 //! once. A phone's requests are handled in order; each answer (`ack`, `statement_added`,
 //! `spectrum_ack` or `rejected`) goes out once the change is committed, followed by the phone's
 //! new view.
+//!
+//! What a socket may hold is bounded: a frame or message over the size limit closes it when its
+//! header arrives; views come from a `watch` channel (the latest only, never a queue); and a
+//! send that does not complete within `Limits::ws_send_timeout` (a client that stops reading)
+//! drops the socket.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +37,20 @@ pub(crate) enum Role {
 }
 
 const KEEPALIVE: Duration = Duration::from_secs(20);
+
+/// The socket's sending half and how long a send may take.
+struct Out {
+    tx: futures_util::stream::SplitSink<WebSocket, Message>,
+    timeout: Duration,
+}
+
+/// Sends one message; `false` when the socket failed or did not take it within the timeout.
+async fn send(out: &mut Out, m: Message) -> bool {
+    matches!(
+        tokio::time::timeout(out.timeout, out.tx.send(m)).await,
+        Ok(Ok(()))
+    )
+}
 
 /// A refused request as the phone hears it: the status and sentence an HTTP request would get.
 fn rejection(id: Option<String>, e: RoomError) -> ServerMessage {
@@ -74,14 +93,19 @@ pub(crate) async fn serve(
     room: Arc<LiveRoom>,
     role: Role,
     mut shutdown: watch::Receiver<bool>,
+    send_timeout: Duration,
 ) {
-    let (mut tx, mut rx) = socket.split();
+    let (tx, mut rx) = socket.split();
+    let mut out = Out {
+        tx,
+        timeout: send_timeout,
+    };
     let mut snapshots = room.subscribe();
     let welcome = ServerMessage::Welcome {
         version: PROTOCOL_VERSION,
         room: room.info(),
     };
-    if tx.send(text(&welcome)).await.is_err() {
+    if !send(&mut out, text(&welcome)).await {
         return;
     }
     let mut last_phone: Option<PhoneView> = None;
@@ -97,7 +121,7 @@ pub(crate) async fn serve(
                     break;
                 }
                 let snap = Arc::clone(&snapshots.borrow_and_update());
-                let out = match role {
+                let view = match role {
                     Role::Phone(pid) => {
                         phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
                     }
@@ -109,14 +133,14 @@ pub(crate) async fn serve(
                         }
                     }
                 };
-                if let Some(m) = out {
-                    if tx.send(m).await.is_err() {
+                if let Some(m) = view {
+                    if !send(&mut out, m).await {
                         break;
                     }
                 }
                 if let Role::Host = role {
                     if let Some(m) = host_update(&room, &mut last_host) {
-                        if tx.send(m).await.is_err() {
+                        if !send(&mut out, m).await {
                             break;
                         }
                     }
@@ -133,7 +157,7 @@ pub(crate) async fn serve(
                 let replies = handle(&room, role, &raw).await;
                 let mut failed = false;
                 for r in &replies {
-                    if tx.send(text(r)).await.is_err() {
+                    if !send(&mut out, text(r)).await {
                         failed = true;
                         break;
                     }
@@ -144,19 +168,19 @@ pub(crate) async fn serve(
                 if let (Role::Phone(pid), true) = (role, replies.iter().any(|r| !matches!(r, ServerMessage::Pong | ServerMessage::Error(_)))) {
                     let snap = room.snapshot();
                     if let Some(m) = phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone) {
-                        if tx.send(m).await.is_err() {
+                        if !send(&mut out, m).await {
                             break;
                         }
                     }
                 }
             }
             _ = keepalive.tick() => {
-                if tx.send(Message::Ping(Vec::new().into())).await.is_err() {
+                if !send(&mut out, Message::Ping(Vec::new().into())).await {
                     break;
                 }
             }
             _ = shutdown.changed() => {
-                let _ = tx.send(Message::Close(None)).await;
+                let _ = send(&mut out, Message::Close(None)).await;
                 break;
             }
         }

@@ -51,6 +51,9 @@ pub enum RoomError {
     /// The statement waits for the facilitator.
     #[error("statement {0} is waiting for moderation")]
     StatementPending(u32),
+    /// The facilitator rejected the statement: it takes no votes or positions.
+    #[error("statement {0} was rejected by the facilitator")]
+    StatementRejected(u32),
     /// Participants may not add statements in this room.
     #[error("participants cannot add statements in this room")]
     ParticipantsCannotAdd,

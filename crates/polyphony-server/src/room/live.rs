@@ -290,7 +290,11 @@ impl LiveRoom {
     ) -> Result<SpectrumView, RoomError> {
         self.commit(|room| cmd::check_spectrum_round(room, id, open))
             .await?;
-        self.spectrum(id)
+        // The facilitator may close a spectrum whose statement was rejected, and sees it.
+        let analysis = self.analysis();
+        let room = lock(&self.state);
+        let sp = room.spectrum(id)?;
+        Ok(views::spectrum_view(&room, sp, analysis.as_deref()))
     }
 
     /// Records where a participant stands in the open round (latest wins).
@@ -312,11 +316,11 @@ impl LiveRoom {
         views::phone_view(&room, pid, &route, analysis)
     }
 
-    /// A spectrum's view.
+    /// A spectrum's view (refused once its statement is rejected: it is gone from every view).
     pub fn spectrum(&self, id: u32) -> Result<SpectrumView, RoomError> {
         let analysis = self.analysis();
         let room = lock(&self.state);
-        let sp = room.spectrum(id)?;
+        let sp = cmd::live_spectrum(&room, id)?;
         Ok(views::spectrum_view(&room, sp, analysis.as_deref()))
     }
 

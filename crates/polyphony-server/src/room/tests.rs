@@ -178,6 +178,38 @@ fn a_vote_on_a_pending_statement_is_refused() {
 }
 
 #[test]
+fn a_vote_on_a_rejected_statement_is_refused() {
+    let mut r = room();
+    let step = cmd::check_moderate(&r, 1, ModerationState::Rejected);
+    commit(&mut r, step, ()).unwrap();
+    let e = err(cmd::check_vote(&r, 0, &vote("v", 1), Instant::now()));
+    assert!(matches!(e, RoomError::StatementRejected(1)), "{e}");
+}
+
+#[test]
+fn a_spectrum_on_a_rejected_statement_takes_no_start_round_or_position() {
+    let mut r = room();
+    let step = cmd::check_start_spectrum(&r, 1, 2);
+    let id = commit(&mut r, step, ());
+    let step = cmd::check_moderate(&r, 1, ModerationState::Rejected);
+    commit(&mut r, step, ()).unwrap();
+    let place = SpectrumPosition {
+        id: None,
+        spectrum: id,
+        round: 1,
+        position: 0,
+    };
+    let e = err(cmd::check_position(&r, 0, &place));
+    assert!(matches!(e, RoomError::StatementRejected(1)), "{e}");
+    let e = err(cmd::check_spectrum_round(&r, id, Some(2)));
+    assert!(matches!(e, RoomError::StatementRejected(1)), "{e}");
+    let e = err(cmd::check_start_spectrum(&r, 1, 3));
+    assert!(matches!(e, RoomError::StatementRejected(1)), "{e}");
+    // The facilitator may still close it.
+    assert!(cmd::check_spectrum_round(&r, id, None).is_ok());
+}
+
+#[test]
 fn a_client_id_is_1_to_64_characters() {
     let r = room();
     let now = Instant::now();

@@ -11,7 +11,7 @@ use super::routing::Route;
 use polyphony_core::{Analysis, Vote};
 use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
-    CastVote, ModerationState, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts,
+    CastVote, MapPoint, ModerationState, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts,
     SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, StatementStats,
     StatementView,
 };
@@ -98,14 +98,29 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
     };
     if let Some(a) = analysis {
         fill_from_analysis(&mut view, a, &shown(room));
+        sort_map(&mut view.map);
     }
+    // A spectrum on a statement rejected since is gone with its statement.
     view.spectrums = room
         .spectrums
         .iter()
+        .filter(|sp| room.statements.get(&sp.sid).is_some_and(visible))
         .map(|sp| spectrum_view(room, sp, analysis))
         .collect();
     view.tables = super::table_views::tables_view(room, analysis);
     view
+}
+
+/// Puts the map's dots in an order that says nothing about who: by position (x, then y), then
+/// group. The analysis lists them in first-vote order, which anyone who watched the room could
+/// match to faces.
+fn sort_map(map: &mut [MapPoint]) {
+    map.sort_by(|a, b| {
+        a.position[0]
+            .total_cmp(&b.position[0])
+            .then(a.position[1].total_cmp(&b.position[1]))
+            .then(a.group.cmp(&b.group))
+    });
 }
 
 /// One spectrum with its rounds and the movement between them.
@@ -233,7 +248,7 @@ pub(crate) fn phone_view(
     });
     let spectrum = room.spectrums().iter().find_map(|sp| {
         let round = sp.open_round?;
-        let s = room.statements().get(&sp.sid)?;
+        let s = room.statements().get(&sp.sid).filter(|s| visible(s))?;
         Some(SpectrumPrompt {
             spectrum: sp.id,
             statement: statement_view(s),

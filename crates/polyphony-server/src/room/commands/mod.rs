@@ -17,8 +17,8 @@ mod spectrum;
 mod tables;
 
 pub(crate) use spectrum::{
-    check_position, check_spectrum_round, check_start_spectrum, PlacePosition, SpectrumRound,
-    StartSpectrum,
+    check_position, check_spectrum_round, check_start_spectrum, live_spectrum, PlacePosition,
+    SpectrumRound, StartSpectrum,
 };
 
 pub(crate) use tables::{
@@ -183,6 +183,9 @@ pub(crate) fn check_vote(
         None => return Err(RoomError::UnknownStatement(req.statement)),
         Some(s) if s.moderation == ModerationState::Pending => {
             return Err(RoomError::StatementPending(req.statement))
+        }
+        Some(s) if s.moderation == ModerationState::Rejected => {
+            return Err(RoomError::StatementRejected(req.statement))
         }
         Some(_) => {}
     }

@@ -1,11 +1,31 @@
 //! Spectrum commands: start a spectrum, open or close its rounds, place a position.
 
-use polyphony_protocol::{SpectrumAck, SpectrumPosition, Stage};
+use polyphony_protocol::{ModerationState, SpectrumAck, SpectrumPosition, Stage};
 
 use super::{Change, Effects, Step};
 use crate::room::error::RoomError;
 use crate::room::model::{check_client_id, visible, Room, Spectrum};
-use crate::store::{StoredPosition, StoredSpectrum};
+use crate::store::{StoredPosition, StoredSpectrum, StoredStatement};
+
+/// Statement `sid` when participants see it: a rejected one is refused as rejected, a pending
+/// or unknown one as not accepted.
+fn shown_statement(room: &Room, sid: u32) -> Result<&StoredStatement, RoomError> {
+    match room.statements.get(&sid) {
+        Some(s) if visible(s) => Ok(s),
+        Some(s) if s.moderation == ModerationState::Rejected => {
+            Err(RoomError::StatementRejected(sid))
+        }
+        _ => Err(RoomError::NotAccepted(sid)),
+    }
+}
+
+/// Spectrum `id` while its statement is shown: a spectrum on a statement rejected (or put back
+/// to pending) since is gone from every view and takes no positions.
+pub(crate) fn live_spectrum(room: &Room, id: u32) -> Result<&Spectrum, RoomError> {
+    let sp = room.spectrum(id)?;
+    shown_statement(room, sp.sid)?;
+    Ok(sp)
+}
 
 /// A new spectrum with round 1 open; every other open spectrum closes.
 #[derive(Clone, Debug)]
@@ -21,9 +41,7 @@ pub(crate) fn check_start_spectrum(
     created: i64,
 ) -> Result<Step<StartSpectrum>, RoomError> {
     room.open_for_changes()?;
-    if !room.statements.get(&sid).is_some_and(visible) {
-        return Err(RoomError::NotAccepted(sid));
-    }
+    shown_statement(room, sid)?;
     let closing = room
         .spectrums
         .iter()
@@ -86,6 +104,7 @@ pub(crate) fn check_spectrum_round(
     }
     if open.is_some() {
         room.open_for_changes()?;
+        live_spectrum(room, id)?;
     }
     room.spectrum(id)?;
     let changes = room
@@ -136,7 +155,7 @@ pub(crate) fn check_position(
         return Err(RoomError::PositionOutOfRange);
     }
     room.open_for_changes()?;
-    if room.spectrum(req.spectrum)?.open_round != Some(req.round) {
+    if live_spectrum(room, req.spectrum)?.open_round != Some(req.round) {
         return Err(RoomError::RoundNotOpen(req.round));
     }
     Ok(Step::Write(PlacePosition {

@@ -1,0 +1,149 @@
+//! Attacks on the WebSocket edge, on a real server on 127.0.0.1 (port 0): a frame announcing
+//! 15 MiB on the projector socket (no credential needed) closes the connection at once instead
+//! of being buffered, a projector that never reads is dropped instead of holding views, and the
+//! server keeps serving.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use common::*;
+use polyphony_server::{AppState, Limits};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::MaybeTlsStream;
+
+type Server = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// Serves `router` on 127.0.0.1 (port 0).
+async fn serve(state: &AppState, router: Router) -> (SocketAddr, Server) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = state.shutdown_requested();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+    });
+    (addr, server)
+}
+
+/// Reads until the server closes the connection; the bytes read, or `None` after `within`.
+async fn until_closed(tcp: &mut TcpStream, within: Duration) -> Option<usize> {
+    tokio::time::timeout(within, async {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut n = 0;
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return n,
+                Ok(k) => n += k,
+            }
+        }
+    })
+    .await
+    .ok()
+}
+
+#[tokio::test]
+async fn a_frame_announcing_15_mib_closes_the_socket_at_once() {
+    let (state, router, _d) = fresh(test_limits()).await;
+    let (code, _key) = create_room(&router, 3, "").await;
+    let (addr, server) = serve(&state, router).await;
+
+    // A real handshake on the projector socket, then raw bytes.
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/rooms/{code}/ws"))
+        .await
+        .unwrap();
+    let MaybeTlsStream::Plain(mut tcp) = ws.into_inner() else {
+        panic!("plain TCP expected");
+    };
+    // FIN + binary, masked, 64-bit length of 15 MiB, mask key, then the first 4 KiB of payload.
+    let mut frame = vec![0x82u8, 0x80 | 127];
+    frame.extend_from_slice(&(15u64 * 1024 * 1024).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    frame.extend_from_slice(&[0u8; 4096]);
+    tcp.write_all(&frame).await.unwrap();
+
+    // The server must close the connection promptly rather than wait for the rest.
+    assert!(
+        until_closed(&mut tcp, Duration::from_secs(3))
+            .await
+            .is_some(),
+        "the server still holds a socket that announced a 15 MiB frame"
+    );
+
+    let health = reqwest::get(format!("http://{addr}/api/health"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    state.shutdown().await;
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_projector_that_never_reads_is_dropped() {
+    let limits = Limits {
+        ws_send_timeout: Duration::from_millis(300),
+        vote_burst: 10_000,
+        votes_per_second: 10_000,
+        ..test_limits()
+    };
+    let (state, router, _d) = fresh(limits).await;
+    // Long statements make every projector view large (about 200 × 250 characters).
+    let statements: Vec<String> = (0..200)
+        .map(|i| format!("{i} {}", "long statement text ".repeat(12)))
+        .collect();
+    let body = serde_json::json!({ "topic": "Slow readers", "statements": statements });
+    let (status, json) = call(&router, "POST", "/api/rooms", &[], Some(&body.to_string())).await;
+    assert_eq!(status, 201, "{json}");
+    let code = json["room"]["code"].as_str().unwrap().to_string();
+    let (addr, server) = serve(&state, router.clone()).await;
+
+    // A projector with a tiny receive window that never reads.
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let tcp = socket.connect(addr).await.unwrap();
+    let (ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/api/rooms/{code}/ws"), tcp)
+        .await
+        .unwrap();
+    let mut tcp = ws.into_inner();
+
+    // Every vote makes a new view: far more than the socket buffers hold.
+    let tokens = [join(&router, &code).await, join(&router, &code).await];
+    for s in 0..200 {
+        for t in &tokens {
+            let (status, json) = call(
+                &router,
+                "POST",
+                &format!("/api/rooms/{code}/votes"),
+                &[("x-participant-token", t.as_str())],
+                Some(&format!(
+                    r#"{{"id":"v{s}","statement":{s},"vote":"agree"}}"#
+                )),
+            )
+            .await;
+            assert_eq!(status, 200, "{json}");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let read = until_closed(&mut tcp, Duration::from_secs(10)).await;
+    assert!(
+        read.is_some(),
+        "the server still holds a projector that stopped reading"
+    );
+
+    let health = reqwest::get(format!("http://{addr}/api/health"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    state.shutdown().await;
+    server.await.unwrap().unwrap();
+}
