@@ -7,7 +7,11 @@
 // tables: the projector shows numbered tables, each phone its table, exactly one phone per table is
 // told it reports, a note released from the console reaches the projector and an unreleased one
 // never does. Screenshots go to target/screenshots/; axe-core scans the phone and projector; every
-// visible UI string is checked in all four languages.
+// visible UI string is checked in all four languages. On every projector stage, in zh-TW and en,
+// the page must not scroll and its text must be big enough (`checkProjector`); a second room, made
+// over the API with 30 Chinese statements of about 140 characters and three groups, checks the
+// same on every stage and every report page (and at 720p and 4K on two stages).
+// POLYPHONY_BIN runs another server build (the web app is embedded in the binary at build time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -34,7 +38,8 @@ let dbDir;
 before(async () => {
   mkdirSync(shots, { recursive: true });
   dbDir = mkdtempSync(path.join(tmpdir(), 'polyphony-e2e-'));
-  server = spawn(path.join(root, 'target/release/polyphony'),
+  // POLYPHONY_BIN: another build of the server (the web app is embedded at build time).
+  server = spawn(process.env.POLYPHONY_BIN || path.join(root, 'target/release/polyphony'),
     ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db')],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout });
@@ -152,6 +157,76 @@ async function switchLanguage(page, tag) {
   await page.waitForFunction((t) => document.documentElement.lang === t, tag);
 }
 
+/** Body text, the join code and the statement under discussion at 1920 × 1080, in px. */
+const MIN_PX = { body: 36, code: 96, statement: 56 };
+
+/**
+ * The projector fits its screen: the page scrolls neither way, every text box lies inside the
+ * viewport, every text is at least `MIN_PX` (scaled by the viewport's height against 1080), and
+ * no statement leaves one character alone on its last line. The corner with the language and
+ * full-screen controls is outside `main` and not held to the sizes.
+ */
+async function checkProjector(page, what) {
+  const r = await page.evaluate(() => {
+    const px = (el) => (el ? parseFloat(getComputedStyle(el).fontSize) : null);
+    const main = document.querySelector('main.screen');
+    const texts = [];
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || el.closest('svg')) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      texts.push({ text: n.textContent.trim().slice(0, 24), tag: el.tagName, cls: el.className, size: px(el),
+        bottom: Math.round(box.bottom), right: Math.round(box.right) });
+    }
+    // A statement whose last character sits alone on the last line (statements cut short by a
+    // line clamp are not wrapped to their end, so they are left out).
+    const orphans = [];
+    for (const el of main.querySelectorAll('.statement-text, .group-card li, .consensus li')) {
+      if (el.scrollHeight > el.clientHeight + 1) continue;
+      const chars = [];
+      const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n; n = w.nextNode()) {
+        for (let i = 0; i < n.length; i += 1) if (n.data[i].trim()) chars.push([n, i]);
+      }
+      if (chars.length < 3) continue;
+      const top = ([n, i]) => {
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        return range.getClientRects()[0]?.top ?? 0;
+      };
+      const [a, b] = [top(chars[chars.length - 2]), top(chars[chars.length - 1])];
+      if (b - a > 4) orphans.push(el.textContent.slice(-12));
+    }
+    const se = document.scrollingElement;
+    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans,
+      code: px(document.querySelector('#room-code')),
+      statement: px(document.querySelector('#spectrum-view > .statement-text')) };
+  });
+  const scale = r.h / 1080;
+  const at = `${what} at ${r.w} × ${r.h}`;
+  assert.ok(r.sh <= r.h, `${at}: ${r.sh} px tall`);
+  assert.ok(r.sw <= r.w, `${at}: ${r.sw} px wide`);
+  assert.ok(r.texts.length > 3, `${at}: text on the screen`);
+  assert.deepEqual(r.texts.filter((t) => t.bottom > r.h || t.right > r.w), [], `${at}: text outside the screen`);
+  assert.deepEqual(r.texts.filter((t) => t.size < MIN_PX.body * scale - 0.01), [], `${at}: text under ${MIN_PX.body} px`);
+  if (r.code !== null) assert.ok(r.code >= MIN_PX.code * scale, `${at}: join code ${r.code} px`);
+  if (r.statement !== null) assert.ok(r.statement >= MIN_PX.statement * scale, `${at}: statement ${r.statement} px`);
+  assert.deepEqual(r.orphans, [], `${at}: one character alone on a line`);
+}
+
+/** `checkProjector` in zh-TW and en, with a screenshot of each; the page is left in `end`. */
+async function checkProjectorLanguages(page, what, shot, end = 'en') {
+  for (const tag of ['zh-TW', 'en']) {
+    await switchLanguage(page, tag);
+    await checkProjector(page, `${what} (${tag})`);
+    if (shot) await page.screenshot({ path: path.join(shots, `${shot}-${tag}.png`) });
+  }
+  await switchLanguage(page, end);
+}
+
 test('a whole workshop in the browser', async () => {
   // The facilitator creates the room on the start page.
   const hostCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -172,6 +247,7 @@ test('a whole workshop in the browser', async () => {
   await screen.locator('#room-code').filter({ hasText: code }).waitFor();
   assert.ok(await screen.locator('.qr svg').isVisible(), 'QR code on the projector');
   await screen.screenshot({ path: path.join(shots, 'projector-collect.png') });
+  await checkProjectorLanguages(screen, 'collect');
 
   // Eight phones join by code and vote.
   const phones = [];
@@ -206,6 +282,7 @@ test('a whole workshop in the browser', async () => {
   assert.ok(groupCount >= 2 && groupCount <= 3, `${groupCount} groups`);
   assert.equal(await screen.locator('#opinion-map circle').count() >= PHONES, true);
   await screen.screenshot({ path: path.join(shots, 'projector-groups.png') });
+  await checkProjectorLanguages(screen, 'groups');
   const letters = [];
   for (const p of phones) {
     const badge = p.page.locator('#group-badge');
@@ -225,6 +302,7 @@ test('a whole workshop in the browser', async () => {
   assert.ok((await divisive.count()) >= 1);
   assert.ok((await divisive.first().locator('.bar-row').count()) >= 2, 'a bar per group');
   await screen.screenshot({ path: path.join(shots, 'projector-divisive.png') });
+  await checkProjectorLanguages(screen, 'divisive');
 
   // A reloaded phone is the same person with the same votes and group.
   const p3 = phones[3].page;
@@ -275,6 +353,7 @@ test('a whole workshop in the browser', async () => {
   await movement.filter({ hasText: '2 toward agree' }).waitFor();
   await screen.locator('.round[data-round="2"] .seg').first().waitFor();
   await screen.screenshot({ path: path.join(shots, 'projector-spectrum.png') });
+  await checkProjectorLanguages(screen, 'spectrum');
   await host.screenshot({ path: path.join(shots, 'host.png'), fullPage: true });
 
   // Accessibility: no serious or critical axe violations on the phone and the projector.
@@ -374,6 +453,7 @@ test('a whole workshop in the browser', async () => {
   assert.ok(!(await screen.content()).includes(secret), 'an unreleased note is not on the projector');
   assert.ok(!JSON.stringify(await viewJson(code)).includes(secret), 'nor in the public room view');
   await screen.screenshot({ path: path.join(shots, 'projector-tables.png') });
+  await checkProjectorLanguages(screen, 'tables');
   await writer.screenshot({ path: path.join(shots, 'phone-table.png'), fullPage: true });
   await reporter.screenshot({ path: path.join(shots, 'phone-reporter.png'), fullPage: true });
   const tableOverflow = await late.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
@@ -415,4 +495,146 @@ test('the explorer analyses an export without uploading it', async () => {
   await checkStrings(page, 'ko');
   assert.deepEqual(uploads, [], 'nothing was sent to the server');
   await page.screenshot({ path: path.join(shots, 'explore-ko.png') });
+});
+
+// A realistic hall, made over the HTTP API: 30 Chinese statements of about 140 characters, 15
+// people in three camps (so three groups), a two-round spectrum, tables and the report. Every
+// projector stage must fit one 1920 × 1080 screen in zh-TW and en with big enough text; two
+// stages also at 720p and 4K.
+const ZH_STATEMENTS = 30;
+const ZH_PEOPLE = 15;
+const ZH_PARTS = [
+  '我認為網路叫車司機應該和計程車司機一樣，取得職業駕照並定期接受體檢與訓練，',
+  '因為乘客在深夜搭車時最在意的是安全，而不是價格上的一點點差別，',
+  '政府也應該要求平台公開演算法如何決定車資，避免尖峰時段任意加價，',
+  '同時保障司機的基本收入與保險，讓他們不必為了多賺一點錢而疲勞駕駛，',
+  '偏鄉地區的居民也應該叫得到車，不能只照顧大城市的熱門路線，',
+  '最後，所有規定都應該經過公開討論，讓乘客、司機與業者都能表達意見。',
+];
+
+/** The i-th statement: about 140 Chinese characters, each different from the others. */
+function zhStatement(i) {
+  const text = `第${i + 1}點：${ZH_PARTS.slice(i % 6).concat(ZH_PARTS.slice(0, i % 6)).join('')}`;
+  return `${text.slice(0, 139)}。`;
+}
+
+/**
+ * Three camps: on the first 24 statements each agrees with one in three; all agree on the rest.
+ * Each person passes on two of them of their own, so few people vote alike (the engine offers
+ * three groups only from 12 distinct base clusters).
+ */
+function zhVote(person, s) {
+  if (s >= 24) return 'agree';
+  if (s === person % 24 || s === (person * 5 + 3) % 24) return 'pass';
+  return (s + (person % 3)) % 3 === 0 ? 'agree' : 'disagree';
+}
+
+async function api(method, url, { key, token, body } = {}) {
+  const headers = { 'content-type': 'application/json' };
+  if (key) headers['x-facilitator-key'] = key;
+  if (token) headers['x-participant-token'] = token;
+  const r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${url}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test('the projector fits one screen with a realistic hall', async () => {
+  const statements = Array.from({ length: ZH_STATEMENTS }, (_, i) => zhStatement(i));
+  assert.ok(statements.every((t) => t.length >= 135 && t.length <= 140), 'statements of about 140 characters');
+  const created = await api('POST', '/api/rooms', { body: {
+    topic: '網路叫車在台北：司機、乘客與平台之間的規則應該怎麼訂？', language: 'zh-TW', statements, seed: 7,
+  } });
+  const code = created.room.code;
+  const key = created.facilitator_key;
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-TW' });
+  const screen = await newPage(ctx, 'hall screen');
+  await screen.goto(`${base}/r/${code}/screen`);
+  await screen.locator('#room-code').filter({ hasText: code }).waitFor();
+  assert.equal(await screen.locator('.topbar').count(), 0, 'no site bar on the projector');
+  assert.ok(await screen.locator('#lang').isVisible(), 'the language stays reachable');
+  assert.ok(await screen.locator('#fullscreen').isVisible(), 'a full-screen button');
+  await checkProjectorLanguages(screen, 'hall collect', 'projector-hall-collect', 'zh-TW');
+
+  // Fifteen people in three camps vote on everything.
+  const tokens = [];
+  await Promise.all(Array.from({ length: ZH_PEOPLE }, async (_, p) => {
+    const joined = await api('POST', `/api/rooms/${code}/join`);
+    tokens[p] = joined.participant_token;
+    await Promise.all(statements.map((_, s) => api('POST', `/api/rooms/${code}/votes`, {
+      token: joined.participant_token, body: { id: `v${s}`, statement: s, vote: zhVote(p, s) },
+    })));
+  }));
+  let view = await waitFor(async () => {
+    const v = await viewJson(code);
+    return v.analyzed_votes === ZH_PEOPLE * ZH_STATEMENTS && v.groups.length > 0 ? v : null;
+  }, 'the hall analysed', 30000);
+  // The engine changes its number of groups only after it wins a few updates in a row (as
+  // Polis): a few more votes (the same again) make those updates.
+  for (let i = 0; i < 10 && view.groups.length !== 3; i += 1) {
+    const tick = view.tick;
+    await api('POST', `/api/rooms/${code}/votes`, { token: tokens[i], body: { id: `again${i}`, statement: 0, vote: zhVote(i, 0) } });
+    view = await waitFor(async () => {
+      const v = await viewJson(code);
+      return v.tick > tick ? v : null;
+    }, 'another update', 30000);
+  }
+  assert.equal(view.groups.length, 3, 'three groups');
+
+  const stage = (name) => api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: name } });
+  await stage('groups');
+  await screen.locator('main[data-stage=groups] .group-card').nth(2).waitFor();
+  await checkProjectorLanguages(screen, 'hall groups', 'projector-hall-groups', 'zh-TW');
+  assert.deepEqual(await axeSerious(screen), [], 'hall groups');
+  for (const [width, height] of [[1280, 720], [3840, 2160]]) {
+    await screen.setViewportSize({ width, height });
+    await checkProjector(screen, 'hall groups');
+  }
+  await screen.setViewportSize({ width: 1920, height: 1080 });
+
+  await stage('divisive');
+  await screen.locator('#divisive li').first().waitFor();
+  assert.ok(await screen.locator('#divisive .legend').isVisible(), 'the legend is on the screen');
+  await checkProjectorLanguages(screen, 'hall divisive', 'projector-hall-divisive', 'zh-TW');
+  assert.deepEqual(await axeSerious(screen), [], 'hall divisive');
+
+  // A spectrum on the most divisive statement: two rounds, a third of the room moves.
+  const spectrum = await api('POST', `/api/rooms/${code}/spectrums`, { key, body: { statement: view.divisive[0].statement.id } });
+  const place = (round, position) => (token, p) => api('POST', `/api/rooms/${code}/spectrum-positions`, {
+    token, body: { id: `sp${round}`, spectrum: spectrum.id, round, position: position(p) },
+  });
+  await Promise.all(tokens.map(place(1, (p) => (p % 3) - 1 + (p % 5 === 0 ? 1 : 0))));
+  await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 2 } });
+  await Promise.all(tokens.map(place(2, (p) => (p % 3 === 0 ? 2 : (p % 3) - 1))));
+  await screen.locator('#movement li').first().waitFor();
+  await screen.locator('.round[data-round="2"] .seg').first().waitFor();
+  await checkProjectorLanguages(screen, 'hall spectrum', 'projector-hall-spectrum', 'zh-TW');
+  assert.deepEqual(await axeSerious(screen), [], 'hall spectrum');
+  for (const [width, height] of [[1280, 720], [3840, 2160]]) {
+    await screen.setViewportSize({ width, height });
+    await checkProjector(screen, 'hall spectrum');
+  }
+  await screen.setViewportSize({ width: 1920, height: 1080 });
+
+  await api('POST', `/api/rooms/${code}/tables`, { key, body: { mode: 'mixed', size: 6 } });
+  await screen.locator('#tables-board .table-tile').first().waitFor();
+  await checkProjectorLanguages(screen, 'hall tables', 'projector-hall-tables', 'zh-TW');
+
+  // The report turns its pages (by itself, or on a tap of the page number): each fits.
+  await stage('report');
+  const turn = screen.locator('#report-page');
+  await turn.waitFor();
+  const pages = Number(await turn.getAttribute('data-pages'));
+  assert.equal(pages, 3, 'summary, divisive, spectrum');
+  for (let i = 0; i < pages; i += 1) {
+    const n = Number(await screen.locator('.report').getAttribute('data-page'));
+    await checkProjectorLanguages(screen, `hall report page ${n + 1}`, `projector-hall-report-${n + 1}`, 'zh-TW');
+    assert.deepEqual(await axeSerious(screen), [], `hall report page ${n + 1}`);
+    await turn.click();
+    await screen.locator(`.report[data-page="${(n + 1) % pages}"]`).waitFor();
+  }
+  await checkStrings(screen, 'zh-TW');
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  assert.deepEqual(unexpected, []);
+  await ctx.close();
 });

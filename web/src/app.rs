@@ -1,11 +1,12 @@
-//! The app: the top bar (home link, language switcher) and the page the URL names. Every UI
+//! The app: the top bar (home link, language switcher) and the page the URL names; the
+//! projector has no bar, only a corner with the language and a full-screen button. Every UI
 //! string goes through [`Tr`] (which marks it with `data-i18n` for the browser tests); the
 //! room's own texts are shown as entered.
 
 use yew::prelude::*;
 
 use crate::components::language::{initial_lang, set_document_lang};
-use crate::components::{LangSwitch, Tr};
+use crate::components::{FullscreenButton, LangSwitch, Tr};
 use crate::i18n::{Key, Lang};
 use crate::pages::{ExplorePage, HostPage, PhonePage, ScreenPage, StartPage};
 use crate::routes::{page, Route};
@@ -24,7 +25,21 @@ pub fn App() -> Html {
         })
     };
     let l = *lang;
-    let page = match Route::parse(&nav::path()) {
+    let route = Route::parse(&nav::path());
+    if let Route::Screen(code) = route {
+        // The projector is the whole screen: no site bar, only a small corner with the language
+        // and the full-screen button.
+        return html! {
+            <>
+                <ScreenPage lang={l} code={code} />
+                <div class="screen-controls">
+                    <FullscreenButton lang={l} />
+                    <LangSwitch lang={l} on_change={on_lang} />
+                </div>
+            </>
+        };
+    }
+    let page = match route {
         Route::Start => html! { <StartPage lang={l} /> },
         Route::Phone(code) => html! { <PhonePage lang={l} code={code} /> },
         Route::Screen(code) => html! { <ScreenPage lang={l} code={code} /> },

@@ -95,6 +95,7 @@ keys! {
     RulesLabel, RulesHint, ConsentTitle, RuleAnonymous, RuleShown, RuleNotes, IAgree, StageTables,
     TablesTitle, TableModeLabel, ModeSameGroup, ModeMixed, TableSizeLabel, FormTables, FormAgain, Dissolve, PlanSummary, TableNumber, TableOfGroup, NoGroup, NoTablesYet, ReportersReady, NotesTitle, NoNotesYet,
     Release, ReleasedMark, YourTable, LookForSign, ReporterPrompt, ReporterPrivate, PassRole, TableNotesTitle, AddNote, NotePlaceholder, CharCount, Withdraw, Sending, NoteSent, NoteMine,
+    FullScreen, NextPage,
 }
 
 /// The string for `key` in `lang`.
@@ -190,6 +191,8 @@ fn en(k: Key) -> &'static str {
         StageDivisive => "Divisive",
         StageSpectrum => "Spectrum",
         StageReport => "Report",
+        FullScreen => "Full screen",
+        NextPage => "Next page",
         HostTitle => "Facilitator console",
         StageLabel => "Show on the projector",
         ModerationQueue => "Waiting for approval",
@@ -328,6 +331,8 @@ fn zh_tw(k: Key) -> &'static str {
         StageDivisive => "分歧",
         StageSpectrum => "光譜",
         StageReport => "報告",
+        FullScreen => "全螢幕",
+        NextPage => "下一頁",
         HostTitle => "主持人控制台",
         StageLabel => "投影畫面顯示",
         ModerationQueue => "等待審核",
@@ -466,6 +471,8 @@ fn ja(k: Key) -> &'static str {
         StageDivisive => "分かれ目",
         StageSpectrum => "スペクトラム",
         StageReport => "レポート",
+        FullScreen => "全画面",
+        NextPage => "次のページ",
         HostTitle => "ファシリテーター画面",
         StageLabel => "プロジェクターに表示",
         ModerationQueue => "承認待ち",
@@ -604,6 +611,8 @@ fn ko(k: Key) -> &'static str {
         StageDivisive => "쟁점",
         StageSpectrum => "스펙트럼",
         StageReport => "보고서",
+        FullScreen => "전체 화면",
+        NextPage => "다음 페이지",
         HostTitle => "진행자 화면",
         StageLabel => "프로젝터에 표시",
         ModerationQueue => "승인 대기",

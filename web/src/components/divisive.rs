@@ -6,6 +6,24 @@ use yew::prelude::*;
 use crate::components::Tr;
 use crate::group_colour;
 use crate::i18n::{Key, Lang};
+use crate::state::{how_many, text_lines, Fit};
+
+/// Width of the bars beside each statement on the projector, in ems (as `style.css`).
+const BARS_EMS: f64 = 18.0;
+
+/// How many divisive statements fit `fit` (a heading and the legend, then each statement beside
+/// its bars; the first is always shown, cut to the room there is), and that room in lines.
+pub fn divisive_that_fit(items: &[DivisiveView], fit: Fit) -> (usize, f64) {
+    let room = fit.lines - 3.4;
+    let costs = items.iter().map(|d| {
+        let text = text_lines(&d.statement.text, fit.cols - BARS_EMS - 3.5);
+        text.max(1.3 * d.groups.len() as f64) + 0.6
+    });
+    (
+        how_many(costs, room).max(usize::from(!items.is_empty())),
+        (room - 0.6).floor(),
+    )
+}
 
 /// Divisive statements and how many to show.
 #[derive(Properties, PartialEq)]
@@ -16,6 +34,9 @@ pub struct DivisiveProps {
     pub items: Vec<DivisiveView>,
     /// At most this many.
     pub limit: usize,
+    /// On the projector: the room the list has, so it shows only what fits.
+    #[prop_or_default]
+    pub fit: Option<Fit>,
 }
 
 fn stance_bars(lang: Lang, groups: &[GroupStance]) -> Html {
@@ -46,10 +67,17 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
     if p.items.is_empty() {
         return html! { <p class="hint"><Tr lang={lang} k={Key::NoGroupsYet} /></p> };
     }
+    let (limit, clamp) = match p.fit {
+        Some(fit) => {
+            let (n, clamp) = divisive_that_fit(&p.items, fit);
+            (p.limit.min(n), Some(format!("--clamp:{clamp:.0}")))
+        }
+        None => (p.limit, None),
+    };
     html! {
-        <section class="divisive" id="divisive">
+        <section class="divisive" id="divisive" style={clamp}>
             <h2><Tr lang={lang} k={Key::DivisiveTitle} /></h2>
-            <ol>{ for p.items.iter().take(p.limit).map(|d| html! {
+            <ol>{ for p.items.iter().take(limit).map(|d| html! {
                 <li>
                     <p class="statement-text">{ d.statement.text.clone() }</p>
                     { stance_bars(lang, &d.groups) }

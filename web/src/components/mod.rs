@@ -9,6 +9,7 @@ use crate::i18n::{Key, Lang};
 
 pub mod consensus;
 pub mod divisive;
+pub mod fullscreen;
 pub mod groups;
 pub mod language;
 pub mod map;
@@ -20,7 +21,8 @@ pub mod tr;
 
 pub use consensus::Consensus;
 pub use divisive::Divisive;
-pub use groups::{reason_text, GroupCards};
+pub use fullscreen::FullscreenButton;
+pub use groups::{group_cards_lines, reason_text, GroupCards};
 pub use language::LangSwitch;
 pub use map::OpinionMap;
 pub use qr::qr_svg;
@@ -39,6 +41,9 @@ pub struct ViewProps {
     /// At most this many items.
     #[prop_or(5)]
     pub limit: usize,
+    /// On the projector: the room the list has, so it shows only what fits.
+    #[prop_or_default]
+    pub fit: Option<crate::state::Fit>,
 }
 
 /// The text of the input or text area an input event came from.

@@ -36,36 +36,43 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
         .max()
         .unwrap_or(0)
         .max(1);
-    let round = |r: &polyphony_protocol::SpectrumRoundView| {
-        let title = if r.round == 1 {
-            Key::RoundOne
-        } else {
-            Key::RoundTwo
-        };
+    // One column per step, each with a bar per round side by side (numbered 1, 2 under the
+    // bars), so the step's name is written once and fits a 1920 × 1080 screen in every language.
+    let bar = |r: &polyphony_protocol::SpectrumRoundView, i: usize| {
         html! {
             <div class="round" data-round={r.round.to_string()}>
-                <h3><Tr lang={lang} k={title} /></h3>
+                <div class="bar-area">
+                    <div class="stack" style={format!("height:{:.0}%", 100.0 * f64::from(r.counts[i]) / f64::from(max))}>
+                        { for r.by_group.iter().filter(|g| g.counts[i] > 0).map(|g| html! {
+                            <div class="seg" style={format!("flex:{};background:{}", g.counts[i], if g.label.is_empty() { "#6b6b6b" } else { group_colour(&g.label) })}>
+                                { format!("{}{}", g.label, g.counts[i]) }
+                            </div>
+                        }) }
+                    </div>
+                </div>
+                <span class="round-no" aria-hidden="true">{ r.round }</span>
+            </div>
+        }
+    };
+    let legend = sp.rounds.iter().map(|r| {
+        let title = if r.round == 1 { Key::RoundOne } else { Key::RoundTwo };
+        html! { <span class="round-key"><span class="round-no" aria-hidden="true">{ r.round }</span><Tr lang={lang} k={title} /></span> }
+    });
+    html! {
+        <section class="spectrum" id="spectrum-view">
+            <p class="statement-text">{ sp.statement.text.clone() }</p>
+            <div class="spectrum-body">
+            <div class="rounds">
+                <p class="round-legend">{ for legend }</p>
                 <div class="histogram">
                     { for (0..5).map(|i| html! {
                         <div class="column">
-                            <div class="stack" style={format!("height:{:.0}%", 100.0 * f64::from(r.counts[i]) / f64::from(max))}>
-                                { for r.by_group.iter().filter(|g| g.counts[i] > 0).map(|g| html! {
-                                    <div class="seg" style={format!("flex:{};background:{}", g.counts[i], if g.label.is_empty() { "#6b6b6b" } else { group_colour(&g.label) })}>
-                                        { format!("{}{}", g.label, g.counts[i]) }
-                                    </div>
-                                }) }
-                            </div>
+                            <div class="pair">{ for sp.rounds.iter().map(|r| bar(r, i)) }</div>
                             <span class="step-label"><Tr lang={lang} k={steps[i]} /></span>
                         </div>
                     }) }
                 </div>
             </div>
-        }
-    };
-    html! {
-        <section class="spectrum" id="spectrum-view">
-            <p class="statement-text">{ sp.statement.text.clone() }</p>
-            <div class="rounds">{ for sp.rounds.iter().map(round) }</div>
             if !sp.movement.is_empty() {
                 <div class="movement" id="movement">
                     <h3><Tr lang={lang} k={Key::MovementTitle} /></h3>
@@ -80,6 +87,7 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
                     }) }</ul>
                 </div>
             }
+            </div>
         </section>
     }
 }

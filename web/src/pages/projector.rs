@@ -1,22 +1,79 @@
-//! The projector screen: the QR code to join, then the stage the facilitator chose.
+//! The projector screen: the QR code to join, then the stage the facilitator chose. Every stage
+//! fits one screen without scrolling (sizes in `style.css` scale with the viewport: body text
+//! 36 px at 1920 × 1080); lists show only what fits ([`crate::state::fit`]), and the report
+//! turns its pages by itself (or on a tap of the page number).
 
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
 use polyphony_protocol::Stage;
 use yew::prelude::*;
 
 use crate::components::{
-    qr_svg, stage_key, Consensus, Divisive, GroupCards, OpinionMap, Spectrum, TablesBoard, Tr,
+    group_cards_lines, qr_svg, stage_key, Consensus, Divisive, GroupCards, OpinionMap, Spectrum,
+    TablesBoard, Tr,
 };
 use crate::hooks::use_room_socket;
 use crate::i18n::{t, Key};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
+use crate::state::Fit;
+
+/// The room below the projector's heading line, in its text unit (see `style.css`: the screen is
+/// about 52 × 29 ems; less padding and the heading line, about 50 ems by 19 lines of text).
+const BODY: Fit = Fit {
+    cols: 50.0,
+    lines: 19.0,
+};
+/// The column beside the opinion map on the groups stage.
+const BESIDE_MAP: Fit = Fit {
+    cols: 29.0,
+    lines: BODY.lines,
+};
+/// Half the screen (the report's summary page).
+const HALF: Fit = Fit {
+    cols: 24.0,
+    lines: BODY.lines,
+};
+/// How long a report page stays up before the next, in milliseconds.
+const REPORT_PAGE_MS: u32 = 20_000;
+
+/// The report's page counter: one step a tick or a tap.
+#[derive(Default, PartialEq)]
+struct PageTurn(usize);
+
+impl Reducible for PageTurn {
+    type Action = ();
+    fn reduce(self: Rc<Self>, _: ()) -> Rc<Self> {
+        Rc::new(PageTurn(self.0.wrapping_add(1)))
+    }
+}
+
+/// The report's pages.
+#[derive(Clone, Copy, PartialEq)]
+enum ReportPage {
+    /// Common ground and the groups.
+    Summary,
+    /// Where the groups differ.
+    Divisive,
+    /// The latest spectrum and who moved.
+    Spectrum,
+}
 
 /// The projector page.
 #[component]
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
     let model = use_room_socket(Some(api::ws_screen(&p.code)));
+    let turn = use_reducer(PageTurn::default);
+    {
+        let dispatcher = turn.dispatcher();
+        use_effect_with((), move |_| {
+            let timer = Interval::new(REPORT_PAGE_MS, move || dispatcher.dispatch(()));
+            move || drop(timer)
+        });
+    }
     let m = model.borrow();
     let Some(view) = m.view.clone() else {
         return html! { <main class="page screen"><p role="status"><Tr lang={lang} k={Key::Loading} /></p></main> };
@@ -31,6 +88,21 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             <div><span class="big" id="vote-count">{ view.votes }</span><Tr lang={lang} k={Key::Votes} /></div>
         </div>
     };
+    let mut pages = vec![ReportPage::Summary];
+    if !view.divisive.is_empty() {
+        pages.push(ReportPage::Divisive);
+    }
+    if !view.spectrums.is_empty() {
+        pages.push(ReportPage::Spectrum);
+    }
+    let page_no = turn.0 % pages.len();
+    let spectrum = |hint: bool| match view.spectrums.last() {
+        Some(sp) => html! { <Spectrum lang={lang} spectrum={sp.clone()} /> },
+        None if hint => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
+        None => html! {},
+    };
+    let divisive =
+        html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} fit={BODY} /> };
     let body = match room.stage {
         Stage::Collect => html! {
             <div class="collect">
@@ -39,54 +111,71 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
                     <p><Tr lang={lang} k={Key::OrOpen} /></p>
                     <p class="url">{ phone_url.clone() }</p>
-                    <p><Tr lang={lang} k={Key::RoomCode} />{ ": " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
+                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
                     { counts.clone() }
                 </div>
             </div>
         },
-        Stage::Groups => html! {
-            <div class="groups-stage">
-                <OpinionMap lang={lang} view={view.clone()} />
-                <div class="side">
-                    <GroupCards lang={lang} view={view.clone()} />
-                    <Consensus lang={lang} view={view.clone()} limit={3} />
+        Stage::Groups => {
+            let left = Fit {
+                lines: BESIDE_MAP.lines - group_cards_lines(&view.groups, BESIDE_MAP) - 0.5,
+                ..BESIDE_MAP
+            };
+            html! {
+                <div class="groups-stage">
+                    <OpinionMap lang={lang} view={view.clone()} />
+                    <div class="side">
+                        <GroupCards lang={lang} view={view.clone()} fit={BESIDE_MAP} />
+                        <Consensus lang={lang} view={view.clone()} limit={3} fit={left} />
+                    </div>
                 </div>
-            </div>
-        },
-        Stage::Divisive => {
-            html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} /> }
+            }
         }
-        Stage::Spectrum => match view.spectrums.last() {
-            Some(sp) => html! { <Spectrum lang={lang} spectrum={sp.clone()} /> },
-            None => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
-        },
+        Stage::Divisive => divisive.clone(),
+        Stage::Spectrum => spectrum(true),
         Stage::Tables => match &view.tables {
             Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
             None => {
                 html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
             }
         },
-        Stage::Report => html! {
-            <div class="report">
-                <Consensus lang={lang} view={view.clone()} limit={5} />
-                <GroupCards lang={lang} view={view.clone()} />
-                <Divisive lang={lang} items={view.divisive.clone()} limit={3} />
-                { for view.spectrums.last().map(|sp| html! { <Spectrum lang={lang} spectrum={sp.clone()} /> }) }
-            </div>
-        },
+        Stage::Report => {
+            let shown = match pages[page_no] {
+                ReportPage::Summary => html! {
+                    <div class="report-summary">
+                        <Consensus lang={lang} view={view.clone()} limit={5} fit={HALF} />
+                        <GroupCards lang={lang} view={view.clone()} fit={HALF} />
+                    </div>
+                },
+                ReportPage::Divisive => divisive.clone(),
+                ReportPage::Spectrum => spectrum(false),
+            };
+            html! { <div class="report" data-page={page_no.to_string()}>{ shown }</div> }
+        }
+    };
+    let next_page = {
+        let dispatcher = turn.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(()))
     };
     html! {
         <main class="page screen" data-stage={room.stage.as_str()} data-online={m.online.to_string()}>
             <div class="screen-head">
-                <h1 class="topic">{ room.topic.clone() }</h1>
                 <span class="stage-name"><Tr lang={lang} k={stage_key(room.stage)} /></span>
+                <h1 class="topic">{ room.topic.clone() }</h1>
+                if room.stage == Stage::Report && pages.len() > 1 {
+                    <button id="report-page" class="report-page" type="button" onclick={next_page}
+                        data-pages={pages.len().to_string()}>
+                        { format!("{} / {} ›", page_no + 1, pages.len()) }
+                        <span class="sr-only"><Tr lang={lang} k={Key::NextPage} /></span>
+                    </button>
+                }
                 if room.stage != Stage::Collect {
-                    <span class="mini-join">{ phone_url }{ " · " }<Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong></span>
+                    <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong></span>
                     { counts }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
             </div>
-            { body }
+            <div class="screen-body">{ body }</div>
         </main>
     }
 }

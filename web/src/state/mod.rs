@@ -7,14 +7,17 @@
 //! - [`screen`]: [`ScreenModel`], what the projector and the console know (and the
 //!   facilitator's notes).
 //! - [`map`]: placing the opinion map's points.
+//! - [`fit`]: how much text fits the projector, so that no stage scrolls.
 
 use polyphony_protocol::{ServerMessage, Vote};
 use serde::{Deserialize, Serialize};
 
+pub mod fit;
 pub mod map;
 pub mod phone;
 pub mod screen;
 
+pub use fit::{how_many, lines_with, text_lines, Fit};
 pub use map::{label_index, map_layout, spread_duplicates};
 pub use phone::PhoneModel;
 pub use screen::ScreenModel;
