@@ -185,3 +185,50 @@ async fn one_text_sent_concurrently_under_different_ids_is_stored_once() {
     assert_eq!(same, 4, "{queue}");
     state.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn joins_racing_for_the_last_places_never_pass_the_cap() {
+    const CAP: u32 = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cap.db");
+    let capped = || polyphony_server::Limits {
+        max_participants_per_room: CAP,
+        ..limits()
+    };
+    let code = {
+        let state = polyphony_server::AppState::open(&db, capped())
+            .await
+            .unwrap();
+        let r = polyphony_server::app(state.clone());
+        let (code, _key) = create_room(&r, 2, "").await;
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            let (r, code) = (r.clone(), code.clone());
+            tasks.push(tokio::spawn(async move {
+                call(&r, "POST", &format!("/api/rooms/{code}/join"), &[], None).await
+            }));
+        }
+        let (mut joined, mut full) = (0, 0);
+        for t in tasks {
+            let (status, body) = t.await.unwrap();
+            match status {
+                StatusCode::CREATED => joined += 1,
+                StatusCode::CONFLICT => full += 1,
+                other => panic!("{other}: {body}"),
+            }
+        }
+        assert_eq!((joined, full), (CAP, 40 - CAP));
+        state.shutdown().await;
+        code
+    };
+    let state = polyphony_server::AppState::open(&db, capped())
+        .await
+        .unwrap();
+    let r = polyphony_server::app(state.clone());
+    let (_, view) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;
+    assert_eq!(
+        view["participants"], CAP,
+        "memory = database after a restart"
+    );
+    state.shutdown().await;
+}

@@ -110,6 +110,9 @@ pub(crate) struct Room {
     /// (author, client id): a second request with the same text and another id is refused
     /// even while the first is still being written.
     pub(super) texts_in_flight: HashMap<String, (Option<u32>, Option<String>)>,
+    /// Joins checked but not yet applied: they count against the participant cap, so joins
+    /// racing each other cannot fill a room past it.
+    pub(super) joins_in_flight: u32,
     /// Discussion tables, reporters, notes and consent.
     pub(super) tables: Tables,
 }
@@ -193,6 +196,7 @@ impl Room {
             next_pid,
             next_spectrum,
             texts_in_flight: HashMap::new(),
+            joins_in_flight: 0,
             tables,
         }
     }

@@ -108,7 +108,7 @@ pub(crate) fn check_join(
 ) -> Result<Step<Join>, RoomError> {
     room.open_for_changes()?;
     let max = room.limits.max_participants_per_room;
-    if room.participants.len() >= max as usize {
+    if room.participants.len() + room.joins_in_flight as usize >= max as usize {
         return Err(RoomError::Full { max });
     }
     let pid = room.next_pid;
@@ -134,12 +134,18 @@ impl Change for Join {
 
     fn reserve(&self, room: &mut Room) {
         room.next_pid = room.next_pid.max(self.participant.pid.saturating_add(1));
+        room.joins_in_flight += 1;
         if let Some((seat, _)) = &self.seat {
             tables::reserve_seat(room, seat);
         }
     }
 
+    fn unreserve(&self, room: &mut Room) {
+        room.joins_in_flight = room.joins_in_flight.saturating_sub(1);
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> (String, Effects) {
+        room.joins_in_flight = room.joins_in_flight.saturating_sub(1);
         if let Some((_, Some(draw))) = self.seat {
             tables::apply_draw(room, draw);
         }
