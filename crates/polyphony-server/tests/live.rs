@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::*;
@@ -88,17 +87,7 @@ fn vote_of(name: &str) -> Vote {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_phones_and_a_projector_over_websocket() {
     let (state, router, _dir) = fresh(test_limits()).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = state.shutdown_requested();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
-    });
+    let (addr, server) = serve(&state, router).await;
     let http = reqwest::Client::new();
     let base = format!("http://{addr}/api");
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();

@@ -6,33 +6,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
 use common::*;
-use polyphony_server::{AppState, Limits};
+use polyphony_server::Limits;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::MaybeTlsStream;
-
-type Server = tokio::task::JoinHandle<std::io::Result<()>>;
-
-/// Serves `router` on 127.0.0.1 (port 0).
-async fn serve(state: &AppState, router: Router) -> (SocketAddr, Server) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = state.shutdown_requested();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
-    });
-    (addr, server)
-}
 
 /// Reads until the server closes the connection; the bytes read, or `None` after `within`.
 async fn until_closed(tcp: &mut TcpStream, within: Duration) -> Option<usize> {

@@ -108,3 +108,22 @@ pub fn camp_vote(camp: usize, s: usize, n: usize) -> &'static str {
         "agree"
     }
 }
+
+/// A server task on 127.0.0.1 that stops when the state's shutdown is requested.
+pub type Server = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// Serves `router` on 127.0.0.1 (port 0), as `polyphony serve` does, with peer addresses.
+pub async fn serve(state: &AppState, router: Router) -> (std::net::SocketAddr, Server) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = state.shutdown_requested();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+    });
+    (addr, server)
+}
