@@ -1,7 +1,12 @@
 //! Embeds the web app (built by `cargo xtask web` into `target/web-dist/`) into the server
-//! binary. Without a build the server still compiles and serves a page saying how to build it.
+//! binary: each file with its precompressed `.br` and `.gz` siblings when the build wrote them,
+//! whether its name carries a content hash (`name.0123456789abcdef.ext`: cached for a year),
+//! and an entity tag. Without a build the server still compiles and serves a page saying how
+//! to build it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -10,19 +15,34 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/web-dist"));
     println!("cargo:rerun-if-env-changed=POLYPHONY_WEB_DIST");
     println!("cargo:rerun-if-changed={}", dist.display());
-    let mut files = Vec::new();
+    let mut files = BTreeMap::new();
     if dist.is_dir() {
         collect(&dist, &dist, &mut files);
     }
-    files.sort();
-    let mut out = String::from(
-        "/// The web app's files: (URL path, bytes).\npub static ASSETS: &[(&str, &[u8])] = &[\n",
-    );
+    let mut out =
+        String::from("/// The web app's files, by URL path.\npub static ASSETS: &[Asset] = &[\n");
     for (url, path) in &files {
+        if url.ends_with(".br") || url.ends_with(".gz") {
+            continue;
+        }
+        let sibling = |suffix: &str| {
+            files
+                .get(&format!("{url}{suffix}"))
+                .map_or("None".to_string(), |p| {
+                    format!("Some(include_bytes!({:?}))", p.display().to_string())
+                })
+        };
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let mut hasher = std::hash::DefaultHasher::new();
+        bytes.hash(&mut hasher);
         let _ = writeln!(
             out,
-            "    ({url:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            "    Asset {{ path: {url:?}, raw: include_bytes!({:?}), br: {}, gz: {}, hashed: {}, etag: \"W/\\\"{:016x}\\\"\" }},",
+            path.display().to_string(),
+            sibling(".br"),
+            sibling(".gz"),
+            content_hashed(url),
+            hasher.finish(),
         );
     }
     out.push_str("];\n");
@@ -32,7 +52,18 @@ fn main() {
     }
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+/// Whether a file name has the build's content hash before its extension:
+/// `name.{16 hex digits}.ext`.
+fn content_hashed(url: &str) -> bool {
+    let name = url.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts
+            .get(parts.len() - 2)
+            .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -43,7 +74,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
         } else if let Ok(rel) = path.strip_prefix(root) {
             let url = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
             let abs = path.canonicalize().unwrap_or(path.clone());
-            files.push((url, abs));
+            files.insert(url, abs);
         }
     }
 }

@@ -349,6 +349,8 @@ test('a whole workshop in the browser', async () => {
   await host.click('#open-round-2');
   await Promise.all(phones.map((p) => p.page.locator('#spectrum h2').filter({ hasText: 'Round 2' }).waitFor()));
   await Promise.all(phones.map((p, i) => place(p, p.camp === 0 ? 2 : (i === 1 || i === 3 ? 0 : -2))));
+  // An open round's counts stay hidden until the facilitator reveals them.
+  await host.click('#reveal-spectrum');
   const movement = screen.locator('#movement');
   await movement.filter({ hasText: '2 toward agree' }).waitFor();
   await screen.locator('.round[data-round="2"] .seg').first().waitFor();
@@ -533,7 +535,14 @@ async function api(method, url, { key, token, body } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (key) headers['x-facilitator-key'] = key;
   if (token) headers['x-participant-token'] = token;
-  const r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // A 429 (votes per second, joins per minute) is waited out and resent, as the phones do.
+  let r;
+  for (let attempt = 0; ; attempt += 1) {
+    r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (r.status !== 429 || attempt >= 100) break;
+    await r.text();
+    await new Promise((done) => setTimeout(done, 200));
+  }
   const text = await r.text();
   assert.ok(r.ok, `${method} ${url}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
@@ -623,6 +632,7 @@ test('the projector fits one screen with a realistic hall', async () => {
   await Promise.all(tokens.map(place(1, (p) => (p % 3) - 1 + (p % 5 === 0 ? 1 : 0))));
   await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 2 } });
   await Promise.all(tokens.map(place(2, (p) => (p % 3 === 0 ? 2 : (p % 3) - 1))));
+  await api('POST', `/api/rooms/${code}/controls`, { key, body: { action: 'reveal_spectrum' } });
   await screen.locator('#movement li').first().waitFor();
   await screen.locator('.round[data-round="2"] .seg').first().waitFor();
   await checkProjectorLanguages(screen, 'hall spectrum', 'projector-hall-spectrum', 'zh-TW');

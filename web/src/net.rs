@@ -14,7 +14,7 @@ use futures::channel::{mpsc, oneshot};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::Message;
-use polyphony_protocol::ServerMessage;
+use polyphony_protocol::{ErrorCode, ServerMessage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::closure::Closure;
@@ -28,8 +28,10 @@ use crate::state::SocketEvent;
 pub struct HttpError {
     /// HTTP status.
     pub status: u16,
-    /// What went wrong.
+    /// What went wrong (the server's English sentence, for logs and as the last fallback).
     pub message: String,
+    /// The same as a stable code (`ErrorBody.code`), which screens word in their language.
+    pub code: Option<ErrorCode>,
 }
 
 async fn finish<T: DeserializeOwned>(
@@ -38,6 +40,7 @@ async fn finish<T: DeserializeOwned>(
     let resp = resp.map_err(|e| HttpError {
         status: 0,
         message: e.to_string(),
+        code: None,
     })?;
     let status = resp.status();
     if !resp.ok() {
@@ -45,11 +48,13 @@ async fn finish<T: DeserializeOwned>(
         return Err(HttpError {
             status,
             message: body["error"].as_str().unwrap_or("error").to_string(),
+            code: serde_json::from_value(body["code"].clone()).ok(),
         });
     }
     resp.json().await.map_err(|e| HttpError {
         status,
         message: e.to_string(),
+        code: None,
     })
 }
 

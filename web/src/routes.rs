@@ -58,6 +58,15 @@ pub mod page {
         format!("/r/{code}/host#key={key}")
     }
 
+    /// The take-away report (server-rendered; 404 until published unless `key` is given):
+    /// `/r/{code}/report`, or `/r/{code}/report?key={key}` for the facilitator's own look.
+    pub fn report(code: &str, key: Option<&str>) -> String {
+        match key {
+            Some(k) => format!("/r/{code}/report?key={k}"),
+            None => format!("/r/{code}/report"),
+        }
+    }
+
     /// The facilitator key in a console URL's fragment (`#key=…`), if there is one.
     pub fn key_in_hash(hash: &str) -> Option<&str> {
         hash.strip_prefix("#key=")
@@ -74,6 +83,16 @@ pub mod api {
 
     fn room(code: &str) -> String {
         format!("/api/rooms/{code}")
+    }
+
+    /// `GET`: the room's public facts (`RoomInfo`), also of a closed room.
+    pub fn room_info(code: &str) -> String {
+        room(code)
+    }
+
+    /// `GET`: what the projector shows (`RoomView`); a phone reads a statement's text from it.
+    pub fn view(code: &str) -> String {
+        format!("{}/view", room(code))
     }
 
     /// `POST`: join a room as a participant.
@@ -106,6 +125,11 @@ pub mod api {
         format!("{}/statements/{statement}/moderation", room(code))
     }
 
+    /// `POST` (key): reject every pending statement, or every pending one by one author.
+    pub fn reject_pending(code: &str) -> String {
+        format!("{}/statements/reject-pending", room(code))
+    }
+
     /// `POST` (key): change the stage.
     pub fn stage(code: &str) -> String {
         format!("{}/stage", room(code))
@@ -114,6 +138,17 @@ pub mod api {
     /// `POST` (key): close the room.
     pub fn close(code: &str) -> String {
         format!("{}/close", room(code))
+    }
+
+    /// `POST` (key): one facilitator control (`ControlRequest`): hide or reveal results, pause
+    /// voting, a timer, the spotlight, group names, a second vote, the report published.
+    pub fn controls(code: &str) -> String {
+        format!("{}/controls", room(code))
+    }
+
+    /// `GET` (key in the query): the take-away report as one self-contained HTML file.
+    pub fn report_download(code: &str, key: &str) -> String {
+        export(code, "report.html", key)
     }
 
     /// `POST` (key): start a spectrum on a statement.
@@ -224,6 +259,9 @@ mod tests {
     #[test]
     fn api_paths_follow_the_protocol() {
         assert_eq!(api::join("AB12"), "/api/rooms/AB12/join");
+        assert_eq!(api::room_info("AB12"), "/api/rooms/AB12");
+        assert_eq!(api::view("AB12"), "/api/rooms/AB12/view");
+        assert_eq!(page::report("AB12", None), "/r/AB12/report");
         assert_eq!(api::ws_screen("AB12"), "/api/rooms/AB12/ws");
         assert_eq!(api::ws_phone("AB12", "t"), "/api/rooms/AB12/ws?token=t");
         assert_eq!(api::ws_host("AB12", "k"), "/api/rooms/AB12/ws?key=k");

@@ -10,29 +10,53 @@
 //! forms discussion tables and the run prints how long it took from the request until every
 //! phone had been shown its table.
 //!
+//! With `--attack big-frames|slow-headers|join-flood`, one hostile address attacks the server
+//! during the middle half of the run, and the run prints the phones' ack p99 before and during
+//! the attack and whether every phone kept being served.
+//!
+//! With `--soak`, 500 phones (unless `--phones`) vote for `--minutes` (default 10) with two
+//! reconnect storms (at a third and two thirds of the run every phone drops its socket, with a
+//! vote in flight, and reconnects within the same 5 s, resending that vote), and the run prints
+//! acks, p99, the process's RSS at start and end, and the lost votes (must be 0).
+//!
 //! `cargo xtask load --phones 200 --seconds 30` (or `cargo run --release -p polyphony-benches
 //! --bin load -- --phones 200 --seconds 30`). Without `--url` the server runs in this process, on
-//! its own runtime and threads, with a fresh SQLite file in a temporary folder.
+//! its own runtime and threads, with a fresh SQLite file in a temporary folder, and each phone
+//! connects from its own loopback address (127.1.x.y, Linux), as phones in a hall have their own
+//! addresses; the attacker uses 127.0.0.1.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use futures_util::{SinkExt, StreamExt};
 use polyphony_protocol::{ClientMessage, NewStatement, ServerMessage, Vote, VoteRequest};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use tokio_tungstenite::tungstenite::Message;
 
+/// What the hostile address does during `--attack`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Attack {
+    /// WebSockets (no credential needed: the projector's) whose first frame announces 15 MiB
+    /// and then trickles, reopened as fast as they close.
+    BigFrames,
+    /// Connections that send half a request's headers and a line now and then, as many as the
+    /// server lets through, reopened as they close.
+    SlowHeaders,
+    /// Joins as fast as the server answers, from 8 loops.
+    JoinFlood,
+}
+
 #[derive(Parser)]
 #[command(about = "Drive simulated phones against a Polyphony server")]
 struct Args {
-    /// Simulated phones.
-    #[arg(long, default_value_t = 200)]
-    phones: usize,
+    /// Simulated phones (default 200, or 500 with --soak).
+    #[arg(long)]
+    phones: Option<usize>,
     /// How long they vote.
     #[arg(long, default_value_t = 30)]
     seconds: u64,
@@ -52,6 +76,15 @@ struct Args {
     /// every phone shows its table.
     #[arg(long)]
     tables: Option<String>,
+    /// Attack the server from one address during the middle half of the run.
+    #[arg(long, value_enum)]
+    attack: Option<Attack>,
+    /// A sustained run with reconnect storms (see the top of this file); `--minutes` long.
+    #[arg(long)]
+    soak: bool,
+    /// How long a soak runs.
+    #[arg(long, default_value_t = 10)]
+    minutes: u64,
 }
 
 #[derive(Default)]
@@ -64,9 +97,66 @@ struct Tally {
     statements: AtomicU64,
     /// Phones done voting and waiting for their table.
     waiting: AtomicU64,
+    /// Reconnections during storms.
+    reconnects: AtomicU64,
+}
+
+/// The loopback address phone `n` connects from (in-process server only): 127.1.x.y.
+fn phone_addr(n: usize) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(
+        127,
+        1 + (n / 250) as u8,
+        0,
+        1 + (n % 250) as u8,
+    ))
+}
+
+/// The resident set size of this process (server and simulated phones), in MiB (Linux).
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// A TCP connection to the server at `url` from `local` (if any).
+async fn tcp(url: &str, local: Option<IpAddr>) -> Result<tokio::net::TcpStream> {
+    let host = url
+        .trim_start_matches("http://")
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let addr: SocketAddr = match host.parse() {
+        Ok(a) => a,
+        Err(_) => tokio::net::lookup_host(host)
+            .await?
+            .next()
+            .context("cannot resolve the server")?,
+    };
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    if let Some(ip) = local {
+        socket.bind(SocketAddr::new(ip, 0))?;
+    }
+    Ok(socket.connect(addr).await?)
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+/// A WebSocket to `path` on the server at `url`, from `local`.
+async fn websocket(url: &str, path: &str, local: Option<IpAddr>) -> Result<Socket> {
+    let stream = tcp(url, local).await?;
+    let ws_url = format!("{}{path}", url.replacen("http", "ws", 1));
+    let (ws, _) = tokio_tungstenite::client_async(ws_url, stream).await?;
+    Ok(ws)
 }
 
 fn start_server() -> Result<(String, tempfile::TempDir)> {
+    polyphony_server::raise_fd_limit();
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("load.db");
     let (tx, rx) = std::sync::mpsc::channel::<Result<SocketAddr, String>>();
@@ -83,7 +173,12 @@ fn start_server() -> Result<(String, tempfile::TempDir)> {
             }
         };
         rt.block_on(async move {
-            let state = match polyphony_server::AppState::open(&db, Default::default()).await {
+            let mut limits = polyphony_server::Limits::default();
+            if let Some(n) = polyphony_server::raise_fd_limit() {
+                limits.max_connections =
+                    u32::try_from(n.saturating_sub(64).max(64)).unwrap_or(u32::MAX);
+            }
+            let state = match polyphony_server::AppState::open(&db, limits).await {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = tx.send(Err(e.to_string()));
@@ -98,9 +193,7 @@ fn start_server() -> Result<(String, tempfile::TempDir)> {
                 }
             };
             let _ = tx.send(listener.local_addr().map_err(|e| e.to_string()));
-            let app = polyphony_server::app(state.clone())
-                .into_make_service_with_connect_info::<SocketAddr>();
-            let _ = axum::serve(listener, app).await;
+            let _ = polyphony_server::serve(listener, state).await;
         });
     });
     let addr = rx
@@ -118,35 +211,66 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn phone(
-    http: reqwest::Client,
+/// One phone: what it needs to know.
+#[derive(Clone)]
+struct PhonePlan {
     url: String,
     code: String,
-    n: usize,
     statements: usize,
     think: Duration,
     deadline: Instant,
     seed: u64,
-    tally: Arc<Tally>,
     wait_for_table: bool,
-) -> Result<(Vec<f64>, Option<Instant>)> {
+    /// The address it connects from (None: the system's choice).
+    local: Option<IpAddr>,
+    /// Reconnect storms: the phone drops its socket within 5 s after each.
+    storms: Vec<Instant>,
+    /// The run's start (latencies are stamped with their time since it).
+    started: Instant,
+}
+
+/// A phone's acks: (seconds since the start, latency ms).
+type Acks = Vec<(f64, f64)>;
+
+async fn phone(plan: PhonePlan, n: usize, tally: Arc<Tally>) -> Result<(Acks, Option<Instant>)> {
+    let PhonePlan {
+        url,
+        code,
+        statements,
+        think,
+        deadline,
+        seed,
+        wait_for_table,
+        local,
+        storms,
+        started,
+    } = plan;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ (n as u64).wrapping_mul(0x9E37_79B9));
-    let joined: serde_json::Value = http
+    let mut http = reqwest::Client::builder();
+    if let Some(ip) = local {
+        http = http.local_address(ip);
+    }
+    let http = http.build()?;
+    let answer = http
         .post(format!("{url}/api/rooms/{code}/join"))
         .send()
-        .await?
-        .json()
         .await?;
+    if !answer.status().is_success() {
+        bail!("join: {} {}", answer.status(), answer.text().await?);
+    }
+    let joined: serde_json::Value = answer.json().await?;
     let token = joined["participant_token"]
         .as_str()
         .context("no token")?
         .to_string();
-    let ws_url = format!(
-        "{}/api/rooms/{code}/ws?token={token}",
-        url.replacen("http", "ws", 1)
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await?;
+    let path = format!("/api/rooms/{code}/ws?token={token}");
+    let mut ws = websocket(&url, &path, local).await?;
+    // Each storm: this phone's moment within its 5 s.
+    let mut drops: Vec<Instant> = storms
+        .iter()
+        .map(|t| *t + Duration::from_millis(rng.gen_range(0..5000)))
+        .collect();
+    drops.reverse();
     let camp = n % 2;
     let mut latencies = Vec::new();
     let mut next: Option<u32> = None;
@@ -179,11 +303,21 @@ async fn phone(
         };
         k += 1;
         let is_vote = matches!(msg, ClientMessage::Vote(_));
-        ws.send(Message::Text(serde_json::to_string(&msg)?.into()))
-            .await?;
-        let sent = Instant::now();
+        let text = serde_json::to_string(&msg)?;
+        ws.send(Message::Text(text.clone().into())).await?;
+        let mut sent = Instant::now();
         if is_vote {
             tally.sent.fetch_add(1, Ordering::Relaxed);
+        }
+        // A storm: the wifi drops with this request in flight; the phone reconnects and
+        // resends it (same id), as the web app's offline queue does.
+        if drops.last().is_some_and(|t| Instant::now() >= *t) {
+            drops.pop();
+            drop(ws);
+            ws = websocket(&url, &path, local).await?;
+            ws.send(Message::Text(text.into())).await?;
+            sent = Instant::now();
+            tally.reconnects.fetch_add(1, Ordering::Relaxed);
         }
         // Read until this request's answer, remembering the latest "next".
         let answered = tokio::time::timeout(Duration::from_secs(10), async {
@@ -194,7 +328,10 @@ async fn phone(
                 match serde_json::from_str::<ServerMessage>(&t) {
                     Ok(ServerMessage::Phone(v)) => next = v.next.map(|s| s.id),
                     Ok(ServerMessage::Ack(a)) => {
-                        latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                        latencies.push((
+                            sent.duration_since(started).as_secs_f64(),
+                            sent.elapsed().as_secs_f64() * 1000.0,
+                        ));
                         tally.acked.fetch_add(1, Ordering::Relaxed);
                         if a.duplicate {
                             tally.duplicates.fetch_add(1, Ordering::Relaxed);
@@ -258,9 +395,154 @@ async fn phone(
     Ok((latencies, seated))
 }
 
+/// What the attacker managed.
+#[derive(Default)]
+struct AttackTally {
+    /// Connections (or joins) tried.
+    tried: AtomicU64,
+    /// Refused at once (429 / 503).
+    refused: AtomicU64,
+    /// Accepted, then closed by the server (frame too big, header timeout).
+    cut: AtomicU64,
+    /// Joins that succeeded.
+    joined: AtomicU64,
+    /// Most connections the attacker held open at once.
+    held_max: AtomicU64,
+    held: AtomicU64,
+}
+
+impl AttackTally {
+    fn hold(&self) {
+        let now = self.held.fetch_add(1, Ordering::Relaxed) + 1;
+        self.held_max.fetch_max(now, Ordering::Relaxed);
+    }
+    fn release(&self) {
+        self.held.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Reads until the server closes the connection or `until`; true when the server closed it.
+async fn closed_by_server(s: &mut tokio::net::TcpStream, until: Instant) -> (bool, Vec<u8>) {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout_at(until.into(), s.read(&mut buf)).await {
+            Err(_) => return (false, got),
+            Ok(Ok(0)) | Ok(Err(_)) => return (true, got),
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// One attacker worker, looping until `end`.
+async fn attack_worker(
+    kind: Attack,
+    url: String,
+    code: String,
+    end: Instant,
+    tally: Arc<AttackTally>,
+) {
+    use tokio::io::AsyncWriteExt;
+    let attacker = Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let http = reqwest::Client::builder()
+        .local_address(attacker)
+        .build()
+        .unwrap_or_default();
+    while Instant::now() < end {
+        tally.tried.fetch_add(1, Ordering::Relaxed);
+        match kind {
+            Attack::JoinFlood => {
+                match http
+                    .post(format!("{url}/api/rooms/{code}/join"))
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => {
+                        tally.joined.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(_) => {
+                        tally.refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                }
+            }
+            Attack::SlowHeaders => {
+                let Ok(mut s) = tcp(&url, attacker).await else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                if s.write_all(b"GET /api/health HTTP/1.1\r\nhost: x\r\n")
+                    .await
+                    .is_err()
+                {
+                    continue;
+                }
+                tally.hold();
+                // A header line every 2 s, never the blank line.
+                let mut line = 0;
+                let outcome = loop {
+                    let (closed, got) =
+                        closed_by_server(&mut s, Instant::now() + Duration::from_secs(2)).await;
+                    if closed || !got.is_empty() {
+                        break got;
+                    }
+                    line += 1;
+                    if Instant::now() >= end
+                        || s.write_all(format!("x-{line}: y\r\n").as_bytes())
+                            .await
+                            .is_err()
+                    {
+                        break Vec::new();
+                    }
+                };
+                tally.release();
+                if outcome.starts_with(b"HTTP/1.1 429") || outcome.starts_with(b"HTTP/1.1 503") {
+                    tally.refused.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    tally.cut.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Attack::BigFrames => {
+                let path = format!("/api/rooms/{code}/ws");
+                let Ok(mut ws) = websocket(&url, &path, attacker).await else {
+                    tally.refused.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                };
+                tally.hold();
+                // A binary frame announcing 15 MiB (masked, as a client must), then 60 KiB of it
+                // and a trickle.
+                let mut frame = vec![0x82u8, 0xFF];
+                frame.extend_from_slice(&(15u64 << 20).to_be_bytes());
+                frame.extend_from_slice(&[1, 2, 3, 4]);
+                frame.extend(std::iter::repeat_n(0u8, 60 * 1024));
+                let s = ws.get_mut();
+                let mut cut = s.write_all(&frame).await.is_err();
+                while !cut && Instant::now() < end {
+                    let (closed, _) =
+                        closed_by_server(s, Instant::now() + Duration::from_millis(500)).await;
+                    cut = closed || s.write_all(&[0u8; 1024]).await.is_err();
+                }
+                tally.release();
+                if cut {
+                    tally.cut.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    let phones = args.phones.unwrap_or(if args.soak { 500 } else { 200 });
+    let seconds = if args.soak {
+        args.minutes * 60
+    } else {
+        args.seconds
+    };
+    let in_process = args.url.is_none();
     let (url, _dir) = match &args.url {
         Some(u) => (u.trim_end_matches('/').to_string(), None),
         None => {
@@ -290,32 +572,78 @@ async fn main() -> Result<()> {
         .as_str()
         .context("no key")?
         .to_string();
+    // The process's RSS every 5 s (the first sample once the phones are connected and voting).
+    let rss_samples = Arc::new(std::sync::Mutex::new(Vec::<(f64, f64)>::new()));
+    let sampler = {
+        let samples = Arc::clone(&rss_samples);
+        let t0 = Instant::now();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                if let (Some(m), Ok(mut v)) = (rss_mib(), samples.lock()) {
+                    v.push((t0.elapsed().as_secs_f64(), m));
+                }
+            }
+        })
+    };
     let tally = Arc::new(Tally::default());
-    let think = Duration::from_millis(args.think_ms);
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(args.seconds);
+    let deadline = started + Duration::from_secs(seconds);
+    let storms = if args.soak {
+        vec![
+            started + Duration::from_secs(seconds / 3),
+            started + Duration::from_secs(2 * seconds / 3),
+        ]
+    } else {
+        Vec::new()
+    };
+    let plan = PhonePlan {
+        url: url.clone(),
+        code: code.clone(),
+        statements: args.statements,
+        think: Duration::from_millis(args.think_ms),
+        deadline,
+        seed: args.seed,
+        wait_for_table: args.tables.is_some(),
+        local: None,
+        storms,
+        started,
+    };
     let mut tasks = Vec::new();
-    for n in 0..args.phones {
-        tasks.push(tokio::spawn(phone(
-            http.clone(),
-            url.clone(),
-            code.clone(),
-            n,
-            args.statements,
-            think,
-            deadline,
-            args.seed,
-            Arc::clone(&tally),
-            args.tables.is_some(),
-        )));
+    for n in 0..phones {
+        let plan = PhonePlan {
+            local: in_process.then(|| phone_addr(n)),
+            ..plan.clone()
+        };
+        tasks.push(tokio::spawn(phone(plan, n, Arc::clone(&tally))));
+    }
+    // The attack: the middle half of the run, from 127.0.0.1.
+    let attack_window = (seconds as f64 / 4.0, seconds as f64 * 3.0 / 4.0);
+    let attack_tally = Arc::new(AttackTally::default());
+    let mut attackers = Vec::new();
+    if let Some(kind) = args.attack {
+        let (from, to) = (
+            started + Duration::from_secs_f64(attack_window.0),
+            started + Duration::from_secs_f64(attack_window.1),
+        );
+        let workers = match kind {
+            Attack::JoinFlood => 8,
+            Attack::BigFrames => 40,
+            Attack::SlowHeaders => 1500,
+        };
+        for _ in 0..workers {
+            let (url, code, tally) = (url.clone(), code.clone(), Arc::clone(&attack_tally));
+            attackers.push(tokio::spawn(async move {
+                tokio::time::sleep_until(from.into()).await;
+                attack_worker(kind, url, code, to, tally).await;
+            }));
+        }
     }
     let mut formed_at = None;
     if let Some(mode) = &args.tables {
         // Every phone has voted its last and listens; then the facilitator forms the tables.
-        let patience = Instant::now() + Duration::from_secs(args.seconds + 30);
-        while tally.waiting.load(Ordering::Relaxed) < args.phones as u64
-            && Instant::now() < patience
-        {
+        let patience = Instant::now() + Duration::from_secs(seconds + 30);
+        while tally.waiting.load(Ordering::Relaxed) < phones as u64 && Instant::now() < patience {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         // Let the last analysis run, so the plan uses the groups.
@@ -342,7 +670,7 @@ async fn main() -> Result<()> {
         );
         formed_at = Some(t0);
     }
-    let mut latencies = Vec::new();
+    let mut latencies: Acks = Vec::new();
     let mut seated = Vec::new();
     let mut failed_phones = 0;
     for t in tasks {
@@ -361,9 +689,17 @@ async fn main() -> Result<()> {
             }
         }
     }
+    for a in attackers {
+        let _ = a.await;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     // Give the analysis one coalescing window, then count what the server stored.
     tokio::time::sleep(Duration::from_millis(500)).await;
+    sampler.abort();
+    let rss_end = rss_mib();
+    let samples = rss_samples.lock().map(|v| v.clone()).unwrap_or_default();
+    let rss_start = samples.iter().find(|(t, _)| *t >= 10.0).map(|(_, m)| *m);
+    let rss_peak = samples.iter().map(|(_, m)| *m).fold(f64::NAN, f64::max);
     let csv = http
         .get(format!("{url}/api/rooms/{code}/export/votes.csv"))
         .header("x-facilitator-key", &key)
@@ -378,13 +714,23 @@ async fn main() -> Result<()> {
         .await?
         .json()
         .await?;
-    latencies.sort_by(f64::total_cmp);
+    let p99_in = |from: f64, to: f64| {
+        let mut ms: Vec<f64> = latencies
+            .iter()
+            .filter(|(t, _)| *t >= from && *t < to)
+            .map(|(_, ms)| *ms)
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        (percentile(&ms, 0.99), ms.len())
+    };
+    let mut all: Vec<f64> = latencies.iter().map(|(_, ms)| *ms).collect();
+    all.sort_by(f64::total_cmp);
     let acked = tally.acked.load(Ordering::Relaxed);
     let new_votes = acked - tally.duplicates.load(Ordering::Relaxed);
     let lost = new_votes.saturating_sub(stored);
     println!(
         "phones {} ({} failed), {:.1} s, {} statements + {} written by phones",
-        args.phones,
+        phones,
         failed_phones,
         elapsed,
         args.statements,
@@ -402,10 +748,10 @@ async fn main() -> Result<()> {
     );
     println!(
         "ack latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.90),
-        percentile(&latencies, 0.99),
-        latencies.last().copied().unwrap_or(f64::NAN)
+        percentile(&all, 0.50),
+        percentile(&all, 0.90),
+        percentile(&all, 0.99),
+        all.last().copied().unwrap_or(f64::NAN)
     );
     println!(
         "room view: {} participants, {} groups, analysis tick {}",
@@ -413,6 +759,46 @@ async fn main() -> Result<()> {
         view["groups"].as_array().map_or(0, Vec::len),
         view["tick"]
     );
+    if args.soak {
+        let mib = |m: Option<f64>| m.map_or("?".into(), |m| format!("{m:.0}"));
+        println!(
+            "soak: {} phones, {} min, {} reconnections in 2 storms; RSS of this process (server and phones) {} MiB at 10 s, {} MiB peak, {} MiB at the end",
+            phones,
+            seconds / 60,
+            tally.reconnects.load(Ordering::Relaxed),
+            mib(rss_start),
+            mib(Some(rss_peak).filter(|m| m.is_finite())),
+            mib(rss_end),
+        );
+    }
+    let mut attack_failed = false;
+    if let Some(kind) = args.attack {
+        let (before, n_before) = p99_in(0.0, attack_window.0);
+        let (during, n_during) = p99_in(attack_window.0, attack_window.1);
+        let a = &attack_tally;
+        println!(
+            "attack {kind:?} from 127.0.0.1, {:.0}–{:.0} s: tried {}, refused at once {}, cut by the server {}, joined {}, held at most {} at once",
+            attack_window.0,
+            attack_window.1,
+            a.tried.load(Ordering::Relaxed),
+            a.refused.load(Ordering::Relaxed),
+            a.cut.load(Ordering::Relaxed),
+            a.joined.load(Ordering::Relaxed),
+            a.held_max.load(Ordering::Relaxed),
+        );
+        println!(
+            "phones' ack p99: {before:.2} ms before ({n_before} acks), {during:.2} ms during ({n_during} acks)"
+        );
+        let served = failed_phones == 0
+            && tally.unacked.load(Ordering::Relaxed) == 0
+            && n_during > 0
+            && during < 1000.0;
+        println!(
+            "real phones kept being served during the attack: {}",
+            if served { "yes" } else { "NO" }
+        );
+        attack_failed = !served;
+    }
     if let Some(t0) = formed_at {
         let mut ms: Vec<f64> = seated
             .iter()
@@ -422,16 +808,19 @@ async fn main() -> Result<()> {
         println!(
             "table shown on {} of {} phones: p50 {:.1} ms, all within {:.1} ms of the request",
             ms.len(),
-            args.phones - failed_phones,
+            phones - failed_phones,
             percentile(&ms, 0.5),
             ms.last().copied().unwrap_or(f64::NAN)
         );
-        if ms.len() < args.phones - failed_phones {
+        if ms.len() < phones - failed_phones {
             bail!("some phones were never shown their table");
         }
     }
     if lost > 0 || failed_phones > 0 || stored < new_votes {
         bail!("votes were lost or phones failed");
+    }
+    if attack_failed {
+        bail!("the phones were not served during the attack");
     }
     Ok(())
 }

@@ -2,10 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use linfa::DatasetBase;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::kmeans::Cluster;
+use crate::learn::ImputedVotes;
 use crate::matrix::{ApplyReport, VoteMatrix};
 use crate::params::AnalysisParams;
 use crate::pipeline;
@@ -299,8 +301,10 @@ impl Conversation {
         let is_meta: Vec<bool> = status.iter().map(|s| s.is_meta).collect();
 
         let in_conv = pipeline::in_conv(m, &state.in_conv, params);
-        let map = pipeline::pca(m, &mod_out, &state.components, params, params.seed() ^ tick);
-        let positions = pipeline::project_participants(m, &mod_out, &map, params);
+        // The imputed votes are built once, for the PCA's fit and its transform.
+        let imputed = DatasetBase::new(ImputedVotes::new(m, &mod_out), ());
+        let map = pipeline::pca_on(&imputed, &state.components, params, params.seed() ^ tick);
+        let positions = pipeline::project_on(&imputed.records, &map, params);
         let base_clusters = pipeline::base_clusters(
             m.participants(),
             &positions,

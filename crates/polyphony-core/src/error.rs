@@ -28,4 +28,12 @@ pub enum CoreError {
     /// Restored engine state does not match the conversation it is applied to.
     #[error("engine state does not fit this conversation: {0}")]
     StateMismatch(String),
+    /// A dataset given to one of the `linfa` algorithms ([`crate::PolisPca`],
+    /// [`crate::PolisKMeans`]) does not fit it: wrong width, values that are not finite, bad
+    /// weights.
+    #[error("invalid dataset: {0}")]
+    InvalidDataset(String),
+    /// An error reported by `linfa` itself.
+    #[error("linfa: {0}")]
+    Linfa(String),
 }

@@ -269,28 +269,33 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
         b.lower = vec![0.0; n];
     }
     let margin = |u: f64| u * (1.0 + 1e-9) + 1e-300;
+    // The centres sorted by x: a scan outward from a point's x stops once the x gap alone
+    // exceeds the second-best distance so far, since no centre beyond can change the answer.
+    let by_x = ByX::new(&centers);
+    // Half the distance from each centre to its nearest other centre: a point closer than that
+    // to its centre is strictly closer to it than to any other (triangle inequality).
+    let half_gap: Vec<f64> = if usable {
+        centers
+            .iter()
+            .enumerate()
+            .map(|(a, ca)| by_x.nearest_two(*ca, Some(a)).1.sqrt() * 0.5)
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (i, p) in points.positions.iter().enumerate() {
         if usable {
-            if margin(b.upper[i]) < b.lower[i] {
+            let bound = b.lower[i].max(half_gap[b.assigned[i]]);
+            if margin(b.upper[i]) < bound {
                 continue;
             }
             b.upper[i] = distance(*p, centers[b.assigned[i]]);
-            if margin(b.upper[i]) < b.lower[i] {
+            if margin(b.upper[i]) < bound {
                 continue;
             }
         }
-        // Full scan; ties go to the last centre in id order.
-        let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
-        for (ci, c) in centers.iter().enumerate() {
-            let d = (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
-            if d <= best_d {
-                second_d = best_d;
-                best = ci;
-                best_d = d;
-            } else if d < second_d {
-                second_d = d;
-            }
-        }
+        // Nearest centre, ties to the last in id order, and the second-nearest distance.
+        let (best, best_d, second_d) = by_x.nearest_two(*p, None);
         b.assigned[i] = best;
         b.upper[i] = best_d.sqrt();
         b.lower[i] = second_d.sqrt();
@@ -299,8 +304,29 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
     for (i, &a) in b.assigned.iter().enumerate() {
         members[a].push(i);
     }
-    b.valid = members.iter().all(|m| !m.is_empty());
-    b.centers = centers;
+    // Clusters left empty are dropped below. The bounds stay valid: every point's cluster is
+    // kept (it holds the point), only its index shifts, and dropping centres can only raise
+    // the distance to the nearest other centre.
+    let mut new_index = vec![usize::MAX; clusters.len()];
+    let mut kept = 0;
+    for (a, m) in members.iter().enumerate() {
+        if !m.is_empty() {
+            new_index[a] = kept;
+            kept += 1;
+        }
+    }
+    if kept < clusters.len() {
+        for a in &mut b.assigned {
+            *a = new_index[*a];
+        }
+    }
+    b.valid = true;
+    b.centers = centers
+        .into_iter()
+        .zip(&members)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(c, _)| c)
+        .collect();
     clusters
         .iter()
         .zip(members)
@@ -311,6 +337,70 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
             members: m,
         })
         .collect()
+}
+
+/// Centres sorted by their x coordinate, for nearest-centre queries.
+struct ByX<'a> {
+    centers: &'a [[f64; 2]],
+    order: Vec<usize>,
+    xs: Vec<f64>,
+}
+
+impl<'a> ByX<'a> {
+    fn new(centers: &'a [[f64; 2]]) -> Self {
+        let mut order: Vec<usize> = (0..centers.len()).collect();
+        order.sort_by(|&a, &b| centers[a][0].total_cmp(&centers[b][0]));
+        let xs = order.iter().map(|&i| centers[i][0]).collect();
+        ByX { centers, order, xs }
+    }
+
+    /// The nearest centre to `p` (other than `skip`), its squared distance, and the second
+    /// smallest squared distance, exactly as a scan over all centres in index order gives them:
+    /// the nearest is the last index among equal distances, the second is the second smallest
+    /// value counted with repeats. Centres whose squared x gap alone is above the second
+    /// distance so far are skipped: their distance is larger still, so they change neither.
+    fn nearest_two(&self, p: [f64; 2], skip: Option<usize>) -> (usize, f64, f64) {
+        let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
+        let consider = |ci: usize, best: &mut usize, best_d: &mut f64, second_d: &mut f64| {
+            if Some(ci) == skip {
+                return;
+            }
+            let c = self.centers[ci];
+            let d = (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
+            if d < *best_d || (d == *best_d && ci > *best) {
+                *second_d = *best_d;
+                *best = ci;
+                *best_d = d;
+            } else if d < *second_d {
+                *second_d = d;
+            }
+        };
+        let start = self.xs.partition_point(|&x| x < p[0]);
+        let (mut right, mut left) = (start, start);
+        loop {
+            let r_gap = self.xs.get(right).map(|&x| (x - p[0]).powi(2));
+            let l_gap = left.checked_sub(1).map(|l| (p[0] - self.xs[l]).powi(2));
+            let go_right = match (r_gap, l_gap) {
+                (Some(r), Some(l)) => r <= l,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let gap = if go_right { r_gap } else { l_gap }.unwrap_or(f64::INFINITY);
+            if gap > second_d {
+                // The nearer side is already too far, so is everything beyond on both sides.
+                break;
+            }
+            if go_right {
+                consider(self.order[right], &mut best, &mut best_d, &mut second_d);
+                right += 1;
+            } else {
+                left -= 1;
+                consider(self.order[left], &mut best, &mut best_d, &mut second_d);
+            }
+        }
+        (best, best_d, second_d)
+    }
 }
 
 fn same(old: &[Work], new: &[Work], convergence: Convergence) -> bool {

@@ -16,15 +16,20 @@
 //! # Ok::<(), polyphony_core::CoreError>(())
 //! ```
 //!
-//! Where the engine departs from `linfa`: PCA ([`pca`](crate) module docs) and k-means with
-//! silhouette are written by hand because Polis's results depend on warm starts, weights and
-//! initialisation rules that `linfa`'s implementations do not offer; `ndarray` carries the
-//! dense part of the PCA.
+//! Polis's PCA and k-means are `linfa` algorithms: [`PolisPca`] and [`PolisKMeans`] take their
+//! hyperparameters through `linfa`'s `ParamGuard`, fit a `linfa` `Dataset` and transform or
+//! predict, and the engine's [`pipeline`] calls them through that same API. They are written
+//! here rather than taken from `linfa-reduction` / `linfa-clustering` because Polis's results
+//! depend on warm starts, weights and initialisation rules those do not offer. [`linfa`] is
+//! re-exported, so a caller uses the version these types implement.
 
 mod change;
 mod conversation;
+#[cfg(feature = "bench-internals")]
+pub mod direct;
 mod error;
 mod kmeans;
+mod learn;
 mod matrix;
 mod params;
 mod pca;
@@ -43,6 +48,18 @@ pub use conversation::{
 };
 pub use error::CoreError;
 pub use kmeans::Cluster;
+pub use learn::{
+    ImputedVotes, PolisKMeans, PolisKMeansParams, PolisKMeansValidParams, PolisPca, PolisPcaParams,
+    PolisPcaValidParams,
+};
+/// The `linfa` crate these algorithms implement (0.8, on `ndarray` 0.16).
+///
+/// ```
+/// use polyphony_core::linfa::prelude::*;
+/// let data = DatasetBase::from(ndarray::array![[0.0, 1.0]]);
+/// assert_eq!(data.nsamples(), 1);
+/// ```
+pub use linfa;
 pub use matrix::{ApplyReport, VoteMatrix, MAX_PARTICIPANTS, MAX_STATEMENTS};
 pub use params::{AnalysisParams, AnalysisParamsBuilder};
 pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};

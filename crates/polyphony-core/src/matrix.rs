@@ -106,23 +106,34 @@ impl VoteMatrix {
     /// assert_eq!(m.vote(0, 0), Some(Vote::Agree));
     /// ```
     pub fn apply(&mut self, events: &[VoteEvent]) -> ApplyReport {
+        // Events with equal keys are equal in every field, so an unstable sort gives the same
+        // sequence as a stable one.
         let mut order: Vec<&VoteEvent> = events.iter().collect();
-        order.sort_by_key(|e| (e.statement, e.participant, e.time, e.vote));
+        order.sort_unstable_by_key(|e| (e.statement, e.participant, e.time, e.vote));
         let mut report = ApplyReport::default();
+        // Events come grouped by statement: look each statement's column up once.
+        let mut last_column: Option<(StatementId, u32)> = None;
         for e in order {
-            let known = self.row_of.contains_key(&e.participant)
-                && self.column_of.contains_key(&e.statement);
-            if !known
-                && ((!self.row_of.contains_key(&e.participant)
-                    && self.participants.len() as u32 >= MAX_PARTICIPANTS)
-                    || (!self.column_of.contains_key(&e.statement)
-                        && self.statements.len() as u32 >= MAX_STATEMENTS))
+            let column = match last_column {
+                Some((s, c)) if s == e.statement => Some(c),
+                _ => self.column_of.get(&e.statement).copied(),
+            };
+            let row = self.row_of.get(&e.participant).copied();
+            if (row.is_none() && self.participants.len() as u32 >= MAX_PARTICIPANTS)
+                || (column.is_none() && self.statements.len() as u32 >= MAX_STATEMENTS)
             {
                 report.dropped_by_cap += 1;
                 continue;
             }
-            let column = self.column_index_or_insert(e.statement);
-            let row = self.row_index_or_insert(e.participant) as usize;
+            let column = match column {
+                Some(c) => c,
+                None => self.column_index_or_insert(e.statement),
+            };
+            last_column = Some((e.statement, column));
+            let row = match row {
+                Some(r) => r as usize,
+                None => self.row_index_or_insert(e.participant) as usize,
+            };
             let cells = &mut self.rows[row];
             match cells.binary_search_by_key(&column, |c| c.column) {
                 Ok(i) => {

@@ -10,10 +10,13 @@
 //! engine forms the statements × statements Gram matrix once per update (cost Σ votes-per-row²)
 //! and iterates on it; above that it iterates on the sparse rows directly.
 
+use std::borrow::Cow;
+
 use ndarray::{Array1, Array2};
 use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+#[cfg(any(test, feature = "bench-internals"))]
 use crate::matrix::VoteMatrix;
 
 const GRAM_MAX_COLUMNS: usize = 4096;
@@ -26,12 +29,13 @@ pub(crate) struct PcaFit {
 }
 
 /// Sparse centred rows: (column, value − centre) for every vote on a statement not moderated out.
-pub(crate) struct CenteredRows {
-    pub offsets: Vec<usize>,
-    pub columns: Vec<u32>,
+pub(crate) struct CenteredRows<'a> {
+    pub offsets: Cow<'a, [usize]>,
+    pub columns: Cow<'a, [u32]>,
     pub values: Vec<f64>,
 }
 
+#[cfg(any(test, feature = "bench-internals"))]
 pub(crate) fn column_means(m: &VoteMatrix, mod_out: &[bool]) -> Vec<f64> {
     let c = m.statements().len();
     let mut sum = vec![0.0; c];
@@ -53,7 +57,12 @@ pub(crate) fn column_means(m: &VoteMatrix, mod_out: &[bool]) -> Vec<f64> {
         .collect()
 }
 
-pub(crate) fn centered_rows(m: &VoteMatrix, mod_out: &[bool], center: &[f64]) -> CenteredRows {
+#[cfg(any(test, feature = "bench-internals"))]
+pub(crate) fn centered_rows(
+    m: &VoteMatrix,
+    mod_out: &[bool],
+    center: &[f64],
+) -> CenteredRows<'static> {
     let mut offsets = Vec::with_capacity(m.participants().len() + 1);
     let mut columns = Vec::with_capacity(m.vote_count() as usize);
     let mut values = Vec::with_capacity(m.vote_count() as usize);
@@ -68,8 +77,8 @@ pub(crate) fn centered_rows(m: &VoteMatrix, mod_out: &[bool], center: &[f64]) ->
         offsets.push(columns.len());
     }
     CenteredRows {
-        offsets,
-        columns,
+        offsets: Cow::Owned(offsets),
+        columns: Cow::Owned(columns),
         values,
     }
 }
@@ -91,7 +100,7 @@ enum Operator {
 /// Fits two components on the centred rows, starting from `starts` (padded with 1.0 for new
 /// columns; all-zero starts replaced by seeded random vectors; no start → the ones vector).
 pub(crate) fn fit(
-    rows: &CenteredRows,
+    rows: &CenteredRows<'_>,
     n_rows: usize,
     center: Vec<f64>,
     starts: &[Vec<f64>],
@@ -140,7 +149,7 @@ pub(crate) fn fit(
     PcaFit { center, comps }
 }
 
-fn gram(rows: &CenteredRows, c: usize) -> Array2<f64> {
+fn gram(rows: &CenteredRows<'_>, c: usize) -> Array2<f64> {
     let mut g = vec![0.0; c * c];
     for r in 0..rows.offsets.len() - 1 {
         let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
@@ -162,7 +171,7 @@ fn gram(rows: &CenteredRows, c: usize) -> Array2<f64> {
     Array2::from_shape_vec((c, c), g).unwrap_or_else(|_| Array2::zeros((c, c)))
 }
 
-fn apply(op: &Operator, rows: &CenteredRows, v: &Array1<f64>) -> Array1<f64> {
+fn apply(op: &Operator, rows: &CenteredRows<'_>, v: &Array1<f64>) -> Array1<f64> {
     match op {
         Operator::Gram(g) => g.dot(v),
         Operator::Sparse => {
@@ -201,7 +210,7 @@ fn project_out(v: &mut Array1<f64>, deflate: &[&Vec<f64>]) {
 
 fn power_iterate(
     op: &Operator,
-    rows: &CenteredRows,
+    rows: &CenteredRows<'_>,
     start: Array1<f64>,
     deflate: &[&Vec<f64>],
     stopping: Stopping,
@@ -247,13 +256,13 @@ fn power_iterate(
 /// origin, as Polis's projection does for rank-1 comps. Without it, rank-1 data (two perfectly
 /// opposed camps) is projected on the first component, so the camps stay apart.
 pub(crate) fn project_rows(
-    rows: &CenteredRows,
+    rows: &CenteredRows<'_>,
     n_mod_out: usize,
     n_columns: usize,
-    fit: &PcaFit,
+    comps: &[Vec<f64>],
     collapse_rank1: bool,
 ) -> Vec<[f64; 2]> {
-    let (pc1, pc2) = (&fit.comps[0], &fit.comps[1]);
+    let (pc1, pc2) = (&comps[0], &comps[1]);
     let degenerate = collapse_rank1 && pc2.iter().all(|&x| x == 0.0);
     (0..rows.offsets.len() - 1)
         .map(|r| {

@@ -31,15 +31,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
+use linfa::dataset::Records;
+use linfa::traits::{Fit, Transformer};
+use linfa::DatasetBase;
 
 use crate::conversation::PcaSummary;
-use crate::kmeans::{self, Cluster, Points};
+use crate::kmeans::Cluster;
+use crate::learn::{self, ImputedVotes, PolisKMeans, PolisKMeansParams, PolisPca, PolisPcaParams};
 use crate::matrix::VoteMatrix;
 use crate::params::AnalysisParams;
-use crate::pca::{self, PcaFit, Stopping};
-use crate::preset::{PcaStopping, PriorityTallies};
+use crate::preset::PriorityTallies;
 use crate::stats::Tally;
 use crate::vote::{ParticipantId, StatementId};
 
@@ -91,21 +92,13 @@ pub fn in_conv(
     in_conv
 }
 
-fn stopping(params: &AnalysisParams) -> Stopping {
-    let iterations = params.pca_iterations();
-    match params.pca_stopping() {
-        PcaStopping::FixedSteps => Stopping::Polis { iterations },
-        PcaStopping::Converged => Stopping::Converged {
-            iterations,
-            tolerance: PcaStopping::TOLERANCE,
-        },
-    }
-}
-
 /// §3: the opinion map. Column means, two principal components by power iteration
 /// warm-started from `warm_start` (last update's components), and each statement's position
 /// and extremity. `rng_seed` seeds the one random source (a restart from a random vector);
 /// [`crate::Conversation::update`] passes `seed ^ tick`.
+///
+/// This is [`PolisPca`] fitted on the [`ImputedVotes`] of `votes`, with hyperparameters from
+/// `params` ([`pca_params`]).
 ///
 /// ```
 /// use polyphony_core::{pipeline, AnalysisParams, Vote, VoteEvent, VoteMatrix};
@@ -126,22 +119,56 @@ pub fn pca(
     params: &AnalysisParams,
     rng_seed: u64,
 ) -> PcaSummary {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(rng_seed);
-    let center = pca::column_means(votes, mod_out);
-    let rows = pca::centered_rows(votes, mod_out, &center);
-    let n_rows = votes.participants().len();
-    let fit = pca::fit(
-        &rows,
-        n_rows,
-        center,
-        warm_start,
-        stopping(params),
-        &mut rng,
-    );
-    let (statement_projections, statement_extremity) = pca::project_statements(&fit);
+    let data = DatasetBase::new(ImputedVotes::new(votes, mod_out), ());
+    pca_on(&data, warm_start, params, rng_seed)
+}
+
+/// The [`PolisPca`] hyperparameters an update uses: `pca_iterations`, `pca_stopping`,
+/// `collapse_rank1` from `params`, the start vectors (at most two are used) and the seed.
+///
+/// ```
+/// use polyphony_core::linfa::ParamGuard;
+/// use polyphony_core::{pipeline, AnalysisParams};
+/// let p = pipeline::pca_params(&AnalysisParams::default(), &[], 7).check()?;
+/// assert_eq!((p.iterations(), p.seed()), (100, 7));
+/// # Ok::<(), polyphony_core::CoreError>(())
+/// ```
+pub fn pca_params(
+    params: &AnalysisParams,
+    warm_start: &[Vec<f64>],
+    rng_seed: u64,
+) -> PolisPcaParams {
+    PolisPca::params()
+        .iterations(params.pca_iterations())
+        .stopping(params.pca_stopping())
+        .collapse_rank1(params.collapse_rank1())
+        .warm_start(warm_start.iter().take(2).cloned().collect())
+        .seed(rng_seed)
+}
+
+/// [`pca`] on votes already imputed (the update builds them once for the PCA and the projection).
+pub(crate) fn pca_on(
+    data: &DatasetBase<ImputedVotes, ()>,
+    warm_start: &[Vec<f64>],
+    params: &AnalysisParams,
+    rng_seed: u64,
+) -> PcaSummary {
+    // A warm start that is not finite (a corrupted stored state) cannot be checked: start cold.
+    let fitted = pca_params(params, warm_start, rng_seed)
+        .fit(data)
+        .or_else(|_| pca_params(params, &[], rng_seed).fit(data));
+    // Valid `AnalysisParams` have the same iteration range, so the cold fit cannot fail; if
+    // it did, the map would be flat.
+    let model = fitted.unwrap_or_else(|_| {
+        PolisPca::flat(
+            data.records.column_means().to_vec(),
+            params.collapse_rank1(),
+        )
+    });
+    let (statement_projections, statement_extremity) = model.feature_projections();
     PcaSummary {
-        center: fit.center,
-        components: fit.comps,
+        center: model.center().to_vec(),
+        components: model.components().to_vec(),
         statement_projections,
         statement_extremity,
     }
@@ -170,19 +197,25 @@ pub fn project_participants(
     map: &PcaSummary,
     params: &AnalysisParams,
 ) -> Vec<[f64; 2]> {
-    let rows = pca::centered_rows(votes, mod_out, &map.center);
-    let n_mod_out = mod_out.iter().filter(|&&x| x).count();
-    let fit = PcaFit {
-        center: map.center.clone(),
-        comps: map.components.clone(),
-    };
-    pca::project_rows(
-        &rows,
-        n_mod_out,
-        map.center.len(),
-        &fit,
+    project_on(&ImputedVotes::new(votes, mod_out), map, params)
+}
+
+/// [`project_participants`] on votes already imputed: the [`PolisPca`] of `map` transforms
+/// them. A map of another width than the votes places everyone at the origin.
+pub(crate) fn project_on(
+    votes: &ImputedVotes,
+    map: &PcaSummary,
+    params: &AnalysisParams,
+) -> Vec<[f64; 2]> {
+    let n = votes.nsamples();
+    PolisPca::from_parts(
+        map.center.clone(),
+        map.components.clone(),
         params.collapse_rank1(),
     )
+    .and_then(|model| model.transform(votes))
+    .map(|at| at.rows().into_iter().map(|r| [r[0], r[1]]).collect())
+    .unwrap_or_else(|_| vec![[0.0, 0.0]; n])
 }
 
 /// §4.2: up to `base_k` base clusters of the in-conv participants, warm-started from last
@@ -211,20 +244,59 @@ pub fn base_clusters(
         .filter(|(p, _)| in_conv.contains(p))
         .map(|(&p, &x)| (p, x))
         .unzip();
-    let points = Points {
-        names: &names,
-        positions: &at,
-        weights: None,
-    };
-    let mut clusters = kmeans::kmeans(
-        &points,
-        params.base_k() as usize,
-        params.base_iterations(),
-        previous,
-        params.kmeans_convergence(),
-    );
-    clusters.sort_by_key(|c| c.id);
-    clusters
+    let params = PolisKMeans::params(params.base_k() as usize)
+        .max_iterations(params.base_iterations())
+        .convergence(params.kmeans_convergence());
+    fit_named(params, &names, &at, None, previous)
+}
+
+/// Fits [`PolisKMeans`] on points named by `names` (participant or base-cluster ids), weighted
+/// by `weights`, warm-started from `previous` (members named the same way); returns the
+/// clusters with members named, sorted by id.
+pub(crate) fn fit_named(
+    params: PolisKMeansParams,
+    names: &[u32],
+    positions: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    previous: &[Cluster],
+) -> Vec<Cluster> {
+    let index: BTreeMap<u32, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i as u32))
+        .collect();
+    // Members no longer among the points are dropped; their cluster stays (an empty cluster
+    // still counts for the next id).
+    let warm: Vec<Cluster> = previous
+        .iter()
+        .map(|c| Cluster {
+            id: c.id,
+            members: c
+                .members
+                .iter()
+                .filter_map(|m| index.get(m).copied())
+                .collect(),
+            center: c.center,
+        })
+        .collect();
+    let mut data = DatasetBase::from(learn::to_array(positions));
+    if let Some(w) = weights {
+        data = data.with_weights(w.iter().map(|&w| w as f32).collect());
+    }
+    // Cannot fail: k ≥ 1, points are finite map positions, weights are participant counts.
+    let model = params
+        .warm_start(warm)
+        .fit(&data)
+        .unwrap_or_else(|_| PolisKMeans::empty());
+    model
+        .into_clusters()
+        .into_iter()
+        .map(|c| Cluster {
+            id: c.id,
+            members: c.members.iter().map(|&i| names[i as usize]).collect(),
+            center: c.center,
+        })
+        .collect()
 }
 
 /// Agree / disagree / seen counts by column over some participants (unknown ones are skipped).

@@ -7,8 +7,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use polyphony_core::{Analysis, ParticipantId, StatementId, Vote, VoteEvent, VoteMatrix};
+use polyphony_core::{
+    Analysis, OpinionGroup, ParticipantId, StatementId, Tally, Vote, VoteEvent, VoteMatrix,
+};
 
+use crate::error::PolisError;
 use crate::import::PolisStatement;
 
 /// How the text cells of a CSV file are written.
@@ -190,6 +193,231 @@ pub fn comments_csv(
         ]);
     }
     finish(w)
+}
+
+/// `comment-groups.csv`, Polis's per-statement, per-group export (the columns of Polis's
+/// `sendCommentGroupsSummary`, server `routes/export.ts`): `comment-id`, `comment`,
+/// `total-votes`, `total-agrees`, `total-disagrees`, `total-passes`, then for each group in id
+/// order `group-{letter}-votes`, `-agrees`, `-disagrees`, `-passes`, where the letter is
+/// `a` + the group's id as in Polis. One row per statement with votes, ascending id; the counts
+/// are the groups' tallies (latest votes of the participants in each group, §5) and the totals
+/// their sums, so participants outside the groups are not counted, as in Polis. Without groups
+/// the file is the header alone. `cells` says how `comment` is written (the only text column).
+///
+/// ```
+/// use polyphony_core::{AnalysisParams, Preset};
+/// use polyphony_polis::{comment_groups_csv, parse_comment_groups_csv, CsvCells};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/two-camps");
+/// let data = polyphony_polis::read_path(&dir, polyphony_polis::VoteSign::Auto)?;
+/// let analysis = data.to_conversation(AnalysisParams::builder(Preset::Workshop).build()?).update();
+/// let csv = comment_groups_csv(&data.statements, &analysis, CsvCells::Exact);
+/// assert!(csv.starts_with("comment-id,comment,total-votes,total-agrees,total-disagrees,total-passes,group-"));
+/// let rows = parse_comment_groups_csv(csv.as_bytes())?;
+/// assert_eq!(rows.len(), analysis.statements.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn comment_groups_csv(
+    statements: &[PolisStatement],
+    analysis: &Analysis,
+    cells: CsvCells,
+) -> String {
+    let mut groups: Vec<&OpinionGroup> = analysis
+        .groups
+        .as_ref()
+        .map(|g| g.groups.iter().collect())
+        .unwrap_or_default();
+    groups.sort_by_key(|g| g.id);
+    let mut w = writer();
+    let mut header: Vec<String> = [
+        "comment-id",
+        "comment",
+        "total-votes",
+        "total-agrees",
+        "total-disagrees",
+        "total-passes",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    for g in &groups {
+        let letter = group_letter(g.id);
+        for what in ["votes", "agrees", "disagrees", "passes"] {
+            header.push(format!("group-{letter}-{what}"));
+        }
+    }
+    let _ = w.write_record(&header);
+    if groups.is_empty() {
+        return finish(w);
+    }
+    let texts: BTreeMap<StatementId, &str> =
+        statements.iter().map(|s| (s.id, s.text.as_str())).collect();
+    let mut columns: Vec<(StatementId, usize)> = analysis
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(j, &s)| (s, j))
+        .collect();
+    columns.sort_unstable();
+    for (tid, j) in columns {
+        let per_group: Vec<Tally> = groups
+            .iter()
+            .map(|g| g.tallies.get(j).copied().unwrap_or_default())
+            .collect();
+        let total = per_group.iter().fold(Tally::default(), |a, t| a.plus(t));
+        let mut rec = vec![
+            tid.to_string(),
+            cells
+                .text(texts.get(&tid).copied().unwrap_or(""))
+                .into_owned(),
+        ];
+        for t in std::iter::once(&total).chain(&per_group) {
+            rec.extend([
+                t.seen.to_string(),
+                t.agree.to_string(),
+                t.disagree.to_string(),
+                passes(t).to_string(),
+            ]);
+        }
+        let _ = w.write_record(&rec);
+    }
+    finish(w)
+}
+
+/// Polis's letter for a group id: `a` + id (`String.fromCharCode(97 + id)`).
+fn group_letter(id: u32) -> char {
+    char::from_u32(97 + id).unwrap_or('?')
+}
+
+fn passes(t: &Tally) -> u32 {
+    t.seen.saturating_sub(t.agree + t.disagree)
+}
+
+/// One row of `comment-groups.csv` as [`parse_comment_groups_csv`] reads it.
+///
+/// ```
+/// let row = polyphony_polis::CommentGroupsRow::default();
+/// assert!(row.groups.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommentGroupsRow {
+    /// The statement (`comment-id`).
+    pub statement: StatementId,
+    /// Its text (`comment`).
+    pub text: String,
+    /// `total-*`: every group's votes together (`seen` is `total-votes`).
+    pub total: Tally,
+    /// `group-{letter}-*` in column order: the letter and the group's counts.
+    pub groups: Vec<(String, Tally)>,
+}
+
+/// Reads `comment-groups.csv` (Polis's export or [`comment_groups_csv`]'s): every count is
+/// checked (votes = agrees + disagrees + passes, the totals the sums of the groups).
+///
+/// ```
+/// let csv = "comment-id,comment,total-votes,total-agrees,total-disagrees,total-passes,\
+/// group-a-votes,group-a-agrees,group-a-disagrees,group-a-passes\n3,Hi,2,1,0,1,2,1,0,1\n";
+/// let rows = polyphony_polis::parse_comment_groups_csv(csv.as_bytes())?;
+/// assert_eq!((rows[0].statement, rows[0].groups[0].0.as_str(), rows[0].total.seen), (3, "a", 2));
+/// # Ok::<(), polyphony_polis::PolisError>(())
+/// ```
+pub fn parse_comment_groups_csv<R: std::io::Read>(
+    input: R,
+) -> Result<Vec<CommentGroupsRow>, PolisError> {
+    let malformed = |line: u64, message: String| PolisError::Malformed { line, message };
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let headers = rdr
+        .headers()
+        .map_err(|e| malformed(0, e.to_string()))?
+        .clone();
+    let fixed = [
+        "comment-id",
+        "comment",
+        "total-votes",
+        "total-agrees",
+        "total-disagrees",
+        "total-passes",
+    ];
+    for (i, name) in fixed.iter().enumerate() {
+        if headers.get(i).map(str::trim) != Some(*name) {
+            return Err(PolisError::MissingColumn((*name).to_string()));
+        }
+    }
+    let mut letters = Vec::new();
+    let rest: Vec<&str> = headers.iter().skip(fixed.len()).collect();
+    if !rest.len().is_multiple_of(4) {
+        return Err(malformed(1, "group columns come in fours".into()));
+    }
+    for four in rest.chunks(4) {
+        let letter = four[0]
+            .trim()
+            .strip_prefix("group-")
+            .and_then(|x| x.strip_suffix("-votes"))
+            .ok_or_else(|| malformed(1, format!("`{}` is not group-?-votes", four[0])))?;
+        for (h, what) in four.iter().zip(["votes", "agrees", "disagrees", "passes"]) {
+            if h.trim() != format!("group-{letter}-{what}") {
+                return Err(malformed(
+                    1,
+                    format!("expected group-{letter}-{what}, got `{h}`"),
+                ));
+            }
+        }
+        letters.push(letter.to_string());
+    }
+    let mut out = Vec::new();
+    for record in rdr.records() {
+        let record =
+            record.map_err(|e| malformed(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let number = |i: usize| -> Result<u32, PolisError> {
+            let raw = record.get(i).unwrap_or("").trim();
+            raw.parse().map_err(|_| {
+                malformed(
+                    line,
+                    format!("column {}: cannot read `{raw}` as a count", i + 1),
+                )
+            })
+        };
+        let counts = |at: usize| -> Result<Tally, PolisError> {
+            let (votes, agree, disagree, passes) = (
+                number(at)?,
+                number(at + 1)?,
+                number(at + 2)?,
+                number(at + 3)?,
+            );
+            if u64::from(agree) + u64::from(disagree) + u64::from(passes) != u64::from(votes) {
+                return Err(malformed(
+                    line,
+                    "votes are not agrees + disagrees + passes".into(),
+                ));
+            }
+            Ok(Tally {
+                agree,
+                disagree,
+                seen: votes,
+            })
+        };
+        let total = counts(2)?;
+        let groups = letters
+            .iter()
+            .enumerate()
+            .map(|(g, l)| Ok((l.clone(), counts(fixed.len() + 4 * g)?)))
+            .collect::<Result<Vec<_>, PolisError>>()?;
+        if !groups.is_empty()
+            && groups.iter().fold(Tally::default(), |a, (_, t)| a.plus(t)) != total
+        {
+            return Err(malformed(
+                line,
+                "totals are not the sums of the groups".into(),
+            ));
+        }
+        out.push(CommentGroupsRow {
+            statement: number(0)?,
+            text: record.get(1).unwrap_or("").to_string(),
+            total,
+            groups,
+        });
+    }
+    Ok(out)
 }
 
 /// `summary.csv`: `key,value` rows, no header. Every value is a text cell (a topic, a

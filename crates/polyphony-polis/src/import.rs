@@ -118,8 +118,15 @@ impl PolisConversation {
             return Ok(());
         }
         let known: BTreeSet<StatementId> = self.statements.iter().map(|s| s.id).collect();
+        // Exports list votes grouped by statement: check each run once.
+        let mut last_known = None;
         for (i, v) in self.votes.iter().enumerate() {
-            if !known.contains(&v.statement) {
+            if last_known == Some(v.statement) {
+                continue;
+            }
+            if known.contains(&v.statement) {
+                last_known = Some(v.statement);
+            } else {
                 return Err(PolisError::UnknownStatement {
                     line: lines.get(i).copied().unwrap_or(i as u64 + 1),
                     statement: v.statement,
@@ -180,8 +187,272 @@ fn reader<R: Read>(input: R) -> csv::Reader<R> {
 
 /// Reads `votes.csv` (`timestamp, datetime, comment-id, voter-id, vote`).
 ///
-/// Returns the events and the line of each, for error messages.
+/// Returns the events and the line of each, for error messages. A plain file (no quotes, no
+/// carriage returns, no blank lines, numbers written plainly) is read by a fast path with no
+/// allocation per row; anything else, and every error, goes through the `csv` crate.
+///
+/// ```
+/// use polyphony_polis::{parse_votes_csv, VoteSign};
+/// let csv = "timestamp,datetime,comment-id,voter-id,vote\n1435654192085,Tue Jun 30,0,7,1\n";
+/// let (events, lines) = parse_votes_csv(csv.as_bytes(), VoteSign::Auto)?;
+/// assert_eq!((events[0].participant, events[0].vote), (7, polyphony_core::Vote::Agree));
+/// assert_eq!(lines, vec![2]);
+/// # Ok::<(), polyphony_polis::PolisError>(())
+/// ```
 pub fn parse_votes_csv<R: Read>(
+    mut input: R,
+    sign: VoteSign,
+) -> Result<(Vec<VoteEvent>, Vec<u64>), PolisError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| PolisError::Malformed {
+            line: 0,
+            message: e.to_string(),
+        })?;
+    parse_votes_bytes(&bytes, sign)
+}
+
+/// [`parse_votes_csv`] on bytes already in memory.
+pub(crate) fn parse_votes_bytes(
+    bytes: &[u8],
+    sign: VoteSign,
+) -> Result<(Vec<VoteEvent>, Vec<u64>), PolisError> {
+    match fast_votes(bytes, sign) {
+        Some(parsed) => Ok(parsed),
+        None => parse_votes_csv_reference(bytes, sign),
+    }
+}
+
+/// A plain unsigned decimal (ASCII digits only, no sign or space), as `u32`.
+fn plain_u32(field: &[u8]) -> Option<u32> {
+    if field.is_empty() || field.len() > 10 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in field {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    u32::try_from(n).ok()
+}
+
+/// A CSV file the fast paths can read without the `csv` crate: no quotes, carriage returns or
+/// byte-order mark, valid UTF-8. The `csv` crate splits such a file at `\n` (records) and `,`
+/// (fields) and nothing else. Returns the header's trimmed names and the data after it (final
+/// newline removed).
+fn plain_csv(bytes: &[u8]) -> Option<(Vec<&str>, &[u8])> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        || memchr::memchr2(b'"', b'\r', bytes).is_some()
+        || std::str::from_utf8(bytes).is_err()
+    {
+        return None;
+    }
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let header_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+    let header = std::str::from_utf8(&body[..header_end]).ok()?;
+    let names = header.split(',').map(str::trim).collect();
+    let data = body.get(header_end + 1..).unwrap_or(&[]);
+    Some((names, data))
+}
+
+/// Calls `record` with the fields of each line of plain CSV `data` (see [`plain_csv`]); `None`
+/// when a line has another number of fields than `width` or is blank (the `csv` crate skips a
+/// blank line: the reference reader decides), or when `record` says so.
+fn plain_records<'a>(
+    data: &'a [u8],
+    width: usize,
+    mut record: impl FnMut(&[&'a [u8]]) -> Option<()>,
+) -> Option<()> {
+    if data.is_empty() {
+        return Some(());
+    }
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(width);
+    let mut start = 0;
+    for end in Delimiters::new(data).chain(std::iter::once(data.len())) {
+        fields.push(&data[start..end]);
+        start = end + 1;
+        if end == data.len() || data[end] == b'\n' {
+            // A blank line is one empty field: the csv crate skips it, the reference decides.
+            if fields.len() != width || (width == 1 && fields[0].is_empty()) {
+                return None;
+            }
+            record(&fields)?;
+            fields.clear();
+        }
+    }
+    Some(())
+}
+
+/// The positions of every `,` and `\n` in a byte string, in order, found eight bytes at a time
+/// (SWAR): a byte equal to the one looked for becomes zero after an XOR, and the exact
+/// zero-byte test marks it with its high bit.
+struct Delimiters<'a> {
+    data: &'a [u8],
+    /// Start of the word `mask` describes.
+    offset: usize,
+    /// Start of the next word to load.
+    next: usize,
+    mask: u64,
+}
+
+impl<'a> Delimiters<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Delimiters {
+            data,
+            offset: 0,
+            next: 0,
+            mask: 0,
+        }
+    }
+}
+
+impl Iterator for Delimiters<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+        const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+        let zero_bytes = |v: u64| !(((v & LOW) + LOW) | v) & HIGH;
+        while self.mask == 0 {
+            if self.next >= self.data.len() {
+                return None;
+            }
+            let mut word = [0u8; 8];
+            if let Some(chunk) = self.data.get(self.next..self.next + 8) {
+                word.copy_from_slice(chunk);
+            } else {
+                // The last word is padded with zero bytes, which match neither delimiter.
+                let chunk = &self.data[self.next..];
+                word[..chunk.len()].copy_from_slice(chunk);
+            }
+            let x = u64::from_le_bytes(word);
+            self.mask = zero_bytes(x ^ COMMAS) | zero_bytes(x ^ NEWLINES);
+            self.offset = self.next;
+            self.next += 8;
+        }
+        let at = self.offset + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// A plain decimal (optional leading `-`, 1 to 18 digits) starting at `at`, and where it ends
+/// (the first byte that is not a digit); `None` when there is none.
+fn scan_i64(data: &[u8], at: usize) -> Option<(i64, usize)> {
+    let negative = data.get(at) == Some(&b'-');
+    let start = at + usize::from(negative);
+    let mut end = start;
+    let mut n: i64 = 0;
+    while let Some(&b) = data.get(end) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        n = n * 10 + i64::from(b - b'0');
+        end += 1;
+        if end - start > 18 {
+            return None;
+        }
+    }
+    if end == start {
+        return None;
+    }
+    Some((if negative { -n } else { n }, end))
+}
+
+/// The fast path of [`parse_votes_csv`]: `None` when the input is anything but plain (see
+/// [`plain_csv`] and [`plain_records`]; also a number written with spaces or a sign, a vote
+/// other than -1, 0, 1), and the reference reader decides. A record's line is its index + 2
+/// (the header is line 1, and a plain file has no blank or multi-line records).
+fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>, Vec<u64>)> {
+    let (names, data) = plain_csv(bytes)?;
+    let find = |name: &str| names.iter().position(|h| *h == name);
+    let (ti, ci, pi, vi) = (
+        find("timestamp")?,
+        find("comment-id")?,
+        find("voter-id")?,
+        find("vote")?,
+    );
+    let width = names.len();
+    let mut rows: Vec<(i64, u32, u32, i8)> = Vec::with_capacity(bytes.len() / 40);
+    // One pass over the bytes: the numbers are parsed as they are scanned, other fields are
+    // skipped to the next delimiter.
+    let mut at = 0;
+    while at < data.len() {
+        let (mut time, mut statement, mut participant, mut vote) = (0i64, 0u32, 0u32, 0i8);
+        for field in 0..width {
+            let end = if field == ti {
+                let (value, end) = scan_i64(data, at)?;
+                time = value;
+                end
+            } else if field == ci || field == pi {
+                let (value, end) = scan_i64(data, at)?;
+                let value = u32::try_from(value).ok().filter(|_| data[at] != b'-')?;
+                if field == ci {
+                    statement = value;
+                } else {
+                    participant = value;
+                }
+                end
+            } else if field == vi {
+                let (value, end) = scan_i64(data, at)?;
+                vote = match (value, end - at) {
+                    (1, 1) => 1,
+                    (0, 1) => 0,
+                    (-1, 2) => -1,
+                    _ => return None,
+                };
+                end
+            } else {
+                memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i)
+            };
+            // The last field ends the line, every other one at a comma.
+            let last = field + 1 == width;
+            match data.get(end) {
+                Some(b',') if !last => at = end + 1,
+                Some(b'\n') if last => at = end + 1,
+                None if last => at = end,
+                _ => return None,
+            }
+        }
+        rows.push((time, statement, participant, vote));
+    }
+    let flip = match sign {
+        VoteSign::AgreePositive => false,
+        VoteSign::AgreeNegative => true,
+        VoteSign::Auto => rows
+            .iter()
+            .map(|r| r.0)
+            .max()
+            .is_some_and(|t| t < 100_000_000_000),
+    };
+    let mut events = Vec::with_capacity(rows.len());
+    for &(time, statement, participant, vote) in &rows {
+        let value = if flip {
+            -i64::from(vote)
+        } else {
+            i64::from(vote)
+        };
+        events.push(VoteEvent::new(
+            participant,
+            statement,
+            Vote::from_agree_positive(value)?,
+            time,
+        ));
+    }
+    let lines = (0..rows.len() as u64).map(|i| i + 2).collect();
+    Some((events, lines))
+}
+
+/// The reference reader of `votes.csv`: the `csv` crate's records, every field checked. The
+/// fast path ([`fast_votes`]) hands anything it does not handle plainly to this one, so both
+/// give the same result on every input.
+fn parse_votes_csv_reference<R: Read>(
     input: R,
     sign: VoteSign,
 ) -> Result<(Vec<VoteEvent>, Vec<u64>), PolisError> {
@@ -279,7 +550,227 @@ pub fn parse_comments_csv<R: Read>(input: R) -> Result<Vec<PolisStatement>, Poli
 }
 
 /// Reads `participants-votes.csv`: one row per participant, one column per statement.
-pub fn parse_participants_votes_csv<R: Read>(input: R) -> Result<Vec<ParticipantRow>, PolisError> {
+///
+/// ```
+/// let csv = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n5,1,0,2,1,1,1,-1\n";
+/// let rows = polyphony_polis::parse_participants_votes_csv(csv.as_bytes())?;
+/// assert_eq!((rows[0].participant, rows[0].group, rows[0].votes.len()), (5, Some(1), 2));
+/// # Ok::<(), polyphony_polis::PolisError>(())
+/// ```
+pub fn parse_participants_votes_csv<R: Read>(
+    mut input: R,
+) -> Result<Vec<ParticipantRow>, PolisError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| PolisError::Malformed {
+            line: 0,
+            message: e.to_string(),
+        })?;
+    participants_votes(&bytes, true)
+}
+
+/// The fast path of [`participants_votes`] for a plain file (see [`plain_csv`]): every cell
+/// empty or one of -1, 0, 1 (optionally with `.0`), ids and groups plain numbers. `None` for
+/// anything else, and the `csv` reader decides.
+fn fast_participants_votes(bytes: &[u8], keep_votes: bool) -> Option<Vec<ParticipantRow>> {
+    let (names, data) = plain_csv(bytes)?;
+    let find = |name: &str| names.iter().position(|h| *h == name);
+    let (pi, gi, nd) = (find("participant")?, find("group-id")?, find("n-disagree")?);
+    let columns: Vec<(usize, u32)> = names
+        .iter()
+        .enumerate()
+        .skip(nd + 1)
+        .map(|(i, h)| h.parse().ok().map(|tid| (i, tid)))
+        .collect::<Option<_>>()?;
+    if !keep_votes {
+        return fast_groups_only(data, names.len(), pi, gi, nd);
+    }
+    let mut out = Vec::new();
+    plain_records(data, names.len(), |f| {
+        let participant = plain_u32(f[pi])?;
+        let g = f[gi];
+        let group = match g {
+            b"" => None,
+            _ => Some(plain_u32(g.strip_suffix(b".0").unwrap_or(g))?),
+        };
+        let mut votes = Vec::new();
+        for &(i, tid) in &columns {
+            let vote = match f[i] {
+                b"" => continue,
+                b"1" | b"1.0" => Vote::Agree,
+                b"-1" | b"-1.0" => Vote::Disagree,
+                b"0" | b"0.0" => Vote::Pass,
+                _ => return None,
+            };
+            if keep_votes {
+                votes.push((tid, vote));
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes,
+        });
+        Some(())
+    })?;
+    Some(out)
+}
+
+/// [`fast_participants_votes`] when only the groups are kept: the leading columns (up to
+/// `n-disagree`) field by field, then the vote cells checked byte by byte (each empty or one of
+/// `-1`, `0`, `1`, optionally followed by `.0`) without splitting them.
+fn fast_groups_only(
+    data: &[u8],
+    width: usize,
+    pi: usize,
+    gi: usize,
+    nd: usize,
+) -> Option<Vec<ParticipantRow>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Cell {
+        Start,
+        Minus,
+        Digit,
+        Dot,
+        Done,
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < data.len() {
+        let (mut participant, mut group) = (0u32, None);
+        for field in 0..=nd {
+            let end = memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i);
+            let text = &data[at..end];
+            if field == pi {
+                participant = plain_u32(text)?;
+            } else if field == gi && !text.is_empty() {
+                group = Some(plain_u32(text.strip_suffix(b".0").unwrap_or(text))?);
+            }
+            let last = field + 1 == width;
+            match data.get(end) {
+                Some(b',') if !last => at = end + 1,
+                Some(b'\n') if last => at = end + 1,
+                None if last => at = end,
+                _ => return None,
+            }
+        }
+        if nd + 1 < width {
+            let (mut state, mut cells) = (Cell::Start, 1usize);
+            loop {
+                let b = data.get(at).copied();
+                at += 1;
+                state = match (state, b) {
+                    (Cell::Start | Cell::Digit | Cell::Done, Some(b',')) => {
+                        cells += 1;
+                        Cell::Start
+                    }
+                    (Cell::Start | Cell::Digit | Cell::Done, Some(b'\n') | None) => break,
+                    (Cell::Start, Some(b'0' | b'1')) | (Cell::Minus, Some(b'1')) => Cell::Digit,
+                    (Cell::Start, Some(b'-')) => Cell::Minus,
+                    (Cell::Digit, Some(b'.')) => Cell::Dot,
+                    (Cell::Dot, Some(b'0')) => Cell::Done,
+                    _ => return None,
+                };
+            }
+            if cells != width - nd - 1 {
+                return None;
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes: Vec::new(),
+        });
+    }
+    Some(out)
+}
+
+/// [`parse_participants_votes_csv`] on bytes in memory, one reused byte record, no allocation
+/// per cell. With `keep_votes` false every cell is still checked but the rows' `votes` stay
+/// empty (the groups are all an export with `votes.csv` needs from this file).
+pub(crate) fn participants_votes(
+    bytes: &[u8],
+    keep_votes: bool,
+) -> Result<Vec<ParticipantRow>, PolisError> {
+    if let Some(rows) = fast_participants_votes(bytes, keep_votes) {
+        return Ok(rows);
+    }
+    let mut rdr = reader(bytes);
+    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let pi = required(&headers, "participant")?;
+    let gi = required(&headers, "group-id")?;
+    let nd = required(&headers, "n-disagree")?;
+    let mut columns = Vec::new();
+    for (i, h) in headers.iter().enumerate().skip(nd + 1) {
+        let tid: u32 = h.trim().parse().map_err(|_| PolisError::Malformed {
+            line: 1,
+            message: format!("header `{h}` is not a statement id"),
+        })?;
+        columns.push((i, tid));
+    }
+    let mut out = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while rdr.read_byte_record(&mut record).map_err(csv_error)? {
+        if std::str::from_utf8(record.as_slice()).is_err() {
+            return parse_participants_votes_reference(bytes);
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let text = |i: usize| -> &str {
+            record
+                .get(i)
+                .and_then(|f| std::str::from_utf8(f).ok())
+                .unwrap_or("")
+        };
+        let raw = text(pi).trim();
+        let participant: u32 = raw.parse().map_err(|_| PolisError::Malformed {
+            line,
+            message: format!("column `participant`: cannot read `{raw}` as a number"),
+        })?;
+        let g = text(gi).trim();
+        let group = if g.is_empty() {
+            None
+        } else {
+            // pandas-written files may say "1.0".
+            Some(g.parse::<f64>().map_err(|_| PolisError::Malformed {
+                line,
+                message: format!("column `group-id`: cannot read `{g}`"),
+            })? as u32)
+        };
+        let mut votes = Vec::new();
+        for &(i, tid) in &columns {
+            let vote = match record.get(i).unwrap_or(b"") {
+                b"" => continue,
+                b"1" | b"1.0" => Vote::Agree,
+                b"-1" | b"-1.0" => Vote::Disagree,
+                b"0" | b"0.0" => Vote::Pass,
+                _ => {
+                    let cell = text(i).trim();
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    let cell = cell.strip_suffix(".0").unwrap_or(cell);
+                    vote_value(cell, line, false)?
+                }
+            };
+            if keep_votes {
+                votes.push((tid, vote));
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes,
+        });
+    }
+    Ok(out)
+}
+
+/// The reference reader of `participants-votes.csv` (string records); [`participants_votes`]
+/// falls back to it for a record that is not valid UTF-8, so the error is the `csv` crate's.
+fn parse_participants_votes_reference<R: Read>(
+    input: R,
+) -> Result<Vec<ParticipantRow>, PolisError> {
     let mut rdr = reader(input);
     let headers = rdr.headers().map_err(csv_error)?.clone();
     let pi = required(&headers, "participant")?;
@@ -450,7 +941,7 @@ pub fn parse_export(
         ..Default::default()
     };
     if let Some(pv) = files.participants_votes {
-        let rows = in_file(&pv_path, parse_participants_votes_csv(pv))?;
+        let rows = in_file(&pv_path, participants_votes(pv, files.votes.is_none()))?;
         conv.polis_groups = rows
             .iter()
             .filter_map(|r| r.group.map(|g| (r.participant, g)))
@@ -468,7 +959,7 @@ pub fn parse_export(
         }
     }
     if let Some(votes) = files.votes {
-        let (votes, lines) = in_file(&votes_path, parse_votes_csv(votes, sign))?;
+        let (votes, lines) = in_file(&votes_path, parse_votes_bytes(votes, sign))?;
         conv.votes = votes;
         in_file(&votes_path, conv.check_statements(&lines))?;
     } else if files.participants_votes.is_none() {
@@ -508,4 +999,119 @@ pub fn parse_api_pair(
     };
     in_file(&votes_path, conv.check_statements(&[]))?;
     Ok(conv)
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A field as exports and hand-edited files write it: mostly plain, sometimes not.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => prop_oneof![Just("1"), Just("0"), Just("-1")].prop_map(String::from),
+            4 => (0u32..5000).prop_map(|n| n.to_string()),
+            1 => Just(String::new()),
+            1 => prop_oneof![
+                Just(" 1"), Just("+1"), Just("2"), Just("1.0"), Just("-0"), Just("\"1\""),
+                Just("x"), Just("99999999999"), Just("-1.0"), Just("1\r"), Just("é"),
+            ]
+            .prop_map(String::from),
+        ]
+    }
+
+    fn votes_file() -> impl Strategy<Value = String> {
+        let row = (0i64..3_000_000_000_000, cell(), cell(), cell(), 0u8..20);
+        (
+            prop::collection::vec(row, 0..12),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, final_newline, blank)| {
+                let mut s = String::from("timestamp,datetime,comment-id,voter-id,vote");
+                for (i, (t, c, p, v, quirk)) in rows.iter().enumerate() {
+                    s.push('\n');
+                    if blank && i == 1 {
+                        s.push('\n');
+                    }
+                    let t = if *quirk == 0 {
+                        format!(" {t}")
+                    } else {
+                        t.to_string()
+                    };
+                    let extra = if *quirk == 1 { ",extra" } else { "" };
+                    s.push_str(&format!(
+                        "{t},Tue Jun 30 15:49:52 WIB 2015,{c},{p},{v}{extra}"
+                    ));
+                }
+                if final_newline {
+                    s.push('\n');
+                }
+                s
+            })
+    }
+
+    fn pv_file() -> impl Strategy<Value = String> {
+        let row = (cell(), cell(), prop::collection::vec(cell(), 3));
+        (prop::collection::vec(row, 0..10), any::<bool>()).prop_map(|(rows, final_newline)| {
+            let mut s =
+                String::from("participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,5");
+            for (p, g, cells) in rows {
+                s.push_str(&format!("\n{p},{g},0,0,0,0,{}", cells.join(",")));
+            }
+            if final_newline {
+                s.push('\n');
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn delimiters_are_found_eight_bytes_at_a_time_exactly(
+            data in prop::collection::vec(prop_oneof![Just(b','), Just(b'\n'), any::<u8>()], 0..100)
+        ) {
+            let found: Vec<usize> = Delimiters::new(&data).collect();
+            let expected: Vec<usize> = data
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b',' || b == b'\n')
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn fast_votes_reader_agrees_with_the_csv_crate(file in votes_file(), negative in any::<bool>()) {
+            let sign = if negative { VoteSign::AgreeNegative } else { VoteSign::Auto };
+            let fast = parse_votes_bytes(file.as_bytes(), sign);
+            let reference = parse_votes_csv_reference(file.as_bytes(), sign);
+            prop_assert_eq!(format!("{fast:?}"), format!("{reference:?}"));
+        }
+
+        #[test]
+        fn fast_participants_votes_reader_agrees_with_the_csv_crate(file in pv_file()) {
+            let fast = participants_votes(file.as_bytes(), true);
+            let reference = parse_participants_votes_reference(file.as_bytes());
+            prop_assert_eq!(format!("{fast:?}"), format!("{reference:?}"));
+            let groups_only = participants_votes(file.as_bytes(), false);
+            let strip = |r: Result<Vec<ParticipantRow>, PolisError>| {
+                r.map(|rows| rows.into_iter().map(|r| (r.participant, r.group)).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(
+                format!("{:?}", strip(groups_only)),
+                format!("{:?}", strip(parse_participants_votes_reference(file.as_bytes())))
+            );
+        }
+    }
+
+    #[test]
+    fn a_plain_file_takes_the_fast_path() {
+        let file = "timestamp,datetime,comment-id,voter-id,vote\n5,x,1,2,-1\n6,y,1,3,0\n";
+        assert!(fast_votes(file.as_bytes(), VoteSign::Auto).is_some());
+        let quoted = "timestamp,datetime,comment-id,voter-id,vote\n5,\"x, y\",1,2,-1\n";
+        assert!(fast_votes(quoted.as_bytes(), VoteSign::Auto).is_none());
+        let (events, _) = parse_votes_bytes(quoted.as_bytes(), VoteSign::Auto).expect("reference");
+        assert_eq!(events[0].participant, 2);
+    }
 }

@@ -28,7 +28,10 @@ mod named;
 
 pub use blob::{engine_state_from_blob, math_blob};
 pub use error::PolisError;
-pub use export::{comments_csv, participants_votes_csv, summary_csv, votes_csv, CsvCells};
+pub use export::{
+    comment_groups_csv, comments_csv, parse_comment_groups_csv, participants_votes_csv,
+    summary_csv, votes_csv, CommentGroupsRow, CsvCells,
+};
 pub use import::{
     parse_api_pair, parse_comments_csv, parse_comments_json, parse_export,
     parse_participants_votes_csv, parse_votes_csv, parse_votes_json, ExportFiles, ParticipantRow,

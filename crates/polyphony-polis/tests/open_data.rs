@@ -205,3 +205,61 @@ fn parse_counts(text: &str) -> BTreeMap<String, (String, String)> {
         })
         .collect()
 }
+
+/// `comment-groups.csv` on real conversations: Polis's columns, and counts that read back equal
+/// to the groups' members' latest votes counted directly from the export's votes.
+#[test]
+fn comment_groups_csv_reads_back_as_each_groups_latest_votes() {
+    use polyphony_polis::{comment_groups_csv, parse_comment_groups_csv};
+    for name in ["vtaiwan.uberx", "15-per-hour-seattle", "bg2050-volunteers"] {
+        let data = read_export_folder(&open_data(name), VoteSign::Auto).expect("import");
+        let params = AnalysisParams::builder(Preset::Polis)
+            .build()
+            .expect("params");
+        let a = data.to_conversation(params).update();
+        let groups = &a.groups.as_ref().expect("groups").groups;
+        let csv = comment_groups_csv(&data.statements, &a, CsvCells::Exact);
+        let rows = parse_comment_groups_csv(csv.as_bytes()).expect("read back");
+        assert_eq!(
+            rows.len(),
+            a.statements.len(),
+            "{name}: one row per statement voted on"
+        );
+        // Latest vote per (participant, statement), straight from the events.
+        let mut latest: BTreeMap<(u32, u32), (i64, polyphony_core::Vote)> = BTreeMap::new();
+        for v in &data.votes {
+            let e = latest
+                .entry((v.participant, v.statement))
+                .or_insert((v.time, v.vote));
+            if v.time >= e.0 {
+                *e = (v.time, v.vote);
+            }
+        }
+        let mut by_id: Vec<_> = groups.iter().collect();
+        by_id.sort_by_key(|g| g.id);
+        for row in &rows {
+            assert_eq!(row.groups.len(), by_id.len());
+            for ((letter, counts), g) in row.groups.iter().zip(&by_id) {
+                assert_eq!(letter, &char::from_u32(97 + g.id).unwrap().to_string());
+                let (mut agree, mut disagree, mut seen) = (0, 0, 0);
+                for p in &g.members {
+                    if let Some((_, v)) = latest.get(&(*p, row.statement)) {
+                        seen += 1;
+                        agree += u32::from(*v == polyphony_core::Vote::Agree);
+                        disagree += u32::from(*v == polyphony_core::Vote::Disagree);
+                    }
+                }
+                assert_eq!(
+                    (counts.agree, counts.disagree, counts.seen),
+                    (agree, disagree, seen),
+                    "{name}: statement {} group {letter}",
+                    row.statement
+                );
+            }
+            let text = data.statements.iter().find(|s| s.id == row.statement);
+            assert_eq!(Some(row.text.as_str()), text.map(|s| s.text.as_str()));
+        }
+        let ids: Vec<u32> = rows.iter().map(|r| r.statement).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name}: ascending ids");
+    }
+}

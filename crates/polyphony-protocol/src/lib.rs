@@ -9,6 +9,7 @@
 //! carries a participant token, a participant id or a statement's author.
 
 pub mod analysis_view;
+mod controls;
 mod messages;
 mod requests;
 mod room;
@@ -16,6 +17,7 @@ pub mod routing;
 mod tables;
 mod views;
 
+pub use controls::*;
 pub use messages::*;
 pub use requests::*;
 pub use room::*;

@@ -34,8 +34,11 @@ pub struct Rejection {
     pub id: Option<String>,
     /// HTTP-equivalent status.
     pub status: u16,
-    /// Why.
+    /// Why, in English.
     pub error: String,
+    /// Why, as a stable code the phone words in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
 }
 
 /// What the server sends on a WebSocket.

@@ -56,6 +56,25 @@ pub struct ModerationRequest {
     pub state: ModerationState,
 }
 
+/// `POST /api/rooms/{code}/statements/reject-pending`: reject, in one step, every pending
+/// statement, or (with `author_of`) every pending statement written by the participant who
+/// wrote statement `author_of` — without the answer saying who that is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectPending {
+    /// A statement written by a participant: only that participant's pending statements are
+    /// rejected. Absent: every pending statement in the room.
+    #[serde(default)]
+    pub author_of: Option<StatementId>,
+}
+
+/// The answer to [`RejectPending`]: the statements it rejected, in id order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedPending {
+    /// Ids of the statements now rejected (empty when none was pending).
+    pub rejected: Vec<StatementId>,
+}
+
 /// A statement with what only the facilitator sees: whether a participant wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModerationItem {
@@ -83,11 +102,12 @@ pub struct SpectrumStart {
     pub statement: StatementId,
 }
 
-/// `POST /api/rooms/{code}/spectrum/{spectrum}/round`: open round 1 or 2, or close (`null`).
+/// `POST /api/rooms/{code}/spectrum/{spectrum}/round`: open a round (an earlier one again, or
+/// the next new one, up to [`MAX_SPECTRUM_ROUNDS`]), or close (`null`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpectrumRoundRequest {
-    /// 1 or 2 to open that round, absent or null to close the spectrum.
+    /// The round to open (1 … rounds so far + 1), absent or null to close the spectrum.
     #[serde(default)]
     pub open: Option<u8>,
 }
@@ -101,7 +121,7 @@ pub struct SpectrumPosition {
     pub id: Option<String>,
     /// The spectrum.
     pub spectrum: u32,
-    /// The round (1 or 2); must be the open one.
+    /// The round; must be the open one.
     pub round: u8,
     /// −2 ..= 2.
     pub position: i8,
@@ -123,6 +143,62 @@ pub struct SpectrumAck {
 /// The error body of every 4xx/5xx answer, and of [`ServerMessage::Error`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// What went wrong, in a sentence.
+    /// What went wrong, in an English sentence (for API users and logs).
     pub error: String,
+    /// The same as a stable code, which screens word in the reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
+}
+
+/// What went wrong, as a stable code: screens look it up in their own language tables instead
+/// of showing the server's English sentence. New codes may appear; an unknown one reads as
+/// [`ErrorCode::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No room with this code.
+    UnknownRoom,
+    /// The facilitator key is missing or wrong.
+    NotFacilitator,
+    /// The participant token is missing or not from this room: join again.
+    NotParticipant,
+    /// The room is closed.
+    RoomClosed,
+    /// The room has as many participants as it takes.
+    RoomFull,
+    /// The room (or this participant) has as many statements as it takes.
+    StatementLimit,
+    /// No such statement, spectrum, note or endpoint.
+    NotFound,
+    /// The statement is waiting for the facilitator.
+    StatementPending,
+    /// The statement was rejected by the facilitator.
+    StatementRejected,
+    /// Participants cannot add statements in this room.
+    ParticipantsCannotAdd,
+    /// The spectrum round is not open.
+    RoundNotOpen,
+    /// Voting is paused by the facilitator; resend when it resumes.
+    VotingPaused,
+    /// Too many requests; wait and resend.
+    RateLimited,
+    /// The statement is empty.
+    EmptyStatement,
+    /// The room already has this statement.
+    DuplicateStatement,
+    /// The text is too long.
+    TooLong,
+    /// No discussion tables are formed, or this phone has no seat.
+    NoTable,
+    /// Only the table's reporter can do this.
+    NotReporter,
+    /// A well-formed request the room cannot take (a value out of range, a bad setting).
+    Invalid,
+    /// The request could not be read (malformed JSON, a wrong method).
+    BadRequest,
+    /// The server could not do it (its log says why).
+    Internal,
+    /// A code this build does not know.
+    #[serde(other)]
+    Other,
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::RoomControls;
+
 /// The stages a facilitator moves the room through, in order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +103,10 @@ pub const DEFAULT_STATEMENT_MAX_CHARS: u32 = 280;
 pub const MAX_STATEMENT_MAX_CHARS: u32 = 2000;
 /// The longest house-rules text, in characters.
 pub const RULES_MAX_CHARS: u32 = 1000;
+/// Default number of statements one participant may add to a room.
+pub const DEFAULT_STATEMENTS_PER_PARTICIPANT: u32 = 10;
+/// The most statements per participant a room may allow.
+pub const MAX_STATEMENTS_PER_PARTICIPANT: u32 = 1000;
 
 /// What the facilitator can change about a room.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +118,9 @@ pub struct RoomSettings {
     pub participants_can_add: bool,
     /// Longest statement in characters (default 280, at most 2000).
     pub statement_max_chars: u32,
+    /// Statements one participant may add, rejected ones included (default 10, 0–1000; the
+    /// facilitator is not counted). Absent in rooms stored before it existed: the default.
+    pub statements_per_participant: u32,
 }
 
 impl Default for RoomSettings {
@@ -120,6 +129,7 @@ impl Default for RoomSettings {
             moderation: ModerationMode::Open,
             participants_can_add: true,
             statement_max_chars: DEFAULT_STATEMENT_MAX_CHARS,
+            statements_per_participant: DEFAULT_STATEMENTS_PER_PARTICIPANT,
         }
     }
 }
@@ -173,6 +183,10 @@ pub struct RoomInfo {
     pub rules: String,
     /// Creation time, ms since the epoch.
     pub created: i64,
+    /// What the facilitator has set: results hidden, voting paused, timer, spotlight, group
+    /// names, a second vote, the report published.
+    #[serde(default)]
+    pub controls: RoomControls,
 }
 
 /// `POST /api/rooms` answer. The facilitator key is returned here only, once.

@@ -44,6 +44,14 @@ fn server_messages_round_trip() {
         closed: false,
         created: 1,
         rules: String::new(),
+        controls: RoomControls {
+            voting_paused: true,
+            timer: Some(Timer {
+                started: 5,
+                seconds: 60,
+            }),
+            ..RoomControls::default()
+        },
     };
     let phone = ServerMessage::Phone(Box::new(PhoneView {
         room: room.clone(),
@@ -72,6 +80,7 @@ fn server_messages_round_trip() {
             }],
         }),
         consented: true,
+        spotlight: None,
     }));
     let view = ServerMessage::Room(Box::new(RoomView {
         room: Some(room),
@@ -92,4 +101,31 @@ fn stage_names_round_trip() {
         assert_eq!(json, format!("\"{}\"", s.as_str()));
     }
     assert_eq!(Stage::parse("lunch"), None);
+}
+
+#[test]
+fn control_requests_read_their_wire_form() {
+    let r: ControlRequest =
+        serde_json::from_str(r#"{"action":"start_timer","minutes":5}"#).unwrap();
+    assert_eq!(r, ControlRequest::StartTimer { minutes: 5 });
+    let r: ControlRequest = serde_json::from_str(r#"{"action":"spotlight"}"#).unwrap();
+    assert_eq!(r, ControlRequest::Spotlight { statement: None });
+    assert!(serde_json::from_str::<ControlRequest>(
+        r#"{"action":"start_timer","minutes":5,"x":1}"#
+    )
+    .is_err());
+    // A room stored before the controls existed reads as "nothing set".
+    let info: RoomInfo = serde_json::from_str(
+        r#"{"code":"A","topic":"t","description":"","language":"en","settings":{},"stage":"collect","closed":false,"created":0}"#,
+    )
+    .unwrap();
+    assert_eq!(info.controls, RoomControls::default());
+    assert_eq!(
+        Timer {
+            started: 1000,
+            seconds: 60
+        }
+        .ends(),
+        61_000
+    );
 }

@@ -47,6 +47,10 @@ pub struct PhoneView {
     /// The participant accepted the room's rules (the phone asks before the first vote).
     #[serde(default)]
     pub consented: bool,
+    /// The statement in the facilitator's spotlight (`room.controls.spotlight`), with its text,
+    /// so a phone shows it without knowing every statement.
+    #[serde(default)]
+    pub spotlight: Option<StatementView>,
 }
 
 /// One of a phone's current votes.
@@ -89,12 +93,15 @@ pub struct SpectrumPrompt {
     pub spectrum: u32,
     /// The statement.
     pub statement: StatementView,
-    /// The open round (1 or 2).
+    /// The open round (1, 2, …).
     pub round: u8,
     /// This phone's position in this round, if it answered.
     pub position: Option<i8>,
-    /// Its position in round 1 (shown in round 2 as a reminder).
+    /// Its position in round 1 (shown in later rounds as a reminder).
     pub first_round_position: Option<i8>,
+    /// Its position in the round before this one, if it answered it.
+    #[serde(default)]
+    pub previous_position: Option<i8>,
 }
 
 /// Everything the projector shows. Anonymous: points carry no participant id.
@@ -132,6 +139,9 @@ pub struct RoomView {
     /// The discussion tables, while formed (counts only).
     #[serde(default)]
     pub tables: Option<TablesView>,
+    /// What changed since the first snapshot with groups (report stage, results shown).
+    #[serde(default)]
+    pub change: Option<ChangeView>,
 }
 
 /// A statement with its votes, overall and by group.
@@ -202,19 +212,34 @@ pub struct SpectrumView {
     pub id: u32,
     /// The statement.
     pub statement: StatementView,
-    /// The open round (1 or 2), `None` when closed.
+    /// The open round (1, 2, …), `None` when closed.
     pub open_round: Option<u8>,
-    /// Round 1 and round 2 (round 2 empty until it opens).
+    /// Every round opened so far, in order.
     pub rounds: Vec<SpectrumRoundView>,
-    /// How people who answered both rounds moved, per group label ("" outside any group).
+    /// How people who answered both `movement_from` and `movement_to` moved, per group label
+    /// ("" outside any group). Empty before a second round, and while the last round's counts
+    /// are hidden.
     pub movement: Vec<SpectrumMovement>,
+    /// The round movement is measured from (the first).
+    #[serde(default)]
+    pub movement_from: u8,
+    /// The round movement is measured to (the last opened).
+    #[serde(default)]
+    pub movement_to: u8,
 }
 
 /// One round's distribution on the 5-step scale.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpectrumRoundView {
-    /// 1 or 2.
+    /// 1, 2, …
     pub round: u8,
+    /// People placed in this round (always shown).
+    #[serde(default)]
+    pub placed: u32,
+    /// The counts are withheld (the round is open and the facilitator has not revealed it, or
+    /// results are hidden): `counts` and `by_group` are empty of people.
+    #[serde(default)]
+    pub hidden: bool,
     /// Count at each step, strongly disagree (index 0) … strongly agree (index 4).
     pub counts: [u32; 5],
     /// The same per group (`label` "" for people outside any group).
@@ -232,7 +257,7 @@ pub struct SpectrumGroupCounts {
     pub counts: [u32; 5],
 }
 
-/// Movement of one group between round 1 and round 2.
+/// Movement of one group between two rounds (`SpectrumView::movement_from` → `movement_to`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpectrumMovement {
     /// Group id, `None` for people outside any group.
@@ -247,9 +272,9 @@ pub struct SpectrumMovement {
     pub toward_disagree: u32,
     /// Stayed.
     pub stayed: u32,
-    /// Mean position in round 1 and in round 2 (−2 … 2).
+    /// Mean position in the first round compared (−2 … 2).
     pub mean_before: f64,
-    /// Mean position in round 2.
+    /// Mean position in the second round compared.
     pub mean_after: f64,
     /// `flows[from][to]`: how many went from step `from` to step `to` (index 0 = −2).
     pub flows: [[u32; 5]; 5],

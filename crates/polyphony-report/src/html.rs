@@ -29,9 +29,10 @@ pub(crate) fn pct(share: f64) -> String {
     }
 }
 
-/// Okabe–Ito colours, safe for the common colour-blindnesses; groups also carry letters.
+/// Okabe–Ito colours, safe for the common colour-blindnesses; groups also carry letters. The
+/// same order as the projector's (A blue, B orange, C green), so the report reads like the room.
 pub(crate) const PALETTE: [&str; 6] = [
-    "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 ];
 
 /// Colour of people outside any group.

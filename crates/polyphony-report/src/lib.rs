@@ -146,6 +146,10 @@ pub enum Moment {
     FirstHalfOfVotes,
     /// The analysis of every vote.
     AllVotes,
+    /// A live room's analysis when its opinion groups were first shown.
+    FirstGroups,
+    /// A live room's analysis at the end (when the report is made).
+    End,
     /// A moment named by the caller (a stage of the workshop), shown as given.
     Named(String),
 }
@@ -161,6 +165,8 @@ impl Moment {
         match self {
             Moment::FirstHalfOfVotes => t(lang, Key::MomentFirstHalf).to_string(),
             Moment::AllVotes => t(lang, Key::MomentAllVotes).to_string(),
+            Moment::FirstGroups => t(lang, Key::MomentFirstGroups).to_string(),
+            Moment::End => t(lang, Key::MomentEnd).to_string(),
             Moment::Named(s) => s.clone(),
         }
     }

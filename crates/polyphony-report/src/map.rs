@@ -63,12 +63,21 @@ pub(crate) fn svg(
         r = W - PAD
     );
     o.push_str(r##"<g class="dots" fill-opacity="0.75" stroke="#fff" stroke-width="0.8">"##);
+    // People who voted alike sit on the same spot: each further dot there goes out on a small
+    // spiral (golden angle), so every person stays visible as a dot of their own.
+    let mut taken: std::collections::HashMap<(i64, i64), u32> = std::collections::HashMap::new();
     for p in &a.participants {
         let fill = p
             .group
             .and_then(|g| labels.get(&g))
             .map_or(OUTSIDE, |(i, _)| colour(*i));
         let (x, y) = at(p.position);
+        let k = taken
+            .entry(((x * 2.0) as i64, (y * 2.0) as i64))
+            .or_insert(0);
+        let (r, angle) = (5.0 * f64::from(*k).sqrt(), f64::from(*k) * 2.399_963);
+        *k += 1;
+        let (x, y) = (x + r * angle.cos(), y + r * angle.sin());
         let _ = write!(
             o,
             r#"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}"/>"#

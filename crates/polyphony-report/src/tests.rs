@@ -170,6 +170,14 @@ fn the_map_has_one_circle_per_participant_and_no_ids() {
     assert_eq!(circles, input.analysis.participants.len());
     assert_eq!(circles as u32, input.counts.participants);
     assert!(!html.contains("data-pid") && !html.contains("participant="));
+    // The two camps vote alike inside each camp, so many people share a spot; each is still a
+    // dot of their own, not hidden under another.
+    let spots: std::collections::BTreeSet<&str> = html
+        .split("<circle ")
+        .skip(1)
+        .filter_map(|c| c.split(" r=").next())
+        .collect();
+    assert_eq!(spots.len(), circles, "every dot at a place of its own");
 }
 
 #[test]

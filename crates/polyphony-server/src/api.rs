@@ -2,27 +2,26 @@
 //! extractors in [`crate::extract`] find the room and check who asks. `docs/protocol.md` lists
 //! the endpoints with examples.
 
-use std::net::SocketAddr;
-
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use polyphony_protocol::{
-    Consent, Done, HostNote, Joined, ModerationItem, ModerationRequest, NewNote, NewRoom,
-    NewStatement, NoteAck, PassReporter, PhoneView, RoomCreated, RoomInfo, RoomSettings, RoomView,
-    SpectrumAck, SpectrumPosition, SpectrumRoundRequest, SpectrumStart, SpectrumView, StageRequest,
-    StatementAdded, StatementView, TablesRequest, TablesView, VoteAck, VoteRequest, WithdrawNote,
+    Consent, ControlRequest, Done, HostNote, Joined, ModerationItem, ModerationRequest, NewNote,
+    NewRoom, NewStatement, NoteAck, PassReporter, PhoneView, RoomCreated, RoomInfo, RoomSettings,
+    RoomView, SpectrumAck, SpectrumPosition, SpectrumRoundRequest, SpectrumStart, SpectrumView,
+    StageRequest, StatementAdded, StatementView, TablesRequest, TablesView, VoteAck, VoteRequest,
+    WithdrawNote,
 };
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
 use crate::export::ExportFile;
-use crate::extract::{key, AnyRoom, ApiJson, HostRoom, PhoneRoom, WriterRoom};
+use crate::extract::{key, AnyRoom, ApiJson, ClientIp, HostRoom, PhoneRoom, WriterRoom};
 use crate::ws::{self, Role};
 use crate::{export, AppState};
 
@@ -48,6 +47,10 @@ pub fn app(state: AppState) -> Router {
             post(add_statement).get(statements),
         )
         .route("/rooms/{code}/statements/{sid}/moderation", post(moderate))
+        .route(
+            "/rooms/{code}/statements/reject-pending",
+            post(reject_pending),
+        )
         .route("/rooms/{code}/stage", post(set_stage))
         .route("/rooms/{code}/close", post(close))
         .route("/rooms/{code}/view", get(view))
@@ -64,11 +67,14 @@ pub fn app(state: AppState) -> Router {
         .route("/rooms/{code}/notes/{note}/release", post(release_note))
         .route("/rooms/{code}/reporter/pass", post(pass_reporter))
         .route("/rooms/{code}/consent", post(consent))
+        .route("/rooms/{code}/controls", post(control))
+        .route("/rooms/{code}/export/report.html", get(report_download))
         .route("/rooms/{code}/export/{file}", get(export_file))
         .route("/rooms/{code}/ws", get(socket))
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
+        .route("/r/{code}/report", get(report_page))
         .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(crate::json_errors::json_errors))
@@ -91,12 +97,10 @@ async fn api_not_found(uri: Uri) -> ApiError {
 
 async fn create_room(
     State(state): State<AppState>,
-    addr: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(from): ClientIp,
     ApiJson(req): ApiJson<NewRoom>,
 ) -> Result<(StatusCode, Json<RoomCreated>), ApiError> {
-    let created = state
-        .create_room(req, addr.map(|Extension(ConnectInfo(a))| a.ip()))
-        .await?;
+    let created = state.create_room(req, from).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -112,8 +116,21 @@ async fn set_settings(
     Ok(Json(room.set_settings(req).await?))
 }
 
-async fn join(AnyRoom(room): AnyRoom) -> Result<(StatusCode, Json<Joined>), ApiError> {
-    let participant_token = room.join().await?;
+async fn join(
+    State(state): State<AppState>,
+    ClientIp(from): ClientIp,
+    AnyRoom(room): AnyRoom,
+) -> Result<(StatusCode, Json<Joined>), ApiError> {
+    // Joins per address and per room per minute; an address's later joins of the minute start
+    // without a vote burst (see `Limits::full_bursts_per_address_per_minute`).
+    let burst = crate::util::lock(&state.inner.joins).admit(
+        from,
+        &room.code,
+        std::time::Instant::now(),
+        state.limits(),
+    );
+    let burst = burst.inspect_err(|e| tracing::info!(ip = ?from, room = %room.code, "{e}"))?;
+    let participant_token = room.join_with_burst(burst).await?;
     Ok((
         StatusCode::CREATED,
         Json(Joined {
@@ -164,12 +181,25 @@ async fn moderate(
     Ok(Json(room.moderate(sid, req.state).await?))
 }
 
+async fn reject_pending(
+    host: Deferred<HostRoom>,
+    ApiJson(req): ApiJson<polyphony_protocol::RejectPending>,
+) -> ApiResult<polyphony_protocol::RejectedPending> {
+    let HostRoom(room) = host?;
+    let rejected = room.reject_pending(req.author_of).await?;
+    Ok(Json(polyphony_protocol::RejectedPending { rejected }))
+}
+
 async fn set_stage(
+    State(state): State<AppState>,
     host: Deferred<HostRoom>,
     ApiJson(req): ApiJson<StageRequest>,
 ) -> ApiResult<RoomInfo> {
     let HostRoom(room) = host?;
-    Ok(Json(room.set_stage(req.stage).await?))
+    let info = room.set_stage(req.stage).await?;
+    // A stage change is a moment worth a copy (`polyphony serve --backup`).
+    state.backup_soon();
+    Ok(Json(info))
 }
 
 async fn close(HostRoom(room): HostRoom) -> ApiResult<RoomInfo> {
@@ -321,6 +351,62 @@ async fn export_file(
         .into_response())
 }
 
+async fn control(
+    host: Deferred<HostRoom>,
+    ApiJson(req): ApiJson<ControlRequest>,
+) -> ApiResult<RoomInfo> {
+    let HostRoom(room) = host?;
+    Ok(Json(room.control(req).await?))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    key: Option<String>,
+    /// `zh-TW`, `en`, `ja` or `ko`; the room's language when absent.
+    lang: Option<String>,
+}
+
+/// The take-away report as a page: public once published, else only with the key (404, as
+/// if there were none, for everyone else).
+async fn report_page(
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+    AnyRoom(room): AnyRoom,
+) -> Result<Response, ApiError> {
+    if !room.info().controls.report_published {
+        room.check_key(key(&headers).or(q.key.as_deref()))
+            .map_err(|_| crate::room::RoomError::ReportNotPublished)?;
+    }
+    let html = crate::report::report_html(&room, q.lang.as_deref()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+/// The same report as a file to keep (the facilitator's key, published or not).
+async fn report_download(
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+    AnyRoom(room): AnyRoom,
+) -> Result<Response, ApiError> {
+    room.check_key(key(&headers).or(q.key.as_deref()))?;
+    let html = crate::report::report_html(&room, q.lang.as_deref()).await?;
+    let disposition = format!("attachment; filename=\"{}-report.html\"", room.code);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        html,
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 struct SocketQuery {
     token: Option<String>,
@@ -329,6 +415,7 @@ struct SocketQuery {
 
 async fn socket(
     State(state): State<AppState>,
+    ClientIp(from): ClientIp,
     Query(q): Query<SocketQuery>,
     AnyRoom(room): AnyRoom,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -347,6 +434,23 @@ async fn socket(
             e.body_text()
         ))
     })?;
+    // Open sockets per address: the slot is held by the socket's task until it ends.
+    let slot = match from {
+        Some(ip) => {
+            let max = state.limits().max_websockets_per_address;
+            match state.inner.sockets.try_take(ip, max) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::warn!(%ip, max, "WebSocket refused: too many from this address");
+                    return Err(ApiError::with_status(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        format!("at most {max} open WebSockets per address; close one first"),
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
     let shutdown = state.shutdown_receiver();
     // A frame's header announces its length: refusing a frame over the message limit there
     // closes the socket before anything is buffered. Outgoing, each send is awaited (flushed)
@@ -356,5 +460,8 @@ async fn socket(
     Ok(upgrade
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| ws::serve(socket, room, role, shutdown, send_timeout)))
+        .on_upgrade(move |socket| async move {
+            ws::serve(socket, room, role, shutdown, send_timeout).await;
+            drop(slot);
+        }))
 }

@@ -155,6 +155,8 @@ impl AppState {
             seed: req.seed.unwrap_or_else(rand::random),
             created,
             engine_state: None,
+            controls: Default::default(),
+            snapshots: Vec::new(),
             participants: Vec::new(),
             statements,
             votes: Vec::new(),
@@ -257,6 +259,8 @@ impl AppState {
             seed,
             created,
             engine_state: None,
+            controls: Default::default(),
+            snapshots: Vec::new(),
             participants: pids
                 .into_iter()
                 .map(|pid| StoredParticipant {

@@ -6,7 +6,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use polyphony_protocol::{ErrorBody, Rejection, ServerMessage};
+use polyphony_protocol::{ErrorBody, ErrorCode, Rejection, ServerMessage};
 
 use crate::room::RoomError;
 
@@ -19,6 +19,10 @@ const INTERNAL: &str =
 pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
+    /// Seconds for a `Retry-After` header (rate limits that know when they lift).
+    retry_after: Option<u64>,
+    /// The stable code screens word in their reader's language.
+    code: ErrorCode,
 }
 
 /// The HTTP status of each room error (the same for an HTTP answer and a WebSocket
@@ -30,7 +34,9 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::UnknownStatement(_)
         | E::NotAccepted(_)
         | E::UnknownSpectrum(_)
-        | E::UnknownNote(_) => StatusCode::NOT_FOUND,
+        | E::UnknownNote(_)
+        | E::UnknownGroup(_)
+        | E::ReportNotPublished => StatusCode::NOT_FOUND,
         E::KeyMissing | E::TokenMissing => StatusCode::UNAUTHORIZED,
         E::WrongKey
         | E::WrongToken
@@ -49,26 +55,105 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::TooManyNotes { .. }
         | E::NoteReleased(_)
         | E::NoteWithdrawn(_)
-        | E::DuplicateStatement => StatusCode::CONFLICT,
+        | E::AuthorStatementLimit { .. }
+        | E::ParticipantStatementLimit { .. }
+        | E::DuplicateStatement
+        | E::VotingPaused => StatusCode::CONFLICT,
         E::StatementTooLong { .. }
         | E::TopicTooLong { .. }
         | E::DescriptionTooLong { .. }
         | E::TooManySeeds { .. }
         | E::RulesTooLong { .. }
-        | E::NoteTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        E::NoSuchRound
-        | E::PositionOutOfRange
+        | E::NoteTooLong { .. }
+        | E::GroupNameTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        E::PositionOutOfRange
         | E::BadClientId
         | E::EmptyStatement
         | E::BadStatementLimit
+        | E::BadStatementsPerParticipant
+        | E::NotFromParticipant(_)
         | E::EmptyTopic
         | E::BadLanguage(_)
         | E::BadTableSize(_)
         | E::EmptyNote
-        | E::ImportIdTooLarge { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        E::RateLimited { .. } | E::CreationRateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        | E::ImportIdTooLarge { .. }
+        | E::BadTimer { .. }
+        | E::BadRevote { .. }
+        | E::NoRound { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         E::Seed { source, .. } | E::Imported { source, .. } => status_of(source),
         E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The stable code of each room error: what a screen words in its reader's language.
+fn code_of(e: &RoomError) -> ErrorCode {
+    use ErrorCode as C;
+    use RoomError as E;
+    match e {
+        E::UnknownRoom(_) => C::UnknownRoom,
+        E::KeyMissing | E::WrongKey => C::NotFacilitator,
+        E::TokenMissing | E::WrongToken | E::UnknownParticipant => C::NotParticipant,
+        E::Closed => C::RoomClosed,
+        E::Full { .. } => C::RoomFull,
+        E::StatementLimit { .. }
+        | E::TooManySeeds { .. }
+        | E::AuthorStatementLimit { .. }
+        | E::ParticipantStatementLimit { .. } => C::StatementLimit,
+        E::UnknownStatement(_)
+        | E::NotAccepted(_)
+        | E::UnknownSpectrum(_)
+        | E::UnknownNote(_)
+        | E::UnknownGroup(_)
+        | E::ReportNotPublished => C::NotFound,
+        E::StatementPending(_) => C::StatementPending,
+        E::StatementRejected(_) => C::StatementRejected,
+        E::ParticipantsCannotAdd => C::ParticipantsCannotAdd,
+        E::RoundNotOpen(_) => C::RoundNotOpen,
+        E::VotingPaused => C::VotingPaused,
+        E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
+            C::RateLimited
+        }
+        E::EmptyStatement | E::EmptyTopic | E::EmptyNote => C::EmptyStatement,
+        E::DuplicateStatement => C::DuplicateStatement,
+        E::StatementTooLong { .. }
+        | E::TopicTooLong { .. }
+        | E::DescriptionTooLong { .. }
+        | E::RulesTooLong { .. }
+        | E::NoteTooLong { .. }
+        | E::GroupNameTooLong { .. } => C::TooLong,
+        E::NoTables | E::NotSeated => C::NoTable,
+        E::NotReporter | E::NotYourNote => C::NotReporter,
+        E::PositionOutOfRange
+        | E::BadClientId
+        | E::BadStatementLimit
+        | E::BadStatementsPerParticipant
+        | E::NotFromParticipant(_)
+        | E::BadLanguage(_)
+        | E::BadTableSize(_)
+        | E::TooManyNotes { .. }
+        | E::NoteReleased(_)
+        | E::NoteWithdrawn(_)
+        | E::ImportIdTooLarge { .. }
+        | E::BadTimer { .. }
+        | E::BadRevote { .. }
+        | E::NoRound { .. } => C::Invalid,
+        E::Seed { source, .. } | E::Imported { source, .. } => code_of(source),
+        E::Storage(_) | E::Internal(_) => C::Internal,
+    }
+}
+
+/// The code of an answer no [`RoomError`] describes, from its status alone.
+fn code_of_status(status: StatusCode) -> ErrorCode {
+    match status.as_u16() {
+        404 => ErrorCode::NotFound,
+        409 | 422 => ErrorCode::Invalid,
+        413 => ErrorCode::TooLong,
+        429 => ErrorCode::RateLimited,
+        500..=599 => ErrorCode::Internal,
+        _ => ErrorCode::BadRequest,
     }
 }
 
@@ -77,6 +162,8 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
+            code: code_of_status(status),
         }
     }
 
@@ -106,6 +193,7 @@ impl ApiError {
             id,
             status: self.status.as_u16(),
             error: self.message,
+            code: Some(self.code),
         })
     }
 }
@@ -117,20 +205,35 @@ impl From<RoomError> for ApiError {
             tracing::error!(error = %e, "request failed");
             ApiError::new(status, INTERNAL)
         } else {
-            ApiError::new(status, e.to_string())
+            let retry_after = match &e {
+                RoomError::JoinRateLimited { retry_after, .. } => Some(*retry_after),
+                _ => None,
+            };
+            ApiError {
+                retry_after,
+                code: code_of(&e),
+                ..ApiError::new(status, e.to_string())
+            }
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(ErrorBody {
                 error: self.message,
+                code: Some(self.code),
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

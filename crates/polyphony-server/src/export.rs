@@ -40,16 +40,19 @@ pub(crate) enum ExportFile {
     Json,
     /// `tables.csv`: every participant's table in every plan (participant,plan,table).
     Tables,
+    /// `comment-groups.csv`: Polis's per-statement, per-group agree / disagree / pass counts.
+    CommentGroups,
 }
 
 impl ExportFile {
-    const ALL: [ExportFile; 6] = [
+    const ALL: [ExportFile; 7] = [
         ExportFile::Comments,
         ExportFile::Votes,
         ExportFile::ParticipantsVotes,
         ExportFile::Summary,
         ExportFile::Json,
         ExportFile::Tables,
+        ExportFile::CommentGroups,
     ];
 
     /// The file's name, as in the URL.
@@ -61,6 +64,7 @@ impl ExportFile {
             ExportFile::Summary => "summary.csv",
             ExportFile::Json => "polyphony.json",
             ExportFile::Tables => "tables.csv",
+            ExportFile::CommentGroups => "comment-groups.csv",
         }
     }
 
@@ -186,8 +190,8 @@ struct JsonSpectrum {
     id: u32,
     statement: u32,
     created: i64,
-    /// Round 1 and round 2: participant → position (−2 … 2).
-    rounds: [BTreeMap<u32, i8>; 2],
+    /// Every round opened, in order: participant → position (−2 … 2).
+    rounds: Vec<BTreeMap<u32, i8>>,
 }
 
 /// How CSV text cells are written for an export's `?raw=` value: spreadsheet-safe unless
@@ -264,6 +268,11 @@ fn build_from(
             polis::summary_csv(&pairs, cells)
         }
         ExportFile::Tables => tables_csv(&r.plans),
+        ExportFile::CommentGroups => {
+            let statements: Vec<PolisStatement> =
+                r.statements.iter().map(PolisStatement::from).collect();
+            polis::comment_groups_csv(&statements, analysis, cells)
+        }
         ExportFile::Json => {
             let export = JsonExport {
                 format: "polyphony-room/1",

@@ -7,10 +7,11 @@
 //! have.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::Json;
@@ -116,5 +117,40 @@ impl FromRequestParts<AppState> for WriterRoom {
             None => Some(room.participant(token(&parts.headers))?),
         };
         Ok(WriterRoom { room, author })
+    }
+}
+
+/// The client's address: the peer's, or with `Limits::trust_proxy` the last `X-Forwarded-For`
+/// entry (the address the proxy in front saw). `None` for in-process requests (tests).
+pub(crate) struct ClientIp(pub Option<IpAddr>);
+
+/// The last address in the `X-Forwarded-For` headers (the one the nearest proxy appended).
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())?;
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip());
+        if state.limits().trust_proxy {
+            if let Some(ip) = forwarded_for(&parts.headers) {
+                return Ok(ClientIp(Some(ip)));
+            }
+        }
+        Ok(ClientIp(peer))
     }
 }

@@ -2,19 +2,16 @@
 //! rounds over HTTP and WebSocket, stored in one SQLite file, with every room's analysis kept
 //! current by `polyphony-core` and pushed to the projector and the phones.
 //!
-//! The binary (`polyphony serve`) only parses flags and calls [`AppState::open`], [`app`] and
-//! [`AppState::shutdown`]:
+//! The binary (`polyphony serve`) only parses flags and calls [`AppState::open`], [`serve`]
+//! (which serves [`app`]) and [`AppState::shutdown`]:
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use polyphony_server::{app, AppState, Limits};
 //! let state = AppState::open(std::path::Path::new("polyphony.db"), Limits::default()).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! let service = app(state.clone())
-//!     .into_make_service_with_connect_info::<std::net::SocketAddr>();
-//! axum::serve(listener, service)
-//!     .with_graceful_shutdown(state.shutdown_requested())
-//!     .await?;
+//! // The app with the connection limits (timeouts, per-address caps) of `Limits`.
+//! polyphony_server::serve(listener, state.clone()).await?;
 //! state.shutdown().await;
 //! # Ok(()) }
 //! ```
@@ -26,13 +23,17 @@
 
 mod api;
 mod assets;
+mod backup;
+mod conn;
 mod convert;
 mod create;
 mod error;
 mod export;
 mod extract;
+mod guard;
 mod json_errors;
 mod limits;
+mod report;
 mod room;
 mod state;
 mod store;
@@ -41,6 +42,8 @@ mod ws;
 
 pub use api::app;
 pub use assets::embedded as web_app_embedded;
+pub use backup::{backup_database, backup_path, restore_database, Restored};
+pub use conn::{raise_fd_limit, serve};
 pub use limits::Limits;
 pub use room::{LiveRoom, RoomError, Snapshot};
 pub use state::{normalize_code, AppState};

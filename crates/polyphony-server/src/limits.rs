@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 /// Limits that keep one room or one address from hurting the others. The defaults suit a hall
-/// of 500 phones.
+/// of 500 phones — also when every phone reaches the server through one address (a venue's NAT
+/// in front of a server on the internet), so the per-address caps are sized for a whole hall and
+/// bound an attacker's rate, while the per-room and server-wide caps bound the total.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Largest request body (default 64 KiB); larger bodies get 413.
@@ -18,6 +20,17 @@ pub struct Limits {
     pub max_participants_per_room: u32,
     /// Statements per room, seeds included (default 1000).
     pub max_statements_per_room: u32,
+    /// Statements of a room kept for the facilitator: participants may fill the room up to
+    /// `max_statements_per_room` minus this (default 50), the facilitator up to the maximum.
+    pub facilitator_statement_reserve: u32,
+    /// Joins one network address may make per minute, into any room (default 300: half a hall
+    /// behind one NAT in a minute; the rest join in the next, the phone retrying after 429).
+    pub joins_per_address_per_minute: u32,
+    /// Joins one room takes per minute, from every address (default 600).
+    pub joins_per_room_per_minute: u32,
+    /// Of one address's joins in a minute, how many start with the full `vote_burst`; later
+    /// ones start with `votes_per_second` tokens, so new tokens buy no burst (default 3).
+    pub full_bursts_per_address_per_minute: u32,
     /// Longest topic in characters (default 300).
     pub topic_max_chars: u32,
     /// Longest description in characters (default 5000).
@@ -27,6 +40,26 @@ pub struct Limits {
     /// How long one WebSocket message may take to go out before the socket is dropped as not
     /// reading (default 10 s).
     pub ws_send_timeout: Duration,
+    /// How long a connection may take to send a request's headers, and how long a kept-alive
+    /// connection may wait for its next request (default 10 s).
+    pub header_read_timeout: Duration,
+    /// How long an HTTP connection may pass no byte either way before it is closed (default
+    /// 60 s; a WebSocket is kept alive by its pings instead).
+    pub idle_timeout: Duration,
+    /// Open connections (HTTP and WebSocket, pending ones included) one address may hold
+    /// (default 1200: a hall of 500 behind one NAT, each phone holding its socket and a request
+    /// or two). Over it: 429 and the connection closed.
+    pub max_connections_per_address: u32,
+    /// Open WebSockets one address may hold (default 600: a hall of 500 behind one NAT, plus
+    /// screens).
+    pub max_websockets_per_address: u32,
+    /// Open connections in all (default 4096; `polyphony serve` sets it from the open-file
+    /// limit). Over it: 503 and the connection closed.
+    pub max_connections: u32,
+    /// Take the client's address from the last `X-Forwarded-For` entry (the one the reverse
+    /// proxy in front added) instead of the peer address (default false: the header is ignored,
+    /// as anyone can send it).
+    pub trust_proxy: bool,
 }
 
 impl Default for Limits {
@@ -38,10 +71,20 @@ impl Default for Limits {
             rooms_per_address_per_hour: 30,
             max_participants_per_room: 5000,
             max_statements_per_room: 1000,
+            facilitator_statement_reserve: 50,
+            joins_per_address_per_minute: 300,
+            joins_per_room_per_minute: 600,
+            full_bursts_per_address_per_minute: 3,
             topic_max_chars: 300,
             description_max_chars: 5000,
             coalesce: Duration::from_millis(150),
             ws_send_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections_per_address: 1200,
+            max_websockets_per_address: 600,
+            max_connections: 4096,
+            trust_proxy: false,
         }
     }
 }

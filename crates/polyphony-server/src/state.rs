@@ -22,6 +22,14 @@ pub(crate) struct Inner {
     shutdown: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     pub(crate) creations: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// Joins in the last minute, per address and per room.
+    pub(crate) joins: Mutex<crate::guard::JoinWindows>,
+    /// Open WebSockets per address.
+    pub(crate) sockets: Arc<crate::guard::Slots>,
+    /// The database file (for backups).
+    pub(crate) db: std::path::PathBuf,
+    /// Wakes the backup task at once (a stage change).
+    pub(crate) backup_now: tokio::sync::Notify,
 }
 
 /// Everything the server holds: the rooms, the database writer and the limits. Cheap to clone.
@@ -67,6 +75,10 @@ impl AppState {
                 shutdown,
                 tasks: Mutex::new(Vec::new()),
                 creations: Mutex::new(HashMap::new()),
+                joins: Mutex::new(crate::guard::JoinWindows::default()),
+                sockets: Arc::new(crate::guard::Slots::default()),
+                db: db.to_path_buf(),
+                backup_now: tokio::sync::Notify::new(),
             }),
         };
         for room in stored {

@@ -126,11 +126,12 @@ pub(crate) async fn serve(
                         phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
                     }
                     Role::Screen | Role::Host => {
-                        if snap.room_message.is_empty() {
-                            None
+                        let m = if let Role::Host = role {
+                            &snap.host_message
                         } else {
-                            Some(Message::Text(snap.room_message.as_ref().into()))
-                        }
+                            &snap.room_message
+                        };
+                        (!m.is_empty()).then(|| Message::Text(m.as_ref().into()))
                     }
                 };
                 if let Some(m) = view {
@@ -193,6 +194,7 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
         Err(e) => {
             return vec![ServerMessage::Error(ErrorBody {
                 error: format!("cannot read this message: {e}"),
+                code: Some(polyphony_protocol::ErrorCode::BadRequest),
             })]
         }
     };
@@ -204,6 +206,7 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
             error:
                 "only a phone socket (opened with ?token=) takes votes, statements, positions and notes"
                     .into(),
+            code: Some(polyphony_protocol::ErrorCode::BadRequest),
         })]
         }
     };

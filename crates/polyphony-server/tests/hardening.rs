@@ -39,7 +39,7 @@ async fn raw(
     (status, ct, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The answer is `want` with a JSON `{"error": "<non-empty>"}` body.
+/// The answer is `want` with a JSON `{"error": "<non-empty>", "code": "<stable code>"}` body.
 fn assert_json_error(case: &str, got: (StatusCode, String, String), want: StatusCode) {
     let (status, ct, body) = got;
     assert_eq!(status, want, "{case}: {body}");
@@ -52,7 +52,11 @@ fn assert_json_error(case: &str, got: (StatusCode, String, String), want: Status
         json["error"].as_str().is_some_and(|e| !e.is_empty()),
         "{case}: error body missing: {body:?}"
     );
-    assert_eq!(json.as_object().map(|o| o.len()), Some(1), "{case}: {body}");
+    assert!(
+        json["code"].as_str().is_some_and(|c| !c.is_empty()),
+        "{case}: code missing: {body}"
+    );
+    assert_eq!(json.as_object().map(|o| o.len()), Some(2), "{case}: {body}");
 }
 
 async fn reject(r: &Router, code: &str, key: &str, sid: u32) {

@@ -462,6 +462,16 @@ async fn stages_spectrum_rounds_and_close() {
         let (status, _) = call(&r, "POST", &pos, t, Some(&place(2, p))).await;
         assert_eq!(status, StatusCode::OK);
     }
+    // The open round's counts show once the facilitator reveals them.
+    let (status, _) = call(
+        &r,
+        "POST",
+        &format!("/api/rooms/{code}/controls"),
+        &host,
+        Some(r#"{"action":"reveal_spectrum"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, sp) = call(
         &r,
         "GET",
@@ -547,6 +557,7 @@ async fn exports_need_the_key_and_have_polis_columns() {
         ("votes.csv", "timestamp,datetime,comment-id,voter-id,vote"),
         ("participants-votes.csv", "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,2,3"),
         ("summary.csv", "topic,Ride sharing"),
+        ("comment-groups.csv", "comment-id,comment,total-votes,total-agrees,total-disagrees,total-passes"),
     ];
     for (file, head) in heads {
         let (status, body) = call_text(

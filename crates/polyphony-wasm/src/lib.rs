@@ -130,3 +130,309 @@ pub fn analyze_api(
 ) -> Result<String, JsError> {
     analyze_api_texts(votes, comments, preset, seed).map_err(|e| JsError::new(&e))
 }
+
+// ---------------------------------------------------------------------------------------------
+// The researcher's lab: results as plain JavaScript objects (serde-wasm-bindgen), typed by the
+// TypeScript declarations below.
+
+#[wasm_bindgen(typescript_custom_section)]
+const LAB_TYPES: &'static str = r#"
+/** An export's files by name: `comments.csv` with `votes.csv` and/or `participants-votes.csv`
+ * (openData), or `votes.json` with `comments.json` (the Polis API pair). */
+export type ExportFiles = Record<string, string>;
+
+export type Pipeline = "polis" | "kmeans" | "gmm" | "dbscan";
+
+export interface CompareOptions {
+  /** Bootstrap resamples for stability (default 50; 0 skips it). */
+  bootstrap?: number;
+  /** Seed of the resamples, the engine and the linfa pipelines (default 0). */
+  seed?: number;
+  /** Pipelines to run (default all four). */
+  pipelines?: Pipeline[];
+}
+
+export interface PipelineResult {
+  pipeline: Pipeline;
+  k_choice: string;
+  k: number | null;
+  group_sizes: number[];
+  noise: number;
+  epsilon: number | null;
+  silhouette: number | null;
+  ari: number | null;
+  agreement: number | null;
+  stability: number | null;
+  resamples: number;
+  /** Always null from JavaScript: time the call with performance.now() around it. */
+  time_ms: number | null;
+  bootstrap_ms: number | null;
+  /** Group per participant of `Comparison.participants` (null: ungrouped or noise). */
+  groups: (number | null)[];
+  error: string | null;
+}
+
+export interface Comparison {
+  participants: number[];
+  reference_participants: number;
+  reference_k: number | null;
+  bootstrap: number;
+  seed: number;
+  pipelines: PipelineResult[];
+}
+
+export interface ReplayOptions {
+  /** `workshop` or `polis` (default `polis`). */
+  preset?: string;
+  seed?: number;
+  /** One update per this duration with new votes: "500ms", "1s" (default), "10m", "2h", "1d". */
+  every?: string;
+  /** One update per this many votes (instead of `every`). */
+  everyVotes?: number;
+  /** Also return the time-lapse, with at most this many frames (default: none). */
+  frames?: number;
+}
+
+export interface FramePoint { participant: number; position: [number, number]; group: number | null }
+export interface FrameGroup { id: number; label: string; members: number; center: [number, number] }
+export interface GroupTally { group: number; agree: number; disagree: number; pass: number }
+export interface FrameStatement { statement: number; groups: GroupTally[] }
+export interface Frame {
+  update: number; time: number; votes: number; participants: number; k: number | null;
+  points: FramePoint[]; groups: FrameGroup[]; statements: FrameStatement[];
+}
+export interface Timelapse {
+  format: "polyphony-timelapse/1";
+  cadence: { every: { millis: number } } | { every_votes: { votes: number } };
+  updates: number;
+  basis: string;
+  frames: Frame[];
+}
+
+export interface ReplayResult {
+  updates: number;
+  votes: number;
+  first_time: number;
+  last_time: number;
+  /** The last update's analysis (the same shape as `analyzeExport`'s `analysis`). */
+  analysis: any;
+  /** Present when `frames` was given. */
+  timelapse?: Timelapse;
+}
+
+export interface PolisStateResult {
+  /** The analysis of one `polis` update from the blob's state. */
+  analysis: any;
+  /** That analysis as a Polis math blob (math-pca2.json shape). */
+  blob: any;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ExportFiles")]
+    pub type JsExportFiles;
+    #[wasm_bindgen(typescript_type = "CompareOptions | undefined")]
+    pub type JsCompareOptions;
+    #[wasm_bindgen(typescript_type = "Comparison")]
+    pub type JsComparison;
+    #[wasm_bindgen(typescript_type = "ReplayOptions | undefined")]
+    pub type JsReplayOptions;
+    #[wasm_bindgen(typescript_type = "ReplayResult")]
+    pub type JsReplayResult;
+    #[wasm_bindgen(typescript_type = "PolisStateResult")]
+    pub type JsPolisStateResult;
+}
+
+#[derive(serde::Deserialize, Default)]
+struct CompareOptionsIn {
+    bootstrap: Option<u32>,
+    seed: Option<u32>,
+    pipelines: Option<Vec<polyphony_lab::Pipeline>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ReplayOptionsIn {
+    preset: Option<String>,
+    seed: Option<u32>,
+    every: Option<String>,
+    every_votes: Option<u32>,
+    frames: Option<u32>,
+}
+
+#[derive(serde::Serialize)]
+struct ReplayOut {
+    updates: u64,
+    votes: u64,
+    first_time: i64,
+    last_time: i64,
+    analysis: polyphony_core::Analysis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timelapse: Option<polyphony_lab::Timelapse>,
+}
+
+#[derive(serde::Serialize)]
+struct PolisStateOut {
+    analysis: polyphony_core::Analysis,
+    blob: serde_json::Value,
+}
+
+fn read_files(files: &JsValue) -> Result<PolisConversation, String> {
+    let map: std::collections::BTreeMap<String, String> =
+        serde_wasm_bindgen::from_value(files.clone()).map_err(|e| e.to_string())?;
+    let named: Vec<(&str, &[u8])> = map
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_bytes()))
+        .collect();
+    polyphony_polis::read_named_files(&named, VoteSign::Auto).map_err(|e| e.to_string())
+}
+
+fn options<T: serde::de::DeserializeOwned + Default>(value: &JsValue) -> Result<T, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())
+}
+
+/// A plain JavaScript object with exactly the JSON the CLI prints: through `serde_json` first,
+/// so integer map keys become strings as they do in JSON.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, String> {
+    let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&json, &serializer).map_err(|e| e.to_string())
+}
+
+/// The lab's view of an export (the same as `polyphony compare` and `analyze --replay` build).
+pub fn lab_data(data: &PolisConversation) -> polyphony_lab::LabData {
+    polyphony_lab::LabData::new(data.votes.clone())
+        .with_statements(
+            data.statements
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        polyphony_core::StatementStatus {
+                            moderation: s.moderation,
+                            is_meta: s.is_meta,
+                        },
+                    )
+                })
+                .collect(),
+        )
+        .with_reference_groups(data.polis_groups.clone())
+        .with_times_in_seconds()
+}
+
+fn compare_impl(files: &JsValue, opts: &JsValue) -> Result<JsValue, String> {
+    let data = read_files(files)?;
+    let o: CompareOptionsIn = options(opts)?;
+    let mut builder = polyphony_lab::CompareParams::builder();
+    if let Some(n) = o.bootstrap {
+        builder = builder.bootstrap(n);
+    }
+    if let Some(s) = o.seed {
+        builder = builder.seed(u64::from(s));
+    }
+    if let Some(p) = &o.pipelines {
+        builder = builder.pipelines(p);
+    }
+    let params = builder.build().map_err(|e| e.to_string())?;
+    let result = polyphony_lab::compare(&lab_data(&data), &params).map_err(|e| e.to_string())?;
+    to_js(&result)
+}
+
+fn replay_impl(files: &JsValue, opts: &JsValue) -> Result<JsValue, String> {
+    let data = read_files(files)?;
+    let o: ReplayOptionsIn = options(opts)?;
+    let preset = o.preset.as_deref().unwrap_or("polis");
+    let analysis = params(preset, o.seed.unwrap_or(0))?;
+    let cadence = match (&o.every, o.every_votes) {
+        (Some(e), _) => e
+            .parse::<polyphony_lab::Cadence>()
+            .map_err(|e| e.to_string())?,
+        (None, Some(votes)) => polyphony_lab::Cadence::EveryVotes { votes },
+        (None, None) => polyphony_lab::Cadence::default(),
+    };
+    let mut builder = polyphony_lab::ReplayParams::builder()
+        .analysis(analysis)
+        .cadence(cadence);
+    if let Some(f) = o.frames {
+        builder = builder.frames(f);
+    }
+    let rp = builder.build().map_err(|e| e.to_string())?;
+    let lab = lab_data(&data);
+    let (replay, timelapse) = if o.frames.is_some() {
+        let (r, t) = polyphony_lab::replay_with_timelapse(&lab, &rp).map_err(|e| e.to_string())?;
+        (r, Some(t))
+    } else {
+        (
+            polyphony_lab::replay(&lab, &rp).map_err(|e| e.to_string())?,
+            None,
+        )
+    };
+    to_js(&ReplayOut {
+        updates: replay.updates,
+        votes: replay.votes,
+        first_time: replay.first_time,
+        last_time: replay.last_time,
+        analysis: replay.analysis,
+        timelapse,
+    })
+}
+
+fn polis_state_impl(files: &JsValue, blob: &str, seed: u32) -> Result<JsValue, String> {
+    let data = read_files(files)?;
+    let blob: serde_json::Value = serde_json::from_str(blob).map_err(|e| e.to_string())?;
+    let state = polyphony_polis::engine_state_from_blob(&blob).map_err(|e| e.to_string())?;
+    let mut conv = polyphony_core::Conversation::with_state(params("polis", seed)?, state)
+        .map_err(|e| e.to_string())?;
+    for s in &data.statements {
+        conv.set_statement(
+            s.id,
+            polyphony_core::StatementStatus {
+                moderation: s.moderation,
+                is_meta: s.is_meta,
+            },
+        );
+    }
+    conv.add_votes(&data.votes);
+    let analysis = conv.update();
+    let blob = polyphony_polis::math_blob(&conv, &analysis, None);
+    to_js(&PolisStateOut { analysis, blob })
+}
+
+/// JavaScript: `compare(files, options?)`: Polis (the engine) beside linfa PCA + KMeans,
+/// GaussianMixture and DBSCAN on one export, with k, group sizes, silhouette, ARI and agreement
+/// against the export's Polis groups and bootstrap stability, as a plain object (the same
+/// values as `polyphony compare --format json`, without the times).
+#[wasm_bindgen(js_name = compare)]
+pub fn compare(files: &JsExportFiles, options: &JsCompareOptions) -> Result<JsComparison, JsError> {
+    compare_impl(files, options)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| JsError::new(&e))
+}
+
+/// JavaScript: `replay(files, options?)`: the votes in time order, one update per second with
+/// new votes (as Polis's math worker polls) unless `every` / `everyVotes` say otherwise; the
+/// replayed analysis and, with `frames`, the time-lapse.
+#[wasm_bindgen(js_name = replay)]
+pub fn replay(files: &JsExportFiles, options: &JsReplayOptions) -> Result<JsReplayResult, JsError> {
+    replay_impl(files, options)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| JsError::new(&e))
+}
+
+/// JavaScript: `analyzeWithPolisState(files, mathPca2Json, seed)`: restores the state a Polis
+/// math blob implies and runs one `polis` update on the export's votes: Polis's own numbers,
+/// as `polyphony analyze --polis-state` gives them.
+#[wasm_bindgen(js_name = analyzeWithPolisState)]
+pub fn analyze_with_polis_state(
+    files: &JsExportFiles,
+    blob: &str,
+    seed: u32,
+) -> Result<JsPolisStateResult, JsError> {
+    polis_state_impl(files, blob, seed)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| JsError::new(&e))
+}

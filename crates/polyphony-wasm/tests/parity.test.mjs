@@ -90,3 +90,86 @@ test('bad input is a JavaScript error, not a crash', () => {
   assert.throws(() => wasm.planTablesApi(votes, comments, 'workshop', 0, 'circles', 8), /same_group or mixed/);
   assert.throws(() => wasm.planTablesApi(votes, comments, 'workshop', 0, 'mixed', 1), /table_size/);
 });
+
+// The researcher's lab: compare, replay and the Polis-state analysis return plain objects with
+// the same values as the CLI's JSON. Times are the CLI's own (JavaScript gets null), so they are
+// left out. linfa's PCA starts LOBPCG from a `SmallRng`, which is a different generator on
+// 32-bit targets, so its floats may differ in the last bits: those compare to 1e-9, and every
+// label, count and k exactly.
+const apiFiles = (dir) => ({
+  'votes.json': read(path.join(dir, 'votes.json')),
+  'comments.json': read(path.join(dir, 'comments.json')),
+});
+
+function close(ours, theirs, where) {
+  if (typeof theirs === 'number' && typeof ours === 'number' && !Number.isInteger(theirs)) {
+    assert.ok(Math.abs(ours - theirs) <= 1e-9 * (1 + Math.abs(theirs)), `${where}: ${ours} vs ${theirs}`);
+  } else if (Array.isArray(theirs)) {
+    assert.equal(ours.length, theirs.length, `${where}: length`);
+    theirs.forEach((t, i) => close(ours[i], t, `${where}[${i}]`));
+  } else if (theirs && typeof theirs === 'object') {
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort(), `${where}: keys`);
+    for (const k of Object.keys(theirs)) close(ours[k], theirs[k], `${where}.${k}`);
+  } else {
+    assert.equal(ours, theirs, where);
+  }
+}
+
+const comparisons = [
+  [path.join(root, 'fixtures/two-camps'), 10, 1],
+  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 5, 3],
+];
+for (const [dir, bootstrap, seed] of comparisons) {
+  test(`wasm = native compare on ${path.basename(dir)}`, () => {
+    const ours = wasm.compare(apiFiles(dir), { bootstrap, seed });
+    const theirs = JSON.parse(
+      execFileSync(native, ['compare', dir, '--format', 'json', '--bootstrap', String(bootstrap), '--seed', String(seed)], {
+        encoding: 'utf8',
+      }),
+    );
+    assert.equal(ours.pipelines.length, 4);
+    for (const p of [...ours.pipelines, ...theirs.pipelines]) {
+      assert.ok(p.k >= 1, `${p.pipeline} found groups`);
+      delete p.time_ms;
+      delete p.bootstrap_ms;
+    }
+    close(ours, theirs, 'comparison');
+  });
+}
+
+test('wasm = native replay with a time-lapse', () => {
+  const dir = path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta');
+  const ours = wasm.replay(apiFiles(dir), { every: '1h', frames: 5 });
+  const native_out = execFileSync(native, ['analyze', dir, '--format', 'json', '--preset', 'polis', '--replay', '--every', '1h'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  // Exact: the engine is bit-identical in wasm32 and natively.
+  assert.equal(JSON.stringify(ours.analysis), JSON.stringify(JSON.parse(native_out).analysis));
+  assert.ok(ours.updates > 1);
+  assert.equal(ours.timelapse.frames.length, Math.min(5, ours.updates));
+  assert.equal(ours.timelapse.frames.at(-1).participants, ours.analysis.participant_count);
+});
+
+test('wasm analyzeWithPolisState reproduces the blob like the CLI', () => {
+  const dir = path.join(shared, 'polis-math-blobs/below-100-ptpts');
+  const blobText = read(path.join(dir, 'math-pca2.json'));
+  const ours = wasm.analyzeWithPolisState(apiFiles(dir), blobText, 0);
+  const theirs = execFileSync(
+    native,
+    ['analyze', dir, '--polis-state', path.join(dir, 'math-pca2.json'), '--format', 'json'],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  assert.equal(JSON.stringify(ours.analysis), JSON.stringify(JSON.parse(theirs).analysis));
+  const polis = JSON.parse(blobText);
+  assert.deepEqual(ours.blob['in-conv'].slice().sort((a, b) => a - b), polis['in-conv'].slice().sort((a, b) => a - b));
+  assert.equal(ours.blob['group-clusters'].length, polis['group-clusters'].length);
+});
+
+test('lab bad input is a JavaScript error', () => {
+  const dir = path.join(root, 'fixtures/two-camps');
+  assert.throws(() => wasm.compare(apiFiles(dir), { bootstrap: 100000 }), /bootstrap/);
+  assert.throws(() => wasm.replay(apiFiles(dir), { every: 'soon' }), /cadence/);
+  const noTimes = { 'votes.json': '[{"pid":1,"tid":0,"vote":1},{"pid":2,"tid":0,"vote":-1}]', 'comments.json': '[]' };
+  assert.throws(() => wasm.replay(noTimes, {}), /no vote timestamps/);
+});

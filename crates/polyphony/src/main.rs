@@ -10,6 +10,7 @@ use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
 use polyphony_polis::{PolisConversation, VoteSign};
 use polyphony_report::{ChangeInput, Lang, Moment, ReportInput};
 
+mod lab;
 mod serve;
 mod text;
 
@@ -31,6 +32,27 @@ enum Command {
         /// The SQLite database file (created if missing).
         #[arg(long, default_value = "polyphony.db")]
         db: PathBuf,
+        /// Behind a reverse proxy: take each client's address from the last X-Forwarded-For
+        /// entry (per-address limits then count phones, not the proxy). Only with a proxy that
+        /// sets that header: without one, anyone could pick their address.
+        #[arg(long)]
+        trust_proxy: bool,
+        /// Keep a consistent copy of the database in this folder (every 30 s and at each
+        /// stage change); `polyphony restore` carries on from it on another machine.
+        #[arg(long)]
+        backup: Option<PathBuf>,
+    },
+    /// Make a database from a backup written by `serve --backup` (checked first), then run
+    /// `polyphony serve --db FILE` to carry on.
+    Restore {
+        /// The backup file (`<db name>.backup` in the backup folder).
+        backup: PathBuf,
+        /// The database file to create.
+        #[arg(long, default_value = "polyphony.db")]
+        db: PathBuf,
+        /// Replace the database file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Create a room from a Polis export (openData folder or API pair) in the database, for
     /// demos and replays; prints its join code and facilitator key. Restart a running server to
@@ -65,6 +87,49 @@ enum Command {
         /// Seed of the engine's random source.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Which vote value means agree in the input.
+        #[arg(long, value_enum, default_value_t = SignArg::Auto)]
+        vote_sign: SignArg,
+        /// Replay the votes in time order, one update per second in which votes arrived (as
+        /// Polis's math worker polls), carrying the engine's state: the groups Polis's history
+        /// would give, not a cold run's. Needs vote timestamps (votes.csv or votes.json).
+        #[arg(long)]
+        replay: bool,
+        /// With --replay: one update per DURATION with new votes (500ms, 1s, 10m, 2h, 1d).
+        #[arg(
+            long,
+            requires = "replay",
+            conflicts_with = "every_votes",
+            value_name = "DURATION"
+        )]
+        every: Option<String>,
+        /// With --replay: one update per N votes.
+        #[arg(long, requires = "replay", value_name = "N")]
+        every_votes: Option<u32>,
+        /// With --replay: write the time-lapse (snapshots of the map, groups and per-statement
+        /// group votes, in the final basis) to this JSON file.
+        #[arg(long, requires = "replay", value_name = "OUT.json")]
+        timelapse: Option<PathBuf>,
+        /// Restore the state a Polis math blob (math-pca2.json) implies and run one `polis`
+        /// update on the export's votes: Polis's own numbers.
+        #[arg(long, conflicts_with = "replay", value_name = "math-pca2.json")]
+        polis_state: Option<PathBuf>,
+    },
+    /// Run several pipelines on one export side by side — Polis (the engine) and linfa PCA with
+    /// KMeans, GaussianMixture and DBSCAN — with k, group sizes, silhouette, ARI and agreement
+    /// against the export's Polis groups, bootstrap stability and time.
+    Compare {
+        /// The export folder.
+        path: PathBuf,
+        /// Bootstrap resamples for stability (0 to skip).
+        #[arg(long, default_value_t = 50)]
+        bootstrap: u32,
+        /// Seed of the resamples, the engine and the linfa pipelines.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// `text` (a table) or `json` (everything, with each participant's group per pipeline).
+        #[arg(long, value_enum, default_value_t = TablesFormat::Text)]
+        format: TablesFormat,
         /// Which vote value means agree in the input.
         #[arg(long, value_enum, default_value_t = SignArg::Auto)]
         vote_sign: SignArg,
@@ -207,7 +272,20 @@ fn report_input(
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, db } => serve::serve(addr, &db),
+        Command::Serve {
+            addr,
+            db,
+            trust_proxy,
+            backup,
+        } => serve::serve(
+            addr,
+            &db,
+            serve::Options {
+                trust_proxy,
+                backup,
+            },
+        ),
+        Command::Restore { backup, db, force } => serve::restore(&backup, &db, force),
         Command::Import {
             path,
             db,
@@ -232,15 +310,30 @@ fn run(cli: Cli) -> Result<()> {
             format,
             seed,
             vote_sign,
+            replay,
+            every,
+            every_votes,
+            timelapse,
+            polis_state,
         } => {
+            let how = lab::AnalyzeHow {
+                replay,
+                every,
+                every_votes,
+                timelapse,
+                polis_state,
+            };
+            lab::check(&how, &path)?;
             let sign = sign(vote_sign);
             let data: PolisConversation = polyphony_polis::read_path(&path, sign)
                 .with_context(|| format!("cannot import {}", path.display()))?;
             let params = AnalysisParams::builder(preset).seed(seed).build()?;
-            let mut conv = data.to_conversation(params);
-            let analysis = conv.update();
+            let (conv, analysis) = lab::analysis(&data, params, &how)?;
             let out = match format {
-                Format::Text => text::summary(&data, &analysis),
+                Format::Text => match lab::reference_line(&data, &analysis) {
+                    Some(line) => format!("{}\n\n{line}", text::summary(&data, &analysis)),
+                    None => text::summary(&data, &analysis),
+                },
                 Format::Json => serde_json::to_string_pretty(&polyphony_polis::analysis_report(
                     &data, &analysis,
                 ))?,
@@ -250,6 +343,19 @@ fn run(cli: Cli) -> Result<()> {
                 }
             };
             println!("{out}");
+            Ok(())
+        }
+        Command::Compare {
+            path,
+            bootstrap,
+            seed,
+            format,
+            vote_sign,
+        } => {
+            let data = polyphony_polis::read_path(&path, sign(vote_sign))
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            let json = matches!(format, TablesFormat::Json);
+            println!("{}", lab::compare(&data, bootstrap, seed, json)?);
             Ok(())
         }
         Command::Tables {

@@ -1,11 +1,12 @@
 //! `polyphony serve` and `polyphony import`: flags in, [`polyphony_server`] does the work.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use polyphony_polis::PolisConversation;
-use polyphony_server::{app, AppState, Limits};
+use polyphony_server::{AppState, Limits};
 
 /// Logs go to stderr through `tracing`; `RUST_LOG` chooses what (e.g. `RUST_LOG=debug` for a
 /// span per request). Without it: warnings from libraries, the server's own start lines. The
@@ -86,11 +87,42 @@ async fn wait_for_signal(state: AppState) {
     state.request_shutdown();
 }
 
+/// `serve`'s flags beyond the address and the database.
+pub struct Options {
+    /// Read the client's address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Keep a backup copy in this folder.
+    pub backup: Option<PathBuf>,
+}
+
+/// How often `--backup` copies the database (and at each stage change).
+const BACKUP_EVERY: Duration = Duration::from_secs(30);
+
 /// Runs the server until Ctrl-C or SIGTERM.
-pub fn serve(addr: SocketAddr, db: &Path) -> Result<()> {
+pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
     init_logging();
+    // A hall of phones holds a socket each, plus connections: raise the open-file soft limit
+    // to the hard one, and keep clear of it.
+    let fd_limit = polyphony_server::raise_fd_limit();
+    let mut limits = Limits {
+        trust_proxy: options.trust_proxy,
+        ..Limits::default()
+    };
+    if let Some(n) = fd_limit {
+        let usable = n.saturating_sub(64).clamp(64, u64::from(u32::MAX));
+        limits.max_connections = u32::try_from(usable).unwrap_or(u32::MAX);
+        tracing::info!(
+            open_files = n,
+            max_connections = limits.max_connections,
+            "limits"
+        );
+    }
+    if let Some(dir) = &options.backup {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
+    }
     runtime()?.block_on(async {
-        let state = AppState::open(db, Limits::default())
+        let state = AppState::open(db, limits)
             .await
             .with_context(|| format!("cannot open {}", db.display()))?;
         let listener = tokio::net::TcpListener::bind(addr)
@@ -119,19 +151,52 @@ pub fn serve(addr: SocketAddr, db: &Path) -> Result<()> {
             "{} room(s) loaded. Ctrl-C stops the server.",
             state.room_codes().len()
         );
+        if let Some(dir) = &options.backup {
+            let path = state
+                .backup_to(dir)
+                .await
+                .with_context(|| format!("cannot write a backup into {}", dir.display()))?;
+            println!(
+                "  backup: {} (every {} s and at each stage change)",
+                path.display(),
+                BACKUP_EVERY.as_secs()
+            );
+            tokio::spawn(state.clone().run_backups(dir.clone(), BACKUP_EVERY));
+        }
         tokio::spawn(wait_for_signal(state.clone()));
-        let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(state.shutdown_requested())
+        polyphony_server::serve(listener, state.clone())
             .await
             .context("the server stopped with an error")?;
         state.shutdown().await;
+        if let Some(dir) = &options.backup {
+            match state.backup_to(dir).await {
+                Ok(path) => println!("  last backup: {}", path.display()),
+                Err(e) => eprintln!("the last backup failed: {e}"),
+            }
+        }
         println!(
             "Polyphony stopped; every acknowledged vote is in {}",
             db.display()
         );
         Ok(())
     })
+}
+
+/// Makes database `db` from a backup, checked first.
+pub fn restore(backup: &Path, db: &Path, force: bool) -> Result<()> {
+    let restored = polyphony_server::restore_database(backup, db, force)
+        .with_context(|| format!("cannot restore {}", backup.display()))?;
+    println!(
+        "restored {} room(s) into {}: {}",
+        restored.rooms.len(),
+        db.display(),
+        restored.rooms.join(", ")
+    );
+    println!(
+        "carry on with: polyphony serve --db {} (facilitator keys and phone tokens are unchanged)",
+        db.display()
+    );
+    Ok(())
 }
 
 /// Creates a room from a Polis export.

@@ -1,15 +1,19 @@
-//! What divides the groups: each divisive statement with one agree / disagree bar per group.
+//! What divides the groups: each divisive statement with one agree / disagree / pass bar per
+//! group. Colours are colour-blind safe (Okabe–Ito blue for agree, vermillion for disagree, a
+//! light grey for pass) with a second cue: disagree is hatched, pass dotted, and every segment
+//! is labelled with its icon (✓ ✗ ○) and share.
 
-use polyphony_protocol::{DivisiveView, GroupStance};
+use polyphony_protocol::{DivisiveView, GroupName, GroupStance};
 use yew::prelude::*;
 
 use crate::components::Tr;
 use crate::group_colour;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{fill, t, Key, Lang};
+use crate::state::controls::shares;
 use crate::state::{how_many, text_lines, Fit};
 
 /// Width of the bars beside each statement on the projector, in ems (as `style.css`).
-const BARS_EMS: f64 = 18.0;
+const BARS_EMS: f64 = 21.0;
 
 /// How many divisive statements fit `fit` (a heading and the legend, then each statement beside
 /// its bars; the first is always shown, cut to the room there is), and that room in lines.
@@ -37,26 +41,71 @@ pub struct DivisiveProps {
     /// On the projector: the room the list has, so it shows only what fits.
     #[prop_or_default]
     pub fit: Option<Fit>,
+    /// The facilitator's names for the groups (shown beside their letters).
+    #[prop_or_default]
+    pub names: Vec<GroupName>,
 }
 
-fn stance_bars(lang: Lang, groups: &[GroupStance]) -> Html {
+/// One bar per group: its letter, the agree / disagree / pass segments (each with a pattern)
+/// and every segment's share as an icon and a number.
+pub fn stance_bars(lang: Lang, groups: &[GroupStance]) -> Html {
     html! {
         <div class="bars">
             { for groups.iter().map(|g| {
-                let agree = if g.seen == 0 { 0.0 } else { 100.0 * f64::from(g.agree) / f64::from(g.seen) };
-                let disagree = if g.seen == 0 { 0.0 } else { 100.0 * f64::from(g.disagree) / f64::from(g.seen) };
+                let [a, d, p] = shares(g);
+                let aria = fill(t(lang, Key::BarAria), &[("group", g.label.clone()), ("agree", a.to_string()),
+                    ("disagree", d.to_string()), ("pass", p.to_string())]);
                 html! {
-                    <div class="bar-row">
+                    <div class="bar-row" data-group={g.label.clone()}>
                         <span class="letter" style={format!("--group:{}", group_colour(&g.label))}>{ g.label.clone() }</span>
-                        <div class="bar" role="img" aria-label={format!("{}: {:.0}% / {:.0}%", g.label, agree, disagree)}>
-                            <div class="agree-part" style={format!("width:{agree:.1}%")}></div>
-                            <div class="disagree-part" style={format!("width:{disagree:.1}%")}></div>
+                        <div class="bar" role="img" aria-label={aria}>
+                            <div class="agree-part" style={format!("width:{a}%")}></div>
+                            <div class="disagree-part" style={format!("width:{d}%")}></div>
+                            <div class="pass-part" style={format!("width:{p}%")}></div>
                         </div>
-                        <span class="pct"><Tr lang={lang} k={Key::StanceAgree} args={vec![("percent", format!("{agree:.0}"))]} /></span>
+                        <span class="seg-labels" aria-hidden="true">
+                            <span class="seg-label agree-label"><span class="icon">{ "✓" }</span>{ format!("{a}%") }</span>
+                            <span class="seg-label disagree-label"><span class="icon">{ "✗" }</span>{ format!("{d}%") }</span>
+                            <span class="seg-label pass-label"><span class="icon">{ "○" }</span>{ format!("{p}%") }</span>
+                        </span>
                     </div>
                 }
             }) }
         </div>
+    }
+}
+
+/// The legend of the bars: each segment's swatch (colour and pattern), icon and word.
+pub fn stance_legend(lang: Lang) -> Html {
+    html! {
+        <p class="legend">
+            <span class="swatch agree-swatch" aria-hidden="true"></span><span class="icon" aria-hidden="true">{ "✓" }</span><Tr lang={lang} k={Key::Agree} />
+            <span class="swatch disagree-swatch" aria-hidden="true"></span><span class="icon" aria-hidden="true">{ "✗" }</span><Tr lang={lang} k={Key::Disagree} />
+            <span class="swatch pass-swatch" aria-hidden="true"></span><span class="icon" aria-hidden="true">{ "○" }</span><Tr lang={lang} k={Key::Pass} />
+        </p>
+    }
+}
+
+/// "A · Safety first   B · Freedom": the names the facilitator gave, beside their letters.
+pub fn group_names_line(names: &[GroupName], labels: &[(u32, String)]) -> Html {
+    let named: Vec<(String, String)> = labels
+        .iter()
+        .filter_map(|(id, label)| {
+            names
+                .iter()
+                .find(|n| n.group == *id && !n.name.trim().is_empty())
+                .map(|n| (label.clone(), n.name.clone()))
+        })
+        .collect();
+    if named.is_empty() {
+        return html! {};
+    }
+    html! {
+        <p class="group-names">{ for named.into_iter().map(|(label, name)| html! {
+            <span class="named" data-group={label.clone()}>
+                <span class="letter" style={format!("--group:{}", group_colour(&label))}>{ label.clone() }</span>{ name }
+            </span>
+        }) }</p>
     }
 }
 
@@ -74,17 +123,29 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
         }
         None => (p.limit, None),
     };
+    let labels: Vec<(u32, String)> = p
+        .items
+        .first()
+        .map(|d| {
+            d.groups
+                .iter()
+                .map(|g| (g.group, g.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     html! {
         <section class="divisive" id="divisive" style={clamp}>
-            <h2><Tr lang={lang} k={Key::DivisiveTitle} /></h2>
+            <div class="divisive-head">
+                <h2><Tr lang={lang} k={Key::DivisiveTitle} /></h2>
+                { group_names_line(&p.names, &labels) }
+            </div>
             <ol>{ for p.items.iter().take(limit).map(|d| html! {
-                <li>
+                <li data-statement={d.statement.id.to_string()}>
                     <p class="statement-text">{ d.statement.text.clone() }</p>
                     { stance_bars(lang, &d.groups) }
                 </li>
             }) }</ol>
-            <p class="legend"><span class="agree-swatch"></span><Tr lang={lang} k={Key::Agree} />
-               <span class="disagree-swatch"></span><Tr lang={lang} k={Key::Disagree} /></p>
+            { stance_legend(lang) }
         </section>
     }
 }

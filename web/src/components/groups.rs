@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::components::{Tr, ViewProps};
 use crate::group_colour;
 use crate::i18n::{Key, Lang};
+use crate::state::controls::name_of_label;
 use crate::state::{how_many, lines_with, Fit};
 
 /// Lines a group card takes besides its statements (its heading and the gap after it).
@@ -71,7 +72,8 @@ pub fn GroupCards(p: &ViewProps) -> Html {
             { for p.view.groups.iter().zip(shown).map(|(g, k)| html! {
                 <article class="group-card" data-group={g.label.clone()} style={format!("--group:{}", group_colour(&g.label))}>
                     <h3><span class="letter">{ g.label.clone() }</span>
-                        <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.label.clone())]} />
+                        if let Some(name) = name_of_label(&p.view, &g.label) { <span class="group-name">{ name.to_string() }</span> }
+                        else { <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.label.clone())]} /> }
                         { " · " }<Tr lang={lang} k={Key::People} args={vec![("n", g.size.to_string())]} /></h3>
                     <ul>{ for g.representative.iter().take(k).map(|r| html! { <li>{ reason_text(lang, r) }</li> }) }</ul>
                 </article>

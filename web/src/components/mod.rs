@@ -7,28 +7,43 @@ use yew::prelude::*;
 
 use crate::i18n::{Key, Lang};
 
+pub mod change;
 pub mod consensus;
+pub mod controls;
 pub mod divisive;
+pub mod error_text;
 pub mod fullscreen;
 pub mod groups;
 pub mod language;
 pub mod map;
+pub mod phone_parts;
 pub mod qr;
+pub mod room_line;
 pub mod spectrum;
+pub mod spectrum_console;
+pub mod spotlight;
 pub mod table_card;
 pub mod tables;
+pub mod timer;
 pub mod tr;
 
+pub use change::ChangeSummary;
 pub use consensus::Consensus;
+pub use controls::{CloseRoom, RoomControlsPanel};
 pub use divisive::Divisive;
+pub use error_text::error_text;
 pub use fullscreen::FullscreenButton;
 pub use groups::{group_cards_lines, reason_text, GroupCards};
 pub use language::LangSwitch;
 pub use map::OpinionMap;
 pub use qr::qr_svg;
+pub use room_line::{ResultsHidden, RoomLine};
 pub use spectrum::Spectrum;
+pub use spectrum_console::SpectrumConsole;
+pub use spotlight::Spotlight;
 pub use table_card::TableCard;
 pub use tables::{GroupCounts, TablesBoard};
+pub use timer::TimerClock;
 pub use tr::Tr;
 
 /// A room view and how many of its items to show.

@@ -16,6 +16,9 @@ pub struct TableCardProps {
     pub lang: Lang,
     /// The phone's table.
     pub table: PhoneTable,
+    /// The facilitator's name for the table's group, if it has one ("Group A · Safety first").
+    #[prop_or_default]
+    pub group_name: Option<String>,
     /// This phone reports for the table.
     pub reporter: bool,
     /// The table's notes (without those withdrawn here).
@@ -62,7 +65,11 @@ pub fn TableCard(p: &TableCardProps) -> Html {
                     <strong class="table-label"><Tr lang={lang} k={Key::TableNumber} args={num()} /></strong>
                     <p class="look-for"><Tr lang={lang} k={Key::LookForSign} args={num()} /></p>
                     <p class="table-meta">
-                        if let Some(g) = &p.table.group { <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.clone())]} />{ " · " } }
+                        if let Some(g) = &p.table.group {
+                            <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.clone())]} />
+                            if let Some(name) = &p.group_name { { " · " }<span class="group-given-name">{ name.clone() }</span> }
+                            { " · " }
+                        }
                         <Tr lang={lang} k={Key::People} args={vec![("n", p.table.size.to_string())]} />
                     </p>
                 </div>

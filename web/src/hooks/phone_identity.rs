@@ -1,7 +1,9 @@
 //! Who a phone is: its participant token in the room (joined once, then kept in storage) and
 //! the random prefix of its request ids (new on every page load, so ids never repeat).
 
-use polyphony_protocol::Joined;
+use std::time::Duration;
+
+use polyphony_protocol::{ErrorCode, Joined, RoomInfo};
 use yew::prelude::*;
 
 use crate::net;
@@ -13,8 +15,16 @@ use crate::storage;
 pub enum JoinFailure {
     /// The server knows no such room (404).
     NoSuchRoom,
-    /// Anything else, in the server's (or the browser's) words.
-    Error(String),
+    /// The room is closed (a late arrival); its public facts when they could be read (is the
+    /// report published?).
+    Closed(Option<Box<RoomInfo>>),
+    /// Anything else: the server's stable code (worded from the tables) and its sentence.
+    Refused {
+        /// Why, as a stable code.
+        code: Option<ErrorCode>,
+        /// Why, in English (shown only for a code without words).
+        error: String,
+    },
 }
 
 /// This browser's participant token in the room: the saved one, else a new one from joining
@@ -38,13 +48,32 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
     if let Some(t) = storage::participant_token(code) {
         return Ok(t);
     }
-    match net::post::<(), Joined>(&api::join(code), &[], None).await {
-        Ok(j) => {
-            storage::save_participant_token(code, &j.participant_token);
-            Ok(j.participant_token)
+    let mut wait = 1000;
+    loop {
+        match net::post::<(), Joined>(&api::join(code), &[], None).await {
+            Ok(j) => {
+                storage::save_participant_token(code, &j.participant_token);
+                return Ok(j.participant_token);
+            }
+            // The venue's wifi, or a crowd joining at once: try again (the page says "loading").
+            Err(e) if e.status == 0 || e.status == 429 => {
+                gloo_timers::future::sleep(Duration::from_millis(wait)).await;
+                wait = (wait * 2).min(8000);
+            }
+            Err(e) if e.status == 404 || e.code == Some(ErrorCode::UnknownRoom) => {
+                return Err(JoinFailure::NoSuchRoom)
+            }
+            Err(e) if e.code == Some(ErrorCode::RoomClosed) => {
+                let info = net::get::<RoomInfo>(&api::room_info(code), &[]).await;
+                return Err(JoinFailure::Closed(info.ok().map(Box::new)));
+            }
+            Err(e) => {
+                return Err(JoinFailure::Refused {
+                    code: e.code,
+                    error: e.message,
+                })
+            }
         }
-        Err(e) if e.status == 404 => Err(JoinFailure::NoSuchRoom),
-        Err(e) => Err(JoinFailure::Error(e.message)),
     }
 }
 

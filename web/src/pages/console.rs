@@ -1,5 +1,6 @@
-//! The facilitator console: stages, spectrum rounds, discussion tables and their notes,
-//! moderation, exports. Holds the room's key (from the URL fragment, then storage) and sends it
+//! The facilitator console: stages, the room controls (`components::controls`), statements by
+//! divisiveness with the spectrum's rounds (`components::spectrum_console`), discussion tables
+//! and their notes, moderation, exports, closing the room (with a confirmation). Holds the room's key (from the URL fragment, then storage) and sends it
 //! with every request.
 
 use polyphony_protocol::{
@@ -8,8 +9,11 @@ use polyphony_protocol::{
 };
 use yew::prelude::*;
 
+use crate::components::controls::closed_banner;
 use crate::components::tables::table_title;
-use crate::components::{input_value, stage_key, GroupCounts, Tr};
+use crate::components::{
+    input_value, stage_key, CloseRoom, GroupCounts, RoomControlsPanel, SpectrumConsole, Tr,
+};
 use crate::hooks::use_room_socket;
 use crate::i18n::{Key, Lang};
 use crate::pages::CodeProps;
@@ -89,12 +93,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
         }
     };
     let stage = view.room.as_ref().map_or(Stage::Collect, |r| r.stage);
-    let open_spectrum = view
-        .spectrums
-        .iter()
-        .rev()
-        .find(|s| s.open_round.is_some())
-        .cloned();
+    let closed = view.room.as_ref().is_some_and(|r| r.closed);
     let waiting: Vec<&ModerationItem> = queue
         .iter()
         .filter(|i| i.statement.moderation == ModerationState::Pending)
@@ -111,6 +110,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 <Tr lang={lang} k={Key::Participants} />{ format!(": {} · ", view.participants) }
                 <Tr lang={lang} k={Key::Votes} />{ format!(": {}", view.votes) }
             </p>
+            if closed { { closed_banner(lang) } }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
@@ -123,17 +123,10 @@ pub fn HostPage(p: &CodeProps) -> Html {
                         </button>
                     }) }
                 </div>
-                if let Some(sp) = &open_spectrum {
-                    <div class="spectrum-controls">
-                        <p>{ sp.statement.text.clone() }{ " · " }<Tr lang={lang} k={Key::Round} args={vec![("round", sp.open_round.unwrap_or(1).to_string())]} /></p>
-                        if sp.open_round == Some(1) {
-                            <button id="open-round-2" onclick={act(api::spectrum_round(&code, sp.id), serde_json::json!({"open": 2}))}><Tr lang={lang} k={Key::OpenRoundTwo} /></button>
-                        }
-                        <button id="close-spectrum" onclick={act(api::spectrum_round(&code, sp.id), serde_json::json!({"open": null}))}><Tr lang={lang} k={Key::CloseSpectrum} /></button>
-                    </div>
-                }
             </section>
-            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} {on_error} />
+            <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
+            <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
+            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} on_error={on_error.clone()} />
             <section class="card">
                 <h2><Tr lang={lang} k={Key::ModerationQueue} /></h2>
                 if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
@@ -141,28 +134,21 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     <li>{ i.statement.text.clone() }{ " " }
                         <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
                         <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
+                        if i.from_participant {
+                            <button class="reject-author" onclick={act(api::reject_pending(&code), serde_json::json!({"author_of": i.statement.id}))}><Tr lang={lang} k={Key::RejectAllFromAuthor} /></button>
+                        }
                     </li>
                 }) }</ul>
-            </section>
-            <section class="card">
-                <h2><Tr lang={lang} k={Key::StatementsTitle} /></h2>
-                <table class="statements">
-                    <tbody>{ for view.statements.iter().map(|s| html! {
-                        <tr data-statement={s.statement.id.to_string()}>
-                            <td>{ s.statement.text.clone() }</td>
-                            <td class="num">{ format!("{} / {} / {}", s.agree, s.disagree, s.pass) }</td>
-                            <td><button class="start-spectrum" onclick={act(api::spectrums(&code), serde_json::json!({"statement": s.statement.id}))}>
-                                <Tr lang={lang} k={Key::StartSpectrum} /></button></td>
-                        </tr>
-                    }) }</tbody>
-                </table>
+                if waiting.len() > 1 {
+                    <button id="reject-all-pending" onclick={act(api::reject_pending(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::RejectAllPending} /></button>
+                }
             </section>
             <section class="card">
                 <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
                 <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
                     <li><a href={api::export(&code, f, &key)} download={format!("{code}-{f}")}>{ f }</a></li>
                 }) }</ul>
-                <button id="close-room" onclick={act(api::close(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::CloseRoom} /></button>
+                <CloseRoom lang={lang} code={code.clone()} host_key={key.clone()} {closed} on_error={on_error.clone()} />
             </section>
         </main>
     }

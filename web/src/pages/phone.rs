@@ -2,11 +2,20 @@
 //! their group and their discussion table, place themselves on a spectrum, add statements and
 //! table notes. Works offline: votes, consent and notes queue and go out on reconnect
 //! ([`crate::hooks::use_phone_socket`]).
+//!
+//! It says which stage the room is in (and "look at the screen" where the screen matters), and
+//! follows the facilitator's hand: voting paused (votes wait), results hidden, a small timer,
+//! the spotlight's statement on top, group names, statements asked again in a second vote. A
+//! closed room shows a closing screen with the report once published; a wrong code leads back
+//! to the join form; every refusal is worded from its code in the reader's language.
 
-use polyphony_protocol::{ModerationState, Stage, Vote};
+use polyphony_protocol::{ModerationState, PhoneGroup, RoomControls, Stage, Vote};
 use yew::prelude::*;
 
-use crate::components::{input_value, reason_text, TableCard, Tr};
+use crate::components::phone_parts::{
+    closing_screen, report_link, spotlight_card, stage_line, vote_key, JoinForm, PhoneTimer,
+};
+use crate::components::{error_text, input_value, reason_text, TableCard, Tr};
 use crate::group_colour;
 use crate::hooks::{use_participant_token, use_phone_socket, JoinFailure};
 use crate::i18n::{t, Key, Lang};
@@ -32,6 +41,60 @@ fn consent_screen(lang: Lang, rules: &str, on_agree: Callback<MouseEvent>) -> Ht
     }
 }
 
+/// Why the phone could not join: a wrong code (try again), a closed room (the closing screen,
+/// with the report once published), or another refusal, worded from its code.
+fn join_failure(lang: Lang, code: &str, f: &JoinFailure) -> Html {
+    match f {
+        JoinFailure::NoSuchRoom => html! {
+            <main class="page phone" id="join-failed" data-reason="no_such_room">
+                <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::NoSuchRoom} /></p>
+                <p class="hint"><Tr lang={lang} k={Key::PhoneTryAgain} /></p>
+                <JoinForm lang={lang} initial={code.to_string()} />
+            </main>
+        },
+        JoinFailure::Closed(info) => html! {
+            <main class="page phone" id="join-failed" data-reason="closed">
+                if let Some(i) = info { <h1 class="topic">{ i.topic.clone() }</h1> }
+                { closing_screen(lang, code, info.as_ref().is_some_and(|i| i.controls.report_published), true) }
+            </main>
+        },
+        JoinFailure::Refused { code: c, error } => html! {
+            <main class="page phone" id="join-failed" data-reason="refused">
+                <p class="error" role="alert" id="join-error">{ error_text(lang, *c, error) }</p>
+                <JoinForm lang={lang} initial={code.to_string()} />
+            </main>
+        },
+    }
+}
+
+/// "You are in group A · Safety first", with the statement that sets the group apart most.
+fn group_badge(lang: Lang, g: &PhoneGroup, controls: &RoomControls) -> Html {
+    let colour = group_colour(&g.label);
+    let name = controls.group_name(g.id).filter(|n| !n.trim().is_empty());
+    html! {
+        <section class="group-badge" id="group-badge" style={format!("--group:{colour}")}>
+            <div class="badge-letter" aria-hidden="true">{ g.label.clone() }</div>
+            <div>
+                <strong><Tr lang={lang} k={Key::YouAreInGroup} args={vec![("group", g.label.clone())]} /></strong>
+                if let Some(name) = name { { " · " }<strong class="group-given-name" id="group-name">{ name.to_string() }</strong> }
+                if let Some(r) = g.reasons.first() {
+                    <p class="reason"><Tr lang={lang} k={Key::GroupReason} args={vec![("group", g.label.clone())]} />
+                       { " " }{ reason_text(lang, r) }</p>
+                }
+            </div>
+        </section>
+    }
+}
+
+/// The five steps of the spectrum, strongly disagree first.
+const STEPS: [(i8, Key); 5] = [
+    (-2, Key::StronglyDisagree),
+    (-1, Key::SomewhatDisagree),
+    (0, Key::Neutral),
+    (1, Key::SomewhatAgree),
+    (2, Key::StronglyAgree),
+];
+
 /// The phone page.
 #[component]
 pub fn PhonePage(p: &CodeProps) -> Html {
@@ -42,17 +105,15 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     let draft = use_state(String::new);
 
     if let Some(Err(f)) = &token {
-        return html! {
-            <main class="page phone">
-                if let JoinFailure::Error(e) = f { <p class="error" role="alert"><Tr lang={lang} k={Key::ErrorPrefix} />{ " " }{ e.clone() }</p> }
-                else { <p class="error" role="alert"><Tr lang={lang} k={Key::NoSuchRoom} /></p> }
-            </main>
-        };
+        return join_failure(lang, &p.code, f);
     }
     let m = phone.model();
     let Some(view) = m.view.clone() else {
         return html! { <main class="page phone"><p role="status"><Tr lang={lang} k={Key::Loading} /></p></main> };
     };
+    let code = view.room.code.clone();
+    let controls = view.room.controls.clone();
+    let stage = view.room.stage;
     let vote = |statement: u32, v: Vote| {
         let d = dispatch.clone();
         Callback::from(move |_| d.emit(PhoneEvent::Vote { statement, vote: v }))
@@ -69,7 +130,18 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             </div>
         }
     };
-    if !m.consented() && !view.room.closed {
+    let group = view.group.as_ref().map(|g| group_badge(lang, g, &controls));
+    if view.room.closed {
+        // The workshop is over: thanks, the report once published, nothing left to tap.
+        return html! {
+            <main class="page phone" data-closed="true" data-stage={stage.as_str()}>
+                <h1 class="topic">{ view.room.topic.clone() }</h1>
+                { closing_screen(lang, &code, controls.report_published, false) }
+                { for group }
+            </main>
+        };
+    }
+    if !m.consented() {
         let agree = {
             let d = dispatch.clone();
             Callback::from(move |_| d.emit(PhoneEvent::Consent))
@@ -82,44 +154,53 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             </main>
         };
     }
+    let paused = m.voting_paused();
+    let paused_banner = paused.then(|| html! {
+        <div class="paused" role="status" id="paused">
+            <strong><Tr lang={lang} k={Key::PhonePaused} /></strong>
+            <p><Tr lang={lang} k={Key::PhoneHeldVotes} /></p>
+            if queued > 0 && m.online { <p><Tr lang={lang} k={Key::QueuedVotes} args={vec![("n", queued.to_string())]} /></p> }
+        </div>
+    });
+    // No spectrum buttons once the room has moved on to its report.
+    let prompt = view.spectrum.as_ref().filter(|_| stage != Stage::Report);
+    let hint = match stage {
+        Stage::Collect => Key::PhoneHintCollect,
+        Stage::Spectrum if prompt.is_some() => Key::PhoneHintSpectrum,
+        Stage::Tables if m.table().is_some() => Key::PhoneHintTables,
+        _ => Key::PhoneLookAtScreen,
+    };
+    let timer = controls
+        .timer
+        .map(|timer| html! { <PhoneTimer lang={lang} {timer} /> });
+    let spotlight = m
+        .spotlight()
+        .map(|(id, s, v)| spotlight_card(lang, id, s.map(|s| s.text.clone()), v));
+    let table_group_name = m
+        .table()
+        .and_then(|t| t.group.as_ref())
+        .and_then(|label| view.group.as_ref().filter(|g| &g.label == label))
+        .and_then(|g| controls.group_name(g.id))
+        .filter(|n| !n.trim().is_empty())
+        .map(String::from);
     let table = m.table().cloned().map(|table| html! {
-        <TableCard lang={lang} {table} reporter={m.reporter()} notes={m.table_notes()} pending={m.pending_notes()}
-            note_sent={m.notice == Some(Notice::NoteSent)} on_event={dispatch.clone()} />
+        <TableCard lang={lang} {table} group_name={table_group_name.clone()} reporter={m.reporter()} notes={m.table_notes()}
+            pending={m.pending_notes()} note_sent={m.notice == Some(Notice::NoteSent)} on_event={dispatch.clone()} />
     });
-    let group = view.group.as_ref().map(|g| {
-        let colour = group_colour(&g.label);
-        html! {
-            <section class="group-badge" id="group-badge" style={format!("--group:{colour}")}>
-                <div class="badge-letter" aria-hidden="true">{ g.label.clone() }</div>
-                <div>
-                    <strong><Tr lang={lang} k={Key::YouAreInGroup} args={vec![("group", g.label.clone())]} /></strong>
-                    if let Some(r) = g.reasons.first() {
-                        <p class="reason"><Tr lang={lang} k={Key::GroupReason} args={vec![("group", g.label.clone())]} />
-                           { " " }{ reason_text(lang, r) }</p>
-                    }
-                </div>
-            </section>
-        }
-    });
-    let spectrum = view.spectrum.as_ref().map(|sp| {
+    let spectrum = prompt.map(|sp| {
         let chosen = m.position(sp.spectrum, sp.round);
-        let steps = [
-            (-2i8, Key::StronglyDisagree),
-            (-1, Key::SomewhatDisagree),
-            (0, Key::Neutral),
-            (1, Key::SomewhatAgree),
-            (2, Key::StronglyAgree),
-        ];
-        let first = sp.first_round_position.filter(|_| sp.round == 2).map(|pos| {
-            let k = steps.iter().find(|(p, _)| *p == pos).map_or(Key::Neutral, |(_, k)| *k);
-            html! { <p class="hint"><Tr lang={lang} k={Key::FirstRoundWas} args={vec![("position", t(lang, k).to_string())]} /></p> }
+        let before = sp.previous_position.filter(|_| sp.round > 1).map(|pos| {
+            let k = STEPS.iter().find(|(p, _)| *p == pos).map_or(Key::Neutral, |(_, k)| *k);
+            let args = vec![("round", (sp.round - 1).to_string()), ("position", t(lang, k).to_string())];
+            html! { <p class="hint" id="previous-position"><Tr lang={lang} k={Key::PhonePreviousRound} {args} /></p> }
         });
         html! {
-            <section class="spectrum-prompt" id="spectrum">
+            <section class="spectrum-prompt" id="spectrum" data-round={sp.round.to_string()}>
                 <h2><Tr lang={lang} k={Key::SpectrumTitle} />{ " · " }<Tr lang={lang} k={Key::Round} args={vec![("round", sp.round.to_string())]} /></h2>
                 <p class="statement-text">{ sp.statement.text.clone() }</p>
+                { for before }
                 <div class="scale" role="group">
-                    { for steps.iter().map(|&(pos, k)| {
+                    { for STEPS.iter().map(|&(pos, k)| {
                         let d = dispatch.clone();
                         let (spectrum, round) = (sp.spectrum, sp.round);
                         let onclick = Callback::from(move |_| d.emit(PhoneEvent::Spectrum { spectrum, round, position: pos }));
@@ -131,29 +212,36 @@ pub fn PhonePage(p: &CodeProps) -> Html {
                         }
                     }) }
                 </div>
-                { for first }
             </section>
         }
     });
-    let current = m.current().cloned();
-    let voting = match current {
-        _ if view.room.closed => {
-            html! { <p class="done"><Tr lang={lang} k={Key::RoomClosed} /></p> }
+    let voting = match m.current().cloned() {
+        Some(s) => {
+            let again = m.asked_again(s.id);
+            html! {
+                <section class="vote-card" id="vote-card" data-statement={s.id.to_string()} data-again={again.is_some().to_string()}>
+                    if let Some(v) = again {
+                        <p class="asked-again" id="asked-again"><strong><Tr lang={lang} k={Key::PhoneAskedAgain} /></strong>{ " · " }
+                            <Tr lang={lang} k={Key::PhoneEarlierVote} args={vec![("vote", t(lang, vote_key(v)).to_string())]} /></p>
+                    } else {
+                        <p class="progress"><Tr lang={lang} k={Key::Progress} args={vec![("n", (voted + 1).min(total).to_string()), ("total", total.to_string())]} /></p>
+                    }
+                    <p class="statement-text" id="statement">{ s.text.clone() }</p>
+                    <div class="vote-buttons">
+                        <button class="agree" id="agree" onclick={vote(s.id, Vote::Agree)}><Tr lang={lang} k={Key::Agree} /></button>
+                        <button class="disagree" id="disagree" onclick={vote(s.id, Vote::Disagree)}><Tr lang={lang} k={Key::Disagree} /></button>
+                        <button class="pass" id="pass" onclick={vote(s.id, Vote::Pass)}><Tr lang={lang} k={Key::Pass} /></button>
+                    </div>
+                </section>
+            }
         }
-        Some(s) => html! {
-            <section class="vote-card" id="vote-card" data-statement={s.id.to_string()}>
-                <p class="progress"><Tr lang={lang} k={Key::Progress} args={vec![("n", (voted + 1).min(total).to_string()), ("total", total.to_string())]} /></p>
-                <p class="statement-text" id="statement">{ s.text.clone() }</p>
-                <div class="vote-buttons">
-                    <button class="agree" id="agree" onclick={vote(s.id, Vote::Agree)}><Tr lang={lang} k={Key::Agree} /></button>
-                    <button class="disagree" id="disagree" onclick={vote(s.id, Vote::Disagree)}><Tr lang={lang} k={Key::Disagree} /></button>
-                    <button class="pass" id="pass" onclick={vote(s.id, Vote::Pass)}><Tr lang={lang} k={Key::Pass} /></button>
-                </div>
-            </section>
-        },
+        // At the report stage, "new ones may still come" no longer holds: the screen says what
+        // the room found.
+        None if stage == Stage::Report => html! {},
         None => html! { <p class="done" id="all-voted"><Tr lang={lang} k={Key::AllVoted} /></p> },
     };
-    let add = if view.room.settings.participants_can_add && !view.room.closed {
+    // No statement form once the room has moved on to its report.
+    let add = if view.room.settings.participants_can_add && stage != Stage::Report {
         let on_submit = {
             let (d, draft) = (dispatch.clone(), draft.clone());
             Callback::from(move |e: SubmitEvent| {
@@ -164,7 +252,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         };
         let max = view.room.settings.statement_max_chars.to_string();
         html! {
-            <form class="add-statement" onsubmit={on_submit}>
+            <form class="add-statement" id="add-statement" onsubmit={on_submit}>
                 <label for="new-statement"><Tr lang={lang} k={Key::AddTitle} /></label>
                 <textarea id="new-statement" rows="2" maxlength={max} placeholder={t(lang, Key::AddPlaceholder)}
                     value={(*draft).clone()} oninput={ { let d = draft.clone(); Callback::from(move |e: InputEvent| d.set(input_value(&e))) } } />
@@ -176,35 +264,57 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         html! {}
     };
     let refused = match &m.notice {
-        Some(Notice::Refused(why)) => {
-            html! { <p class="error" role="alert"><Tr lang={lang} k={Key::ErrorPrefix} />{ " " }{ why.clone() }</p> }
+        Some(Notice::Refused { code: c, error }) => {
+            html! { <p class="error" role="alert" id="refused">{ error_text(lang, *c, error) }</p> }
         }
         _ => html! {},
     };
-    let waiting_groups = if view.group.is_none() && view.room.stage != Stage::Collect {
+    let group_note = if view.group.is_some() {
+        html! {}
+    } else if controls.results_hidden {
+        html! { <p class="hint" id="results-hidden"><Tr lang={lang} k={Key::PhoneResultsHidden} /></p> }
+    } else if stage != Stage::Collect && stage != Stage::Report {
         html! { <p class="hint"><Tr lang={lang} k={Key::WaitingForGroups} /></p> }
     } else {
         html! {}
     };
+    let report =
+        (stage == Stage::Report && controls.report_published).then(|| report_link(lang, &code));
+    let any_rejected = view
+        .my_statements
+        .iter()
+        .any(|s| s.moderation == ModerationState::Rejected);
     html! {
-        <main class="page phone" data-online={m.online.to_string()}>
+        <main class="page phone" data-online={m.online.to_string()} data-stage={stage.as_str()} data-paused={paused.to_string()}>
             { offline_banner }
+            { for paused_banner }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
+            <div class="phone-status">
+                { stage_line(lang, stage, hint) }
+                { for timer }
+            </div>
+            { for report }
+            { for spotlight }
             { for table }
             { for group }
-            { waiting_groups }
+            { group_note }
             { for spectrum }
             { voting }
             { refused }
             { add }
             if !view.my_statements.is_empty() {
-                <ul class="mine">
-                    { for view.my_statements.iter().map(|s| html! {
-                        <li>{ s.text.clone() }
-                            if s.moderation == ModerationState::Pending { { " · " }<em><Tr lang={lang} k={Key::Pending} /></em> }
-                        </li>
-                    }) }
-                </ul>
+                <section class="mine" id="my-statements" aria-labelledby="my-statements-title">
+                    <h2 id="my-statements-title"><Tr lang={lang} k={Key::PhoneYourStatements} /></h2>
+                    <ul>
+                        { for view.my_statements.iter().map(|s| html! {
+                            <li data-statement={s.id.to_string()} data-moderation={s.moderation.as_str()}>{ s.text.clone() }
+                                if s.moderation == ModerationState::Pending { { " · " }<em><Tr lang={lang} k={Key::Pending} /></em> }
+                                if s.moderation == ModerationState::Rejected { { " · " }<em class="not-shown"><Tr lang={lang} k={Key::PhoneNotShown} /></em> }
+                            </li>
+                        }) }
+                    </ul>
+                    if any_rejected { <p class="hint" id="not-shown-why"><Tr lang={lang} k={Key::PhoneNotShownWhy} /></p> }
+                </section>
             }
         </main>
     }

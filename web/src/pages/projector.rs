@@ -2,6 +2,11 @@
 //! fits one screen without scrolling (sizes in `style.css` scale with the viewport: body text
 //! 36 px at 1920 × 1080); lists show only what fits ([`crate::state::fit`]), and the report
 //! turns its pages by itself (or on a tap of the page number).
+//!
+//! The facilitator's controls (`RoomInfo.controls`) shape it: hidden results give a panel
+//! instead of the map, the groups, what divides them and the report; a running timer shows
+//! large in the heading line; a spotlight puts one statement alone on the screen; group names
+//! stand beside their letters; each stage has one plain line saying what the room sees.
 
 use std::rc::Rc;
 
@@ -9,16 +14,18 @@ use gloo_timers::callback::Interval;
 use polyphony_protocol::Stage;
 use yew::prelude::*;
 
+use crate::components::change::change_worth_showing;
+use crate::components::room_line::room_line_text;
 use crate::components::{
-    group_cards_lines, qr_svg, stage_key, Consensus, Divisive, GroupCards, OpinionMap, Spectrum,
-    TablesBoard, Tr,
+    group_cards_lines, qr_svg, stage_key, ChangeSummary, Consensus, Divisive, GroupCards,
+    OpinionMap, ResultsHidden, RoomLine, Spectrum, Spotlight, TablesBoard, TimerClock, Tr,
 };
 use crate::hooks::use_room_socket;
 use crate::i18n::{t, Key};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
-use crate::state::Fit;
+use crate::state::{text_lines, Fit};
 
 /// The room below the projector's heading line, in its text unit (see `style.css`: the screen is
 /// about 52 × 29 ems; less padding and the heading line, about 50 ems by 19 lines of text).
@@ -55,6 +62,8 @@ impl Reducible for PageTurn {
 enum ReportPage {
     /// Common ground and the groups.
     Summary,
+    /// How the room changed since the groups first appeared.
+    Change,
     /// Where the groups differ.
     Divisive,
     /// The latest spectrum and who moved.
@@ -88,7 +97,30 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             <div><span class="big" id="vote-count">{ view.votes }</span><Tr lang={lang} k={Key::Votes} /></div>
         </div>
     };
+    let controls = room.controls.clone();
+    // The stage's plain line and a running timer take room from the body.
+    let line = room_line_text(lang, &view);
+    let extra = line
+        .as_ref()
+        .map_or(0.0, |l| text_lines(l, BODY.cols) + 0.2)
+        + if controls.timer.is_some() { 0.5 } else { 0.0 };
+    let body_fit = Fit {
+        lines: BODY.lines - extra,
+        ..BODY
+    };
+    let beside_map = Fit {
+        lines: body_fit.lines,
+        ..BESIDE_MAP
+    };
+    let half = Fit {
+        lines: body_fit.lines,
+        ..HALF
+    };
+    let names = controls.group_names.clone();
     let mut pages = vec![ReportPage::Summary];
+    if view.change.as_ref().is_some_and(change_worth_showing) {
+        pages.push(ReportPage::Change);
+    }
     if !view.divisive.is_empty() {
         pages.push(ReportPage::Divisive);
     }
@@ -97,13 +129,23 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
     }
     let page_no = turn.0 % pages.len();
     let spectrum = |hint: bool| match view.spectrums.last() {
-        Some(sp) => html! { <Spectrum lang={lang} spectrum={sp.clone()} /> },
+        Some(sp) => {
+            html! { <Spectrum lang={lang} spectrum={sp.clone()} names={names.clone()} fit={body_fit} /> }
+        }
         None if hint => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
         None => html! {},
     };
-    let divisive =
-        html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} fit={BODY} /> };
+    let divisive = html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} fit={body_fit} names={names.clone()} /> };
+    let hidden = controls.results_hidden
+        && matches!(room.stage, Stage::Groups | Stage::Divisive | Stage::Report);
+    let spotlit = controls
+        .spotlight
+        .filter(|id| view.statements.iter().any(|s| s.statement.id == *id));
     let body = match room.stage {
+        _ if spotlit.is_some() => html! {
+            <Spotlight lang={lang} view={view.clone()} statement={spotlit.unwrap_or_default()} />
+        },
+        _ if hidden => html! { <ResultsHidden lang={lang} view={view.clone()} /> },
         Stage::Collect => html! {
             <div class="collect">
                 <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img">{ qr_svg(&phone_url) }</div>
@@ -118,14 +160,14 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         },
         Stage::Groups => {
             let left = Fit {
-                lines: BESIDE_MAP.lines - group_cards_lines(&view.groups, BESIDE_MAP) - 0.5,
-                ..BESIDE_MAP
+                lines: beside_map.lines - group_cards_lines(&view.groups, beside_map) - 0.5,
+                ..beside_map
             };
             html! {
                 <div class="groups-stage">
                     <OpinionMap lang={lang} view={view.clone()} />
                     <div class="side">
-                        <GroupCards lang={lang} view={view.clone()} fit={BESIDE_MAP} />
+                        <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
                         <Consensus lang={lang} view={view.clone()} limit={3} fit={left} />
                     </div>
                 </div>
@@ -143,10 +185,13 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             let shown = match pages[page_no] {
                 ReportPage::Summary => html! {
                     <div class="report-summary">
-                        <Consensus lang={lang} view={view.clone()} limit={5} fit={HALF} />
-                        <GroupCards lang={lang} view={view.clone()} fit={HALF} />
+                        <Consensus lang={lang} view={view.clone()} limit={5} fit={half} />
+                        <GroupCards lang={lang} view={view.clone()} fit={half} />
                     </div>
                 },
+                ReportPage::Change => {
+                    html! { <ChangeSummary lang={lang} view={view.clone()} fit={body_fit} /> }
+                }
                 ReportPage::Divisive => divisive.clone(),
                 ReportPage::Spectrum => spectrum(false),
             };
@@ -158,7 +203,8 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(()))
     };
     html! {
-        <main class="page screen" data-stage={room.stage.as_str()} data-online={m.online.to_string()}>
+        <main class="page screen" data-stage={room.stage.as_str()} data-online={m.online.to_string()}
+            data-results-hidden={controls.results_hidden.to_string()} style={format!("--extra:{extra:.2}em")}>
             <div class="screen-head">
                 <span class="stage-name"><Tr lang={lang} k={stage_key(room.stage)} /></span>
                 <h1 class="topic">{ room.topic.clone() }</h1>
@@ -174,7 +220,9 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     { counts }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
+                if let Some(timer) = controls.timer { <TimerClock lang={lang} timer={timer} /> }
             </div>
+            if spotlit.is_none() { <RoomLine lang={lang} view={view.clone()} /> }
             <div class="screen-body">{ body }</div>
         </main>
     }

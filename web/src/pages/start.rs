@@ -1,9 +1,12 @@
 //! The start page: join a room by its code, or create one.
 
-use polyphony_protocol::{ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS};
+use polyphony_protocol::{
+    ErrorCode, ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS,
+};
 use yew::prelude::*;
 
-use crate::components::{input_value, Tr};
+use crate::components::phone_parts::JoinForm;
+use crate::components::{error_text, input_value, Tr};
 use crate::i18n::Key;
 use crate::pages::LangProps;
 use crate::routes::{api, page};
@@ -18,8 +21,7 @@ pub fn StartPage(p: &LangProps) -> Html {
     let statements = use_state(String::new);
     let strict = use_state(|| false);
     let rules = use_state(String::new);
-    let code = use_state(String::new);
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<(Option<ErrorCode>, String)>);
     let busy = use_state(|| false);
 
     let on_create = {
@@ -64,21 +66,11 @@ pub fn StartPage(p: &LangProps) -> Html {
                         nav::go(&page::host(&c.room.code, &c.facilitator_key));
                     }
                     Err(e) => {
-                        error.set(Some(e.message));
+                        error.set(Some((e.code, e.message)));
                         busy.set(false);
                     }
                 }
             });
-        })
-    };
-    let on_join = {
-        let code = code.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let c: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            if !c.is_empty() {
-                nav::go(&page::phone(&c.to_uppercase()));
-            }
         })
     };
     let set = |s: &UseStateHandle<String>| {
@@ -90,13 +82,7 @@ pub fn StartPage(p: &LangProps) -> Html {
             <h1><Tr lang={lang} k={Key::StartTitle} /></h1>
             <p class="intro"><Tr lang={lang} k={Key::StartIntro} /></p>
             <div class="columns">
-                <form class="card" id="join-form" onsubmit={on_join}>
-                    <h2><Tr lang={lang} k={Key::JoinTitle} /></h2>
-                    <label for="join-code"><Tr lang={lang} k={Key::CodeLabel} /></label>
-                    <input id="join-code" class="code-input" autocomplete="off" autocapitalize="characters"
-                        maxlength="12" value={(*code).clone()} oninput={set(&code)} />
-                    <button type="submit" class="primary"><Tr lang={lang} k={Key::JoinButton} /></button>
-                </form>
+                <JoinForm lang={lang} />
                 <form class="card" id="create-form" onsubmit={on_create}>
                     <h2><Tr lang={lang} k={Key::CreateTitle} /></h2>
                     <label for="topic"><Tr lang={lang} k={Key::TopicLabel} /></label>
@@ -118,7 +104,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                     <textarea id="rules" rows="3" maxlength={RULES_MAX_CHARS.to_string()} aria-describedby="rules-hint"
                         value={(*rules).clone()} oninput={set(&rules)} />
                     <p class="hint" id="rules-hint"><Tr lang={lang} k={Key::RulesHint} /></p>
-                    if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+                    if let Some((code, e)) = &*error { <p class="error" role="alert">{ error_text(lang, *code, e) }</p> }
                     <button type="submit" class="primary" disabled={*busy}><Tr lang={lang} k={Key::CreateButton} /></button>
                 </form>
             </div>

@@ -8,10 +8,13 @@
 //!   facilitator's notes).
 //! - [`map`]: placing the opinion map's points.
 //! - [`fit`]: how much text fits the projector, so that no stage scrolls.
+//! - [`controls`]: the facilitator's hand: statements by how divisive, the second vote's
+//!   preselection, the timer's clock, group names, how a group leans.
 
-use polyphony_protocol::{ServerMessage, Vote};
+use polyphony_protocol::{ErrorCode, ServerMessage, StatementView, Vote};
 use serde::{Deserialize, Serialize};
 
+pub mod controls;
 pub mod fit;
 pub mod map;
 pub mod phone;
@@ -23,6 +26,9 @@ pub use phone::PhoneModel;
 pub use screen::ScreenModel;
 
 /// What a room's WebSocket reports (`crate::net::connect`), to a phone or a screen alike.
+// A server message is as large as its largest (a welcome's `RoomInfo`); events live for one
+// dispatch, so boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum SocketEvent {
     /// The socket opened (the server's `welcome` arrived).
@@ -34,6 +40,7 @@ pub enum SocketEvent {
 }
 
 /// Something that happened to a phone.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhoneEvent {
     /// The socket opened.
@@ -68,8 +75,11 @@ pub enum PhoneEvent {
     WithdrawNote(u32),
     /// The reporter hands the role on.
     PassReporter,
-    /// Time to resend what the server asked us to retry (429).
+    /// Time to resend what the server asked us to retry (429, or voting paused).
     Retry,
+    /// Statement texts read from the room's public view (the spotlight's, when the phone's own
+    /// view does not carry it).
+    Statements(Vec<StatementView>),
 }
 
 /// A request not yet answered by the server; kept (and saved) until it is.
@@ -88,8 +98,14 @@ pub enum Notice {
     StatementSent,
     /// Their note was stored (shown on the projector only once the facilitator releases it).
     NoteSent,
-    /// The server refused something, saying why.
-    Refused(String),
+    /// The server refused something: its stable code (worded from the tables) and its English
+    /// sentence (shown only for a code this build has no words for).
+    Refused {
+        /// Why, as a stable code.
+        code: Option<ErrorCode>,
+        /// Why, in English.
+        error: String,
+    },
 }
 
 impl From<SocketEvent> for PhoneEvent {

@@ -2,14 +2,19 @@
 //! reconnect and after a 429), votes shown before the server confirms them, and the statement on
 //! screen kept until it is voted on. Consent, table notes, withdrawals and reporter passes go
 //! through the same queue (same ids on every resend), and show at once.
+//!
+//! The facilitator's controls: while voting is paused, votes wait in the queue (also one the
+//! server refused with `voting_paused`) and go out when a view says voting is open again; a
+//! statement asked again in a second vote is shown again, with the earlier vote as a reminder;
+//! the spotlight's statement is read from every text the phone has seen.
 
 use std::collections::BTreeMap;
 
 use polyphony_protocol::routing::keep_or_choose;
 use polyphony_protocol::{
-    ClientMessage, Consent, NewNote, NewStatement, PassReporter, PhoneTable, PhoneView,
-    ServerMessage, SpectrumPosition, StatementView, TableNote, Vote, VoteRequest, WithdrawNote,
-    NOTE_MAX_CHARS,
+    ClientMessage, Consent, ErrorCode, NewNote, NewStatement, PassReporter, PhoneTable, PhoneView,
+    RoomControls, ServerMessage, SpectrumPosition, StatementView, TableNote, Vote, VoteRequest,
+    WithdrawNote, NOTE_MAX_CHARS,
 };
 
 use super::{Notice, PhoneEvent, Queued};
@@ -34,6 +39,8 @@ pub struct PhoneModel {
     showing: Option<u32>,
     /// Consent given on this page (queued or confirmed), until the server's view says so.
     consented_here: bool,
+    /// Every statement text this phone has seen, by id (for the spotlight).
+    texts: BTreeMap<u32, StatementView>,
     prefix: String,
     counter: u64,
 }
@@ -57,6 +64,7 @@ impl PhoneModel {
             notice: None,
             showing: None,
             consented_here: false,
+            texts: BTreeMap::new(),
             prefix: prefix.to_string(),
             counter: 0,
         }
@@ -69,19 +77,27 @@ impl PhoneModel {
 
     fn enqueue(&mut self, id: String, msg: &ClientMessage) -> Vec<String> {
         let message = serde_json::to_string(msg).unwrap_or_default();
+        let held = self.voting_paused() && matches!(msg, ClientMessage::Vote(_));
         self.queue.push(Queued {
             id,
             message: message.clone(),
         });
-        if self.online {
+        if self.online && !held {
             vec![message]
         } else {
             Vec::new()
         }
     }
 
+    /// Everything queued, except votes while voting is paused (they wait for a view saying it
+    /// is open again).
     fn resend_all(&self) -> Vec<String> {
-        self.queue.iter().map(|q| q.message.clone()).collect()
+        let paused = self.voting_paused();
+        self.queue
+            .iter()
+            .filter(|q| !(paused && is_vote(q)))
+            .map(|q| q.message.clone())
+            .collect()
     }
 
     fn answered(&mut self, id: Option<&str>) -> Option<Queued> {
@@ -135,6 +151,8 @@ impl PhoneModel {
                 }
             }
             PhoneEvent::Vote { statement, vote } => {
+                // The last feedback was about something before: it goes with the next tap.
+                self.notice = None;
                 let id = self.next_id();
                 self.local_votes.insert(statement, vote);
                 let msg = ClientMessage::Vote(VoteRequest {
@@ -213,10 +231,13 @@ impl PhoneModel {
                     &ClientMessage::PassReporter(PassReporter { id }),
                 )
             }
-            PhoneEvent::Server(msg) => {
-                self.server(msg);
+            PhoneEvent::Statements(list) => {
+                for s in list {
+                    self.texts.insert(s.id, s);
+                }
                 Vec::new()
             }
+            PhoneEvent::Server(msg) => self.server(msg),
         }
     }
 
@@ -227,9 +248,31 @@ impl PhoneModel {
             .filter_map(|q| serde_json::from_str(&q.message).ok())
     }
 
-    fn server(&mut self, msg: ServerMessage) {
+    /// Remembers the texts of every statement in `view`.
+    fn learn_texts(&mut self, view: &PhoneView) {
+        let reasons = view
+            .group
+            .iter()
+            .flat_map(|g| g.reasons.iter().map(|r| &r.statement));
+        let spectrum = view.spectrum.iter().map(|p| &p.statement);
+        for s in view
+            .next
+            .iter()
+            .chain(&view.upcoming)
+            .chain(&view.my_statements)
+            .chain(reasons)
+            .chain(spectrum)
+            .chain(&view.spotlight)
+        {
+            self.texts.insert(s.id, s.clone());
+        }
+    }
+
+    fn server(&mut self, msg: ServerMessage) -> Vec<String> {
         match msg {
             ServerMessage::Phone(view) => {
+                let was_paused = self.voting_paused();
+                self.learn_texts(&view);
                 // Votes the server now shows are no longer only local.
                 let confirmed: Vec<u32> = view.votes.iter().map(|v| v.statement).collect();
                 let queued: Vec<u32> = self
@@ -243,6 +286,10 @@ impl PhoneModel {
                 self.local_votes
                     .retain(|s, _| !confirmed.contains(s) || queued.contains(s));
                 self.view = Some(*view);
+                // Voting resumed: the votes held meanwhile go out now.
+                if was_paused && !self.voting_paused() && self.online {
+                    return self.resend_all();
+                }
             }
             ServerMessage::Ack(a) => {
                 self.answered(Some(&a.id));
@@ -264,8 +311,9 @@ impl PhoneModel {
                 }
             }
             ServerMessage::Rejected(r) => {
-                if r.status == 429 {
-                    return; // stays queued; resent on Retry
+                if r.status == 429 || r.code == Some(ErrorCode::VotingPaused) {
+                    // Stays queued: resent on Retry, or (paused) when voting resumes.
+                    return Vec::new();
                 }
                 if let Some(q) = self.answered(r.id.as_deref()) {
                     match serde_json::from_str(&q.message) {
@@ -276,13 +324,69 @@ impl PhoneModel {
                         _ => {}
                     }
                 }
-                self.notice = Some(Notice::Refused(r.error));
+                self.notice = Some(Notice::Refused {
+                    code: r.code,
+                    error: r.error,
+                });
             }
             ServerMessage::Welcome { .. }
             | ServerMessage::Room(_)
             | ServerMessage::Host(_)
             | ServerMessage::Pong
             | ServerMessage::Error(_) => {}
+        }
+        Vec::new()
+    }
+
+    /// The facilitator's controls, as the last view had them.
+    pub fn controls(&self) -> Option<&RoomControls> {
+        self.view.as_ref().map(|v| &v.room.controls)
+    }
+
+    /// The facilitator paused voting: votes wait in the queue until it resumes.
+    pub fn voting_paused(&self) -> bool {
+        self.controls().is_some_and(|c| c.voting_paused)
+    }
+
+    /// This phone's vote on a statement: made here (perhaps still queued), else the server's.
+    pub fn my_vote(&self, statement: u32) -> Option<Vote> {
+        self.local_votes.get(&statement).copied().or_else(|| {
+            self.view
+                .as_ref()?
+                .votes
+                .iter()
+                .find(|v| v.statement == statement)
+                .map(|v| v.vote)
+        })
+    }
+
+    /// When `statement` is asked again in a second vote and this phone voted on it before: that
+    /// earlier vote (shown as a reminder).
+    pub fn asked_again(&self, statement: u32) -> Option<Vote> {
+        let view = self.view.as_ref()?;
+        let revote = view.room.controls.revote.as_ref()?;
+        if !revote.statements.contains(&statement) {
+            return None;
+        }
+        view.votes
+            .iter()
+            .find(|v| v.statement == statement)
+            .map(|v| v.vote)
+    }
+
+    /// The statement the facilitator put in the spotlight: its id, its text when this phone has
+    /// seen it, and this phone's vote on it.
+    pub fn spotlight(&self) -> Option<(u32, Option<&StatementView>, Option<Vote>)> {
+        let id = self.controls()?.spotlight?;
+        Some((id, self.texts.get(&id), self.my_vote(id)))
+    }
+
+    /// The spotlight's statement when this phone has not seen its text (the page reads it from
+    /// the room's public view).
+    pub fn spotlight_text_missing(&self) -> Option<u32> {
+        match self.spotlight()? {
+            (id, None, _) => Some(id),
+            _ => None,
         }
     }
 
@@ -361,10 +465,7 @@ impl PhoneModel {
 
     /// Votes waiting to be sent or acknowledged.
     pub fn queued_votes(&self) -> usize {
-        self.queue
-            .iter()
-            .filter(|q| q.message.contains("\"type\":\"vote\""))
-            .count()
+        self.queue.iter().filter(|q| is_vote(q)).count()
     }
 
     /// The position shown as chosen in a spectrum round: local first, then the server's.
@@ -379,6 +480,14 @@ impl PhoneModel {
                     .flatten()
             })
     }
+}
+
+/// A queued vote (not a statement, a position, a note…).
+fn is_vote(q: &Queued) -> bool {
+    matches!(
+        serde_json::from_str::<ClientMessage>(&q.message),
+        Ok(ClientMessage::Vote(_))
+    )
 }
 
 #[cfg(test)]

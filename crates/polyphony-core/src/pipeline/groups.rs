@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::conversation::{OpinionGroup, OpinionGroups};
-use crate::kmeans::{self, Cluster, Points};
+use crate::kmeans::{self, Cluster};
+use crate::learn::PolisKMeans;
 use crate::params::AnalysisParams;
 use crate::state::KSmoother;
 use crate::stats::{self, Tally};
@@ -73,22 +74,13 @@ pub fn groups(
         .iter()
         .map(|c| c.members.len() as f64)
         .collect();
-    let points = Points {
-        names: &bids,
-        positions: &centers,
-        weights: Some(&weights),
-    };
     let mut silhouettes = BTreeMap::new();
     for k in 2..=max_k {
         let last = previous.get(&k).map_or(&[][..], Vec::as_slice);
-        let mut clustering = kmeans::kmeans(
-            &points,
-            k as usize,
-            params.group_iterations(),
-            last,
-            params.kmeans_convergence(),
-        );
-        clustering.sort_by_key(|c| c.id);
+        let kmeans = PolisKMeans::params(k as usize)
+            .max_iterations(params.group_iterations())
+            .convergence(params.kmeans_convergence());
+        let clustering = super::fit_named(kmeans, &bids, &centers, Some(&weights), last);
         let labels: Vec<usize> = bids
             .iter()
             .map(|b| {

@@ -1,7 +1,7 @@
 //! [`RoomError`]: everything that can go wrong in a room (or creating one), in the room's own
 //! terms. The HTTP status of each case is decided once, at the edge (`crate::error`).
 
-use polyphony_protocol::MAX_STATEMENT_MAX_CHARS;
+use polyphony_protocol::{MAX_STATEMENTS_PER_PARTICIPANT, MAX_STATEMENT_MAX_CHARS};
 
 use crate::store::StoreError;
 
@@ -63,9 +63,6 @@ pub enum RoomError {
     /// This round of the spectrum is not the open one.
     #[error("round {0} of this spectrum is not open")]
     RoundNotOpen(u8),
-    /// A round other than 1 or 2.
-    #[error("a spectrum has rounds 1 and 2")]
-    NoSuchRound,
     /// A position outside −2 … 2.
     #[error("a spectrum position is -2 (strongly disagree) to 2 (strongly agree)")]
     PositionOutOfRange,
@@ -109,6 +106,33 @@ pub enum RoomError {
         chars: usize,
         /// The room's `statement_max_chars`.
         max: u32,
+    },
+    /// Settings with a statements-per-participant limit out of range.
+    #[error("statements_per_participant must be between 0 and {MAX_STATEMENTS_PER_PARTICIPANT}")]
+    BadStatementsPerParticipant,
+    /// The participant added the room's maximum of statements.
+    #[error("you have added this room's maximum of {max} statements")]
+    AuthorStatementLimit {
+        /// The room's `statements_per_participant`.
+        max: u32,
+    },
+    /// Participants filled the share of statements the room keeps for them (the rest is the
+    /// facilitator's reserve).
+    #[error("participants have added as many statements as this room takes ({max})")]
+    ParticipantStatementLimit {
+        /// `max_statements_per_room - facilitator_statement_reserve`.
+        max: u32,
+    },
+    /// A bulk rejection by author named a statement the facilitator wrote.
+    #[error("statement {0} was not written by a participant")]
+    NotFromParticipant(u32),
+    /// Too many joins from one address or into one room in the last minute.
+    #[error("too many joins {scope} in the last minute; try again in {retry_after} s")]
+    JoinRateLimited {
+        /// `from this address` or `into this room`.
+        scope: &'static str,
+        /// Seconds until a join is allowed again (the `Retry-After` header).
+        retry_after: u64,
     },
     /// Settings with a statement limit out of range.
     #[error("statement_max_chars must be between 1 and {MAX_STATEMENT_MAX_CHARS}")]
@@ -198,6 +222,47 @@ pub enum RoomError {
     /// Only a table's current reporter may pass the role on.
     #[error("only your table's reporter may pass the role on")]
     NotReporter,
+    /// The facilitator paused voting.
+    #[error(
+        "voting is paused by the facilitator; the vote is kept and can be sent when it resumes"
+    )]
+    VotingPaused,
+    /// A timer of 1–30 minutes.
+    #[error("a timer runs 1 to {max} minutes, not {minutes}")]
+    BadTimer {
+        /// What was asked.
+        minutes: u32,
+        /// `TIMER_MAX_MINUTES`.
+        max: u32,
+    },
+    /// A group name too long.
+    #[error("a group name has at most {max} characters, not {chars}")]
+    GroupNameTooLong {
+        /// Its length.
+        chars: usize,
+        /// `GROUP_NAME_MAX_CHARS`.
+        max: u32,
+    },
+    /// No group with this id in the current analysis.
+    #[error("no opinion group {0} in this room now")]
+    UnknownGroup(u32),
+    /// A second vote asks 1–20 statements.
+    #[error("a second vote asks 1 to {max} accepted statements")]
+    BadRevote {
+        /// `REVOTE_MAX_STATEMENTS`.
+        max: usize,
+    },
+    /// A spectrum runs at most this many rounds, opened in order.
+    #[error("this spectrum can open round 1 to {next} (at most {max} rounds)")]
+    NoRound {
+        /// The next new round.
+        next: u8,
+        /// `MAX_SPECTRUM_ROUNDS`.
+        max: u8,
+    },
+    /// The report is not published (and no key came with the request).
+    #[error("this room's report is not published")]
+    ReportNotPublished,
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] StoreError),

@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use polyphony_core::{Analysis, VoteMatrix};
 use polyphony_protocol::{
-    ModerationItem, ModerationState, NewStatement, PhoneView, RoomInfo, RoomSettings, SpectrumAck,
-    SpectrumPosition, SpectrumView, Stage, StatementAdded, StatementView, VoteAck, VoteRequest,
+    ControlRequest, ModerationItem, ModerationState, NewStatement, PhoneView, RoomInfo,
+    RoomSettings, SpectrumAck, SpectrumPosition, SpectrumView, Stage, StatementAdded,
+    StatementView, VoteAck, VoteRequest,
 };
 use rusqlite::Connection;
 use tokio::sync::watch;
@@ -80,7 +81,32 @@ impl Persist for cmd::AddStatement {
 
 impl Persist for cmd::Moderate {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
-        store::update_moderation(conn, room_id, self.sid, self.state)
+        store::update_moderation(conn, room_id, self.sid, self.state)?;
+        if let Some(c) = &self.controls {
+            store::update_controls(conn, room_id, c)?;
+        }
+        Ok(())
+    }
+}
+
+impl Persist for cmd::SetControls {
+    fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
+        store::update_controls(conn, room_id, &self.controls)
+    }
+}
+
+impl Persist for cmd::TakeSnapshot {
+    fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
+        store::insert_snapshot(conn, room_id, &self.snapshot)
+    }
+}
+
+impl Persist for cmd::RejectPending {
+    fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
+        for sid in &self.sids {
+            store::update_moderation(conn, room_id, *sid, ModerationState::Rejected)?;
+        }
+        Ok(())
     }
 }
 
@@ -96,6 +122,7 @@ impl Persist for cmd::StartSpectrum {
             store::upsert_spectrum(conn, room_id, s)?;
         }
         store::upsert_spectrum(conn, room_id, &self.new)?;
+        store::update_controls(conn, room_id, &self.controls)?;
         store::update_room_field(conn, room_id, RoomField::Stage(Stage::Spectrum))
     }
 }
@@ -104,6 +131,9 @@ impl Persist for cmd::SpectrumRound {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
         for s in &self.changes {
             store::upsert_spectrum(conn, room_id, s)?;
+        }
+        if let Some(c) = &self.controls {
+            store::update_controls(conn, room_id, c)?;
         }
         Ok(())
     }
@@ -212,6 +242,22 @@ impl LiveRoom {
             .await
     }
 
+    /// A new participant whose vote bucket starts with `burst` tokens (see
+    /// `Limits::full_bursts_per_address_per_minute`); answers their token.
+    pub(crate) async fn join_with_burst(&self, burst: u32) -> Result<String, RoomError> {
+        let (token, created, now) = (random_hex(16), next_time(), Instant::now());
+        self.commit(|room| {
+            cmd::check_join(room, token, created, now).map(|step| match step {
+                Step::Write(join) => Step::Write(cmd::Join {
+                    burst: Some(burst),
+                    ..join
+                }),
+                done => done,
+            })
+        })
+        .await
+    }
+
     /// Records a vote; answers once it is committed. The same client id from the same participant
     /// is applied once.
     pub async fn vote(&self, pid: u32, req: VoteRequest) -> Result<VoteAck, RoomError> {
@@ -254,16 +300,63 @@ impl LiveRoom {
             .await?
     }
 
+    /// Rejects every pending statement, or every pending one by the author of `author_of`;
+    /// answers the ids rejected.
+    pub async fn reject_pending(&self, author_of: Option<u32>) -> Result<Vec<u32>, RoomError> {
+        self.commit(|room| cmd::check_reject_pending(room, author_of))
+            .await
+    }
+
     /// Changes the settings.
     pub async fn set_settings(&self, settings: RoomSettings) -> Result<RoomInfo, RoomError> {
         self.commit(|room| cmd::check_set_field(room, RoomField::Settings(settings)))
             .await
     }
 
-    /// Moves the room to a stage.
+    /// Moves the room to a stage, and keeps a snapshot of the analysis at that moment (the
+    /// report compares them).
     pub async fn set_stage(&self, stage: Stage) -> Result<RoomInfo, RoomError> {
-        self.commit(|room| cmd::check_set_field(room, RoomField::Stage(stage)))
+        let info = self
+            .commit(|room| cmd::check_set_field(room, RoomField::Stage(stage)))
+            .await?;
+        self.take_snapshot(stage).await;
+        Ok(info)
+    }
+
+    /// Applies one of the facilitator's controls. Opening a second vote keeps a snapshot of the
+    /// analysis first, so the report can compare before and after.
+    pub async fn control(&self, req: ControlRequest) -> Result<RoomInfo, RoomError> {
+        if matches!(req, ControlRequest::OpenRevote { .. }) {
+            let stage = self.info().stage;
+            self.take_snapshot(stage).await;
+        }
+        let groups: Vec<u32> = self
+            .analysis()
+            .and_then(|a| {
+                a.groups
+                    .as_ref()
+                    .map(|g| g.groups.iter().map(|g| g.id).collect())
+            })
+            .unwrap_or_default();
+        let now = next_time();
+        self.commit(|room| cmd::check_control(room, &req, now, &groups))
             .await
+    }
+
+    /// Stores the analysis as it is now (every acknowledged vote included), marked with
+    /// `stage`. A failure is logged: the stage change it follows is already committed.
+    pub(super) async fn take_snapshot(&self, stage: Stage) {
+        self.settle().await;
+        let Some(analysis) = self.analysis() else {
+            return;
+        };
+        let time = next_time();
+        if let Err(e) = self
+            .commit(|room| cmd::check_snapshot(room, stage, time, analysis))
+            .await
+        {
+            tracing::warn!(error = %e, "cannot store an analysis snapshot");
+        }
     }
 
     /// Closes the room: no more joins, votes or statements; views stay readable.
@@ -279,6 +372,7 @@ impl LiveRoom {
         let id = self
             .commit(|room| cmd::check_start_spectrum(room, sid, created))
             .await?;
+        self.take_snapshot(Stage::Spectrum).await;
         self.spectrum(id)
     }
 

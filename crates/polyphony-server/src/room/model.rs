@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use polyphony_core::{StatementStatus, Vote, VoteEvent};
-use polyphony_protocol::MAX_STATEMENT_MAX_CHARS;
 use polyphony_protocol::{ModerationState, RoomInfo, RoomSettings, StatementView};
+use polyphony_protocol::{
+    MAX_SPECTRUM_ROUNDS, MAX_STATEMENTS_PER_PARTICIPANT, MAX_STATEMENT_MAX_CHARS,
+};
 
 use super::error::RoomError;
 use super::tables::Tables;
@@ -78,8 +80,35 @@ pub(crate) struct Spectrum {
     pub(crate) sid: u32,
     pub(crate) open_round: Option<u8>,
     pub(crate) created: i64,
-    /// Round 1 and round 2 positions by participant.
-    pub(crate) positions: [BTreeMap<u32, i8>; 2],
+    /// Positions by participant, one map per round opened so far (index 0 = round 1).
+    pub(crate) positions: Vec<BTreeMap<u32, i8>>,
+}
+
+impl Spectrum {
+    /// Rounds opened so far.
+    pub(crate) fn rounds(&self) -> u8 {
+        u8::try_from(self.positions.len()).unwrap_or(u8::MAX)
+    }
+
+    /// Round `round`'s positions (empty for a round not opened).
+    pub(crate) fn round(&self, round: u8) -> Option<&BTreeMap<u32, i8>> {
+        self.positions.get(usize::from(round.checked_sub(1)?))
+    }
+
+    /// Makes room for round `round` (1-based).
+    pub(crate) fn ensure_round(&mut self, round: u8) {
+        while self.positions.len() < usize::from(round) {
+            self.positions.push(BTreeMap::new());
+        }
+    }
+}
+
+/// The room's analysis at a moment worth comparing (a stage change, a second vote opening).
+#[derive(Clone, Debug)]
+pub(crate) struct AnalysisSnapshot {
+    pub(crate) seq: u32,
+    pub(crate) stage: polyphony_protocol::Stage,
+    pub(crate) analysis: std::sync::Arc<polyphony_core::Analysis>,
 }
 
 /// A room's state in memory, rebuilt from the database at start.
@@ -115,6 +144,8 @@ pub(crate) struct Room {
     pub(super) joins_in_flight: u32,
     /// Discussion tables, reporters, notes and consent.
     pub(super) tables: Tables,
+    /// Analysis snapshots, oldest first.
+    pub(super) snapshots: Vec<AnalysisSnapshot>,
 }
 
 impl Room {
@@ -141,21 +172,37 @@ impl Room {
         let mut spectrums: Vec<Spectrum> = s
             .spectrums
             .iter()
-            .map(|x| Spectrum {
-                id: x.id,
-                sid: x.sid,
-                open_round: x.open_round,
-                created: x.created,
-                positions: [BTreeMap::new(), BTreeMap::new()],
+            .map(|x| {
+                let mut sp = Spectrum {
+                    id: x.id,
+                    sid: x.sid,
+                    open_round: x.open_round,
+                    created: x.created,
+                    positions: Vec::new(),
+                };
+                // Rooms from before round counts were stored say 0: their rounds are the open
+                // one and those with positions (below); round 1 always exists.
+                sp.ensure_round(x.rounds.max(x.open_round.unwrap_or(0)).max(1));
+                sp
             })
             .collect();
         for p in &s.positions {
             if let Some(sp) = spectrums.iter_mut().find(|x| x.id == p.spectrum) {
-                if (1..=2).contains(&p.round) {
+                if (1..=MAX_SPECTRUM_ROUNDS).contains(&p.round) {
+                    sp.ensure_round(p.round);
                     sp.positions[usize::from(p.round - 1)].insert(p.pid, p.position);
                 }
             }
         }
+        let snapshots = s
+            .snapshots
+            .into_iter()
+            .map(|x| AnalysisSnapshot {
+                seq: x.seq,
+                stage: x.stage,
+                analysis: std::sync::Arc::new(x.analysis),
+            })
+            .collect();
         let statements: BTreeMap<u32, StoredStatement> =
             s.statements.into_iter().map(|x| (x.sid, x)).collect();
         // Saturating: an id at `u32::MAX` is never handed out (the commands refuse it).
@@ -180,6 +227,7 @@ impl Room {
                 stage: s.stage,
                 closed: s.closed,
                 created: s.created,
+                controls: s.controls,
             },
             key: s.facilitator_key,
             seed: s.seed,
@@ -198,6 +246,7 @@ impl Room {
             texts_in_flight: HashMap::new(),
             joins_in_flight: 0,
             tables,
+            snapshots,
         }
     }
 
@@ -234,6 +283,11 @@ impl Room {
     /// Discussion tables, reporters, notes and consent.
     pub(crate) fn tables(&self) -> &Tables {
         &self.tables
+    }
+
+    /// Analysis snapshots, oldest first.
+    pub(crate) fn snapshots(&self) -> &[AnalysisSnapshot] {
+        &self.snapshots
     }
 
     /// A spectrum by id.
@@ -340,6 +394,9 @@ pub(crate) fn says_already(statements: &BTreeMap<u32, StoredStatement>, text: &s
 pub(crate) fn check_settings(s: &RoomSettings) -> Result<(), RoomError> {
     if s.statement_max_chars == 0 || s.statement_max_chars > MAX_STATEMENT_MAX_CHARS {
         return Err(RoomError::BadStatementLimit);
+    }
+    if s.statements_per_participant > MAX_STATEMENTS_PER_PARTICIPANT {
+        return Err(RoomError::BadStatementsPerParticipant);
     }
     Ok(())
 }

@@ -27,7 +27,15 @@ pub(crate) struct Route {
 /// visible, else chooses one with [`choose_next`].
 pub(crate) fn route(room: &Room, pid: u32, analysis: Option<&Analysis>) -> Route {
     let participant = room.participants().get(&pid);
-    let voted_on = |sid: &u32| participant.is_some_and(|p| p.votes.contains_key(sid));
+    // A statement asked again in a second vote counts as voted only by a vote cast since.
+    let revote = room.info().controls.revote.as_ref();
+    let voted_on = |sid: &u32| {
+        participant.is_some_and(|p| {
+            p.votes.get(sid).is_some_and(|(_, time)| {
+                revote.is_none_or(|r| *time >= r.opened || !r.statements.contains(sid))
+            })
+        })
+    };
     let visible: Vec<u32> = room
         .statements()
         .values()

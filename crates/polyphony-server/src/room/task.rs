@@ -16,7 +16,7 @@ use tokio::sync::{watch, Notify};
 
 use super::error::RoomError;
 use super::model::Room;
-use super::views;
+use super::views::{self, Reveal};
 use crate::store::{self, RoomField, Store, StoredRoom};
 use crate::util::{lock, read, write};
 
@@ -30,6 +30,9 @@ pub struct Snapshot {
     pub room_view: Arc<RoomView>,
     /// `ServerMessage::Room(room_view)` as JSON.
     pub room_message: Arc<str>,
+    /// What the facilitator's socket gets: the same as `room_message`, or, while something is
+    /// hidden from the room, the view with nothing hidden.
+    pub host_message: Arc<str>,
 }
 
 /// A room's engine, its last analysis and the snapshots its sockets watch.
@@ -71,6 +74,7 @@ impl Analyser {
             version: 0,
             analysis: None,
             room_message: Arc::from(""),
+            host_message: Arc::from(""),
             room_view: Arc::new(RoomView::default()),
         }));
         Ok(Analyser {
@@ -143,15 +147,30 @@ impl Analyser {
     /// Rebuilds the projector view from the room and the last analysis, and wakes every socket.
     pub(super) fn publish(&self, room: &Mutex<Room>) {
         let analysis = self.analysis();
-        let view = views::room_view(&lock(room), analysis.as_deref(), self.min_groups);
-        let message =
-            serde_json::to_string(&ServerMessage::Room(Box::new(view.clone()))).unwrap_or_default();
+        let (view, host_view) = {
+            let room = lock(room);
+            let view = views::room_view(&room, analysis.as_deref(), self.min_groups);
+            let host = views::withholding(&room).then(|| {
+                views::room_view_as(&room, analysis.as_deref(), self.min_groups, Reveal::All)
+            });
+            (view, host)
+        };
+        let message: Arc<str> = Arc::from(
+            serde_json::to_string(&ServerMessage::Room(Box::new(view.clone()))).unwrap_or_default(),
+        );
+        let host_message = match host_view {
+            Some(h) => Arc::from(
+                serde_json::to_string(&ServerMessage::Room(Box::new(h))).unwrap_or_default(),
+            ),
+            None => Arc::clone(&message),
+        };
         let version = self.snapshot.borrow().version + 1;
         self.snapshot.send_replace(Arc::new(Snapshot {
             version,
             analysis,
             room_view: Arc::new(view),
-            room_message: Arc::from(message),
+            room_message: message,
+            host_message,
         }));
     }
 

@@ -6,18 +6,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::model::{statement_view, visible, Room, Spectrum};
+use super::model::{statement_view, visible, AnalysisSnapshot, Room, Spectrum};
 use super::routing::Route;
 use polyphony_core::{Analysis, Vote};
 use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
-    CastVote, MapPoint, ModerationState, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts,
-    SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, StatementStats,
-    StatementView,
+    CastVote, ChangeView, MapPoint, ModerationState, PhoneGroup, PhoneView, RoomView, ShiftView,
+    SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, Stage,
+    StatementStats, StatementView,
 };
 
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
+/// Shifts the report stage lists.
+const CHANGE_SHIFTS: usize = 3;
 /// Unvoted statements a phone gets beyond `next`: enough to keep voting offline and to keep the
 /// statement on screen while the server's choice moves on.
 const UPCOMING: usize = 100;
@@ -46,6 +48,25 @@ fn group_of(analysis: Option<&Analysis>) -> HashMap<u32, (u32, String)> {
 
 /// The projector's view.
 pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u32) -> RoomView {
+    room_view_as(room, analysis, min_groups, Reveal::AsControlled)
+}
+
+/// Whether anything is withheld from the room right now (results, or an open round's counts):
+/// then the facilitator's console gets its own, complete view.
+pub(crate) fn withholding(room: &Room) -> bool {
+    let c = &room.info().controls;
+    c.results_hidden
+        || (!c.spectrum_counts_shown && room.spectrums().iter().any(|s| s.open_round.is_some()))
+}
+
+/// The projector's view, or (`Reveal::All`) the facilitator's: everything the room would see
+/// with nothing hidden, so the console can decide when to reveal.
+pub(crate) fn room_view_as(
+    room: &Room,
+    analysis: Option<&Analysis>,
+    min_groups: u32,
+    reveal: Reveal,
+) -> RoomView {
     let mut tallies: BTreeMap<u32, [u32; 3]> = BTreeMap::new();
     let mut voters = 0u32;
     let mut votes = 0u64;
@@ -75,6 +96,7 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
                 disagree: t[1],
                 pass: t[2],
                 groups: analysis
+                    .filter(|_| reveal == Reveal::All || !room.info().controls.results_hidden)
                     .map(|a| group_stances(a, s.sid))
                     .unwrap_or_default(),
             }
@@ -96,16 +118,20 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
         statements,
         ..RoomView::default()
     };
-    if let Some(a) = analysis {
+    let hidden = reveal == Reveal::AsControlled && room.info().controls.results_hidden;
+    if let Some(a) = analysis.filter(|_| !hidden) {
         fill_from_analysis(&mut view, a, &shown(room));
         sort_map(&mut view.map);
+        if room.info().stage == Stage::Report {
+            view.change = change_view(room, a);
+        }
     }
     // A spectrum on a statement rejected since is gone with its statement.
     view.spectrums = room
         .spectrums
         .iter()
         .filter(|sp| room.statements.get(&sp.sid).is_some_and(visible))
-        .map(|sp| spectrum_view(room, sp, analysis))
+        .map(|sp| spectrum_view_as(room, sp, analysis, reveal))
         .collect();
     view.tables = super::table_views::tables_view(room, analysis);
     view
@@ -123,11 +149,31 @@ fn sort_map(map: &mut [MapPoint]) {
     });
 }
 
-/// One spectrum with its rounds and the movement between them.
+/// One spectrum with its rounds and the movement between its first and last round. A round's
+/// counts are withheld while it is open and the facilitator has not revealed them, and while
+/// results are hidden: only how many people placed themselves shows.
 pub(crate) fn spectrum_view(
     room: &Room,
     sp: &Spectrum,
     analysis: Option<&Analysis>,
+) -> SpectrumView {
+    spectrum_view_as(room, sp, analysis, Reveal::AsControlled)
+}
+
+/// Whether a spectrum view follows the facilitator's hide/reveal (screens) or shows every
+/// count (the take-away report, made after the workshop).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reveal {
+    AsControlled,
+    All,
+}
+
+/// [`spectrum_view`], or with every count shown.
+pub(crate) fn spectrum_view_as(
+    room: &Room,
+    sp: &Spectrum,
+    analysis: Option<&Analysis>,
+    reveal: Reveal,
 ) -> SpectrumView {
     let groups = group_of(analysis);
     let key = |pid: &u32| -> (Option<u32>, String) {
@@ -136,16 +182,28 @@ pub(crate) fn spectrum_view(
             .map_or((None, String::new()), |(g, l)| (Some(*g), l.clone()))
     };
     let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
-    let rounds = (0..2)
-        .map(|r| {
+    let controls = &room.info().controls;
+    let hidden = |round: u8| {
+        reveal == Reveal::AsControlled
+            && (controls.results_hidden
+                || (sp.open_round == Some(round) && !controls.spectrum_counts_shown))
+    };
+    let rounds = (1..=sp.rounds())
+        .map(|round| {
+            let positions = sp.round(round).cloned().unwrap_or_default();
             let mut counts = [0u32; 5];
             let mut by: BTreeMap<(Option<u32>, String), [u32; 5]> = BTreeMap::new();
-            for (pid, &p) in &sp.positions[r] {
-                counts[step(p)] += 1;
-                by.entry(key(pid)).or_default()[step(p)] += 1;
+            let hide = hidden(round);
+            if !hide {
+                for (pid, &p) in &positions {
+                    counts[step(p)] += 1;
+                    by.entry(key(pid)).or_default()[step(p)] += 1;
+                }
             }
             SpectrumRoundView {
-                round: r as u8 + 1,
+                round,
+                placed: positions.len() as u32,
+                hidden: hide,
                 counts,
                 by_group: by
                     .into_iter()
@@ -158,35 +216,41 @@ pub(crate) fn spectrum_view(
             }
         })
         .collect();
+    let (from, to) = (1u8, sp.rounds());
     let mut moves: BTreeMap<(Option<u32>, String), SpectrumMovement> = BTreeMap::new();
-    for (pid, &before) in &sp.positions[0] {
-        let Some(&after) = sp.positions[1].get(pid) else {
-            continue;
-        };
-        let (group, label) = key(pid);
-        let m = moves
-            .entry((group, label.clone()))
-            .or_insert_with(|| SpectrumMovement {
-                group,
-                label,
-                answered_both: 0,
-                toward_agree: 0,
-                toward_disagree: 0,
-                stayed: 0,
-                mean_before: 0.0,
-                mean_after: 0.0,
-                flows: [[0; 5]; 5],
-            });
-        m.answered_both += 1;
-        match after.cmp(&before) {
-            std::cmp::Ordering::Greater => m.toward_agree += 1,
-            std::cmp::Ordering::Less => m.toward_disagree += 1,
-            std::cmp::Ordering::Equal => m.stayed += 1,
+    let compared = (to > from && !hidden(from) && !hidden(to))
+        .then(|| sp.round(from).zip(sp.round(to)))
+        .flatten();
+    if let Some((first, last)) = compared {
+        for (pid, &before) in first {
+            let Some(&after) = last.get(pid) else {
+                continue;
+            };
+            let (group, label) = key(pid);
+            let m = moves
+                .entry((group, label.clone()))
+                .or_insert_with(|| SpectrumMovement {
+                    group,
+                    label,
+                    answered_both: 0,
+                    toward_agree: 0,
+                    toward_disagree: 0,
+                    stayed: 0,
+                    mean_before: 0.0,
+                    mean_after: 0.0,
+                    flows: [[0; 5]; 5],
+                });
+            m.answered_both += 1;
+            match after.cmp(&before) {
+                std::cmp::Ordering::Greater => m.toward_agree += 1,
+                std::cmp::Ordering::Less => m.toward_disagree += 1,
+                std::cmp::Ordering::Equal => m.stayed += 1,
+            }
+            // Sums for now; divided below.
+            m.mean_before += f64::from(before);
+            m.mean_after += f64::from(after);
+            m.flows[step(before)][step(after)] += 1;
         }
-        // Sums for now; divided below.
-        m.mean_before += f64::from(before);
-        m.mean_after += f64::from(after);
-        m.flows[step(before)][step(after)] += 1;
     }
     let movement = moves
         .into_values()
@@ -211,7 +275,57 @@ pub(crate) fn spectrum_view(
         open_round: sp.open_round,
         rounds,
         movement,
+        movement_from: from,
+        movement_to: to,
     }
+}
+
+/// The first snapshot whose analysis had opinion groups: the "before" of the room's change.
+pub(crate) fn first_with_groups(room: &Room) -> Option<&AnalysisSnapshot> {
+    room.snapshots().iter().find(|s| {
+        s.analysis
+            .groups
+            .as_ref()
+            .is_some_and(|g| !g.groups.is_empty())
+    })
+}
+
+/// What changed since the first snapshot with groups, on the report stage (results shown).
+fn change_view(room: &Room, analysis: &Analysis) -> Option<ChangeView> {
+    let first = first_with_groups(room)?;
+    let change = polyphony_core::opinion_change(&first.analysis, analysis);
+    let shown = shown(room);
+    let labels: HashMap<u32, String> = [&*first.analysis, analysis]
+        .into_iter()
+        .flat_map(|a| a.groups.iter().flat_map(|g| &g.groups))
+        .map(|g| (g.id, g.label.clone()))
+        .collect();
+    let pct = |x: f64| (x * 100.0).round().clamp(0.0, 100.0) as u32;
+    let listed = |ids: &[u32]| -> Vec<StatementView> {
+        ids.iter().filter_map(|s| shown.get(s).cloned()).collect()
+    };
+    Some(ChangeView {
+        since: first.stage,
+        moved: change.moved,
+        shifts: change
+            .largest_shifts(usize::MAX)
+            .into_iter()
+            .filter_map(|s| {
+                Some(ShiftView {
+                    statement: shown.get(&s.statement)?.clone(),
+                    group: s.group,
+                    label: labels.get(&s.group).cloned().unwrap_or_default(),
+                    agree_before: pct(s.before.agree),
+                    agree_after: pct(s.after.agree),
+                    disagree_before: pct(s.before.disagree),
+                    disagree_after: pct(s.after.disagree),
+                })
+            })
+            .take(CHANGE_SHIFTS)
+            .collect(),
+        consensus_gained: listed(&change.consensus_gained),
+        consensus_lost: listed(&change.consensus_lost),
+    })
 }
 
 /// One phone's view, showing `route.next`.
@@ -235,7 +349,8 @@ pub(crate) fn phone_view(
         })
         .unwrap_or_default();
     let next = route.next;
-    let group = analysis.and_then(|a| {
+    let hidden = room.info().controls.results_hidden;
+    let group = analysis.filter(|_| !hidden).and_then(|a| {
         let point = a.participants.iter().find(|p| p.participant == pid)?;
         let gid = point.group?;
         let g = a.groups.as_ref()?.groups.iter().find(|g| g.id == gid)?;
@@ -249,14 +364,14 @@ pub(crate) fn phone_view(
     let spectrum = room.spectrums().iter().find_map(|sp| {
         let round = sp.open_round?;
         let s = room.statements().get(&sp.sid).filter(|s| visible(s))?;
+        let at = |r: u8| sp.round(r).and_then(|m| m.get(&pid)).copied();
         Some(SpectrumPrompt {
             spectrum: sp.id,
             statement: statement_view(s),
             round,
-            position: sp.positions[usize::from(round.clamp(1, 2) - 1)]
-                .get(&pid)
-                .copied(),
-            first_round_position: sp.positions[0].get(&pid).copied(),
+            position: at(round),
+            first_round_position: at(1),
+            previous_position: round.checked_sub(1).and_then(at),
         })
     });
     let upcoming = route
@@ -286,5 +401,12 @@ pub(crate) fn phone_view(
             .collect(),
         table: super::table_views::phone_table(room, pid, analysis),
         consented: super::table_views::consented(room, pid),
+        spotlight: room
+            .info()
+            .controls
+            .spotlight
+            .and_then(|sid| room.statements().get(&sid))
+            .filter(|s| visible(s))
+            .map(statement_view),
     }
 }

@@ -11,6 +11,7 @@
 //! The database is the log; the rooms live in memory (see `room.rs`) and are rebuilt from it at
 //! start. Reads after start never touch the file.
 
+mod controls;
 mod schema;
 mod tables;
 mod write;
@@ -24,6 +25,7 @@ use polyphony_protocol::{ModerationState, RoomSettings, Stage};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use controls::{insert_snapshot, update_controls, StoredSnapshot};
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
     insert_seat, release_note, request_seen, withdraw_note, StoredDraw, StoredNote, StoredPlan,
@@ -82,6 +84,10 @@ pub struct StoredRoom {
     pub positions: Vec<StoredPosition>,
     /// Discussion tables, reporters, notes and consent.
     pub tables: StoredTables,
+    /// The facilitator's controls.
+    pub controls: polyphony_protocol::RoomControls,
+    /// Analysis snapshots, oldest first.
+    pub snapshots: Vec<StoredSnapshot>,
 }
 
 /// A participant as stored.
@@ -138,6 +144,8 @@ pub struct StoredSpectrum {
     pub sid: u32,
     /// Open round.
     pub open_round: Option<u8>,
+    /// Rounds opened so far (at least the open one).
+    pub rounds: u8,
     /// Creation time (ms).
     pub created: i64,
 }
@@ -308,6 +316,8 @@ mod tests {
             seed: u64::MAX,
             created: 1,
             engine_state: None,
+            controls: Default::default(),
+            snapshots: Vec::new(),
             participants: vec![StoredParticipant {
                 pid: 0,
                 token: format!("tok-{code}"),

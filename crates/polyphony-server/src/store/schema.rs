@@ -76,6 +76,7 @@ CREATE TABLE spectrum_positions (
 );
 "#,
     super::tables::MIGRATION,
+    super::controls::MIGRATION,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -171,6 +172,8 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             spectrums: Vec::new(),
             positions: Vec::new(),
             tables: Default::default(),
+            controls: Default::default(),
+            snapshots: Vec::new(),
         });
     }
     for room in &mut rooms {
@@ -260,7 +263,7 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
     }
     room.spectrums = room_rows(
         conn,
-        "SELECT id, sid, open_round, created FROM spectrums WHERE room_id = ? ORDER BY id",
+        "SELECT id, sid, open_round, created, rounds FROM spectrums WHERE room_id = ? ORDER BY id",
         id,
         |r| {
             Ok(StoredSpectrum {
@@ -268,6 +271,7 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
                 sid: r.get(1)?,
                 open_round: r.get(2)?,
                 created: r.get(3)?,
+                rounds: r.get(4)?,
             })
         },
     )?;
@@ -286,5 +290,7 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
         },
     )?;
     room.tables = super::tables::load(conn, id)?;
+    room.controls = super::controls::load_controls(conn, id)?;
+    room.snapshots = super::controls::load_snapshots(conn, id)?;
     Ok(())
 }

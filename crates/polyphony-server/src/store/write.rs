@@ -217,9 +217,11 @@ pub fn upsert_spectrum(
     s: &StoredSpectrum,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO spectrums (room_id, id, sid, open_round, created) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (room_id, id) DO UPDATE SET open_round = excluded.open_round",
-        params![room_id, s.id, s.sid, s.open_round, s.created],
+        "INSERT INTO spectrums (room_id, id, sid, open_round, created, rounds)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (room_id, id) DO UPDATE SET open_round = excluded.open_round,
+             rounds = MAX(rounds, excluded.rounds)",
+        params![room_id, s.id, s.sid, s.open_round, s.created, s.rounds],
     )
     .map_err(db_err)?;
     Ok(())

@@ -11,10 +11,16 @@ use polyphony_server::{app, AppState, Limits};
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// Limits for tests: a short coalescing window so views update quickly.
+/// Limits for tests: a short coalescing window so views update quickly, and per-address
+/// limits out of the way (every simulated phone connects from 127.0.0.1; the tests of those
+/// limits set their own).
 pub fn test_limits() -> Limits {
     Limits {
         coalesce: Duration::from_millis(5),
+        max_connections_per_address: 10_000,
+        max_websockets_per_address: 10_000,
+        joins_per_address_per_minute: 10_000,
+        full_bursts_per_address_per_minute: 10_000,
         ..Limits::default()
     }
 }
@@ -112,18 +118,14 @@ pub fn camp_vote(camp: usize, s: usize, n: usize) -> &'static str {
 /// A server task on 127.0.0.1 that stops when the state's shutdown is requested.
 pub type Server = tokio::task::JoinHandle<std::io::Result<()>>;
 
-/// Serves `router` on 127.0.0.1 (port 0), as `polyphony serve` does, with peer addresses.
+/// Serves the app on 127.0.0.1 (port 0) as `polyphony serve` does: through
+/// `polyphony_server::serve`, with peer addresses and the connection limits of the state's
+/// `Limits`. (`router` is the app the state serves; it is rebuilt from the state.)
 pub async fn serve(state: &AppState, router: Router) -> (std::net::SocketAddr, Server) {
+    drop(router);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let stop = state.shutdown_requested();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
-    });
+    let state = state.clone();
+    let server = tokio::spawn(async move { polyphony_server::serve(listener, state).await });
     (addr, server)
 }

@@ -1,6 +1,7 @@
 use super::*;
 use polyphony_protocol::{
-    CastVote, Done, ModerationState, NoteAck, Rejection, RoomInfo, RoomSettings, Stage, VoteAck,
+    CastVote, Done, ModerationState, NoteAck, Rejection, Revote, RoomControls, RoomInfo,
+    RoomSettings, Stage, VoteAck,
 };
 
 fn statement(id: u32) -> StatementView {
@@ -34,6 +35,7 @@ fn phone_view(
             closed: false,
             created: 0,
             rules: String::new(),
+            controls: RoomControls::default(),
         },
         next: next.map(statement),
         upcoming: upcoming.iter().map(|&s| statement(s)).collect(),
@@ -48,6 +50,7 @@ fn phone_view(
         my_statements: vec![],
         table,
         consented,
+        spotlight: None,
     }))
 }
 
@@ -177,6 +180,7 @@ fn refusals_drop_the_request_but_rate_limits_keep_it() {
         id: Some("p-1".into()),
         status: 429,
         error: "slow down".into(),
+        code: Some(ErrorCode::RateLimited),
     })));
     assert_eq!(m.queue.len(), 1);
     assert_eq!(m.apply(PhoneEvent::Retry).len(), 1);
@@ -184,10 +188,23 @@ fn refusals_drop_the_request_but_rate_limits_keep_it() {
         id: Some("p-1".into()),
         status: 409,
         error: "the room is closed".into(),
+        code: Some(ErrorCode::RoomClosed),
     })));
     assert!(m.queue.is_empty());
     assert!(m.local_votes.is_empty());
-    assert_eq!(m.notice, Some(Notice::Refused("the room is closed".into())));
+    assert_eq!(
+        m.notice,
+        Some(Notice::Refused {
+            code: Some(ErrorCode::RoomClosed),
+            error: "the room is closed".into()
+        }),
+        "the code, which the page words in the reader's language"
+    );
+    m.apply(PhoneEvent::Vote {
+        statement: 1,
+        vote: Vote::Pass,
+    });
+    assert_eq!(m.notice, None, "old feedback goes with the next vote");
 }
 
 #[test]
@@ -296,6 +313,7 @@ fn a_refused_consent_asks_again() {
         id: Some("p-1".into()),
         status: 409,
         error: "the room is closed".into(),
+        code: Some(ErrorCode::RoomClosed),
     })));
     assert!(!m.consented());
 }
@@ -354,6 +372,7 @@ fn a_withdrawn_note_disappears_at_once_and_comes_back_if_refused() {
         id: Some(id_of(&out[0])),
         status: 409,
         error: "already released".into(),
+        code: None,
     })));
     assert_eq!(m.table_notes().len(), 2);
 }
@@ -390,4 +409,296 @@ fn passing_the_reporter_role_hides_the_prompt_and_sends_once() {
         true,
     )));
     assert!(!m.reporter() && m.queue.is_empty());
+}
+
+/// `msg` (a phone view) with the facilitator's controls changed by `f`.
+fn with_controls(msg: ServerMessage, f: impl FnOnce(&mut RoomControls)) -> ServerMessage {
+    match msg {
+        ServerMessage::Phone(mut v) => {
+            f(&mut v.room.controls);
+            ServerMessage::Phone(v)
+        }
+        other => other,
+    }
+}
+
+fn paused(msg: ServerMessage) -> ServerMessage {
+    with_controls(msg, |c| c.voting_paused = true)
+}
+
+fn refused_as_paused(id: &str) -> ServerMessage {
+    ServerMessage::Rejected(Rejection {
+        id: Some(id.into()),
+        status: 409,
+        error: "voting is paused".into(),
+        code: Some(ErrorCode::VotingPaused),
+    })
+}
+
+#[test]
+fn votes_made_while_paused_wait_and_go_out_when_voting_resumes() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(paused(view(Some(0), &[1, 2], &[]))));
+    assert!(m.voting_paused());
+    let sent = m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Agree,
+    });
+    assert!(sent.is_empty(), "a vote made while paused is not sent");
+    assert_eq!(m.queued_votes(), 1);
+    assert_eq!(
+        m.current().map(|s| s.id),
+        Some(1),
+        "the phone moves on meanwhile"
+    );
+    // Neither a retry nor a reconnect sends it while the room is paused…
+    assert!(m.apply(PhoneEvent::Retry).is_empty());
+    m.apply(PhoneEvent::Disconnected);
+    assert!(m.apply(PhoneEvent::Connected).is_empty());
+    // …but other requests still go out.
+    assert_eq!(m.apply(PhoneEvent::AddStatement("Mine".into())).len(), 1);
+    // Another paused view changes nothing; the view saying voting is open sends the held vote.
+    assert!(m
+        .apply(PhoneEvent::Server(paused(view(Some(1), &[0, 2], &[]))))
+        .is_empty());
+    let resumed = m.apply(PhoneEvent::Server(view(Some(1), &[0, 2], &[])));
+    assert!(!m.voting_paused());
+    let votes: Vec<&String> = resumed.iter().filter(|j| kind_of(j) == "vote").collect();
+    assert_eq!(votes.len(), 1);
+    assert_eq!(id_of(votes[0]), "p-1");
+    m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
+        id: "p-1".into(),
+        duplicate: false,
+    })));
+    assert_eq!(m.queued_votes(), 0);
+}
+
+#[test]
+fn a_vote_refused_as_paused_stays_queued_and_is_resent_on_resume() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    let sent = m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Disagree,
+    });
+    assert_eq!(sent.len(), 1, "the room was open as far as the phone knew");
+    // The facilitator paused just before it arrived.
+    m.apply(PhoneEvent::Server(refused_as_paused("p-1")));
+    assert_eq!(m.queue.len(), 1, "kept, not dropped");
+    assert_eq!(
+        m.local_votes.get(&0),
+        Some(&Vote::Disagree),
+        "still shown as voted"
+    );
+    assert_eq!(m.notice, None, "not shown as refused");
+    assert_eq!(m.current().map(|s| s.id), Some(1));
+    assert_eq!(m.progress(), (1, 4));
+    m.apply(PhoneEvent::Server(paused(view(Some(0), &[1], &[]))));
+    assert!(
+        m.apply(PhoneEvent::Retry).is_empty(),
+        "nothing while paused"
+    );
+    assert_eq!(
+        m.current().map(|s| s.id),
+        Some(1),
+        "the held vote keeps its statement off the screen"
+    );
+    let resumed = m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    assert_eq!(resumed, sent, "the same message, the same id");
+    m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
+        id: "p-1".into(),
+        duplicate: false,
+    })));
+    m.apply(PhoneEvent::Server(view(
+        Some(1),
+        &[],
+        &[(0, Vote::Disagree)],
+    )));
+    assert!(m.queue.is_empty() && m.local_votes.is_empty());
+}
+
+#[test]
+fn a_refusal_as_paused_without_a_paused_view_is_retried() {
+    // Paused and resumed at once: the phone may never get a view saying it was paused.
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    let sent = m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Pass,
+    });
+    m.apply(PhoneEvent::Server(refused_as_paused("p-1")));
+    assert_eq!(m.apply(PhoneEvent::Retry), sent);
+}
+
+#[test]
+fn a_saved_queue_waits_out_a_pause_after_a_reload() {
+    let queue = {
+        let mut m = PhoneModel::new("a", vec![]);
+        m.apply(PhoneEvent::Server(paused(view(Some(0), &[1], &[]))));
+        m.apply(PhoneEvent::Vote {
+            statement: 0,
+            vote: Vote::Agree,
+        });
+        m.queue.clone()
+    };
+    let mut after = PhoneModel::new("b", queue);
+    // Before any view the phone cannot know about the pause: it sends, and is refused.
+    assert_eq!(after.apply(PhoneEvent::Connected).len(), 1);
+    after.apply(PhoneEvent::Server(refused_as_paused("a-1")));
+    after.apply(PhoneEvent::Server(paused(view(Some(0), &[1], &[]))));
+    assert_eq!(after.queued_votes(), 1);
+    assert_eq!(
+        after
+            .apply(PhoneEvent::Server(view(Some(0), &[1], &[])))
+            .len(),
+        1
+    );
+}
+
+fn revote_on(msg: ServerMessage, statements: &[u32]) -> ServerMessage {
+    with_controls(msg, |c| {
+        c.revote = Some(Revote {
+            id: 1,
+            statements: statements.to_vec(),
+            opened: 1000,
+        })
+    })
+}
+
+#[test]
+fn a_statement_asked_again_is_shown_again_with_the_earlier_vote() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(1), &[2], &[(0, Vote::Agree)])));
+    assert_eq!(m.asked_again(0), None);
+    // The vote on 1 is acknowledged; before the next view, the second vote opens on 0 and 1.
+    let sent = m.apply(PhoneEvent::Vote {
+        statement: 1,
+        vote: Vote::Disagree,
+    });
+    m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
+        id: id_of(&sent[0]),
+        duplicate: false,
+    })));
+    m.apply(PhoneEvent::Server(revote_on(
+        view(Some(0), &[1, 2], &[(0, Vote::Agree), (1, Vote::Disagree)]),
+        &[0, 1],
+    )));
+    assert_eq!(
+        m.current().map(|s| s.id),
+        Some(2),
+        "the statement on screen stays"
+    );
+    m.apply(PhoneEvent::Vote {
+        statement: 2,
+        vote: Vote::Pass,
+    });
+    assert_eq!(
+        m.current().map(|s| s.id),
+        Some(0),
+        "then the one asked again"
+    );
+    assert_eq!(m.asked_again(0), Some(Vote::Agree));
+    assert_eq!(m.asked_again(2), None, "not in the second vote");
+    m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Disagree,
+    });
+    assert_eq!(
+        m.current().map(|s| s.id),
+        Some(1),
+        "a vote acknowledged before the second vote does not hide the statement asked again"
+    );
+    assert_eq!(m.asked_again(1), Some(Vote::Disagree));
+    assert_eq!(
+        m.my_vote(0),
+        Some(Vote::Disagree),
+        "the new vote shows at once"
+    );
+}
+
+#[test]
+fn the_spotlight_is_read_from_every_text_the_phone_has_seen() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    assert_eq!(m.spotlight(), None);
+    m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Agree,
+    });
+    // Voted on: no longer in the view, but its text is known.
+    m.apply(PhoneEvent::Server(with_controls(
+        view(Some(1), &[], &[(0, Vote::Agree)]),
+        |c| c.spotlight = Some(0),
+    )));
+    let (id, text, vote) = m.spotlight().unwrap_or((9, None, None));
+    assert_eq!(
+        (id, text.map(|s| s.text.as_str()), vote),
+        (0, Some("s0"), Some(Vote::Agree))
+    );
+    assert_eq!(m.spotlight_text_missing(), None);
+    // A statement this phone never saw: the page reads it from the room view.
+    m.apply(PhoneEvent::Server(with_controls(
+        view(Some(1), &[], &[(0, Vote::Agree)]),
+        |c| c.spotlight = Some(7),
+    )));
+    assert_eq!(m.spotlight_text_missing(), Some(7));
+    m.apply(PhoneEvent::Statements(vec![statement(7)]));
+    assert_eq!(m.spotlight_text_missing(), None);
+    assert_eq!(
+        m.spotlight()
+            .and_then(|(_, s, _)| s.map(|s| s.text.clone())),
+        Some("s7".to_string())
+    );
+}
+
+#[test]
+fn every_error_code_has_words_except_the_unknown_one() {
+    use crate::i18n::{error_key, t, Lang};
+    use ErrorCode as C;
+    let known = [
+        C::UnknownRoom,
+        C::NotFacilitator,
+        C::NotParticipant,
+        C::RoomClosed,
+        C::RoomFull,
+        C::StatementLimit,
+        C::NotFound,
+        C::StatementPending,
+        C::StatementRejected,
+        C::ParticipantsCannotAdd,
+        C::RoundNotOpen,
+        C::VotingPaused,
+        C::RateLimited,
+        C::EmptyStatement,
+        C::DuplicateStatement,
+        C::TooLong,
+        C::NoTable,
+        C::NotReporter,
+        C::Invalid,
+        C::BadRequest,
+        C::Internal,
+    ];
+    for c in known {
+        let k = error_key(c);
+        assert!(k.is_some(), "{c:?}");
+        for lang in Lang::ALL {
+            assert!(k.is_some_and(|k| !t(lang, k).is_empty()));
+        }
+    }
+    assert_eq!(error_key(C::Other), None);
+    // A code from a newer server reads as Other (the English sentence is the fallback).
+    let r: Rejection =
+        serde_json::from_str(r#"{"id":null,"status":409,"error":"x","code":"something_new"}"#)
+            .unwrap_or(Rejection {
+                id: None,
+                status: 0,
+                error: String::new(),
+                code: None,
+            });
+    assert_eq!(r.code, Some(C::Other));
 }

@@ -13,8 +13,15 @@ use polyphony_protocol::{
     VoteAck, VoteRequest,
 };
 
+mod controls;
 mod spectrum;
 mod tables;
+
+#[cfg(test)]
+pub(crate) use controls::MAX_SNAPSHOTS;
+pub(crate) use controls::{
+    check_control, check_snapshot, without_statement, SetControls, TakeSnapshot,
+};
 
 pub(crate) use spectrum::{
     check_position, check_spectrum_round, check_start_spectrum, live_spectrum, PlacePosition,
@@ -97,6 +104,8 @@ pub(crate) struct Join {
     pub(crate) now: Instant,
     /// The seat while tables are formed, and the first draw of a table it opens.
     pub(crate) seat: Option<(StoredSeat, Option<StoredDraw>)>,
+    /// Vote tokens the participant starts with (`None`: the full `vote_burst`).
+    pub(crate) burst: Option<u32>,
 }
 
 /// A new anonymous participant with `token`, joining at `created` (ms) / `now`.
@@ -124,6 +133,7 @@ pub(crate) fn check_join(
         },
         now,
         seat: tables::late_seat(room, pid),
+        burst: None,
     }))
 }
 
@@ -151,8 +161,12 @@ impl Change for Join {
         }
         let p = self.participant;
         room.tokens.insert(p.token.clone(), p.pid);
+        let burst = self
+            .burst
+            .unwrap_or(room.limits.vote_burst)
+            .min(room.limits.vote_burst);
         room.participants
-            .insert(p.pid, Participant::new(room.limits.vote_burst, self.now));
+            .insert(p.pid, Participant::new(burst, self.now));
         (p.token, Effects::ANALYSE)
     }
 }
@@ -185,6 +199,9 @@ pub(crate) fn check_vote(
         }));
     }
     room.open_for_changes()?;
+    if room.info.controls.voting_paused {
+        return Err(RoomError::VotingPaused);
+    }
     match room.statements.get(&req.statement) {
         None => return Err(RoomError::UnknownStatement(req.statement)),
         Some(s) if s.moderation == ModerationState::Pending => {
@@ -302,11 +319,31 @@ pub(crate) fn check_add_statement(
     }
     let max = room.limits.max_statements_per_room;
     let sid = room.next_sid;
-    if room.statements.len() >= max as usize
-        || sid == u32::MAX
-        || room.statements.contains_key(&sid)
-    {
+    // Statements on their way to the store count too, so racing requests cannot pass a cap.
+    let in_room = room.statements.len() + room.texts_in_flight.len();
+    if in_room >= max as usize || sid == u32::MAX || room.statements.contains_key(&sid) {
         return Err(RoomError::StatementLimit { max });
+    }
+    if let Some(pid) = author {
+        // Participants stop short of the cap: the facilitator's reserve stays free for them.
+        let share = max.saturating_sub(room.limits.facilitator_statement_reserve);
+        if in_room >= share as usize {
+            return Err(RoomError::ParticipantStatementLimit { max: share });
+        }
+        let own = room.info.settings.statements_per_participant;
+        let stored = room
+            .statements
+            .values()
+            .filter(|s| s.author == Some(pid))
+            .count();
+        let flying = room
+            .texts_in_flight
+            .values()
+            .filter(|(a, _)| *a == Some(pid))
+            .count();
+        if stored + flying >= own as usize {
+            return Err(RoomError::AuthorStatementLimit { max: own });
+        }
     }
     let text = check_statement_text(&req.text, room.info.settings.statement_max_chars)?;
     if says_already(&room.statements, &text).is_some() {
@@ -387,6 +424,8 @@ impl Change for AddStatement {
 pub(crate) struct Moderate {
     pub(crate) sid: u32,
     pub(crate) state: ModerationState,
+    /// The controls without the statement (spotlight, second vote), when it leaves the room.
+    pub(crate) controls: Option<polyphony_protocol::RoomControls>,
 }
 
 /// Accepts or rejects (or puts back to pending) statement `sid`.
@@ -398,7 +437,16 @@ pub(crate) fn check_moderate(
     if !room.statements.contains_key(&sid) {
         return Err(RoomError::UnknownStatement(sid));
     }
-    Ok(Step::Write(Moderate { sid, state }))
+    let controls = if state == ModerationState::Accepted {
+        None
+    } else {
+        without_statement(room, sid)
+    };
+    Ok(Step::Write(Moderate {
+        sid,
+        state,
+        controls,
+    }))
 }
 
 impl Change for Moderate {
@@ -412,6 +460,9 @@ impl Change for Moderate {
         s.moderation = self.state;
         let view = statement_view(s);
         room.statuses_changed = true;
+        if let Some(c) = self.controls {
+            room.info.controls = c;
+        }
         if self.state != ModerationState::Accepted {
             for p in room.participants.values_mut() {
                 if p.showing == Some(self.sid) {
@@ -420,6 +471,62 @@ impl Change for Moderate {
             }
         }
         (Ok(view), Effects::BOTH)
+    }
+}
+
+/// Rejects pending statements in one commit (the console's bulk moderation).
+#[derive(Clone, Debug)]
+pub(crate) struct RejectPending {
+    pub(crate) sids: Vec<u32>,
+}
+
+/// Every pending statement, or (with `author_of`) every pending statement by the participant
+/// who wrote `author_of`. The answer lists statement ids only: it never says who wrote them.
+pub(crate) fn check_reject_pending(
+    room: &Room,
+    author_of: Option<u32>,
+) -> Result<Step<RejectPending>, RoomError> {
+    let author = match author_of {
+        None => None,
+        Some(sid) => {
+            let s = room
+                .statements
+                .get(&sid)
+                .ok_or(RoomError::UnknownStatement(sid))?;
+            Some(s.author.ok_or(RoomError::NotFromParticipant(sid))?)
+        }
+    };
+    let sids: Vec<u32> = room
+        .statements
+        .values()
+        .filter(|s| s.moderation == ModerationState::Pending)
+        .filter(|s| author.is_none() || s.author == author)
+        .map(|s| s.sid)
+        .collect();
+    if sids.is_empty() {
+        return Ok(Step::Done(Vec::new()));
+    }
+    Ok(Step::Write(RejectPending { sids }))
+}
+
+impl Change for RejectPending {
+    type Written = ();
+    /// The ids rejected.
+    type Output = Vec<u32>;
+
+    fn apply(self, room: &mut Room, (): ()) -> (Vec<u32>, Effects) {
+        for sid in &self.sids {
+            if let Some(s) = room.statements.get_mut(sid) {
+                s.moderation = ModerationState::Rejected;
+            }
+        }
+        for p in room.participants.values_mut() {
+            if p.showing.is_some_and(|sid| self.sids.contains(&sid)) {
+                p.showing = None;
+            }
+        }
+        room.statuses_changed = true;
+        (self.sids, Effects::BOTH)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Spectrum commands: start a spectrum, open or close its rounds, place a position.
 
-use polyphony_protocol::{ModerationState, SpectrumAck, SpectrumPosition, Stage};
+use polyphony_protocol::{
+    ModerationState, RoomControls, SpectrumAck, SpectrumPosition, Stage, MAX_SPECTRUM_ROUNDS,
+};
 
 use super::{Change, Effects, Step};
 use crate::room::error::RoomError;
@@ -9,7 +11,7 @@ use crate::store::{StoredPosition, StoredSpectrum, StoredStatement};
 
 /// Statement `sid` when participants see it: a rejected one is refused as rejected, a pending
 /// or unknown one as not accepted.
-fn shown_statement(room: &Room, sid: u32) -> Result<&StoredStatement, RoomError> {
+pub(crate) fn shown_statement(room: &Room, sid: u32) -> Result<&StoredStatement, RoomError> {
     match room.statements.get(&sid) {
         Some(s) if visible(s) => Ok(s),
         Some(s) if s.moderation == ModerationState::Rejected => {
@@ -32,6 +34,17 @@ pub(crate) fn live_spectrum(room: &Room, id: u32) -> Result<&Spectrum, RoomError
 pub(crate) struct StartSpectrum {
     pub(crate) new: StoredSpectrum,
     pub(crate) closing: Vec<StoredSpectrum>,
+    /// The controls with the open round's counts hidden again.
+    pub(crate) controls: RoomControls,
+}
+
+/// The room's controls with the open round's counts hidden (a round opening resets them, so
+/// people place themselves before they see the room).
+fn counts_hidden(room: &Room) -> RoomControls {
+    RoomControls {
+        spectrum_counts_shown: false,
+        ..room.info.controls.clone()
+    }
 }
 
 /// A spectrum on accepted statement `sid`, created at `created` (ms).
@@ -50,6 +63,7 @@ pub(crate) fn check_start_spectrum(
             id: s.id,
             sid: s.sid,
             open_round: None,
+            rounds: s.rounds(),
             created: s.created,
         })
         .collect();
@@ -57,9 +71,14 @@ pub(crate) fn check_start_spectrum(
         id: room.next_spectrum,
         sid,
         open_round: Some(1),
+        rounds: 1,
         created,
     };
-    Ok(Step::Write(StartSpectrum { new, closing }))
+    Ok(Step::Write(StartSpectrum {
+        new,
+        closing,
+        controls: counts_hidden(room),
+    }))
 }
 
 impl Change for StartSpectrum {
@@ -80,9 +99,10 @@ impl Change for StartSpectrum {
             sid: self.new.sid,
             open_round: Some(1),
             created: self.new.created,
-            positions: [Default::default(), Default::default()],
+            positions: vec![Default::default()],
         });
         room.info.stage = Stage::Spectrum;
+        room.info.controls = self.controls;
         (self.new.id, Effects::PUBLISH)
     }
 }
@@ -91,22 +111,29 @@ impl Change for StartSpectrum {
 #[derive(Clone, Debug)]
 pub(crate) struct SpectrumRound {
     pub(crate) changes: Vec<StoredSpectrum>,
+    /// The controls with the counts hidden, when a round opens.
+    pub(crate) controls: Option<RoomControls>,
 }
 
-/// Opens round `open` (1 or 2) of spectrum `id`, closing any other open one, or closes it.
+/// Opens round `open` of spectrum `id` (an earlier round again, or the next new one, up to
+/// [`MAX_SPECTRUM_ROUNDS`]), closing any other open one, or closes it (`None`).
 pub(crate) fn check_spectrum_round(
     room: &Room,
     id: u32,
     open: Option<u8>,
 ) -> Result<Step<SpectrumRound>, RoomError> {
-    if open.is_some_and(|r| !(1..=2).contains(&r)) {
-        return Err(RoomError::NoSuchRound);
-    }
-    if open.is_some() {
+    let sp = room.spectrum(id)?;
+    if let Some(r) = open {
+        let next = sp.rounds().saturating_add(1).min(MAX_SPECTRUM_ROUNDS);
+        if r == 0 || r > next {
+            return Err(RoomError::NoRound {
+                next,
+                max: MAX_SPECTRUM_ROUNDS,
+            });
+        }
         room.open_for_changes()?;
         live_spectrum(room, id)?;
     }
-    room.spectrum(id)?;
     let changes = room
         .spectrums
         .iter()
@@ -115,10 +142,18 @@ pub(crate) fn check_spectrum_round(
             id: s.id,
             sid: s.sid,
             open_round: if s.id == id { open } else { None },
+            rounds: if s.id == id {
+                s.rounds().max(open.unwrap_or(0))
+            } else {
+                s.rounds()
+            },
             created: s.created,
         })
         .collect();
-    Ok(Step::Write(SpectrumRound { changes }))
+    Ok(Step::Write(SpectrumRound {
+        changes,
+        controls: open.map(|_| counts_hidden(room)),
+    }))
 }
 
 impl Change for SpectrumRound {
@@ -129,7 +164,11 @@ impl Change for SpectrumRound {
         for ch in &self.changes {
             if let Some(s) = room.spectrums.iter_mut().find(|s| s.id == ch.id) {
                 s.open_round = ch.open_round;
+                s.ensure_round(ch.rounds);
             }
+        }
+        if let Some(c) = self.controls {
+            room.info.controls = c;
         }
         ((), Effects::PUBLISH)
     }
@@ -181,7 +220,8 @@ impl Change for PlacePosition {
     fn apply(self, room: &mut Room, (): ()) -> (SpectrumAck, Effects) {
         let p = &self.position;
         if let Some(sp) = room.spectrums.iter_mut().find(|s| s.id == p.spectrum) {
-            if (1..=2).contains(&p.round) {
+            if p.round >= 1 {
+                sp.ensure_round(p.round);
                 sp.positions[usize::from(p.round - 1)].insert(p.pid, p.position);
             }
         }

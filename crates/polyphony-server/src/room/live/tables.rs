@@ -83,6 +83,7 @@ impl LiveRoom {
         let created = next_time();
         self.commit(|room| cmd::check_form_tables(room, analysis.as_deref(), &req, created))
             .await?;
+        self.take_snapshot(polyphony_protocol::Stage::Tables).await;
         let room = lock(&self.state);
         table_views::tables_view(&room, analysis.as_deref())
             .ok_or_else(|| RoomError::Internal("the new table plan is missing".into()))

@@ -46,6 +46,8 @@ fn room_with(n: u32, limits: Limits) -> Room {
         seed: 7,
         created: 1,
         engine_state: None,
+        controls: Default::default(),
+        snapshots: Vec::new(),
         participants: vec![participant(0), participant(1)],
         statements: (0..n).map(statement).collect(),
         votes: vec![],
@@ -450,7 +452,7 @@ fn spectrum_rules_unknown_round_not_open_out_of_range() {
     ));
     assert!(matches!(
         err(cmd::check_spectrum_round(&r, id, Some(3))),
-        RoomError::NoSuchRound
+        RoomError::NoRound { next: 2, .. }
     ));
     assert!(matches!(
         err(cmd::check_spectrum_round(&r, 5, Some(2))),
@@ -500,6 +502,7 @@ fn the_statement_showing_stays_until_voted_on() {
     assert_eq!(moved.total, 4);
 }
 
+mod controls;
 mod tables;
 
 #[test]

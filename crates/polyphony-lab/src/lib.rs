@@ -1,0 +1,62 @@
+//! # polyphony-lab
+//!
+//! The researcher's lab around the Polyphony engine. Three tools, all pure functions of a
+//! conversation's votes (no files, network, clock or global random source, so the same code runs
+//! natively and in WebAssembly):
+//!
+//! - [`compare`]: runs several pipelines side by side on one conversation — Polis (the engine's
+//!   own [`Conversation::update`](polyphony_core::Conversation::update)) and `linfa-reduction`
+//!   PCA followed by `linfa-clustering`'s `KMeans`, `GaussianMixture` and `Dbscan` — and reports
+//!   per pipeline the number of groups, their sizes, the silhouette (linfa's metric), the
+//!   adjusted Rand index and agreement against the export's own Polis groups when it has them,
+//!   and bootstrap stability.
+//! - [`replay`]: feeds the votes in time order and updates the way Polis's math worker does
+//!   (one update per poll interval in which votes arrived), carrying the engine's state, so the
+//!   final groups are path-dependent as Polis's were.
+//! - [`timelapse`]: the same replay, keeping snapshots (map positions in one aligned basis,
+//!   groups, per-statement group tallies) for playing the map forming over time.
+//!
+//! ```
+//! use polyphony_core::{Vote, VoteEvent};
+//! use polyphony_lab::{compare, CompareParams, LabData, Pipeline};
+//!
+//! // Two camps of six people who vote opposite ways on six statements.
+//! let mut votes = Vec::new();
+//! for p in 0..12u32 {
+//!     for s in 0..6u32 {
+//!         let agree = (p % 2 == 0) == (s % 2 == 0);
+//!         let vote = if agree { Vote::Agree } else { Vote::Disagree };
+//!         votes.push(VoteEvent::new(p, s, vote, i64::from(p * 6 + s) * 1000));
+//!     }
+//! }
+//! let data = LabData::new(votes);
+//! let params = CompareParams::builder().bootstrap(5).pipelines(&[Pipeline::Polis, Pipeline::KMeans]).build()?;
+//! let result = compare(&data, &params)?;
+//! assert!(result.pipelines.iter().all(|p| p.k == Some(2)));
+//! # Ok::<(), polyphony_lab::LabError>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod compare;
+mod data;
+mod error;
+mod features;
+mod metrics;
+mod replay;
+#[cfg(test)]
+mod tests;
+mod timelapse;
+
+pub use compare::{
+    compare, compare_with_clock, CompareParams, CompareParamsBuilder, Comparison, Pipeline,
+    PipelineResult,
+};
+pub use data::LabData;
+pub use error::LabError;
+pub use metrics::{adjusted_rand_index, agreement, reference_scores};
+pub use replay::{replay, Cadence, Replay, ReplayParams, ReplayParamsBuilder};
+pub use timelapse::{
+    replay_with_timelapse, timelapse, Frame, FrameGroup, FramePoint, FrameStatement, GroupTally,
+    Timelapse,
+};

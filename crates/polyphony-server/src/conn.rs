@@ -1,0 +1,236 @@
+//! [`serve`]: the accept loop. Each TCP connection is counted against its address
+//! (`Limits::max_connections_per_address`) and the whole server (`Limits::max_connections`);
+//! one over either is answered at once with a 429 or 503 and `{"error": ...}`, and closed.
+//! HTTP/1.1 only (phones on a LAN speak plain HTTP; browsers use HTTP/2 only over TLS), with a
+//! header-read timeout (`Limits::header_read_timeout`, which also ends a keep-alive connection
+//! that sends no next request) and an idle timeout (`Limits::idle_timeout`: no byte either way)
+//! until a WebSocket takes the connection over (sockets have their own keep-alive and send
+//! timeout, see [`crate::ws`]).
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::extract::ConnectInfo;
+use axum::Extension;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tower::Layer;
+
+use crate::guard::{Slot, Slots};
+use crate::{app, AppState};
+
+/// Milliseconds since `start`.
+fn since(start: Instant) -> i64 {
+    i64::try_from(start.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A TCP stream that notes when a byte last moved either way, and holds its address's slot.
+struct Watched {
+    stream: TcpStream,
+    start: Instant,
+    last: Arc<AtomicI64>,
+    _slot: Slot,
+}
+
+impl Watched {
+    fn touch(&self) {
+        self.last.store(since(self.start), Ordering::Relaxed);
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.touch();
+        }
+        r
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.stream).poll_write(cx, buf);
+        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        r
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// The answer to a connection refused before its request is read, written in one go.
+fn refusal(status: &str, error: &str) -> Vec<u8> {
+    let body = serde_json::json!({ "error": error }).to_string();
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\nretry-after: 10\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Logs a refusal at most once a second (a flood must not flood the log too).
+fn log_refusal(last: &AtomicU64, start: Instant, ip: IpAddr, why: &str, refused: u64) {
+    let now = start.elapsed().as_secs();
+    if last.swap(now, Ordering::Relaxed) != now {
+        tracing::warn!(%ip, refused, "connection refused: {why}");
+    }
+}
+
+/// Serves the app on `listener` until [`AppState::request_shutdown`], with the connection
+/// limits above. Call [`AppState::shutdown`] after it returns.
+pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
+    let router = app(state.clone());
+    let limits = state.limits().clone();
+    let connections = Arc::new(Slots::default());
+    let start = Instant::now();
+    let last_log = Arc::new(AtomicU64::new(u64::MAX));
+    let mut refused: u64 = 0;
+    let mut shutdown = std::pin::pin!(state.shutdown_requested());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors (EMFILE) or a connection reset before accept:
+                    // wait a moment instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let ip = peer.ip();
+        let over_total = connections.total() >= u64::from(limits.max_connections);
+        let slot = if over_total {
+            None
+        } else if limits.trust_proxy {
+            // Behind a proxy every connection comes from the proxy: it is not capped by address.
+            connections.try_take(ip, u32::MAX)
+        } else {
+            connections.try_take(ip, limits.max_connections_per_address)
+        };
+        let Some(slot) = slot else {
+            refused += 1;
+            let (status, why) = if over_total {
+                (
+                    "503 Service Unavailable",
+                    "the server has its maximum of connections open",
+                )
+            } else {
+                (
+                    "429 Too Many Requests",
+                    "too many connections from this address",
+                )
+            };
+            log_refusal(&last_log, start, ip, why, refused);
+            // The socket's send buffer is empty: one non-blocking write goes out whole or not
+            // at all; either way the connection is closed at once.
+            let _ = stream.try_write(&refusal(status, &format!("{why}; try again shortly")));
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let last = Arc::new(AtomicI64::new(since(start)));
+        let io = Watched {
+            stream,
+            start,
+            last: Arc::clone(&last),
+            _slot: slot,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(
+            Extension(ConnectInfo::<SocketAddr>(peer)).layer(router.clone()),
+        );
+        let limits = limits.clone();
+        let stop = state.shutdown_requested();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .keep_alive(true);
+            let conn = builder
+                .serve_connection(TokioIo::new(io), service)
+                .with_upgrades();
+            let mut conn = std::pin::pin!(conn);
+            let mut stop = std::pin::pin!(stop);
+            let idle = limits.idle_timeout;
+            let mut check = tokio::time::interval(idle / 4 + Duration::from_millis(1));
+            let mut closing = false;
+            loop {
+                tokio::select! {
+                    r = conn.as_mut() => {
+                        if let Err(e) = r {
+                            tracing::debug!(error = %e, "connection ended");
+                        }
+                        return;
+                    }
+                    _ = check.tick() => {
+                        let quiet = since(start) - last.load(Ordering::Relaxed);
+                        if quiet >= i64::try_from(idle.as_millis()).unwrap_or(i64::MAX) {
+                            tracing::debug!(%peer, "idle connection closed");
+                            return;
+                        }
+                    }
+                    () = &mut stop, if !closing => {
+                        closing = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+        });
+    }
+    // Let connections finish what they are doing (each was told to close), a few seconds at
+    // most.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while connections.total() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+/// Raises this process's open-file soft limit to its hard limit (on unix; elsewhere nothing),
+/// so that a hall of phones does not run out of descriptors. Answers the soft limit in force
+/// after, if known.
+pub fn raise_fd_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        match rlimit::increase_nofile_limit(u64::MAX) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot raise the open-file limit");
+                rlimit::getrlimit(rlimit::Resource::NOFILE)
+                    .ok()
+                    .map(|(soft, _)| soft)
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}

@@ -1,0 +1,190 @@
+//! The facilitator's controls: hide and reveal results, pause voting, a timer, a spotlight,
+//! group names, a second vote, the report published; and the analysis snapshots the report
+//! compares. Each control is one [`ControlRequest`] checked against the room and written as the
+//! room's whole [`RoomControls`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use polyphony_core::Analysis;
+use polyphony_protocol::{
+    ControlRequest, GroupName, Revote, RoomControls, RoomInfo, Stage, Timer, GROUP_NAME_MAX_CHARS,
+    REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
+};
+
+use super::spectrum::shown_statement;
+use super::{Change, Effects, Step};
+use crate::room::error::RoomError;
+use crate::room::model::{AnalysisSnapshot, Room};
+use crate::store::StoredSnapshot;
+
+/// The room's controls after one request.
+#[derive(Clone, Debug)]
+pub(crate) struct SetControls {
+    pub(crate) controls: RoomControls,
+}
+
+/// Checks control `req` at `now` (ms). `groups` are the group ids of the current analysis (a
+/// name is only given to a group that exists).
+pub(crate) fn check_control(
+    room: &Room,
+    req: &ControlRequest,
+    now: i64,
+    groups: &[u32],
+) -> Result<Step<SetControls>, RoomError> {
+    let mut c = room.info.controls.clone();
+    match req {
+        ControlRequest::HideResults => c.results_hidden = true,
+        ControlRequest::RevealResults => c.results_hidden = false,
+        ControlRequest::RevealSpectrum => c.spectrum_counts_shown = true,
+        ControlRequest::HideSpectrum => c.spectrum_counts_shown = false,
+        ControlRequest::PauseVoting => c.voting_paused = true,
+        ControlRequest::ResumeVoting => c.voting_paused = false,
+        ControlRequest::StartTimer { minutes } => {
+            if !(1..=TIMER_MAX_MINUTES).contains(minutes) {
+                return Err(RoomError::BadTimer {
+                    minutes: *minutes,
+                    max: TIMER_MAX_MINUTES,
+                });
+            }
+            c.timer = Some(Timer {
+                started: now,
+                seconds: minutes * 60,
+            });
+        }
+        ControlRequest::StopTimer => c.timer = None,
+        ControlRequest::Spotlight { statement } => {
+            if let Some(sid) = statement {
+                shown_statement(room, *sid)?;
+            }
+            c.spotlight = *statement;
+        }
+        ControlRequest::NameGroup { group, name } => {
+            let name = crate::room::text::normalise(name);
+            let chars = name.chars().count();
+            if chars > GROUP_NAME_MAX_CHARS as usize {
+                return Err(RoomError::GroupNameTooLong {
+                    chars,
+                    max: GROUP_NAME_MAX_CHARS,
+                });
+            }
+            c.group_names.retain(|g| g.group != *group);
+            if !name.is_empty() {
+                if !groups.contains(group) {
+                    return Err(RoomError::UnknownGroup(*group));
+                }
+                c.group_names.push(GroupName {
+                    group: *group,
+                    name,
+                });
+                c.group_names.sort_by_key(|g| g.group);
+            }
+        }
+        ControlRequest::OpenRevote { statements } => {
+            let ids: BTreeSet<u32> = statements.iter().copied().collect();
+            if ids.is_empty() || ids.len() > REVOTE_MAX_STATEMENTS {
+                return Err(RoomError::BadRevote {
+                    max: REVOTE_MAX_STATEMENTS,
+                });
+            }
+            room.open_for_changes()?;
+            for sid in &ids {
+                shown_statement(room, *sid)?;
+            }
+            c.revote = Some(Revote {
+                id: c.revote.as_ref().map_or(1, |r| r.id + 1),
+                statements: ids.into_iter().collect(),
+                opened: now,
+            });
+        }
+        ControlRequest::CloseRevote => c.revote = None,
+        ControlRequest::PublishReport => c.report_published = true,
+        ControlRequest::UnpublishReport => c.report_published = false,
+    }
+    Ok(Step::Write(SetControls { controls: c }))
+}
+
+impl Change for SetControls {
+    type Written = ();
+    type Output = RoomInfo;
+
+    fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
+        room.info.controls = self.controls;
+        (room.info.clone(), Effects::PUBLISH)
+    }
+}
+
+/// The controls once statement `sid` is no longer shown: it leaves the spotlight and the
+/// second vote (a second vote left with nothing to ask ends). `None` when nothing changes.
+pub(crate) fn without_statement(room: &Room, sid: u32) -> Option<RoomControls> {
+    let mut c = room.info.controls.clone();
+    let mut changed = false;
+    if c.spotlight == Some(sid) {
+        c.spotlight = None;
+        changed = true;
+    }
+    if let Some(r) = &mut c.revote {
+        if r.statements.contains(&sid) {
+            r.statements.retain(|s| *s != sid);
+            changed = true;
+        }
+        if r.statements.is_empty() {
+            c.revote = None;
+        }
+    }
+    changed.then_some(c)
+}
+
+/// The analysis at a moment worth comparing, to store and keep.
+#[derive(Clone, Debug)]
+pub(crate) struct TakeSnapshot {
+    pub(crate) snapshot: StoredSnapshot,
+    analysis: Arc<Analysis>,
+}
+
+/// Most snapshots one room keeps: a workshop changes stage a dozen times; a facilitator
+/// clicking back and forth should not grow the database without end.
+pub(crate) const MAX_SNAPSHOTS: usize = 64;
+
+/// A snapshot of `analysis` taken when the room moved to `stage` at `time` (ms). Skipped when
+/// the room has its maximum, or when nothing changed since the last one (same update).
+pub(crate) fn check_snapshot(
+    room: &Room,
+    stage: Stage,
+    time: i64,
+    analysis: Arc<Analysis>,
+) -> Result<Step<TakeSnapshot>, RoomError> {
+    let last = room.snapshots.last();
+    if room.snapshots.len() >= MAX_SNAPSHOTS
+        || last.is_some_and(|l| l.analysis.tick == analysis.tick && l.stage == stage)
+    {
+        return Ok(Step::Done(()));
+    }
+    let seq = last.map_or(0, |l| l.seq + 1);
+    Ok(Step::Write(TakeSnapshot {
+        snapshot: StoredSnapshot {
+            seq,
+            stage,
+            time,
+            analysis: (*analysis).clone(),
+        },
+        analysis,
+    }))
+}
+
+impl Change for TakeSnapshot {
+    type Written = ();
+    type Output = ();
+
+    fn apply(self, room: &mut Room, (): ()) -> ((), Effects) {
+        let s = self.snapshot;
+        if room.snapshots.last().is_none_or(|l| l.seq < s.seq) {
+            room.snapshots.push(AnalysisSnapshot {
+                seq: s.seq,
+                stage: s.stage,
+                analysis: self.analysis,
+            });
+        }
+        ((), Effects::PUBLISH)
+    }
+}

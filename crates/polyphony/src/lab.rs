@@ -1,0 +1,233 @@
+//! The researcher's commands: `compare`, and `analyze --replay / --timelapse / --polis-state`.
+//! The lab crate does the work without I/O; this module reads files, owns the clock and prints.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use polyphony_core::{Analysis, AnalysisParams, Conversation, Preset, StatementStatus};
+use polyphony_lab::{Cadence, CompareParams, Comparison, LabData, ReplayParams};
+use polyphony_polis::PolisConversation;
+
+/// How `analyze` gets its analysis.
+pub struct AnalyzeHow {
+    /// Feed the votes in time order, updating as Polis's math worker does.
+    pub replay: bool,
+    /// `--every DURATION`.
+    pub every: Option<String>,
+    /// `--every-votes N`.
+    pub every_votes: Option<u32>,
+    /// `--timelapse OUT.json`.
+    pub timelapse: Option<PathBuf>,
+    /// `--polis-state math-pca2.json`.
+    pub polis_state: Option<PathBuf>,
+}
+
+/// The lab's view of an export: votes (times in ms), moderation, Polis's groups.
+pub fn lab_data(data: &PolisConversation) -> LabData {
+    LabData::new(data.votes.clone())
+        .with_statements(
+            data.statements
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        StatementStatus {
+                            moderation: s.moderation,
+                            is_meta: s.is_meta,
+                        },
+                    )
+                })
+                .collect(),
+        )
+        .with_reference_groups(data.polis_groups.clone())
+        .with_times_in_seconds()
+}
+
+/// The conversation and analysis `analyze` prints: a cold update, a replay, or one update from
+/// the state a Polis math blob implies.
+pub fn analysis(
+    data: &PolisConversation,
+    params: AnalysisParams,
+    how: &AnalyzeHow,
+) -> Result<(Conversation, Analysis)> {
+    if let Some(blob_path) = &how.polis_state {
+        let text = std::fs::read_to_string(blob_path)
+            .with_context(|| format!("cannot read {}", blob_path.display()))?;
+        let blob: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON", blob_path.display()))?;
+        let state = polyphony_polis::engine_state_from_blob(&blob)
+            .with_context(|| format!("cannot restore the state of {}", blob_path.display()))?;
+        // A Polis blob is reproduced by the polis preset, whatever --preset says.
+        let params = AnalysisParams::builder(Preset::Polis)
+            .seed(params.seed())
+            .build()?;
+        let mut conv = Conversation::with_state(params, state)
+            .with_context(|| format!("cannot restore the state of {}", blob_path.display()))?;
+        for s in &data.statements {
+            conv.set_statement(
+                s.id,
+                StatementStatus {
+                    moderation: s.moderation,
+                    is_meta: s.is_meta,
+                },
+            );
+        }
+        conv.add_votes(&data.votes);
+        let analysis = conv.update();
+        return Ok((conv, analysis));
+    }
+    if !how.replay {
+        let mut conv = data.to_conversation(params);
+        let analysis = conv.update();
+        return Ok((conv, analysis));
+    }
+    let cadence = match (&how.every, how.every_votes) {
+        (Some(every), _) => every.parse::<Cadence>()?,
+        (None, Some(votes)) => Cadence::EveryVotes { votes },
+        (None, None) => Cadence::default(),
+    };
+    let lab = lab_data(data);
+    let replay_params = ReplayParams::builder()
+        .analysis(params.clone())
+        .cadence(cadence)
+        .build()?;
+    let replayed = if let Some(out) = &how.timelapse {
+        let (r, t) =
+            polyphony_lab::replay_with_timelapse(&lab, &replay_params).context("cannot replay")?;
+        std::fs::write(out, serde_json::to_string(&t)?)
+            .with_context(|| format!("cannot write the time-lapse to {}", out.display()))?;
+        eprintln!(
+            "Wrote {} frames of {} updates to {}",
+            t.frames.len(),
+            t.updates,
+            out.display()
+        );
+        r
+    } else {
+        polyphony_lab::replay(&lab, &replay_params).context("cannot replay")?
+    };
+    let (analysis, state) = (replayed.analysis, replayed.state);
+    // A conversation holding the replayed state and every vote, for the Polis blob format.
+    let mut conv = Conversation::with_state(params, state)?;
+    for s in &data.statements {
+        conv.set_statement(
+            s.id,
+            StatementStatus {
+                moderation: s.moderation,
+                is_meta: s.is_meta,
+            },
+        );
+    }
+    conv.add_votes(&data.votes);
+    Ok((conv, analysis))
+}
+
+/// `polyphony compare`.
+pub fn compare(data: &PolisConversation, bootstrap: u32, seed: u64, json: bool) -> Result<String> {
+    let params = CompareParams::builder()
+        .bootstrap(bootstrap)
+        .seed(seed)
+        .build()?;
+    let origin = Instant::now();
+    let mut clock = || origin.elapsed().as_secs_f64() * 1000.0;
+    let result = polyphony_lab::compare_with_clock(&lab_data(data), &params, &mut clock)?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&result)?);
+    }
+    Ok(compare_text(&result))
+}
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
+}
+
+fn compare_text(c: &Comparison) -> String {
+    let mut out = String::new();
+    let reference = match c.reference_k {
+        Some(k) => format!(
+            "Polis's groups for {} participants (k = {k})",
+            c.reference_participants
+        ),
+        None => "none in this export".into(),
+    };
+    let _ = writeln!(
+        out,
+        "{} participants clustered; reference: {reference}; {} bootstrap resamples, seed {}",
+        c.participants.len(),
+        c.bootstrap,
+        c.seed
+    );
+    let _ = writeln!(
+        out,
+        "{:<8} {:>2}  {:<22} {:>10} {:>7} {:>9} {:>9} {:>10} {:>12}",
+        "pipeline",
+        "k",
+        "group sizes",
+        "silhouette",
+        "ARI",
+        "agreement",
+        "stability",
+        "time (ms)",
+        "resamples ms"
+    );
+    for p in &c.pipelines {
+        let mut sizes = p
+            .group_sizes
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("/");
+        if p.noise > 0 {
+            let _ = write!(sizes, " +{} noise", p.noise);
+        }
+        let _ = writeln!(
+            out,
+            "{:<8} {:>2}  {:<22} {:>10} {:>7} {:>9} {:>9} {:>10} {:>12}",
+            p.pipeline.to_string(),
+            p.k.map_or_else(|| "-".into(), |k| k.to_string()),
+            sizes,
+            opt(p.silhouette, 3),
+            opt(p.ari, 3),
+            p.agreement
+                .map_or_else(|| "-".into(), |a| format!("{:.1}%", a * 100.0)),
+            opt(p.stability, 3),
+            opt(p.time_ms, 1),
+            opt(p.bootstrap_ms, 0),
+        );
+    }
+    let _ = writeln!(out, "How k was chosen:");
+    for p in &c.pipelines {
+        match &p.error {
+            Some(e) => {
+                let _ = writeln!(out, "  {}: failed: {e}", p.pipeline);
+            }
+            None => {
+                let _ = writeln!(out, "  {}: {}", p.pipeline, p.k_choice);
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Refuses flag combinations clap cannot express.
+pub fn check(how: &AnalyzeHow, path: &Path) -> Result<()> {
+    if how.polis_state.is_some() && how.replay {
+        bail!(
+            "--polis-state and --replay cannot be combined ({})",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// A line scoring the analysis against the export's own Polis groups, when it has them.
+pub fn reference_line(data: &PolisConversation, analysis: &Analysis) -> Option<String> {
+    let (ari, agreement) = polyphony_lab::reference_scores(analysis, &data.polis_groups)?;
+    Some(format!(
+        "Against Polis's groups ({} participants): {:.1}% agreement, adjusted Rand index {ari:.3}",
+        data.polis_groups.len(),
+        agreement * 100.0
+    ))
+}

@@ -1,0 +1,158 @@
+//! `polyphony serve --backup DIR` then `polyphony restore`: the laptop running the room dies
+//! (SIGKILL), another one restores the backup and serves the room with its votes.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(db: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("Polyphony is listening on ")
+        .and_then(|r| r.split(';').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        base: format!("http://{addr}/api"),
+    }
+}
+
+#[test]
+fn a_backup_restored_on_another_laptop_serves_the_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("workshop.db");
+    let backups = dir.path().join("usb-stick");
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut server = start(&db, &["--backup", backups.to_str().unwrap()]);
+    let base = server.base.clone();
+    let created: Value = http
+        .post(format!("{base}/rooms"))
+        .json(&json!({ "topic": "Backups", "statements": ["One", "Two", "Three"], "seed": 3 }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let code = created["room"]["code"].as_str().unwrap().to_string();
+    let key = created["facilitator_key"].as_str().unwrap().to_string();
+    let joined: Value = http
+        .post(format!("{base}/rooms/{code}/join"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = joined["participant_token"].as_str().unwrap().to_string();
+    for s in 0..3 {
+        let resp = http
+            .post(format!("{base}/rooms/{code}/votes"))
+            .header("x-participant-token", &token)
+            .json(&json!({ "id": format!("v{s}"), "statement": s, "vote": "agree" }))
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    // A stage change writes a backup at once.
+    let resp = http
+        .post(format!("{base}/rooms/{code}/stage"))
+        .header("x-facilitator-key", &key)
+        .json(&json!({ "stage": "groups" }))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let backup = backups.join("workshop.db.backup");
+    let started = Instant::now();
+    let restored = dir.path().join("other-laptop.db");
+    // Wait for the copy holding the stage change, then the laptop dies.
+    loop {
+        let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+            .args(["restore"])
+            .arg(&backup)
+            .arg("--db")
+            .arg(&restored)
+            .arg("--force")
+            .output()
+            .unwrap();
+        if out.status.success() && rusqlite_stage(&restored) == "groups" {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains(&code), "{stdout}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no backup after the stage change"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    // Restoring over an existing database needs --force.
+    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["restore"])
+        .arg(&backup)
+        .arg("--db")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let other = start(&restored, &[]);
+    let view: Value = http
+        .get(format!("{}/rooms/{code}/view", other.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(view["room"]["stage"], "groups", "{view}");
+    assert_eq!(view["votes"], 3, "{view}");
+    // The phone carries on with its token, the facilitator with their key.
+    let resp = http
+        .post(format!("{}/rooms/{code}/votes", other.base))
+        .header("x-participant-token", &token)
+        .json(&json!({ "id": "after", "statement": 0, "vote": "disagree" }))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let resp = http
+        .post(format!("{}/rooms/{code}/stage", other.base))
+        .header("x-facilitator-key", &key)
+        .json(&json!({ "stage": "divisive" }))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+/// The stage of the one room in a database file.
+fn rusqlite_stage(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .and_then(|c| c.query_row("SELECT stage FROM rooms", [], |r| r.get(0)))
+        .unwrap_or_default()
+}

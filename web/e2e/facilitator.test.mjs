@@ -1,0 +1,362 @@
+// The facilitator's hand, in headless Chromium against the real `polyphony serve` (issue 12, and
+// issue 10's colours, plain lines and closing): a room made over the API, eight phones voting over
+// the API in two camps, then everything through the console (1280 × 900) while the projector
+// (1920 × 1080) is checked: results hidden (a panel, no map dots) and revealed, voting paused (a
+// vote gets 409 `voting_paused`) and resumed, a timer (large on the projector; its gentle cue at
+// zero on a projector whose clock is fast-forwarded), the spotlight, a group renamed (its name on
+// the projector), a spectrum of three rounds whose open round's counts stay hidden until
+// revealed, a second vote, the report stage with the room's change, the take-away report
+// published (axe, every section, A4 PDF of more than one page), unpublished (404), downloaded;
+// closing the room with a confirmation. Every projector stage is checked in zh-TW and en (no
+// scrolling, minimum sizes) and shot into target/screenshots/, the report in zh-TW and ja.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  axeSerious, checkProjector, checkProjectorLanguages, checkStrings, launchBrowser, newPage, shots,
+  softFailures, startServer, switchLanguage, waitFor,
+} from './helpers.mjs';
+
+const STATEMENTS = 10;
+const PHONES = 8;
+
+let server;
+let base;
+let browser;
+const errors = [];
+
+before(async () => {
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A JSON request; `{ status, body }` (no assertion: callers check). A 429 (the server's votes
+ * per second) is waited out and resent, as the phones do. */
+async function call(method, url, { key, token, body } = {}) {
+  const headers = { 'content-type': 'application/json' };
+  if (key) headers['x-facilitator-key'] = key;
+  if (token) headers['x-participant-token'] = token;
+  let r;
+  for (let attempt = 0; ; attempt += 1) {
+    r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (r.status !== 429 || attempt >= 100) break;
+    await r.text();
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+  return { status: r.status, body: json };
+}
+
+/** A JSON request that must succeed. */
+async function api(method, url, options) {
+  const r = await call(method, url, options);
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Camp 0 and camp 1 split on statements 0–4 and agree on 5–9. */
+function campVote(camp, s) {
+  if (s < STATEMENTS / 2 && (camp === 0) !== (s % 2 === 0)) return 'disagree';
+  return 'agree';
+}
+
+/** The number of pages in a PDF. */
+function pdfPages(pdf) {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+}
+
+test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and publishes', async () => {
+  const created = await api('POST', '/api/rooms', { body: {
+    topic: 'Ride-hailing in Taipei', language: 'en',
+    statements: Array.from({ length: STATEMENTS }, (_, i) => `Statement number ${i}: drivers and riders ${i}`),
+  } });
+  const code = created.room.code;
+  const key = created.facilitator_key;
+  const view = async () => api('GET', `/api/rooms/${code}/view`);
+  const info = async () => api('GET', `/api/rooms/${code}`);
+
+  const hostCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const host = await newPage(hostCtx, 'host', errors);
+  await host.goto(`${base}/r/${code}/host#key=${key}`);
+  await host.locator('#room-controls').waitFor();
+  await host.locator('#statements-panel tr[data-statement]').nth(STATEMENTS - 1).waitFor();
+  const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  const screen = await newPage(screenCtx, 'screen', errors);
+  await screen.goto(`${base}/r/${code}/screen`);
+  await screen.locator('#room-code').filter({ hasText: code }).waitFor();
+  await screen.locator('#room-line').waitFor();
+
+  // Eight phones join and vote in two camps.
+  const phones = [];
+  for (let i = 0; i < PHONES; i += 1) {
+    const joined = await api('POST', `/api/rooms/${code}/join`);
+    phones.push({ token: joined.participant_token, camp: i % 2 });
+  }
+  // One request at a time per phone (the server caps connections per address).
+  await Promise.all(phones.map(async (p) => {
+    for (let s = 0; s < STATEMENTS; s += 1) {
+      await api('POST', `/api/rooms/${code}/votes`, { token: p.token, body: { id: `v${s}`, statement: s, vote: campVote(p.camp, s) } });
+    }
+  }));
+  let v = await waitFor(async () => {
+    const x = await view();
+    return x.analyzed_votes === PHONES * STATEMENTS && x.groups.length >= 2 ? x : null;
+  }, 'groups', 30000);
+  await host.click('#stage-groups');
+  await screen.locator('main[data-stage=groups] .group-card').nth(1).waitFor();
+  assert.ok((await screen.locator('#opinion-map circle.dot').count()) >= PHONES, 'dots on the map');
+  await screen.locator('#room-line').waitFor();
+
+  // Hide results: the projector shows the panel and no map; the public view carries no results.
+  await host.click('#hide-results');
+  await host.locator('#reveal-results').waitFor();
+  await screen.locator('#results-hidden').waitFor();
+  assert.equal(await screen.locator('main[data-results-hidden=true]').count(), 1);
+  assert.equal(await screen.locator('#opinion-map').count(), 0, 'no map while hidden');
+  assert.equal(await screen.locator('circle.dot').count(), 0, 'no dots while hidden');
+  assert.equal(await screen.locator('.group-card').count(), 0, 'no groups while hidden');
+  const hiddenView = await view();
+  assert.deepEqual([hiddenView.map.length, hiddenView.groups.length], [0, 0], 'the server sends no results');
+  assert.equal(hiddenView.participants, PHONES, 'counts still show');
+  await checkProjectorLanguages(screen, 'results hidden', 'facilitator-hidden');
+  await host.click('#reveal-results');
+  await host.locator('#hide-results').waitFor();
+  await screen.locator('#opinion-map circle.dot').nth(PHONES - 1).waitFor();
+
+  // Pause voting: a vote is refused with 409 `voting_paused`; after resuming it is taken.
+  await host.click('#pause-voting');
+  await host.locator('#resume-voting').waitFor();
+  assert.equal((await info()).controls.voting_paused, true);
+  const paused = await call('POST', `/api/rooms/${code}/votes`, { token: phones[0].token, body: { id: 'paused', statement: 0, vote: 'pass' } });
+  assert.equal(paused.status, 409, JSON.stringify(paused.body));
+  assert.equal(paused.body.code, 'voting_paused');
+  await host.click('#resume-voting');
+  await host.locator('#pause-voting').waitFor();
+  await api('POST', `/api/rooms/${code}/votes`, { token: phones[0].token, body: { id: 'paused', statement: 0, vote: campVote(0, 0) } });
+
+  // A timer: large on the projector, counting down; its gentle cue at zero shows on a projector
+  // whose clock runs ahead.
+  const fastCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  const fast = await newPage(fastCtx, 'fast screen', errors);
+  await fast.clock.install();
+  await fast.goto(`${base}/r/${code}/screen`);
+  await fast.locator('main[data-stage=groups]').waitFor();
+  await host.fill('#timer-minutes', '2');
+  await host.click('#start-timer');
+  await host.locator('#console-timer').waitFor();
+  const clock = screen.locator('#timer .clock');
+  await clock.waitFor();
+  assert.match((await clock.textContent()).trim(), /^0[12]:\d\d$/);
+  const timerPx = await clock.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(timerPx >= 56, `the timer is large: ${timerPx} px`);
+  const first = (await clock.textContent()).trim();
+  await screen.waitForFunction((t) => document.querySelector('#timer .clock')?.textContent.trim() !== t, first, { timeout: 5000 });
+  await checkProjectorLanguages(screen, 'groups with a timer', 'facilitator-timer');
+  await fast.locator('#timer').waitFor();
+  await fast.clock.fastForward('02:05');
+  await fast.locator('#timer.time-up').waitFor();
+  assert.equal((await fast.locator('#timer .clock').textContent()).trim(), '00:00');
+  assert.equal((await fast.locator('#timer .time-word').textContent()).trim(), 'Time');
+  await fast.screenshot({ path: path.join(shots, 'facilitator-time-up.png') });
+  await fastCtx.close();
+  await host.click('#stop-timer');
+  await screen.locator('#timer').waitFor({ state: 'detached' });
+
+  // Spotlight: the most divisive statement alone, large, with its per-group split.
+  v = await view();
+  const spot = v.divisive[0].statement.id;
+  await host.selectOption('#spotlight-select', String(spot));
+  await host.click('#spotlight-show');
+  await screen.locator(`#spotlight[data-statement="${spot}"]`).waitFor();
+  const spotPx = await screen.locator('#spotlight .spot-text').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(spotPx >= 56, `the spotlit statement is large: ${spotPx} px`);
+  assert.ok((await screen.locator('#spotlight .bar-row').count()) >= 2, 'a bar per group');
+  assert.equal(await screen.locator('#opinion-map').count(), 0, 'the statement alone');
+  // Every segment is labelled, pass too.
+  const labels = await screen.locator('#spotlight .bar-row').first().locator('.seg-label').allTextContents();
+  assert.equal(labels.length, 3, `agree, disagree and pass labelled: ${labels}`);
+  await checkProjectorLanguages(screen, 'spotlight', 'facilitator-spotlight');
+  await host.click('#spotlight-clear');
+  await screen.locator('#spotlight').waitFor({ state: 'detached' });
+
+  // A group named: beside its letter on the projector.
+  const label = v.groups[0].label;
+  await host.fill(`#group-name-${label}`, 'Safety first');
+  await host.click(`#save-group-name-${label}`);
+  await waitFor(async () => (await info()).controls.group_names.some((g) => g.name === 'Safety first'), 'the name stored');
+  await screen.locator(`.group-card[data-group="${label}"] .group-name`).filter({ hasText: 'Safety first' }).waitFor();
+  await checkProjectorLanguages(screen, 'groups with a name', 'facilitator-groups-named');
+
+  // What divides the groups, with the plain line and names.
+  await host.click('#stage-divisive');
+  await screen.locator('#divisive li').first().waitFor();
+  const line = (await screen.locator('#room-line').textContent()).trim();
+  assert.match(line, /split the groups most: .*(mostly agrees|mostly disagrees)/, line);
+  assert.match(line, /Safety first/, 'the name in the plain line');
+  await screen.locator('#divisive .named').filter({ hasText: 'Safety first' }).waitFor();
+  assert.equal(await screen.locator('#divisive li').first().locator('.bar-row').first().locator('.seg-label').count(), 3);
+  await checkProjectorLanguages(screen, 'divisive', 'facilitator-divisive');
+
+  // The console lists statements most divisive first, and starts a spectrum in one click.
+  const measures = await host.locator('#statements-panel tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.divisiveness || -1)));
+  assert.deepEqual(measures, [...measures].sort((a, b) => b - a), `most divisive first: ${measures}`);
+  assert.ok(measures[0] > 0, 'a measure once groups exist');
+  const top = Number(await host.locator('#statements-panel tbody tr').first().getAttribute('data-statement'));
+  await host.locator('#statements-panel tbody tr').first().locator('.start-spectrum').click();
+  await screen.locator('main[data-stage=spectrum] #spectrum-view').waitFor();
+  const sp = (await view()).spectrums.at(-1);
+  assert.equal(sp.statement.id, top);
+  const place = (round, pos) => Promise.all(phones.map((p, i) => api('POST', `/api/rooms/${code}/spectrum-positions`, {
+    token: p.token, body: { id: `sp${round}-${i}`, spectrum: sp.id, round, position: pos(p, i) },
+  })));
+  const positions = [
+    (p) => (p.camp === 0 ? 2 : -2),
+    (p, i) => (p.camp === 0 ? 2 : (i === 1 || i === 3 ? 0 : -2)),
+    (p, i) => (p.camp === 0 ? 2 : (i === 1 || i === 3 ? 1 : -2)),
+  ];
+  for (let round = 1; round <= 3; round += 1) {
+    if (round > 1) await host.click(`#open-round-${round}`);
+    await host.locator(`#round-status[data-round="${round}"]`).waitFor();
+    await place(round, positions[round - 1]);
+    // Hidden while open: only how many placed, no bars for this round, no movement.
+    await screen.locator(`#placed-${round}`).filter({ hasText: `${PHONES} people placed` }).waitFor();
+    assert.equal(await screen.locator(`.round[data-round="${round}"]`).count(), 0, `round ${round} hidden`);
+    assert.equal(await screen.locator('#movement').count(), 0, 'no movement while the last round is hidden');
+    const hidden = (await view()).spectrums.at(-1).rounds.at(-1);
+    assert.deepEqual([hidden.hidden, hidden.placed, hidden.counts.reduce((a, b) => a + b, 0)], [true, PHONES, 0]);
+    await checkProjectorLanguages(screen, `spectrum round ${round} hidden`, `facilitator-spectrum-${round}-hidden`);
+    await host.click('#reveal-spectrum');
+    await screen.locator(`.round[data-round="${round}"] .seg`).first().waitFor();
+    await screen.locator(`#placed-${round}`).waitFor({ state: 'detached' });
+    await host.locator('#hide-spectrum').waitFor();
+  }
+  const movement = screen.locator('#movement');
+  await movement.locator('h3').filter({ hasText: 'round 1 → round 3' }).waitFor();
+  await movement.filter({ hasText: '2 toward agree' }).waitFor();
+  await movement.locator('.average').first().waitFor();
+  assert.doesNotMatch(await movement.textContent(), /[+-]\d\.\d/, 'no bare means');
+  assert.equal((await view()).spectrums.at(-1).rounds.length, 3);
+  await checkProjectorLanguages(screen, 'spectrum of three rounds', 'facilitator-spectrum-3');
+  await host.click('#close-spectrum');
+  await host.locator('#round-status[data-round=""]').waitFor();
+
+  // A second vote on the preselected statements; phones get them again.
+  const preselected = await host.locator('#revote-list input:checked').evaluateAll((xs) => xs.map((x) => Number(x.dataset.statement)));
+  assert.ok(preselected.length >= 1 && preselected.length <= 5, `preselected ${preselected}`);
+  await host.click('#open-revote');
+  await host.locator('#revote-status').waitFor();
+  const revote = (await info()).controls.revote;
+  assert.deepEqual([...revote.statements].sort(), [...preselected].sort());
+  const me = await api('GET', `/api/rooms/${code}/me`, { token: phones[1].token });
+  const offered = [me.next, ...(me.upcoming ?? [])].filter(Boolean).map((s) => s.statement?.id ?? s.id);
+  assert.ok(offered.some((id) => revote.statements.includes(id)), `phones get the statements again: ${offered}`);
+  // Two of camp 1 now vote with camp 0 on everything asked again.
+  for (const i of [1, 3]) {
+    for (const s of revote.statements) {
+      await api('POST', `/api/rooms/${code}/votes`, { token: phones[i].token, body: { id: `r${s}`, statement: s, vote: campVote(0, s) } });
+    }
+  }
+  await host.click('#close-revote');
+  await host.locator('#open-revote').waitFor();
+
+  // The report stage: the change in plain sentences, each page fits.
+  await host.click('#stage-report');
+  await screen.locator('main[data-stage=report] .report').waitFor();
+  const change = await waitFor(async () => (await view()).change, 'the change');
+  const turn = screen.locator('#report-page');
+  const pages = (await turn.count()) ? Number(await turn.getAttribute('data-pages')) : 1;
+  let sawChange = false;
+  for (let i = 0; i < pages; i += 1) {
+    const n = Number(await screen.locator('.report').getAttribute('data-page'));
+    if (await screen.locator('#change').count()) {
+      sawChange = true;
+      const text = await screen.locator('#change').textContent();
+      assert.match(text, /How the room changed/);
+      assert.match(text, /changed group|agreeing on|disagreeing on|shared by all/, text);
+    }
+    await checkProjectorLanguages(screen, `report page ${n + 1}`, `facilitator-report-${n + 1}`);
+    assert.deepEqual(await axeSerious(screen), [], `projector report page ${n + 1}`);
+    if (pages > 1) {
+      await turn.click();
+      await screen.locator(`.report[data-page="${(n + 1) % pages}"]`).waitFor();
+    }
+  }
+  const moved = change.moved > 0 || change.shifts.some((s) => s.agree_before !== s.agree_after || s.disagree_before !== s.disagree_after)
+    || change.consensus_gained.length > 0 || change.consensus_lost.length > 0;
+  assert.equal(sawChange, moved, `the change page shows when the room moved: ${JSON.stringify(change)}`);
+  assert.ok(moved, 'two people changed their votes: the room moved');
+
+  // The take-away report: 404 before it is published, then a page that passes axe, has every
+  // section and prints to more than one A4 page; unpublished again, 404; the download works.
+  assert.equal((await fetch(`${base}/r/${code}/report`)).status, 404);
+  await host.click('#publish-report');
+  await host.locator('#report-status[data-published=true]').waitFor();
+  assert.equal(await host.locator('#report-link').getAttribute('href'), `/r/${code}/report`);
+  const reportCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Chromium asks every page without an icon link for /favicon.ico; the report has none (it
+  // loads nothing else), so that one request is answered here instead of logging a 404.
+  await reportCtx.route('**/favicon.ico', (r) => r.fulfill({ status: 204, body: '' }));
+  const report = await newPage(reportCtx, 'report', errors);
+  const missing = [];
+  report.on('response', (r) => { if (r.status() >= 400) missing.push(`${r.status()} ${r.url()}`); });
+  for (const lang of ['zh-TW', 'ja', 'en']) {
+    const r = await report.goto(`${base}/r/${code}/report?lang=${lang}`);
+    assert.equal(r.status(), 200);
+    for (const id of ['summary', 'map', 'groups', 'divisive', 'spectrum', 'change', 'method']) {
+      assert.equal(await report.locator(`section#${id}`).count(), 1, `${lang}: section ${id}`);
+    }
+    assert.ok(await report.locator('section#groups').filter({ hasText: 'Safety first' }).count(), 'the group name in the report');
+    assert.deepEqual(await axeSerious(report), [], `report ${lang}`);
+    await report.screenshot({ path: path.join(shots, `facilitator-report-${lang}.png`) });
+    const pdf = await report.pdf({ format: 'A4', printBackground: true });
+    assert.ok(pdfPages(pdf) > 1, `${lang}: ${pdfPages(pdf)} A4 pages`);
+  }
+  await reportCtx.close();
+  assert.deepEqual(missing.filter((m) => !m.includes('/r/')), [], 'the report loads nothing that fails');
+  const download = await fetch(`${base}${await host.locator('#report-download').getAttribute('href')}`);
+  assert.equal(download.status, 200);
+  assert.match(await download.text(), /<section id="summary"/);
+  await host.click('#unpublish-report');
+  await host.locator('#report-status[data-published=false]').waitFor();
+  assert.equal((await fetch(`${base}/r/${code}/report`)).status, 404, 'unpublished: 404');
+  assert.equal((await fetch(`${base}${await host.locator('#report-link').getAttribute('href')}`)).status, 200, 'the key still opens it');
+
+  // The console: accessible, and every string in every language.
+  assert.deepEqual(await axeSerious(host), [], 'console');
+  for (const tag of ['zh-TW', 'ja', 'ko', 'en']) {
+    await switchLanguage(host, tag);
+    await checkStrings(host, tag);
+  }
+  await host.screenshot({ path: path.join(shots, 'facilitator-console.png'), fullPage: true });
+
+  // Closing asks first; "keep it open" keeps it open; then the console shows the room closed.
+  await host.click('#close-room');
+  await host.locator('#close-confirm').waitFor();
+  await host.click('#keep-open');
+  await host.locator('#close-room').waitFor();
+  assert.equal((await info()).closed, false);
+  await host.click('#close-room');
+  await host.click('#confirm-close');
+  await host.locator('#room-closed-banner').waitFor();
+  assert.equal(await host.locator('#close-room').count(), 0);
+  assert.equal((await info()).closed, true);
+  await checkStrings(host, 'en');
+
+  // The projector in every language on the last stage, then no unexpected errors anywhere.
+  for (const tag of ['zh-TW', 'ja', 'ko', 'en']) {
+    await switchLanguage(screen, tag);
+    await checkStrings(screen, tag);
+  }
+  await checkProjector(screen, 'closed room report');
+  assert.deepEqual(softFailures, [], 'every projector stage fits (PROJECTOR_SOFT=1 collects them)');
+  const unexpected = errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  assert.deepEqual(unexpected, []);
+});

@@ -1,0 +1,392 @@
+//! The console's room controls: hide or reveal results, pause or resume voting, a timer, the
+//! spotlight, group names, a second vote and the take-away report; and closing the room, with
+//! a confirmation. Each button sends one `ControlRequest`; the screens read the new controls
+//! from the next room view.
+
+use std::collections::HashMap;
+
+use polyphony_protocol::REVOTE_MAX_STATEMENTS;
+use polyphony_protocol::{ControlRequest, RoomInfo, RoomView, StatementId, TIMER_MAX_MINUTES};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::components::{input_value, TimerClock, Tr};
+use crate::group_colour;
+use crate::i18n::{error_key, t, Key, Lang};
+use crate::net::HttpError;
+use crate::routes::{api, page};
+use crate::state::controls::{by_divisiveness, revote_preselection};
+use crate::{nav, net};
+
+/// What the console's panels need.
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The room's code.
+    pub code: String,
+    /// The facilitator key.
+    pub host_key: String,
+    /// The latest room view (its `room.controls` are the current controls).
+    pub view: RoomView,
+    /// Shows a request's failure (or clears it).
+    pub on_error: Callback<Option<String>>,
+}
+
+/// A failed request in the facilitator's language: worded from its stable code, else the
+/// server's sentence after "Something went wrong:".
+pub fn worded(lang: Lang, e: HttpError) -> String {
+    match e.code.and_then(error_key) {
+        Some(k) => t(lang, k).to_string(),
+        None => format!("{} {}", t(lang, Key::ErrorPrefix), e.message),
+    }
+}
+
+/// A callback that POSTs one control to the room and reports the outcome.
+pub fn control_sender(
+    lang: Lang,
+    code: &str,
+    key: &str,
+    on_error: &Callback<Option<String>>,
+) -> Callback<ControlRequest> {
+    let (url, key, on_error) = (api::controls(code), key.to_string(), on_error.clone());
+    Callback::from(move |req: ControlRequest| {
+        let (url, key, on_error) = (url.clone(), key.clone(), on_error.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let r =
+                net::post::<_, RoomInfo>(&url, &[(api::FACILITATOR_KEY_HEADER, &key)], Some(&req))
+                    .await;
+            on_error.emit(r.err().map(|e| worded(lang, e)));
+        });
+    })
+}
+
+/// A statement's text cut for a select's option.
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(90).collect();
+    if text.chars().count() > 90 {
+        s.push('…');
+    }
+    s
+}
+
+/// The room controls panel.
+#[component]
+pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
+    let lang = p.lang;
+    let send = control_sender(lang, &p.code, &p.host_key, &p.on_error);
+    let controls = p
+        .view
+        .room
+        .as_ref()
+        .map(|r| r.controls.clone())
+        .unwrap_or_default();
+    let minutes = use_state(|| 5u32);
+    let chosen = use_state(|| None::<StatementId>);
+    let drafts = use_state(HashMap::<u32, String>::new);
+    let picked = use_state(|| None::<Vec<StatementId>>);
+    let click = |req: ControlRequest| {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send.emit(req.clone()))
+    };
+    let statements = by_divisiveness(&p.view.statements);
+
+    // Results and voting.
+    let results = if controls.results_hidden {
+        html! { <>
+            <p class="status-note" id="results-status" data-hidden="true"><Tr lang={lang} k={Key::ResultsHiddenNote} /></p>
+            <button id="reveal-results" class="primary" onclick={click(ControlRequest::RevealResults)}><Tr lang={lang} k={Key::RevealResults} /></button>
+        </> }
+    } else {
+        html! { <>
+            <p class="status-note" id="results-status" data-hidden="false"><Tr lang={lang} k={Key::ResultsShownNote} /></p>
+            <button id="hide-results" onclick={click(ControlRequest::HideResults)}><Tr lang={lang} k={Key::HideResults} /></button>
+        </> }
+    };
+    let voting = if controls.voting_paused {
+        html! { <>
+            <p class="status-note" id="voting-status" data-paused="true"><Tr lang={lang} k={Key::VotingPausedNote} /></p>
+            <button id="resume-voting" class="primary" onclick={click(ControlRequest::ResumeVoting)}><Tr lang={lang} k={Key::ResumeVoting} /></button>
+        </> }
+    } else {
+        html! { <>
+            <p class="status-note" id="voting-status" data-paused="false"><Tr lang={lang} k={Key::VotingOpenNote} /></p>
+            <button id="pause-voting" onclick={click(ControlRequest::PauseVoting)}><Tr lang={lang} k={Key::PauseVoting} /></button>
+        </> }
+    };
+
+    // Timer.
+    let on_minutes = {
+        let minutes = minutes.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(n) = input_value(&e).trim().parse::<u32>() {
+                minutes.set(n.clamp(1, TIMER_MAX_MINUTES));
+            }
+        })
+    };
+    let start_timer = {
+        let (send, minutes) = (send.clone(), minutes.clone());
+        Callback::from(move |_: MouseEvent| {
+            send.emit(ControlRequest::StartTimer { minutes: *minutes })
+        })
+    };
+
+    // Spotlight.
+    let current = chosen
+        .or(controls.spotlight)
+        .or_else(|| statements.first().map(|(s, _)| s.statement.id));
+    let on_choose = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                chosen.set(sel.value().parse().ok());
+            }
+        })
+    };
+    let show_spotlight = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(id) = current {
+                send.emit(ControlRequest::Spotlight {
+                    statement: Some(id),
+                });
+            }
+        })
+    };
+    let spotlit_text = controls.spotlight.and_then(|id| {
+        p.view
+            .statements
+            .iter()
+            .find(|s| s.statement.id == id)
+            .map(|s| s.statement.text.clone())
+    });
+
+    // Group names.
+    let names = p.view.groups.iter().map(|g| {
+        let id = g.id;
+        let saved = controls.group_name(id).unwrap_or_default().to_string();
+        let value = drafts.get(&id).cloned().unwrap_or(saved);
+        let on_input = {
+            let drafts = drafts.clone();
+            Callback::from(move |e: InputEvent| {
+                let mut d = (*drafts).clone();
+                d.insert(id, input_value(&e));
+                drafts.set(d);
+            })
+        };
+        let on_submit = {
+            let (send, value) = (send.clone(), value.clone());
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                send.emit(ControlRequest::NameGroup {
+                    group: id,
+                    name: value.trim().to_string(),
+                });
+            })
+        };
+        let input_id = format!("group-name-{}", g.label);
+        html! {
+            <form class="group-name-form" data-group={g.label.clone()} onsubmit={on_submit}>
+                <label for={input_id.clone()} class="name-label">
+                    <span class="letter" style={format!("--group:{}", group_colour(&g.label))}>{ g.label.clone() }</span>
+                    <Tr lang={lang} k={Key::GroupName} args={vec![("group", g.label.clone())]} />
+                </label>
+                <input id={input_id} type="text" maxlength="40" value={value} oninput={on_input}
+                    placeholder={t(lang, Key::NamePlaceholder)} />
+                <button type="submit" id={format!("save-group-name-{}", g.label)}><Tr lang={lang} k={Key::SaveName} /></button>
+            </form>
+        }
+    });
+
+    // Second vote.
+    let selection: Vec<StatementId> = (*picked)
+        .clone()
+        .unwrap_or_else(|| revote_preselection(&p.view));
+    let toggle = |id: StatementId| {
+        let (picked, selection) = (picked.clone(), selection.clone());
+        Callback::from(move |_: Event| {
+            let mut s = selection.clone();
+            if let Some(i) = s.iter().position(|x| *x == id) {
+                s.remove(i);
+            } else {
+                s.push(id);
+            }
+            picked.set(Some(s));
+        })
+    };
+    let open_revote = {
+        let (send, selection) = (send.clone(), selection.clone());
+        Callback::from(move |_: MouseEvent| {
+            send.emit(ControlRequest::OpenRevote {
+                statements: selection.clone(),
+            })
+        })
+    };
+    let can_open = !selection.is_empty() && selection.len() <= REVOTE_MAX_STATEMENTS;
+
+    // Report.
+    let public = page::report(&p.code, None);
+    let own = page::report(&p.code, Some(&p.host_key));
+
+    html! {
+        <section class="card controls" id="room-controls">
+            <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>
+            <div class="control-grid">
+                <div class="control" id="results-control">{ results }</div>
+                <div class="control" id="voting-control">{ voting }</div>
+            </div>
+            <div class="control" id="timer-control">
+                <label for="timer-minutes"><Tr lang={lang} k={Key::TimerMinutes} /></label>
+                <div class="row">
+                    <input id="timer-minutes" class="size-input" type="number" min="1" max={TIMER_MAX_MINUTES.to_string()}
+                        value={minutes.to_string()} oninput={on_minutes} />
+                    <button id="start-timer" onclick={start_timer}><Tr lang={lang} k={Key::StartTimer} /></button>
+                    if let Some(timer) = controls.timer {
+                        <TimerClock lang={lang} timer={timer} id="console-timer" />
+                        <button id="stop-timer" onclick={click(ControlRequest::StopTimer)}><Tr lang={lang} k={Key::StopTimer} /></button>
+                    }
+                </div>
+            </div>
+            <div class="control" id="spotlight-control">
+                <label for="spotlight-select"><Tr lang={lang} k={Key::SpotlightLabel} /></label>
+                <select id="spotlight-select" onchange={on_choose}>
+                    { for statements.iter().map(|(s, _)| html! {
+                        <option value={s.statement.id.to_string()} selected={current == Some(s.statement.id)}>
+                            { format!("#{} {}", s.statement.id, short(&s.statement.text)) }
+                        </option>
+                    }) }
+                </select>
+                <div class="row">
+                    <button id="spotlight-show" onclick={show_spotlight} disabled={current.is_none()}><Tr lang={lang} k={Key::SpotlightShow} /></button>
+                    if controls.spotlight.is_some() {
+                        <button id="spotlight-clear" onclick={click(ControlRequest::Spotlight { statement: None })}><Tr lang={lang} k={Key::SpotlightClear} /></button>
+                    }
+                </div>
+                if let Some(text) = spotlit_text {
+                    <p class="status-note" id="spotlight-now"><Tr lang={lang} k={Key::SpotlightNow} />{ " " }<strong>{ text }</strong></p>
+                }
+            </div>
+            if !p.view.groups.is_empty() {
+                <div class="control" id="group-names">
+                    <h3><Tr lang={lang} k={Key::GroupNamesTitle} /></h3>
+                    <p class="hint"><Tr lang={lang} k={Key::GroupNamesHint} /></p>
+                    { for names }
+                </div>
+            }
+            <div class="control" id="revote-control">
+                <h3><Tr lang={lang} k={Key::RevoteTitle} /></h3>
+                if let Some(r) = &controls.revote {
+                    <p class="status-note" id="revote-status"><Tr lang={lang} k={Key::RevoteOpenNote} args={vec![("n", r.statements.len().to_string())]} /></p>
+                    <button id="close-revote" onclick={click(ControlRequest::CloseRevote)}><Tr lang={lang} k={Key::CloseRevote} /></button>
+                } else {
+                    <p class="hint"><Tr lang={lang} k={Key::RevoteHint} /></p>
+                    <ul class="revote-list" id="revote-list">{ for statements.iter().map(|(s, _)| {
+                        let id = s.statement.id;
+                        let box_id = format!("revote-{id}");
+                        html! {
+                            <li>
+                                <input type="checkbox" id={box_id.clone()} data-statement={id.to_string()}
+                                    checked={selection.contains(&id)} onchange={toggle(id)} />
+                                <label for={box_id} class="check-label">{ s.statement.text.clone() }</label>
+                            </li>
+                        }
+                    }) }</ul>
+                    <button id="open-revote" class="primary" onclick={open_revote} disabled={!can_open}><Tr lang={lang} k={Key::OpenRevote} /></button>
+                }
+            </div>
+            <div class="control" id="report-control">
+                <h3><Tr lang={lang} k={Key::ReportTitle} /></h3>
+                if controls.report_published {
+                    <p class="status-note" id="report-status" data-published="true"><Tr lang={lang} k={Key::ReportPublishedNote} /></p>
+                    <p><a id="report-link" href={public.clone()} target="_blank">{ nav::absolute(&public) }</a></p>
+                    <button id="unpublish-report" onclick={click(ControlRequest::UnpublishReport)}><Tr lang={lang} k={Key::UnpublishReport} /></button>
+                } else {
+                    <p class="status-note" id="report-status" data-published="false"><Tr lang={lang} k={Key::ReportPrivateNote} /></p>
+                    <p><a id="report-link" href={own} target="_blank"><Tr lang={lang} k={Key::ReportOpen} /></a></p>
+                    <button id="publish-report" class="primary" onclick={click(ControlRequest::PublishReport)}><Tr lang={lang} k={Key::PublishReport} /></button>
+                }
+                <p><a id="report-download" href={api::report_download(&p.code, &p.host_key)} download={format!("{}-report.html", p.code)}>
+                    <Tr lang={lang} k={Key::ReportDownload} /></a></p>
+            </div>
+        </section>
+    }
+}
+
+/// "This room is closed", at the top of the console once it is.
+pub fn closed_banner(lang: Lang) -> Html {
+    html! {
+        <p class="closed-banner" id="room-closed-banner" role="status"><Tr lang={lang} k={Key::RoomClosedBanner} /></p>
+    }
+}
+
+/// Closing the room: the room's state, and what to do about it.
+#[derive(Properties, PartialEq)]
+pub struct CloseRoomProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The room's code.
+    pub code: String,
+    /// The facilitator key.
+    pub host_key: String,
+    /// The room is closed already.
+    pub closed: bool,
+    /// Shows a request's failure (or clears it).
+    pub on_error: Callback<Option<String>>,
+}
+
+/// "Close the room", asked for again before it is done (nothing once closed: see
+/// [`closed_banner`]).
+#[component]
+pub fn CloseRoom(p: &CloseRoomProps) -> Html {
+    let lang = p.lang;
+    let asking = use_state(|| false);
+    if p.closed {
+        return html! {};
+    }
+    let ask = {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(true))
+    };
+    let keep = {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(false))
+    };
+    let close = {
+        let (url, key, on_error, asking) = (
+            api::close(&p.code),
+            p.host_key.clone(),
+            p.on_error.clone(),
+            asking.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (url, key, on_error, asking) =
+                (url.clone(), key.clone(), on_error.clone(), asking.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = net::post::<_, serde_json::Value>(
+                    &url,
+                    &[(api::FACILITATOR_KEY_HEADER, &key)],
+                    Some(&serde_json::json!({})),
+                )
+                .await;
+                asking.set(false);
+                on_error.emit(r.err().map(|e| worded(lang, e)));
+            });
+        })
+    };
+    html! {
+        <div class="close-room">
+            if *asking {
+                <div class="confirm" id="close-confirm" role="alertdialog" aria-labelledby="close-question">
+                    <p id="close-question"><strong><Tr lang={lang} k={Key::CloseRoomConfirm} /></strong></p>
+                    <button id="confirm-close" class="danger" onclick={close}><Tr lang={lang} k={Key::ConfirmClose} /></button>
+                    <button id="keep-open" onclick={keep}><Tr lang={lang} k={Key::KeepOpen} /></button>
+                </div>
+            } else {
+                <button id="close-room" onclick={ask}><Tr lang={lang} k={Key::CloseRoom} /></button>
+            }
+        </div>
+    }
+}

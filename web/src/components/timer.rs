@@ -1,0 +1,45 @@
+//! The facilitator's countdown, counted with this screen's own clock against the timer's start
+//! (server time) and length: `mm:ss`, then, at zero, a soft pulse and "Time" (no sound, nothing
+//! else happens).
+
+use gloo_timers::callback::Interval;
+use polyphony_protocol::Timer;
+use yew::prelude::*;
+
+use crate::components::Tr;
+use crate::i18n::{t, Key, Lang};
+use crate::state::controls::{mm_ss, remaining_ms};
+
+/// How often the clock redraws, in milliseconds.
+const TICK_MS: u32 = 250;
+
+/// The timer to show.
+#[derive(Properties, PartialEq)]
+pub struct TimerProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The running timer.
+    pub timer: Timer,
+    /// The element's id.
+    #[prop_or(AttrValue::Static("timer"))]
+    pub id: AttrValue,
+}
+
+/// `mm:ss` left, ticking; "Time" with a soft pulse at zero.
+#[component]
+pub fn TimerClock(p: &TimerProps) -> Html {
+    let redraw = use_force_update();
+    use_effect_with(p.timer, move |_| {
+        let tick = Interval::new(TICK_MS, move || redraw.force_update());
+        move || drop(tick)
+    });
+    let left = remaining_ms(&p.timer, js_sys::Date::now() as i64);
+    let done = left == 0;
+    html! {
+        <div id={p.id.clone()} class={classes!("timer", done.then_some("time-up"))} role="timer"
+            aria-label={t(p.lang, Key::TimeLeftLabel)} data-done={done.to_string()} data-left={(left / 1000).to_string()}>
+            <span class="clock">{ mm_ss(left) }</span>
+            if done { <span class="time-word"><Tr lang={p.lang} k={Key::TimeUp} /></span> }
+        </div>
+    }
+}
