@@ -84,7 +84,7 @@ p,li{overflow-wrap:anywhere}
 .counts b{display:block;font-size:1.6rem}
 .map svg{width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
-.gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000}
+.gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000}.gl[style*='#0072B2']{color:#fff}
 .st{margin:.8rem 0;padding:.5rem .8rem;border-left:4px solid #bbb;background:#f6f6f6;page-break-inside:avoid;break-inside:avoid}
 .st .text{margin:0 0 .3rem}
 .sid{color:#555;font-size:.85rem;margin-right:.3rem}
