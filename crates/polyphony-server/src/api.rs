@@ -221,12 +221,28 @@ async fn start_spectrum(
     ))
 }
 
+#[derive(Deserialize)]
+struct RoundsQuery {
+    /// Movement from this round (default the first) …
+    from: Option<u8>,
+    /// … to this one (default the last opened).
+    to: Option<u8>,
+}
+
 async fn spectrum(
     AnyRoom(room): AnyRoom,
     Path((_, id)): Path<(String, String)>,
+    Query(q): Query<RoundsQuery>,
 ) -> ApiResult<SpectrumView> {
     let id = parse_id(&id, "spectrum")?;
-    Ok(Json(room.spectrum(id)?))
+    match (q.from, q.to) {
+        (None, None) => Ok(Json(room.spectrum(id)?)),
+        (from, to) => {
+            let rounds = room.spectrum(id)?.rounds.len() as u8;
+            let (from, to) = (from.unwrap_or(1), to.unwrap_or(rounds));
+            Ok(Json(room.spectrum_between(id, from, to)?))
+        }
+    }
 }
 
 async fn spectrum_round(

@@ -79,7 +79,8 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::ImportIdTooLarge { .. }
         | E::BadTimer { .. }
         | E::BadRevote { .. }
-        | E::NoRound { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        | E::NoRound { .. }
+        | E::BadRounds { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
             StatusCode::TOO_MANY_REQUESTS
         }
@@ -139,7 +140,8 @@ fn code_of(e: &RoomError) -> ErrorCode {
         | E::ImportIdTooLarge { .. }
         | E::BadTimer { .. }
         | E::BadRevote { .. }
-        | E::NoRound { .. } => C::Invalid,
+        | E::NoRound { .. }
+        | E::BadRounds { .. } => C::Invalid,
         E::Seed { source, .. } | E::Imported { source, .. } => code_of(source),
         E::Storage(_) | E::Internal(_) => C::Internal,
     }

@@ -289,6 +289,23 @@ async fn a_spectrum_runs_four_rounds_with_counts_hidden_while_each_is_open() {
         (m["toward_agree"].clone(), m["stayed"].clone()),
         (1.into(), 1.into())
     );
+    // Any two rounds: from round 2 (-1) to round 3 (0), person 0 moved one step, person 1 stayed.
+    let between = format!("/api/rooms/{code}/spectrums/{id}?from=2&to=3");
+    let (status, v) = call(&r, "GET", &between, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["movement_from"].clone(), v["movement_to"].clone()),
+        (2.into(), 3.into())
+    );
+    assert_eq!(
+        v["movement"][0]["flows"][1][2], 1,
+        "one moved from -1 to 0: {v}"
+    );
+    for bad in ["from=3&to=2", "from=0&to=2", "from=1&to=5", "to=9"] {
+        let url = format!("/api/rooms/{code}/spectrums/{id}?{bad}");
+        let (status, json) = call(&r, "GET", &url, &[], None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {json}");
+    }
     // Opening a round hides the counts again.
     call(&r, "POST", &round_url, &k, Some(r#"{"open":5}"#)).await;
     let (_, info) = call(&r, "GET", &format!("/api/rooms/{code}"), &[], None).await;

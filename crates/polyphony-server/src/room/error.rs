@@ -260,6 +260,12 @@ pub enum RoomError {
         /// `MAX_SPECTRUM_ROUNDS`.
         max: u8,
     },
+    /// Movement compares two rounds opened, the earlier first.
+    #[error("compare two rounds of this spectrum: from 1 to {rounds}, the earlier first")]
+    BadRounds {
+        /// Rounds opened.
+        rounds: u8,
+    },
     /// The report is not published (and no key came with the request).
     #[error("this room's report is not published")]
     ReportNotPublished,

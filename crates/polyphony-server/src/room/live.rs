@@ -418,6 +418,26 @@ impl LiveRoom {
         Ok(views::spectrum_view(&room, sp, analysis.as_deref()))
     }
 
+    /// A spectrum's view with the movement between rounds `from` and `to` (any two rounds
+    /// opened, `from` before `to`).
+    pub fn spectrum_between(&self, id: u32, from: u8, to: u8) -> Result<SpectrumView, RoomError> {
+        let analysis = self.analysis();
+        let room = lock(&self.state);
+        let sp = cmd::live_spectrum(&room, id)?;
+        if from == 0 || from >= to || to > sp.rounds() {
+            return Err(RoomError::BadRounds {
+                rounds: sp.rounds(),
+            });
+        }
+        Ok(views::spectrum_view_between(
+            &room,
+            sp,
+            analysis.as_deref(),
+            views::Reveal::AsControlled,
+            (from, to),
+        ))
+    }
+
     /// Runs `f` on the room's state; `f` should only copy what it needs (exports build their
     /// files from the copy, outside the lock).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Room) -> T) -> T {

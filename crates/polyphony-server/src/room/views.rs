@@ -175,6 +175,18 @@ pub(crate) fn spectrum_view_as(
     analysis: Option<&Analysis>,
     reveal: Reveal,
 ) -> SpectrumView {
+    spectrum_view_between(room, sp, analysis, reveal, (1, sp.rounds()))
+}
+
+/// [`spectrum_view_as`] with the movement measured between rounds `from` and `to` (checked by
+/// the caller: `1 <= from < to <= rounds`).
+pub(crate) fn spectrum_view_between(
+    room: &Room,
+    sp: &Spectrum,
+    analysis: Option<&Analysis>,
+    reveal: Reveal,
+    (from, to): (u8, u8),
+) -> SpectrumView {
     let groups = group_of(analysis);
     let key = |pid: &u32| -> (Option<u32>, String) {
         groups
@@ -216,7 +228,6 @@ pub(crate) fn spectrum_view_as(
             }
         })
         .collect();
-    let (from, to) = (1u8, sp.rounds());
     let mut moves: BTreeMap<(Option<u32>, String), SpectrumMovement> = BTreeMap::new();
     let compared = (to > from && !hidden(from) && !hidden(to))
         .then(|| sp.round(from).zip(sp.round(to)))
