@@ -238,6 +238,7 @@ test('a whole workshop in the browser', async () => {
   await host.click('#create-form button[type=submit]');
   await host.waitForURL(/\/r\/[2-9A-Z]{6}\/host#key=[0-9a-f]{64}$/);
   const code = host.url().match(/\/r\/([2-9A-Z]{6})\/host/)[1];
+  const hostKey = host.url().match(/#key=([0-9a-f]{64})$/)[1];
   await host.locator('tr[data-statement]').nth(STATEMENTS - 1).waitFor();
 
   // The projector shows how to join.
@@ -247,6 +248,8 @@ test('a whole workshop in the browser', async () => {
   await screen.locator('#room-code').filter({ hasText: code }).waitFor();
   assert.ok(await screen.locator('.qr svg').isVisible(), 'QR code on the projector');
   await screen.screenshot({ path: path.join(shots, 'projector-collect.png') });
+  // Before groups, the projector says how many have voted of the number groups need.
+  assert.match(await screen.locator('#groups-need').textContent(), /0\D+7/);
   await checkProjectorLanguages(screen, 'collect');
 
   // Eight phones join by code and vote.
@@ -477,6 +480,15 @@ test('a whole workshop in the browser', async () => {
   await reporter.locator('#reporter-prompt').waitFor({ state: 'detached' });
   const after = await waitFor(onePerTable, 'one reporter per table after a pass');
   assert.equal(after[reporterIndex], false, 'another member reports now');
+  // A rejected statement stays listed on the console, where the rejection can be undone.
+  const last = STATEMENTS - 1;
+  await api('POST', `/api/rooms/${code}/statements/${last}/moderation`, { key: hostKey, body: { state: 'rejected' } });
+  const rejectedItem = host.locator('#rejected-list li', { hasText: seeds[last] });
+  await rejectedItem.waitFor();
+  await rejectedItem.locator('.undo-reject').click();
+  await rejectedItem.waitFor({ state: 'detached' });
+  const list = await api('GET', `/api/rooms/${code}/statements`, { key: hostKey });
+  assert.equal(list.find((i) => i.statement.id === last).statement.moderation, 'accepted');
   const late2 = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
   assert.deepEqual(late2, []);
 });
@@ -496,6 +508,7 @@ test('the explorer analyses an export without uploading it', async () => {
   await page.locator('#explore-result .group-card').first().waitFor();
   await checkStrings(page, 'ko');
   assert.deepEqual(uploads, [], 'nothing was sent to the server');
+  assert.deepEqual(await axeSerious(page), [], 'explorer');
   await page.screenshot({ path: path.join(shots, 'explore-ko.png') });
 });
 

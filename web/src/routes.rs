@@ -182,8 +182,10 @@ pub mod api {
     }
 
     /// The files the console offers for download.
-    pub const EXPORT_FILES: [&str; 5] = [
+    pub const EXPORT_FILES: [&str; 7] = [
         "comments.csv",
+        "comment-groups.csv",
+        "tables.csv",
         "votes.csv",
         "participants-votes.csv",
         "summary.csv",

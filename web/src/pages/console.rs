@@ -98,6 +98,12 @@ pub fn HostPage(p: &CodeProps) -> Html {
         .iter()
         .filter(|i| i.statement.moderation == ModerationState::Pending)
         .collect();
+    // Rejected statements stay listed, newest first, so a rejection can be undone.
+    let mut rejected: Vec<&ModerationItem> = queue
+        .iter()
+        .filter(|i| i.statement.moderation == ModerationState::Rejected)
+        .collect();
+    rejected.sort_by_key(|i| std::cmp::Reverse(i.created));
     html! {
         <main class="page host">
             <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
@@ -132,8 +138,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
                 <ul class="queue">{ for waiting.iter().map(|i| html! {
                     <li>{ i.statement.text.clone() }{ " " }
-                        <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
-                        <button onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
+                        <button class="accept" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
+                        <button class="reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
                         if i.from_participant {
                             <button class="reject-author" onclick={act(api::reject_pending(&code), serde_json::json!({"author_of": i.statement.id}))}><Tr lang={lang} k={Key::RejectAllFromAuthor} /></button>
                         }
@@ -141,6 +147,14 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 }) }</ul>
                 if waiting.len() > 1 {
                     <button id="reject-all-pending" onclick={act(api::reject_pending(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::RejectAllPending} /></button>
+                }
+                if !rejected.is_empty() {
+                    <h3><Tr lang={lang} k={Key::RejectedTitle} /></h3>
+                    <ul class="queue rejected" id="rejected-list">{ for rejected.iter().map(|i| html! {
+                        <li>{ i.statement.text.clone() }{ " " }
+                            <button class="undo-reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::UndoReject} /></button>
+                        </li>
+                    }) }</ul>
                 }
             </section>
             <section class="card">

@@ -155,6 +155,13 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     <p class="url">{ phone_url.clone() }</p>
                     <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
                     { counts.clone() }
+                    if view.groups.is_empty() && view.min_participants_for_groups > 0 {
+                        <p class="groups-need" id="groups-need"><Tr lang={lang} k={Key::VotersOfNeeded}
+                            args={vec![("n", view.voters.to_string()), ("min", view.min_participants_for_groups.to_string())]} /></p>
+                    }
+                    if !room.description.trim().is_empty() {
+                        <p class="description" id="room-description">{ room.description.clone() }</p>
+                    }
                 </div>
             </div>
         },
