@@ -339,6 +339,9 @@ test('a whole workshop in the browser', async () => {
   await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 4, 'queued votes arrive');
 
   // A spectrum on the first statement: two rounds; some of camp 1 move toward agree.
+  // Before a spectrum exists, its stage is not offered: the room would only be told nothing started.
+  assert.ok(await host.locator('#stage-spectrum').isDisabled(), 'no empty spectrum stage');
+  assert.ok(await host.locator('#spectrum-first').isVisible());
   await host.locator('tr[data-statement="0"] .start-spectrum').click();
   await screen.locator('main[data-stage=spectrum]').waitFor();
   const place = async (p, position) => {

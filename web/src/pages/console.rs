@@ -121,14 +121,20 @@ pub fn HostPage(p: &CodeProps) -> Html {
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
                 <div class="stage-buttons">
+                    // The spectrum stage opens with a spectrum (started from a statement below):
+                    // before one exists, the room would only be told that nothing is started.
                     { for Stage::ALL.into_iter().map(|s| html! {
                         <button id={format!("stage-{}", s.as_str())} class={classes!((s == stage).then_some("chosen"))}
                             aria-pressed={(s == stage).to_string()}
+                            disabled={s == Stage::Spectrum && s != stage && view.spectrums.is_empty()}
                             onclick={act(api::stage(&code), serde_json::json!({"stage": s.as_str()}))}>
                             <Tr lang={lang} k={stage_key(s)} />
                         </button>
                     }) }
                 </div>
+                if view.spectrums.is_empty() {
+                    <p class="hint" id="spectrum-first"><Tr lang={lang} k={Key::StartSpectrumFirst} /></p>
+                }
             </section>
             <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
             <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
