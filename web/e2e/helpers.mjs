@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: the real `polyphony serve` on 127.0.0.1 (POLYPHONY_BIN
 // runs another build), Debian's Chromium through playwright-core, and the checks every screen
 // gets (axe, UI strings against the i18n tables, the projector's one-screen rule and sizes).
-// Used by facilitator.test.mjs (workshop.test.mjs still carries its own copies).
+// Used by workshop.test.mjs, facilitator.test.mjs and phone.test.mjs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -78,13 +78,14 @@ export async function axeSerious(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Every marked UI string on the page equals its table entry for `tag`. */
-export async function checkStrings(page, tag) {
+/** Every marked UI string on the page equals its table entry for `tag` (and there are more than
+ * `atLeast` of them: a page that shows no strings must not pass). */
+export async function checkStrings(page, tag, atLeast = 3) {
   const found = await page.evaluate(() => ({
     plain: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
     templated: [...document.querySelectorAll('[data-i18n-template]')].map((e) => [e.dataset.i18nTemplate, e.textContent]),
   }));
-  assert.ok(found.plain.length > 3, 'the page has translated strings');
+  assert.ok(found.plain.length > atLeast, 'the page has translated strings');
   for (const [key, text] of found.plain) {
     assert.equal(text, tables[tag][key], `${tag} ${key}`);
     if (tag !== 'en') assert.notEqual(text, tables.en[key], `${tag} ${key} is still English`);

@@ -13,50 +13,25 @@
 // POLYPHONY_BIN runs another server build (the web app is embedded in the binary at build time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const shots = path.join(root, 'target/screenshots');
-const tables = JSON.parse(readFileSync(path.join(root, 'target/web-dist/i18n.json'), 'utf8'));
-const axePath = path.join(here, 'node_modules/axe-core/axe.min.js');
+import {
+  axeSerious, checkStrings as checkStringsAtLeast, launchBrowser, newPage, shots, startServer,
+  switchLanguage, tables, waitFor,
+} from './helpers.mjs';
 
 let server;
 let base;
 let browser;
-let dbDir;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  dbDir = mkdtempSync(path.join(tmpdir(), 'polyphony-phone-e2e-'));
-  server = spawn(process.env.POLYPHONY_BIN || path.join(root, 'target/release/polyphony'),
-    ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db')],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: server.stdout });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 15000);
-    lines.on('line', (line) => {
-      const m = line.match(/^Polyphony is listening on ([^;]+);/);
-      if (m) { clearTimeout(timer); resolve(`http://${m[1]}`); }
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  rmSync(dbDir, { recursive: true, force: true });
+  server?.stop();
 });
 
 const pageErrors = [];
@@ -64,11 +39,11 @@ const pageErrors = [];
 /** A small phone (360 × 740) in `locale`, recording script errors. */
 async function phonePage(locale, name) {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${name} console: ${m.text()}`); });
-  return page;
+  return newPage(ctx, name, pageErrors);
 }
+
+/** Every marked UI string equals its table entry (a phone screen may show only a few). */
+const checkStrings = (page, tag) => checkStringsAtLeast(page, tag, 1);
 
 async function api(method, url, { key, token, body } = {}) {
   const headers = { 'content-type': 'application/json' };
@@ -78,47 +53,6 @@ async function api(method, url, { key, token, body } = {}) {
   const text = await r.text();
   assert.ok(r.ok, `${method} ${url}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
-}
-
-async function waitFor(fn, what, timeout = 15000) {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function axeSerious(page) {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => (await window.axe.run()).violations);
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-/** Every marked UI string on the page equals its table entry for `tag`. */
-async function checkStrings(page, tag) {
-  const found = await page.evaluate(() => ({
-    plain: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
-    templated: [...document.querySelectorAll('[data-i18n-template]')].map((e) => [e.dataset.i18nTemplate, e.textContent]),
-  }));
-  assert.ok(found.plain.length > 1, 'the page has translated strings');
-  for (const [key, text] of found.plain) {
-    assert.equal(text, tables[tag][key], `${tag} ${key}`);
-    if (tag !== 'en') assert.notEqual(text, tables.en[key], `${tag} ${key} is still English`);
-  }
-  for (const [key, text] of found.templated) {
-    const escaped = tables[tag][key].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`^${escaped.replace(/\\?\{[a-z]+\\?\}/g, '.+')}$`, 's');
-    assert.match(text, pattern, `${tag} ${key}`);
-  }
-}
-
-async function switchLanguage(page, tag) {
-  await page.selectOption('#lang', tag);
-  await page.waitForFunction((t) => document.documentElement.lang === t, tag);
 }
 
 /** Nothing is wider than the phone's screen. */

@@ -14,63 +14,35 @@
 // POLYPHONY_BIN runs another server build (the web app is embedded in the binary at build time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
+import {
+  axeSerious, checkProjector, checkProjectorLanguages, checkStrings, launchBrowser,
+  newPage as newRecordedPage, root, shots, startServer, switchLanguage, waitFor,
+} from './helpers.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const shots = path.join(root, 'target/screenshots');
-const tables = JSON.parse(readFileSync(path.join(root, 'target/web-dist/i18n.json'), 'utf8'));
-const axePath = path.join(here, 'node_modules/axe-core/axe.min.js');
 const STATEMENTS = 10;
 const PHONES = 8;
 
 let server;
 let base;
 let browser;
-let dbDir;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  dbDir = mkdtempSync(path.join(tmpdir(), 'polyphony-e2e-'));
-  // POLYPHONY_BIN: another build of the server (the web app is embedded at build time).
-  server = spawn(process.env.POLYPHONY_BIN || path.join(root, 'target/release/polyphony'),
-    ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db')],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: server.stdout });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 15000);
-    lines.on('line', (line) => {
-      const m = line.match(/^Polyphony is listening on ([^;]+);/);
-      if (m) { clearTimeout(timer); resolve(`http://${m[1]}`); }
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  rmSync(dbDir, { recursive: true, force: true });
+  server?.stop();
 });
 
 const pageErrors = [];
 
 /** A new page that records script errors (any is a test failure). */
-async function newPage(ctx, name) {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${name} console: ${m.text()}`); });
-  return page;
+function newPage(ctx, name) {
+  return newRecordedPage(ctx, name, pageErrors);
 }
 
 const phoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
@@ -116,116 +88,6 @@ async function viewJson(code) {
   return r.json();
 }
 
-async function waitFor(fn, what, timeout = 15000) {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function axeSerious(page) {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => (await window.axe.run()).violations);
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-/** Every marked UI string on the page equals its table entry for `tag`. */
-async function checkStrings(page, tag) {
-  const found = await page.evaluate(() => ({
-    plain: [...document.querySelectorAll('[data-i18n]')].map((e) => [e.dataset.i18n, e.textContent]),
-    templated: [...document.querySelectorAll('[data-i18n-template]')].map((e) => [e.dataset.i18nTemplate, e.textContent]),
-  }));
-  assert.ok(found.plain.length > 3, 'the page has translated strings');
-  for (const [key, text] of found.plain) {
-    assert.equal(text, tables[tag][key], `${tag} ${key}`);
-    if (tag !== 'en') assert.notEqual(text, tables.en[key], `${tag} ${key} is still English`);
-  }
-  for (const [key, text] of found.templated) {
-    const escaped = tables[tag][key].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`^${escaped.replace(/\\?\{[a-z]+\\?\}/g, '.+')}$`, 's');
-    assert.match(text, pattern, `${tag} ${key}`);
-  }
-}
-
-async function switchLanguage(page, tag) {
-  await page.selectOption('#lang', tag);
-  await page.waitForFunction((t) => document.documentElement.lang === t, tag);
-}
-
-/** Body text, the join code and the statement under discussion at 1920 × 1080, in px. */
-const MIN_PX = { body: 36, code: 96, statement: 56 };
-
-/**
- * The projector fits its screen: the page scrolls neither way, every text box lies inside the
- * viewport, every text is at least `MIN_PX` (scaled by the viewport's height against 1080), and
- * no statement leaves one character alone on its last line. The corner with the language and
- * full-screen controls is outside `main` and not held to the sizes.
- */
-async function checkProjector(page, what) {
-  const r = await page.evaluate(() => {
-    const px = (el) => (el ? parseFloat(getComputedStyle(el).fontSize) : null);
-    const main = document.querySelector('main.screen');
-    const texts = [];
-    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!n.textContent.trim() || el.closest('svg')) continue;
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      texts.push({ text: n.textContent.trim().slice(0, 24), tag: el.tagName, cls: el.className, size: px(el),
-        bottom: Math.round(box.bottom), right: Math.round(box.right) });
-    }
-    // A statement whose last character sits alone on the last line (statements cut short by a
-    // line clamp are not wrapped to their end, so they are left out).
-    const orphans = [];
-    for (const el of main.querySelectorAll('.statement-text, .group-card li, .consensus li')) {
-      if (el.scrollHeight > el.clientHeight + 1) continue;
-      const chars = [];
-      const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let n = w.nextNode(); n; n = w.nextNode()) {
-        for (let i = 0; i < n.length; i += 1) if (n.data[i].trim()) chars.push([n, i]);
-      }
-      if (chars.length < 3) continue;
-      const top = ([n, i]) => {
-        const range = document.createRange();
-        range.setStart(n, i);
-        range.setEnd(n, i + 1);
-        return range.getClientRects()[0]?.top ?? 0;
-      };
-      const [a, b] = [top(chars[chars.length - 2]), top(chars[chars.length - 1])];
-      if (b - a > 4) orphans.push(el.textContent.slice(-12));
-    }
-    const se = document.scrollingElement;
-    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans,
-      code: px(document.querySelector('#room-code')),
-      statement: px(document.querySelector('#spectrum-view > .statement-text')) };
-  });
-  const scale = r.h / 1080;
-  const at = `${what} at ${r.w} × ${r.h}`;
-  assert.ok(r.sh <= r.h, `${at}: ${r.sh} px tall`);
-  assert.ok(r.sw <= r.w, `${at}: ${r.sw} px wide`);
-  assert.ok(r.texts.length > 3, `${at}: text on the screen`);
-  assert.deepEqual(r.texts.filter((t) => t.bottom > r.h || t.right > r.w), [], `${at}: text outside the screen`);
-  assert.deepEqual(r.texts.filter((t) => t.size < MIN_PX.body * scale - 0.01), [], `${at}: text under ${MIN_PX.body} px`);
-  if (r.code !== null) assert.ok(r.code >= MIN_PX.code * scale, `${at}: join code ${r.code} px`);
-  if (r.statement !== null) assert.ok(r.statement >= MIN_PX.statement * scale, `${at}: statement ${r.statement} px`);
-  assert.deepEqual(r.orphans, [], `${at}: one character alone on a line`);
-}
-
-/** `checkProjector` in zh-TW and en, with a screenshot of each; the page is left in `end`. */
-async function checkProjectorLanguages(page, what, shot, end = 'en') {
-  for (const tag of ['zh-TW', 'en']) {
-    await switchLanguage(page, tag);
-    await checkProjector(page, `${what} (${tag})`);
-    if (shot) await page.screenshot({ path: path.join(shots, `${shot}-${tag}.png`) });
-  }
-  await switchLanguage(page, end);
-}
 
 test('a whole workshop in the browser', async () => {
   // The facilitator creates the room on the start page.
