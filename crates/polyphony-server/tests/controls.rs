@@ -14,11 +14,7 @@ use common::*;
 use futures_util::StreamExt;
 use polyphony_protocol::{RoomView, ServerMessage};
 use serde_json::Value;
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type WsStream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const N: usize = 6;
 
@@ -452,7 +448,7 @@ async fn the_report_is_private_until_published_and_everything_survives_a_restart
 }
 
 /// Reads every text frame a socket receives for `window`.
-async fn frames(ws: &mut WsStream, window: Duration) -> Vec<String> {
+async fn frames(ws: &mut Socket, window: Duration) -> Vec<String> {
     let mut out = Vec::new();
     let end = tokio::time::Instant::now() + window;
     while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(end, ws.next()).await {

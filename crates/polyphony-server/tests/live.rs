@@ -10,11 +10,7 @@ use std::time::Duration;
 use common::*;
 use futures_util::{SinkExt, StreamExt};
 use polyphony_protocol::{ClientMessage, PhoneView, RoomView, ServerMessage, Vote, VoteRequest};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const STATEMENTS: usize = 10;
 

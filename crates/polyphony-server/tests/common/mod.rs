@@ -129,3 +129,7 @@ pub async fn serve(state: &AppState, router: Router) -> (std::net::SocketAddr, S
     let server = tokio::spawn(async move { polyphony_server::serve(listener, state).await });
     (addr, server)
 }
+
+/// A client WebSocket to the test server.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
