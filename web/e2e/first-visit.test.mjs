@@ -5,7 +5,9 @@
 // headers and the compressed body), plus the live socket's messages:
 // - the first visit to /r/{code} moves under 500 KB, shows "loading…" (not an empty page) until
 //   the app mounts, and the vote buttons work within 3 s of the tap on the link (the median of
-//   three phones, one after another; the per-request timeline is printed);
+//   three phones, one after another; the per-request timeline is printed); the phone joins and
+//   its socket is answered while the app downloads (index.html starts both, the app takes them
+//   over: one join, one socket);
 // - a second visit (a reload) fetches only index.html: the wasm, JS and CSS come from the
 //   browser's cache (their content-hashed names are served `immutable`);
 // - the loading state and a failed load speak the phone's language (繁體中文, English, 日本語,
@@ -193,6 +195,17 @@ async function firstVisit(code) {
   console.log(`first visit at 1.6 Mbps / 150 ms: ${bytes} bytes (${net.total()} in ${net.requests.size} requests, `
     + `${appBytes} of them the app itself, and ${net.socketBytes()} of socket messages); "loading…" at ${loadingMs} ms, `
     + `consent at ${consentMs} ms, vote buttons at ${voteMs} ms\n  ${net.table().join('\n  ')}`);
+  // The phone joins and its socket is answered while the app still downloads (index.html
+  // starts both), and the app takes them over: one join, one socket.
+  const reqs = [...net.requests.values()].filter((r) => r.url);
+  const wasm = reqs.find((r) => r.url.endsWith('.wasm'));
+  const joins = reqs.filter((r) => r.url.endsWith('/join'));
+  assert.equal(joins.length, 1, `one join:\n${net.table().join('\n')}`);
+  assert.ok(joins[0].start < wasm.end, `the join starts before the wasm has arrived:\n${net.table().join('\n')}`);
+  const frames = net.socketFrames();
+  assert.equal(frames.filter((f) => f === 'open').length, 1, `one socket: ${frames.join(', ')}`);
+  assert.ok(typeof frames[1] === 'number' && frames[1] < wasm.end,
+    `the socket's first message comes before the wasm has arrived: ${frames.join(', ')}`);
   for (const r of net.requests.values()) {
     if (/\.(wasm|js|css)$/.test(new URL(r.url).pathname)) {
       assert.equal(r.encoding, 'br', `${r.url} is sent brotli-compressed`);

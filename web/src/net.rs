@@ -121,6 +121,33 @@ impl Socket {
     }
 }
 
+/// The socket `index.html` opened for a phone while the app downloaded
+/// (`polyphonyEarlySocket`: its URL, the socket and the messages that arrived meanwhile), when
+/// it is for `url` and not closed: taken over here, in one synchronous step (the page's own
+/// message handler off, the app's on), so no message is lost or seen twice. Taken once.
+fn take_early_socket(url: &str) -> Option<(WebSocket, Vec<String>)> {
+    let window = window()?;
+    let name = wasm_bindgen::JsValue::from_str("polyphonyEarlySocket");
+    let early = js_sys::Reflect::get(&window, &name).ok()?;
+    if early.is_undefined() || early.is_null() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(window.as_ref(), &name);
+    let field = |f: &str| js_sys::Reflect::get(&early, &wasm_bindgen::JsValue::from_str(f)).ok();
+    let ws = field("socket")?.dyn_into::<web_sys::WebSocket>().ok()?;
+    // CONNECTING (0) or OPEN (1): its open and close events are still to come.
+    if field("url")?.as_string()? != url || ws.ready_state() > 1 {
+        let _ = ws.close();
+        return None;
+    }
+    let arrived: Vec<String> = field("buffered")
+        .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
+        .map(|b| b.iter().filter_map(|m| m.as_string()).collect())
+        .unwrap_or_default();
+    ws.set_onmessage(None);
+    WebSocket::try_from(ws).ok().map(|ws| (ws, arrived))
+}
+
 /// Opens `path` (e.g. `/api/rooms/ABC234/ws?token=…`) on this page's server and keeps it open.
 pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
     let url = format!("{}{}", origin().replacen("http", "ws", 1), path);
@@ -150,6 +177,7 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
         came_online.forget();
     }
     let s = socket.clone();
+    let mut early = take_early_socket(&url);
     wasm_bindgen_futures::spawn_local(async move {
         let mut backoff = 500u64;
         while s.alive.get() {
@@ -157,8 +185,16 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
                 gloo_timers::future::sleep(Duration::from_millis(250)).await;
                 continue;
             }
-            if let Ok(ws) = WebSocket::open(&url) {
-                let (mut write, mut read) = ws.split();
+            let opened = match early.take() {
+                Some(taken) => Ok(taken),
+                None => WebSocket::open(&url).map(|ws| (ws, Vec::new())),
+            };
+            if let Ok((ws, arrived)) = opened {
+                let (mut write, read) = ws.split();
+                // What arrived before the app took the socket over, then the rest.
+                let arrived =
+                    futures::stream::iter(arrived.into_iter().map(|t| Ok(Message::Text(t))));
+                let mut read = arrived.chain(read);
                 let (tx, mut rx) = mpsc::unbounded::<String>();
                 let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
                 *cancel.borrow_mut() = Some(cancel_tx);

@@ -298,6 +298,27 @@ mod tests {
         assert_eq!(storage_key::facilitator_key("AB12"), "polyphony.key.AB12");
     }
 
+    /// `index.html` joins a phone's room and opens its socket while the app downloads: with the
+    /// join and socket paths and the token's storage key built here (spelled in its JavaScript as `'…' + code + '…'`), and
+    /// for the same page path.
+    #[test]
+    fn the_early_join_in_index_html_uses_these_addresses() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/index.html");
+        let html = std::fs::read_to_string(&path).unwrap_or_default();
+        for spelled in [
+            api::join("' + code + '"),
+            storage_key::participant_token("' + code"),
+            api::ws_phone("' + code + '", "' + t"),
+        ] {
+            assert!(html.contains(&spelled), "index.html spells {spelled}");
+        }
+        assert!(html.contains(r"location.pathname.match(/^\/r\/([A-Za-z0-9]{1,16})\/?$/)"));
+        assert_eq!(
+            Route::parse("/r/ab12/"),
+            Route::Phone(page::phone("AB12")[3..].into())
+        );
+    }
+
     /// No other source file spells an API path, a room page URL or a storage key.
     #[test]
     fn addresses_are_built_only_here() {

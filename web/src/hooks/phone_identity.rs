@@ -48,6 +48,10 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
     if let Some(t) = storage::participant_token(code) {
         return Ok(t);
     }
+    if let Some(t) = early_join(code).await {
+        storage::save_participant_token(code, &t);
+        return Ok(t);
+    }
     let mut wait = 1000;
     loop {
         match net::post::<(), Joined>(&api::join(code), &[], None).await {
@@ -75,6 +79,29 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
             }
         }
     }
+}
+
+/// The token of the join `index.html` started while the app downloaded (`polyphonyEarlyJoin`:
+/// the room's code and a promise of the token, or of null when that join did not end cleanly).
+/// Taken once: a second look finds nothing.
+async fn early_join(code: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let window = crate::nav::window()?;
+    let name = wasm_bindgen::JsValue::from_str("polyphonyEarlyJoin");
+    let early = js_sys::Reflect::get(&window, &name).ok()?;
+    if early.is_undefined() || early.is_null() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(window.as_ref(), &name);
+    let field = |f: &str| js_sys::Reflect::get(&early, &wasm_bindgen::JsValue::from_str(f)).ok();
+    if field("code")?.as_string()? != code {
+        return None;
+    }
+    let promise = field("token")?.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// A random hex string: the prefix of this page load's request ids.
