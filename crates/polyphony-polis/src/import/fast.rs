@@ -1,0 +1,354 @@
+//! The fast path of the CSV readers: `votes.csv` and `participants-votes.csv` when the file is
+//! plain (no quote, carriage return or byte-order mark; valid UTF-8): delimiters found eight
+//! bytes at a time, integers parsed from bytes, no allocation per row. Each reader returns
+//! `None` for anything it does not handle plainly, and the `csv` crate's reader in the parent
+//! module decides, so both give the same result on every input (property tests in
+//! `import/tests.rs`).
+
+use polyphony_core::{Vote, VoteEvent};
+
+use super::{ParticipantRow, VoteSign};
+
+/// A plain unsigned decimal (ASCII digits only, no sign or space), as `u32`.
+pub(super) fn plain_u32(field: &[u8]) -> Option<u32> {
+    if field.is_empty() || field.len() > 10 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in field {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    u32::try_from(n).ok()
+}
+
+/// A CSV file the fast paths can read without the `csv` crate: no quotes, carriage returns or
+/// byte-order mark, valid UTF-8. The `csv` crate splits such a file at `\n` (records) and `,`
+/// (fields) and nothing else. Returns the header's trimmed names and the data after it (final
+/// newline removed).
+pub(super) fn plain_csv(bytes: &[u8]) -> Option<(Vec<&str>, &[u8])> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        || memchr::memchr2(b'"', b'\r', bytes).is_some()
+        || std::str::from_utf8(bytes).is_err()
+    {
+        return None;
+    }
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let header_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+    let header = std::str::from_utf8(&body[..header_end]).ok()?;
+    let names = header.split(',').map(str::trim).collect();
+    let data = body.get(header_end + 1..).unwrap_or(&[]);
+    Some((names, data))
+}
+
+/// Calls `record` with the fields of each line of plain CSV `data` (see [`plain_csv`]); `None`
+/// when a line has another number of fields than `width` or is blank (the `csv` crate skips a
+/// blank line: the reference reader decides), or when `record` says so.
+pub(super) fn plain_records<'a>(
+    data: &'a [u8],
+    width: usize,
+    mut record: impl FnMut(&[&'a [u8]]) -> Option<()>,
+) -> Option<()> {
+    if data.is_empty() {
+        return Some(());
+    }
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(width);
+    let mut start = 0;
+    for end in Delimiters::new(data).chain(std::iter::once(data.len())) {
+        fields.push(&data[start..end]);
+        start = end + 1;
+        if end == data.len() || data[end] == b'\n' {
+            // A blank line is one empty field: the csv crate skips it, the reference decides.
+            if fields.len() != width || (width == 1 && fields[0].is_empty()) {
+                return None;
+            }
+            record(&fields)?;
+            fields.clear();
+        }
+    }
+    Some(())
+}
+
+/// The positions of every `,` and `\n` in a byte string, in order, found eight bytes at a time
+/// (SWAR): a byte equal to the one looked for becomes zero after an XOR, and the exact
+/// zero-byte test marks it with its high bit.
+pub(super) struct Delimiters<'a> {
+    data: &'a [u8],
+    /// Start of the word `mask` describes.
+    offset: usize,
+    /// Start of the next word to load.
+    next: usize,
+    mask: u64,
+}
+
+impl<'a> Delimiters<'a> {
+    pub(super) fn new(data: &'a [u8]) -> Self {
+        Delimiters {
+            data,
+            offset: 0,
+            next: 0,
+            mask: 0,
+        }
+    }
+}
+
+impl Iterator for Delimiters<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+        const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+        let zero_bytes = |v: u64| !(((v & LOW) + LOW) | v) & HIGH;
+        while self.mask == 0 {
+            if self.next >= self.data.len() {
+                return None;
+            }
+            let mut word = [0u8; 8];
+            if let Some(chunk) = self.data.get(self.next..self.next + 8) {
+                word.copy_from_slice(chunk);
+            } else {
+                // The last word is padded with zero bytes, which match neither delimiter.
+                let chunk = &self.data[self.next..];
+                word[..chunk.len()].copy_from_slice(chunk);
+            }
+            let x = u64::from_le_bytes(word);
+            self.mask = zero_bytes(x ^ COMMAS) | zero_bytes(x ^ NEWLINES);
+            self.offset = self.next;
+            self.next += 8;
+        }
+        let at = self.offset + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// A plain decimal (optional leading `-`, 1 to 18 digits) starting at `at`, and where it ends
+/// (the first byte that is not a digit); `None` when there is none.
+pub(super) fn scan_i64(data: &[u8], at: usize) -> Option<(i64, usize)> {
+    let negative = data.get(at) == Some(&b'-');
+    let start = at + usize::from(negative);
+    let mut end = start;
+    let mut n: i64 = 0;
+    while let Some(&b) = data.get(end) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        n = n * 10 + i64::from(b - b'0');
+        end += 1;
+        if end - start > 18 {
+            return None;
+        }
+    }
+    if end == start {
+        return None;
+    }
+    Some((if negative { -n } else { n }, end))
+}
+
+/// The fast path of [`parse_votes_csv`]: `None` when the input is anything but plain (see
+/// [`plain_csv`] and [`plain_records`]; also a number written with spaces or a sign, a vote
+/// other than -1, 0, 1), and the reference reader decides. A record's line is its index + 2
+/// (the header is line 1, and a plain file has no blank or multi-line records).
+pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>, Vec<u64>)> {
+    let (names, data) = plain_csv(bytes)?;
+    let find = |name: &str| names.iter().position(|h| *h == name);
+    let (ti, ci, pi, vi) = (
+        find("timestamp")?,
+        find("comment-id")?,
+        find("voter-id")?,
+        find("vote")?,
+    );
+    let width = names.len();
+    let mut rows: Vec<(i64, u32, u32, i8)> = Vec::with_capacity(bytes.len() / 40);
+    // One pass over the bytes: the numbers are parsed as they are scanned, other fields are
+    // skipped to the next delimiter.
+    let mut at = 0;
+    while at < data.len() {
+        let (mut time, mut statement, mut participant, mut vote) = (0i64, 0u32, 0u32, 0i8);
+        for field in 0..width {
+            let end = if field == ti {
+                let (value, end) = scan_i64(data, at)?;
+                time = value;
+                end
+            } else if field == ci || field == pi {
+                let (value, end) = scan_i64(data, at)?;
+                let value = u32::try_from(value).ok().filter(|_| data[at] != b'-')?;
+                if field == ci {
+                    statement = value;
+                } else {
+                    participant = value;
+                }
+                end
+            } else if field == vi {
+                let (value, end) = scan_i64(data, at)?;
+                vote = match (value, end - at) {
+                    (1, 1) => 1,
+                    (0, 1) => 0,
+                    (-1, 2) => -1,
+                    _ => return None,
+                };
+                end
+            } else {
+                memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i)
+            };
+            // The last field ends the line, every other one at a comma.
+            let last = field + 1 == width;
+            match data.get(end) {
+                Some(b',') if !last => at = end + 1,
+                Some(b'\n') if last => at = end + 1,
+                None if last => at = end,
+                _ => return None,
+            }
+        }
+        rows.push((time, statement, participant, vote));
+    }
+    let flip = match sign {
+        VoteSign::AgreePositive => false,
+        VoteSign::AgreeNegative => true,
+        VoteSign::Auto => rows
+            .iter()
+            .map(|r| r.0)
+            .max()
+            .is_some_and(|t| t < 100_000_000_000),
+    };
+    let mut events = Vec::with_capacity(rows.len());
+    for &(time, statement, participant, vote) in &rows {
+        let value = if flip {
+            -i64::from(vote)
+        } else {
+            i64::from(vote)
+        };
+        events.push(VoteEvent::new(
+            participant,
+            statement,
+            Vote::from_agree_positive(value)?,
+            time,
+        ));
+    }
+    let lines = (0..rows.len() as u64).map(|i| i + 2).collect();
+    Some((events, lines))
+}
+
+/// The fast path of [`participants_votes`] for a plain file (see [`plain_csv`]): every cell
+/// empty or one of -1, 0, 1 (optionally with `.0`), ids and groups plain numbers. `None` for
+/// anything else, and the `csv` reader decides.
+pub(super) fn fast_participants_votes(
+    bytes: &[u8],
+    keep_votes: bool,
+) -> Option<Vec<ParticipantRow>> {
+    let (names, data) = plain_csv(bytes)?;
+    let find = |name: &str| names.iter().position(|h| *h == name);
+    let (pi, gi, nd) = (find("participant")?, find("group-id")?, find("n-disagree")?);
+    let columns: Vec<(usize, u32)> = names
+        .iter()
+        .enumerate()
+        .skip(nd + 1)
+        .map(|(i, h)| h.parse().ok().map(|tid| (i, tid)))
+        .collect::<Option<_>>()?;
+    if !keep_votes {
+        return fast_groups_only(data, names.len(), pi, gi, nd);
+    }
+    let mut out = Vec::new();
+    plain_records(data, names.len(), |f| {
+        let participant = plain_u32(f[pi])?;
+        let g = f[gi];
+        let group = match g {
+            b"" => None,
+            _ => Some(plain_u32(g.strip_suffix(b".0").unwrap_or(g))?),
+        };
+        let mut votes = Vec::new();
+        for &(i, tid) in &columns {
+            let vote = match f[i] {
+                b"" => continue,
+                b"1" | b"1.0" => Vote::Agree,
+                b"-1" | b"-1.0" => Vote::Disagree,
+                b"0" | b"0.0" => Vote::Pass,
+                _ => return None,
+            };
+            if keep_votes {
+                votes.push((tid, vote));
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes,
+        });
+        Some(())
+    })?;
+    Some(out)
+}
+
+/// [`fast_participants_votes`] when only the groups are kept: the leading columns (up to
+/// `n-disagree`) field by field, then the vote cells checked byte by byte (each empty or one of
+/// `-1`, `0`, `1`, optionally followed by `.0`) without splitting them.
+fn fast_groups_only(
+    data: &[u8],
+    width: usize,
+    pi: usize,
+    gi: usize,
+    nd: usize,
+) -> Option<Vec<ParticipantRow>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Cell {
+        Start,
+        Minus,
+        Digit,
+        Dot,
+        Done,
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < data.len() {
+        let (mut participant, mut group) = (0u32, None);
+        for field in 0..=nd {
+            let end = memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i);
+            let text = &data[at..end];
+            if field == pi {
+                participant = plain_u32(text)?;
+            } else if field == gi && !text.is_empty() {
+                group = Some(plain_u32(text.strip_suffix(b".0").unwrap_or(text))?);
+            }
+            let last = field + 1 == width;
+            match data.get(end) {
+                Some(b',') if !last => at = end + 1,
+                Some(b'\n') if last => at = end + 1,
+                None if last => at = end,
+                _ => return None,
+            }
+        }
+        if nd + 1 < width {
+            let (mut state, mut cells) = (Cell::Start, 1usize);
+            loop {
+                let b = data.get(at).copied();
+                at += 1;
+                state = match (state, b) {
+                    (Cell::Start | Cell::Digit | Cell::Done, Some(b',')) => {
+                        cells += 1;
+                        Cell::Start
+                    }
+                    (Cell::Start | Cell::Digit | Cell::Done, Some(b'\n') | None) => break,
+                    (Cell::Start, Some(b'0' | b'1')) | (Cell::Minus, Some(b'1')) => Cell::Digit,
+                    (Cell::Start, Some(b'-')) => Cell::Minus,
+                    (Cell::Digit, Some(b'.')) => Cell::Dot,
+                    (Cell::Dot, Some(b'0')) => Cell::Done,
+                    _ => return None,
+                };
+            }
+            if cells != width - nd - 1 {
+                return None;
+            }
+        }
+        out.push(ParticipantRow {
+            participant,
+            group,
+            votes: Vec::new(),
+        });
+    }
+    Some(out)
+}

@@ -1,0 +1,114 @@
+//! The fast path against the `csv` crate's reader: the same result on every input.
+
+use super::fast::*;
+use super::*;
+use proptest::prelude::*;
+
+/// A field as exports and hand-edited files write it: mostly plain, sometimes not.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => prop_oneof![Just("1"), Just("0"), Just("-1")].prop_map(String::from),
+        4 => (0u32..5000).prop_map(|n| n.to_string()),
+        1 => Just(String::new()),
+        1 => prop_oneof![
+            Just(" 1"), Just("+1"), Just("2"), Just("1.0"), Just("-0"), Just("\"1\""),
+            Just("x"), Just("99999999999"), Just("-1.0"), Just("1\r"), Just("é"),
+        ]
+        .prop_map(String::from),
+    ]
+}
+
+fn votes_file() -> impl Strategy<Value = String> {
+    let row = (0i64..3_000_000_000_000, cell(), cell(), cell(), 0u8..20);
+    (
+        prop::collection::vec(row, 0..12),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(rows, final_newline, blank)| {
+            let mut s = String::from("timestamp,datetime,comment-id,voter-id,vote");
+            for (i, (t, c, p, v, quirk)) in rows.iter().enumerate() {
+                s.push('\n');
+                if blank && i == 1 {
+                    s.push('\n');
+                }
+                let t = if *quirk == 0 {
+                    format!(" {t}")
+                } else {
+                    t.to_string()
+                };
+                let extra = if *quirk == 1 { ",extra" } else { "" };
+                s.push_str(&format!(
+                    "{t},Tue Jun 30 15:49:52 WIB 2015,{c},{p},{v}{extra}"
+                ));
+            }
+            if final_newline {
+                s.push('\n');
+            }
+            s
+        })
+}
+
+fn pv_file() -> impl Strategy<Value = String> {
+    let row = (cell(), cell(), prop::collection::vec(cell(), 3));
+    (prop::collection::vec(row, 0..10), any::<bool>()).prop_map(|(rows, final_newline)| {
+        let mut s =
+            String::from("participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,5");
+        for (p, g, cells) in rows {
+            s.push_str(&format!("\n{p},{g},0,0,0,0,{}", cells.join(",")));
+        }
+        if final_newline {
+            s.push('\n');
+        }
+        s
+    })
+}
+
+proptest! {
+    #[test]
+    fn delimiters_are_found_eight_bytes_at_a_time_exactly(
+        data in prop::collection::vec(prop_oneof![Just(b','), Just(b'\n'), any::<u8>()], 0..100)
+    ) {
+        let found: Vec<usize> = Delimiters::new(&data).collect();
+        let expected: Vec<usize> = data
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b',' || b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        prop_assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn fast_votes_reader_agrees_with_the_csv_crate(file in votes_file(), negative in any::<bool>()) {
+        let sign = if negative { VoteSign::AgreeNegative } else { VoteSign::Auto };
+        let fast = parse_votes_bytes(file.as_bytes(), sign);
+        let reference = parse_votes_csv_reference(file.as_bytes(), sign);
+        prop_assert_eq!(format!("{fast:?}"), format!("{reference:?}"));
+    }
+
+    #[test]
+    fn fast_participants_votes_reader_agrees_with_the_csv_crate(file in pv_file()) {
+        let fast = participants_votes(file.as_bytes(), true);
+        let reference = parse_participants_votes_reference(file.as_bytes());
+        prop_assert_eq!(format!("{fast:?}"), format!("{reference:?}"));
+        let groups_only = participants_votes(file.as_bytes(), false);
+        let strip = |r: Result<Vec<ParticipantRow>, PolisError>| {
+            r.map(|rows| rows.into_iter().map(|r| (r.participant, r.group)).collect::<Vec<_>>())
+        };
+        prop_assert_eq!(
+            format!("{:?}", strip(groups_only)),
+            format!("{:?}", strip(parse_participants_votes_reference(file.as_bytes())))
+        );
+    }
+}
+
+#[test]
+fn a_plain_file_takes_the_fast_path() {
+    let file = "timestamp,datetime,comment-id,voter-id,vote\n5,x,1,2,-1\n6,y,1,3,0\n";
+    assert!(fast_votes(file.as_bytes(), VoteSign::Auto).is_some());
+    let quoted = "timestamp,datetime,comment-id,voter-id,vote\n5,\"x, y\",1,2,-1\n";
+    assert!(fast_votes(quoted.as_bytes(), VoteSign::Auto).is_none());
+    let (events, _) = parse_votes_bytes(quoted.as_bytes(), VoteSign::Auto).expect("reference");
+    assert_eq!(events[0].participant, 2);
+}
