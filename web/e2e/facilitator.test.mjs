@@ -36,31 +36,9 @@ after(async () => {
   server?.stop();
 });
 
-/** A JSON request; `{ status, body }` (no assertion: callers check). A 429 (the server's votes
- * per second) is waited out and resent, as the phones do. */
-async function call(method, url, { key, token, body } = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (key) headers['x-facilitator-key'] = key;
-  if (token) headers['x-participant-token'] = token;
-  let r;
-  for (let attempt = 0; ; attempt += 1) {
-    r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (r.status !== 429 || attempt >= 100) break;
-    await r.text();
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  const text = await r.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
-  return { status: r.status, body: json };
-}
-
-/** A JSON request that must succeed. */
-async function api(method, url, options) {
-  const r = await call(method, url, options);
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+/** Requests to the test's server (helpers.mjs `client`). */
+const call = (...args) => server.call(...args);
+const api = (...args) => server.api(...args);
 
 /** Camp 0 and camp 1 split on statements 0–4 and agree on 5–9. */
 function campVote(camp, s) {

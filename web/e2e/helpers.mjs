@@ -34,11 +34,43 @@ export async function startServer() {
   });
   return {
     base,
+    ...client(base),
     stop() {
       server.kill('SIGTERM');
       rmSync(dbDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * JSON requests to the server at `base`: `call` answers `{ status, body }` (no assertion:
+ * callers check), `api` asserts a 2xx and answers the body. `key` and `token` go in the
+ * facilitator's and the participant's headers. A 429 (votes per second, joins per minute) is
+ * waited out and resent, as the phones do.
+ */
+export function client(base) {
+  async function call(method, url, { key, token, body } = {}) {
+    const headers = { 'content-type': 'application/json' };
+    if (key) headers['x-facilitator-key'] = key;
+    if (token) headers['x-participant-token'] = token;
+    let r;
+    for (let attempt = 0; ; attempt += 1) {
+      r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (r.status !== 429 || attempt >= 100) break;
+      await r.text();
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+    return { status: r.status, body: json };
+  }
+  async function api(method, url, options) {
+    const r = await call(method, url, options);
+    assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+  return { call, api };
 }
 
 /** Headless Debian Chromium. */

@@ -45,15 +45,8 @@ async function phonePage(locale, name) {
 /** Every marked UI string equals its table entry (a phone screen may show only a few). */
 const checkStrings = (page, tag) => checkStringsAtLeast(page, tag, 1);
 
-async function api(method, url, { key, token, body } = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (key) headers['x-facilitator-key'] = key;
-  if (token) headers['x-participant-token'] = token;
-  const r = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${url}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** Requests to the test's server (helpers.mjs `client`). */
+const api = (...args) => server.api(...args);
 
 /** Nothing is wider than the phone's screen. */
 async function fits(page, what) {
