@@ -230,6 +230,8 @@ async function firstVisit(code) {
   assert.equal(frames.filter((f) => f === 'open').length, 1, `one socket: ${frames.join(', ')}`);
   assert.ok(typeof frames[1] === 'number' && frames[1] < wasm.end,
     `the socket's first message comes before the wasm has arrived: ${frames.join(', ')}`);
+  // The explorer's engine (its worker and wasm) is never part of a phone's visit.
+  assert.deepEqual(reqs.filter((r) => /explorer-worker|polyphony_wasm/.test(r.url)).map((r) => r.url), []);
   for (const r of net.requests.values()) {
     if (/\.(wasm|js|css)$/.test(new URL(r.url).pathname)) {
       assert.equal(r.encoding, 'br', `${r.url} is sent brotli-compressed`);

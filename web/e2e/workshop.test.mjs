@@ -358,25 +358,6 @@ test('a whole workshop in the browser', async () => {
   assert.deepEqual(late2, []);
 });
 
-test('the explorer analyses an export without uploading it', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
-  const page = await ctx.newPage();
-  const uploads = [];
-  page.on('request', (r) => { if (r.method() !== 'GET') uploads.push(r.url()); });
-  await page.goto(`${base}/explore`);
-  await page.waitForFunction(() => document.documentElement.lang === 'ko');
-  const fixture = path.join(root, 'fixtures/two-camps');
-  await page.setInputFiles('#files', [path.join(fixture, 'votes.json'), path.join(fixture, 'comments.json')]);
-  await page.locator('#explore-result .group-card').first().waitFor();
-  assert.ok((await page.locator('#explore-result .group-card').count()) >= 2);
-  await page.selectOption('#preset', 'polis');
-  await page.locator('#explore-result .group-card').first().waitFor();
-  await checkStrings(page, 'ko');
-  assert.deepEqual(uploads, [], 'nothing was sent to the server');
-  assert.deepEqual(await axeSerious(page), [], 'explorer');
-  await page.screenshot({ path: path.join(shots, 'explore-ko.png') });
-});
-
 // A realistic hall, made over the HTTP API: 30 Chinese statements of about 140 characters, 15
 // people in three camps (so three groups), a two-round spectrum, tables and the report. Every
 // projector stage must fit one 1920 × 1080 screen in zh-TW and en with big enough text; two

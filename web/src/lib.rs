@@ -16,7 +16,6 @@ mod net;
 mod pages;
 mod storage;
 
-pub use pages::explorer::analysis as explore;
 pub use routes::Route;
 
 /// Starts the app in the browser.

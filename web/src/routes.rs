@@ -42,6 +42,9 @@ pub mod page {
     /// The explorer.
     pub const EXPLORE: &str = "/explore";
 
+    /// The explorer's Web Worker script (written by `cargo xtask web`; it loads the engine).
+    pub const EXPLORER_WORKER: &str = "/explorer-worker.js";
+
     /// A participant's phone page: `/r/{code}`.
     pub fn phone(code: &str) -> String {
         format!("/r/{code}")

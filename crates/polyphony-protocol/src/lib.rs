@@ -10,6 +10,7 @@
 
 pub mod analysis_view;
 mod controls;
+mod explore;
 mod messages;
 mod requests;
 mod room;
@@ -18,6 +19,7 @@ mod tables;
 mod views;
 
 pub use controls::*;
+pub use explore::*;
 pub use messages::*;
 pub use requests::*;
 pub use room::*;

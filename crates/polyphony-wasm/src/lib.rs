@@ -1,10 +1,13 @@
 //! # polyphony-wasm
 //!
 //! The engine for JavaScript: researchers call it from Node or a browser on their own Polis
-//! exports, and the web app's explorer runs it in the page (nothing is uploaded). Each function
+//! exports, and the web app's explorer runs it in a Web Worker ([`explore`]; nothing is
+//! uploaded). Each function
 //! returns the same JSON report, byte for byte, as `polyphony analyze --format json`.
 
 use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
+
+pub mod explore;
 use polyphony_polis::{PolisConversation, VoteSign};
 use wasm_bindgen::prelude::*;
 

@@ -259,6 +259,20 @@ fn build_web(root: &Path) -> Result<()> {
             "--lib",
         ],
     )?;
+    // The explorer's engine (the JavaScript bindings, run in a Web Worker): built for speed,
+    // the same build `cargo xtask wasm` packages for npm.
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "polyphony-wasm",
+        ],
+    )?;
     setup_wasm_opt(root)?;
     // Built beside the old one (a folder of this run's own, should two builds overlap) and
     // swapped in at the end: a server build never embeds half a web app, nor the hashed files
@@ -357,10 +371,11 @@ fn stage_web(root: &Path, staging: &Path) -> Result<[usize; 3]> {
         index = index.replace(plain, &format!("/{hashed}"));
     }
     std::fs::write(staging.join("index.html"), index).context("write index.html")?;
+    stage_explorer_worker(root, staging)?;
     for entry in std::fs::read_dir(root.join("web/static")).context("read web/static")? {
         let path = entry?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name != "index.html" && name != "style.css" {
+        if !["index.html", "style.css", EXPLORER_WORKER].contains(&&*name) {
             copy_tree(&path, &staging.join(&*name))?;
         }
     }
@@ -393,6 +408,75 @@ fn stage_web(root: &Path, staging: &Path) -> Result<[usize; 3]> {
         }
     }
     Ok(first_visit)
+}
+
+/// The explorer's Web Worker, in web/static/ and at the site's root: its template names the
+/// bindings' glue and wasm by their plain names, replaced here by the content-hashed ones.
+const EXPLORER_WORKER: &str = "explorer-worker.js";
+
+/// The explorer's engine for the browser: polyphony-wasm through wasm-bindgen (`--target web`)
+/// and wasm-opt, its files content-hashed, and the worker that loads them. Only the explorer
+/// page fetches these; a phone's first visit never does.
+fn stage_explorer_worker(root: &Path, staging: &Path) -> Result<()> {
+    let bindgen = staging.join("bindgen-explorer");
+    std::fs::create_dir_all(&bindgen).context("create the explorer's staging folder")?;
+    let bindgen_dir = bindgen.to_string_lossy().to_string();
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &bindgen_dir,
+            "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
+        ],
+    )?;
+    run(
+        root,
+        &root.join(WASM_OPT).to_string_lossy(),
+        &[
+            "-O3",
+            &format!("{bindgen_dir}/polyphony_wasm_bg.wasm"),
+            "-o",
+            &format!("{bindgen_dir}/polyphony_wasm_bg.opt.wasm"),
+        ],
+    )?;
+    let wasm = hashed_copy(
+        &bindgen.join("polyphony_wasm_bg.opt.wasm"),
+        "polyphony_wasm_bg",
+        "wasm",
+        staging,
+    )?;
+    let js = hashed_copy(
+        &bindgen.join("polyphony_wasm.js"),
+        "polyphony_wasm",
+        "js",
+        staging,
+    )?;
+    for entry in std::fs::read_dir(&bindgen).context("read the explorer's wasm-bindgen output")? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !name.starts_with("polyphony_wasm") {
+            copy_tree(&path, &staging.join(&*name))?;
+        }
+    }
+    std::fs::remove_dir_all(&bindgen).context("remove the explorer's wasm-bindgen output")?;
+    let template = root.join("web/static").join(EXPLORER_WORKER);
+    let mut worker = std::fs::read_to_string(&template)
+        .with_context(|| format!("read {}", template.display()))?;
+    for (plain, hashed) in [
+        ("/polyphony_wasm_bg.wasm", &wasm),
+        ("/polyphony_wasm.js", &js),
+    ] {
+        if !worker.contains(plain) {
+            bail!("web/static/{EXPLORER_WORKER} does not name {plain}");
+        }
+        worker = worker.replace(plain, &format!("/{hashed}"));
+    }
+    std::fs::write(staging.join(EXPLORER_WORKER), worker)
+        .with_context(|| format!("write {EXPLORER_WORKER}"))
 }
 
 /// binaryen's `wasm-opt`, from the npm package pinned in `web/e2e/package.json` (Debian's

@@ -1,36 +1,105 @@
-//! The explorer: choose a Polis export, see it analysed in the browser ([`analysis`]) with the
-//! projector's components.
+//! The explorer: choose a Polis export, see it analysed in this browser (nothing is uploaded)
+//! with the projector's components. The engine runs in a Web Worker ([`worker`]), so the page
+//! answers while a large export is read and analysed, and a progress bar says how far it is.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use polyphony_protocol::RoomView;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{Consensus, Divisive, GroupCards, OpinionMap, Tr};
-use crate::i18n::{t, Key};
+use crate::i18n::{fill, t, Key, Lang};
 use crate::pages::LangProps;
 
-pub mod analysis;
+pub mod worker;
+
+use worker::{ExplorerWorker, Progress, Report};
+
+/// The progress bar and its line: a fraction while the files are read, indeterminate after
+/// (the engine's steps have no fraction to show).
+fn progress_bar(lang: Lang, progress: &Progress) -> Html {
+    let (line, value) = match progress {
+        Progress::Reading { done, total } => {
+            let percent = if *total > 0.0 {
+                (done / total * 100.0).floor().clamp(0.0, 100.0)
+            } else {
+                0.0
+            };
+            (
+                fill(
+                    t(lang, Key::ExploreReading),
+                    &[("percent", format!("{percent:.0}"))],
+                ),
+                Some(format!("{percent:.0}")),
+            )
+        }
+        Progress::Parsing => (t(lang, Key::ExploreParsing).to_string(), None),
+        Progress::Analysing => (t(lang, Key::ExploreAnalysing).to_string(), None),
+    };
+    html! {
+        <div class="explore-progress" id="explore-progress">
+            <p role="status" aria-live="polite">{ line.clone() }</p>
+            <progress max="100" value={value} aria-label={line}></progress>
+        </div>
+    }
+}
 
 /// The explorer page.
 #[component]
 pub fn ExplorePage(p: &LangProps) -> Html {
     let lang = p.lang;
-    let result = use_state(|| None::<Result<RoomView, String>>);
-    let polis = use_state(|| false);
-    let files = use_mut_ref(Vec::<(String, String)>::new);
-    let run = {
-        let (result, polis, files) = (result.clone(), polis.clone(), files.clone());
-        Rc::new(move || {
-            let f = files.borrow().clone();
-            if !f.is_empty() {
-                result.set(Some(analysis::analyze(&f, *polis)));
+    let result =
+        use_state(|| None::<Result<(Rc<polyphony_protocol::ExploreView>, String), String>>);
+    let progress = use_state(|| None::<Progress>);
+    let preset = use_mut_ref(|| "workshop".to_string());
+    let engine: Rc<RefCell<Option<ExplorerWorker>>> = use_mut_ref(|| None);
+    // Starts the worker on first use; then asks it for a view.
+    let analyse = {
+        let (result, progress, engine, preset) = (
+            result.clone(),
+            progress.clone(),
+            engine.clone(),
+            preset.clone(),
+        );
+        Rc::new(move |files: Option<js_sys::Array>| {
+            if engine.borrow().is_none() {
+                let (shown, progress) = (result.clone(), progress.clone());
+                let on_report = Callback::from(move |r: Report| match r {
+                    Report::Progress(p) => progress.set(Some(p)),
+                    Report::Done(view, method) => {
+                        progress.set(None);
+                        shown.set(Some(Ok((Rc::new(*view), method))));
+                    }
+                    Report::Failed(e) => {
+                        progress.set(None);
+                        shown.set(Some(Err(e)));
+                    }
+                });
+                match ExplorerWorker::start(on_report) {
+                    Ok(w) => *engine.borrow_mut() = Some(w),
+                    Err(e) => {
+                        result.set(Some(Err(e)));
+                        return;
+                    }
+                }
+            }
+            if let Some(w) = engine.borrow().as_ref() {
+                progress.set(Some(if files.is_some() {
+                    Progress::Reading {
+                        done: 0.0,
+                        total: 1.0,
+                    }
+                } else {
+                    Progress::Analysing
+                }));
+                w.analyse(files.as_ref(), &preset.borrow());
             }
         })
     };
+    let chosen = use_state(|| false);
     let on_files = {
-        let (files, run) = (files.clone(), run.clone());
+        let (analyse, chosen) = (analyse.clone(), chosen.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e
                 .target()
@@ -39,35 +108,35 @@ pub fn ExplorePage(p: &LangProps) -> Html {
                 return;
             };
             let Some(list) = input.files() else { return };
-            let (files, run) = (files.clone(), run.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut read = Vec::new();
-                for i in 0..list.length() {
-                    if let Some(file) = list.get(i) {
-                        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                        if let Some(t) = text.ok().and_then(|v| v.as_string()) {
-                            read.push((file.name(), t));
-                        }
-                    }
+            if list.length() == 0 {
+                return;
+            }
+            let files = js_sys::Array::new();
+            for i in 0..list.length() {
+                if let Some(file) = list.get(i) {
+                    files.push(&file);
                 }
-                *files.borrow_mut() = read;
-                run();
-            });
+            }
+            chosen.set(true);
+            analyse(Some(files));
         })
     };
     let on_preset = {
-        let (polis, run) = (polis.clone(), run.clone());
+        let (analyse, preset, chosen) = (analyse.clone(), preset.clone(), chosen.clone());
         Callback::from(move |e: Event| {
             if let Some(sel) = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             {
-                polis.set(sel.value() == "polis");
-                let run = run.clone();
-                gloo_timers::callback::Timeout::new(0, move || run()).forget();
+                *preset.borrow_mut() = sel.value();
+                // The export already read is analysed again; nothing is read twice.
+                if *chosen {
+                    analyse(None);
+                }
             }
         })
     };
+    let polis = *preset.borrow() == "polis";
     html! {
         <main class="page explore">
             <h1><Tr lang={lang} k={Key::ExploreTitle} /></h1>
@@ -77,25 +146,35 @@ pub fn ExplorePage(p: &LangProps) -> Html {
                 <input id="files" type="file" multiple=true accept=".csv,.json" onchange={on_files} />
                 <label for="preset"><Tr lang={lang} k={Key::PresetLabel} /></label>
                 <select id="preset" onchange={on_preset}>
-                    <option value="workshop" selected={!*polis}>{ t(lang, Key::PresetWorkshop) }</option>
-                    <option value="polis" selected={*polis}>{ t(lang, Key::PresetPolis) }</option>
+                    <option value="workshop" selected={!polis}>{ t(lang, Key::PresetWorkshop) }</option>
+                    <option value="polis" selected={polis}>{ t(lang, Key::PresetPolis) }</option>
                 </select>
             </div>
+            { progress.as_ref().map(|p| progress_bar(lang, p)).unwrap_or_default() }
             { match &*result {
                 None => html! {},
                 Some(Err(e)) => html! { <p class="error" role="alert"><Tr lang={lang} k={Key::ErrorPrefix} />{ " " }{ e.clone() }</p> },
-                Some(Ok(view)) => html! {
-                    <div class="explore-result" id="explore-result">
-                        <p class="counts-line"><Tr lang={lang} k={Key::Participants} />{ format!(": {} · ", view.voters) }
-                            <Tr lang={lang} k={Key::Votes} />{ format!(": {}", view.votes) }</p>
-                        <div class="groups-stage">
-                            <OpinionMap lang={lang} view={view.clone()} />
-                            <div class="side"><GroupCards lang={lang} view={view.clone()} /></div>
+                Some(Ok((explored, method))) => {
+                    let view = explored.room.clone();
+                    html! {
+                        <div class="explore-result" id="explore-result" data-method={method.clone()}>
+                            <p class="counts-line"><Tr lang={lang} k={Key::Participants} />{ format!(": {} · ", view.voters) }
+                                <Tr lang={lang} k={Key::Votes} />{ format!(": {}", view.votes) }</p>
+                            <div class="groups-stage">
+                                <OpinionMap lang={lang} view={view.clone()} />
+                                <div class="side"><GroupCards lang={lang} view={view.clone()} /></div>
+                            </div>
+                            { if view.map.len() < explored.map_total {
+                                html! { <p class="map-sample" id="map-sample">{ fill(t(lang, Key::ExploreMapSample), &[
+                                    ("n", view.map.len().to_string()),
+                                    ("total", explored.map_total.to_string()),
+                                ]) }</p> }
+                            } else { html! {} } }
+                            <Consensus lang={lang} view={view.clone()} limit={5} />
+                            <Divisive lang={lang} items={view.divisive.clone()} limit={5} />
                         </div>
-                        <Consensus lang={lang} view={view.clone()} limit={5} />
-                        <Divisive lang={lang} items={view.divisive.clone()} limit={5} />
-                    </div>
-                },
+                    }
+                }
             } }
         </main>
     }
