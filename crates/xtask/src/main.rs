@@ -627,7 +627,7 @@ const IO_CALLS: &[&str] = &[
 /// no file, network, process, environment, clock or global-RNG API.
 fn invariants(root: &Path) -> Result<()> {
     let mut broken = Vec::new();
-    for krate in ["polyphony-core", "polyphony-protocol"] {
+    for krate in ["polyphony-core", "polyphony-protocol", "polyphony-lab"] {
         let out = Command::new("cargo")
             .args([
                 "tree", "-p", krate, "-e", "normal", "--target", "all", "--prefix", "none",
@@ -667,7 +667,7 @@ fn invariants(root: &Path) -> Result<()> {
     if !broken.is_empty() {
         bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
     }
-    eprintln!("xtask: invariants hold: polyphony-core and polyphony-protocol do no I/O");
+    eprintln!("xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O");
     Ok(())
 }
 
