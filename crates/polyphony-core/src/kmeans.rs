@@ -300,7 +300,12 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
         b.upper[i] = best_d.sqrt();
         b.lower[i] = second_d.sqrt();
     }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    // Each cluster's members, allocated once at their final size.
+    let mut sizes = vec![0usize; clusters.len()];
+    for &a in &b.assigned {
+        sizes[a] += 1;
+    }
+    let mut members: Vec<Vec<usize>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (i, &a) in b.assigned.iter().enumerate() {
         members[a].push(i);
     }
@@ -340,39 +345,40 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
 }
 
 /// Centres sorted by their x coordinate, for nearest-centre queries.
-struct ByX<'a> {
-    centers: &'a [[f64; 2]],
-    order: Vec<usize>,
+struct ByX {
+    /// The centres in x order, with their indices.
+    sorted: Vec<([f64; 2], usize)>,
     xs: Vec<f64>,
 }
 
-impl<'a> ByX<'a> {
-    fn new(centers: &'a [[f64; 2]]) -> Self {
+impl ByX {
+    fn new(centers: &[[f64; 2]]) -> Self {
         let mut order: Vec<usize> = (0..centers.len()).collect();
         order.sort_by(|&a, &b| centers[a][0].total_cmp(&centers[b][0]));
-        let xs = order.iter().map(|&i| centers[i][0]).collect();
-        ByX { centers, order, xs }
+        let sorted: Vec<([f64; 2], usize)> = order.iter().map(|&i| (centers[i], i)).collect();
+        let xs = sorted.iter().map(|(c, _)| c[0]).collect();
+        ByX { sorted, xs }
     }
 
-    /// The nearest centre to `p` (other than `skip`), its squared distance, and the second
-    /// smallest squared distance, exactly as a scan over all centres in index order gives them:
-    /// the nearest is the last index among equal distances, the second is the second smallest
-    /// value counted with repeats. Centres whose squared x gap alone is above the second
-    /// distance so far are skipped: their distance is larger still, so they change neither.
+    /// The nearest centre to `p` (other than `skip`) and its squared distance, exactly as a
+    /// scan over all centres in index order gives them (the last index among equal
+    /// distances), and a lower bound on the squared distance to every other centre. Centres
+    /// whose squared x gap alone is above the best distance so far are not looked at: their
+    /// distance is larger still, so they can be neither the nearest nor tied with it, and the
+    /// first such gap bounds them all from below.
     fn nearest_two(&self, p: [f64; 2], skip: Option<usize>) -> (usize, f64, f64) {
-        let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
-        let consider = |ci: usize, best: &mut usize, best_d: &mut f64, second_d: &mut f64| {
+        // (nearest index, its squared distance, the second smallest squared distance seen)
+        let mut near = (0usize, f64::INFINITY, f64::INFINITY);
+        let consider = |near: &mut (usize, f64, f64), k: usize| {
+            let (c, ci) = self.sorted[k];
             if Some(ci) == skip {
                 return;
             }
-            let c = self.centers[ci];
             let d = (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
-            if d < *best_d || (d == *best_d && ci > *best) {
-                *second_d = *best_d;
-                *best = ci;
-                *best_d = d;
-            } else if d < *second_d {
-                *second_d = d;
+            if d < near.1 || (d == near.1 && ci > near.0) {
+                *near = (ci, d, near.1);
+            } else if d < near.2 {
+                near.2 = d;
             }
         };
         let start = self.xs.partition_point(|&x| x < p[0]);
@@ -387,19 +393,21 @@ impl<'a> ByX<'a> {
                 (None, None) => break,
             };
             let gap = if go_right { r_gap } else { l_gap }.unwrap_or(f64::INFINITY);
-            if gap > second_d {
-                // The nearer side is already too far, so is everything beyond on both sides.
+            if gap > near.1 {
+                // The nearer side is already too far, so is everything beyond on both sides:
+                // none of them is nearer than `gap`.
+                near.2 = near.2.min(gap);
                 break;
             }
             if go_right {
-                consider(self.order[right], &mut best, &mut best_d, &mut second_d);
+                consider(&mut near, right);
                 right += 1;
             } else {
                 left -= 1;
-                consider(self.order[left], &mut best, &mut best_d, &mut second_d);
+                consider(&mut near, left);
             }
         }
-        (best, best_d, second_d)
+        near
     }
 }
 

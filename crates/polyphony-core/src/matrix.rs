@@ -48,10 +48,17 @@ pub struct VoteMatrix {
     participants: Vec<ParticipantId>,
     statements: Vec<StatementId>,
     row_of: BTreeMap<ParticipantId, u32>,
+    /// `row_of` again for ids below [`DENSE_ROW_IDS`], indexed by id (`u32::MAX`: no row): the
+    /// engine looks rows up by participant for every group's tallies, and ids are small
+    /// numbers in practice (Polis's and the server's are counters).
+    dense_row_of: Vec<u32>,
     column_of: BTreeMap<StatementId, u32>,
     rows: Vec<Vec<Cell>>,
     cells: u64,
 }
+
+/// Participant ids below this are also looked up by index (at most 4 MiB for the index).
+const DENSE_ROW_IDS: u32 = 1 << 20;
 
 /// What one [`VoteMatrix::apply`] did with its events.
 ///
@@ -118,7 +125,7 @@ impl VoteMatrix {
                 Some((s, c)) if s == e.statement => Some(c),
                 _ => self.column_of.get(&e.statement).copied(),
             };
-            let row = self.row_of.get(&e.participant).copied();
+            let row = self.row_index(e.participant);
             if (row.is_none() && self.participants.len() as u32 >= MAX_PARTICIPANTS)
                 || (column.is_none() && self.statements.len() as u32 >= MAX_STATEMENTS)
             {
@@ -162,13 +169,31 @@ impl VoteMatrix {
         report
     }
 
+    /// The row of `p`, by index for a small id.
+    fn row_index(&self, p: ParticipantId) -> Option<u32> {
+        if p < DENSE_ROW_IDS {
+            return self
+                .dense_row_of
+                .get(p as usize)
+                .copied()
+                .filter(|&r| r != u32::MAX);
+        }
+        self.row_of.get(&p).copied()
+    }
+
     fn row_index_or_insert(&mut self, p: ParticipantId) -> u32 {
-        if let Some(&r) = self.row_of.get(&p) {
+        if let Some(r) = self.row_index(p) {
             return r;
         }
         let r = self.participants.len() as u32;
         self.participants.push(p);
         self.row_of.insert(p, r);
+        if p < DENSE_ROW_IDS {
+            if self.dense_row_of.len() <= p as usize {
+                self.dense_row_of.resize(p as usize + 1, u32::MAX);
+            }
+            self.dense_row_of[p as usize] = r;
+        }
         self.rows.push(Vec::new());
         r
     }
@@ -208,7 +233,7 @@ impl VoteMatrix {
     /// assert_eq!(m.row_of(4), Some(0));
     /// ```
     pub fn row_of(&self, participant: ParticipantId) -> Option<usize> {
-        self.row_of.get(&participant).map(|&r| r as usize)
+        self.row_index(participant).map(|r| r as usize)
     }
 
     /// The column of a statement, if it ever received a vote.
