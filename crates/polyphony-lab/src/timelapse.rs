@@ -2,12 +2,14 @@
 //!
 //! **Alignment.** Each update's map is the projection on that update's two PCA components,
 //! whose signs are a historical accident (§3.4 of the math spec: power iteration keeps the sign
-//! of its start vector) and whose columns grow as statements arrive. Every frame is put in the
-//! final update's basis by a sign per axis: axis k of a frame is flipped when its component k,
-//! over the statements it shares with the final component k, points away from it (negative dot
-//! product). The components themselves are not rotated, so a frame whose axes had swapped order
-//! (two near-equal eigenvalues) still shows them swapped; positions are otherwise the engine's
-//! own numbers.
+//! of its start vector), whose order can swap when two eigenvalues are close, and whose columns
+//! grow as statements arrive. Every frame is put in the final update's basis by the orthogonal
+//! 2 × 2 matrix (a rotation or a reflection, so distances on the map are kept) that brings the
+//! frame's two components closest, in least squares, to the final two over the statements both
+//! have: the orthogonal Procrustes problem, solved in closed form in two dimensions
+//! ([`procrustes`]). A sign flip or a swap of axes is such a matrix, so a map does not flip or
+//! spin from one frame to the next; a frame with fewer than two components, or sharing no
+//! statement with the final one, keeps its own axes (by sign when it has one component).
 
 use std::collections::BTreeMap;
 
@@ -153,16 +155,17 @@ pub fn replay_with_timelapse(
     let frames = raw
         .into_iter()
         .map(|(update, time, a)| {
-            let signs = signs_towards(&axes(&a), &final_axes);
-            frame(update, time, &a, signs)
+            let turn = procrustes(&axes(&a), &final_axes);
+            frame(update, time, &a, turn)
         })
         .collect();
     let lapse = Timelapse {
         format: "polyphony-timelapse/1".into(),
         cadence: params.cadence(),
         updates,
-        basis: "each frame's PCA axes sign-flipped to agree with the final update's components \
-                over the statements they share; no rotation"
+        basis: "each frame turned (rotation or reflection) to the final update's PCA basis: the \
+                orthogonal 2x2 matrix bringing its components closest to the final ones over \
+                the statements they share (orthogonal Procrustes)"
             .into(),
         frames,
     };
@@ -199,24 +202,63 @@ fn axes(a: &Analysis) -> Vec<BTreeMap<StatementId, f64>> {
         .collect()
 }
 
-fn signs_towards(
-    ours: &[BTreeMap<StatementId, f64>],
-    target: &[BTreeMap<StatementId, f64>],
-) -> [f64; 2] {
-    let mut signs = [1.0, 1.0];
-    for (k, sign) in signs.iter_mut().enumerate() {
-        if let (Some(o), Some(t)) = (ours.get(k), target.get(k)) {
-            let dot: f64 = o.iter().filter_map(|(s, x)| t.get(s).map(|y| x * y)).sum();
-            if dot < 0.0 {
-                *sign = -1.0;
+/// A 2 × 2 matrix, row by row; a position `p` becomes `[m[0]·p, m[1]·p]`.
+type Turn = [[f64; 2]; 2];
+
+const IDENTITY: Turn = [[1.0, 0.0], [0.0, 1.0]];
+
+/// The orthogonal matrix `R` (a rotation or a reflection) minimising
+/// `Σ_s |R·o_s − t_s|²` over the statements `s` both bases have, where `o_s` and `t_s` are a
+/// statement's loadings on our two components and on the target's: the orthogonal Procrustes
+/// problem. With `N = Σ_s o_s t_sᵀ`, a rotation by θ scores `cos θ (N₀₀ + N₁₁) + sin θ (N₀₁ −
+/// N₁₀)` and a reflection `cos θ (N₀₀ − N₁₁) + sin θ (N₀₁ + N₁₀)`; each is best at the θ of its
+/// vector, and the larger wins (the rotation on a tie). Fewer than two components on either
+/// side: a sign per shared axis; nothing shared: the identity.
+fn procrustes(ours: &[BTreeMap<StatementId, f64>], target: &[BTreeMap<StatementId, f64>]) -> Turn {
+    let (Some(o), Some(t)) = (ours.get(..2), target.get(..2)) else {
+        let mut turn = IDENTITY;
+        for (k, row) in turn.iter_mut().enumerate() {
+            if let (Some(o), Some(t)) = (ours.get(k), target.get(k)) {
+                let dot: f64 = o.iter().filter_map(|(s, x)| t.get(s).map(|y| x * y)).sum();
+                if dot < 0.0 {
+                    row[k] = -1.0;
+                }
             }
         }
+        return turn;
+    };
+    let mut n = [[0.0f64; 2]; 2];
+    for (s, &o0) in &o[0] {
+        let (Some(&o1), Some(&t0), Some(&t1)) = (o[1].get(s), t[0].get(s), t[1].get(s)) else {
+            continue;
+        };
+        n[0][0] += o0 * t0;
+        n[0][1] += o0 * t1;
+        n[1][0] += o1 * t0;
+        n[1][1] += o1 * t1;
     }
-    signs
+    let (rc, rs) = (n[0][0] + n[1][1], n[0][1] - n[1][0]);
+    let (fc, fs) = (n[0][0] - n[1][1], n[0][1] + n[1][0]);
+    let (rotation, reflection) = (rc.hypot(rs), fc.hypot(fs));
+    if rotation == 0.0 && reflection == 0.0 {
+        return IDENTITY;
+    }
+    if rotation >= reflection {
+        let (c, s) = (rc / rotation, rs / rotation);
+        [[c, -s], [s, c]]
+    } else {
+        let (c, s) = (fc / reflection, fs / reflection);
+        [[c, s], [s, -c]]
+    }
 }
 
-fn frame(update: u64, time: i64, a: &Analysis, signs: [f64; 2]) -> Frame {
-    let flip = |p: [f64; 2]| [p[0] * signs[0], p[1] * signs[1]];
+fn frame(update: u64, time: i64, a: &Analysis, turn: Turn) -> Frame {
+    let flip = |p: [f64; 2]| {
+        [
+            turn[0][0] * p[0] + turn[0][1] * p[1],
+            turn[1][0] * p[0] + turn[1][1] * p[1],
+        ]
+    };
     let groups = a
         .groups
         .as_ref()
@@ -266,5 +308,75 @@ fn frame(update: u64, time: i64, a: &Analysis, signs: [f64; 2]) -> Frame {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two components over statements 0..6 (not orthogonal to each other on purpose: the
+    /// rotation must be found from the loadings alone).
+    fn target() -> Vec<BTreeMap<StatementId, f64>> {
+        let a = [0.5, -0.2, 0.7, 0.1, -0.4, 0.3];
+        let b = [0.1, 0.6, -0.3, 0.5, 0.2, -0.45];
+        vec![(0..6u32).zip(a).collect(), (0..6u32).zip(b).collect()]
+    }
+
+    /// `ours` such that `turn · ours_s = target_s`: ours_s = turnᵀ · target_s.
+    fn turned_back(
+        turn: Turn,
+        t: &[BTreeMap<StatementId, f64>],
+        keep: impl Fn(u32) -> bool,
+    ) -> Vec<BTreeMap<StatementId, f64>> {
+        let mut o = vec![BTreeMap::new(), BTreeMap::new()];
+        for (&s, &t0) in &t[0] {
+            if !keep(s) {
+                continue;
+            }
+            let t1 = t[1][&s];
+            o[0].insert(s, turn[0][0] * t0 + turn[1][0] * t1);
+            o[1].insert(s, turn[0][1] * t0 + turn[1][1] * t1);
+        }
+        o
+    }
+
+    fn close(a: Turn, b: Turn) -> bool {
+        (0..2).all(|i| (0..2).all(|j| (a[i][j] - b[i][j]).abs() < 1e-9))
+    }
+
+    #[test]
+    fn a_rotated_or_reflected_basis_is_turned_back() {
+        let t = target();
+        let th = 0.9_f64;
+        let (c, s) = (th.cos(), th.sin());
+        let cases: [Turn; 5] = [
+            IDENTITY,
+            [[c, -s], [s, c]],
+            [[c, s], [s, -c]],
+            [[-1.0, 0.0], [0.0, 1.0]],
+            // The axes swapped.
+            [[0.0, 1.0], [1.0, 0.0]],
+        ];
+        for turn in cases {
+            let ours = turned_back(turn, &t, |_| true);
+            let found = procrustes(&ours, &t);
+            assert!(close(found, turn), "{turn:?} → {found:?}");
+            // A statement only the final basis has does not matter.
+            let fewer = turned_back(turn, &t, |s| s != 3);
+            assert!(close(procrustes(&fewer, &t), turn));
+        }
+    }
+
+    #[test]
+    fn without_two_shared_components_the_axes_stay() {
+        let t = target();
+        assert_eq!(procrustes(&[], &t), IDENTITY);
+        let none: Vec<BTreeMap<StatementId, f64>> =
+            vec![BTreeMap::from([(9, 1.0)]), BTreeMap::from([(9, 0.5)])];
+        assert_eq!(procrustes(&none, &t), IDENTITY);
+        let one: Vec<BTreeMap<StatementId, f64>> =
+            vec![t[0].iter().map(|(&s, &x)| (s, -x)).collect()];
+        assert_eq!(procrustes(&one, &t), [[-1.0, 0.0], [0.0, 1.0]]);
     }
 }
