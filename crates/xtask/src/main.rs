@@ -667,7 +667,9 @@ fn invariants(root: &Path) -> Result<()> {
     if !broken.is_empty() {
         bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
     }
-    eprintln!("xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O");
+    eprintln!(
+        "xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O"
+    );
     Ok(())
 }
 
