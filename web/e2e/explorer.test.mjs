@@ -10,7 +10,8 @@
 //   map thinned to an even sample (and says so). The time to the result and the page's longest
 //   frame gap are printed (README, "The explorer"), not asserted (speed targets live in
 //   benchmarks);
-// - a file that is not an export gets the engine's error, worded on the page.
+// - a file that is not an export gets the engine's error, worded on the page; an engine that
+//   cannot load is said in the page's language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,6 +81,21 @@ test('a file that is not an export is refused with the engine\'s words', async (
   await ctx.close();
 });
 
+test('an engine that cannot load is said in the page\'s language', async () => {
+  const { ctx, page } = await explorer('zh-TW');
+  await page.route(/explorer-worker\.js$/, (route) => route.abort());
+  const fixture = path.join(root, 'fixtures/two-camps');
+  await page.setInputFiles('#files', [path.join(fixture, 'votes.json'), path.join(fixture, 'comments.json')]);
+  const alert = page.locator('.explore .error[role=alert]');
+  await alert.waitFor();
+  assert.equal((await alert.textContent()).trim(), '無法載入分析引擎。請確認網路連線，再重新整理頁面。');
+  assert.equal(await page.locator('#explore-progress').count(), 0, 'no progress left behind');
+  await checkStrings(page, 'zh-TW');
+  await ctx.close();
+  // The script error the failed load logged is expected here.
+  errors.splice(0, errors.length, ...errors.filter((e) => !e.startsWith('explorer-zh-TW')));
+});
+
 /** A small, seeded generator (mulberry32), so the export is the same on every run. */
 function random(seed) {
   let a = seed >>> 0;
@@ -146,27 +162,25 @@ test('a 100,000-participant export: a progress bar, a page that keeps painting, 
       if (!document.querySelector('#explore-result')) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+    // Every line the progress bar shows, as it changes.
+    window.explorerLines = new Set();
+    new MutationObserver(() => {
+      const line = document.querySelector('#explore-progress [role=status]')?.textContent;
+      if (line) window.explorerLines.add(line.replace(/\d+%/, 'N%'));
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   const t0 = Date.now();
   await page.setInputFiles('#files', files);
   // The bar: first the files being read, with a percentage, then the engine's steps.
   const bar = page.locator('#explore-progress progress');
   await bar.waitFor({ timeout: 30000 });
-  const lines = new Set();
-  const phases = (async () => {
-    while (!(await page.locator('#explore-result').count())) {
-      const line = await page.locator('#explore-progress [role=status]').textContent().catch(() => null);
-      if (line) lines.add(line.replace(/\d+%/, 'N%'));
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
   // The main thread answers while the worker works.
   const answered = await page.evaluate(() => ({ busy: !!document.querySelector('#explore-progress'), sum: 1 + 1 }));
   assert.equal(answered.sum, 2);
   await page.locator('#explore-result .group-card').first().waitFor({ timeout: 300000 });
   const resultMs = Date.now() - t0;
-  await phases;
   const frames = await page.evaluate(() => window.explorerFrames);
+  const lines = new Set(await page.evaluate(() => [...window.explorerLines]));
   console.log(`explorer, ${PEOPLE} participants / ${PEOPLE * VOTES_EACH} votes: result after ${resultMs} ms; `
     + `${frames.progressSeen} frames painted while the progress bar showed, the longest gap ${Math.round(frames.longest)} ms; `
     + `progress lines seen: ${[...lines].join(' | ')}`);

@@ -45,12 +45,21 @@ fn progress_bar(lang: Lang, progress: &Progress) -> Html {
     }
 }
 
+/// Why there is no result.
+#[derive(Clone, Debug, PartialEq)]
+enum Failure {
+    /// The engine refused the files (its sentence, naming the file and line).
+    Engine(String),
+    /// The worker or the engine could not load.
+    Load,
+}
+
 /// The explorer page.
 #[component]
 pub fn ExplorePage(p: &LangProps) -> Html {
     let lang = p.lang;
     let result =
-        use_state(|| None::<Result<(Rc<polyphony_protocol::ExploreView>, String), String>>);
+        use_state(|| None::<Result<(Rc<polyphony_protocol::ExploreView>, String), Failure>>);
     let progress = use_state(|| None::<Progress>);
     let preset = use_mut_ref(|| "workshop".to_string());
     let engine: Rc<RefCell<Option<ExplorerWorker>>> = use_mut_ref(|| None);
@@ -73,13 +82,18 @@ pub fn ExplorePage(p: &LangProps) -> Html {
                     }
                     Report::Failed(e) => {
                         progress.set(None);
-                        shown.set(Some(Err(e)));
+                        shown.set(Some(Err(Failure::Engine(e))));
+                    }
+                    Report::EngineFailed => {
+                        progress.set(None);
+                        shown.set(Some(Err(Failure::Load)));
                     }
                 });
                 match ExplorerWorker::start(on_report) {
                     Ok(w) => *engine.borrow_mut() = Some(w),
                     Err(e) => {
-                        result.set(Some(Err(e)));
+                        web_sys::console::error_1(&e.into());
+                        result.set(Some(Err(Failure::Load)));
                         return;
                     }
                 }
@@ -153,7 +167,8 @@ pub fn ExplorePage(p: &LangProps) -> Html {
             { progress.as_ref().map(|p| progress_bar(lang, p)).unwrap_or_default() }
             { match &*result {
                 None => html! {},
-                Some(Err(e)) => html! { <p class="error" role="alert"><Tr lang={lang} k={Key::ErrorPrefix} />{ " " }{ e.clone() }</p> },
+                Some(Err(Failure::Engine(e))) => html! { <p class="error" role="alert"><Tr lang={lang} k={Key::ErrorPrefix} />{ " " }{ e.clone() }</p> },
+                Some(Err(Failure::Load)) => html! { <p class="error" role="alert"><Tr lang={lang} k={Key::ExploreEngineFailed} /></p> },
                 Some(Ok((explored, method))) => {
                     let view = explored.room.clone();
                     html! {

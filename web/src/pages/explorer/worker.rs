@@ -38,6 +38,8 @@ pub enum Report {
     Done(Box<ExploreView>, String),
     /// What went wrong, in the engine's words.
     Failed(String),
+    /// The worker or the engine could not load (said in the page's language).
+    EngineFailed,
 }
 
 /// The running worker; dropping it stops it.
@@ -93,14 +95,12 @@ impl ExplorerWorker {
                 }
             })
         };
-        // The worker could not load (its script or the engine): said like any other failure.
+        // The worker could not load (its script or the engine).
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let message = e
-                .dyn_ref::<web_sys::ErrorEvent>()
-                .map(|e| e.message())
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "the explorer's engine could not load".to_string());
-            on_report.emit(Report::Failed(message));
+            if let Some(e) = e.dyn_ref::<web_sys::ErrorEvent>() {
+                web_sys::console::error_1(&e.message().into());
+            }
+            on_report.emit(Report::EngineFailed);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
