@@ -1,0 +1,339 @@
+//! `cargo xtask web`: the web app (and the explorer's engine) built, optimised, content-hashed
+//! and precompressed into `target/web-dist/`, which the server embeds.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::run;
+
+/// Builds the web app into `target/web-dist/` (embedded by `polyphony-server`'s build script):
+/// the wasm in the `wasm-release` profile, its JS glue from wasm-bindgen, shrunk by binaryen's
+/// `wasm-opt -Oz`; the wasm, JS and CSS under content-hashed names (`index.html` names them, so
+/// the server can let browsers keep them for a year), every text file and the wasm with
+/// precompressed `.br` and `.gz` siblings (the server picks one by `Accept-Encoding`), and the
+/// translation tables as JSON. Prints what a browser downloads, raw, gzipped and brotli'd.
+pub(crate) fn build_web(root: &Path) -> Result<()> {
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "polyphony-web",
+            "--lib",
+        ],
+    )?;
+    // The explorer's engine (the JavaScript bindings, run in a Web Worker): built for speed,
+    // the same build `cargo xtask wasm` packages for npm.
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "polyphony-wasm",
+        ],
+    )?;
+    setup_wasm_opt(root)?;
+    // Built beside the old one (a folder of this run's own, should two builds overlap) and
+    // swapped in at the end: a server build never embeds half a web app, nor the hashed files
+    // of an earlier build.
+    let staging = root.join(format!("target/web-dist.new-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).context("remove the staging folder")?;
+    }
+    let first_visit = match stage_web(root, &staging) {
+        Ok(sizes) => sizes,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let dist = root.join("target/web-dist");
+    // Another build may swap its folder in between the two steps: then again.
+    let mut tries = 0;
+    while let Err(e) = {
+        let _ = std::fs::remove_dir_all(&dist);
+        std::fs::rename(&staging, &dist)
+    } {
+        tries += 1;
+        if tries == 3 {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e).context("move the staging folder to target/web-dist");
+        }
+    }
+    eprintln!(
+        "xtask: web app in target/web-dist: a first visit fetches {} bytes ({} gzipped, {} brotli)",
+        first_visit[0], first_visit[1], first_visit[2]
+    );
+    Ok(())
+}
+
+/// Fills `staging` with the web app; returns what a first visit fetches (raw, gzip, brotli).
+fn stage_web(root: &Path, staging: &Path) -> Result<[usize; 3]> {
+    let bindgen = staging.join("bindgen");
+    std::fs::create_dir_all(&bindgen).context("create the staging folder")?;
+    let bindgen_dir = bindgen.to_string_lossy().to_string();
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &bindgen_dir,
+            "target/wasm32-unknown-unknown/wasm-release/polyphony_web.wasm",
+        ],
+    )?;
+    run(
+        root,
+        &root.join(WASM_OPT).to_string_lossy(),
+        &[
+            "-Oz",
+            &format!("{bindgen_dir}/polyphony_web_bg.wasm"),
+            "-o",
+            &format!("{bindgen_dir}/polyphony_web_bg.opt.wasm"),
+        ],
+    )?;
+    let wasm = hashed_copy(
+        &bindgen.join("polyphony_web_bg.opt.wasm"),
+        "polyphony_web_bg",
+        "wasm",
+        staging,
+    )?;
+    let js = hashed_copy(
+        &bindgen.join("polyphony_web.js"),
+        "polyphony_web",
+        "js",
+        staging,
+    )?;
+    // Anything else wasm-bindgen wrote (JS snippets) keeps its name: the glue imports it by a
+    // path relative to itself.
+    for entry in std::fs::read_dir(&bindgen).context("read the wasm-bindgen output")? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !name.starts_with("polyphony_web") {
+            copy_tree(&path, &staging.join(&*name))?;
+        }
+    }
+    std::fs::remove_dir_all(&bindgen).context("remove the wasm-bindgen output")?;
+    let css = hashed_copy(&root.join("web/static/style.css"), "style", "css", staging)?;
+    let mut index = std::fs::read_to_string(root.join("web/static/index.html"))
+        .context("read web/static/index.html")?;
+    for (plain, hashed) in [
+        ("/polyphony_web_bg.wasm", &wasm),
+        ("/polyphony_web.js", &js),
+        ("/style.css", &css),
+    ] {
+        if !index.contains(plain) {
+            bail!("web/static/index.html does not name {plain}");
+        }
+        index = index.replace(plain, &format!("/{hashed}"));
+    }
+    std::fs::write(staging.join("index.html"), index).context("write index.html")?;
+    stage_explorer_worker(root, staging)?;
+    for entry in std::fs::read_dir(root.join("web/static")).context("read web/static")? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !["index.html", "style.css", EXPLORER_WORKER].contains(&&*name) {
+            copy_tree(&path, &staging.join(&*name))?;
+        }
+    }
+    let out = Command::new("cargo")
+        .args(["run", "-q", "-p", "polyphony-web", "--bin", "i18n-json"])
+        .current_dir(root)
+        .output()
+        .context("run i18n-json")?;
+    if !out.status.success() {
+        bail!("i18n-json failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::write(staging.join("i18n.json"), &out.stdout).context("write i18n.json")?;
+    let mut first_visit = [0usize; 3];
+    for file in files_under(staging)? {
+        let Some(sizes) = precompress(&file)? else {
+            continue;
+        };
+        let name = file.strip_prefix(staging).unwrap_or(&file).display();
+        eprintln!(
+            "xtask: {name}: {} bytes, {} gzipped, {} brotli",
+            sizes[0], sizes[1], sizes[2]
+        );
+        let shipped = [&wasm, &js, &css, &"index.html".to_string()]
+            .iter()
+            .any(|n| file.ends_with(n));
+        if shipped {
+            for (total, size) in first_visit.iter_mut().zip(sizes) {
+                *total += size;
+            }
+        }
+    }
+    Ok(first_visit)
+}
+
+/// The explorer's Web Worker, in web/static/ and at the site's root: its template names the
+/// bindings' glue and wasm by their plain names, replaced here by the content-hashed ones.
+const EXPLORER_WORKER: &str = "explorer-worker.js";
+
+/// The explorer's engine for the browser: polyphony-wasm through wasm-bindgen (`--target web`)
+/// and wasm-opt, its files content-hashed, and the worker that loads them. Only the explorer
+/// page fetches these; a phone's first visit never does.
+fn stage_explorer_worker(root: &Path, staging: &Path) -> Result<()> {
+    let bindgen = staging.join("bindgen-explorer");
+    std::fs::create_dir_all(&bindgen).context("create the explorer's staging folder")?;
+    let bindgen_dir = bindgen.to_string_lossy().to_string();
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &bindgen_dir,
+            "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
+        ],
+    )?;
+    run(
+        root,
+        &root.join(WASM_OPT).to_string_lossy(),
+        &[
+            "-O3",
+            &format!("{bindgen_dir}/polyphony_wasm_bg.wasm"),
+            "-o",
+            &format!("{bindgen_dir}/polyphony_wasm_bg.opt.wasm"),
+        ],
+    )?;
+    let wasm = hashed_copy(
+        &bindgen.join("polyphony_wasm_bg.opt.wasm"),
+        "polyphony_wasm_bg",
+        "wasm",
+        staging,
+    )?;
+    let js = hashed_copy(
+        &bindgen.join("polyphony_wasm.js"),
+        "polyphony_wasm",
+        "js",
+        staging,
+    )?;
+    for entry in std::fs::read_dir(&bindgen).context("read the explorer's wasm-bindgen output")? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !name.starts_with("polyphony_wasm") {
+            copy_tree(&path, &staging.join(&*name))?;
+        }
+    }
+    std::fs::remove_dir_all(&bindgen).context("remove the explorer's wasm-bindgen output")?;
+    let template = root.join("web/static").join(EXPLORER_WORKER);
+    let mut worker = std::fs::read_to_string(&template)
+        .with_context(|| format!("read {}", template.display()))?;
+    for (plain, hashed) in [
+        ("/polyphony_wasm_bg.wasm", &wasm),
+        ("/polyphony_wasm.js", &js),
+    ] {
+        if !worker.contains(plain) {
+            bail!("web/static/{EXPLORER_WORKER} does not name {plain}");
+        }
+        worker = worker.replace(plain, &format!("/{hashed}"));
+    }
+    std::fs::write(staging.join(EXPLORER_WORKER), worker)
+        .with_context(|| format!("write {EXPLORER_WORKER}"))
+}
+
+/// binaryen's `wasm-opt`, from the npm package pinned in `web/e2e/package.json` (Debian's
+/// binaryen is too old to read this compiler's output).
+const WASM_OPT: &str = "web/e2e/node_modules/binaryen/bin/wasm-opt";
+
+/// The locked npm packages of `web/e2e` (binaryen among them), installed when missing.
+fn setup_wasm_opt(root: &Path) -> Result<()> {
+    if !root.join(WASM_OPT).exists() {
+        run(
+            &root.join("web/e2e"),
+            "npm",
+            &["ci", "--no-audit", "--no-fund"],
+        )?;
+    }
+    Ok(())
+}
+
+/// Copies `from` to `dir/{stem}.{hash}.{ext}`, the hash the first 16 hex digits of the
+/// file's SHA-256, and returns that name.
+fn hashed_copy(from: &Path, stem: &str, ext: &str, dir: &Path) -> Result<String> {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(from).with_context(|| format!("read {}", from.display()))?;
+    let digest = sha2::Sha256::digest(&bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{stem}.{hash}.{ext}");
+    std::fs::write(dir.join(&name), &bytes).with_context(|| format!("write {name}"))?;
+    Ok(name)
+}
+
+/// Copies a file, or a folder with everything in it.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).with_context(|| format!("create {}", to.display()))?;
+        for entry in std::fs::read_dir(from).with_context(|| format!("read {}", from.display()))? {
+            let path = entry?.path();
+            copy_tree(&path, &to.join(path.file_name().unwrap_or_default()))?;
+        }
+        return Ok(());
+    }
+    std::fs::copy(from, to).with_context(|| format!("copy {}", from.display()))?;
+    Ok(())
+}
+
+/// Every file under `dir`, in a stable order.
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("read {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(files_under(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// File types worth compressing (what the server embeds besides these is tiny or compressed).
+const COMPRESSIBLE: &[&str] = &["html", "js", "css", "wasm", "json", "svg", "txt"];
+
+/// Writes `file.br` (brotli, quality 11) and `file.gz` (gzip, level 9) beside a compressible
+/// file; returns its sizes (raw, gzip, brotli), or `None` for a file left as it is.
+fn precompress(file: &Path) -> Result<Option<[usize; 3]>> {
+    let ext = file.extension().unwrap_or_default().to_string_lossy();
+    if !COMPRESSIBLE.contains(&ext.as_ref()) {
+        return Ok(None);
+    }
+    let raw = std::fs::read(file).with_context(|| format!("read {}", file.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &raw)?;
+    let gz = gz.finish()?;
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut raw.as_slice(), &mut br, &params)
+        .with_context(|| format!("brotli {}", file.display()))?;
+    let sibling = |suffix: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    std::fs::write(sibling(".gz"), &gz).context("write a .gz file")?;
+    std::fs::write(sibling(".br"), &br).context("write a .br file")?;
+    Ok(Some([raw.len(), gz.len(), br.len()]))
+}
