@@ -11,7 +11,7 @@ use crate::learn::ImputedVotes;
 use crate::matrix::{ApplyReport, VoteMatrix};
 use crate::params::AnalysisParams;
 use crate::pipeline;
-use crate::preset::Preset;
+use crate::preset::{Preset, PriorityTallies};
 use crate::state::EngineState;
 use crate::stats::{Consensus, DivisiveStatement, RepresentativeStatement, Tally};
 use crate::vote::{ParticipantId, StatementId, StatementStatus, VoteEvent};
@@ -312,10 +312,12 @@ impl Conversation {
             &state.base_clusters,
             params,
         );
-        let base_tallies: Vec<Vec<Tally>> = base_clusters
-            .iter()
-            .map(|c| pipeline::tallies(m, c.members.iter().copied()))
-            .collect();
+        let current_in_conv = params.priority_tallies() == PriorityTallies::CurrentInConv;
+        let pipeline::UpdateTallies {
+            base: base_tallies,
+            totals,
+            in_conv: in_conv_tallies,
+        } = pipeline::update_tallies(m, &base_clusters, &in_conv, current_in_conv);
         let grouping = pipeline::groups(
             &base_clusters,
             &base_tallies,
@@ -327,14 +329,15 @@ impl Conversation {
         let mut groups = grouping.groups;
         let group_list = groups.as_ref().map_or(&[][..], |g| g.groups.as_slice());
         let representative = pipeline::repness(&statements, group_list, &mod_out, params);
-        let totals = pipeline::tallies(m, m.participants().iter().copied());
         let consensus = pipeline::consensus(&statements, &totals, &mod_out);
         let group_aware_consensus = match &groups {
             Some(_) => pipeline::group_aware_consensus(&statements, group_list),
             None => BTreeMap::new(),
         };
-        let priority_tallies =
-            pipeline::priority_tallies(m, &in_conv, &state.previous_group_votes, params);
+        let priority_tallies = match in_conv_tallies {
+            Some(t) => t,
+            None => pipeline::priority_tallies(m, &in_conv, &state.previous_group_votes, params),
+        };
         let priorities = pipeline::priorities(
             &statements,
             &priority_tallies,

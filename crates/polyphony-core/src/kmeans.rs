@@ -97,11 +97,13 @@ pub(crate) fn kmeans(
         }
         iter -= 1;
     }
+    let members = members_of(points, clusters.len(), &bounds);
     clusters
         .into_iter()
-        .map(|c| Cluster {
+        .zip(members)
+        .map(|(c, members)| Cluster {
             id: c.id,
-            members: c.members.iter().map(|&i| points.names[i]).collect(),
+            members,
             center: c.center,
         })
         .collect()
@@ -300,22 +302,26 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
         b.upper[i] = best_d.sqrt();
         b.lower[i] = second_d.sqrt();
     }
-    // Each cluster's members, allocated once at their final size.
+    // Each cluster's size and weighted sums, its members taken in index order: the same
+    // additions, in the same order, as `Points::mean` over a member list. The lists themselves
+    // are only built once, after the last step (`members_of`).
     let mut sizes = vec![0usize; clusters.len()];
-    for &a in &b.assigned {
-        sizes[a] += 1;
-    }
-    let mut members: Vec<Vec<usize>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    let mut sums = vec![[0.0f64; 3]; clusters.len()];
     for (i, &a) in b.assigned.iter().enumerate() {
-        members[a].push(i);
+        sizes[a] += 1;
+        let wi = points.weight(i);
+        let s = &mut sums[a];
+        s[0] += wi * points.positions[i][0];
+        s[1] += wi * points.positions[i][1];
+        s[2] += wi;
     }
     // Clusters left empty are dropped below. The bounds stay valid: every point's cluster is
     // kept (it holds the point), only its index shifts, and dropping centres can only raise
     // the distance to the nearest other centre.
     let mut new_index = vec![usize::MAX; clusters.len()];
     let mut kept = 0;
-    for (a, m) in members.iter().enumerate() {
-        if !m.is_empty() {
+    for (a, &size) in sizes.iter().enumerate() {
+        if size > 0 {
             new_index[a] = kept;
             kept += 1;
         }
@@ -328,20 +334,37 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
     b.valid = true;
     b.centers = centers
         .into_iter()
-        .zip(&members)
-        .filter(|(_, m)| !m.is_empty())
+        .zip(&sizes)
+        .filter(|(_, &size)| size > 0)
         .map(|(c, _)| c)
         .collect();
     clusters
         .iter()
-        .zip(members)
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(c, m)| Work {
+        .zip(sizes.iter().zip(&sums))
+        .filter(|(_, (&size, _))| size > 0)
+        .map(|(c, (_, s))| Work {
             id: c.id,
-            center: points.mean(&m),
-            members: m,
+            center: if s[2] == 0.0 {
+                [0.0, 0.0]
+            } else {
+                [s[0] / s[2], s[1] / s[2]]
+            },
+            members: Vec::new(),
         })
         .collect()
+}
+
+/// The members of each cluster the last [`step`] returned, in index order, by name.
+fn members_of(points: &Points<'_>, clusters: usize, b: &Bounds) -> Vec<Vec<u32>> {
+    let mut sizes = vec![0usize; clusters];
+    for &a in &b.assigned {
+        sizes[a] += 1;
+    }
+    let mut members: Vec<Vec<u32>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (i, &a) in b.assigned.iter().enumerate() {
+        members[a].push(points.names[i]);
+    }
+    members
 }
 
 /// Centres sorted by their x coordinate, for nearest-centre queries.
@@ -436,39 +459,72 @@ fn same(old: &[Work], new: &[Work], convergence: Convergence) -> bool {
 ///
 /// A point alone in its group scores 0, as in Polis. Where Polis would produce NaN (a = b = 0,
 /// coincident points) this scores 0 too. Returns `None` with fewer than two groups.
+#[cfg(test)]
 pub(crate) fn silhouette(positions: &[[f64; 2]], labels: &[usize]) -> Option<f64> {
-    let groups = labels.iter().copied().max().map_or(0, |m| m + 1);
-    let mut present = vec![0usize; groups];
-    for &l in labels {
-        present[l] += 1;
-    }
-    if present.iter().filter(|&&n| n > 0).count() < 2 {
-        return None;
-    }
-    let n = positions.len();
-    let mut total = 0.0;
-    for i in 0..n {
-        let mut sums = vec![0.0; groups];
-        for j in 0..n {
-            if i != j {
-                sums[labels[j]] += distance(positions[i], positions[j]);
+    PairDistances::new(positions).silhouette(labels)
+}
+
+/// Every pairwise distance of a set of points, row-major: the group level scores several
+/// labellings (one per k) of the same base clusters, so the distances are found once.
+/// `distance(a, b)` and `distance(b, a)` are the same float (the differences only change
+/// sign before squaring), so the lower triangle is a copy of the upper one.
+pub(crate) struct PairDistances {
+    n: usize,
+    d: Vec<f64>,
+}
+
+impl PairDistances {
+    pub(crate) fn new(positions: &[[f64; 2]]) -> Self {
+        let n = positions.len();
+        let mut d = vec![0.0; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let x = distance(positions[i], positions[j]);
+                d[i * n + j] = x;
+                d[j * n + i] = x;
             }
         }
-        let own = labels[i];
-        if present[own] <= 1 {
-            continue;
-        }
-        let a = sums[own] / (present[own] - 1) as f64;
-        let b = (0..groups)
-            .filter(|&g| g != own && present[g] > 0)
-            .map(|g| sums[g] / present[g] as f64)
-            .fold(f64::INFINITY, f64::min);
-        let denom = a.max(b);
-        if denom > 0.0 {
-            total += (b - a) / denom;
-        }
+        PairDistances { n, d }
     }
-    Some(total / n as f64)
+
+    /// Mean silhouette of a labelling of the points (§4.4): the same sums, in
+    /// the same order, as measuring each distance on the spot.
+    pub(crate) fn silhouette(&self, labels: &[usize]) -> Option<f64> {
+        let groups = labels.iter().copied().max().map_or(0, |m| m + 1);
+        let mut present = vec![0usize; groups];
+        for &l in labels {
+            present[l] += 1;
+        }
+        if present.iter().filter(|&&n| n > 0).count() < 2 {
+            return None;
+        }
+        let n = self.n;
+        let mut total = 0.0;
+        let mut sums = vec![0.0; groups];
+        for i in 0..n {
+            sums.fill(0.0);
+            let row = &self.d[i * n..(i + 1) * n];
+            for (j, (&dij, &lj)) in row.iter().zip(labels).enumerate() {
+                if i != j {
+                    sums[lj] += dij;
+                }
+            }
+            let own = labels[i];
+            if present[own] <= 1 {
+                continue;
+            }
+            let a = sums[own] / (present[own] - 1) as f64;
+            let b = (0..groups)
+                .filter(|&g| g != own && present[g] > 0)
+                .map(|g| sums[g] / present[g] as f64)
+                .fold(f64::INFINITY, f64::min);
+            let denom = a.max(b);
+            if denom > 0.0 {
+                total += (b - a) / denom;
+            }
+        }
+        Some(total / n as f64)
+    }
 }
 
 #[cfg(test)]

@@ -277,6 +277,12 @@ impl VoteMatrix {
             .map(|c| (c.column as usize, c.vote))
     }
 
+    /// A row's votes as (column, vote), in column order, without the iterator adapters of
+    /// [`VoteMatrix::row`] (the tallies' inner loop).
+    pub(crate) fn row_votes(&self, row: usize) -> impl Iterator<Item = (usize, Vote)> + '_ {
+        self.rows[row].iter().map(|c| (c.column as usize, c.vote))
+    }
+
     /// Number of votes in a row (Polis's user-vote-count: passes and moderated statements count).
     ///
     /// ```

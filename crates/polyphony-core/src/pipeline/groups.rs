@@ -75,6 +75,7 @@ pub fn groups(
         .map(|c| c.members.len() as f64)
         .collect();
     let mut silhouettes = BTreeMap::new();
+    let distances = kmeans::PairDistances::new(&centers);
     for k in 2..=max_k {
         let last = previous.get(&k).map_or(&[][..], Vec::as_slice);
         let kmeans = PolisKMeans::params(k as usize)
@@ -90,7 +91,7 @@ pub fn groups(
                     .unwrap_or(0)
             })
             .collect();
-        if let Some(s) = kmeans::silhouette(&centers, &labels) {
+        if let Some(s) = distances.silhouette(&labels) {
             silhouettes.insert(k, s);
         }
         out.clusterings.insert(k, clustering);
