@@ -369,68 +369,82 @@ fn members_of(points: &Points<'_>, clusters: usize, b: &Bounds) -> Vec<Vec<u32>>
 
 /// Centres sorted by their x coordinate, for nearest-centre queries.
 struct ByX {
-    /// The centres in x order, with their indices.
-    sorted: Vec<([f64; 2], usize)>,
+    /// The centres' coordinates in x order, and each one's index among the centres.
     xs: Vec<f64>,
+    ys: Vec<f64>,
+    index: Vec<usize>,
 }
 
 impl ByX {
     fn new(centers: &[[f64; 2]]) -> Self {
         let mut order: Vec<usize> = (0..centers.len()).collect();
         order.sort_by(|&a, &b| centers[a][0].total_cmp(&centers[b][0]));
-        let sorted: Vec<([f64; 2], usize)> = order.iter().map(|&i| (centers[i], i)).collect();
-        let xs = sorted.iter().map(|(c, _)| c[0]).collect();
-        ByX { sorted, xs }
+        ByX {
+            xs: order.iter().map(|&i| centers[i][0]).collect(),
+            ys: order.iter().map(|&i| centers[i][1]).collect(),
+            index: order,
+        }
     }
 
     /// The nearest centre to `p` (other than `skip`) and its squared distance, exactly as a
     /// scan over all centres in index order gives them (the last index among equal
-    /// distances), and a lower bound on the squared distance to every other centre. Centres
-    /// whose squared x gap alone is above the best distance so far are not looked at: their
-    /// distance is larger still, so they can be neither the nearest nor tied with it, and the
-    /// first such gap bounds them all from below.
+    /// distances), and a lower bound on the squared distance to every other centre.
+    ///
+    /// The scan starts at `p`'s place in x order and walks right, then left, each walk
+    /// stopping at the first centre whose squared x gap alone is above the best distance so
+    /// far: that centre and all beyond it are farther still, so they can be neither the
+    /// nearest nor tied with it, and that gap bounds them all from below. Two plain walks
+    /// (rather than always stepping to the nearer side) keep the branches predictable; the
+    /// answer does not depend on the order centres are looked at.
     fn nearest_two(&self, p: [f64; 2], skip: Option<usize>) -> (usize, f64, f64) {
+        let skip = skip.unwrap_or(usize::MAX);
+        let n = self.xs.len();
         // (nearest index, its squared distance, the second smallest squared distance seen)
         let mut near = (0usize, f64::INFINITY, f64::INFINITY);
         let consider = |near: &mut (usize, f64, f64), k: usize| {
-            let (c, ci) = self.sorted[k];
-            if Some(ci) == skip {
+            let ci = self.index[k];
+            if ci == skip {
                 return;
             }
-            let d = (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2);
-            if d < near.1 || (d == near.1 && ci > near.0) {
-                *near = (ci, d, near.1);
-            } else if d < near.2 {
-                near.2 = d;
-            }
+            let d = (p[0] - self.xs[k]).powi(2) + (p[1] - self.ys[k]).powi(2);
+            let (best_i, best, second) = *near;
+            let better = d < best || (d == best && ci > best_i);
+            *near = if better {
+                (ci, d, best)
+            } else {
+                (best_i, best, second.min(d))
+            };
         };
         let start = self.xs.partition_point(|&x| x < p[0]);
-        let (mut right, mut left) = (start, start);
-        loop {
-            let r_gap = self.xs.get(right).map(|&x| (x - p[0]).powi(2));
-            let l_gap = left.checked_sub(1).map(|l| (p[0] - self.xs[l]).powi(2));
-            let go_right = match (r_gap, l_gap) {
-                (Some(r), Some(l)) => r <= l,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            let gap = if go_right { r_gap } else { l_gap }.unwrap_or(f64::INFINITY);
+        // The nearer neighbour on each side first, so both walks start with a good bound.
+        if start < n {
+            consider(&mut near, start);
+        }
+        if start > 0 {
+            consider(&mut near, start - 1);
+        }
+        let mut beyond = f64::INFINITY;
+        let mut k = start + 1;
+        while k < n {
+            let gap = (self.xs[k] - p[0]).powi(2);
             if gap > near.1 {
-                // The nearer side is already too far, so is everything beyond on both sides:
-                // none of them is nearer than `gap`.
-                near.2 = near.2.min(gap);
+                beyond = gap;
                 break;
             }
-            if go_right {
-                consider(&mut near, right);
-                right += 1;
-            } else {
-                left -= 1;
-                consider(&mut near, left);
-            }
+            consider(&mut near, k);
+            k += 1;
         }
-        near
+        let mut k = start.saturating_sub(1);
+        while k > 0 {
+            let gap = (p[0] - self.xs[k - 1]).powi(2);
+            if gap > near.1 {
+                beyond = beyond.min(gap);
+                break;
+            }
+            k -= 1;
+            consider(&mut near, k);
+        }
+        (near.0, near.1, near.2.min(beyond))
     }
 }
 
