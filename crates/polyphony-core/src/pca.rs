@@ -149,18 +149,29 @@ pub(crate) fn fit(
     PcaFit { center, comps }
 }
 
+/// Below this many vote pairs the Gram matrix is formed on the calling thread alone: a second
+/// thread costs tens of microseconds to start.
+#[cfg(not(target_arch = "wasm32"))]
+const GRAM_SPLIT_PAIRS: usize = 200_000;
+
+/// The statements × statements Gram matrix of the centred rows.
+///
+/// Each cell is summed in row order whatever the schedule, so the result is bit-identical on
+/// every platform: natively, when the rows hold enough vote pairs, the lines are split in two
+/// contiguous halves of about equal work, each filled by its own thread over all the rows.
 fn gram(rows: &CenteredRows<'_>, c: usize) -> Array2<f64> {
     let mut g = vec![0.0; c * c];
-    for r in 0..rows.offsets.len() - 1 {
-        let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
-        let cols = &rows.columns[a..b];
-        let vals = &rows.values[a..b];
-        for (i, (&ci, &vi)) in cols.iter().zip(vals).enumerate() {
-            let line = &mut g[ci as usize * c..ci as usize * c + c];
-            for (&cj, &vj) in cols[i..].iter().zip(&vals[i..]) {
-                line[cj as usize] += vi * vj;
-            }
+    let split = split_line(rows, c);
+    match split {
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(s) if s > 0 && s < c => {
+            let (low, high) = g.split_at_mut(s * c);
+            std::thread::scope(|scope| {
+                scope.spawn(|| gram_lines(rows, c, s..c, high));
+                gram_lines(rows, c, 0..s, low);
+            });
         }
+        _ => gram_lines(rows, c, 0..c, &mut g),
     }
     // Mirror the upper triangle (columns inside a row are sorted, so i ≤ j was filled).
     for i in 0..c {
@@ -169,6 +180,60 @@ fn gram(rows: &CenteredRows<'_>, c: usize) -> Array2<f64> {
         }
     }
     Array2::from_shape_vec((c, c), g).unwrap_or_else(|_| Array2::zeros((c, c)))
+}
+
+/// The first line of the second half when the Gram work is worth two threads: the line where
+/// the upper-triangle pairs (`i ≤ j`, counted on line `i`) reach half of all of them.
+#[cfg(not(target_arch = "wasm32"))]
+fn split_line(rows: &CenteredRows<'_>, c: usize) -> Option<usize> {
+    let mut per_line = vec![0usize; c];
+    for r in 0..rows.offsets.len() - 1 {
+        let cols = &rows.columns[rows.offsets[r]..rows.offsets[r + 1]];
+        for (i, &ci) in cols.iter().enumerate() {
+            per_line[ci as usize] += cols.len() - i;
+        }
+    }
+    let total: usize = per_line.iter().sum();
+    if total < GRAM_SPLIT_PAIRS {
+        return None;
+    }
+    let mut seen = 0;
+    per_line
+        .iter()
+        .position(|&w| {
+            seen += w;
+            2 * seen >= total
+        })
+        .map(|last_of_first| last_of_first + 1)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn split_line(_: &CenteredRows<'_>, _: usize) -> Option<usize> {
+    None
+}
+
+/// Adds every row's pairs `(i, j)`, `i ≤ j`, with `i` in `lines`, to `out` (those lines, each
+/// `c` long, in order).
+fn gram_lines(rows: &CenteredRows<'_>, c: usize, lines: std::ops::Range<usize>, out: &mut [f64]) {
+    let first = lines.start;
+    for r in 0..rows.offsets.len() - 1 {
+        let (a, b) = (rows.offsets[r], rows.offsets[r + 1]);
+        let cols = &rows.columns[a..b];
+        let vals = &rows.values[a..b];
+        // Columns inside a row are sorted: skip to the first in `lines`, stop after the last.
+        let start = cols.partition_point(|&ci| (ci as usize) < first);
+        for i in start..cols.len() {
+            let ci = cols[i] as usize;
+            if ci >= lines.end {
+                break;
+            }
+            let vi = vals[i];
+            let line = &mut out[(ci - first) * c..(ci - first + 1) * c];
+            for (&cj, &vj) in cols[i..].iter().zip(&vals[i..]) {
+                line[cj as usize] += vi * vj;
+            }
+        }
+    }
 }
 
 fn apply(op: &Operator, rows: &CenteredRows<'_>, v: &Array1<f64>) -> Array1<f64> {
@@ -298,4 +363,53 @@ pub(crate) fn project_statements(fit: &PcaFit) -> (Vec<[f64; 2]>, Vec<f64>) {
         .map(|p| (p[0] * p[0] + p[1] * p[1]).sqrt())
         .collect();
     (proj, extremity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Rows with enough vote pairs for the two-thread Gram: its cells must be the very same
+    /// floats as one thread's (each cell summed in row order either way).
+    #[test]
+    fn gram_split_in_two_is_bit_identical_to_one_pass() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let c = 120;
+        let (mut offsets, mut columns, mut values) = (vec![0], Vec::new(), Vec::new());
+        for _ in 0..900 {
+            for j in 0..c as u32 {
+                if rng.gen::<f64>() < 0.3 {
+                    columns.push(j);
+                    values.push(rng.gen::<f64>() * 2.0 - 1.0);
+                }
+            }
+            offsets.push(columns.len());
+        }
+        let rows = CenteredRows {
+            offsets: Cow::Owned(offsets),
+            columns: Cow::Owned(columns),
+            values,
+        };
+        let split = split_line(&rows, c);
+        #[cfg(not(target_arch = "wasm32"))]
+        assert!(split.is_some_and(|s| s > 0 && s < c), "{split:?}");
+        let mut one = vec![0.0; c * c];
+        gram_lines(&rows, c, 0..c, &mut one);
+        let two = gram(&rows, c);
+        for i in 0..c {
+            for j in i..c {
+                assert_eq!(
+                    two[[i, j]].to_bits(),
+                    one[i * c + j].to_bits(),
+                    "cell {i},{j}"
+                );
+                assert_eq!(
+                    two[[j, i]].to_bits(),
+                    one[i * c + j].to_bits(),
+                    "cell {j},{i}"
+                );
+            }
+        }
+    }
 }
