@@ -352,13 +352,7 @@ impl Conversation {
             }
         }
 
-        let participants = points(
-            m.participants(),
-            &positions,
-            &in_conv,
-            &base_clusters,
-            &groups,
-        );
+        let participants = points(m, &positions, &in_conv, &base_clusters, &groups);
         self.state = EngineState {
             tick,
             participants: m.participants().to_vec(),
@@ -408,30 +402,36 @@ impl Conversation {
 
 /// Every participant's place, base cluster and group, in row order.
 fn points(
-    participants: &[ParticipantId],
+    matrix: &VoteMatrix,
     positions: &[[f64; 2]],
     in_conv: &BTreeSet<ParticipantId>,
     base_clusters: &[Cluster],
     groups: &Option<OpinionGroups>,
 ) -> Vec<ParticipantPoint> {
-    let base_of: BTreeMap<ParticipantId, u32> = base_clusters
-        .iter()
-        .flat_map(|c| c.members.iter().map(move |&p| (p, c.id)))
-        .collect();
-    let group_of: BTreeMap<ParticipantId, u32> = groups
-        .iter()
-        .flat_map(|g| &g.groups)
-        .flat_map(|g| g.members.iter().map(move |&p| (p, g.id)))
-        .collect();
+    let participants = matrix.participants();
+    // Base cluster and group by row: members are participant ids the matrix knows.
+    let mut base_of: Vec<Option<u32>> = vec![None; participants.len()];
+    for c in base_clusters {
+        for r in c.members.iter().filter_map(|&p| matrix.row_of(p)) {
+            base_of[r] = Some(c.id);
+        }
+    }
+    let mut group_of: Vec<Option<u32>> = vec![None; participants.len()];
+    for g in groups.iter().flat_map(|g| &g.groups) {
+        for r in g.members.iter().filter_map(|&p| matrix.row_of(p)) {
+            group_of[r] = Some(g.id);
+        }
+    }
     participants
         .iter()
         .zip(positions)
-        .map(|(&p, &position)| ParticipantPoint {
+        .enumerate()
+        .map(|(r, (&p, &position))| ParticipantPoint {
             participant: p,
             position,
             in_conv: in_conv.contains(&p),
-            base_cluster: base_of.get(&p).copied(),
-            group: group_of.get(&p).copied(),
+            base_cluster: base_of[r],
+            group: group_of[r],
         })
         .collect()
 }
