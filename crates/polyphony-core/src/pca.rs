@@ -149,10 +149,12 @@ pub(crate) fn fit(
     PcaFit { center, comps }
 }
 
-/// Below this many vote pairs the Gram matrix is formed on the calling thread alone: a second
-/// thread costs tens of microseconds to start.
+/// Below this many vote pairs the Gram matrix is formed on the calling thread alone: starting
+/// a second thread costs up to a few hundred microseconds of system time on a small VM, which a
+/// replay (one update per second of a conversation) pays at every update (measured: below a
+/// million pairs the split made replays slower).
 #[cfg(not(target_arch = "wasm32"))]
-const GRAM_SPLIT_PAIRS: usize = 200_000;
+const GRAM_SPLIT_PAIRS: usize = 1_000_000;
 
 /// The statements × statements Gram matrix of the centred rows.
 ///
@@ -377,9 +379,9 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
         let c = 120;
         let (mut offsets, mut columns, mut values) = (vec![0], Vec::new(), Vec::new());
-        for _ in 0..900 {
+        for _ in 0..1600 {
             for j in 0..c as u32 {
-                if rng.gen::<f64>() < 0.3 {
+                if rng.gen::<f64>() < 0.4 {
                     columns.push(j);
                     values.push(rng.gen::<f64>() * 2.0 - 1.0);
                 }
