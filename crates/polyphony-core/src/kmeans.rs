@@ -272,7 +272,7 @@ fn step(points: &Points<'_>, clusters: &[Work], b: &mut Bounds) -> Vec<Work> {
     }
     let margin = |u: f64| u * (1.0 + 1e-9) + 1e-300;
     // The centres sorted by x: a scan outward from a point's x stops once the x gap alone
-    // exceeds the second-best distance so far, since no centre beyond can change the answer.
+    // exceeds the best distance so far, since no centre beyond can change the answer.
     let by_x = ByX::new(&centers);
     // Half the distance from each centre to its nearest other centre: a point closer than that
     // to its centre is strictly closer to it than to any other (triangle inequality).
@@ -475,70 +475,69 @@ fn same(old: &[Work], new: &[Work], convergence: Convergence) -> bool {
 /// coincident points) this scores 0 too. Returns `None` with fewer than two groups.
 #[cfg(test)]
 pub(crate) fn silhouette(positions: &[[f64; 2]], labels: &[usize]) -> Option<f64> {
-    PairDistances::new(positions).silhouette(labels)
+    silhouettes(positions, &[labels.to_vec()]).remove(0)
 }
 
-/// Every pairwise distance of a set of points, row-major: the group level scores several
-/// labellings (one per k) of the same base clusters, so the distances are found once.
-/// `distance(a, b)` and `distance(b, a)` are the same float (the differences only change
-/// sign before squaring), so the lower triangle is a copy of the upper one.
-pub(crate) struct PairDistances {
-    n: usize,
-    d: Vec<f64>,
-}
-
-impl PairDistances {
-    pub(crate) fn new(positions: &[[f64; 2]]) -> Self {
-        let n = positions.len();
-        let mut d = vec![0.0; n * n];
-        for i in 0..n {
-            for j in i + 1..n {
-                let x = distance(positions[i], positions[j]);
-                d[i * n + j] = x;
-                d[j * n + i] = x;
-            }
-        }
-        PairDistances { n, d }
+/// The mean silhouette of each of several labellings of the same points (one per k at the
+/// group level): each point's distances to the others are measured once, into one row, and
+/// added to every labelling's sums, in the same order as measuring them labelling by labelling
+/// (so the floats are the same). Memory is one row and each labelling's sums, not a table of
+/// all pairs (base clusters can number thousands).
+pub(crate) fn silhouettes(positions: &[[f64; 2]], labelings: &[Vec<usize>]) -> Vec<Option<f64>> {
+    struct Scored<'a> {
+        labels: &'a [usize],
+        present: Vec<usize>,
+        sums: Vec<f64>,
+        total: f64,
     }
-
-    /// Mean silhouette of a labelling of the points (§4.4): the same sums, in
-    /// the same order, as measuring each distance on the spot.
-    pub(crate) fn silhouette(&self, labels: &[usize]) -> Option<f64> {
-        let groups = labels.iter().copied().max().map_or(0, |m| m + 1);
-        let mut present = vec![0usize; groups];
-        for &l in labels {
-            present[l] += 1;
+    let mut scored: Vec<Option<Scored<'_>>> = labelings
+        .iter()
+        .map(|labels| {
+            let groups = labels.iter().copied().max().map_or(0, |m| m + 1);
+            let mut present = vec![0usize; groups];
+            for &l in labels {
+                present[l] += 1;
+            }
+            (present.iter().filter(|&&n| n > 0).count() >= 2).then(|| Scored {
+                labels,
+                present,
+                sums: vec![0.0; groups],
+                total: 0.0,
+            })
+        })
+        .collect();
+    let n = positions.len();
+    let mut row = vec![0.0; n];
+    for i in 0..n {
+        for (j, d) in row.iter_mut().enumerate() {
+            *d = distance(positions[i], positions[j]);
         }
-        if present.iter().filter(|&&n| n > 0).count() < 2 {
-            return None;
-        }
-        let n = self.n;
-        let mut total = 0.0;
-        let mut sums = vec![0.0; groups];
-        for i in 0..n {
-            sums.fill(0.0);
-            let row = &self.d[i * n..(i + 1) * n];
-            for (j, (&dij, &lj)) in row.iter().zip(labels).enumerate() {
+        for s in scored.iter_mut().flatten() {
+            s.sums.fill(0.0);
+            for (j, (&dij, &lj)) in row.iter().zip(s.labels).enumerate() {
                 if i != j {
-                    sums[lj] += dij;
+                    s.sums[lj] += dij;
                 }
             }
-            let own = labels[i];
-            if present[own] <= 1 {
+            let own = s.labels[i];
+            if s.present[own] <= 1 {
                 continue;
             }
-            let a = sums[own] / (present[own] - 1) as f64;
-            let b = (0..groups)
-                .filter(|&g| g != own && present[g] > 0)
-                .map(|g| sums[g] / present[g] as f64)
+            let a = s.sums[own] / (s.present[own] - 1) as f64;
+            let b = (0..s.sums.len())
+                .filter(|&g| g != own && s.present[g] > 0)
+                .map(|g| s.sums[g] / s.present[g] as f64)
                 .fold(f64::INFINITY, f64::min);
             let denom = a.max(b);
             if denom > 0.0 {
-                total += (b - a) / denom;
+                s.total += (b - a) / denom;
             }
         }
-        Some(total / n as f64)
     }
+    scored
+        .into_iter()
+        .map(|s| s.map(|s| s.total / n as f64))
+        .collect()
 }
 
 #[cfg(test)]
@@ -617,5 +616,26 @@ mod tests {
         // The singleton scores 0, so the mean is at most 2/3.
         assert!(s1 <= 2.0 / 3.0 + 1e-12);
         assert_eq!(silhouette(&p, &[0, 0, 0, 0]), None);
+    }
+
+    /// Scoring several labellings in one sweep gives each the very float it gets alone, and a
+    /// labelling with one group still scores `None` beside the others.
+    #[test]
+    fn silhouettes_of_several_labellings_match_each_alone() {
+        let p: Vec<[f64; 2]> = (0..23)
+            .map(|i| [f64::from(i * 7 % 11), f64::from(i * i % 13) * 0.3])
+            .collect();
+        let labelings: Vec<Vec<usize>> = vec![
+            (0..23).map(|i| i % 2).collect(),
+            vec![0; 23],
+            (0..23).map(|i| (i * 5) % 4).collect(),
+        ];
+        let together = silhouettes(&p, &labelings);
+        assert_eq!(together[1], None);
+        for (labels, score) in labelings.iter().zip(&together) {
+            let alone = silhouette(&p, labels);
+            assert_eq!(alone.map(f64::to_bits), score.map(f64::to_bits));
+        }
+        assert!(together[0].is_some() && together[2].is_some());
     }
 }

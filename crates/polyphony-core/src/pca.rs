@@ -153,7 +153,7 @@ pub(crate) fn fit(
 /// a second thread costs up to a few hundred microseconds of system time on a small VM, which a
 /// replay (one update per second of a conversation) pays at every update (measured: below a
 /// million pairs the split made replays slower).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(target_family = "wasm"))]
 const GRAM_SPLIT_PAIRS: usize = 1_000_000;
 
 /// The statements × statements Gram matrix of the centred rows.
@@ -165,12 +165,23 @@ fn gram(rows: &CenteredRows<'_>, c: usize) -> Array2<f64> {
     let mut g = vec![0.0; c * c];
     let split = split_line(rows, c);
     match split {
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(not(target_family = "wasm"))]
         Some(s) if s > 0 && s < c => {
             let (low, high) = g.split_at_mut(s * c);
+            // The second half goes to a helper thread; if the system refuses one (limits, a
+            // sandbox), this thread fills it after the first: only the speed-up is lost.
+            let high = std::sync::Mutex::new(high);
+            let fill_high = || {
+                if let Ok(mut h) = high.lock() {
+                    gram_lines(rows, c, s..c, &mut h[..]);
+                }
+            };
             std::thread::scope(|scope| {
-                scope.spawn(|| gram_lines(rows, c, s..c, high));
+                let helper = std::thread::Builder::new().spawn_scoped(scope, fill_high);
                 gram_lines(rows, c, 0..s, low);
+                if helper.is_err() {
+                    fill_high();
+                }
             });
         }
         _ => gram_lines(rows, c, 0..c, &mut g),
@@ -186,7 +197,7 @@ fn gram(rows: &CenteredRows<'_>, c: usize) -> Array2<f64> {
 
 /// The first line of the second half when the Gram work is worth two threads: the line where
 /// the upper-triangle pairs (`i ≤ j`, counted on line `i`) reach half of all of them.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(target_family = "wasm"))]
 fn split_line(rows: &CenteredRows<'_>, c: usize) -> Option<usize> {
     let mut per_line = vec![0usize; c];
     for r in 0..rows.offsets.len() - 1 {
@@ -209,7 +220,7 @@ fn split_line(rows: &CenteredRows<'_>, c: usize) -> Option<usize> {
         .map(|last_of_first| last_of_first + 1)
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(target_family = "wasm")]
 fn split_line(_: &CenteredRows<'_>, _: usize) -> Option<usize> {
     None
 }
@@ -393,9 +404,11 @@ mod tests {
             columns: Cow::Owned(columns),
             values,
         };
-        let split = split_line(&rows, c);
-        #[cfg(not(target_arch = "wasm32"))]
-        assert!(split.is_some_and(|s| s > 0 && s < c), "{split:?}");
+        #[cfg(not(target_family = "wasm"))]
+        {
+            let split = split_line(&rows, c);
+            assert!(split.is_some_and(|s| s > 0 && s < c), "{split:?}");
+        }
         let mut one = vec![0.0; c * c];
         gram_lines(&rows, c, 0..c, &mut one);
         let two = gram(&rows, c);

@@ -325,6 +325,8 @@ pub fn tallies(
 /// [`tallies`] over its members), over everyone (`totals`), and over the in-conv participants
 /// when `with_in_conv` (what [`priority_tallies`] reads under
 /// [`PriorityTallies::CurrentInConv`]). Counts are integers, so they equal the separate calls.
+/// (Clusters that list a participant twice, or one the matrix does not know, are tallied by
+/// the separate per-cluster passes instead.)
 pub(crate) struct UpdateTallies {
     pub base: Vec<Vec<Tally>>,
     pub totals: Vec<Tally>,
@@ -355,8 +357,8 @@ pub(crate) fn update_tallies(
         }
     }
     let mut in_conv_row = vec![false; if with_in_conv { n } else { 0 }];
-    for r in in_conv.iter().filter_map(|&p| votes.row_of(p)) {
-        if with_in_conv {
+    if with_in_conv {
+        for r in in_conv.iter().filter_map(|&p| votes.row_of(p)) {
             in_conv_row[r] = true;
         }
     }

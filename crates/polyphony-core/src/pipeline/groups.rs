@@ -74,8 +74,7 @@ pub fn groups(
         .iter()
         .map(|c| c.members.len() as f64)
         .collect();
-    let mut silhouettes = BTreeMap::new();
-    let distances = kmeans::PairDistances::new(&centers);
+    let mut labelings: Vec<(u32, Vec<usize>)> = Vec::new();
     for k in 2..=max_k {
         let last = previous.get(&k).map_or(&[][..], Vec::as_slice);
         let kmeans = PolisKMeans::params(k as usize)
@@ -91,11 +90,17 @@ pub fn groups(
                     .unwrap_or(0)
             })
             .collect();
-        if let Some(s) = distances.silhouette(&labels) {
-            silhouettes.insert(k, s);
-        }
+        labelings.push((k, labels));
         out.clusterings.insert(k, clustering);
     }
+    // Every k's silhouette in one sweep over the base clusters' distances.
+    let labels_only: Vec<Vec<usize>> = labelings.iter().map(|(_, l)| l.clone()).collect();
+    let scores = kmeans::silhouettes(&centers, &labels_only);
+    let silhouettes: BTreeMap<u32, f64> = labelings
+        .iter()
+        .zip(scores)
+        .filter_map(|((k, _), s)| s.map(|s| (*k, s)))
+        .collect();
     // Best k: highest silhouette, ties to the larger k.
     let best_k = silhouettes
         .iter()
