@@ -37,12 +37,14 @@
 //! # Ok::<(), polyphony_core::CoreError>(())
 //! ```
 
+mod imputed;
 mod kmeans;
 mod pca;
 
+pub use imputed::ImputedVotes;
 pub use kmeans::{PolisKMeans, PolisKMeansParams, PolisKMeansValidParams};
 pub(crate) use pca::to_array;
-pub use pca::{ImputedVotes, PolisPca, PolisPcaParams, PolisPcaValidParams};
+pub use pca::{PolisPca, PolisPcaParams, PolisPcaValidParams};
 
 use crate::error::CoreError;
 

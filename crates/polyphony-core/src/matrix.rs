@@ -270,17 +270,12 @@ impl VoteMatrix {
     /// assert_eq!(m.row(0).collect::<Vec<_>>(), vec![(0, Vote::Pass)]);
     /// ```
     pub fn row(&self, row: usize) -> impl Iterator<Item = (usize, Vote)> + '_ {
+        // A plain slice iterator (an unknown row is empty): the tallies' inner loop.
         self.rows
             .get(row)
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
             .map(|c| (c.column as usize, c.vote))
-    }
-
-    /// A row's votes as (column, vote), in column order, without the iterator adapters of
-    /// [`VoteMatrix::row`] (the tallies' inner loop).
-    pub(crate) fn row_votes(&self, row: usize) -> impl Iterator<Item = (usize, Vote)> + '_ {
-        self.rows[row].iter().map(|c| (c.column as usize, c.vote))
     }
 
     /// Number of votes in a row (Polis's user-vote-count: passes and moderated statements count).

@@ -314,7 +314,7 @@ pub fn tallies(
 ) -> Vec<Tally> {
     let mut t = vec![Tally::default(); votes.statements().len()];
     for r in participants.into_iter().filter_map(|p| votes.row_of(p)) {
-        for (j, v) in votes.row_votes(r) {
+        for (j, v) in votes.row(r) {
             t[j].add(v);
         }
     }
@@ -368,7 +368,7 @@ pub(crate) fn update_tallies(
         let b = cluster_of[r];
         let into_base = b != NONE && listed == unique;
         let into_conv = with_in_conv && in_conv_row[r];
-        for (j, v) in votes.row_votes(r) {
+        for (j, v) in votes.row(r) {
             totals[j].add(v);
             if into_base {
                 base[b as usize][j].add(v);
