@@ -2,8 +2,10 @@
 //!
 //! A deliberation is worth running when people listen and some of them move. The workshop keeps
 //! an [`Analysis`] at each stage (before the tables, after the re-vote, …); comparing two of
-//! them says, in numbers a facilitator can read aloud, what changed: per statement and group,
-//! the agree / disagree / pass shares before and after; how many people changed group (counts,
+//! them says, in numbers a facilitator can read aloud, what changed: per statement, how many of
+//! the people who voted on it both times moved toward agree or disagree, in the room and per
+//! group with its membership held fixed (a panel, [`crate::panel_change`]: never two groups with
+//! different members compared); how many people's votes now put them in another group (counts,
 //! never who); whether the groups moved apart or closer on the map; which statements became or
 //! stopped being common ground.
 
@@ -11,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Analysis, ParticipantId, StatementId, Tally};
+use crate::panel::{panel_change, Answer, PanelChange};
+use crate::{Analysis, ParticipantId, StatementId, Tally, VoteMatrix};
 
 /// Agree, disagree and pass as shares of the votes seen (all zero when nobody voted).
 ///
@@ -55,58 +58,6 @@ impl VoteShares {
     }
 }
 
-/// How one group's stance on one statement moved.
-///
-/// ```
-/// use polyphony_core::{StatementShift, VoteShares};
-/// let s = StatementShift {
-///     statement: 4,
-///     group: 1,
-///     before: VoteShares { agree: 0.2, disagree: 0.8, pass: 0.0, seen: 10 },
-///     after: VoteShares { agree: 0.7, disagree: 0.3, pass: 0.0, seen: 10 },
-/// };
-/// // Half of group B moved toward agreeing.
-/// assert!((s.agree_shift() - 0.5).abs() < 1e-12);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StatementShift {
-    /// The statement.
-    pub statement: StatementId,
-    /// The group (its stable id, the same in both snapshots).
-    pub group: u32,
-    /// Shares in the first snapshot.
-    pub before: VoteShares,
-    /// Shares in the second snapshot.
-    pub after: VoteShares,
-}
-
-impl StatementShift {
-    /// After − before, of the agree share (positive: toward agreeing).
-    ///
-    /// ```
-    /// # use polyphony_core::{StatementShift, VoteShares};
-    /// let same = VoteShares { agree: 0.5, disagree: 0.5, pass: 0.0, seen: 2 };
-    /// let s = StatementShift { statement: 1, group: 0, before: same, after: same };
-    /// assert_eq!(s.agree_shift(), 0.0);
-    /// ```
-    pub fn agree_shift(&self) -> f64 {
-        self.after.agree - self.before.agree
-    }
-
-    /// After − before, of the disagree share (positive: toward disagreeing).
-    ///
-    /// ```
-    /// # use polyphony_core::{StatementShift, VoteShares};
-    /// let before = VoteShares { agree: 0.0, disagree: 0.5, pass: 0.5, seen: 2 };
-    /// let after = VoteShares { agree: 0.0, disagree: 1.0, pass: 0.0, seen: 2 };
-    /// let s = StatementShift { statement: 1, group: 0, before, after };
-    /// assert_eq!(s.disagree_shift(), 0.5);
-    /// ```
-    pub fn disagree_shift(&self) -> f64 {
-        self.after.disagree - self.before.disagree
-    }
-}
-
 /// How many participants went from one group to another (`None`: outside the groups).
 ///
 /// ```
@@ -144,12 +95,18 @@ pub struct GroupDistance {
     pub after: f64,
 }
 
-/// What changed between two analyses of one conversation. Build it with [`opinion_change`].
+/// What changed between two moments of one conversation. Build it with [`opinion_change`].
+///
+/// ```
+/// assert!(polyphony_core::OpinionChange::default().panel.items.is_empty());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OpinionChange {
-    /// Per statement and group present in both snapshots, by statement then group.
-    pub statements: Vec<StatementShift>,
-    /// Participants in both snapshots whose group differs, by (from, to); counts only.
+    /// Per statement, the moves of the people who voted on it at both moments: everyone, and
+    /// per group of the first moment (membership held fixed).
+    pub panel: PanelChange,
+    /// Participants in both snapshots whose group differs (the live group after, when the
+    /// groups are frozen), by (from, to); counts only.
     pub moves: Vec<GroupMove>,
     /// How many participants in both snapshots changed group (the sum of `moves`).
     pub moved: u32,
@@ -161,27 +118,10 @@ pub struct OpinionChange {
     pub consensus_lost: Vec<StatementId>,
 }
 
-impl OpinionChange {
-    /// The shifts, largest move (agree or disagree share) first: what the facilitator reads
-    /// out ("group B moved toward agreeing on #4").
-    ///
-    /// ```
-    /// // Nothing compared, nothing to read out.
-    /// assert!(polyphony_core::OpinionChange::default().largest_shifts(3).is_empty());
-    /// ```
-    pub fn largest_shifts(&self, n: usize) -> Vec<StatementShift> {
-        let mut all = self.statements.clone();
-        let size = |s: &StatementShift| s.agree_shift().abs().max(s.disagree_shift().abs());
-        all.sort_by(|x, y| size(y).total_cmp(&size(x)));
-        all.retain(|s| size(s) > 0.0);
-        all.truncate(n);
-        all
-    }
-}
-
-/// Compares two analyses of the same conversation, `before` then `after`. Groups are matched
-/// by their stable ids (the engine keeps them across warm-started updates); a group present
-/// in only one snapshot has no shifts or distances.
+/// Compares two moments of the same conversation: `before` (its analysis and the votes it was
+/// made from) then `after`. Votes are compared person by person ([`panel_change`]), grouped by
+/// `before`'s groups; group centres and labels are matched by id (stable labels or frozen
+/// groups keep them with their people); a group present at only one moment has no distance.
 ///
 /// ```
 /// use polyphony_core::{opinion_change, AnalysisParams, Conversation, Preset, Vote, VoteEvent};
@@ -193,54 +133,46 @@ impl OpinionChange {
 ///         conv.add_votes(&[VoteEvent::new(p, s, if agree { Vote::Agree } else { Vote::Disagree }, 0)]);
 ///     }
 /// }
-/// let before = conv.update();
+/// let (before, before_votes) = (conv.update(), conv.matrix().clone());
 /// // After talking, the second camp comes round to statement 0.
 /// for p in 6..12u32 {
 ///     conv.add_votes(&[VoteEvent::new(p, 0, Vote::Agree, 1)]);
 /// }
 /// let after = conv.update();
-/// let change = opinion_change(&before, &after);
-/// let top = change.largest_shifts(1);
-/// assert_eq!(top[0].statement, 0);
-/// assert!(top[0].agree_shift() > 0.9);
+/// let change = opinion_change(&before, &before_votes, &after, conv.matrix());
+/// let top = change.panel.most_moved(1);
+/// assert_eq!(top[0].item, 0);
+/// assert_eq!(top[0].everyone.toward_agree, 6);
 /// assert!(change.consensus_gained.contains(&0));
 /// # Ok::<(), polyphony_core::CoreError>(())
 /// ```
-pub fn opinion_change(before: &Analysis, after: &Analysis) -> OpinionChange {
-    let tallies = |a: &Analysis| -> BTreeMap<(StatementId, u32), Tally> {
-        let mut out = BTreeMap::new();
-        for g in a.groups.iter().flat_map(|g| &g.groups) {
-            for (column, t) in g.tallies.iter().enumerate() {
-                if let Some(&s) = a.statements.get(column) {
-                    out.insert((s, g.id), *t);
-                }
-            }
-        }
-        out
-    };
-    let (t0, t1) = (tallies(before), tallies(after));
-    let statements = t0
+pub fn opinion_change(
+    before: &Analysis,
+    before_votes: &VoteMatrix,
+    after: &Analysis,
+    after_votes: &VoteMatrix,
+) -> OpinionChange {
+    let membership: BTreeMap<ParticipantId, u32> = before
+        .participants
         .iter()
-        .filter_map(|(&(statement, group), b)| {
-            let a = t1.get(&(statement, group))?;
-            Some(StatementShift {
-                statement,
-                group,
-                before: VoteShares::of(b),
-                after: VoteShares::of(a),
-            })
-        })
+        .filter_map(|p| Some((p.participant, p.group?)))
         .collect();
+    let panel = panel_change(
+        &Answer::votes(before_votes),
+        &Answer::votes(after_votes),
+        &membership,
+    );
 
     let groups_of = |a: &Analysis| -> BTreeMap<ParticipantId, Option<u32>> {
+        let frozen = a.groups.as_ref().is_some_and(|g| g.live.is_some());
         a.participants
             .iter()
-            .map(|p| (p.participant, p.group))
+            .map(|p| (p.participant, if frozen { p.live_group } else { p.group }))
             .collect()
     };
     let g1 = groups_of(after);
     let mut counts: BTreeMap<(Option<u32>, Option<u32>), u32> = BTreeMap::new();
-    for (p, from) in groups_of(before) {
+    for (p, from) in before.participants.iter().map(|p| (p.participant, p.group)) {
         if let Some(&to) = g1.get(&p) {
             if from != to {
                 *counts.entry((from, to)).or_insert(0) += 1;
@@ -285,7 +217,7 @@ pub fn opinion_change(before: &Analysis, after: &Analysis) -> OpinionChange {
     };
     let (k0, k1) = (consensus(before), consensus(after));
     OpinionChange {
-        statements,
+        panel,
         moves,
         moved,
         distances,

@@ -6,6 +6,7 @@ use linfa::DatasetBase;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
+use crate::identity::{self, FrozenGroups, LiveGroups};
 use crate::kmeans::Cluster;
 use crate::learn::ImputedVotes;
 use crate::matrix::{ApplyReport, VoteMatrix};
@@ -44,6 +45,7 @@ pub struct Conversation {
     matrix: VoteMatrix,
     statuses: BTreeMap<StatementId, StatementStatus>,
     state: EngineState,
+    frozen: Option<FrozenGroups>,
 }
 
 /// The opinion map and everything said about it after one update.
@@ -116,7 +118,7 @@ pub struct PcaSummary {
 /// One participant on the map.
 ///
 /// ```
-/// let p = polyphony_core::ParticipantPoint { participant: 3, position: [0.1, -0.2], in_conv: true, base_cluster: Some(0), group: Some(1) };
+/// let p = polyphony_core::ParticipantPoint { participant: 3, position: [0.1, -0.2], in_conv: true, base_cluster: Some(0), group: Some(1), live_group: None };
 /// assert_eq!(p.group, Some(1));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -129,14 +131,18 @@ pub struct ParticipantPoint {
     pub in_conv: bool,
     /// Base cluster id, for in-conv participants.
     pub base_cluster: Option<u32>,
-    /// Group id, once groups exist.
+    /// Group id, once groups exist (the frozen group while groups are frozen).
     pub group: Option<u32>,
+    /// While groups are frozen: the group the live clustering puts this participant in, with
+    /// labels matched to the frozen ones (`None` when not frozen or in no live group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_group: Option<u32>,
 }
 
 /// The room split into opinion groups, and how k was chosen.
 ///
 /// ```
-/// let g = polyphony_core::OpinionGroups { silhouettes: Default::default(), best_k: 2, groups: vec![] };
+/// let g = polyphony_core::OpinionGroups { silhouettes: Default::default(), best_k: 2, groups: vec![], live: None };
 /// assert_eq!(g.best_k, 2);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -147,6 +153,9 @@ pub struct OpinionGroups {
     pub best_k: u32,
     /// The groups shown, by id.
     pub groups: Vec<OpinionGroup>,
+    /// Set while the groups are frozen: what the live clustering shows instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveGroups>,
 }
 
 /// One opinion group: who is in it and what sets it apart.
@@ -186,6 +195,7 @@ impl Conversation {
             matrix: VoteMatrix::default(),
             statuses: BTreeMap::new(),
             state: EngineState::default(),
+            frozen: None,
         }
     }
 
@@ -211,6 +221,7 @@ impl Conversation {
             params,
             statuses: BTreeMap::new(),
             state,
+            frozen: None,
         })
     }
 
@@ -236,6 +247,50 @@ impl Conversation {
     /// ```
     pub fn set_statement(&mut self, statement: StatementId, status: StatementStatus) {
         self.statuses.insert(statement, status);
+    }
+
+    /// Freezes the groups (`Some`) or lets them follow the votes again (`None`); takes effect
+    /// at the next update.
+    ///
+    /// While frozen, the analysis's groups are the frozen membership (members the vote matrix
+    /// knows): their centres, tallies, representative statements, the group-aware consensus and
+    /// the divisive statements are computed for them, and every participant's
+    /// [`ParticipantPoint::group`] is their frozen group (`None` for someone who joined later).
+    /// The live clustering still runs (the map moves, the warm start advances): each
+    /// participant's [`ParticipantPoint::live_group`] and [`OpinionGroups::live`] say what it
+    /// shows, so a facilitator can decide to update.
+    ///
+    /// ```
+    /// use polyphony_core::{Conversation, FrozenGroups, GroupMembers, Vote, VoteEvent};
+    /// let mut c = Conversation::new(Default::default());
+    /// for p in 0..10u32 {
+    ///     for s in 0..6u32 {
+    ///         let v = if (p + s) % 2 == 0 { Vote::Agree } else { Vote::Disagree };
+    ///         c.add_votes(&[VoteEvent::new(p, s, v, 0)]);
+    ///     }
+    /// }
+    /// // The facilitator keeps a partition the votes would not draw: 0–2 against the rest.
+    /// c.set_frozen_groups(Some(FrozenGroups::new(vec![
+    ///     GroupMembers { id: 0, members: vec![0, 1, 2] },
+    ///     GroupMembers { id: 1, members: (3..10).collect() },
+    /// ])));
+    /// let a = c.update();
+    /// let groups = a.groups.expect("frozen groups are always shown");
+    /// assert_eq!(groups.groups[0].members, vec![0, 1, 2]);
+    /// assert_eq!(groups.live.map(|l| l.count), Some(2));
+    /// assert_eq!(a.participants[1].group, Some(0));
+    /// ```
+    pub fn set_frozen_groups(&mut self, frozen: Option<FrozenGroups>) {
+        self.frozen = frozen.filter(|f| !f.is_empty());
+    }
+
+    /// The frozen groups, if any.
+    ///
+    /// ```
+    /// assert!(polyphony_core::Conversation::new(Default::default()).frozen_groups().is_none());
+    /// ```
+    pub fn frozen_groups(&self) -> Option<&FrozenGroups> {
+        self.frozen.as_ref()
     }
 
     /// A statement's status (unmoderated and not meta unless set).
@@ -327,6 +382,41 @@ impl Conversation {
             params,
         );
         let mut groups = grouping.groups;
+        // Labels that follow people: matched to the frozen groups while there are some, else to
+        // the previous update's labelled groups.
+        let mut group_labels = Vec::new();
+        if let Some(g) = &mut groups {
+            let reference = match &self.frozen {
+                Some(f) => f.groups.as_slice(),
+                None => state.group_labels.as_slice(),
+            };
+            if params.stable_labels() || self.frozen.is_some() {
+                let labels = identity::match_labels(reference, &identity::memberships(g));
+                identity::relabel(g, &labels);
+            }
+            if params.stable_labels() {
+                group_labels = identity::memberships(g);
+            }
+        }
+        // Polis's priorities read the live groups' tallies, frozen or not.
+        let previous_group_votes = group_votes(&statements, &groups);
+        let mut live_group_of: Option<BTreeMap<ParticipantId, u32>> = None;
+        if let Some(frozen) = &self.frozen {
+            let live = groups.take();
+            let live_of: BTreeMap<ParticipantId, u32> = live
+                .iter()
+                .flat_map(|g| &g.groups)
+                .flat_map(|g| g.members.iter().map(move |&p| (p, g.id)))
+                .collect();
+            groups = Some(frozen_groups(
+                m,
+                &positions,
+                frozen,
+                live.as_ref(),
+                &live_of,
+            ));
+            live_group_of = Some(live_of);
+        }
         let group_list = groups.as_ref().map_or(&[][..], |g| g.groups.as_slice());
         let representative = pipeline::repness(&statements, group_list, &mod_out, params);
         let consensus = pipeline::consensus(&statements, &totals, &mod_out);
@@ -352,7 +442,12 @@ impl Conversation {
             }
         }
 
-        let participants = points(m, &positions, &in_conv, &base_clusters, &groups);
+        let mut participants = points(m, &positions, &in_conv, &base_clusters, &groups);
+        if let Some(live) = &live_group_of {
+            for p in &mut participants {
+                p.live_group = live.get(&p.participant).copied();
+            }
+        }
         self.state = EngineState {
             tick,
             participants: m.participants().to_vec(),
@@ -362,7 +457,8 @@ impl Conversation {
             base_clusters: base_clusters.clone(),
             group_clusterings: grouping.clusterings,
             smoother: grouping.smoother,
-            previous_group_votes: group_votes(&statements, &groups),
+            previous_group_votes,
+            group_labels,
         };
         let pick = |f: &dyn Fn(&StatementStatus) -> bool| {
             let mut v: Vec<StatementId> = self
@@ -432,6 +528,7 @@ fn points(
             in_conv: in_conv.contains(&p),
             base_cluster: base_of[r],
             group: group_of[r],
+            live_group: None,
         })
         .collect()
 }
@@ -449,4 +546,57 @@ fn group_votes(
             (g.id, votes.collect())
         })
         .collect()
+}
+
+/// The frozen groups as this update's groups: members the matrix knows, their tallies and
+/// centre (the mean place of the members; no base clusters: a frozen group is people, not a
+/// union of clusters).
+fn frozen_groups(
+    matrix: &VoteMatrix,
+    positions: &[[f64; 2]],
+    frozen: &FrozenGroups,
+    live: Option<&OpinionGroups>,
+    live_of: &BTreeMap<ParticipantId, u32>,
+) -> OpinionGroups {
+    let groups = frozen
+        .groups
+        .iter()
+        .map(|f| {
+            let members: Vec<ParticipantId> = f
+                .members
+                .iter()
+                .copied()
+                .filter(|&p| matrix.row_of(p).is_some())
+                .collect();
+            let mut center = [0.0, 0.0];
+            for r in members.iter().filter_map(|&p| matrix.row_of(p)) {
+                center[0] += positions[r][0];
+                center[1] += positions[r][1];
+            }
+            let n = members.len().max(1) as f64;
+            OpinionGroup {
+                id: f.id,
+                label: crate::stats::group_label(f.id as usize),
+                tallies: pipeline::tallies(matrix, members.iter().copied()),
+                members,
+                base_clusters: Vec::new(),
+                center: [center[0] / n, center[1] / n],
+                representative: Vec::new(),
+            }
+        })
+        .collect();
+    let membership = frozen.membership();
+    let switched = membership
+        .iter()
+        .filter(|(p, &g)| matrix.row_of(**p).is_some() && live_of.get(p) != Some(&g))
+        .count() as u32;
+    OpinionGroups {
+        silhouettes: live.map(|l| l.silhouettes.clone()).unwrap_or_default(),
+        best_k: live.map_or(0, |l| l.best_k),
+        groups,
+        live: Some(LiveGroups {
+            count: live.map_or(0, |l| l.groups.len() as u32),
+            switched,
+        }),
+    }
 }

@@ -28,9 +28,11 @@ mod conversation;
 #[cfg(feature = "bench-internals")]
 pub mod direct;
 mod error;
+mod identity;
 mod kmeans;
 mod learn;
 mod matrix;
+mod panel;
 mod params;
 mod pca;
 pub mod pipeline;
@@ -40,13 +42,12 @@ mod stats;
 mod tables;
 mod vote;
 
-pub use change::{
-    opinion_change, GroupDistance, GroupMove, OpinionChange, StatementShift, VoteShares,
-};
+pub use change::{opinion_change, GroupDistance, GroupMove, OpinionChange, VoteShares};
 pub use conversation::{
     Analysis, Conversation, OpinionGroup, OpinionGroups, ParticipantPoint, PcaSummary,
 };
 pub use error::CoreError;
+pub use identity::{match_labels, FrozenGroups, GroupMembers, LiveGroups};
 pub use kmeans::Cluster;
 pub use learn::{
     ImputedVotes, PolisKMeans, PolisKMeansParams, PolisKMeansValidParams, PolisPca, PolisPcaParams,
@@ -61,6 +62,7 @@ pub use learn::{
 /// ```
 pub use linfa;
 pub use matrix::{ApplyReport, VoteMatrix, MAX_PARTICIPANTS, MAX_STATEMENTS};
+pub use panel::{panel_change, Answer, GroupShift, PanelChange, PanelItem, PanelShift};
 pub use params::{AnalysisParams, AnalysisParamsBuilder};
 pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 pub use state::{EngineState, KSmoother};

@@ -47,6 +47,7 @@ pub struct AnalysisParams {
     best_agree_as_agree: bool,
     repness_test_f32: bool,
     priority_tallies: PriorityTallies,
+    stable_labels: bool,
 }
 
 impl Default for AnalysisParams {
@@ -90,6 +91,7 @@ impl AnalysisParams {
             } else {
                 PriorityTallies::CurrentInConv
             },
+            stable_labels: !polis,
         }
     }
 
@@ -265,5 +267,19 @@ impl AnalysisParams {
     /// ```
     pub fn priority_tallies(&self) -> PriorityTallies {
         self.priority_tallies
+    }
+    /// (polis) `false`: group ids are k-means ids, as Polis reports them; (workshop) `true`:
+    /// each update's groups take the labels of the previous update's groups they share most
+    /// members with ([`crate::match_labels`]), so "group A" stays the same people when the
+    /// number of groups changes or a group splits.
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Preset};
+    /// assert!(AnalysisParams::default().stable_labels());
+    /// assert!(!AnalysisParams::builder(Preset::Polis).build()?.stable_labels());
+    /// # Ok::<(), polyphony_core::CoreError>(())
+    /// ```
+    pub fn stable_labels(&self) -> bool {
+        self.stable_labels
     }
 }

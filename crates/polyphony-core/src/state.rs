@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::identity::GroupMembers;
 use crate::kmeans::Cluster;
 use crate::stats::Tally;
 use crate::vote::{ParticipantId, StatementId};
@@ -41,6 +42,10 @@ pub struct EngineState {
     pub smoother: KSmoother,
     /// Previous per-group tallies by statement (Polis computes priorities from these).
     pub previous_group_votes: BTreeMap<u32, BTreeMap<StatementId, Tally>>,
+    /// The labelled groups of the previous update (what [`crate::match_labels`] matches the
+    /// next update's groups against; empty unless [`crate::AnalysisParams::stable_labels`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_labels: Vec<GroupMembers>,
 }
 
 /// Polis's group-count smoother (§4.5): a new best k must win several updates in a row.

@@ -288,5 +288,6 @@ pub fn engine_state_from_blob(blob: &Value) -> Result<EngineState, PolisError> {
             smoothed_k: (k > 0).then_some(k),
         },
         previous_group_votes,
+        group_labels: Vec::new(),
     })
 }

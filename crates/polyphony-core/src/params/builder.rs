@@ -257,6 +257,18 @@ impl AnalysisParamsBuilder {
         /// ```
         priority_tallies: PriorityTallies
     );
+    setter!(
+        /// Sets whether groups keep their labels by members across updates (see
+        /// [`AnalysisParams::stable_labels`]).
+        ///
+        /// ```
+        /// use polyphony_core::{AnalysisParams, Preset};
+        /// let p = AnalysisParams::builder(Preset::Workshop).stable_labels(false).build()?;
+        /// assert!(!p.stable_labels());
+        /// # Ok::<(), polyphony_core::CoreError>(())
+        /// ```
+        stable_labels: bool
+    );
 
     /// Checks every range and returns the parameters.
     ///

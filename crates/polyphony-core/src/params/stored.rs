@@ -35,6 +35,8 @@ pub(super) struct StoredParams {
     repness_test_f32: Option<bool>,
     #[serde(default)]
     priority_tallies: Option<PriorityTallies>,
+    #[serde(default)]
+    stable_labels: Option<bool>,
 }
 
 impl From<StoredParams> for AnalysisParams {
@@ -60,6 +62,7 @@ impl From<StoredParams> for AnalysisParams {
             best_agree_as_agree: s.best_agree_as_agree.unwrap_or(d.best_agree_as_agree),
             repness_test_f32: s.repness_test_f32.unwrap_or(d.repness_test_f32),
             priority_tallies: s.priority_tallies.unwrap_or(d.priority_tallies),
+            stable_labels: s.stable_labels.unwrap_or(d.stable_labels),
         }
     }
 }
@@ -83,6 +86,7 @@ mod tests {
                 "best_agree_as_agree",
                 "repness_test_f32",
                 "priority_tallies",
+                "stable_labels",
             ] {
                 assert!(map.remove(key).is_some(), "{key}");
             }

@@ -133,6 +133,7 @@ pub fn groups(
             silhouettes,
             best_k: best_k.unwrap_or(1),
             groups: build_groups(&clustering, base_clusters, base_tallies, n_cols),
+            live: None,
         });
     }
     out
