@@ -103,6 +103,43 @@ impl FrozenGroups {
         )
     }
 
+    /// The groups the votes draw in an analysis, frozen or not: its groups, or while it has
+    /// frozen groups, the live clustering ([`crate::ParticipantPoint::live_group`]). What a
+    /// facilitator freezes, or updates frozen groups to.
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Conversation, FrozenGroups, GroupMembers, Vote, VoteEvent};
+    /// let mut c = Conversation::new(AnalysisParams::default());
+    /// for p in 0..10u32 {
+    ///     for s in 0..6u32 {
+    ///         let v = if (p + s) % 2 == 0 { Vote::Agree } else { Vote::Disagree };
+    ///         c.add_votes(&[VoteEvent::new(p, s, v, 0)]);
+    ///     }
+    /// }
+    /// let live = FrozenGroups::from_live(&c.update());
+    /// // Frozen on another partition, the analysis still says what the votes draw.
+    /// c.set_frozen_groups(Some(FrozenGroups::new(vec![GroupMembers { id: 0, members: (0..10).collect() }])));
+    /// assert_eq!(FrozenGroups::from_live(&c.update()), live);
+    /// ```
+    pub fn from_live(analysis: &crate::Analysis) -> Self {
+        let frozen = analysis.groups.as_ref().is_some_and(|g| g.live.is_some());
+        if !frozen {
+            return Self::from_analysis(analysis);
+        }
+        let mut groups: BTreeMap<u32, Vec<ParticipantId>> = BTreeMap::new();
+        for p in &analysis.participants {
+            if let Some(g) = p.live_group {
+                groups.entry(g).or_default().push(p.participant);
+            }
+        }
+        Self::new(
+            groups
+                .into_iter()
+                .map(|(id, members)| GroupMembers { id, members })
+                .collect(),
+        )
+    }
+
     /// The frozen group of a participant (`None`: not in any, e.g. joined later).
     ///
     /// ```

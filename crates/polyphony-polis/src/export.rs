@@ -70,9 +70,24 @@ fn finish(w: csv::Writer<Vec<u8>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// `participants-votes.csv`: one row per participant in matrix row order, Polyphony's group id
-/// (blank outside the clustering), then the latest vote on every statement with a vote, in
-/// ascending id.
+/// `participants-votes.csv`: one row per participant in matrix row order, the group id the votes
+/// draw (Polis's live `group-id`, blank outside the clustering), then the latest vote on every
+/// statement with a vote, in ascending id. While the analysis has frozen groups
+/// ([`polyphony_core::Conversation::set_frozen_groups`]), a `groups` column after `group-id`
+/// holds each participant's frozen group (blank for someone who joined later); readers of Polis's
+/// format skip it (statement columns start after `n-disagree`).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use polyphony_core::{Conversation, FrozenGroups, GroupMembers, Vote, VoteEvent};
+/// let mut c = Conversation::new(Default::default());
+/// c.add_votes(&[VoteEvent::new(4, 1, Vote::Agree, 0)]);
+/// c.set_frozen_groups(Some(FrozenGroups::new(vec![GroupMembers { id: 1, members: vec![4] }])));
+/// let analysis = c.update();
+/// let csv = polyphony_polis::participants_votes_csv(c.matrix(), &analysis, &BTreeMap::new());
+/// assert!(csv.starts_with("participant,group-id,groups,n-comments"));
+/// assert!(csv.contains("\n4,,1,0,1,1,0,1\n"));
+/// ```
 pub fn participants_votes_csv(
     matrix: &VoteMatrix,
     analysis: &Analysis,
@@ -80,23 +95,27 @@ pub fn participants_votes_csv(
 ) -> String {
     let mut tids: Vec<StatementId> = matrix.statements().to_vec();
     tids.sort_unstable();
-    let groups: BTreeMap<ParticipantId, u32> = analysis
+    let frozen = analysis.groups.as_ref().is_some_and(|g| g.live.is_some());
+    let live: BTreeMap<ParticipantId, u32> = analysis
+        .participants
+        .iter()
+        .filter_map(|p| {
+            let g = if frozen { p.live_group } else { p.group };
+            g.map(|g| (p.participant, g))
+        })
+        .collect();
+    let kept: BTreeMap<ParticipantId, u32> = analysis
         .participants
         .iter()
         .filter_map(|p| p.group.map(|g| (p.participant, g)))
         .collect();
     let mut w = writer();
-    let mut header: Vec<String> = [
-        "participant",
-        "group-id",
-        "n-comments",
-        "n-votes",
-        "n-agree",
-        "n-disagree",
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    let mut header: Vec<String> = ["participant", "group-id"]
+        .into_iter()
+        .chain(frozen.then_some("groups"))
+        .chain(["n-comments", "n-votes", "n-agree", "n-disagree"])
+        .map(ToString::to_string)
+        .collect();
     header.extend(tids.iter().map(ToString::to_string));
     let _ = w.write_record(&header);
     for (r, &p) in matrix.participants().iter().enumerate() {
@@ -108,12 +127,17 @@ pub fn participants_votes_csv(
         let disagree = cells.values().filter(|v| **v == Vote::Disagree).count();
         let mut rec = vec![
             p.to_string(),
-            groups.get(&p).map(ToString::to_string).unwrap_or_default(),
+            live.get(&p).map(ToString::to_string).unwrap_or_default(),
+        ];
+        if frozen {
+            rec.push(kept.get(&p).map(ToString::to_string).unwrap_or_default());
+        }
+        rec.extend([
             authored.get(&p).copied().unwrap_or(0).to_string(),
             cells.len().to_string(),
             agree.to_string(),
             disagree.to_string(),
-        ];
+        ]);
         rec.extend(tids.iter().map(|t| {
             cells
                 .get(t)

@@ -43,6 +43,11 @@ pub struct RoomControls {
     pub revote: Option<Revote>,
     /// The take-away report at `/r/{code}/report` is public.
     pub report_published: bool,
+    /// The opinion groups are frozen: tables, names, colours, every phone's group and the report
+    /// use the membership they had when frozen, while the live map goes on moving (set by
+    /// [`ControlRequest::FreezeGroups`], and when tables are formed). Who is in which group is
+    /// stored with the room, never sent.
+    pub groups_frozen: bool,
 }
 
 impl RoomControls {
@@ -148,39 +153,73 @@ pub enum ControlRequest {
     PublishReport,
     /// Make it private again (404 without the key).
     UnpublishReport,
+    /// Freeze the opinion groups as the votes draw them now; when already frozen, take the
+    /// votes' current groups instead ("update"). Refused (409 `no_groups`) before groups exist.
+    FreezeGroups,
+    /// Let the groups follow the votes again.
+    UnfreezeGroups,
 }
 
 /// What changed between two moments of the room, for the projector's report stage. Built by the
-/// server from `polyphony_core::opinion_change` between the first snapshot with groups and now.
+/// server from `polyphony_core::opinion_change` between the first snapshot with groups and now:
+/// every figure compares people with themselves.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangeView {
     /// The stage the comparison starts from (when its snapshot was taken).
     pub since: Stage,
-    /// People whose group changed (counts only, never who).
+    /// People whose votes now put them in another group than theirs (counts only, never who).
     pub moved: u32,
-    /// The largest shifts, strongest first (at most 3).
-    pub shifts: Vec<ShiftView>,
+    /// The statements on which most people changed their own vote, most first (at most 3).
+    #[serde(default)]
+    pub panels: Vec<PanelView>,
     /// Statements that became consensus.
     pub consensus_gained: Vec<StatementView>,
     /// Statements that stopped being consensus.
     pub consensus_lost: Vec<StatementView>,
 }
 
-/// One group's shift on one statement, in percentage points of its voters.
+/// How the people who voted on one statement at both moments moved: everyone, then each group
+/// (its membership held fixed).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ShiftView {
+pub struct PanelView {
     /// The statement.
     pub statement: StatementView,
-    /// Group id.
-    pub group: u32,
-    /// Group letter.
+    /// Everyone who voted on it both times.
+    pub everyone: PanelCounts,
+    /// By group (`group: None`: people in no group).
+    pub groups: Vec<GroupPanelCounts>,
+}
+
+/// Counts of people, each compared with themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelCounts {
+    /// People who answered both times.
+    pub answered_both: u32,
+    /// Of them, moved toward agree.
+    pub toward_agree: u32,
+    /// Moved toward disagree.
+    pub toward_disagree: u32,
+    /// Gave the same answer.
+    pub stayed: u32,
+}
+
+/// One group's [`PanelCounts`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPanelCounts {
+    /// Group id, `None` for people in no group.
+    pub group: Option<u32>,
+    /// Group letter, "" outside any group.
     pub label: String,
-    /// Share agreeing before and after, 0–100.
-    pub agree_before: u32,
-    /// Share agreeing after.
-    pub agree_after: u32,
-    /// Share disagreeing before, 0–100.
-    pub disagree_before: u32,
-    /// Share disagreeing after.
-    pub disagree_after: u32,
+    /// How its people moved.
+    pub counts: PanelCounts,
+}
+
+/// While the groups are frozen: what the votes show now, for the console ("the votes now show 2
+/// groups; keep 3 or update"). Counts only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveGroupsView {
+    /// Groups the votes draw now.
+    pub count: u32,
+    /// Members of the frozen groups whose votes now put them in another group.
+    pub switched: u32,
 }

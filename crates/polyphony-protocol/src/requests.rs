@@ -192,6 +192,8 @@ pub enum ErrorCode {
     NoTable,
     /// Only the table's reporter can do this.
     NotReporter,
+    /// The room has no opinion groups yet (too few people have voted).
+    NoGroups,
     /// A well-formed request the room cannot take (a value out of range, a bad setting).
     Invalid,
     /// The request could not be read (malformed JSON, a wrong method).

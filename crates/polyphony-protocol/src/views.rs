@@ -142,6 +142,9 @@ pub struct RoomView {
     /// What changed since the first snapshot with groups (report stage, results shown).
     #[serde(default)]
     pub change: Option<ChangeView>,
+    /// While the groups are frozen: how many groups the votes show now (counts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_groups: Option<LiveGroupsView>,
 }
 
 /// A statement with its votes, overall and by group.

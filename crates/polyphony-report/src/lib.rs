@@ -32,7 +32,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use polyphony_core::{opinion_change, Analysis, OpinionChange, StatementId};
+use polyphony_core::{opinion_change, Analysis, OpinionChange, StatementId, VoteMatrix};
 
 pub use i18n::{t, Key, Lang};
 
@@ -176,9 +176,10 @@ impl Moment {
 ///
 /// ```
 /// use polyphony_report::{ChangeInput, Moment};
-/// let a = polyphony_core::Conversation::new(Default::default()).update();
-/// let c = ChangeInput::new(Moment::FirstHalfOfVotes, Moment::AllVotes, &a, &a);
-/// assert_eq!(c.change.moved, 0);
+/// let c = polyphony_core::Conversation::new(Default::default());
+/// let (a, votes) = (c.clone().update(), c.matrix());
+/// let change = ChangeInput::new(Moment::FirstHalfOfVotes, Moment::AllVotes, (&a, votes), (&a, votes));
+/// assert_eq!(change.change.moved, 0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeInput {
@@ -193,19 +194,21 @@ pub struct ChangeInput {
 }
 
 impl ChangeInput {
-    /// Compares `before_analysis` with `after_analysis`.
+    /// Compares the first moment (its analysis and the votes it was made from) with the second:
+    /// people are compared with themselves ([`polyphony_core::opinion_change`]).
     ///
     /// ```
     /// use polyphony_report::{ChangeInput, Moment};
-    /// let a = polyphony_core::Conversation::new(Default::default()).update();
-    /// let c = ChangeInput::new(Moment::Named("start".into()), Moment::Named("end".into()), &a, &a);
-    /// assert!(c.labels.is_empty());
+    /// let c = polyphony_core::Conversation::new(Default::default());
+    /// let (a, votes) = (c.clone().update(), c.matrix());
+    /// let change = ChangeInput::new(Moment::Named("start".into()), Moment::Named("end".into()), (&a, votes), (&a, votes));
+    /// assert!(change.labels.is_empty());
     /// ```
     pub fn new(
         before: Moment,
         after: Moment,
-        before_analysis: &Analysis,
-        after_analysis: &Analysis,
+        (before_analysis, before_votes): (&Analysis, &VoteMatrix),
+        (after_analysis, after_votes): (&Analysis, &VoteMatrix),
     ) -> ChangeInput {
         let mut labels = BTreeMap::new();
         for a in [before_analysis, after_analysis] {
@@ -216,7 +219,7 @@ impl ChangeInput {
         ChangeInput {
             before,
             after,
-            change: opinion_change(before_analysis, after_analysis),
+            change: opinion_change(before_analysis, before_votes, after_analysis, after_votes),
             labels,
         }
     }

@@ -403,27 +403,37 @@ fn opinion_change(cx: &Ctx, c: &ChangeInput) -> String {
             ],
         )
     );
-    let shifts = c.change.largest_shifts(TOP);
-    if shifts.is_empty() {
+    let items = c.change.panel.most_moved(TOP);
+    if items.is_empty() {
         let _ = write!(o, "<p>{}</p>", cx.t(Key::NoShifts));
     }
-    for s in &shifts {
-        let (key, from, to) = if s.agree_shift().abs() >= s.disagree_shift().abs() {
-            (Key::ShiftAgree, s.before.agree, s.after.agree)
-        } else {
-            (Key::ShiftDisagree, s.before.disagree, s.after.disagree)
-        };
+    for item in &items {
+        let e = &item.everyone;
         let line = fill(
-            cx.t(key),
+            cx.t(Key::PanelEveryone),
             &[
-                ("g", label(Some(s.group))),
-                ("from", pct(from)),
-                ("to", pct(to)),
+                ("n", e.answered_both.to_string()),
+                ("agree", e.toward_agree.to_string()),
+                ("disagree", e.toward_disagree.to_string()),
+                ("stayed", e.stayed.to_string()),
             ],
         );
-        // The sentence first, then the statement it is about.
-        let _ = write!(o, r#"<p class="why">{line}</p>"#);
-        o.push_str(&cx.statement(s.statement, ""));
+        // The statement, then how the same people moved on it: everyone, then each group.
+        o.push_str(&cx.statement(item.item, ""));
+        let _ = write!(o, r#"<p class="why">{line}</p><ul>"#);
+        for g in &item.groups {
+            let line = fill(
+                cx.t(Key::MovementLine),
+                &[
+                    ("g", label(g.group)),
+                    ("agree", g.shift.toward_agree.to_string()),
+                    ("disagree", g.shift.toward_disagree.to_string()),
+                    ("stayed", g.shift.stayed.to_string()),
+                ],
+            );
+            let _ = write!(o, "<li>{line}</li>");
+        }
+        o.push_str("</ul>");
     }
     if c.change.moved == 0 {
         let _ = write!(o, "<p>{}</p>", cx.t(Key::MovedNone));

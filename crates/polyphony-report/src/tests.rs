@@ -14,7 +14,9 @@ fn fixture(lang: Lang) -> ReportInput {
         .seed(3)
         .build()
         .unwrap();
-    let analysis = data.to_conversation(params).update();
+    let mut conv = data.to_conversation(params);
+    let analysis = conv.update();
+    let before_votes = conv.matrix().clone();
     let mut input = ReportInput::new("Two camps", lang, analysis.clone(), 3);
     input.description = "Background\nsecond line".into();
     input.statements = data
@@ -36,11 +38,27 @@ fn fixture(lang: Lang) -> ReportInput {
         table: 1,
         notes: vec!["We share safety".into()],
     }];
+    // After talking, the first three participants who voted on the first statement vote
+    // "agree" on it (some of them already did).
+    let first = before_votes.statements()[0];
+    let movers: Vec<u32> = before_votes
+        .participants()
+        .iter()
+        .copied()
+        .filter(|&p| before_votes.vote(p, first).is_some())
+        .take(3)
+        .collect();
+    let later: Vec<polyphony_core::VoteEvent> = movers
+        .iter()
+        .map(|&p| polyphony_core::VoteEvent::new(p, first, polyphony_core::Vote::Agree, i64::MAX))
+        .collect();
+    conv.add_votes(&later);
+    let after = conv.update();
     input.change = Some(ChangeInput::new(
         Moment::FirstHalfOfVotes,
         Moment::AllVotes,
-        &analysis,
-        &analysis,
+        (&analysis, &before_votes),
+        (&after, conv.matrix()),
     ));
     input
 }
@@ -76,7 +94,23 @@ fn every_section_is_present_for_the_fixture() {
     assert!(html.contains("% agree ·"));
     assert!(html.contains("“workshop” settings and random seed 3"));
     assert!(html.contains("Comparing the first half of the votes with all the votes."));
-    assert!(html.contains("Nobody changed group."));
+    // The change is counted on the same people: of those who voted on the first statement
+    // both times, exactly the movers who did not already agree moved, toward agreeing.
+    let c = &input.change.as_ref().unwrap().change;
+    let item = &c.panel.items[0];
+    let first = input.analysis.statements[0];
+    assert_eq!(item.item, first);
+    assert!(item.everyone.answered_both >= 3);
+    assert_eq!(item.everyone.toward_disagree, 0);
+    assert!(item.everyone.toward_agree >= 1 && item.everyone.toward_agree <= 3);
+    assert_eq!(
+        item.everyone.answered_both,
+        item.everyone.toward_agree + item.everyone.stayed
+    );
+    assert!(html.contains(&format!(
+        "{} people voted on this statement both times: {} moved toward agreeing, 0 toward disagreeing, {} kept their vote.",
+        item.everyone.answered_both, item.everyone.toward_agree, item.everyone.stayed
+    )), "{html}");
 }
 
 #[test]

@@ -157,6 +157,7 @@ impl AppState {
             engine_state: None,
             controls: Default::default(),
             snapshots: Vec::new(),
+            frozen_groups: None,
             participants: Vec::new(),
             statements,
             votes: Vec::new(),
@@ -261,6 +262,7 @@ impl AppState {
             engine_state: None,
             controls: Default::default(),
             snapshots: Vec::new(),
+            frozen_groups: None,
             participants: pids
                 .into_iter()
                 .map(|pid| StoredParticipant {

@@ -51,6 +51,7 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::StatementRejected(_)
         | E::RoundNotOpen(_)
         | E::NoTables
+        | E::NoGroups
         | E::NotSeated
         | E::TooManyNotes { .. }
         | E::NoteReleased(_)
@@ -126,6 +127,7 @@ fn code_of(e: &RoomError) -> ErrorCode {
         | E::NoteTooLong { .. }
         | E::GroupNameTooLong { .. } => C::TooLong,
         E::NoTables | E::NotSeated => C::NoTable,
+        E::NoGroups => C::NoGroups,
         E::NotReporter | E::NotYourNote => C::NotReporter,
         E::PositionOutOfRange
         | E::BadClientId

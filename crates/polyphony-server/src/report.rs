@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use polyphony_report::{ChangeInput, Lang, Moment, ReportInput, SpectrumInput, TableNotes};
 
 use crate::room::model::visible;
-use crate::room::views::{first_with_groups, spectrum_view_as, Reveal};
+use crate::room::views::{first_with_groups, spectrum_view_as, votes_at, votes_now, Reveal};
 use crate::room::{LiveRoom, RoomError};
 
 /// The report in `lang` (the room's language when `None` or not one of the four).
@@ -75,7 +75,12 @@ pub(crate) async fn report_html(room: &LiveRoom, lang: Option<&str>) -> Result<S
             .map(|((_, table), notes)| TableNotes { table, notes })
             .collect();
         input.change = first_with_groups(r).map(|first| {
-            ChangeInput::new(Moment::FirstGroups, Moment::End, &first.analysis, &analysis)
+            ChangeInput::new(
+                Moment::FirstGroups,
+                Moment::End,
+                (&first.analysis, &votes_at(r, first.time)),
+                (&analysis, &votes_now(r)),
+            )
         });
         input
     });

@@ -258,13 +258,14 @@ fn report_input(
         half.polis_groups.clear();
         let mut conv = half.to_conversation(params);
         let before = conv.update();
+        let before_votes = conv.matrix().clone();
         conv.add_votes(rest);
         let after = conv.update();
         input.change = Some(ChangeInput::new(
             Moment::FirstHalfOfVotes,
             Moment::AllVotes,
-            &before,
-            &after,
+            (&before, &before_votes),
+            (&after, conv.matrix()),
         ));
     }
     input

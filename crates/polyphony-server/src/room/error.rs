@@ -246,6 +246,9 @@ pub enum RoomError {
     /// No group with this id in the current analysis.
     #[error("no opinion group {0} in this room now")]
     UnknownGroup(u32),
+    /// Groups cannot be frozen before the votes draw any.
+    #[error("this room has no opinion groups yet: more people need to vote")]
+    NoGroups,
     /// A second vote asks 1–20 statements.
     #[error("a second vote asks 1 to {max} accepted statements")]
     BadRevote {

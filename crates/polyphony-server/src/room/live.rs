@@ -91,6 +91,9 @@ impl Persist for cmd::Moderate {
 
 impl Persist for cmd::SetControls {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
+        if let Some(frozen) = &self.frozen {
+            store::update_frozen_groups(conn, room_id, frozen.as_ref())?;
+        }
         store::update_controls(conn, room_id, &self.controls)
     }
 }
@@ -330,16 +333,13 @@ impl LiveRoom {
             let stage = self.info().stage;
             self.take_snapshot(stage).await;
         }
-        let groups: Vec<u32> = self
-            .analysis()
-            .and_then(|a| {
-                a.groups
-                    .as_ref()
-                    .map(|g| g.groups.iter().map(|g| g.id).collect())
-            })
-            .unwrap_or_default();
+        if matches!(req, ControlRequest::FreezeGroups) {
+            // Freeze what every acknowledged vote draws.
+            self.settle().await;
+        }
+        let analysis = self.analysis();
         let now = next_time();
-        self.commit(|room| cmd::check_control(room, &req, now, &groups))
+        self.commit(|room| cmd::check_control(room, &req, now, analysis.as_deref()))
             .await
     }
 

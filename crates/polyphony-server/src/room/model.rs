@@ -108,6 +108,8 @@ impl Spectrum {
 pub(crate) struct AnalysisSnapshot {
     pub(crate) seq: u32,
     pub(crate) stage: polyphony_protocol::Stage,
+    /// When it was taken (ms, the clock votes are stamped with).
+    pub(crate) time: i64,
     pub(crate) analysis: std::sync::Arc<polyphony_core::Analysis>,
 }
 
@@ -146,6 +148,28 @@ pub(crate) struct Room {
     pub(super) tables: Tables,
     /// Analysis snapshots, oldest first.
     pub(super) snapshots: Vec<AnalysisSnapshot>,
+    /// The frozen groups (who is in which), if the facilitator froze them.
+    pub(super) frozen: Option<polyphony_core::FrozenGroups>,
+    /// The frozen groups changed since the engine last took its input.
+    pub(super) frozen_changed: bool,
+}
+
+/// What the engine has not seen yet ([`Room::take_engine_input`]).
+#[derive(Debug, Default)]
+pub(crate) struct EngineInput {
+    /// New vote events.
+    pub(crate) events: Vec<VoteEvent>,
+    /// Every statement's status, when moderation changed.
+    pub(crate) statuses: Option<Vec<(u32, StatementStatus)>>,
+    /// The frozen groups, when they changed (`Some(None)`: unfrozen).
+    pub(crate) frozen: Option<Option<polyphony_core::FrozenGroups>>,
+}
+
+impl EngineInput {
+    /// Whether there is anything to update for.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.statuses.is_none() && self.frozen.is_none()
+    }
 }
 
 impl Room {
@@ -200,6 +224,7 @@ impl Room {
             .map(|x| AnalysisSnapshot {
                 seq: x.seq,
                 stage: x.stage,
+                time: x.time,
                 analysis: std::sync::Arc::new(x.analysis),
             })
             .collect();
@@ -247,6 +272,8 @@ impl Room {
             joins_in_flight: 0,
             tables,
             snapshots,
+            frozen: s.frozen_groups,
+            frozen_changed: true,
         }
     }
 
@@ -315,11 +342,9 @@ impl Room {
         }
     }
 
-    /// Takes what the engine has not seen: new vote events, and every statement's status when
-    /// moderation changed.
-    pub(super) fn take_engine_input(
-        &mut self,
-    ) -> (Vec<VoteEvent>, Option<Vec<(u32, StatementStatus)>>) {
+    /// Takes what the engine has not seen: new vote events, every statement's status when
+    /// moderation changed, and the frozen groups when they changed.
+    pub(super) fn take_engine_input(&mut self) -> EngineInput {
         let events = std::mem::take(&mut self.pending_votes);
         let statuses = std::mem::take(&mut self.statuses_changed).then(|| {
             self.statements
@@ -327,7 +352,12 @@ impl Room {
                 .map(|s| (s.sid, StatementStatus::from(s)))
                 .collect()
         });
-        (events, statuses)
+        let frozen = std::mem::take(&mut self.frozen_changed).then(|| self.frozen.clone());
+        EngineInput {
+            events,
+            statuses,
+            frozen,
+        }
     }
 
     /// Fails when the room is closed.

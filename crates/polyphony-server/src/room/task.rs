@@ -105,14 +105,17 @@ impl Analyser {
 
     /// Updates the engine if votes or moderation changed, persists its state, and publishes.
     pub(super) async fn refresh(&self, room: &Mutex<Room>) {
-        let (events, statuses) = lock(room).take_engine_input();
-        if !events.is_empty() || statuses.is_some() {
+        let input = lock(room).take_engine_input();
+        if !input.is_empty() {
             let engine = Arc::clone(&self.engine);
             let done = tokio::task::spawn_blocking(move || {
                 let mut conv = lock(&engine);
-                conv.add_votes(&events);
-                for (sid, st) in statuses.into_iter().flatten() {
+                conv.add_votes(&input.events);
+                for (sid, st) in input.statuses.into_iter().flatten() {
                     conv.set_statement(sid, st);
+                }
+                if let Some(frozen) = input.frozen {
+                    conv.set_frozen_groups(frozen);
                 }
                 let analysis = conv.update();
                 let state = serde_json::to_string(conv.state()).unwrap_or_default();

@@ -8,18 +8,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::model::{statement_view, visible, AnalysisSnapshot, Room, Spectrum};
 use super::routing::Route;
-use polyphony_core::{Analysis, Vote};
+use polyphony_core::{panel_change, Analysis, Answer, PanelShift, Vote, VoteMatrix};
 use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
-    CastVote, ChangeView, MapPoint, ModerationState, PhoneGroup, PhoneView, RoomView, ShiftView,
-    SpectrumGroupCounts, SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, Stage,
-    StatementStats, StatementView,
+    CastVote, ChangeView, GroupPanelCounts, LiveGroupsView, MapPoint, ModerationState, PanelCounts,
+    PanelView, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement,
+    SpectrumPrompt, SpectrumRoundView, SpectrumView, Stage, StatementStats, StatementView,
 };
 
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
-/// Shifts the report stage lists.
-const CHANGE_SHIFTS: usize = 3;
+/// Statements the report stage's change lists.
+const CHANGE_PANELS: usize = 3;
 /// Unvoted statements a phone gets beyond `next`: enough to keep voting offline and to keep the
 /// statement on screen while the server's choice moves on.
 const UPCOMING: usize = 100;
@@ -134,6 +134,13 @@ pub(crate) fn room_view_as(
         .map(|sp| spectrum_view_as(room, sp, analysis, reveal))
         .collect();
     view.tables = super::table_views::tables_view(room, analysis);
+    // Counts only: how many groups the votes draw while the room's groups are frozen.
+    view.live_groups = analysis
+        .and_then(|a| a.groups.as_ref()?.live)
+        .map(|l| LiveGroupsView {
+            count: l.count,
+            switched: l.switched,
+        });
     view
 }
 
@@ -228,50 +235,12 @@ pub(crate) fn spectrum_view_between(
             }
         })
         .collect();
-    let mut moves: BTreeMap<(Option<u32>, String), SpectrumMovement> = BTreeMap::new();
     let compared = (to > from && !hidden(from) && !hidden(to))
         .then(|| sp.round(from).zip(sp.round(to)))
         .flatten();
-    if let Some((first, last)) = compared {
-        for (pid, &before) in first {
-            let Some(&after) = last.get(pid) else {
-                continue;
-            };
-            let (group, label) = key(pid);
-            let m = moves
-                .entry((group, label.clone()))
-                .or_insert_with(|| SpectrumMovement {
-                    group,
-                    label,
-                    answered_both: 0,
-                    toward_agree: 0,
-                    toward_disagree: 0,
-                    stayed: 0,
-                    mean_before: 0.0,
-                    mean_after: 0.0,
-                    flows: [[0; 5]; 5],
-                });
-            m.answered_both += 1;
-            match after.cmp(&before) {
-                std::cmp::Ordering::Greater => m.toward_agree += 1,
-                std::cmp::Ordering::Less => m.toward_disagree += 1,
-                std::cmp::Ordering::Equal => m.stayed += 1,
-            }
-            // Sums for now; divided below.
-            m.mean_before += f64::from(before);
-            m.mean_after += f64::from(after);
-            m.flows[step(before)][step(after)] += 1;
-        }
-    }
-    let movement = moves
-        .into_values()
-        .map(|mut m| {
-            let n = f64::from(m.answered_both.max(1));
-            m.mean_before /= n;
-            m.mean_after /= n;
-            m
-        })
-        .collect();
+    let movement = compared
+        .map(|(first, last)| spectrum_movement(first, last, &groups))
+        .unwrap_or_default();
     let statement = room.statements.get(&sp.sid).map(statement_view).unwrap_or(
         polyphony_protocol::StatementView {
             id: sp.sid,
@@ -291,6 +260,87 @@ pub(crate) fn spectrum_view_between(
     }
 }
 
+/// How each group moved between two rounds: each person compared with themselves
+/// ([`panel_change`], the groups held as the analysis has them: the frozen ones once frozen),
+/// with the step-to-step flows the projector draws.
+fn spectrum_movement(
+    first: &BTreeMap<u32, i8>,
+    last: &BTreeMap<u32, i8>,
+    groups: &HashMap<u32, (u32, String)>,
+) -> Vec<SpectrumMovement> {
+    let answers = |round: &BTreeMap<u32, i8>| -> Vec<Answer> {
+        round
+            .iter()
+            .map(|(&participant, &position)| Answer {
+                participant,
+                item: 0,
+                position,
+            })
+            .collect()
+    };
+    let membership: BTreeMap<u32, u32> = groups.iter().map(|(&p, (g, _))| (p, *g)).collect();
+    let labels: BTreeMap<u32, String> = groups.values().cloned().collect();
+    let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
+    let panel = panel_change(&answers(first), &answers(last), &membership);
+    let Some(item) = panel.items.first() else {
+        return Vec::new();
+    };
+    item.groups
+        .iter()
+        .map(|g| {
+            let mut flows = [[0u32; 5]; 5];
+            for (pid, before) in first {
+                let Some(after) = last.get(pid) else { continue };
+                if membership.get(pid).copied() == g.group {
+                    flows[step(*before)][step(*after)] += 1;
+                }
+            }
+            let PanelShift {
+                answered_both,
+                toward_agree,
+                toward_disagree,
+                stayed,
+                mean_before,
+                mean_after,
+            } = g.shift;
+            SpectrumMovement {
+                group: g.group,
+                label: g
+                    .group
+                    .and_then(|id| labels.get(&id).cloned())
+                    .unwrap_or_default(),
+                answered_both,
+                toward_agree,
+                toward_disagree,
+                stayed,
+                mean_before,
+                mean_after,
+                flows,
+            }
+        })
+        .collect()
+}
+
+/// Every vote the room held at `time` (ms): each person's latest vote on each statement then.
+pub(crate) fn votes_at(room: &Room, time: i64) -> VoteMatrix {
+    let events: Vec<polyphony_core::VoteEvent> = room
+        .events()
+        .iter()
+        .filter(|e| e.time <= time)
+        .copied()
+        .collect();
+    let mut m = VoteMatrix::default();
+    m.apply(&events);
+    m
+}
+
+/// Every vote the room holds now.
+pub(crate) fn votes_now(room: &Room) -> VoteMatrix {
+    let mut m = VoteMatrix::default();
+    m.apply(room.events());
+    m
+}
+
 /// The first snapshot whose analysis had opinion groups: the "before" of the room's change.
 pub(crate) fn first_with_groups(room: &Room) -> Option<&AnalysisSnapshot> {
     room.snapshots().iter().find(|s| {
@@ -304,35 +354,53 @@ pub(crate) fn first_with_groups(room: &Room) -> Option<&AnalysisSnapshot> {
 /// What changed since the first snapshot with groups, on the report stage (results shown).
 fn change_view(room: &Room, analysis: &Analysis) -> Option<ChangeView> {
     let first = first_with_groups(room)?;
-    let change = polyphony_core::opinion_change(&first.analysis, analysis);
+    let change = polyphony_core::opinion_change(
+        &first.analysis,
+        &votes_at(room, first.time),
+        analysis,
+        &votes_now(room),
+    );
     let shown = shown(room);
     let labels: HashMap<u32, String> = [&*first.analysis, analysis]
         .into_iter()
         .flat_map(|a| a.groups.iter().flat_map(|g| &g.groups))
         .map(|g| (g.id, g.label.clone()))
         .collect();
-    let pct = |x: f64| (x * 100.0).round().clamp(0.0, 100.0) as u32;
+    let counts = |s: &PanelShift| PanelCounts {
+        answered_both: s.answered_both,
+        toward_agree: s.toward_agree,
+        toward_disagree: s.toward_disagree,
+        stayed: s.stayed,
+    };
     let listed = |ids: &[u32]| -> Vec<StatementView> {
         ids.iter().filter_map(|s| shown.get(s).cloned()).collect()
     };
     Some(ChangeView {
         since: first.stage,
         moved: change.moved,
-        shifts: change
-            .largest_shifts(usize::MAX)
+        panels: change
+            .panel
+            .most_moved(usize::MAX)
             .into_iter()
-            .filter_map(|s| {
-                Some(ShiftView {
-                    statement: shown.get(&s.statement)?.clone(),
-                    group: s.group,
-                    label: labels.get(&s.group).cloned().unwrap_or_default(),
-                    agree_before: pct(s.before.agree),
-                    agree_after: pct(s.after.agree),
-                    disagree_before: pct(s.before.disagree),
-                    disagree_after: pct(s.after.disagree),
+            .filter_map(|item| {
+                Some(PanelView {
+                    statement: shown.get(&item.item)?.clone(),
+                    everyone: counts(&item.everyone),
+                    groups: item
+                        .groups
+                        .iter()
+                        .map(|g| GroupPanelCounts {
+                            group: g.group,
+                            label: g
+                                .group
+                                .and_then(|id| labels.get(&id).cloned())
+                                .unwrap_or_default(),
+                            counts: counts(&g.shift),
+                        })
+                        .collect(),
                 })
             })
-            .take(CHANGE_SHIFTS)
+            .take(CHANGE_PANELS)
             .collect(),
         consensus_gained: listed(&change.consensus_gained),
         consensus_lost: listed(&change.consensus_lost),

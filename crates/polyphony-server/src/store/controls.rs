@@ -6,7 +6,7 @@
 //! still counts); a snapshot is the room's analysis at a moment worth comparing (each stage
 //! change, a second vote opening), kept whole so the report can compare any two.
 
-use polyphony_core::Analysis;
+use polyphony_core::{Analysis, FrozenGroups};
 use polyphony_protocol::{RoomControls, Stage};
 use rusqlite::{params, Connection};
 
@@ -25,6 +25,50 @@ CREATE TABLE snapshots (
     PRIMARY KEY (room_id, seq)
 );
 "#;
+
+/// Migration 4: the frozen groups' membership (JSON of `polyphony_core::FrozenGroups`; NULL
+/// while the groups follow the votes). Private to the room: only counts leave the server.
+pub(super) const MIGRATION_FROZEN: &str = r#"
+ALTER TABLE rooms ADD COLUMN frozen_groups TEXT;
+"#;
+
+/// Writes the frozen groups (`None`: the groups follow the votes again).
+pub fn update_frozen_groups(
+    conn: &Connection,
+    room_id: i64,
+    frozen: Option<&FrozenGroups>,
+) -> Result<(), StoreError> {
+    let json = frozen
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError(e.to_string()))?;
+    conn.execute(
+        "UPDATE rooms SET frozen_groups = ?1 WHERE id = ?2",
+        params![json, room_id],
+    )
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// The room's frozen groups, if any. One that does not read is an error: a room must not
+/// silently regroup the people who sat at its tables.
+pub(super) fn load_frozen_groups(
+    conn: &Connection,
+    room_id: i64,
+) -> Result<Option<FrozenGroups>, StoreError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT frozen_groups FROM rooms WHERE id = ?1",
+            [room_id],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    json.map(|j| {
+        serde_json::from_str(&j)
+            .map_err(|e| StoreError(format!("room {room_id}: frozen groups: {e}")))
+    })
+    .transpose()
+}
 
 /// An analysis snapshot as stored.
 #[derive(Clone, Debug)]

@@ -25,7 +25,7 @@ use polyphony_protocol::{ModerationState, RoomSettings, Stage};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-pub use controls::{insert_snapshot, update_controls, StoredSnapshot};
+pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
     insert_seat, release_note, request_seen, withdraw_note, StoredDraw, StoredNote, StoredPlan,
@@ -88,6 +88,8 @@ pub struct StoredRoom {
     pub controls: polyphony_protocol::RoomControls,
     /// Analysis snapshots, oldest first.
     pub snapshots: Vec<StoredSnapshot>,
+    /// The frozen groups, if the facilitator froze them.
+    pub frozen_groups: Option<polyphony_core::FrozenGroups>,
 }
 
 /// A participant as stored.
@@ -318,6 +320,7 @@ mod tests {
             engine_state: None,
             controls: Default::default(),
             snapshots: Vec::new(),
+            frozen_groups: None,
             participants: vec![StoredParticipant {
                 pid: 0,
                 token: format!("tok-{code}"),

@@ -77,6 +77,7 @@ CREATE TABLE spectrum_positions (
 "#,
     super::tables::MIGRATION,
     super::controls::MIGRATION,
+    super::controls::MIGRATION_FROZEN,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -174,6 +175,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             tables: Default::default(),
             controls: Default::default(),
             snapshots: Vec::new(),
+            frozen_groups: None,
         });
     }
     for room in &mut rooms {
@@ -292,5 +294,6 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
     room.tables = super::tables::load(conn, id)?;
     room.controls = super::controls::load_controls(conn, id)?;
     room.snapshots = super::controls::load_snapshots(conn, id)?;
+    room.frozen_groups = super::controls::load_frozen_groups(conn, id)?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use polyphony_core::Analysis;
+use polyphony_core::{Analysis, FrozenGroups};
 use polyphony_protocol::{
     ControlRequest, GroupName, Revote, RoomControls, RoomInfo, Stage, Timer, GROUP_NAME_MAX_CHARS,
     REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
@@ -18,22 +18,44 @@ use crate::room::error::RoomError;
 use crate::room::model::{AnalysisSnapshot, Room};
 use crate::store::StoredSnapshot;
 
-/// The room's controls after one request.
+/// The room's controls after one request, and the frozen groups when they change.
 #[derive(Clone, Debug)]
 pub(crate) struct SetControls {
     pub(crate) controls: RoomControls,
+    /// `Some(new)` when the frozen groups change (`Some(None)`: unfrozen).
+    pub(crate) frozen: Option<Option<FrozenGroups>>,
 }
 
-/// Checks control `req` at `now` (ms). `groups` are the group ids of the current analysis (a
-/// name is only given to a group that exists).
+/// Checks control `req` at `now` (ms) against the room and its latest `analysis` (a name is only
+/// given to a group that exists; groups are frozen as the votes draw them now).
 pub(crate) fn check_control(
     room: &Room,
     req: &ControlRequest,
     now: i64,
-    groups: &[u32],
+    analysis: Option<&Analysis>,
 ) -> Result<Step<SetControls>, RoomError> {
+    let groups: Vec<u32> = analysis
+        .and_then(|a| a.groups.as_ref())
+        .map(|g| g.groups.iter().map(|g| g.id).collect())
+        .unwrap_or_default();
     let mut c = room.info.controls.clone();
+    let mut frozen = None;
     match req {
+        ControlRequest::FreezeGroups => {
+            let live = analysis
+                .map(FrozenGroups::from_live)
+                .filter(|f| !f.is_empty())
+                .ok_or(RoomError::NoGroups)?;
+            c.groups_frozen = true;
+            frozen = Some(Some(live));
+        }
+        ControlRequest::UnfreezeGroups => {
+            if room.frozen.is_none() && !c.groups_frozen {
+                return Ok(Step::Done(room.info.clone()));
+            }
+            c.groups_frozen = false;
+            frozen = Some(None);
+        }
         ControlRequest::HideResults => c.results_hidden = true,
         ControlRequest::RevealResults => c.results_hidden = false,
         ControlRequest::RevealSpectrum => c.spectrum_counts_shown = true,
@@ -101,7 +123,10 @@ pub(crate) fn check_control(
         ControlRequest::PublishReport => c.report_published = true,
         ControlRequest::UnpublishReport => c.report_published = false,
     }
-    Ok(Step::Write(SetControls { controls: c }))
+    Ok(Step::Write(SetControls {
+        controls: c,
+        frozen,
+    }))
 }
 
 impl Change for SetControls {
@@ -110,7 +135,15 @@ impl Change for SetControls {
 
     fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
         room.info.controls = self.controls;
-        (room.info.clone(), Effects::PUBLISH)
+        let effects = match self.frozen {
+            Some(f) => {
+                room.frozen = f;
+                room.frozen_changed = true;
+                Effects::BOTH
+            }
+            None => Effects::PUBLISH,
+        };
+        (room.info.clone(), effects)
     }
 }
 
@@ -182,6 +215,7 @@ impl Change for TakeSnapshot {
             room.snapshots.push(AnalysisSnapshot {
                 seq: s.seq,
                 stage: s.stage,
+                time: s.time,
                 analysis: self.analysis,
             });
         }

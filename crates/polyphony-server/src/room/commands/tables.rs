@@ -44,6 +44,12 @@ fn done(id: &str, duplicate: bool) -> Done {
 pub(crate) struct FormTables {
     pub(crate) plan: StoredPlan,
     pub(crate) draws: Vec<StoredDraw>,
+    /// Groups not frozen yet are frozen with the tables (the groups the tables were made
+    /// from): the controls that say so, and who is in which group.
+    pub(crate) freeze: Option<(
+        polyphony_protocol::RoomControls,
+        polyphony_core::FrozenGroups,
+    )>,
 }
 
 /// Tables for every joined participant, from the latest `analysis` (groups and places on the
@@ -83,6 +89,17 @@ pub(crate) fn check_form_tables(
             })
         })
         .collect();
+    let freeze = match (&room.frozen, analysis) {
+        (None, Some(a)) => {
+            let groups = polyphony_core::FrozenGroups::from_live(a);
+            (!groups.is_empty()).then(|| {
+                let mut controls = room.info.controls.clone();
+                controls.groups_frozen = true;
+                (controls, groups)
+            })
+        }
+        _ => None,
+    };
     Ok(Step::Write(FormTables {
         plan: StoredPlan {
             number,
@@ -91,6 +108,7 @@ pub(crate) fn check_form_tables(
             created,
         },
         draws,
+        freeze,
     }))
 }
 
@@ -118,6 +136,12 @@ impl Change for FormTables {
         room.tables.plans.push(plan);
         room.tables.plans.sort_by_key(|p| p.number);
         room.info.stage = Stage::Tables;
+        if let Some((controls, groups)) = self.freeze {
+            room.info.controls = controls;
+            room.frozen = Some(groups);
+            room.frozen_changed = true;
+            return (number, Effects::BOTH);
+        }
         (number, Effects::PUBLISH)
     }
 }

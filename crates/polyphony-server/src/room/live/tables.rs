@@ -20,6 +20,10 @@ impl Persist for cmd::FormTables {
         for d in &self.draws {
             store::insert_draw(conn, room_id, d)?;
         }
+        if let Some((controls, groups)) = &self.freeze {
+            store::update_controls(conn, room_id, controls)?;
+            store::update_frozen_groups(conn, room_id, Some(groups))?;
+        }
         store::update_room_field(conn, room_id, RoomField::Stage(Stage::Tables))
     }
 }

@@ -6,8 +6,33 @@ use polyphony_protocol::{ControlRequest, ModerationState, SpectrumPosition};
 
 use super::*;
 
-fn control(r: &mut Room, req: ControlRequest, now: i64, groups: &[u32]) {
-    let step = cmd::check_control(r, &req, now, groups);
+/// An analysis whose groups have these ids (each with one member, participant = id).
+fn groups(ids: &[u32]) -> Option<polyphony_core::Analysis> {
+    let mut a = polyphony_core::Conversation::new(Default::default()).update();
+    if !ids.is_empty() {
+        a.groups = Some(polyphony_core::OpinionGroups {
+            silhouettes: Default::default(),
+            best_k: ids.len() as u32,
+            groups: ids
+                .iter()
+                .map(|&id| polyphony_core::OpinionGroup {
+                    id,
+                    label: polyphony_core::group_label(id as usize),
+                    members: vec![id],
+                    base_clusters: vec![],
+                    center: [0.0, 0.0],
+                    tallies: vec![],
+                    representative: vec![],
+                })
+                .collect(),
+            live: None,
+        });
+    }
+    Some(a)
+}
+
+fn control(r: &mut Room, req: ControlRequest, now: i64, ids: &[u32]) {
+    let step = cmd::check_control(r, &req, now, groups(ids).as_ref());
     commit(r, step, ());
 }
 
@@ -45,7 +70,7 @@ fn a_timer_runs_one_to_thirty_minutes_from_now() {
     for bad in [0, 31] {
         let req = ControlRequest::StartTimer { minutes: bad };
         assert!(matches!(
-            err(cmd::check_control(&r, &req, 1, &[])),
+            err(cmd::check_control(&r, &req, 1, groups(&[]).as_ref())),
             RoomError::BadTimer { .. }
         ));
     }
@@ -66,7 +91,7 @@ fn the_spotlight_takes_only_a_statement_participants_see_and_leaves_with_it() {
     let mut r = room();
     let unknown = ControlRequest::Spotlight { statement: Some(9) };
     assert!(matches!(
-        err(cmd::check_control(&r, &unknown, 1, &[])),
+        err(cmd::check_control(&r, &unknown, 1, groups(&[]).as_ref())),
         RoomError::NotAccepted(9)
     ));
     control(
@@ -90,12 +115,22 @@ fn a_group_is_named_only_while_it_exists_and_an_empty_name_clears_it() {
         name: n.into(),
     };
     assert!(matches!(
-        err(cmd::check_control(&r, &name("Safety"), 1, &[0])),
+        err(cmd::check_control(
+            &r,
+            &name("Safety"),
+            1,
+            groups(&[0]).as_ref()
+        )),
         RoomError::UnknownGroup(1)
     ));
     let long = "長".repeat(41);
     assert!(matches!(
-        err(cmd::check_control(&r, &name(&long), 1, &[0, 1])),
+        err(cmd::check_control(
+            &r,
+            &name(&long),
+            1,
+            groups(&[0, 1]).as_ref()
+        )),
         RoomError::GroupNameTooLong { chars: 41, .. }
     ));
     control(&mut r, name("  Safety\u{200B} first "), 1, &[0, 1]);
@@ -122,7 +157,7 @@ fn a_second_vote_asks_again_statements_already_voted_until_voted_since() {
     assert_eq!(routing::route(&r, 0, None).unvoted, Vec::<u32>::new());
     let bad = ControlRequest::OpenRevote { statements: vec![] };
     assert!(matches!(
-        err(cmd::check_control(&r, &bad, 20, &[])),
+        err(cmd::check_control(&r, &bad, 20, groups(&[]).as_ref())),
         RoomError::BadRevote { .. }
     ));
     let open = ControlRequest::OpenRevote {

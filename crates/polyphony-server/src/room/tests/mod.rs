@@ -48,6 +48,7 @@ fn room_with(n: u32, limits: Limits) -> Room {
         engine_state: None,
         controls: Default::default(),
         snapshots: Vec::new(),
+        frozen_groups: None,
         participants: vec![participant(0), participant(1)],
         statements: (0..n).map(statement).collect(),
         votes: vec![],
