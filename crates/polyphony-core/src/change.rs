@@ -120,7 +120,7 @@ pub struct OpinionChange {
 
 /// Compares two moments of the same conversation: `before` (its analysis and the votes it was
 /// made from) then `after`. Votes are compared person by person ([`panel_change`]), grouped by
-/// `before`'s groups; group centres and labels are matched by id (stable labels or frozen
+/// the frozen groups when `after` has them, else by `before`'s groups; group centres and labels are matched by id (stable labels or frozen
 /// groups keep them with their people); a group present at only one moment has no distance.
 ///
 /// ```
@@ -152,7 +152,11 @@ pub fn opinion_change(
     after: &Analysis,
     after_votes: &VoteMatrix,
 ) -> OpinionChange {
-    let membership: BTreeMap<ParticipantId, u32> = before
+    // People are grouped as the room holds them: its frozen groups when `after` has some (the
+    // membership tables and names use), else the groups of the first moment.
+    let frozen_after = after.groups.as_ref().is_some_and(|g| g.live.is_some());
+    let held = if frozen_after { after } else { before };
+    let membership: BTreeMap<ParticipantId, u32> = held
         .participants
         .iter()
         .filter_map(|p| Some((p.participant, p.group?)))

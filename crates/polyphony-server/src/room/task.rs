@@ -45,6 +45,10 @@ pub(crate) struct Analyser {
     store: Store,
     coalesce: Duration,
     min_groups: u32,
+    /// Held from taking the engine's input to storing its result, so a `refresh` called to
+    /// settle (exports, tables, snapshots) waits for an update already running instead of
+    /// reading the analysis from before it.
+    updating: tokio::sync::Mutex<()>,
 }
 
 impl Analyser {
@@ -86,6 +90,7 @@ impl Analyser {
             store,
             coalesce,
             min_groups,
+            updating: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -105,6 +110,7 @@ impl Analyser {
 
     /// Updates the engine if votes or moderation changed, persists its state, and publishes.
     pub(super) async fn refresh(&self, room: &Mutex<Room>) {
+        let updating = self.updating.lock().await;
         let input = lock(room).take_engine_input();
         if !input.is_empty() {
             let engine = Arc::clone(&self.engine);
@@ -139,6 +145,7 @@ impl Analyser {
                 Err(e) => tracing::error!(error = %e, "the analysis failed"),
             }
         }
+        drop(updating);
         self.publish(room);
     }
 

@@ -83,6 +83,8 @@ impl LiveRoom {
     /// Forms the tables from the latest analysis (replacing any plan in force), draws a
     /// reporter for every table and moves the room to the tables stage.
     pub async fn form_tables(&self, req: TablesRequest) -> Result<TablesView, RoomError> {
+        // Tables (and the groups they freeze) from every acknowledged vote.
+        self.settle().await;
         let analysis = self.analysis();
         let created = next_time();
         self.commit(|room| cmd::check_form_tables(room, analysis.as_deref(), &req, created))
