@@ -17,6 +17,10 @@ pub enum LabError {
     /// `votes.csv`, read from `participants-votes.csv`, has none).
     #[error("this export has no vote timestamps (all votes carry the same time), so it cannot be replayed: use an export with votes.csv or votes.json")]
     NoTimestamps,
+    /// A change was asked between two moments that are not in order, or before the first
+    /// update.
+    #[error("compare two moments of the replay, the earlier first, each at or after the first update: {0}")]
+    BadMoments(String),
     /// The conversation has no votes.
     #[error("the conversation has no votes")]
     NoVotes,

@@ -55,7 +55,9 @@ pub use compare::{
 pub use data::LabData;
 pub use error::LabError;
 pub use metrics::{adjusted_rand_index, agreement, reference_scores};
-pub use replay::{replay, Cadence, Replay, ReplayParams, ReplayParamsBuilder};
+pub use replay::{
+    replay, replay_change, Cadence, Replay, ReplayChange, ReplayParams, ReplayParamsBuilder,
+};
 pub use timelapse::{
     replay_with_timelapse, timelapse, Frame, FrameGroup, FramePoint, FrameStatement, GroupTally,
     Timelapse,

@@ -304,3 +304,94 @@ pub(crate) fn run(
         state: conv.state().clone(),
     })
 }
+
+/// The opinion change between two moments of a replay, measured on the same people
+/// ([`polyphony_core::opinion_change`]): `from` and `to` are offsets from the first vote (ms);
+/// each moment is the last update whose votes all came at or before it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplayChange {
+    /// Offset of the first moment (ms after the first vote).
+    pub from: i64,
+    /// Offset of the second.
+    pub to: i64,
+    /// Update number of the first moment's analysis.
+    pub from_tick: u64,
+    /// Update number of the second's.
+    pub to_tick: u64,
+    /// Group id → letter at either moment (the later wins).
+    pub labels: std::collections::BTreeMap<u32, String>,
+    /// What changed, person by person.
+    pub change: polyphony_core::OpinionChange,
+}
+
+/// Replays `data` as [`replay`] does and compares the room at offset `from` with the room at
+/// offset `to` (ms after the first vote), each person with themselves.
+///
+/// # Errors
+/// As [`replay`]; [`LabError::BadMoments`] when `from >= to` or `from` comes before the first
+/// update.
+///
+/// ```
+/// use polyphony_core::{Vote, VoteEvent};
+/// use polyphony_lab::{replay_change, LabData, ReplayParams};
+/// // Ten people vote on three statements in the first minute; an hour later four of them
+/// // come round to statement 0.
+/// let mut votes: Vec<VoteEvent> = (0..30u32)
+///     .map(|i| VoteEvent::new(i % 10, i / 10, if i % 2 == 0 { Vote::Agree } else { Vote::Disagree }, i64::from(i) * 1000))
+///     .collect();
+/// for p in [1, 3, 5, 7] {
+///     votes.push(VoteEvent::new(p, 0, Vote::Agree, 3_600_000));
+/// }
+/// let c = replay_change(&LabData::new(votes), &ReplayParams::builder().build()?, 60_000, 3_600_000)?;
+/// let top = c.change.panel.most_moved(1);
+/// assert_eq!((top[0].item, top[0].everyone.toward_agree), (0, 4));
+/// # Ok::<(), polyphony_lab::LabError>(())
+/// ```
+pub fn replay_change(
+    data: &LabData,
+    params: &ReplayParams,
+    from: i64,
+    to: i64,
+) -> Result<ReplayChange, LabError> {
+    if from >= to {
+        return Err(LabError::BadMoments(format!(
+            "{from} ms is not before {to} ms"
+        )));
+    }
+    let (votes, ranges) = batches(data, params.cadence)?;
+    let t0 = votes.first().map_or(0, |v| v.time);
+    let mut conv: Conversation = data.empty_conversation(params.analysis.clone());
+    let mut before: Option<(Analysis, polyphony_core::VoteMatrix)> = None;
+    let mut after: Option<Analysis> = None;
+    for range in &ranges {
+        let batch = &votes[range.clone()];
+        let time = batch.last().map_or(0, |v| v.time) - t0;
+        if time > to {
+            break;
+        }
+        conv.add_votes(batch);
+        let analysis = conv.update();
+        if time <= from {
+            before = Some((analysis.clone(), conv.matrix().clone()));
+        }
+        after = Some(analysis);
+    }
+    let ((b, b_votes), a) = before.zip(after).ok_or_else(|| {
+        LabError::BadMoments(format!("no update by {from} ms after the first vote"))
+    })?;
+    let mut labels = std::collections::BTreeMap::new();
+    for g in [&b, &a]
+        .into_iter()
+        .flat_map(|x| x.groups.iter().flat_map(|g| &g.groups))
+    {
+        labels.insert(g.id, g.label.clone());
+    }
+    Ok(ReplayChange {
+        from,
+        to,
+        from_tick: b.tick,
+        to_tick: a.tick,
+        labels,
+        change: polyphony_core::opinion_change(&b, &b_votes, &a, conv.matrix()),
+    })
+}

@@ -124,6 +124,54 @@ pub fn analysis(
     Ok((conv, analysis))
 }
 
+/// `FROM..TO` of `--change`: two durations after the first vote (ms), the earlier first; `0`
+/// is the first vote itself.
+pub fn parse_moments(text: &str) -> Result<(i64, i64)> {
+    let Some((from, to)) = text.split_once("..") else {
+        bail!("--change wants FROM..TO, two durations after the first vote (e.g. 1h..2d), not `{text}`");
+    };
+    let ms = |d: &str| -> Result<i64> {
+        if d.trim() == "0" {
+            return Ok(0);
+        }
+        match d.parse::<Cadence>()? {
+            Cadence::Every { millis } => Ok(millis),
+            Cadence::EveryVotes { .. } => bail!("`{d}` is not a duration"),
+        }
+    };
+    let (from, to) = (ms(from)?, ms(to)?);
+    if from >= to {
+        bail!("--change {text}: the first moment must come before the second");
+    }
+    Ok((from, to))
+}
+
+/// The replay's opinion change between two moments (`--replay --change FROM..TO`), with the
+/// same cadence as the replay.
+pub fn replay_change(
+    data: &PolisConversation,
+    params: AnalysisParams,
+    how: &AnalyzeHow,
+    from: i64,
+    to: i64,
+) -> Result<polyphony_lab::ReplayChange> {
+    let cadence = match (&how.every, how.every_votes) {
+        (Some(every), _) => every.parse::<Cadence>()?,
+        (None, Some(votes)) => Cadence::EveryVotes { votes },
+        (None, None) => Cadence::default(),
+    };
+    let replay_params = ReplayParams::builder()
+        .analysis(params)
+        .cadence(cadence)
+        .build()?;
+    Ok(polyphony_lab::replay_change(
+        &lab_data(data),
+        &replay_params,
+        from,
+        to,
+    )?)
+}
+
 /// `polyphony compare`.
 pub fn compare(data: &PolisConversation, bootstrap: u32, seed: u64, json: bool) -> Result<String> {
     let params = CompareParams::builder()

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
 use polyphony_polis::{PolisConversation, VoteSign};
@@ -110,6 +110,12 @@ enum Command {
         /// group votes, in the final basis) to this JSON file.
         #[arg(long, requires = "replay", value_name = "OUT.json")]
         timelapse: Option<PathBuf>,
+        /// With --replay: the opinion change between two moments, given as durations after the
+        /// first vote (FROM..TO, e.g. 1h..2d, or 0..30m), measured on the same people: for
+        /// each statement, how many of those who voted on it at both moments moved toward agree
+        /// or disagree, in the room and per group (held fixed).
+        #[arg(long, requires = "replay", value_name = "FROM..TO")]
+        change: Option<String>,
         /// Restore the state a Polis math blob (math-pca2.json) implies and run one `polis`
         /// update on the export's votes: Polis's own numbers.
         #[arg(long, conflicts_with = "replay", value_name = "math-pca2.json")]
@@ -188,7 +194,7 @@ enum TablesFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
@@ -315,6 +321,7 @@ fn run(cli: Cli) -> Result<()> {
             every,
             every_votes,
             timelapse,
+            change,
             polis_state,
         } => {
             let how = lab::AnalyzeHow {
@@ -324,20 +331,40 @@ fn run(cli: Cli) -> Result<()> {
                 timelapse,
                 polis_state,
             };
+            let change = change.as_deref().map(lab::parse_moments).transpose()?;
+            if change.is_some() && format == Format::PolisBlob {
+                bail!("--change prints text or JSON, not a Polis blob");
+            }
             lab::check(&how, &path)?;
             let sign = sign(vote_sign);
             let data: PolisConversation = polyphony_polis::read_path(&path, sign)
                 .with_context(|| format!("cannot import {}", path.display()))?;
             let params = AnalysisParams::builder(preset).seed(seed).build()?;
+            let replay_change = match change {
+                Some((from, to)) => {
+                    Some(lab::replay_change(&data, params.clone(), &how, from, to)?)
+                }
+                None => None,
+            };
             let (conv, analysis) = lab::analysis(&data, params, &how)?;
             let out = match format {
-                Format::Text => match lab::reference_line(&data, &analysis) {
-                    Some(line) => format!("{}\n\n{line}", text::summary(&data, &analysis)),
-                    None => text::summary(&data, &analysis),
-                },
-                Format::Json => serde_json::to_string_pretty(&polyphony_polis::analysis_report(
-                    &data, &analysis,
-                ))?,
+                Format::Text => {
+                    let mut out = text::summary(&data, &analysis);
+                    if let Some(line) = lab::reference_line(&data, &analysis) {
+                        out = format!("{out}\n\n{line}");
+                    }
+                    if let Some(c) = &replay_change {
+                        out = format!("{out}\n\n{}", text::change(&data, c));
+                    }
+                    out
+                }
+                Format::Json => {
+                    let mut report = polyphony_polis::analysis_report(&data, &analysis);
+                    if let (Some(c), Some(map)) = (&replay_change, report.as_object_mut()) {
+                        map.insert("change".into(), serde_json::to_value(c)?);
+                    }
+                    serde_json::to_string_pretty(&report)?
+                }
                 Format::PolisBlob => {
                     let last = data.votes.iter().map(|v| v.time).max();
                     serde_json::to_string(&polyphony_polis::math_blob(&conv, &analysis, last))?

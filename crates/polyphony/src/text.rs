@@ -167,3 +167,60 @@ pub fn tables(plan: &TablePlan, a: &Analysis) -> String {
     }
     o
 }
+
+/// `--replay --change`: how the same people moved between two moments, the statements on which
+/// most people changed their vote first.
+pub fn change(data: &PolisConversation, c: &polyphony_lab::ReplayChange) -> String {
+    let texts: BTreeMap<u32, &str> = data
+        .statements
+        .iter()
+        .map(|s| (s.id, s.text.as_str()))
+        .collect();
+    let hours = |ms: i64| ms as f64 / 3_600_000.0;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Change between {:.2} h and {:.2} h after the first vote (updates {} and {}), each person compared with themselves:",
+        hours(c.from),
+        hours(c.to),
+        c.from_tick,
+        c.to_tick
+    );
+    let label = |g: Option<u32>| match g {
+        Some(g) => c.labels.get(&g).cloned().unwrap_or_else(|| g.to_string()),
+        None => "no group".to_string(),
+    };
+    let top = c.change.panel.most_moved(10);
+    if top.is_empty() {
+        let _ = writeln!(o, "  Nobody changed a vote.");
+    }
+    for item in top {
+        let e = &item.everyone;
+        let _ = writeln!(
+            o,
+            "  #{} {}\n    {} voted both times: {} toward agree, {} toward disagree, {} kept their vote",
+            item.item,
+            short(texts.get(&item.item).copied().unwrap_or("")),
+            e.answered_both,
+            e.toward_agree,
+            e.toward_disagree,
+            e.stayed
+        );
+        for g in &item.groups {
+            let _ = writeln!(
+                o,
+                "    {}: {} of {} toward agree, {} toward disagree",
+                label(g.group),
+                g.shift.toward_agree,
+                g.shift.answered_both,
+                g.shift.toward_disagree
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        "  {} people's votes put them in another group at the second moment.",
+        c.change.moved
+    );
+    o
+}

@@ -379,3 +379,110 @@ fn polis_state_reproduces_the_blobs_groups() {
     assert!(String::from_utf8_lossy(&missing.stderr)
         .contains("cannot read /nonexistent/math-pca2.json"));
 }
+
+/// Two camps of 10 vote on 8 statements in their first two minutes; three hours later five
+/// people of the second camp take the first camp's side on statement 0.
+fn two_camps_then_movers() -> (PathBuf, usize) {
+    let t0: i64 = 1_700_000_000_000;
+    let side = |camp: u32, s: u32| -> i64 {
+        if (camp == 0) == (s % 2 == 0) {
+            1
+        } else {
+            -1
+        }
+    };
+    let mut votes = Vec::new();
+    let mut first: BTreeMap<(u32, u32), i64> = BTreeMap::new();
+    for pid in 0..20u32 {
+        let camp = pid / 10;
+        for s in 0..8u32 {
+            // Irregular noise, so that people differ.
+            let vote = if (pid * 7 + s * 3) % 11 == 0 {
+                0
+            } else {
+                side(camp, s)
+            };
+            first.insert((pid, s), vote);
+            let time = t0 + i64::from(pid) * 5_000 + i64::from(s);
+            votes.push(json!({"pid": pid, "tid": s, "vote": vote, "modified": time}));
+        }
+    }
+    let mut changed = 0;
+    for pid in 10..15u32 {
+        let now = side(0, 0);
+        if first[&(pid, 0)] != now {
+            changed += 1;
+        }
+        votes.push(json!({"pid": pid, "tid": 0, "vote": now, "modified": t0 + 3 * 3_600_000}));
+    }
+    let comments: Vec<Value> = (0..8)
+        .map(|s| json!({"tid": s, "txt": format!("Statement {s}"), "mod": 1, "is_meta": false, "pid": 0, "created": t0}))
+        .collect();
+    let dir = scratch(
+        "lab-two-camps-movers",
+        &[
+            ("votes.json", serde_json::to_string(&votes).unwrap()),
+            ("comments.json", serde_json::to_string(&comments).unwrap()),
+        ],
+    );
+    (dir, changed)
+}
+
+#[test]
+fn replay_change_counts_the_same_people_between_two_moments() {
+    let (dir, changed) = two_camps_then_movers();
+    assert!(changed >= 4, "the fixture moves people: {changed}");
+    let dir = dir.to_str().unwrap();
+    let json = ok_json(&polyphony(&[
+        "analyze", dir, "--format", "json", "--replay", "--change", "10m..4h",
+    ]));
+    let c = &json["change"];
+    let items = c["change"]["panel"]["items"].as_array().unwrap();
+    // Every statement was voted at both moments by all 20; only statement 0 moved.
+    assert_eq!(items.len(), 8, "{c}");
+    for item in items {
+        let e = &item["everyone"];
+        assert_eq!(e["answered_both"], 20, "{item}");
+        let moved = e["toward_agree"].as_u64().unwrap() + e["toward_disagree"].as_u64().unwrap();
+        if item["item"] == 0 {
+            assert_eq!(moved, changed as u64, "{item}");
+            assert!(
+                e["toward_agree"] == 0 || e["toward_disagree"] == 0,
+                "one way: {item}"
+            );
+            // All of them in one group (the second camp's), held fixed.
+            let movers: Vec<&Value> = item["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|g| {
+                    g["shift"]["toward_agree"].as_u64().unwrap()
+                        + g["shift"]["toward_disagree"].as_u64().unwrap()
+                        > 0
+                })
+                .collect();
+            assert_eq!(movers.len(), 1, "{item}");
+        } else {
+            assert_eq!(moved, 0, "{item}");
+        }
+    }
+    let text = polyphony(&["analyze", dir, "--replay", "--change", "10m..4h"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("each person compared with themselves"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("20 voted both times")), "{text}");
+
+    // Bad moments are refused in words.
+    for bad in ["4h..10m", "later", "1h..", "10m..4h"] {
+        let mut args = vec!["analyze", dir, "--change", bad];
+        if bad != "10m..4h" {
+            args.push("--replay");
+        }
+        let out = polyphony(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
