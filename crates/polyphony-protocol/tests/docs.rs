@@ -67,6 +67,7 @@ fn docs_examples_parse() {
             "ControlRequest" => drop(parse::<ControlRequest>(name, json)),
             "RoomControls" => drop(parse::<RoomControls>(name, json)),
             "ChangeView" => drop(parse::<ChangeView>(name, json)),
+            "LiveGroupsView" => drop(parse::<LiveGroupsView>(name, json)),
             "TablesRequest" => drop(parse::<TablesRequest>(name, json)),
             "TablesView" => drop(parse::<TablesView>(name, json)),
             "NewNote" => drop(parse::<NewNote>(name, json)),
