@@ -3,9 +3,11 @@
 // the API in two camps, then everything through the console (1280 × 900) while the projector
 // (1920 × 1080) is checked: results hidden (a panel, no map dots) and revealed, voting paused (a
 // vote gets 409 `voting_paused`) and resumed, a timer (large on the projector; its gentle cue at
-// zero on a projector whose clock is fast-forwarded), the spotlight, a group renamed (its name on
-// the projector), a spectrum of three rounds whose open round's counts stay hidden until
-// revealed, a second vote, the report stage with the room's change, the take-away report
+// zero on a projector whose clock is fast-forwarded), the spotlight, the groups frozen, updated
+// and let go (each of the last two after a confirmation), a group renamed (its name on the
+// projector), a spectrum of three rounds whose open round's counts stay hidden until revealed
+// (each group's average move in steps), a second vote, the report stage with the room's change
+// (each person compared with themselves), the take-away report
 // published (axe, every section, A4 PDF of more than one page), unpublished (404), downloaded;
 // closing the room with a confirmation. Every projector stage is checked in zh-TW and en (no
 // scrolling, minimum sizes) and shot into target/screenshots/, the report in zh-TW and ja.
@@ -165,6 +167,40 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   await host.click('#spotlight-clear');
   await screen.locator('#spotlight').waitFor({ state: 'detached' });
 
+  // The groups frozen: the console says so and offers to update them to the votes or to let
+  // them follow the votes again, each asked for again first (both change every phone and the
+  // projector). The votes have not changed, so they draw the same groups: no notice.
+  const controlPosted = () => host.waitForResponse((r) => r.url().endsWith(`/api/rooms/${code}/controls`)
+    && r.request().method() === 'POST');
+  const cards = await screen.locator('.group-card').count();
+  await host.click('#freeze-control[data-frozen=false] #freeze-groups');
+  await host.locator('#freeze-control[data-frozen=true] #groups-status').waitFor();
+  assert.equal((await info()).controls.groups_frozen, true);
+  assert.equal(await host.locator('#live-groups').count(), 0, 'the votes draw as many groups as the room keeps');
+  assert.equal(await host.locator('#groups-switched').count(), 0, 'nobody votes like another group yet');
+  assert.equal(await screen.locator('.group-card').count(), cards, 'the projector keeps its groups');
+  await host.click('#update-groups');
+  await host.locator('#update-groups-confirm').waitFor();
+  await host.click('#keep-groups');
+  await host.locator('#update-groups-confirm').waitFor({ state: 'detached' });
+  await host.click('#update-groups');
+  const [updated] = await Promise.all([controlPosted(), host.click('#confirm-update-groups')]);
+  assert.equal(updated.status(), 200);
+  assert.equal(JSON.parse(updated.request().postData()).action, 'freeze_groups');
+  await host.locator('#update-groups').waitFor();
+  assert.equal((await info()).controls.groups_frozen, true, 'updated, still frozen');
+  await host.click('#unfreeze-groups');
+  await host.locator('#unfreeze-groups-confirm').waitFor();
+  await host.click('#keep-groups');
+  await host.locator('#unfreeze-groups-confirm').waitFor({ state: 'detached' });
+  assert.equal((await info()).controls.groups_frozen, true, '"keep" keeps them frozen');
+  await host.click('#unfreeze-groups');
+  const [released] = await Promise.all([controlPosted(), host.click('#confirm-unfreeze-groups')]);
+  assert.equal(released.status(), 200);
+  assert.equal(JSON.parse(released.request().postData()).action, 'unfreeze_groups');
+  await host.locator('#freeze-control[data-frozen=false] #freeze-groups').waitFor();
+  assert.equal((await info()).controls.groups_frozen, false);
+
   // A group named: beside its letter on the projector.
   const label = v.groups[0].label;
   await host.fill(`#group-name-${label}`, 'Safety first');
@@ -219,8 +255,14 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   const movement = screen.locator('#movement');
   await movement.locator('h3').filter({ hasText: 'round 1 → round 3' }).waitFor();
   await movement.filter({ hasText: '2 toward agree' }).waitFor();
+  // Each group's average move, in steps of the scale, measured on the same people: two of camp 1
+  // moved from strongly disagree to somewhat agree, camp 0 stayed.
   await movement.locator('.average').first().waitFor();
-  assert.doesNotMatch(await movement.textContent(), /[+-]\d\.\d/, 'no bare means');
+  const moves = await movement.locator('.average').allTextContents();
+  assert.ok(moves.some((m) => /^on average \+\d\.\d steps toward agreeing$/.test(m)), `a group moved toward agreeing: ${moves}`);
+  assert.ok(moves.includes('on average no shift'), `a group stayed: ${moves}`);
+  assert.ok(moves.every((m) => !/toward disagreeing/.test(m)), `nobody moved toward disagreeing: ${moves}`);
+  assert.doesNotMatch(await movement.textContent(), /[+-]\d\.\d(?! steps)/, 'no bare means: every number is a shift in steps');
   assert.equal((await view()).spectrums.at(-1).rounds.length, 3);
   await checkProjectorLanguages(screen, 'spectrum of three rounds', 'facilitator-spectrum-3');
   await host.click('#close-spectrum');
@@ -258,7 +300,16 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
       sawChange = true;
       const text = await screen.locator('#change').textContent();
       assert.match(text, /How the room changed/);
-      assert.match(text, /changed group|agreeing on|disagreeing on|shared by all/, text);
+      assert.match((await screen.locator('#change-moved').textContent()).trim(), /^\d+ people now vote more like another group\.$/);
+      // The statement asked again on which most people changed their own vote: all eight voted on
+      // it both times, the two of camp 1 who now vote with camp 0 moved, the rest kept their vote;
+      // then one line per group.
+      const panel = await screen.locator('#change li.panel .sentence').first().textContent();
+      const [, n, agree, disagree, stayed] = panel.match(/^“[^”]+”: of the (\d+) people who voted on it both times, (\d+) moved toward agreeing, (\d+) toward disagreeing, (\d+) kept their vote$/) ?? [];
+      assert.deepEqual([n, Number(agree) + Number(disagree), stayed].map(Number), [PHONES, 2, PHONES - 2], panel);
+      const groupLines = await screen.locator('#change li.panel').first().locator('.panel-groups li').allTextContents();
+      assert.ok(groupLines.length >= 2, `a line per group: ${groupLines}`);
+      for (const g of groupLines) assert.match(g.trim(), /^.+: \d+ of \d+ toward agreeing, \d+ toward disagreeing$/, g);
     }
     await checkProjectorLanguages(screen, `report page ${n + 1}`, `facilitator-report-${n + 1}`);
     assert.deepEqual(await axeSerious(screen), [], `projector report page ${n + 1}`);
@@ -267,7 +318,8 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
       await screen.locator(`.report[data-page="${(n + 1) % pages}"]`).waitFor();
     }
   }
-  const moved = change.moved > 0 || change.shifts.some((s) => s.agree_before !== s.agree_after || s.disagree_before !== s.disagree_after)
+  const moved = change.moved > 0
+    || change.panels.some((p) => p.everyone.toward_agree + p.everyone.toward_disagree > 0)
     || change.consensus_gained.length > 0 || change.consensus_lost.length > 0;
   assert.equal(sawChange, moved, `the change page shows when the room moved: ${JSON.stringify(change)}`);
   assert.ok(moved, 'two people changed their votes: the room moved');

@@ -256,7 +256,9 @@ pub fn panel_change(
         .iter()
         .map(|a| ((a.item, a.participant), a.position))
         .collect();
-    let mut items: BTreeMap<u32, (PanelShift, BTreeMap<(bool, u32), PanelShift>)> = BTreeMap::new();
+    // Per item: everyone, and per group key ((false, g) for group g, (true, 0) for no group).
+    type ByGroup = BTreeMap<(bool, u32), PanelShift>;
+    let mut items: BTreeMap<u32, (PanelShift, ByGroup)> = BTreeMap::new();
     for (&(item, participant), &b) in &first {
         let Some(&a) = second.get(&(item, participant)) else {
             continue;

@@ -385,7 +385,7 @@ fn polis_state_reproduces_the_blobs_groups() {
 fn two_camps_then_movers() -> (PathBuf, usize) {
     let t0: i64 = 1_700_000_000_000;
     let side = |camp: u32, s: u32| -> i64 {
-        if (camp == 0) == (s % 2 == 0) {
+        if (camp == 0) == s.is_multiple_of(2) {
             1
         } else {
             -1
@@ -472,7 +472,7 @@ fn replay_change_counts_the_same_people_between_two_moments() {
         text.contains("each person compared with themselves"),
         "{text}"
     );
-    assert!(text.contains(&format!("20 voted both times")), "{text}");
+    assert!(text.contains("20 voted both times"), "{text}");
 
     // Bad moments are refused in words.
     for bad in ["4h..10m", "later", "1h..", "10m..4h"] {

@@ -1,18 +1,22 @@
-//! How the room changed (the report stage): who changed group, the largest shifts per group and
-//! statement, consensus gained and lost, each as one plain sentence.
+//! How the room changed (the report stage): how many people now vote more like another group,
+//! then per statement how the people who voted on it both times moved, each compared with
+//! themselves (everyone, then each group with its members held fixed), and consensus gained and
+//! lost, each as one plain sentence.
 
-use polyphony_protocol::{ChangeView, RoomView};
+use polyphony_protocol::{ChangeView, PanelView, RoomControls, RoomView};
 use yew::prelude::*;
 
 use crate::components::{stage_key, Tr};
+use crate::group_colour;
 use crate::i18n::{fill, t, Key, Lang};
-use crate::state::controls::{group_title, shift_moved, shift_reading};
+use crate::state::controls::{group_title, panel_moved};
 use crate::state::{how_many, text_lines, Fit};
 
-/// Whether a change has anything to say (a group change, a shift, consensus gained or lost).
+/// Whether a change has anything to say (someone now votes more like another group, someone
+/// changed their own vote, consensus gained or lost).
 pub fn change_worth_showing(c: &ChangeView) -> bool {
     c.moved > 0
-        || c.shifts.iter().any(shift_moved)
+        || c.panels.iter().any(|p| panel_moved(&p.everyone))
         || !c.consensus_gained.is_empty()
         || !c.consensus_lost.is_empty()
 }
@@ -29,6 +33,72 @@ pub struct ChangeProps {
     pub fit: Option<Fit>,
 }
 
+/// One translated sentence: its key and values.
+type Sentence = (Key, Vec<(&'static str, String)>);
+
+/// One item of the list: a statement's panel (the sentence for everyone, then one line per group
+/// with its group letter) or a consensus gained or lost.
+struct Item {
+    class: &'static str,
+    sentence: Sentence,
+    groups: Vec<(String, Sentence)>,
+}
+
+/// A panel as its sentence for everyone and one line per group whose people voted both times.
+fn panel_item(lang: Lang, controls: Option<&RoomControls>, p: &PanelView) -> Item {
+    let e = &p.everyone;
+    let sentence = (
+        Key::ChangePanel,
+        vec![
+            ("statement", p.statement.text.clone()),
+            ("n", e.answered_both.to_string()),
+            ("agree", e.toward_agree.to_string()),
+            ("disagree", e.toward_disagree.to_string()),
+            ("stayed", e.stayed.to_string()),
+        ],
+    );
+    let groups = p
+        .groups
+        .iter()
+        .filter(|g| g.counts.answered_both > 0)
+        .map(|g| {
+            let title = if g.label.is_empty() {
+                t(lang, Key::NoGroup).to_string()
+            } else {
+                group_title(controls, g.group, &g.label)
+            };
+            let line = (
+                Key::ChangePanelGroup,
+                vec![
+                    ("group", title),
+                    ("n", g.counts.answered_both.to_string()),
+                    ("agree", g.counts.toward_agree.to_string()),
+                    ("disagree", g.counts.toward_disagree.to_string()),
+                ],
+            );
+            (g.label.clone(), line)
+        })
+        .collect();
+    Item {
+        class: "panel",
+        sentence,
+        groups,
+    }
+}
+
+/// Lines an item takes in a column `cols` ems wide (each line of the list with its margin; a
+/// group's line sits indented).
+fn item_cost(lang: Lang, item: &Item, cols: f64) -> f64 {
+    let words = |(k, args): &Sentence| fill(t(lang, *k), args);
+    text_lines(&words(&item.sentence), cols - 1.0)
+        + 0.3
+        + item
+            .groups
+            .iter()
+            .map(|(_, s)| text_lines(&words(s), cols - 2.0) + 0.35)
+            .sum::<f64>()
+}
+
 /// The change in plain sentences.
 #[component]
 pub fn ChangeSummary(p: &ChangeProps) -> Html {
@@ -37,46 +107,34 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
         return html! {};
     };
     let controls = p.view.room.as_ref().map(|r| &r.controls);
-    // Each sentence: its class, its key and values.
-    type Sentence = (&'static str, Key, Vec<(&'static str, String)>);
-    let mut lines: Vec<Sentence> = Vec::new();
-    for s in c.shifts.iter().filter(|s| shift_moved(s)) {
-        let (agreeing, before, after) = shift_reading(s);
-        let k = if agreeing {
-            Key::ChangeShiftAgree
-        } else {
-            Key::ChangeShiftDisagree
-        };
-        let group = group_title(controls, Some(s.group), &s.label);
-        lines.push((
-            "shift",
-            k,
-            vec![
-                ("group", group),
-                ("before", before.to_string()),
-                ("after", after.to_string()),
-                ("statement", s.statement.text.clone()),
-            ],
-        ));
-    }
-    for s in &c.consensus_gained {
-        lines.push((
-            "gained",
-            Key::ChangeGained,
-            vec![("statement", s.text.clone())],
-        ));
-    }
-    for s in &c.consensus_lost {
-        lines.push(("lost", Key::ChangeLost, vec![("statement", s.text.clone())]));
-    }
+    let mut items: Vec<Item> = c
+        .panels
+        .iter()
+        .filter(|panel| panel_moved(&panel.everyone))
+        .map(|panel| panel_item(lang, controls, panel))
+        .collect();
+    let sentence = |class, k, s: &polyphony_protocol::StatementView| Item {
+        class,
+        sentence: (k, vec![("statement", s.text.clone())]),
+        groups: vec![],
+    };
+    items.extend(
+        c.consensus_gained
+            .iter()
+            .map(|s| sentence("gained", Key::ChangeGained, s)),
+    );
+    items.extend(
+        c.consensus_lost
+            .iter()
+            .map(|s| sentence("lost", Key::ChangeLost, s)),
+    );
+    // Whole items only: a panel never shows without some of its groups.
     let shown = match p.fit {
         Some(fit) => how_many(
-            lines
-                .iter()
-                .map(|(_, k, args)| text_lines(&fill(t(lang, *k), args), fit.cols - 1.0) + 0.3),
+            items.iter().map(|item| item_cost(lang, item, fit.cols)),
             fit.lines - 4.2,
         ),
-        None => lines.len(),
+        None => items.len(),
     };
     let nothing = !change_worth_showing(c);
     html! {
@@ -85,8 +143,21 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
             <p class="since"><Tr lang={lang} k={Key::ChangeSince} args={vec![("stage", t(lang, stage_key(c.since)).to_string())]} /></p>
             if nothing { <p class="moved-count"><Tr lang={lang} k={Key::ChangeNone} /></p> }
             else { <p class="moved-count" id="change-moved"><Tr lang={lang} k={Key::ChangeMoved} args={vec![("n", c.moved.to_string())]} /></p> }
-            <ul>{ for lines.into_iter().take(shown).map(|(class, k, args)| html! {
-                <li class={class}><Tr lang={lang} k={k} args={args} /></li>
+            <ul>{ for items.into_iter().take(shown).map(|item| {
+                let (k, args) = item.sentence;
+                html! {
+                    <li class={item.class}>
+                        <div class="sentence"><Tr lang={lang} k={k} args={args} /></div>
+                        if !item.groups.is_empty() {
+                            <ul class="panel-groups">{ for item.groups.into_iter().map(|(label, (k, args))| html! {
+                                <li data-group={label.clone()}
+                                    style={format!("border-left-color:{}", if label.is_empty() { "#6b6b6b" } else { group_colour(&label) })}>
+                                    <Tr lang={lang} k={k} args={args} />
+                                </li>
+                            }) }</ul>
+                        }
+                    </li>
+                }
             }) }</ul>
         </section>
     }

@@ -1,6 +1,7 @@
 //! A spectrum's result: where people placed themselves, by group, round by round (any number of
-//! rounds), and who moved between the first and the last round, in words. An open round whose
-//! counts are hidden shows only how many people placed themselves.
+//! rounds), and who moved between the first and the last round, in words (each group's counts of
+//! people toward agree and disagree, and its average move in steps of the scale). An open round
+//! whose counts are hidden shows only how many people placed themselves.
 
 use polyphony_protocol::{GroupName, SpectrumMovement, SpectrumRoundView, SpectrumView};
 use yew::prelude::*;
@@ -8,7 +9,7 @@ use yew::prelude::*;
 use crate::components::Tr;
 use crate::group_colour;
 use crate::i18n::{fill, t, Key, Lang};
-use crate::state::controls::nearest_step;
+use crate::state::controls::{mean_shift, signed_steps};
 use crate::state::{how_many, lines_with, text_lines, Fit};
 
 /// The five steps, strongly disagree first.
@@ -54,6 +55,16 @@ fn title(m: &SpectrumMovement, names: &[GroupName]) -> String {
     }
 }
 
+/// A group's average move in words: "on average +0.4 steps toward agreeing", "… toward
+/// disagreeing", or "on average no shift".
+fn average(m: &SpectrumMovement) -> (Key, Vec<(&'static str, String)>) {
+    match mean_shift(m.mean_before, m.mean_after) {
+        None => (Key::AverageNoShift, vec![]),
+        Some(s) if s > 0.0 => (Key::AverageShiftAgree, vec![("steps", signed_steps(s))]),
+        Some(s) => (Key::AverageShiftDisagree, vec![("steps", signed_steps(s))]),
+    }
+}
+
 /// Lines one group's movement takes in the movement column (the group and its average move in
 /// words, then the counts).
 fn movement_cost(lang: Lang, m: &SpectrumMovement, names: &[GroupName]) -> f64 {
@@ -65,12 +76,8 @@ fn movement_cost(lang: Lang, m: &SpectrumMovement, names: &[GroupName]) -> f64 {
             ("stayed", m.stayed.to_string()),
         ],
     );
-    let avg = format!(
-        "{} {} {}",
-        t(lang, Key::AverageMove),
-        t(lang, STEPS[nearest_step(m.mean_before)]),
-        t(lang, STEPS[nearest_step(m.mean_after)])
-    );
+    let (k, args) = average(m);
+    let avg = fill(t(lang, k), &args);
     lines_with(2.0, &format!("{} {avg}", title(m, names)), MOVEMENT_EMS)
         + lines_with(0.0, &counts, MOVEMENT_EMS)
         + 0.3
@@ -161,21 +168,22 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
             if !sp.movement.is_empty() && movement_shown > 0 {
                 <div class="movement" id="movement">
                     <h3><Tr lang={lang} k={Key::MovementBetween} args={vec![("from", sp.movement_from.to_string()), ("to", sp.movement_to.to_string())]} /></h3>
-                    <ul>{ for sp.movement.iter().take(movement_shown).map(|m| html! {
-                        <li style={format!("--group:{}", if m.label.is_empty() { "#6b6b6b" } else { group_colour(&m.label) })}
-                            data-group={m.label.clone()}>
-                            <p class="who">
-                                if m.label.is_empty() { <Tr lang={lang} k={Key::NoGroup} /> }
-                                else { <span class="letter">{ m.label.clone() }</span>{ name_of(m, &p.names) } }
-                                { " " }<span class="average"><Tr lang={lang} k={Key::AverageMove} args={vec![
-                                    ("from", t(lang, STEPS[nearest_step(m.mean_before)]).to_string()),
-                                    ("to", t(lang, STEPS[nearest_step(m.mean_after)]).to_string())]} /></span>
-                            </p>
-                            <p class="moved">
-                                <Tr lang={lang} k={Key::MovedCounts} args={vec![("agree", m.toward_agree.to_string()),
-                                    ("disagree", m.toward_disagree.to_string()), ("stayed", m.stayed.to_string())]} />
-                            </p>
-                        </li>
+                    <ul>{ for sp.movement.iter().take(movement_shown).map(|m| {
+                        let (average_key, average_args) = average(m);
+                        html! {
+                            <li style={format!("--group:{}", if m.label.is_empty() { "#6b6b6b" } else { group_colour(&m.label) })}
+                                data-group={m.label.clone()}>
+                                <p class="who">
+                                    if m.label.is_empty() { <Tr lang={lang} k={Key::NoGroup} /> }
+                                    else { <span class="letter">{ m.label.clone() }</span>{ name_of(m, &p.names) } }
+                                    { " " }<span class="average"><Tr lang={lang} k={average_key} args={average_args} /></span>
+                                </p>
+                                <p class="moved">
+                                    <Tr lang={lang} k={Key::MovedCounts} args={vec![("agree", m.toward_agree.to_string()),
+                                        ("disagree", m.toward_disagree.to_string()), ("stayed", m.stayed.to_string())]} />
+                                </p>
+                            </li>
+                        }
                     }) }</ul>
                 </div>
             }

@@ -1,9 +1,10 @@
 //! The facilitator's hand, as plain Rust: what the console offers (statements by how divisive
 //! they are, the second vote's preselection) and how the projector words the controls (the
-//! timer's clock, group names, which way a group leans, which way a shift went).
+//! timer's clock, group names, which way a group leans, who changed their own vote, how far a
+//! group moved on average, and what the votes draw while the groups are frozen).
 
 use polyphony_protocol::{
-    GroupStance, RoomControls, RoomView, ShiftView, StatementId, StatementStats, Timer,
+    GroupStance, PanelCounts, RoomControls, RoomView, StatementId, StatementStats, Timer,
 };
 
 /// Milliseconds left on `timer` at `now` (ms since the epoch), never below zero.
@@ -128,29 +129,40 @@ pub fn revote_preselection(view: &RoomView) -> Vec<StatementId> {
     out
 }
 
-/// Which way a shift is read out: the larger of the agree and disagree changes (agree when
-/// equal), as `(agreeing, before, after)`.
-pub fn shift_reading(s: &ShiftView) -> (bool, u32, u32) {
-    let da = s.agree_after.abs_diff(s.agree_before);
-    let dd = s.disagree_after.abs_diff(s.disagree_before);
-    if da >= dd {
-        (true, s.agree_before, s.agree_after)
-    } else {
-        (false, s.disagree_before, s.disagree_after)
-    }
+/// Whether anyone in a panel changed their own vote.
+pub fn panel_moved(c: &PanelCounts) -> bool {
+    c.toward_agree + c.toward_disagree > 0
 }
 
-/// A shift that changed something.
-pub fn shift_moved(s: &ShiftView) -> bool {
-    s.agree_before != s.agree_after || s.disagree_before != s.disagree_after
+/// The smallest average move read out as a move, in steps of the 5-step scale (it shows with one
+/// decimal, so anything smaller would read "+0.0").
+pub const SHIFT_MIN: f64 = 0.05;
+
+/// The average move from `mean_before` to `mean_after` (positions −2 … 2), in steps: positive
+/// toward agree; `None` when it is below [`SHIFT_MIN`] either way (or unknown).
+pub fn mean_shift(mean_before: f64, mean_after: f64) -> Option<f64> {
+    let shift = mean_after - mean_before;
+    (shift.abs() >= SHIFT_MIN).then_some(shift)
 }
 
-/// The step (0 = strongly disagree … 4 = strongly agree) nearest to a mean position (−2 … 2).
-pub fn nearest_step(mean: f64) -> usize {
-    if mean.is_nan() {
-        return 2;
-    }
-    (mean.clamp(-2.0, 2.0).round() + 2.0) as usize
+/// A shift with its sign and one decimal: "+0.4", "-1.5".
+pub fn signed_steps(shift: f64) -> String {
+    format!("{shift:+.1}")
+}
+
+/// While the groups are frozen, what the console says about the votes now: `(live, frozen)` when
+/// the votes draw another number of groups than the room keeps, and how many people's votes now
+/// put them in another group than theirs. Nothing (`(None, 0)`) while the groups follow the
+/// votes.
+pub fn live_groups_notice(view: &RoomView) -> (Option<(u32, u32)>, u32) {
+    let Some(live) = view.live_groups else {
+        return (None, 0);
+    };
+    let frozen = u32::try_from(view.groups.len()).unwrap_or(u32::MAX);
+    (
+        (live.count != frozen).then_some((live.count, frozen)),
+        live.switched,
+    )
 }
 
 #[cfg(test)]
@@ -286,29 +298,52 @@ mod tests {
     }
 
     #[test]
-    fn a_shift_reads_out_its_larger_change() {
-        let shift = |ab, aa, db, da| ShiftView {
-            statement: statement(4),
-            group: 0,
-            label: "A".into(),
-            agree_before: ab,
-            agree_after: aa,
-            disagree_before: db,
-            disagree_after: da,
+    fn a_panel_moved_when_someone_changed_their_own_vote() {
+        let counts = |a, d, s| PanelCounts {
+            answered_both: a + d + s,
+            toward_agree: a,
+            toward_disagree: d,
+            stayed: s,
         };
-        assert_eq!(shift_reading(&shift(20, 65, 70, 30)), (true, 20, 65));
-        assert_eq!(shift_reading(&shift(20, 25, 70, 10)), (false, 70, 10));
-        assert!(!shift_moved(&shift(20, 20, 70, 70)));
-        assert!(shift_moved(&shift(20, 21, 70, 70)));
+        assert!(!panel_moved(&counts(0, 0, 9)));
+        assert!(!panel_moved(&PanelCounts::default()));
+        assert!(panel_moved(&counts(1, 0, 8)));
+        assert!(panel_moved(&counts(0, 2, 0)));
     }
 
     #[test]
-    fn a_mean_position_reads_as_the_nearest_step() {
-        assert_eq!(nearest_step(-2.0), 0);
-        assert_eq!(nearest_step(-1.4), 1);
-        assert_eq!(nearest_step(0.4), 2);
-        assert_eq!(nearest_step(1.6), 4);
-        assert_eq!(nearest_step(9.0), 4);
-        assert_eq!(nearest_step(f64::NAN), 2);
+    fn an_average_move_reads_as_signed_steps() {
+        let shift = |b, a| mean_shift(b, a).map(signed_steps);
+        assert_eq!(shift(-2.0, -1.6).as_deref(), Some("+0.4"));
+        assert_eq!(shift(1.0, -0.5).as_deref(), Some("-1.5"));
+        assert_eq!(shift(-2.0, -0.5).as_deref(), Some("+1.5"));
+        assert_eq!(shift(0.5, 0.5), None, "no shift");
+        assert_eq!(shift(0.5, 0.53), None, "too small to read as +0.0");
+        assert_eq!(shift(0.5, 0.47), None, "too small to read as -0.0");
+        assert_eq!(shift(f64::NAN, 1.0), None, "unknown");
+        assert_eq!(signed_steps(2.0), "+2.0");
+    }
+
+    #[test]
+    fn frozen_groups_say_when_the_votes_draw_others() {
+        use polyphony_protocol::{GroupView, LiveGroupsView};
+        let group = |id: u32| GroupView {
+            id,
+            label: ["A", "B", "C"][id as usize].into(),
+            size: 3,
+            center: [0.0, 0.0],
+            representative: vec![],
+        };
+        let view = |live: Option<LiveGroupsView>, groups: u32| RoomView {
+            groups: (0..groups).map(group).collect(),
+            live_groups: live,
+            ..Default::default()
+        };
+        let live = |count, switched| Some(LiveGroupsView { count, switched });
+        assert_eq!(live_groups_notice(&view(None, 3)), (None, 0), "not frozen");
+        assert_eq!(live_groups_notice(&view(live(3, 0), 3)), (None, 0));
+        assert_eq!(live_groups_notice(&view(live(3, 4), 3)), (None, 4));
+        assert_eq!(live_groups_notice(&view(live(2, 5), 3)), (Some((2, 3)), 5));
+        assert_eq!(live_groups_notice(&view(live(3, 0), 2)), (Some((3, 2)), 0));
     }
 }

@@ -1,0 +1,187 @@
+// Groups belong to people, in headless Chromium (Debian's /usr/bin/chromium via playwright-core)
+// against the real `polyphony serve`: a room of 30 in three camps, four real phones (zh-TW, en,
+// ja, ko) among them; the facilitator names a group and forms tables (which freezes the groups);
+// a second vote then makes one camp vote like another, so the votes draw two groups. Each phone
+// must keep its group letter and the group's name; the console is told what the votes show; the
+// report's change figures must equal a count the test makes from the votes it sent (each person
+// compared with themselves). Screenshots in target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeSerious, launchBrowser, newPage, shots, startServer, tables, waitFor } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const api = (...args) => server.api(...args);
+const call = (...args) => server.call(...args);
+const pageErrors = [];
+const N = 9;
+
+/** Person `p` of camp `camp`: agree where s % 3 == camp, pass on s == p % 9, else disagree. */
+function campVote(p, camp, s) {
+  if (s === p % N) return 'pass';
+  return s % 3 === camp ? 'agree' : 'disagree';
+}
+const value = { agree: 1, pass: 0, disagree: -1 };
+
+async function phonePage(locale) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
+  return newPage(ctx, `phone ${locale}`, pageErrors);
+}
+
+/** The letter and name the phone's group badge shows. */
+async function badge(page) {
+  const el = page.locator('#group-badge');
+  await el.waitFor();
+  const text = await el.innerText();
+  const name = (await page.locator('#group-name').count()) ? await page.locator('#group-name').innerText() : null;
+  return { text, name };
+}
+
+test('a regrouping second vote leaves every phone its group and name; the change is counted on the same people', async () => {
+  const statements = Array.from({ length: N }, (_, i) => `第 ${i + 1} 則：關於網路叫車的主張。`);
+  const created = await api('POST', '/api/rooms', { body: { topic: '網路叫車', language: 'zh-TW', statements, seed: 3 } });
+  const code = created.room.code;
+  const key = created.facilitator_key;
+  const control = (body) => api('POST', `/api/rooms/${code}/controls`, { key, body });
+  const stage = (name) => api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: name } });
+  const hostView = () => api('GET', `/api/rooms/${code}/view`, { key });
+
+  // Four real phones: zh-TW and en in camp 2, ja in camp 0, ko in camp 1.
+  const phones = [];
+  for (const [locale, person] of [['zh-TW', 20], ['en', 21], ['ja', 0], ['ko', 10]]) {
+    const page = await phonePage(locale);
+    await page.goto(`${server.base}/r/${code}`);
+    await page.locator('#consent').waitFor();
+    await page.click('#consent-agree');
+    await page.locator('#consent').waitFor({ state: 'detached' });
+    const token = await waitFor(() => page.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), 'the phone joined');
+    phones.push({ locale, person, page, token });
+  }
+  // Everyone else over the API: 30 people in three camps of 10.
+  const tokens = new Array(30);
+  for (const p of phones) tokens[p.person] = p.token;
+  for (let person = 0; person < 30; person += 1) {
+    if (!tokens[person]) tokens[person] = (await api('POST', `/api/rooms/${code}/join`)).participant_token;
+  }
+  const first = new Map();
+  for (let person = 0; person < 30; person += 1) {
+    for (let s = 0; s < N; s += 1) {
+      const vote = campVote(person, Math.floor(person / 10), s);
+      first.set(`${person}/${s}`, value[vote]);
+      await api('POST', `/api/rooms/${code}/votes`, { token: tokens[person], body: { id: `a${s}`, statement: s, vote } });
+    }
+  }
+  await waitFor(async () => (await hostView()).groups?.length === 3, 'three groups');
+  await stage('groups');
+
+  // The facilitator names camp 2's group.
+  const camp2 = (await api('GET', `/api/rooms/${code}/me`, { token: tokens[20] })).group;
+  await control({ action: 'name_group', group: camp2.id, name: '開放派' });
+  const before = [];
+  for (const p of phones) {
+    const b = await waitFor(async () => {
+      const x = await badge(p.page);
+      return (p.person >= 20) === (x.name === '開放派') ? x : null;
+    }, `${p.locale}'s badge`);
+    before.push(b);
+    await p.page.screenshot({ path: path.join(shots, `groups-phone-before-${p.locale}.png`) });
+  }
+  assert.match(before[0].text, new RegExp(camp2.label), 'zh-TW phone shows its letter');
+
+  // Tables freeze the groups.
+  await api('POST', `/api/rooms/${code}/tables`, { key, body: { mode: 'same_group', size: 8 } });
+  const info = await api('GET', `/api/rooms/${code}`);
+  assert.equal(info.controls.groups_frozen, true, 'forming tables froze the groups');
+
+  // Second vote: camp 2 now votes as camp 1.
+  await control({ action: 'open_revote', statements: Array.from({ length: N }, (_, s) => s) });
+  const second = new Map(first);
+  for (let person = 20; person < 30; person += 1) {
+    for (let s = 0; s < N; s += 1) {
+      const vote = campVote(person, 1, s);
+      second.set(`${person}/${s}`, value[vote]);
+      await api('POST', `/api/rooms/${code}/votes`, { token: tokens[person], body: { id: `b${s}`, statement: s, vote } });
+    }
+  }
+  // Late arrivals keep the analysis updating until the votes settle on two groups.
+  let late = 0;
+  let view = await hostView();
+  while (view.live_groups?.count !== 2) {
+    assert.ok(late < 40, `the votes never showed two groups: ${JSON.stringify(view.live_groups)}`);
+    const t = (await api('POST', `/api/rooms/${code}/join`)).participant_token;
+    for (let s = 0; s < N; s += 1) {
+      await api('POST', `/api/rooms/${code}/votes`, { token: t, body: { id: `c${s}`, statement: s, vote: campVote(late, late % 2, s) } });
+    }
+    late += 1;
+    await new Promise((r) => setTimeout(r, 50));
+    view = await hostView();
+  }
+  assert.equal(view.groups.length, 3, 'the room keeps its three groups');
+
+  // Every phone keeps its letter and name.
+  for (const [i, p] of phones.entries()) {
+    const now = await badge(p.page);
+    assert.equal(now.text, before[i].text, `${p.locale}: the same group`);
+    assert.equal(now.name, before[i].name, `${p.locale}: the same name`);
+    await p.page.screenshot({ path: path.join(shots, `groups-phone-after-${p.locale}.png`) });
+    assert.deepEqual(await axeSerious(p.page), [], `${p.locale} phone`);
+  }
+
+  // The console tells the facilitator what the votes draw now.
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en' });
+  const consolePage = await newPage(ctx, 'console', pageErrors);
+  await consolePage.goto(`${server.base}/r/${code}/host#key=${key}`);
+  const notice = tables.en.LiveGroupsDiffer;
+  assert.ok(notice, 'the console has a notice for a regrouping');
+  await consolePage.getByText(notice.replace('{live}', '2').replace('{frozen}', '3')).waitFor();
+  await consolePage.screenshot({ path: path.join(shots, 'groups-console-live-notice-en.png'), fullPage: true });
+
+  // The report counts the change on the same people.
+  await stage('report');
+  await control({ action: 'publish_report' });
+  view = await waitFor(async () => {
+    const v = await hostView();
+    return v.change?.panels?.length ? v : null;
+  }, 'the change');
+  for (const panel of view.change.panels) {
+    const s = panel.statement.id;
+    let agree = 0;
+    let disagree = 0;
+    for (let person = 0; person < 30; person += 1) {
+      const d = second.get(`${person}/${s}`) - first.get(`${person}/${s}`);
+      if (d > 0) agree += 1;
+      if (d < 0) disagree += 1;
+    }
+    assert.equal(panel.everyone.answered_both, 30, `statement ${s}`);
+    assert.equal(panel.everyone.toward_agree, agree, `statement ${s}: toward agree`);
+    assert.equal(panel.everyone.toward_disagree, disagree, `statement ${s}: toward disagree`);
+    const moved = (g) => g.counts.toward_agree + g.counts.toward_disagree;
+    for (const g of panel.groups) {
+      assert.equal(moved(g), g.group === camp2.id ? agree + disagree : 0, `statement ${s}, group ${g.label}`);
+    }
+  }
+  const report = await browser.newPage();
+  await report.goto(`${server.base}/r/${code}/report?lang=en`);
+  const text = await report.locator('#change').innerText();
+  const top = view.change.panels[0];
+  const s = top.statement.id;
+  let stayed = 0;
+  for (let person = 0; person < 30; person += 1) {
+    if (second.get(`${person}/${s}`) === first.get(`${person}/${s}`)) stayed += 1;
+  }
+  assert.ok(text.includes(`30 people voted on this statement both times: ${top.everyone.toward_agree} moved toward agreeing, ${top.everyone.toward_disagree} toward disagreeing, ${stayed} kept their vote.`), text);
+  await report.screenshot({ path: path.join(shots, 'groups-report-change-en.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
