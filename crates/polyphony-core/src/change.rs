@@ -105,8 +105,8 @@ pub struct OpinionChange {
     /// Per statement, the moves of the people who voted on it at both moments: everyone, and
     /// per group of the first moment (membership held fixed).
     pub panel: PanelChange,
-    /// Participants in both snapshots whose group differs (the live group after, when the
-    /// groups are frozen), by (from, to); counts only.
+    /// Participants in both snapshots who changed a vote and whose group differs (the live
+    /// group after, when the groups are frozen), by (from, to); counts only.
     pub moves: Vec<GroupMove>,
     /// How many participants in both snapshots changed group (the sum of `moves`).
     pub moved: u32,
@@ -175,8 +175,19 @@ pub fn opinion_change(
             .collect()
     };
     let g1 = groups_of(after);
+    // Only people who changed a vote can have moved: the clustering drifting under unchanged
+    // votes is the algorithm's doing, not a person's.
+    let changed: BTreeSet<ParticipantId> = before
+        .participants
+        .iter()
+        .map(|p| p.participant)
+        .filter(|&p| votes_of(before_votes, p) != votes_of(after_votes, p))
+        .collect();
     let mut counts: BTreeMap<(Option<u32>, Option<u32>), u32> = BTreeMap::new();
     for (p, from) in before.participants.iter().map(|p| (p.participant, p.group)) {
+        if !changed.contains(&p) {
+            continue;
+        }
         if let Some(&to) = g1.get(&p) {
             if from != to {
                 *counts.entry((from, to)).or_insert(0) += 1;
@@ -228,4 +239,12 @@ pub fn opinion_change(
         consensus_gained: k1.difference(&k0).copied().collect(),
         consensus_lost: k0.difference(&k1).copied().collect(),
     }
+}
+
+/// A participant's votes, by statement id (empty when the matrix does not know them).
+fn votes_of(m: &VoteMatrix, p: ParticipantId) -> BTreeMap<StatementId, crate::Vote> {
+    let statements = m.statements();
+    m.row_of(p)
+        .map(|r| m.row(r).map(|(j, v)| (statements[j], v)).collect())
+        .unwrap_or_default()
 }

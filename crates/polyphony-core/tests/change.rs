@@ -107,6 +107,7 @@ proptest! {
             }
         }
         prop_assert!(c.panel.most_moved(usize::MAX).is_empty());
+        prop_assert_eq!(c.moved, 0, "nobody who kept their votes is said to have moved");
     }
 
     /// Each person's own move is counted once per item: the panel's counts add up to the people
