@@ -2,22 +2,27 @@
 // issue 10's colours, plain lines and closing): a room made over the API, eight phones voting over
 // the API in two camps, then everything through the console (1280 × 900) while the projector
 // (1920 × 1080) is checked: results hidden (a panel, no map dots) and revealed, voting paused (a
-// vote gets 409 `voting_paused`) and resumed, a timer (large on the projector; its gentle cue at
-// zero on a projector whose clock is fast-forwarded), the spotlight, the groups frozen, updated
+// banner on the projector; a vote gets 409 `voting_paused`) and resumed, a timer (large on the
+// projector beside the plain line, never over the topic; its gentle cue at zero, and gone a minute
+// later, on a projector whose clock is fast-forwarded), the spotlight, the groups frozen, updated
 // and let go (each of the last two after a confirmation), a group renamed (its name on the
 // projector), a spectrum of three rounds whose open round's counts stay hidden until revealed
-// (each group's average move in steps), a second vote, the report stage with the room's change
-// (each person compared with themselves), the take-away report
+// (each group's average move in steps; each step's people counted as text, the round said once,
+// the walls named), a second vote, the report stage (opening on page 1, turned only from the
+// console: previous, next, by itself) with the room's change (each person compared with
+// themselves), the take-away report
 // published (axe, every section, A4 PDF of more than one page), unpublished (404), downloaded;
-// closing the room with a confirmation. Every projector stage is checked in zh-TW and en (no
+// closing the room with a confirmation (the projector then says the workshop has ended, with the
+// report's address). Every projector stage is checked in zh-TW and en (no
 // scrolling, minimum sizes) and shot into target/screenshots/, the report in zh-TW and ja.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   axeSerious, checkProjector, checkProjectorLanguages, checkStrings, launchBrowser, newPage, shots,
-  softFailures, startServer, switchLanguage, waitFor,
+  softFailures, startServer, switchLanguage, tables, waitFor,
 } from './helpers.mjs';
+import { checkNoGluedShares, checkSpectrumCounts, checkStanceWords } from './projector-checks.mjs';
 
 const STATEMENTS = 10;
 const PHONES = 8;
@@ -91,9 +96,12 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
     return x.analyzed_votes === PHONES * STATEMENTS && x.groups.length >= 2 ? x : null;
   }, 'groups', 30000);
   await host.click('#stage-groups');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('main[data-stage=groups] .group-card').nth(1).waitFor();
   assert.ok((await screen.locator('#opinion-map circle.dot').count()) >= PHONES, 'dots on the map');
   await screen.locator('#room-line').waitFor();
+  // What the whole room shares (statements 5–9) is on the groups stage too.
+  await screen.locator('main[data-stage=groups] #consensus li').first().waitFor();
 
   // Hide results: the projector shows the panel and no map; the public view carries no results.
   await host.click('#hide-results');
@@ -115,11 +123,23 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   await host.click('#pause-voting');
   await host.locator('#resume-voting').waitFor();
   assert.equal((await info()).controls.voting_paused, true);
+  // The projector says so, large, in the screen's language.
+  const banner = screen.locator('#voting-paused');
+  await banner.waitFor();
+  assert.equal(await screen.locator('main[data-paused=true]').count(), 1);
+  assert.equal((await banner.locator('[data-i18n=ScreenPaused]').textContent()).trim(), tables.en.ScreenPaused);
+  const bannerPx = await banner.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(bannerPx >= 46, `the paused banner is large: ${bannerPx} px`);
+  await checkProjectorLanguages(screen, 'voting paused', 'facilitator-paused');
+  await switchLanguage(screen, 'zh-TW');
+  assert.equal((await banner.locator('[data-i18n=ScreenPaused]').textContent()).trim(), tables['zh-TW'].ScreenPaused);
+  await switchLanguage(screen, 'en');
   const paused = await call('POST', `/api/rooms/${code}/votes`, { token: phones[0].token, body: { id: 'paused', statement: 0, vote: 'pass' } });
   assert.equal(paused.status, 409, JSON.stringify(paused.body));
   assert.equal(paused.body.code, 'voting_paused');
   await host.click('#resume-voting');
   await host.locator('#pause-voting').waitFor();
+  await banner.waitFor({ state: 'detached' });
   await api('POST', `/api/rooms/${code}/votes`, { token: phones[0].token, body: { id: 'paused', statement: 0, vote: campVote(0, 0) } });
 
   // A timer: large on the projector, counting down; its gentle cue at zero shows on a projector
@@ -139,6 +159,14 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   assert.ok(timerPx >= 56, `the timer is large: ${timerPx} px`);
   const first = (await clock.textContent()).trim();
   await screen.waitForFunction((t) => document.querySelector('#timer .clock')?.textContent.trim() !== t, first, { timeout: 5000 });
+  // The timer stands beside the plain line, below the heading: it never covers the topic nor
+  // cuts it short.
+  assert.equal(await screen.locator('.screen-head #timer').count(), 0, 'not in the heading line');
+  const topicBox = await screen.locator('.screen-head .topic').boundingBox();
+  const timerBox = await screen.locator('#timer').boundingBox();
+  const apart = timerBox.y >= topicBox.y + topicBox.height - 1 || timerBox.x >= topicBox.x + topicBox.width;
+  assert.ok(apart, `the timer ${JSON.stringify(timerBox)} stays off the topic ${JSON.stringify(topicBox)}`);
+  assert.ok(await screen.locator('.screen-head .topic').evaluate((e) => e.scrollWidth <= e.clientWidth), 'the topic whole');
   await checkProjectorLanguages(screen, 'groups with a timer', 'facilitator-timer');
   await fast.locator('#timer').waitFor();
   await fast.clock.fastForward('02:05');
@@ -146,6 +174,13 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   assert.equal((await fast.locator('#timer .clock').textContent()).trim(), '00:00');
   assert.equal((await fast.locator('#timer .time-word').textContent()).trim(), 'Time');
   await fast.screenshot({ path: path.join(shots, 'facilitator-time-up.png') });
+  // "Time" stays about a minute (counted from the timer's end), then the clock leaves by itself.
+  await fast.clock.fastForward('00:45');
+  assert.equal(await fast.locator('#timer.time-up').count(), 1, 'still "Time" 50 s after the end');
+  await fast.clock.fastForward('00:20');
+  await fast.locator('#timer').waitFor({ state: 'detached' });
+  await fast.locator('#room-line').waitFor();
+  await checkProjector(fast, 'groups after the timer ended');
   await fastCtx.close();
   await host.click('#stop-timer');
   await screen.locator('#timer').waitFor({ state: 'detached' });
@@ -211,10 +246,16 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
 
   // What divides the groups, with the plain line and names.
   await host.click('#stage-divisive');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('#divisive li').first().waitFor();
+  // The plain line says what the list is; how each group leans is worded under each statement
+  // from its own bars, so no sentence contradicts a bar on the screen.
   const line = (await screen.locator('#room-line').textContent()).trim();
-  assert.match(line, /split the groups most: .*(mostly agrees|mostly disagrees)/, line);
-  assert.match(line, /Safety first/, 'the name in the plain line');
+  assert.equal(line, tables.en.LineDivisiveEach);
+  const leans = (await screen.locator('#divisive li .leans').first().textContent()).trim();
+  assert.match(leans, /(mostly agrees|mostly disagrees)/, leans);
+  assert.match(leans, /Safety first/, 'the name in the words under the statement');
+  await checkStanceWords(screen);
   await screen.locator('#divisive .named').filter({ hasText: 'Safety first' }).waitFor();
   assert.equal(await screen.locator('#divisive li').first().locator('.bar-row').first().locator('.seg-label').count(), 3);
   await checkProjectorLanguages(screen, 'divisive', 'facilitator-divisive');
@@ -225,6 +266,7 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   assert.ok(measures[0] > 0, 'a measure once groups exist');
   const top = Number(await host.locator('#statements-panel tbody tr').first().getAttribute('data-statement'));
   await host.locator('#statements-panel tbody tr').first().locator('.start-spectrum').click();
+  await host.click('#confirm-spectrum-yes');
   await screen.locator('main[data-stage=spectrum] #spectrum-view').waitFor();
   const sp = (await view()).spectrums.at(-1);
   assert.equal(sp.statement.id, top);
@@ -264,6 +306,18 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   assert.ok(moves.every((m) => !/toward disagreeing/.test(m)), `nobody moved toward disagreeing: ${moves}`);
   assert.doesNotMatch(await movement.textContent(), /[+-]\d\.\d(?! steps)/, 'no bare means: every number is a shift in steps');
   assert.equal((await view()).spectrums.at(-1).rounds.length, 3);
+  // The round said once, in the panel's title, with the first round as dashed outlines; each
+  // step's count of people as text; group shares as a letter and a number apart; the walls.
+  assert.equal((await screen.locator('#spectrum-round [data-i18n-template=Round]').textContent()).trim(), 'Round 3');
+  assert.match(await screen.locator('#spectrum-round .outline-key').textContent(), /dashed: round 1/);
+  assert.equal(await screen.locator('#spectrum-view .round').count(), 5, 'one bar a step: the latest round');
+  assert.equal(await screen.locator('#spectrum-view .outline').count(), 5, 'the first round as outlines');
+  // Round 3: camp 0 strongly agrees, two of camp 1 somewhat agree, the rest strongly disagree.
+  assert.deepEqual(await checkSpectrumCounts(screen, PHONES), [2, 0, 0, 2, 4]);
+  assert.equal((await screen.locator('#step-count-4').textContent()).trim(), '4 people');
+  assert.equal((await screen.locator('#wall-disagree').textContent()).trim(), tables.en.WallDisagree);
+  assert.equal((await screen.locator('#wall-agree').textContent()).trim(), tables.en.WallAgree);
+  await checkNoGluedShares(screen);
   await checkProjectorLanguages(screen, 'spectrum of three rounds', 'facilitator-spectrum-3');
   await host.click('#close-spectrum');
   await host.locator('#round-status[data-round=""]').waitFor();
@@ -289,13 +343,29 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
 
   // The report stage: the change in plain sentences, each page fits.
   await host.click('#stage-report');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('main[data-stage=report] .report').waitFor();
   const change = await waitFor(async () => (await view()).change, 'the change');
-  const turn = screen.locator('#report-page');
-  const pages = (await turn.count()) ? Number(await turn.getAttribute('data-pages')) : 1;
+  // Summary, change, divisive, spectrum: the report opens on page 1 and stays there, even on a
+  // projector whose clock runs minutes ahead; the console turns it.
+  const turn = screen.locator('#report-page[data-pages="4"]');
+  await turn.waitFor();
+  const pages = 4;
+  assert.equal(await screen.locator('.report').getAttribute('data-page'), '0', 'page 1 first');
+  assert.equal((await turn.textContent()).trim(), `page 1 / ${pages}`);
+  const stillCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  const still = await newPage(stillCtx, 'report screen with a fast clock', errors);
+  await still.clock.install();
+  await still.goto(`${base}/r/${code}/screen`);
+  await still.locator('.report[data-page="0"]').waitFor();
+  await still.clock.fastForward('01:05');
+  assert.equal(await still.locator('.report').getAttribute('data-page'), '0', 'no page turns by itself');
+  await host.locator('#paging-control[data-page="0"][data-auto=false]').waitFor();
+  assert.ok(await host.locator('#page-previous').isDisabled(), 'no page before the first');
   let sawChange = false;
   for (let i = 0; i < pages; i += 1) {
     const n = Number(await screen.locator('.report').getAttribute('data-page'));
+    assert.equal(n, i, `page ${i + 1} as the console turned it`);
     if (await screen.locator('#change').count()) {
       sawChange = true;
       const text = await screen.locator('#change').textContent();
@@ -313,11 +383,31 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
     }
     await checkProjectorLanguages(screen, `report page ${n + 1}`, `facilitator-report-${n + 1}`);
     assert.deepEqual(await axeSerious(screen), [], `projector report page ${n + 1}`);
-    if (pages > 1) {
-      await turn.click();
-      await screen.locator(`.report[data-page="${(n + 1) % pages}"]`).waitFor();
+    if (i + 1 < pages) {
+      await host.click('#page-next');
+      await screen.locator(`.report[data-page="${i + 1}"]`).waitFor();
+      await screen.locator('#report-page').filter({ hasText: `page ${i + 2} / ${pages}` }).waitFor();
     }
   }
+  assert.ok(await host.locator('#page-next').isDisabled(), 'no page after the last');
+  await host.click('#page-previous');
+  await screen.locator(`.report[data-page="${pages - 2}"]`).waitFor();
+  await still.locator(`.report[data-page="${pages - 2}"]`).waitFor();
+  // "Turn pages by itself": one page every 20 s from there, until the console stops it.
+  await host.click('#page-auto');
+  await host.locator('#page-auto[aria-pressed=true]').waitFor();
+  await still.locator('#report-page[data-auto=true]').waitFor();
+  await still.clock.fastForward('00:21');
+  await still.locator(`.report[data-page="${pages - 1}"]`).waitFor();
+  await still.clock.fastForward('00:20');
+  await still.locator('.report[data-page="0"]').waitFor();
+  await host.click('#page-auto');
+  await host.locator('#page-auto[aria-pressed=false]').waitFor();
+  await still.locator('#report-page[data-auto=false]').waitFor();
+  const stopped = await still.locator('.report').getAttribute('data-page');
+  await still.clock.fastForward('01:00');
+  assert.equal(await still.locator('.report').getAttribute('data-page'), stopped, 'stopped: the page stays');
+  await stillCtx.close();
   const moved = change.moved > 0
     || change.panels.some((p) => p.everyone.toward_agree + p.everyone.toward_disagree > 0)
     || change.consensus_gained.length > 0 || change.consensus_lost.length > 0;
@@ -367,7 +457,13 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   }
   await host.screenshot({ path: path.join(shots, 'facilitator-console.png'), fullPage: true });
 
-  // Closing asks first; "keep it open" keeps it open; then the console shows the room closed.
+  // Closing asks first; "keep it open" keeps it open; then the console shows the room closed
+  // and the projector says the workshop has ended, with the report's address (published again
+  // first) and voting paused no more shown.
+  await host.click('#publish-report');
+  await host.locator('#report-status[data-published=true]').waitFor();
+  await host.click('#pause-voting');
+  await screen.locator('#voting-paused').waitFor();
   await host.click('#close-room');
   await host.locator('#close-confirm').waitFor();
   await host.click('#keep-open');
@@ -379,6 +475,17 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   assert.equal(await host.locator('#close-room').count(), 0);
   assert.equal((await info()).closed, true);
   await checkStrings(host, 'en');
+  const ended = screen.locator('#room-ended');
+  await ended.waitFor();
+  assert.equal(await screen.locator('main[data-closed=true]').count(), 1);
+  assert.equal((await ended.locator('h2').textContent()).trim(), tables.en.ScreenEnded);
+  assert.equal((await ended.locator('.thanks').textContent()).trim(), tables.en.ScreenThanks);
+  assert.equal((await ended.locator('#report-url').textContent()).trim(), `${base}/r/${code}/report`);
+  assert.ok(await ended.locator('.qr svg').isVisible(), 'a code to scan for the report');
+  for (const gone of ['#voting-paused', '#room-line', '#timer', '.report']) {
+    assert.equal(await screen.locator(gone).count(), 0, `${gone} is gone once the room is closed`);
+  }
+  await checkProjectorLanguages(screen, 'closed room', 'facilitator-closed');
 
   // The projector in every language on the last stage, then no unexpected errors anywhere.
   for (const tag of ['zh-TW', 'ja', 'ko', 'en']) {

@@ -209,7 +209,7 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await phone.click('#spectrum button[data-position="1"]');
   await phone.locator('#spectrum button[data-position="1"][aria-pressed=true]').waitFor();
   await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 2 } });
-  await phone.locator('#spectrum[data-round="2"] #previous-position').filter({ hasText: '第 1 輪你選了：同意' }).waitFor();
+  await phone.locator('#spectrum[data-round="2"] #previous-position').filter({ hasText: '第 1 輪你選了：有點同意' }).waitFor();
   await phone.click('#spectrum button[data-position="-2"]');
   await phone.locator('#spectrum button[data-position="-2"][aria-pressed=true]').waitFor();
   await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 3 } });
@@ -225,8 +225,8 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await control({ action: 'publish_report' });
   const link = phone.locator('#report-link');
   await link.waitFor();
-  assert.equal(await link.getAttribute('href'), `/r/${code}/report`);
-  assert.equal((await fetch(`${base}/r/${code}/report`)).status, 200, 'the link leads to the report');
+  assert.equal(await link.getAttribute('href'), `/r/${code}/report?lang=zh-TW`, "the report in the phone's language");
+  assert.equal((await fetch(`${base}/r/${code}/report?lang=zh-TW`)).status, 200, 'the link leads to the report');
   await fits(phone, 'report stage');
   await shot(phone, 'phone-report-zh-TW');
   assert.deepEqual(await axeSerious(phone), [], 'phone at the report stage');
@@ -332,10 +332,13 @@ test('the phone shows its group by the name the facilitator gave it, and hides i
   // Results hidden: no group on the phone, and it says why.
   await control({ action: 'hide_results' });
   await badge.waitFor({ state: 'detached' });
-  await phone.locator('#results-hidden').filter({ hasText: tables.ko.PhoneResultsHidden }).waitFor();
+  // At the tables stage the group (and why it is not shown) is folded under "my room".
+  await phone.locator('#my-room #results-hidden').filter({ hasText: tables.ko.PhoneResultsHidden }).waitFor({ state: 'attached' });
   await shot(phone, 'phone-results-hidden-ko');
   await control({ action: 'reveal_results' });
-  await badge.waitFor();
+  // At the tables stage the table is the phone's task: the group is folded under "my room".
+  await badge.waitFor({ state: 'attached' });
+  assert.equal(await phone.locator('#task').getAttribute('data-task'), 'table');
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[49]/.test(e));
   assert.deepEqual(unexpected, []);
 });

@@ -1,16 +1,19 @@
 // A whole workshop in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 // against the real `polyphony serve` on 127.0.0.1: the host creates a room with 10 seed
 // statements, 8 phones (390 × 844) join by code, accept the rules and vote, the projector (1920 × 1080) shows the
-// groups and the divisive list, a phone shows its group, a spectrum runs two rounds and the
-// projector shows who moved, a reloaded phone keeps its identity and votes, a phone that goes
+// groups with their common ground and the divisive list (each statement's words matching its
+// bars), a phone shows its group, a spectrum runs two rounds and the projector shows each step's
+// count of people (groups' shares as "A 3") and who moved, a reloaded phone keeps its identity and
+// votes, a phone that goes
 // offline sends its queued votes when it is back; then the facilitator forms same-group discussion
 // tables: the projector shows numbered tables, each phone its table, exactly one phone per table is
-// told it reports, a note released from the console reaches the projector and an unreleased one
-// never does. Screenshots go to target/screenshots/; axe-core scans the phone and projector; every
+// told it reports, a note released from the console reaches the projector (a long one whole) and
+// an unreleased one never does; table plates take no group colour. Screenshots go to target/screenshots/; axe-core scans the phone and projector; every
 // visible UI string is checked in all four languages. On every projector stage, in zh-TW and en,
 // the page must not scroll and its text must be big enough (`checkProjector`); a second room, made
 // over the API with 30 Chinese statements of about 140 characters and three groups, checks the
-// same on every stage and every report page (and at 720p and 4K on two stages).
+// same on every stage and every report page, turned from the API as the console does (and at
+// 720p and 4K on two stages).
 // POLYPHONY_BIN runs another server build (the web app is embedded in the binary at build time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +22,9 @@ import {
   axeSerious, checkProjector, checkProjectorLanguages, checkStrings, launchBrowser,
   newPage as newRecordedPage, root, shots, startServer, switchLanguage, waitFor,
 } from './helpers.mjs';
+import {
+  checkNoGluedShares, checkNotesWhole, checkSpectrumCounts, checkStanceWords, checkTablePlates,
+} from './projector-checks.mjs';
 
 const STATEMENTS = 10;
 const PHONES = 8;
@@ -140,12 +146,15 @@ test('a whole workshop in the browser', async () => {
 
   // Groups on the projector; each phone shows its group.
   await host.click('#stage-groups');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('main[data-stage=groups]').waitFor();
   const cards = screen.locator('.group-card');
   await cards.first().waitFor();
   const groupCount = await cards.count();
   assert.ok(groupCount >= 2 && groupCount <= 3, `${groupCount} groups`);
   assert.equal(await screen.locator('#opinion-map circle').count() >= PHONES, true);
+  // Common ground (statements 5–9) where the screen has room for it.
+  await screen.locator('main[data-stage=groups] #consensus li').first().waitFor();
   await screen.screenshot({ path: path.join(shots, 'projector-groups.png') });
   await checkProjectorLanguages(screen, 'groups');
   const letters = [];
@@ -162,10 +171,12 @@ test('a whole workshop in the browser', async () => {
 
   // The divisive list with its per-group split.
   await host.click('#stage-divisive');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   const divisive = screen.locator('#divisive li');
   await divisive.first().waitFor();
   assert.ok((await divisive.count()) >= 1);
   assert.ok((await divisive.first().locator('.bar-row').count()) >= 2, 'a bar per group');
+  await checkStanceWords(screen);
   await screen.screenshot({ path: path.join(shots, 'projector-divisive.png') });
   await checkProjectorLanguages(screen, 'divisive');
 
@@ -174,7 +185,9 @@ test('a whole workshop in the browser', async () => {
   const token = await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code);
   const letter = (await p3.locator('#group-badge .badge-letter').textContent()).trim();
   await p3.reload();
-  await p3.locator('#all-voted').waitFor();
+  // At the divisive stage the phone's task is its group; the finished votes fold under "my room".
+  await p3.locator('#task[data-task=groups] #group-badge').waitFor();
+  await p3.locator('#my-room #all-voted').waitFor({ state: 'attached' });
   assert.equal(await p3.locator('#consent').count(), 0, 'consent is not asked again after a reload');
   assert.equal((await p3.locator('#group-badge .badge-letter').textContent()).trim(), letter);
   assert.equal(await p3.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), token);
@@ -205,6 +218,7 @@ test('a whole workshop in the browser', async () => {
   assert.ok(await host.locator('#stage-spectrum').isDisabled(), 'no empty spectrum stage');
   assert.ok(await host.locator('#spectrum-first').isVisible());
   await host.locator('tr[data-statement="0"] .start-spectrum').click();
+  await host.click('#confirm-spectrum-yes');
   await screen.locator('main[data-stage=spectrum]').waitFor();
   const place = async (p, position) => {
     const button = p.page.locator(`#spectrum button[data-position="${position}"]`);
@@ -222,6 +236,10 @@ test('a whole workshop in the browser', async () => {
   const movement = screen.locator('#movement');
   await movement.filter({ hasText: '2 toward agree' }).waitFor();
   await screen.locator('.round[data-round="2"] .seg').first().waitFor();
+  // Round 2, round 1 as outlines: each step's people as text, the groups' shares apart from their
+  // letters. Camp 0 strongly agrees; of camp 1, phones 1 and 3 moved to the middle.
+  assert.deepEqual(await checkSpectrumCounts(screen, PHONES), [2, 0, 2, 0, 4]);
+  await checkNoGluedShares(screen);
   await screen.screenshot({ path: path.join(shots, 'projector-spectrum.png') });
   await checkProjectorLanguages(screen, 'spectrum');
   await host.screenshot({ path: path.join(shots, 'host.png'), fullPage: true });
@@ -254,6 +272,7 @@ test('a whole workshop in the browser', async () => {
   for (const page of [phones[0].page, screen, host]) await switchLanguage(page, 'en');
   const members = [...phones.map((p, i) => ({ page: p.page, letter: letters[i][1] })), { page: late, letter: null }];
   await host.click('#stage-tables');
+  await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('main[data-stage=tables]').waitFor();
   await host.check('#mode-same-group');
   await host.fill('#table-size', '8');
@@ -319,6 +338,21 @@ test('a whole workshop in the browser', async () => {
   await host.locator(`#tables-panel li[data-table="${table}"] li[data-note][data-released=true]`, { hasText: shared }).waitFor();
   await screen.locator(`.table-tile[data-table="${table}"] .tile-notes li`, { hasText: shared }).waitFor();
   await writer.locator('#table-notes li', { hasText: shared }).locator('.released-mark').waitFor();
+  // A long note, released, shows whole on the projector (no cut at two lines).
+  const long = 'At our table we agreed that night rides need a safety check, that drivers should be paid fairly for '
+    + 'the time they wait, that the price must be shown before the ride starts, and that people outside the city '
+    + 'should still be able to get a car.';
+  assert.ok(long.length > 200 && long.length <= 280, `${long.length} characters`);
+  await writer.fill('#new-note', long);
+  await writer.click('#add-note');
+  await hostNote(long).locator('.release-note').click();
+  const longOnScreen = screen.locator(`.table-tile[data-table="${table}"] .tile-notes li`, { hasText: long.slice(0, 40) });
+  await longOnScreen.waitFor();
+  assert.equal((await longOnScreen.textContent()).trim(), long, 'the note whole');
+  await checkNotesWhole(screen);
+  // Tables wear black plates with white numbers: colours are the groups'.
+  await checkTablePlates(screen, '.table-no');
+  await checkTablePlates(writer, '#table-number');
   await new Promise((r) => setTimeout(r, 500));
   assert.ok(!(await screen.content()).includes(secret), 'an unreleased note is not on the projector');
   assert.ok(!JSON.stringify(await viewJson(code)).includes(secret), 'nor in the public room view');
@@ -469,6 +503,7 @@ test('the projector fits one screen with a realistic hall', async () => {
   const stage = (name) => api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: name } });
   await stage('groups');
   await screen.locator('main[data-stage=groups] .group-card').nth(2).waitFor();
+  await screen.locator('main[data-stage=groups] #consensus li').first().waitFor();
   await checkProjectorLanguages(screen, 'hall groups', 'projector-hall-groups', 'zh-TW');
   assert.deepEqual(await axeSerious(screen), [], 'hall groups');
   for (const [width, height] of [[1280, 720], [3840, 2160]]) {
@@ -504,20 +539,22 @@ test('the projector fits one screen with a realistic hall', async () => {
 
   await api('POST', `/api/rooms/${code}/tables`, { key, body: { mode: 'mixed', size: 6 } });
   await screen.locator('#tables-board .table-tile').first().waitFor();
+  await checkTablePlates(screen, '.table-no');
   await checkProjectorLanguages(screen, 'hall tables', 'projector-hall-tables', 'zh-TW');
 
-  // The report turns its pages (by itself, or on a tap of the page number): each fits.
+  // The report opens on page 1; the console turns its pages (`show_page`): each fits.
   await stage('report');
   const turn = screen.locator('#report-page');
   await turn.waitFor();
   const pages = Number(await turn.getAttribute('data-pages'));
   assert.equal(pages, 3, 'summary, divisive, spectrum');
   for (let i = 0; i < pages; i += 1) {
-    const n = Number(await screen.locator('.report').getAttribute('data-page'));
-    await checkProjectorLanguages(screen, `hall report page ${n + 1}`, `projector-hall-report-${n + 1}`, 'zh-TW');
-    assert.deepEqual(await axeSerious(screen), [], `hall report page ${n + 1}`);
-    await turn.click();
-    await screen.locator(`.report[data-page="${(n + 1) % pages}"]`).waitFor();
+    await screen.locator(`.report[data-page="${i}"]`).waitFor();
+    await checkProjectorLanguages(screen, `hall report page ${i + 1}`, `projector-hall-report-${i + 1}`, 'zh-TW');
+    assert.deepEqual(await axeSerious(screen), [], `hall report page ${i + 1}`);
+    if (i + 1 < pages) {
+      await api('POST', `/api/rooms/${code}/controls`, { key, body: { action: 'show_page', page: i + 1 } });
+    }
   }
   await checkStrings(screen, 'zh-TW');
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));

@@ -33,13 +33,36 @@ pub fn group_colour(label: &str) -> &'static str {
     GROUP_COLOURS[state::label_index(label) % GROUP_COLOURS.len()]
 }
 
-/// Table colours (Okabe–Ito yellow, sky blue, vermillion, reddish purple, and a light grey):
-/// apart from the first groups' blue, orange and green so a table is never mistaken for a
-/// group, light enough for black numbers, and always shown with the table's number: the same
-/// colour on the phone and on the projector's tile.
-pub const TABLE_COLOURS: [&str; 5] = ["#F0E442", "#56B4E9", "#D55E00", "#CC79A7", "#BBBBBB"];
+/// A table's number plate: a white number on a black square, the same for every table, on the
+/// phone and on the projector's tile. Colours mean opinion groups ([`GROUP_COLOURS`], round
+/// letter chips), so a table takes none of them, nor any other hue: it is told by its number.
+pub const TABLE_PLATE: &str = "#111111";
+/// The number on a table's plate.
+pub const TABLE_INK: &str = "#FFFFFF";
 
-/// The colour of a table, by its number (1-based).
-pub fn table_colour(number: u32) -> &'static str {
-    TABLE_COLOURS[(number.max(1) as usize - 1) % TABLE_COLOURS.len()]
+/// The plate's colours as the CSS custom properties `--table` and `--table-ink`.
+pub fn table_plate_style() -> String {
+    format!("--table:{TABLE_PLATE};--table-ink:{TABLE_INK}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Red, green and blue of `#RRGGBB`.
+    fn rgb(hex: &str) -> [u8; 3] {
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or_default();
+        [byte(1), byte(3), byte(5)]
+    }
+
+    #[test]
+    fn tables_take_no_group_colour_nor_any_hue() {
+        for c in [TABLE_PLATE, TABLE_INK] {
+            assert!(!GROUP_COLOURS.contains(&c), "{c} is a group colour");
+            let [r, g, b] = rgb(c);
+            assert!(r == g && g == b, "{c} is grey, black or white");
+        }
+        let [plate, ink] = [rgb(TABLE_PLATE)[0], rgb(TABLE_INK)[0]];
+        assert!(ink.abs_diff(plate) > 200, "a number readable from the back");
+    }
 }

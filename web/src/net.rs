@@ -78,6 +78,23 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     finish(resp).await
 }
 
+/// PUTs `body` as JSON with optional headers; reads the JSON answer.
+pub async fn put<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &B,
+) -> Result<T, HttpError> {
+    let mut req = gloo_net::http::Request::put(url);
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let resp = match req.json(body) {
+        Ok(r) => r.send().await,
+        Err(e) => Err(e),
+    };
+    finish(resp).await
+}
+
 /// DELETEs with optional headers; any answer body is ignored.
 pub async fn delete(url: &str, headers: &[(&str, &str)]) -> Result<(), HttpError> {
     let mut req = gloo_net::http::Request::delete(url);

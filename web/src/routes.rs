@@ -93,6 +93,11 @@ pub mod api {
         room(code)
     }
 
+    /// `PUT` (key): replace the briefing cards (`[BriefCard]`).
+    pub fn brief(code: &str) -> String {
+        format!("{}/brief", room(code))
+    }
+
     /// `GET`: what the projector shows (`RoomView`); a phone reads a statement's text from it.
     pub fn view(code: &str) -> String {
         format!("{}/view", room(code))
@@ -276,6 +281,7 @@ mod tests {
             "/api/rooms/AB12/statements/7/moderation"
         );
         assert_eq!(api::stage("AB12"), "/api/rooms/AB12/stage");
+        assert_eq!(api::brief("AB12"), "/api/rooms/AB12/brief");
         assert_eq!(api::close("AB12"), "/api/rooms/AB12/close");
         assert_eq!(api::spectrums("AB12"), "/api/rooms/AB12/spectrums");
         assert_eq!(

@@ -20,7 +20,9 @@ use crate::import::PolisStatement;
 /// or `@` as a formula — `=HYPERLINK(...)` in a statement becomes a link in the facilitator's
 /// sheet. [`CsvCells::SpreadsheetSafe`] follows OWASP's advice on CSV injection: a text cell
 /// starting with one of those, a tab or a carriage return gets a single quote `'` in front,
-/// which a spreadsheet shows as text. Only text cells are touched: ids, counts, timestamps and
+/// which a spreadsheet shows as text — and so does one of those after a separator inside the
+/// cell (`,`, `;`, tab, `|`, a line break), where a spreadsheet splitting the line on it would
+/// start a cell. Only text cells are touched: ids, counts, timestamps and
 /// vote values (`-1` is a disagree) stay numbers.
 ///
 /// [`CsvCells::Exact`] is the default, so that the files read back byte for byte as what was
@@ -30,6 +32,7 @@ use crate::import::PolisStatement;
 /// ```
 /// use polyphony_polis::CsvCells;
 /// assert_eq!(CsvCells::SpreadsheetSafe.text("=1+2"), "'=1+2");
+/// assert_eq!(CsvCells::SpreadsheetSafe.text("ok;=1+1"), "ok;'=1+1");
 /// assert_eq!(CsvCells::SpreadsheetSafe.text("Buses should be free"), "Buses should be free");
 /// assert_eq!(CsvCells::Exact.text("=1+2"), "=1+2");
 /// ```
@@ -52,12 +55,46 @@ impl CsvCells {
     }
 }
 
-/// A text cell that no spreadsheet runs as a formula: one starting with `=`, `+`, `-`, `@`, a
-/// tab or a carriage return gets a leading `'`; any other is unchanged.
+/// Characters that make a spreadsheet read what follows as a formula.
+fn formula_start(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@')
+}
+
+/// Characters a spreadsheet may split a line into cells at (the comma; the semicolon of the
+/// locales whose decimal mark is a comma; tab and pipe, offered by every import dialog) and
+/// line breaks: what follows one may be read as the start of a cell.
+fn separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '\t' | '|' | '\n' | '\r')
+}
+
+/// A text cell that no spreadsheet runs as a formula: a `'` goes before a formula start (`=`,
+/// `+`, `-`, `@`) that is the cell's first character other than spaces, or the first other than
+/// spaces after a separator inside it (`ok;=1+1` becomes `ok;'=1+1`: a spreadsheet splitting on
+/// `;` would otherwise see `=1+1`), and before a tab or carriage return that starts the cell;
+/// any other cell is unchanged.
 fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    let mut out = String::new();
+    let mut changed = false;
+    // Whether the next character may start a cell in a spreadsheet's eyes.
+    let mut cell_start = true;
+    for (i, c) in cell.char_indices() {
+        if (cell_start && formula_start(c)) || (i == 0 && matches!(c, '\t' | '\r')) {
+            if !changed {
+                out.reserve(cell.len() + 4);
+                out.push_str(&cell[..i]);
+                changed = true;
+            }
+            out.push('\'');
+        }
+        if changed {
+            out.push(c);
+        }
+        cell_start = separator(c) || (cell_start && c == ' ');
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(cell)
     }
 }
 
@@ -488,7 +525,7 @@ mod tests {
     }
 
     #[test]
-    fn spreadsheet_safe_quotes_formula_starts_only() {
+    fn spreadsheet_safe_quotes_formula_starts_also_after_separators() {
         for (cell, safe) in [
             ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
             ("+1", "'+1"),
@@ -500,6 +537,18 @@ mod tests {
             ("a=b", "a=b"),
             ("'already", "'already"),
             ("", ""),
+            // A formula start after a separator: a spreadsheet splitting there sees a formula.
+            ("ok;=1+1", "ok;'=1+1"),
+            ("ok,=1+1", "ok,'=1+1"),
+            ("ok|@SUM(A1)", "ok|'@SUM(A1)"),
+            ("ok\t+1", "ok\t'+1"),
+            ("ok; -1", "ok; '-1"),
+            ("line\n=cmd|' /C calc'!A0", "line\n'=cmd|' /C calc'!A0"),
+            ("a;b=c", "a;b=c"),
+            ("  =1+2", "  '=1+2"),
+            ("=a;=b", "'=a;'=b"),
+            ("x\t\ty", "x\t\ty"),
+            ("公共交通;=免費", "公共交通;'=免費"),
             ("公共交通應該免費", "公共交通應該免費"),
         ] {
             assert_eq!(CsvCells::SpreadsheetSafe.text(cell), safe, "{cell:?}");

@@ -48,6 +48,21 @@ pub struct RoomControls {
     /// [`ControlRequest::FreezeGroups`], and when tables are formed). Who is in which group is
     /// stored with the room, never sent.
     pub groups_frozen: bool,
+    /// Which page of the current stage's paged content the projector shows (the briefing's
+    /// cards, the report stage's pages), as the facilitator turned it from the console. It
+    /// holds for the stage it was set on only: any other stage opens on its first page.
+    pub paging: Option<Paging>,
+}
+
+/// A page of one stage's paged content, and whether the projector turns the pages by itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    /// The stage the page belongs to.
+    pub stage: Stage,
+    /// 0 for the first page (a screen showing fewer pages shows its last).
+    pub page: u32,
+    /// The projector turns the pages by itself (every 20 s), starting from `page`.
+    pub auto: bool,
 }
 
 impl RoomControls {
@@ -64,6 +79,22 @@ impl RoomControls {
             .iter()
             .find(|g| g.group == id)
             .map(|g| g.name.as_str())
+    }
+
+    /// The page the projector shows on `stage` and whether it turns by itself: as set from the
+    /// console for this stage, else the first page, turned by hand.
+    ///
+    /// ```
+    /// use polyphony_protocol::{Paging, RoomControls, Stage};
+    /// let c = RoomControls { paging: Some(Paging { stage: Stage::Report, page: 2, auto: false }), ..Default::default() };
+    /// assert_eq!(c.page_of(Stage::Report), (2, false));
+    /// assert_eq!(c.page_of(Stage::Groups), (0, false));
+    /// ```
+    pub fn page_of(&self, stage: Stage) -> (u32, bool) {
+        match self.paging {
+            Some(p) if p.stage == stage => (p.page, p.auto),
+            _ => (0, false),
+        }
     }
 }
 
@@ -158,7 +189,19 @@ pub enum ControlRequest {
     FreezeGroups,
     /// Let the groups follow the votes again.
     UnfreezeGroups,
+    /// Show page `page` (0 = first, at most [`MAX_PAGE`]) of the current stage's paged content
+    /// on the projector; `auto`: turn the pages by itself from there.
+    ShowPage {
+        /// The page.
+        page: u32,
+        /// Turn the pages by itself.
+        #[serde(default)]
+        auto: bool,
+    },
 }
+
+/// The highest page a stage can be turned to (a briefing has at most this many cards + 1).
+pub const MAX_PAGE: u32 = 31;
 
 /// What changed between two moments of the room, for the projector's report stage. Built by the
 /// server from `polyphony_core::opinion_change` between the first snapshot with groups and now:

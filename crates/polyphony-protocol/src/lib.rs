@@ -9,6 +9,7 @@
 //! carries a participant token, a participant id or a statement's author.
 
 pub mod analysis_view;
+mod brief;
 mod controls;
 mod explore;
 mod messages;
@@ -18,6 +19,7 @@ pub mod routing;
 mod tables;
 mod views;
 
+pub use brief::*;
 pub use controls::*;
 pub use explore::*;
 pub use messages::*;

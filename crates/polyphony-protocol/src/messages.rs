@@ -49,8 +49,8 @@ pub enum ServerMessage {
     Welcome {
         /// [`PROTOCOL_VERSION`].
         version: u32,
-        /// The room.
-        room: RoomInfo,
+        /// The room (boxed: its briefing makes it the largest message, sent once a socket).
+        room: Box<RoomInfo>,
     },
     /// A vote is committed.
     Ack(VoteAck),

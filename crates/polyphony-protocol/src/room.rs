@@ -2,13 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::RoomControls;
+use crate::{BriefCard, RoomControls};
 
 /// The stages a facilitator moves the room through, in order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// The briefing: the key facts of the issue, one card at a time on the projector (paged
+    /// from the console), as a list on phones. A room created with cards opens here.
+    Brief,
     /// Participants vote and add statements; the projector shows the join code and counts.
+    /// A room created without briefing cards opens here.
     #[default]
     Collect,
     /// The opinion map and the groups.
@@ -25,7 +29,8 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in workshop order.
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 7] = [
+        Stage::Brief,
         Stage::Collect,
         Stage::Groups,
         Stage::Divisive,
@@ -37,6 +42,7 @@ impl Stage {
     /// The wire name (`"collect"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
+            Stage::Brief => "brief",
             Stage::Collect => "collect",
             Stage::Groups => "groups",
             Stage::Divisive => "divisive",
@@ -159,6 +165,10 @@ pub struct NewRoom {
     /// 1,000 characters); empty: the app's standard rules in the reader's language.
     #[serde(default)]
     pub rules: String,
+    /// Briefing cards (at most 12, see [`check_brief`](crate::check_brief)); with any, the room
+    /// opens on the [`Stage::Brief`] stage.
+    #[serde(default)]
+    pub brief: Vec<BriefCard>,
 }
 
 /// Public facts about a room (what a phone sees before joining).
@@ -187,6 +197,9 @@ pub struct RoomInfo {
     /// names, a second vote, the report published.
     #[serde(default)]
     pub controls: RoomControls,
+    /// The briefing cards, in order (public: every screen shows them; empty when none).
+    #[serde(default)]
+    pub brief: Vec<BriefCard>,
 }
 
 /// `POST /api/rooms` answer. The facilitator key is returned here only, once.

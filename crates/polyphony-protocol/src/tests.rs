@@ -44,6 +44,7 @@ fn server_messages_round_trip() {
         closed: false,
         created: 1,
         rules: String::new(),
+        brief: vec![],
         controls: RoomControls {
             voting_paused: true,
             timer: Some(Timer {

@@ -145,6 +145,19 @@ pub struct RoomView {
     /// While the groups are frozen: how many groups the votes show now (counts only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_groups: Option<LiveGroupsView>,
+    /// While a second vote is open: how far it has got (counts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revote_progress: Option<RevoteProgress>,
+}
+
+/// A second vote's progress: of the people asked again (they had voted on at least one of its
+/// statements before it opened), how many have voted again on every one of those.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevoteProgress {
+    /// People asked again.
+    pub asked: u32,
+    /// Of them, people who have voted again on all they were asked.
+    pub done: u32,
 }
 
 /// A statement with its votes, overall and by group.
@@ -160,6 +173,14 @@ pub struct StatementStats {
     pub pass: u32,
     /// Per group, once groups exist.
     pub groups: Vec<GroupStance>,
+    /// How far apart the groups stand on it (the engine's divisiveness, 0–1), once groups
+    /// exist: the measure the projector ranks its divisive statements by.
+    #[serde(default)]
+    pub divisiveness: Option<f64>,
+    /// Its place in the engine's divisive order (0 = most divisive): the console lists
+    /// statements in the projector's order.
+    #[serde(default)]
+    pub divisive_rank: Option<u32>,
 }
 
 /// One dot on the opinion map.

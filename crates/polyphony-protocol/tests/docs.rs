@@ -48,6 +48,13 @@ fn docs_examples_parse() {
     for (name, json) in &all {
         match name.as_str() {
             "NewRoom" => drop(parse::<NewRoom>(name, json)),
+            "RoomInfo" => drop(parse::<RoomInfo>(name, json)),
+            "BriefCard" => drop(parse::<BriefCard>(name, json)),
+            "BriefPosition" => drop(parse::<BriefPosition>(name, json)),
+            "[BriefCard]" => {
+                let cards = parse::<Vec<BriefCard>>(name, json);
+                assert_eq!(check_brief(&cards), Ok(()), "{json}");
+            }
             "RoomCreated" => drop(parse::<RoomCreated>(name, json)),
             "Joined" => drop(parse::<Joined>(name, json)),
             "VoteRequest" => drop(parse::<VoteRequest>(name, json)),
@@ -68,6 +75,7 @@ fn docs_examples_parse() {
             "RoomControls" => drop(parse::<RoomControls>(name, json)),
             "ChangeView" => drop(parse::<ChangeView>(name, json)),
             "LiveGroupsView" => drop(parse::<LiveGroupsView>(name, json)),
+            "RevoteProgress" => drop(parse::<RevoteProgress>(name, json)),
             "TablesRequest" => drop(parse::<TablesRequest>(name, json)),
             "TablesView" => drop(parse::<TablesView>(name, json)),
             "NewNote" => drop(parse::<NewNote>(name, json)),

@@ -66,47 +66,79 @@ pub(crate) fn bar_row(lang: Lang, label: &str, index: Option<usize>, s: &VoteSha
     )
 }
 
-/// The whole style sheet: phone-first, A4 print with one section per page.
+/// The whole style sheet. Phone-first: nothing is wider than a 390 px screen (long words wrap,
+/// the spectrum table shrinks its headings and scrolls inside its own box if it must). Print:
+/// A4, sections flow on from one another; a heading stays with what follows it, and a
+/// statement, a bar, a table row, a table's notes or the map is never split across pages.
 pub(crate) const CSS: &str = r#"
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK TC","Noto Sans CJK JP","Noto Sans CJK KR","PingFang TC","Hiragino Sans","Malgun Gothic",sans-serif;line-height:1.55;color:#1d1d1f;background:#fff}
 main{max-width:52rem;margin:0 auto;padding:1rem}
+.langs{display:flex;flex-wrap:wrap;justify-content:flex-end;gap:0 1rem;font-size:.95rem;margin:-.4rem 0 .4rem}
+.langs a,.langs span{display:inline-block;padding:.4rem 0}
+.langs a{color:#0b57a4}
+.langs [aria-current]{font-weight:700}
 header{border-bottom:3px solid #1d1d1f;margin-bottom:1rem}
 .kicker{text-transform:uppercase;letter-spacing:.08em;font-size:.8rem;color:#555;margin:0}
-h1{font-size:1.8rem;line-height:1.25;margin:.2rem 0 .6rem;overflow-wrap:anywhere}
+h1,h2,h3,h4{overflow-wrap:anywhere}
+h1{font-size:1.8rem;line-height:1.25;margin:.2rem 0 .6rem}
 h2{font-size:1.35rem;margin:1.6rem 0 .6rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
 h3{font-size:1.1rem;margin:1.1rem 0 .4rem}
+h4{font-size:1rem;margin:.7rem 0 .2rem}
 p,li{overflow-wrap:anywhere}
 .desc{white-space:pre-line}
 .counts{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;padding:0;margin:1rem 0}
-.counts li{flex:1 1 8rem;border:1px solid #ccc;border-radius:.5rem;padding:.5rem .8rem}
+.counts li{flex:1 1 6rem;border:1px solid #ccc;border-radius:.5rem;padding:.5rem .8rem}
 .counts b{display:block;font-size:1.6rem}
-.map svg{width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
+.map svg{display:block;width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
 .gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000}.gl[style*='#0072B2']{color:#fff}
 .st{margin:.8rem 0;padding:.5rem .8rem;border-left:4px solid #bbb;background:#f6f6f6;page-break-inside:avoid;break-inside:avoid}
+.st.agree{border-left-color:#0072B2}.st.disagree{border-left-color:#D55E00}
 .st .text{margin:0 0 .3rem}
+.st ul{margin:.2rem 0 0;padding-left:1.2rem;font-size:.9rem}
 .sid{color:#555;font-size:.85rem;margin-right:.3rem}
 .why{font-size:.9rem;color:#333;margin:0 0 .3rem}
+.dir{color:#1d1d1f}
 .row{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .5rem;margin:.15rem 0}
 .bar{display:flex;flex:1 1 8rem;min-width:6rem;height:.9rem;border-radius:.2rem;overflow:hidden;background:#eee}
 .bar span{display:block;height:100%}
 .ag{background:#0072B2}.di{background:#D55E00}.pa{background:#c8c8c8}
-.nums{font-size:.85rem;flex:1 1 14rem}
+.nums{font-size:.85rem;flex:1 1 12rem}
 .keyline{font-size:.85rem;color:#333}
 .keyline i{display:inline-block;width:.8rem;height:.8rem;vertical-align:middle;margin:0 .2rem 0 .6rem;border-radius:.15rem}
+.tw{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:center}
+th,td{border:1px solid #ccc;padding:.25rem .3rem;text-align:center}
 th:first-child,td:first-child{text-align:left}
+.spec th{font-size:.85rem;font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+.spec th[scope=row]{font-weight:400;text-align:left;min-width:6rem;overflow-wrap:normal}
+.spec td{min-width:2.8rem}
+.spec td .bar{flex:none;width:100%;min-width:0;height:.45rem;margin-top:.15rem}
+.tn ul{margin:.2rem 0 .6rem}
 .muted{color:#555}
 footer{margin-top:2rem;border-top:1px solid #ccc;font-size:.85rem;color:#555}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 @page{size:A4;margin:14mm}
 @media print{
  main{max-width:none;padding:0}
- body{font-size:10.5pt}
- section+section{break-before:page;page-break-before:always}
- h2{break-after:avoid;page-break-after:avoid}
+ body{font-size:9.5pt;line-height:1.35}
+ p{margin:.35em 0}
+ .why,.nums,.keyline,.st ul{font-size:.8rem}
+ .langs{display:none}
+ header{margin-bottom:.6rem}
+ h1{font-size:1.6rem}
+ h2{font-size:1.25rem;margin:1rem 0 .4rem}
+ h3{margin:.7rem 0 .3rem}
+ h1,h2,h3,h4{break-after:avoid;page-break-after:avoid}
+ .st{margin:.45rem 0;padding:.3rem .6rem}
+ .row{margin:.05rem 0}
+ .bar{height:.75rem}
+ .counts{margin:.6rem 0}
+ .counts b{font-size:1.3rem}
+ .st,.tn,.row,.counts,.legend,li,tr,svg,footer{break-inside:avoid;page-break-inside:avoid}
+ .map svg{width:58%;margin:0 auto}
+ footer{margin-top:1rem}
 }
 "#;

@@ -46,6 +46,68 @@ impl Lang {
             Lang::Ko => "ko",
         }
     }
+
+    /// The language's name in itself, for the language switcher.
+    ///
+    /// ```
+    /// use polyphony_report::Lang;
+    /// assert_eq!(Lang::ZhTw.endonym(), "繁體中文");
+    /// assert_eq!(Lang::Ko.endonym(), "한국어");
+    /// ```
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::ZhTw => "繁體中文",
+            Lang::En => "English",
+            Lang::Ja => "日本語",
+            Lang::Ko => "한국어",
+        }
+    }
+
+    /// The reader's language from an HTTP `Accept-Language` value: the first of the listed
+    /// languages (by `q` weight, then order) the report speaks, `None` if it speaks none of
+    /// them. Regions are ignored (`ja-JP` is `ja`), and every Chinese tag reads as `zh-TW`, the
+    /// report's only Chinese; `*` and `q=0` are skipped.
+    ///
+    /// ```
+    /// use polyphony_report::Lang;
+    /// assert_eq!(Lang::from_accept_language("fr-CH, ja;q=0.8, en;q=0.9"), Some(Lang::En));
+    /// assert_eq!(Lang::from_accept_language("ko-KR,ko;q=0.9"), Some(Lang::Ko));
+    /// assert_eq!(Lang::from_accept_language("zh-Hant-TW"), Some(Lang::ZhTw));
+    /// assert_eq!(Lang::from_accept_language("de, *;q=0.5"), None);
+    /// ```
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut ranked: Vec<(f64, usize, Lang)> = Vec::new();
+        for (order, item) in header.split(',').enumerate() {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or_default().trim();
+            let q = parts
+                .find_map(|p| {
+                    let p = p.trim();
+                    let (name, value) = p.split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+                })
+                .map_or(1.0, |v| v.parse::<f64>().unwrap_or(0.0));
+            if q.is_nan() || q <= 0.0 || tag == "*" {
+                continue;
+            }
+            let primary = tag
+                .split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let lang = match primary.as_str() {
+                "zh" => Lang::ZhTw,
+                "en" => Lang::En,
+                "ja" => Lang::Ja,
+                "ko" => Lang::Ko,
+                _ => continue,
+            };
+            ranked.push((q, order, lang));
+        }
+        // Highest weight first; equal weights keep the header's order.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.first().map(|r| r.2)
+    }
 }
 
 impl FromStr for Lang {
@@ -96,15 +158,15 @@ keys! {
     Kicker, Participants, Votes, Statements,
     MapTitle, MapCaption, GroupSize, OutsideGroups, NoGroups,
     GroupsTitle, GroupsIntro, GroupHeading, RepAgree, RepDisagree, Agree, Disagree, Pass,
-    ConsensusTitle, ConsensusIntro, ConsensusAgree, ConsensusDisagree, ConsensusAgreeLine,
-    ConsensusDisagreeLine, NoConsensus,
+    ConsensusTitle, ConsensusIntro, ConsensusAgree, ConsensusDisagree, ShareAgree,
+    ShareDisagree, VotedOn, Before, NoConsensus,
     DivisiveTitle, DivisiveIntro, NoDivisive,
     SpectrumTitle, SpectrumIntro, Round, StronglyDisagree, SomewhatDisagree, Neutral,
     SomewhatAgree, StronglyAgree, MovementTitle, MovementLine,
-    NotesTitle, NotesIntro, Table,
+    NotesTitle, NotesIntro, PlanSameGroup, PlanMixed, PlanNth, Table,
     ChangeTitle, ChangeBetween, MomentFirstHalf, MomentAllVotes, MomentFirstGroups, MomentEnd, PanelEveryone,
     NoShifts, Moved, MovedNone, MoveLine, Closer, Apart, GainedTitle, LostTitle,
-    MethodTitle, MethodText, Footer,
+    MethodTitle, MethodText, Footer, Languages, NotPublishedTitle, NotPublishedText,
 }
 
 /// The string for `key` in `lang`.
@@ -156,8 +218,10 @@ fn en(k: Key) -> &'static str {
         ConsensusIntro => "Statements a clear majority of the whole room agrees or disagrees with, whatever their group.",
         ConsensusAgree => "Most people agree",
         ConsensusDisagree => "Most people disagree",
-        ConsensusAgreeLine => "{pct}% of the {n} people who voted on it agree.",
-        ConsensusDisagreeLine => "{pct}% of the {n} people who voted on it disagree.",
+        ShareAgree => "{pct}% agree",
+        ShareDisagree => "{pct}% disagree",
+        VotedOn => "{n} people voted on it.",
+        Before => "before: {share}",
         NoConsensus => "No statement has a clear majority across the whole room yet.",
         DivisiveTitle => "What divides the groups",
         DivisiveIntro => "The statements the groups stand furthest apart on, with each group's votes.",
@@ -174,6 +238,9 @@ fn en(k: Key) -> &'static str {
         MovementLine => "{g}: {agree} moved toward agreeing, {disagree} toward disagreeing, {stayed} stayed.",
         NotesTitle => "Notes from the tables",
         NotesIntro => "The notes each table released, as written, without names.",
+        PlanSameGroup => "Same-group tables",
+        PlanMixed => "Mixed tables",
+        PlanNth => "{plan} (seating {n})",
         Table => "Table {n}",
         ChangeTitle => "How opinions changed",
         ChangeBetween => "Comparing {before} with {after}.",
@@ -193,6 +260,9 @@ fn en(k: Key) -> &'static str {
         MethodTitle => "How this report was made",
         MethodText => "Each person's votes (agree, disagree or pass) form a row of numbers. Principal component analysis (PCA) finds the two directions in which these rows differ most and places every person on that plane: that is the opinion map. {in_conv} of the {participants} participants voted on enough statements to be clustered. k-means clustering then split them into {k} groups of people who voted alike, choosing the number of groups whose members are most clearly separated (the silhouette score). A statement represents a group when the group voted on it significantly differently from everyone else; common ground is what a significant majority of the whole room shares. {statements} statements were analysed with the “{preset}” settings and random seed {seed}; the same data and settings give the same results.",
         Footer => "Made with Polyphony. Nobody is named in this report: it shows counts and positions only.",
+        Languages => "Language",
+        NotPublishedTitle => "This report is not published yet",
+        NotPublishedText => "The facilitator has not published the room’s report yet. Ask them to publish it, or check back later: this page shows the report once it is published.",
     }
 }
 
@@ -204,28 +274,30 @@ fn zh_tw(k: Key) -> &'static str {
         Votes => "張投票",
         Statements => "則意見",
         MapTitle => "意見地圖",
-        MapCaption => "每個點代表一個人。投票相近的人彼此靠近；字母標示各意見群體的中心。灰色的點是投票太少、尚未歸入群體的人。",
+        MapCaption => "每個點代表一個人。投票相近的人彼此靠近；字母標示各意見群組的中心。灰色的點是投票太少、尚未歸入群組的人。",
         GroupSize => "{n} 人",
-        OutsideGroups => "未歸入群體",
-        NoGroups => "目前還沒有意見群體：對足夠多意見投票的人還太少。",
-        GroupsTitle => "各群體的立場",
-        GroupsIntro => "讓各群體與全場其他人有所區別的意見。長條圖顯示每個群體如何投票。",
-        GroupHeading => "群體 {g}",
-        RepAgree => "群體 {g} 有 {pct}% 同意，比全場其他人更多。",
-        RepDisagree => "群體 {g} 有 {pct}% 不同意，比全場其他人更多。",
+        OutsideGroups => "未歸入群組",
+        NoGroups => "目前還沒有意見群組：對足夠多意見投票的人還太少。",
+        GroupsTitle => "各群組的立場",
+        GroupsIntro => "讓各群組與全場其他人有所區別的意見。長條圖顯示每個群組如何投票。",
+        GroupHeading => "{g} 組",
+        RepAgree => "{g} 組有 {pct}% 同意，比全場其他人更多。",
+        RepDisagree => "{g} 組有 {pct}% 不同意，比全場其他人更多。",
         Agree => "同意",
         Disagree => "不同意",
         Pass => "略過",
         ConsensusTitle => "共識",
-        ConsensusIntro => "不論屬於哪個群體，全場明顯多數都同意或都不同意的意見。",
+        ConsensusIntro => "不論屬於哪個群組，全場明顯多數都同意或都不同意的意見。",
         ConsensusAgree => "多數人同意",
         ConsensusDisagree => "多數人不同意",
-        ConsensusAgreeLine => "在投票的 {n} 人中，{pct}% 同意。",
-        ConsensusDisagreeLine => "在投票的 {n} 人中，{pct}% 不同意。",
+        ShareAgree => "{pct}% 同意",
+        ShareDisagree => "{pct}% 不同意",
+        VotedOn => "共 {n} 人投票。",
+        Before => "之前：{share}",
         NoConsensus => "目前還沒有獲得全場明顯多數的意見。",
-        DivisiveTitle => "群體之間的分歧",
-        DivisiveIntro => "各群體看法差距最大的意見，以及每個群體的投票。",
-        NoDivisive => "沒有意見群體，就無從比較。",
+        DivisiveTitle => "群組之間的分歧",
+        DivisiveIntro => "各群組看法差距最大的意見，以及每個群組的投票。",
+        NoDivisive => "沒有意見群組，就無從比較。",
         SpectrumTitle => "光譜站位",
         SpectrumIntro => "大家在一條從「非常不同意」到「非常同意」的線上選擇位置，聽彼此說明後，可以移動。",
         Round => "第 {n} 輪",
@@ -238,6 +310,9 @@ fn zh_tw(k: Key) -> &'static str {
         MovementLine => "{g}：{agree} 人往同意移動，{disagree} 人往不同意移動，{stayed} 人留在原位。",
         NotesTitle => "各桌的討論紀錄",
         NotesIntro => "各桌同意公開的紀錄，照原文呈現，不具名。",
+        PlanSameGroup => "同群組分桌",
+        PlanMixed => "混合分桌",
+        PlanNth => "{plan}（第 {n} 次分桌）",
         Table => "第 {n} 桌",
         ChangeTitle => "意見的變化",
         ChangeBetween => "比較{before}與{after}。",
@@ -247,16 +322,19 @@ fn zh_tw(k: Key) -> &'static str {
         MomentEnd => "工作坊結束時",
         PanelEveryone => "兩次都對這則陳述投票的有 {n} 人：{agree} 人往同意移動，{disagree} 人往不同意移動，{stayed} 人維持原本的票。",
         NoShifts => "沒有人改變投票。",
-        Moved => "有 {n} 人現在的投票更接近另一個群體：",
-        MovedNone => "沒有人換群體。",
+        Moved => "有 {n} 人現在的投票更接近另一個群組：",
+        MovedNone => "沒有人換群組。",
         MoveLine => "{n} 人從 {from} 到 {to}",
-        Closer => "群體 {a} 與 {b} 在地圖上更靠近了。",
-        Apart => "群體 {a} 與 {b} 在地圖上離得更遠了。",
+        Closer => "{a} 組與 {b} 組在地圖上更靠近了。",
+        Apart => "{a} 組與 {b} 組在地圖上離得更遠了。",
         GainedTitle => "新形成的共識",
         LostTitle => "不再是共識",
         MethodTitle => "這份報告怎麼做的",
-        MethodText => "每個人的投票（同意、不同意或略過）構成一列數字。主成分分析（PCA）找出這些數字差異最大的兩個方向，把每個人放到這個平面上，這就是意見地圖。{participants} 位參與者中，有 {in_conv} 位對足夠多的意見投了票，得以納入分群。接著以 k-means 分群法把投票相近的人分成 {k} 個群體，群體數目取成員之間區隔最清楚的那一個（輪廓係數）。當一個群體對某則意見的投票與其他人有顯著差異時，該意見就代表這個群體；共識則是全場顯著多數共享的看法。本次共分析 {statements} 則意見，使用「{preset}」設定與隨機種子 {seed}；相同的資料與設定會得到相同的結果。",
+        MethodText => "每個人的投票（同意、不同意或略過）構成一列數字。主成分分析（PCA）找出這些數字差異最大的兩個方向，把每個人放到這個平面上，這就是意見地圖。{participants} 位參與者中，有 {in_conv} 位對足夠多的意見投了票，得以納入分群。接著以 k-means 分群法把投票相近的人分成 {k} 個群組，群組數目取成員之間區隔最清楚的那一個（輪廓係數）。當一個群組對某則意見的投票與其他人有顯著差異時，該意見就代表這個群組；共識則是全場顯著多數共享的看法。本次共分析 {statements} 則意見，使用「{preset}」設定與隨機種子 {seed}；相同的資料與設定會得到相同的結果。",
         Footer => "由 Polyphony 製作。本報告不具名任何人，只呈現人數與位置。",
+        Languages => "語言",
+        NotPublishedTitle => "報告還沒有公開",
+        NotPublishedText => "主持人還沒有公開本場的報告。請主持人按下「公開報告」，或稍後再回來看看：報告公開後，這個頁面就會顯示報告。",
     }
 }
 
@@ -284,8 +362,10 @@ fn ja(k: Key) -> &'static str {
         ConsensusIntro => "グループに関係なく、会場のはっきりした多数が賛成、または反対している意見です。",
         ConsensusAgree => "多くの人が賛成",
         ConsensusDisagree => "多くの人が反対",
-        ConsensusAgreeLine => "投票した {n} 人のうち {pct}% が賛成しています。",
-        ConsensusDisagreeLine => "投票した {n} 人のうち {pct}% が反対しています。",
+        ShareAgree => "{pct}% が賛成",
+        ShareDisagree => "{pct}% が反対",
+        VotedOn => "投票したのは {n} 人です。",
+        Before => "以前：{share}",
         NoConsensus => "会場全体ではっきりした多数を得た意見はまだありません。",
         DivisiveTitle => "グループを分ける意見",
         DivisiveIntro => "グループ間で最も意見が分かれた意見と、各グループの投票です。",
@@ -302,6 +382,9 @@ fn ja(k: Key) -> &'static str {
         MovementLine => "{g}：賛成寄りに {agree} 人、反対寄りに {disagree} 人が移動し、{stayed} 人はそのままでした。",
         NotesTitle => "テーブルからのメモ",
         NotesIntro => "各テーブルが公開に同意したメモを、書かれたまま名前なしで載せています。",
+        PlanSameGroup => "同じグループのテーブル",
+        PlanMixed => "混成テーブル",
+        PlanNth => "{plan}（{n} 回目の席決め）",
         Table => "テーブル {n}",
         ChangeTitle => "意見の変化",
         ChangeBetween => "{before}と{after}を比べています。",
@@ -321,6 +404,9 @@ fn ja(k: Key) -> &'static str {
         MethodTitle => "このレポートの作り方",
         MethodText => "一人ひとりの投票（賛成・反対・パス）は一列の数字になります。主成分分析（PCA）は、それらの数字が最も大きく異なる二つの方向を見つけ、全員をその平面に置きます。これが意見マップです。参加者 {participants} 人のうち {in_conv} 人が十分な数の意見に投票し、グループ分けの対象になりました。次に k-means 法で、似た投票をした人を {k} つのグループに分けました。グループの数は、メンバーが最もはっきり分かれる数（シルエット係数）で選んでいます。あるグループの投票が他の人たちと有意に異なる意見は、そのグループを代表する意見とし、会場全体の有意な多数が共有する意見を共通点としています。{statements} 件の意見を「{preset}」設定、乱数シード {seed} で分析しました。同じデータと設定からは同じ結果が得られます。",
         Footer => "Polyphony で作成。このレポートには個人名は含まれず、人数と位置だけを示しています。",
+        Languages => "言語",
+        NotPublishedTitle => "レポートはまだ公開されていません",
+        NotPublishedText => "ファシリテーターがまだこのルームのレポートを公開していません。「レポートを公開」を押すようファシリテーターに頼むか、しばらくしてからもう一度開いてください。公開されると、このページにレポートが表示されます。",
     }
 }
 
@@ -348,8 +434,10 @@ fn ko(k: Key) -> &'static str {
         ConsensusIntro => "어느 그룹에 속하든 전체 참여자의 뚜렷한 다수가 동의하거나 반대한 의견입니다.",
         ConsensusAgree => "대부분 동의",
         ConsensusDisagree => "대부분 반대",
-        ConsensusAgreeLine => "투표한 {n}명 중 {pct}%가 동의합니다.",
-        ConsensusDisagreeLine => "투표한 {n}명 중 {pct}%가 반대합니다.",
+        ShareAgree => "{pct}% 동의",
+        ShareDisagree => "{pct}% 반대",
+        VotedOn => "{n}명이 투표했습니다.",
+        Before => "이전: {share}",
         NoConsensus => "아직 전체에서 뚜렷한 다수를 얻은 의견이 없습니다.",
         DivisiveTitle => "그룹을 가르는 의견",
         DivisiveIntro => "그룹 사이에 입장 차이가 가장 큰 의견과 그룹별 투표입니다.",
@@ -366,6 +454,9 @@ fn ko(k: Key) -> &'static str {
         MovementLine => "{g}: {agree}명은 동의 쪽으로, {disagree}명은 반대 쪽으로 옮겼고 {stayed}명은 그대로였습니다.",
         NotesTitle => "테이블 메모",
         NotesIntro => "각 테이블이 공개에 동의한 메모를 쓴 그대로, 이름 없이 싣습니다.",
+        PlanSameGroup => "같은 그룹 테이블",
+        PlanMixed => "섞인 테이블",
+        PlanNth => "{plan} ({n}번째 자리 배치)",
         Table => "{n}번 테이블",
         ChangeTitle => "의견의 변화",
         ChangeBetween => "{before}와(과) {after}을(를) 비교합니다.",
@@ -385,5 +476,8 @@ fn ko(k: Key) -> &'static str {
         MethodTitle => "이 보고서를 만든 방법",
         MethodText => "각 사람의 투표(동의, 반대, 패스)는 한 줄의 숫자가 됩니다. 주성분 분석(PCA)은 이 숫자들이 가장 크게 갈리는 두 방향을 찾아 모든 사람을 그 평면 위에 놓습니다. 이것이 의견 지도입니다. 참여자 {participants}명 중 {in_conv}명이 충분히 많은 의견에 투표해 그룹 나누기에 포함되었습니다. 이어서 k-평균 군집화로 비슷하게 투표한 사람들을 {k}개 그룹으로 나누었고, 그룹 수는 구성원이 가장 뚜렷하게 구분되는 수(실루엣 점수)로 골랐습니다. 어떤 그룹이 다른 사람들과 유의하게 다르게 투표한 의견은 그 그룹을 대표하는 의견이 되고, 전체의 유의한 다수가 함께하는 의견은 공통점이 됩니다. 의견 {statements}개를 ‘{preset}’ 설정과 난수 시드 {seed}로 분석했으며, 같은 데이터와 설정에서는 같은 결과가 나옵니다.",
         Footer => "Polyphony로 만들었습니다. 이 보고서에는 누구의 이름도 없으며 인원수와 위치만 담겨 있습니다.",
+        Languages => "언어",
+        NotPublishedTitle => "보고서가 아직 공개되지 않았습니다",
+        NotPublishedText => "진행자가 아직 이 방의 보고서를 공개하지 않았습니다. 진행자에게 ‘보고서 공개’를 눌러 달라고 하거나 나중에 다시 확인해 주세요. 공개되면 이 페이지에 보고서가 나타납니다.",
     }
 }

@@ -2,10 +2,15 @@
 //!
 //! The take-away report of a conversation as **one self-contained HTML page**: inline CSS and
 //! inline SVG, no script and no external resource, so the file opens offline by double-click,
-//! reads on a phone and prints on A4 (one section per page). It says, in the chosen language
+//! reads on a phone (nothing wider than the screen) and prints on A4 (sections flow on from one
+//! another; a statement, a bar or the map is never split across pages). It says, in the chosen language
 //! (繁體中文, English, 日本語 or 한국어): the topic, the counts, the opinion map, what each group
 //! stands for, the consensus, the most divisive statements, the spectrum rounds and table notes
-//! when the room had them, the opinion change, and how the map was made.
+//! when the room had them (notes grouped by table plan), the opinion change, and how the map was
+//! made. Every consensus line says which way the room leans and how strongly ("81% disagree").
+//! The page the server serves also links to the same report in the other languages
+//! ([`Switcher`]), and [`render_not_published`] is the page a reader sees before the facilitator
+//! publishes the report.
 //!
 //! The crate does no I/O: [`render`] returns a `String`; the CLI (`polyphony report`) writes it
 //! to a file and the workshop server can serve it. Every text from the data is escaped.
@@ -23,6 +28,7 @@
 //! assert!(!html.contains("<script"));
 //! ```
 
+mod brief;
 mod html;
 mod i18n;
 mod map;
@@ -32,8 +38,11 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use polyphony_core::{opinion_change, Analysis, OpinionChange, StatementId, VoteMatrix};
+use polyphony_core::{
+    opinion_change, Analysis, Consensus, OpinionChange, StatementId, TableMode, VoteMatrix,
+};
 
+pub use brief::{BriefInput, BriefSide};
 pub use i18n::{t, Key, Lang};
 
 /// What can go wrong before rendering (rendering itself cannot fail).
@@ -119,15 +128,26 @@ pub struct SpectrumMovement {
     pub stayed: u32,
 }
 
-/// The notes one discussion table released (never who wrote them).
+/// The notes one discussion table released (never who wrote them), with the table plan it
+/// belongs to: the report lists notes plan by plan ("Same-group tables", "Mixed tables").
 ///
 /// ```
-/// let n = polyphony_report::TableNotes { table: 2, notes: vec!["We agree on safety".into()] };
-/// assert_eq!(n.table, 2);
+/// use polyphony_core::TableMode;
+/// let n = polyphony_report::TableNotes {
+///     plan: 1,
+///     mode: TableMode::SameGroup,
+///     table: 2,
+///     notes: vec!["We agree on safety".into()],
+/// };
+/// assert_eq!((n.plan, n.table), (1, 2));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableNotes {
-    /// Table number, from 1.
+    /// The table plan's number in the room (1, 2, …); tables of one plan are listed together.
+    pub plan: u32,
+    /// How the plan composed its tables (same-group or mixed).
+    pub mode: TableMode,
+    /// Table number in its plan, from 1.
     pub table: u32,
     /// Released notes, in release order.
     pub notes: Vec<String>,
@@ -180,6 +200,7 @@ impl Moment {
 /// let (a, votes) = (c.clone().update(), c.matrix());
 /// let change = ChangeInput::new(Moment::FirstHalfOfVotes, Moment::AllVotes, (&a, votes), (&a, votes));
 /// assert_eq!(change.change.moved, 0);
+/// assert!(change.consensus_after.agree.is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeInput {
@@ -191,6 +212,12 @@ pub struct ChangeInput {
     pub change: OpinionChange,
     /// Group id → letter (or name), from both snapshots (the later one wins).
     pub labels: BTreeMap<u32, String>,
+    /// The first snapshot's consensus: the direction and share of each statement in
+    /// `change.consensus_lost` as it was then.
+    pub consensus_before: Consensus,
+    /// The second snapshot's consensus: the direction and share of each statement in
+    /// `change.consensus_gained`.
+    pub consensus_after: Consensus,
 }
 
 impl ChangeInput {
@@ -221,8 +248,30 @@ impl ChangeInput {
             after,
             change: opinion_change(before_analysis, before_votes, after_analysis, after_votes),
             labels,
+            consensus_before: before_analysis.consensus.clone(),
+            consensus_after: after_analysis.consensus.clone(),
         }
     }
+}
+
+/// Links to the same report in every language (`?lang=zh-TW`, `en`, `ja`, `ko`), for the page
+/// the server serves; the offline file has none (it has nowhere to link to).
+///
+/// ```
+/// use polyphony_report::{render, Lang, ReportInput, Switcher};
+/// let a = polyphony_core::Conversation::new(Default::default()).update();
+/// let mut input = ReportInput::new("Topic", Lang::Ja, a, 0);
+/// input.switcher = Some(Switcher { key: None });
+/// let html = render(&input);
+/// assert!(html.contains(r#"<a href="?lang=en" hreflang="en" lang="en">English</a>"#));
+/// assert!(!html.contains("key="));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Switcher {
+    /// The facilitator key the page was opened with in its address (`?key=`), carried into
+    /// the links so that an unpublished report stays open in the other languages; `None`
+    /// keeps any key out of them.
+    pub key: Option<String>,
 }
 
 /// Everything a report says. Build it with [`ReportInput::new`], then fill the optional parts.
@@ -232,7 +281,7 @@ impl ChangeInput {
 /// let a = polyphony_core::Conversation::new(Default::default()).update();
 /// let input = ReportInput::new("Topic", Lang::Ko, a, 7);
 /// assert_eq!((input.seed, input.counts.participants), (7, 0));
-/// assert!(input.spectrums.is_empty() && input.change.is_none());
+/// assert!(input.spectrums.is_empty() && input.change.is_none() && input.switcher.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReportInput {
@@ -258,6 +307,10 @@ pub struct ReportInput {
     pub table_notes: Vec<TableNotes>,
     /// The opinion change between two snapshots (`None`: no section).
     pub change: Option<ChangeInput>,
+    /// Links to the report in the other languages (`None`: none, as in the offline file).
+    pub switcher: Option<Switcher>,
+    /// The briefing cards the room read before the votes (empty: no section).
+    pub brief: Vec<BriefInput>,
 }
 
 impl ReportInput {
@@ -282,6 +335,8 @@ impl ReportInput {
             spectrums: Vec::new(),
             table_notes: Vec::new(),
             change: None,
+            switcher: None,
+            brief: Vec::new(),
         }
     }
 }
@@ -299,4 +354,21 @@ impl ReportInput {
 /// ```
 pub fn render(input: &ReportInput) -> String {
     sections::document(input)
+}
+
+/// The page a reader gets before the facilitator publishes the report: the room's topic and a
+/// sentence in `lang` saying the report is not published yet (ask the facilitator, or check
+/// back later). One self-contained HTML document with the report's style sheet; with
+/// `switcher`, links to the same page in the other languages (never a key).
+///
+/// ```
+/// use polyphony_report::{render_not_published, Lang};
+/// let html = render_not_published("夜間バス", Lang::Ja, true);
+/// assert!(html.contains(r#"<html lang="ja">"#));
+/// assert!(html.contains("レポートはまだ公開されていません"));
+/// assert!(html.contains(r#"href="?lang=ko""#));
+/// assert!(!html.contains("<script") && !html.contains("not published"));
+/// ```
+pub fn render_not_published(topic: &str, lang: Lang, switcher: bool) -> String {
+    sections::not_published(topic, lang, switcher)
 }

@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use polyphony_core::{Analysis, StatementId, VoteShares};
+use polyphony_core::{
+    Analysis, Consensus, ConsensusStatement, Stance, StatementId, TableMode, VoteShares,
+};
 
 use crate::html::{bar_row, colour, esc, pct, CSS};
 use crate::i18n::{fill, t, Key, Lang};
-use crate::{map, ChangeInput, ReportInput, SpectrumInput, TableNotes};
+use crate::{map, ChangeInput, ReportInput, SpectrumInput, Switcher, TableNotes};
 
 /// How many statements each list shows.
 const TOP: usize = 5;
@@ -40,11 +42,42 @@ impl Ctx<'_> {
 
     /// The statement as a quote, then `extra` (already HTML), in a box.
     fn statement(&self, id: StatementId, extra: &str) -> String {
+        self.statement_in("st", id, extra)
+    }
+
+    /// [`Ctx::statement`] in a box of the given classes.
+    fn statement_in(&self, class: &str, id: StatementId, extra: &str) -> String {
         let text = self.input.statements.get(&id).map_or("", String::as_str);
         format!(
-            r#"<div class="st"><p class="text"><span class="sid">#{id}</span>{}</p>{extra}</div>"#,
+            r#"<div class="{class}"><p class="text"><span class="sid">#{id}</span>{}</p>{extra}</div>"#,
             esc(text)
         )
+    }
+
+    /// A consensus statement in a box whose edge shows the direction, with the line "81%
+    /// disagree · 16 people voted on it." (`before`: "before: 81% disagree · …"), then `extra`
+    /// (already HTML).
+    fn consensus_statement(
+        &self,
+        stance: Stance,
+        s: &ConsensusStatement,
+        before: bool,
+        extra: &str,
+    ) -> String {
+        let share = f64::from(s.n_success) / f64::from(s.n_trials.max(1));
+        let (key, class) = match stance {
+            Stance::Agree => (Key::ShareAgree, "agree"),
+            Stance::Disagree => (Key::ShareDisagree, "disagree"),
+        };
+        let mut dir = fill(self.t(key), &[("pct", pct(share))]);
+        if before {
+            dir = fill(self.t(Key::Before), &[("share", dir)]);
+        }
+        let line = format!(
+            r#"<p class="why"><b class="dir">{dir}</b> · {}</p>{extra}"#,
+            fill(self.t(Key::VotedOn), &[("n", s.n_trials.to_string())])
+        );
+        self.statement_in(&format!("st {class}"), s.statement, &line)
     }
 
     /// One bar row per group for the statement.
@@ -90,6 +123,7 @@ pub(crate) fn document(input: &ReportInput) -> String {
     };
     let mut body = String::new();
     body.push_str(&header(&cx));
+    body.push_str(&crate::brief::briefing(input.lang, &input.brief));
     body.push_str(&opinion_map(&cx));
     body.push_str(&groups(&cx));
     body.push_str(&consensus(&cx));
@@ -104,19 +138,95 @@ pub(crate) fn document(input: &ReportInput) -> String {
         body.push_str(&opinion_change(&cx, change));
     }
     body.push_str(&method(&cx));
+    let _ = write!(body, "<footer><p>{}</p></footer>", cx.t(Key::Footer));
+    page(
+        input.lang,
+        &format!("{} — {}", esc(&input.topic), cx.t(Key::Kicker)),
+        input.switcher.as_ref(),
+        &body,
+    )
+}
+
+/// A complete document: `title` and `body` are HTML; the language links go first.
+fn page(lang: Lang, title: &str, switcher: Option<&Switcher>, body: &str) -> String {
     format!(
         concat!(
             "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-            "<title>{topic} — {kicker}</title><style>{css}</style></head>\n",
-            "<body><main>\n{body}<footer><p>{footer}</p></footer></main></body></html>\n"
+            "<title>{title}</title><style>{css}</style></head>\n",
+            "<body><main>\n{nav}{body}</main></body></html>\n"
         ),
-        lang = input.lang.tag(),
-        topic = esc(&input.topic),
-        kicker = cx.t(Key::Kicker),
+        lang = lang.tag(),
+        title = title,
         css = CSS,
+        nav = switcher.map_or_else(String::new, |s| languages(lang, s)),
         body = body,
-        footer = cx.t(Key::Footer),
+    )
+}
+
+/// Links to the same page in the other languages, the current one marked: `?lang=…`, plus
+/// the key when the page was opened with one.
+fn languages(current: Lang, switcher: &Switcher) -> String {
+    let mut o = format!(
+        r#"<nav class="langs" aria-label="{}">"#,
+        t(current, Key::Languages)
+    );
+    for lang in Lang::ALL {
+        let tag = lang.tag();
+        if lang == current {
+            let _ = write!(
+                o,
+                r#"<span aria-current="page" lang="{tag}">{}</span>"#,
+                lang.endonym()
+            );
+            continue;
+        }
+        let mut href = format!("?lang={tag}");
+        if let Some(key) = &switcher.key {
+            href.push_str("&key=");
+            href.push_str(&url_encode(key));
+        }
+        let _ = write!(
+            o,
+            r#"<a href="{}" hreflang="{tag}" lang="{tag}">{}</a>"#,
+            esc(&href),
+            lang.endonym()
+        );
+    }
+    o.push_str("</nav>\n");
+    o
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn url_encode(text: &str) -> String {
+    let mut o = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            o.push(char::from(b));
+        } else {
+            let _ = write!(o, "%{b:02X}");
+        }
+    }
+    o
+}
+
+/// The page before the report is published.
+pub(crate) fn not_published(topic: &str, lang: Lang, switcher: bool) -> String {
+    let body = format!(
+        concat!(
+            r#"<section id="not-published"><header><p class="kicker">{kicker}</p>"#,
+            r#"<h1>{topic}</h1></header><h2>{title}</h2><p>{text}</p></section>"#
+        ),
+        kicker = t(lang, Key::Kicker),
+        topic = esc(topic),
+        title = t(lang, Key::NotPublishedTitle),
+        text = t(lang, Key::NotPublishedText),
+    );
+    page(
+        lang,
+        &format!("{} — {}", t(lang, Key::NotPublishedTitle), esc(topic)),
+        switcher.then_some(&Switcher { key: None }),
+        &body,
     )
 }
 
@@ -241,26 +351,17 @@ fn consensus(cx: &Ctx) -> String {
     } else {
         o.push_str(&key_line(cx));
     }
-    for (title, line, list) in [
-        (Key::ConsensusAgree, Key::ConsensusAgreeLine, &c.agree),
-        (
-            Key::ConsensusDisagree,
-            Key::ConsensusDisagreeLine,
-            &c.disagree,
-        ),
+    for (title, stance, list) in [
+        (Key::ConsensusAgree, Stance::Agree, &c.agree),
+        (Key::ConsensusDisagree, Stance::Disagree, &c.disagree),
     ] {
         if list.is_empty() {
             continue;
         }
         let _ = write!(o, "<h3>{}</h3>", cx.t(title));
         for s in list {
-            let share = f64::from(s.n_success) / f64::from(s.n_trials.max(1));
-            let why = fill(
-                cx.t(line),
-                &[("pct", pct(share)), ("n", s.n_trials.to_string())],
-            );
-            let extra = format!(r#"<p class="why">{why}</p>{}"#, cx.group_bars(s.statement));
-            o.push_str(&cx.statement(s.statement, &extra));
+            let bars = cx.group_bars(s.statement);
+            o.push_str(&cx.consensus_statement(stance, s, false, &bars));
         }
     }
     o.push_str("</section>");
@@ -315,20 +416,28 @@ fn spectrums(cx: &Ctx, list: &[SpectrumInput]) -> String {
             r#"<div class="st"><p class="text">{}</p>"#,
             esc(&s.statement)
         );
-        o.push_str("<table><tr><th></th>");
-        for k in steps {
-            let _ = write!(o, "<th>{}</th>", cx.t(k));
-        }
-        o.push_str("</tr>");
-        for (n, counts) in s.rounds.iter().enumerate() {
+        // One row per step, from strongly disagree down to strongly agree, one column per
+        // round: the step names wrap at their spaces and the counts are narrow, so the table
+        // fits a phone (with many rounds it scrolls inside its own box).
+        o.push_str(r#"<div class="tw"><table class="spec"><tr><th></th>"#);
+        for n in 1..=s.rounds.len() {
             let _ = write!(
                 o,
-                "<tr><td>{}</td>",
-                fill(cx.t(Key::Round), &[("n", (n + 1).to_string())])
+                r#"<th scope="col">{}</th>"#,
+                fill(cx.t(Key::Round), &[("n", n.to_string())])
             );
-            let total = counts.iter().sum::<u32>().max(1);
-            for c in counts {
-                let w = 100.0 * f64::from(*c) / f64::from(total);
+        }
+        o.push_str("</tr>");
+        let totals: Vec<u32> = s
+            .rounds
+            .iter()
+            .map(|counts| counts.iter().sum::<u32>().max(1))
+            .collect();
+        for (step, k) in steps.into_iter().enumerate() {
+            let _ = write!(o, r#"<tr><th scope="row">{}</th>"#, cx.t(k));
+            for (counts, total) in s.rounds.iter().zip(&totals) {
+                let c = counts[step];
+                let w = 100.0 * f64::from(c) / f64::from(*total);
                 let _ = write!(
                     o,
                     r#"<td>{c}<span class="bar"><span class="ag" style="width:{w:.0}%"></span></span></td>"#
@@ -336,7 +445,7 @@ fn spectrums(cx: &Ctx, list: &[SpectrumInput]) -> String {
             }
             o.push_str("</tr>");
         }
-        o.push_str("</table>");
+        o.push_str("</table></div>");
         if !s.movement.is_empty() {
             let _ = write!(o, "<h3>{}</h3><ul>", cx.t(Key::MovementTitle));
             for m in &s.movement {
@@ -370,16 +479,47 @@ fn notes(cx: &Ctx, tables: &[TableNotes]) -> String {
         cx.t(Key::NotesTitle),
         cx.t(Key::NotesIntro)
     );
+    // Plan by plan (in the room's order), each plan's tables by number.
+    let mut plans: BTreeMap<u32, (TableMode, Vec<&TableNotes>)> = BTreeMap::new();
     for table in tables.iter().filter(|t| !t.notes.is_empty()) {
-        let _ = write!(
-            o,
-            "<h3>{}</h3><ul>",
-            fill(cx.t(Key::Table), &[("n", table.table.to_string())])
-        );
-        for n in &table.notes {
-            let _ = write!(o, "<li>{}</li>", esc(n));
+        plans
+            .entry(table.plan)
+            .or_insert_with(|| (table.mode, Vec::new()))
+            .1
+            .push(table);
+    }
+    let of_mode = |mode: TableMode| plans.values().filter(|p| p.0 == mode).count();
+    let counts = [of_mode(TableMode::SameGroup), of_mode(TableMode::Mixed)];
+    let mut seen = [0usize; 2];
+    for (mode, list) in plans.values() {
+        let (i, name) = match mode {
+            TableMode::SameGroup => (0, cx.t(Key::PlanSameGroup)),
+            TableMode::Mixed => (1, cx.t(Key::PlanMixed)),
+        };
+        seen[i] += 1;
+        // Numbered only when another plan with notes has the same mode.
+        let heading = if counts[i] > 1 {
+            fill(
+                cx.t(Key::PlanNth),
+                &[("plan", name.to_string()), ("n", seen[i].to_string())],
+            )
+        } else {
+            name.to_string()
+        };
+        let _ = write!(o, r#"<h3 class="plan">{heading}</h3>"#);
+        let mut list = list.clone();
+        list.sort_by_key(|t| t.table);
+        for table in list {
+            let _ = write!(
+                o,
+                r#"<div class="tn"><h4>{}</h4><ul>"#,
+                fill(cx.t(Key::Table), &[("n", table.table.to_string())])
+            );
+            for n in &table.notes {
+                let _ = write!(o, "<li>{}</li>", esc(n));
+            }
+            o.push_str("</ul></div>");
         }
-        o.push_str("</ul>");
     }
     o.push_str("</section>");
     o
@@ -418,9 +558,9 @@ fn opinion_change(cx: &Ctx, c: &ChangeInput) -> String {
                 ("stayed", e.stayed.to_string()),
             ],
         );
-        // The statement, then how the same people moved on it: everyone, then each group.
-        o.push_str(&cx.statement(item.item, ""));
-        let _ = write!(o, r#"<p class="why">{line}</p><ul>"#);
+        // The statement, then how the same people moved on it: everyone, then each group, in
+        // one box (so print keeps them on one page).
+        let mut moved = format!(r#"<p class="why">{line}</p><ul>"#);
         for g in &item.groups {
             let line = fill(
                 cx.t(Key::MovementLine),
@@ -431,9 +571,10 @@ fn opinion_change(cx: &Ctx, c: &ChangeInput) -> String {
                     ("stayed", g.shift.stayed.to_string()),
                 ],
             );
-            let _ = write!(o, "<li>{line}</li>");
+            let _ = write!(moved, "<li>{line}</li>");
         }
-        o.push_str("</ul>");
+        moved.push_str("</ul>");
+        o.push_str(&cx.statement(item.item, &moved));
     }
     if c.change.moved == 0 {
         let _ = write!(o, "<p>{}</p>", cx.t(Key::MovedNone));
@@ -470,20 +611,43 @@ fn opinion_change(cx: &Ctx, c: &ChangeInput) -> String {
         );
         let _ = write!(o, "<p>{line}</p>");
     }
-    for (title, list) in [
-        (Key::GainedTitle, &c.change.consensus_gained),
-        (Key::LostTitle, &c.change.consensus_lost),
+    // Each statement that became (or stopped being) common ground, with the direction and
+    // share it had when it was: the second snapshot's for a gain, the first's for a loss.
+    let gained_from = [&c.consensus_after, &cx.a().consensus];
+    for (title, list, from, before) in [
+        (
+            Key::GainedTitle,
+            &c.change.consensus_gained,
+            &gained_from[..],
+            false,
+        ),
+        (
+            Key::LostTitle,
+            &c.change.consensus_lost,
+            &[&c.consensus_before][..],
+            true,
+        ),
     ] {
         if list.is_empty() {
             continue;
         }
         let _ = write!(o, "<h3>{}</h3>", cx.t(title));
         for &id in list.iter().take(TOP) {
-            o.push_str(&cx.statement(id, ""));
+            match from.iter().find_map(|k| find_consensus(k, id)) {
+                Some((stance, s)) => o.push_str(&cx.consensus_statement(stance, s, before, "")),
+                None => o.push_str(&cx.statement(id, "")),
+            }
         }
     }
     o.push_str("</section>");
     o
+}
+
+/// Where `id` stands in `consensus`: its direction and counts.
+fn find_consensus(consensus: &Consensus, id: StatementId) -> Option<(Stance, &ConsensusStatement)> {
+    let agree = consensus.agree.iter().map(|s| (Stance::Agree, s));
+    let disagree = consensus.disagree.iter().map(|s| (Stance::Disagree, s));
+    agree.chain(disagree).find(|(_, s)| s.statement == id)
 }
 
 fn method(cx: &Ctx) -> String {

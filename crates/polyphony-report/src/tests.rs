@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use polyphony_core::{AnalysisParams, Preset};
+use polyphony_core::{AnalysisParams, ConsensusStatement, Preset, TableMode};
 
+use crate::i18n::fill;
 use crate::*;
 
 /// The two-camps fixture as a report input, with every optional part filled.
@@ -35,6 +36,8 @@ fn fixture(lang: Lang) -> ReportInput {
         }],
     }];
     input.table_notes = vec![TableNotes {
+        plan: 1,
+        mode: TableMode::SameGroup,
         table: 1,
         notes: vec!["We share safety".into()],
     }];
@@ -184,6 +187,15 @@ fn data_text_is_escaped() {
 fn no_script_and_no_external_resource() {
     for lang in Lang::ALL {
         let html = render(&fixture(lang)).to_ascii_lowercase();
+        let mut served = fixture(lang);
+        served.switcher = Some(Switcher { key: None });
+        // The served page links to itself in other languages; nothing else.
+        let served = render(&served).to_ascii_lowercase();
+        assert!(!served.contains("http") && !served.contains("<script"));
+        assert_eq!(
+            served.matches("href=").count(),
+            served.matches(r#"href="?lang="#).count()
+        );
         assert!(!html.contains("<script"));
         assert!(!html.contains("http"), "{lang}: a URL in the output");
         for needle in [
@@ -229,5 +241,272 @@ fn unknown_languages_name_the_four() {
     assert!(e.to_string().contains("zh-TW, en, ja or ko"));
     for lang in Lang::ALL {
         assert_eq!(lang.tag().parse::<Lang>(), Ok(lang));
+    }
+}
+
+/// The part of `html` from section `id` to the end of that section.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"<section id="{id}""#))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+/// A consensus entry: `n_success` of `n_trials`.
+fn entry(statement: u32, n_success: u32, n_trials: u32) -> ConsensusStatement {
+    ConsensusStatement {
+        statement,
+        n_success,
+        n_trials,
+        p_success: 0.0,
+        p_test: 0.0,
+    }
+}
+
+#[test]
+fn every_consensus_line_says_its_direction_and_share() {
+    // The words of "81% disagree" / "75% agree" in each language.
+    let words = [
+        (Lang::ZhTw, "81% 不同意", "75% 同意", "之前：81% 不同意"),
+        (
+            Lang::En,
+            "81% disagree",
+            "75% agree",
+            "before: 81% disagree",
+        ),
+        (Lang::Ja, "81% が反対", "75% が賛成", "以前：81% が反対"),
+        (Lang::Ko, "81% 반대", "75% 동의", "이전: 81% 반대"),
+    ];
+    for (lang, disagree, agree, was) in words {
+        let mut input = fixture(lang);
+        // The room's consensus: statement 0 agreed by 12 of 16, statement 1 disagreed by 13.
+        input.analysis.consensus.agree = vec![entry(0, 12, 16)];
+        input.analysis.consensus.disagree = vec![entry(1, 13, 16)];
+        // Gained: 1 (disagree, found in the later snapshot) and 0 (agree, found in the
+        // report's analysis only). Lost: 2 (it was disagreed by 13 of 16), and 3, which the
+        // earlier snapshot does not list (said without a share).
+        let change = input.change.as_mut().unwrap();
+        change.change.consensus_gained = vec![1, 0];
+        change.change.consensus_lost = vec![2, 3];
+        change.consensus_after.agree.clear();
+        change.consensus_after.disagree = vec![entry(1, 13, 16)];
+        change.consensus_before.agree.clear();
+        change.consensus_before.disagree = vec![entry(2, 13, 16)];
+        let html = render(&input);
+
+        let consensus = section(&html, "consensus");
+        assert!(
+            consensus.contains(&format!(r#"<b class="dir">{agree}</b>"#)),
+            "{lang}"
+        );
+        assert!(
+            consensus.contains(&format!(r#"<b class="dir">{disagree}</b>"#)),
+            "{lang}"
+        );
+        assert!(consensus.contains(&fill(t(lang, Key::VotedOn), &[("n", "16".into())])));
+        assert!(consensus.contains(r#"<div class="st agree">"#));
+        assert!(consensus.contains(r#"<div class="st disagree">"#));
+
+        let change = section(&html, "change");
+        let gained_at = change.find(t(lang, Key::GainedTitle)).unwrap();
+        let lost_at = change.find(t(lang, Key::LostTitle)).unwrap();
+        let (gained, lost) = (&change[gained_at..lost_at], &change[lost_at..]);
+        assert_eq!(
+            gained.matches(r#"<b class="dir">"#).count(),
+            2,
+            "{lang}: {gained}"
+        );
+        assert!(
+            gained.contains(&format!(r#"<b class="dir">{disagree}</b>"#)),
+            "{lang}"
+        );
+        assert!(
+            gained.contains(&format!(r#"<b class="dir">{agree}</b>"#)),
+            "{lang}"
+        );
+        assert!(
+            lost.contains(&format!(r#"<b class="dir">{was}</b>"#)),
+            "{lang}: {lost}"
+        );
+        // Statement 3 is listed, without a direction it cannot know.
+        assert!(lost.contains(r##"<span class="sid">#3</span>"##));
+        assert_eq!(
+            lost.matches(r#"<b class="dir">"#).count(),
+            1,
+            "{lang}: {lost}"
+        );
+    }
+}
+
+/// Notes from three plans: same-group (tables 2 and 1), then mixed twice.
+fn notes_of_three_plans() -> Vec<TableNotes> {
+    let notes = |plan, mode, table, text: &str| TableNotes {
+        plan,
+        mode,
+        table,
+        notes: vec![text.to_string()],
+    };
+    vec![
+        notes(1, TableMode::SameGroup, 2, "same-2"),
+        notes(1, TableMode::SameGroup, 1, "same-1"),
+        notes(2, TableMode::Mixed, 1, "mixed-a-1"),
+        notes(3, TableMode::Mixed, 1, "mixed-b-1"),
+        TableNotes {
+            plan: 4,
+            mode: TableMode::Mixed,
+            table: 1,
+            notes: vec![],
+        },
+    ]
+}
+
+#[test]
+fn notes_are_grouped_under_a_heading_per_plan() {
+    for lang in Lang::ALL {
+        let mut input = fixture(lang);
+        input.table_notes = notes_of_three_plans();
+        let html = render(&input);
+        let notes = section(&html, "notes");
+        let heading = |key, n: Option<usize>| {
+            let name = t(lang, key).to_string();
+            let text = match n {
+                Some(n) => fill(
+                    t(lang, Key::PlanNth),
+                    &[("plan", name), ("n", n.to_string())],
+                ),
+                None => name,
+            };
+            format!(r#"<h3 class="plan">{text}</h3>"#)
+        };
+        let table = |n: u32| {
+            format!(
+                "<h4>{}</h4>",
+                fill(t(lang, Key::Table), &[("n", n.to_string())])
+            )
+        };
+        let order = [
+            heading(Key::PlanSameGroup, None),
+            table(1),
+            "same-1".to_string(),
+            table(2),
+            "same-2".to_string(),
+            heading(Key::PlanMixed, Some(1)),
+            table(1),
+            "mixed-a-1".to_string(),
+            heading(Key::PlanMixed, Some(2)),
+            table(1),
+            "mixed-b-1".to_string(),
+        ];
+        let mut at = 0;
+        for needle in &order {
+            let found = notes[at..]
+                .find(needle.as_str())
+                .unwrap_or_else(|| panic!("{lang}: {needle} after {at} in {notes}"));
+            at += found + needle.len();
+        }
+        // Three plan headings: the plan without notes has none.
+        assert_eq!(notes.matches(r#"<h3 class="plan">"#).count(), 3, "{lang}");
+    }
+    // One plan of each mode: no numbers.
+    let mut input = fixture(Lang::En);
+    input.table_notes = notes_of_three_plans();
+    input.table_notes.retain(|n| n.plan != 3);
+    let notes = render(&input);
+    let notes = section(&notes, "notes");
+    assert!(notes.contains(r#"<h3 class="plan">Same-group tables</h3>"#));
+    assert!(notes.contains(r#"<h3 class="plan">Mixed tables</h3>"#));
+    assert!(!notes.contains("seating"));
+}
+
+#[test]
+fn the_language_switcher_links_the_four_languages_only_when_asked() {
+    // The offline file: no links at all.
+    let html = render(&fixture(Lang::Ja));
+    assert!(!html.contains("<nav") && !html.contains("href="));
+    for lang in Lang::ALL {
+        let mut input = fixture(lang);
+        input.switcher = Some(Switcher { key: None });
+        let html = render(&input);
+        let nav = &html[html.find(r#"<nav class="langs""#).unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert!(nav.contains(&format!(r#"aria-label="{}""#, t(lang, Key::Languages))));
+        for other in Lang::ALL {
+            let link = format!(
+                r#"<a href="?lang={0}" hreflang="{0}" lang="{0}">{1}</a>"#,
+                other.tag(),
+                other.endonym()
+            );
+            assert_eq!(nav.contains(&link), other != lang, "{lang}: {other}");
+        }
+        assert!(nav.contains(&format!(
+            r#"<span aria-current="page" lang="{}">{}</span>"#,
+            lang.tag(),
+            lang.endonym()
+        )));
+        assert!(
+            !html.contains("key="),
+            "{lang}: no key unless the page had one"
+        );
+        // The only links are the switcher's, relative to the page.
+        assert_eq!(html.matches("href=").count(), 3);
+        assert_eq!(html.matches(r#"href="?lang="#).count(), 3);
+    }
+    // Opened with a key: the links keep it, encoded.
+    let mut input = fixture(Lang::En);
+    input.switcher = Some(Switcher {
+        key: Some("k&1 x".into()),
+    });
+    let html = render(&input);
+    assert!(html.contains(r#"<a href="?lang=ja&amp;key=k%261%20x" hreflang="ja""#));
+    assert_eq!(html.matches("key=k%261%20x").count(), 3);
+}
+
+#[test]
+fn the_not_published_page_speaks_the_reader_s_language() {
+    for lang in Lang::ALL {
+        let html = render_not_published("<Night buses>", lang, true);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains(&format!(r#"<html lang="{}">"#, lang.tag())));
+        assert!(html.contains("&lt;Night buses&gt;"));
+        assert!(html.contains(t(lang, Key::NotPublishedTitle)));
+        assert!(html.contains(t(lang, Key::NotPublishedText)));
+        assert!(html.contains(r#"<nav class="langs""#));
+        assert!(!html.contains("<script") && !html.contains("key="));
+        for other in Lang::ALL.iter().filter(|&&o| o != lang) {
+            assert!(
+                !html.contains(t(*other, Key::NotPublishedText)),
+                "{lang}: {other}"
+            );
+            assert!(!html.contains(t(*other, Key::Kicker)), "{lang}: {other}");
+        }
+    }
+    let quoted = [
+        (Lang::ZhTw, "「公開報告」"),
+        (Lang::Ja, "「レポートを公開」"),
+        (Lang::Ko, "‘보고서 공개’"),
+    ];
+    for (lang, quote) in quoted {
+        assert!(t(lang, Key::NotPublishedText).contains(quote), "{lang}");
+    }
+    assert!(!render_not_published("T", Lang::En, false).contains("<nav"));
+}
+
+#[test]
+fn accept_language_picks_the_first_language_the_report_speaks() {
+    let cases = [
+        ("ja,en-US;q=0.9", Some(Lang::Ja)),
+        ("fr-FR, fr;q=0.9, ko;q=0.8, en;q=0.7", Some(Lang::Ko)),
+        ("en;q=0.5, zh-TW", Some(Lang::ZhTw)),
+        ("zh-HK", Some(Lang::ZhTw)),
+        ("EN-gb", Some(Lang::En)),
+        ("ja;q=0, ko;q=0.1", Some(Lang::Ko)),
+        ("de, fr", None),
+        ("*", None),
+        ("", None),
+        ("ja;q=oops, en", Some(Lang::En)),
+    ];
+    for (header, want) in cases {
+        assert_eq!(Lang::from_accept_language(header), want, "{header}");
     }
 }

@@ -1,6 +1,8 @@
 // The offline report in a real browser: `polyphony report` writes the HTML files, Chromium
-// opens them from file:// with JavaScript disabled, checks every section and the map, prints
-// to A4 PDF, and takes screenshots of the zh-TW and ja reports into target/screenshots/.
+// opens them from file:// with JavaScript disabled, checks every section and the map, checks
+// that nothing is wider than a 390 px phone, prints to A4 PDF (the sections flow on: at most 5
+// pages, 3 for the small two-camps room), and takes screenshots of the zh-TW and ja reports
+// into target/screenshots/.
 //
 // Run: node --test crates/polyphony-report/tests/ (after `cargo build --release -p polyphony`;
 // POLYPHONY_BIN overrides the binary).
@@ -26,6 +28,12 @@ const EXPORTS = {
 };
 const LANGS = ['zh-TW', 'en', 'ja', 'ko'];
 const SECTIONS = ['summary', 'map', 'groups', 'consensus', 'divisive', 'change', 'method'];
+// The most A4 pages each report may print to. The issue's limit is 5 (vTaiwan's uberX room,
+// 1,921 people and 197 statements, prints to 5 in every language: about 4.1 pages of content).
+// The two-camps room is small (14 people, 9 statements): its content fills about 2.8 A4 pages,
+// so it must print to 3 — a forced page break anywhere (as "every section on a new page" did)
+// would make it 4 or more.
+const MAX_PAGES = { 'two-camps': 3, vtaiwan: 5 };
 
 let browser;
 
@@ -65,7 +73,7 @@ async function open(file, viewport) {
 
 for (const name of Object.keys(EXPORTS)) {
   for (const lang of LANGS) {
-    test(`${name} report in ${lang}: sections, map, offline, A4`, async () => {
+    test(`${name} report in ${lang}: sections, map, offline, fits a phone, ≤ ${MAX_PAGES[name]} A4 pages`, async () => {
       const file = write(name, lang);
       const { context, page, requests } = await open(file, { width: 390, height: 844 });
       try {
@@ -86,14 +94,14 @@ for (const name of Object.keys(EXPORTS)) {
         assert.ok(box.width <= 390, 'the map fits a phone');
         assert.ok(await page.locator('section#map circle').count() > 5, 'dots on the map');
         assert.ok(await page.locator('section#map text').count() >= 2, 'group letters');
-        // Nothing wider than the phone's screen.
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - window.innerWidth).catch(() => null);
-        if (overflow !== null) assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+        // Nothing wider than the phone's screen: the page never scrolls sideways.
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= 390, `the page is ${scrollWidth}px wide on a 390px phone`);
 
         const pdf = await page.pdf({ format: 'A4', printBackground: true });
         const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-        assert.ok(pages >= 2 && pages < 20, `${pages} A4 pages`);
+        assert.ok(pages >= 2 && pages <= MAX_PAGES[name],
+          `${pages} A4 pages (at most ${MAX_PAGES[name]}: the sections flow on, no forced breaks)`);
 
         if (name === 'vtaiwan' && (lang === 'zh-TW' || lang === 'ja')) {
           await page.screenshot({ path: path.join(shots, `report-${lang}-phone.png`), fullPage: true });

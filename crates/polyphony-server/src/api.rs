@@ -34,11 +34,14 @@ type Deferred<T> = Result<T, ApiError>;
 /// The whole HTTP surface: `/api/...` and, for every other path, the web app.
 pub fn app(state: AppState) -> Router {
     let max_body = state.limits().max_body_bytes;
+    // A briefing at every limit, in any script, is larger than the default request limit.
+    let brief_body = DefaultBodyLimit::max(max_body.max(polyphony_protocol::BRIEF_MAX_BODY_BYTES));
     let api = Router::new()
         .route("/health", get(health))
-        .route("/rooms", post(create_room))
+        .route("/rooms", post(create_room).layer(brief_body))
         .route("/rooms/{code}", get(room_info))
         .route("/rooms/{code}/settings", put(set_settings))
+        .route("/rooms/{code}/brief", put(set_brief).layer(brief_body))
         .route("/rooms/{code}/join", post(join))
         .route("/rooms/{code}/me", get(me))
         .route("/rooms/{code}/votes", post(vote))
@@ -114,6 +117,15 @@ async fn set_settings(
 ) -> ApiResult<RoomInfo> {
     let HostRoom(room) = host?;
     Ok(Json(room.set_settings(req).await?))
+}
+
+/// Replaces the briefing cards (the whole list).
+async fn set_brief(
+    host: Deferred<HostRoom>,
+    ApiJson(cards): ApiJson<Vec<polyphony_protocol::BriefCard>>,
+) -> ApiResult<RoomInfo> {
+    let HostRoom(room) = host?;
+    Ok(Json(room.set_brief(cards).await?))
 }
 
 async fn join(
@@ -382,26 +394,36 @@ struct ReportQuery {
     lang: Option<String>,
 }
 
-/// The take-away report as a page: public once published, else only with the key (404, as
-/// if there were none, for everyone else).
+/// The take-away report as a page, in the reader's language (`?lang=`, else the first of the
+/// `Accept-Language` languages the report speaks, else the room's) with links to the other
+/// languages: public once published, else only with the key. Anyone else gets a small page, 404,
+/// in their language, saying the report is not published yet (a wrong key reads as none).
 async fn report_page(
     Query(q): Query<ReportQuery>,
     headers: HeaderMap,
     AnyRoom(room): AnyRoom,
 ) -> Result<Response, ApiError> {
-    if !room.info().controls.report_published {
-        room.check_key(key(&headers).or(q.key.as_deref()))
-            .map_err(|_| crate::room::RoomError::ReportNotPublished)?;
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = crate::report::reader_lang(&room, q.lang.as_deref(), accept);
+    let with_key = room.check_key(key(&headers).or(q.key.as_deref())).is_ok();
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::VARY, "Accept-Language"),
+    ];
+    if !room.info().controls.report_published && !with_key {
+        let html = crate::report::not_published_html(&room, lang);
+        let mut resp = (StatusCode::NOT_FOUND, headers, html).into_response();
+        resp.extensions_mut()
+            .insert(crate::json_errors::PageForPeople);
+        return Ok(resp);
     }
-    let html = crate::report::report_html(&room, q.lang.as_deref()).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        html,
-    )
-        .into_response())
+    // The language links keep the key only when it came in the address (and is right).
+    let key_in_query = q.key.filter(|k| room.check_key(Some(k)).is_ok());
+    let html = crate::report::report_page_html(&room, lang, key_in_query).await?;
+    Ok((headers, html).into_response())
 }
 
 /// The same report as a file to keep (the facilitator's key, published or not).

@@ -5,7 +5,8 @@
 //! read transaction: it holds exactly the transactions committed when it began — so every vote
 //! acknowledged before then, since nothing is acknowledged before it is committed. It is
 //! written to a temporary file, synced, then renamed over the previous copy, so the folder
-//! always holds one whole copy.
+//! always holds one whole copy. A restore checks the copy is a Polyphony database this build
+//! serves (schema version, tables, a trial open) before it writes anything.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -102,8 +103,74 @@ pub struct Restored {
     pub rooms: Vec<String>,
 }
 
-/// Makes `db` a copy of backup `backup` (checked first: it opens, passes SQLite's integrity
-/// check and holds Polyphony's tables). Refuses to replace an existing `db` unless `replace`.
+/// The tables of Polyphony's first schema: every Polyphony database has them.
+const FIRST_TABLES: &[&str] = &[
+    "rooms",
+    "participants",
+    "statements",
+    "votes",
+    "spectrums",
+    "spectrum_positions",
+];
+
+/// Whether `src` looks like a Polyphony database: a schema version (`PRAGMA user_version`, 1 or
+/// more: Polyphony sets it with its first migration) and the first schema's tables.
+fn check_schema(src: &Connection, backup: &Path) -> Result<(), StoreError> {
+    let version: i64 = src
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| store_err("cannot check", backup, e))?;
+    if version < 1 {
+        return Err(store_err(
+            "not a Polyphony database:",
+            backup,
+            format!("its schema version is {version} (a Polyphony database's is 1 or more)"),
+        ));
+    }
+    for table in FIRST_TABLES {
+        let found: bool = src
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(|e| store_err("cannot check", backup, e))?;
+        if !found {
+            return Err(store_err(
+                "not a Polyphony database:",
+                backup,
+                format!("it has no `{table}` table (schema version {version})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Opens a copy of `src` next to `db` as `polyphony serve` would (its migrations run, every room
+/// loads), then removes the copy: a backup this build cannot serve is refused before `db` is
+/// touched (a schema newer than this build's included).
+fn check_serves(src: &Connection, backup: &Path, db: &Path) -> Result<(), StoreError> {
+    let mut trial = db.as_os_str().to_owned();
+    trial.push(".restore-check");
+    let trial = PathBuf::from(trial);
+    let clean = || {
+        let _ = std::fs::remove_file(&trial);
+        remove_companions(&trial);
+    };
+    clean();
+    let opened = copy(src, &trial).and_then(|()| crate::store::Store::open(&trial));
+    // The store's writer thread ends once its handle is dropped; the copy goes either way.
+    let result = opened
+        .map(drop)
+        .map_err(|e| store_err("cannot serve", backup, e));
+    clean();
+    result
+}
+
+/// Makes `db` a copy of backup `backup`, checked first: it opens, passes SQLite's integrity
+/// check, has a Polyphony schema version and tables, and a copy of it opens as `polyphony
+/// serve` opens a database (migrations, every room loaded) — so `serve` starts on what was
+/// restored. Refuses to replace an existing `db` unless `replace`; a refused backup leaves `db`
+/// as it was.
 pub fn restore_database(backup: &Path, db: &Path, replace: bool) -> Result<Restored, StoreError> {
     if !backup.is_file() {
         return Err(store_err("no backup at", backup, "not a file"));
@@ -123,6 +190,8 @@ pub fn restore_database(backup: &Path, db: &Path, replace: bool) -> Result<Resto
     if check != "ok" {
         return Err(store_err("damaged backup", backup, check));
     }
+    check_schema(&src, backup)?;
+    check_serves(&src, backup, db)?;
     let rooms = {
         let mut stmt = src
             .prepare("SELECT code FROM rooms ORDER BY code")

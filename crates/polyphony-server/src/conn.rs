@@ -5,7 +5,8 @@
 //! header-read timeout (`Limits::header_read_timeout`, which also ends a keep-alive connection
 //! that sends no next request) and an idle timeout (`Limits::idle_timeout`: no byte either way)
 //! until a WebSocket takes the connection over (sockets have their own keep-alive and send
-//! timeout, see [`crate::ws`]).
+//! timeout, see [`crate::ws`]). The errors hyper answers itself (400, 414, 431: a request it
+//! cannot parse) leave with a JSON body like every other 4xx ([`json_for_hyper_error`]).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -36,6 +37,64 @@ struct Watched {
     start: Instant,
     last: Arc<AtomicI64>,
     _slot: Slot,
+    /// hyper's own error answer being written as JSON instead ([`json_for_hyper_error`]).
+    rewrite: Option<Rewrite>,
+}
+
+/// An answer written in place of the bytes hyper gave: `bytes` go out (`sent` so far), then
+/// hyper is told its `replaces` bytes went.
+struct Rewrite {
+    bytes: Vec<u8>,
+    sent: usize,
+    replaces: usize,
+}
+
+/// The JSON answer for an error hyper answers itself, if `head` is one.
+///
+/// hyper's HTTP/1 server answers a request it cannot parse before any service sees it — 400 for
+/// a malformed request line, method, version or header (a header name with a space), 414 for a
+/// target over 65,534 bytes, 431 for headers beyond its read buffer or over 100 of them — with a
+/// bare head (`content-length: 0`) and closes the connection (hyper 1.x,
+/// `proto::h1::role::Server::on_error`); `http1::Builder` has no option to change that answer.
+/// So the stream recognises it as hyper writes it: a 400, 414 or 431 whose head ends the write
+/// and says `content-length: 0` — the app never writes one (`json_errors` gives every 4xx a
+/// JSON body) — and writes the same status and headers with an `{"error", "code"}` body.
+fn json_for_hyper_error(head: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(head).ok()?;
+    let head = text.strip_suffix("\r\n\r\n")?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next()?;
+    let error = match status_line.strip_prefix("HTTP/1.")?.get(2..6)? {
+        "400 " => "cannot read this request: its request line or a header is malformed",
+        "414 " => "the request's address is too long (at most 65534 bytes)",
+        "431 " => "the request's headers are too large or too many",
+        _ => return None,
+    };
+    let mut headers = Vec::new();
+    let mut empty = false;
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        if name.eq_ignore_ascii_case("content-length") {
+            empty = value.trim() == "0";
+        } else if !name.eq_ignore_ascii_case("content-type") {
+            headers.push(line);
+        }
+    }
+    if !empty {
+        return None;
+    }
+    let body = serde_json::to_string(&polyphony_protocol::ErrorBody {
+        error: error.into(),
+        code: Some(polyphony_protocol::ErrorCode::BadRequest),
+    })
+    .ok()?;
+    let mut out = format!("{status_line}\r\ncontent-type: application/json\r\n");
+    for h in headers {
+        out.push_str(h);
+        out.push_str("\r\n");
+    }
+    out.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+    Some(out.into_bytes())
 }
 
 impl Watched {
@@ -65,6 +124,30 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if self.rewrite.is_none() && buf.starts_with(b"HTTP/1.") {
+            self.rewrite = json_for_hyper_error(buf).map(|bytes| Rewrite {
+                bytes,
+                sent: 0,
+                replaces: buf.len(),
+            });
+        }
+        let this = &mut *self;
+        if let Some(rw) = &mut this.rewrite {
+            // hyper gives the same bytes again until told they went: send ours meanwhile.
+            while rw.sent < rw.bytes.len() {
+                match Pin::new(&mut this.stream).poll_write(cx, &rw.bytes[rw.sent..]) {
+                    Poll::Ready(Ok(0)) => return Poll::Ready(Ok(0)),
+                    Poll::Ready(Ok(n)) => {
+                        rw.sent += n;
+                        this.last.store(since(this.start), Ordering::Relaxed);
+                    }
+                    other => return other,
+                }
+            }
+            let replaces = rw.replaces;
+            this.rewrite = None;
+            return Poll::Ready(Ok(replaces));
+        }
         let r = Pin::new(&mut self.stream).poll_write(cx, buf);
         if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
             self.touch();
@@ -161,6 +244,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
             start,
             last: Arc::clone(&last),
             _slot: slot,
+            rewrite: None,
         };
         let service = hyper_util::service::TowerToHyperService::new(
             Extension(ConnectInfo::<SocketAddr>(peer)).layer(router.clone()),
@@ -232,5 +316,36 @@ pub fn raise_fd_limit() -> Option<u64> {
     #[cfg(not(unix))]
     {
         None
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::json_for_hyper_error;
+
+    #[test]
+    fn only_hypers_bare_error_heads_are_rewritten() {
+        let hyper = b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n\
+                      content-length: 0\r\ndate: Sat, 05 Dec 2026 04:21:25 GMT\r\n\r\n";
+        let json = String::from_utf8(json_for_hyper_error(hyper).unwrap()).unwrap();
+        let (head, body) = json.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+        assert!(head.contains("\r\ncontent-type: application/json\r\n"));
+        assert!(head.contains("\r\nconnection: close\r\n"));
+        assert!(head.contains("\r\ndate: Sat, 05 Dec 2026 04:21:25 GMT\r\n"));
+        assert!(head.ends_with(&format!("content-length: {}", body.len())));
+        assert!(!head.contains("content-length: 0"));
+        assert!(body.contains(r#""code":"bad_request""#), "{body}");
+        for other in [
+            // The app's own 400 has a body; a 200 or 404 is not hyper's; a head with more after.
+            &b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 12\r\n\r\n{\"error\":1}"[..],
+            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+            b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\nmore",
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n",
+        ] {
+            assert!(json_for_hyper_error(other).is_none());
+        }
     }
 }

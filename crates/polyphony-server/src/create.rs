@@ -83,15 +83,16 @@ impl AppState {
         Ok(())
     }
 
-    /// Creates a room with its seed statements. `from` is the caller's address (rate limit;
-    /// `None` for in-process callers).
+    /// Creates a room with its seed statements and briefing cards (it opens on the briefing
+    /// when it has cards, else on collecting votes). `from` is the caller's address (rate
+    /// limit; `None` for in-process callers).
     pub async fn create_room(
         &self,
         req: NewRoom,
         from: Option<IpAddr>,
     ) -> Result<RoomCreated, RoomError> {
         let limits = &self.inner.limits;
-        let topic = req.topic.trim().to_string();
+        let topic = crate::room::text::normalise(&req.topic);
         if topic.is_empty() {
             return Err(RoomError::EmptyTopic);
         }
@@ -100,17 +101,20 @@ impl AppState {
                 max: limits.topic_max_chars,
             });
         }
-        if req.description.chars().count() > limits.description_max_chars as usize {
+        let description = crate::room::text::normalise_paragraphs(&req.description);
+        let rules = crate::room::text::normalise_paragraphs(&req.rules);
+        if description.chars().count() > limits.description_max_chars as usize {
             return Err(RoomError::DescriptionTooLong {
                 max: limits.description_max_chars,
             });
         }
-        if req.rules.trim().chars().count() > RULES_MAX_CHARS as usize {
+        if rules.chars().count() > RULES_MAX_CHARS as usize {
             return Err(RoomError::RulesTooLong {
                 max: RULES_MAX_CHARS,
             });
         }
         check_settings(&req.settings)?;
+        let brief = crate::room::commands::checked_brief(req.brief)?;
         let language = req.language.unwrap_or_else(|| "en".into());
         check_language(&language)?;
         if req.statements.len() > limits.max_statements_per_room as usize {
@@ -127,7 +131,10 @@ impl AppState {
             };
             let text =
                 check_statement_text(text, req.settings.statement_max_chars).map_err(seed)?;
-            if statements.iter().any(|s: &StoredStatement| s.text == text) {
+            if statements
+                .iter()
+                .any(|s: &StoredStatement| crate::room::text::same_text(&s.text, &text))
+            {
                 return Err(seed(RoomError::DuplicateStatement));
             }
             statements.push(StoredStatement {
@@ -146,11 +153,16 @@ impl AppState {
             code: self.unused_code(),
             facilitator_key: random_hex(32),
             topic,
-            description: req.description.trim().to_string(),
-            rules: req.rules.trim().to_string(),
+            description,
+            rules,
             language,
             settings: req.settings,
-            stage: Stage::Collect,
+            // A room with briefing cards opens on them: the key facts come before the votes.
+            stage: if brief.is_empty() {
+                Stage::Collect
+            } else {
+                Stage::Brief
+            },
             closed: false,
             seed: req.seed.unwrap_or_else(rand::random),
             created,
@@ -158,6 +170,7 @@ impl AppState {
             controls: Default::default(),
             snapshots: Vec::new(),
             frozen_groups: None,
+            brief,
             participants: Vec::new(),
             statements,
             votes: Vec::new(),
@@ -196,13 +209,18 @@ impl AppState {
     /// [`polyphony_protocol::MAX_STATEMENT_MAX_CHARS`], and a statement (participant) id above
     /// `u32::MAX` minus the room's statement (participant) limit, which would leave the room no
     /// id for a new statement (participant).
+    ///
+    /// `brief`: the room's briefing cards (checked as at creation), e.g. read from a room's
+    /// `polyphony.json` export (`room.brief`); an imported room opens on its groups either way.
     pub async fn import_polis(
         &self,
         data: &PolisConversation,
         topic: &str,
         seed: u64,
+        brief: Vec<polyphony_protocol::BriefCard>,
     ) -> Result<RoomCreated, RoomError> {
         self.check_import(data)?;
+        let brief = crate::room::commands::checked_brief(brief)?;
         let created = next_time();
         let statements = data
             .statements
@@ -263,6 +281,7 @@ impl AppState {
             controls: Default::default(),
             snapshots: Vec::new(),
             frozen_groups: None,
+            brief,
             participants: pids
                 .into_iter()
                 .map(|pid| StoredParticipant {

@@ -66,7 +66,10 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::TooManySeeds { .. }
         | E::RulesTooLong { .. }
         | E::NoteTooLong { .. }
-        | E::GroupNameTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        | E::GroupNameTooLong { .. }
+        | E::BriefTooManyCards { .. }
+        | E::BriefTooLong { .. }
+        | E::BriefTooManyPositions { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         E::PositionOutOfRange
         | E::BadClientId
         | E::EmptyStatement
@@ -81,7 +84,10 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::BadTimer { .. }
         | E::BadRevote { .. }
         | E::NoRound { .. }
-        | E::BadRounds { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        | E::BadRounds { .. }
+        | E::BriefEmptyTitle { .. }
+        | E::BriefEmptyPosition { .. }
+        | E::BriefBadImage { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
             StatusCode::TOO_MANY_REQUESTS
         }
@@ -118,14 +124,21 @@ fn code_of(e: &RoomError) -> ErrorCode {
         E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
             C::RateLimited
         }
-        E::EmptyStatement | E::EmptyTopic | E::EmptyNote => C::EmptyStatement,
+        E::EmptyStatement
+        | E::EmptyTopic
+        | E::EmptyNote
+        | E::BriefEmptyTitle { .. }
+        | E::BriefEmptyPosition { .. } => C::EmptyStatement,
         E::DuplicateStatement => C::DuplicateStatement,
         E::StatementTooLong { .. }
         | E::TopicTooLong { .. }
         | E::DescriptionTooLong { .. }
         | E::RulesTooLong { .. }
         | E::NoteTooLong { .. }
-        | E::GroupNameTooLong { .. } => C::TooLong,
+        | E::GroupNameTooLong { .. }
+        | E::BriefTooManyCards { .. }
+        | E::BriefTooLong { .. }
+        | E::BriefTooManyPositions { .. } => C::TooLong,
         E::NoTables | E::NotSeated => C::NoTable,
         E::NoGroups => C::NoGroups,
         E::NotReporter | E::NotYourNote => C::NotReporter,
@@ -143,7 +156,8 @@ fn code_of(e: &RoomError) -> ErrorCode {
         | E::BadTimer { .. }
         | E::BadRevote { .. }
         | E::NoRound { .. }
-        | E::BadRounds { .. } => C::Invalid,
+        | E::BadRounds { .. }
+        | E::BriefBadImage { .. } => C::Invalid,
         E::Seed { source, .. } | E::Imported { source, .. } => code_of(source),
         E::Storage(_) | E::Internal(_) => C::Internal,
     }
@@ -211,6 +225,8 @@ impl From<RoomError> for ApiError {
         } else {
             let retry_after = match &e {
                 RoomError::JoinRateLimited { retry_after, .. } => Some(*retry_after),
+                // A participant's bucket refills at least one token a second.
+                RoomError::RateLimited { .. } => Some(1),
                 _ => None,
             };
             ApiError {

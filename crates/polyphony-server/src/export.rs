@@ -5,8 +5,10 @@
 //!
 //! The CSV downloads are what a facilitator opens in a spreadsheet, so their text cells are
 //! spreadsheet-safe by default ([`CsvCells::SpreadsheetSafe`]: a statement or topic starting
-//! with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`); `?raw=1` gives the exact
-//! text ([`CsvCells::Exact`]) for tools that need it. `polyphony.json` is always exact.
+//! with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, and so does a `=`, `+`,
+//! `-` or `@` after a `,`, `;`, tab, `|` or line break inside it); `?raw=1` gives the exact text
+//! ([`CsvCells::Exact`]) for tools that need it (`?raw=0` or none: safe; anything else: 400).
+//! `polyphony.json` is always exact.
 //!
 //! An export copies what it needs from the room under the lock ([`RoomCopy`]) and builds the file
 //! from the copy, so a large room's CSV never holds up a vote.
@@ -194,12 +196,12 @@ struct JsonSpectrum {
     rounds: Vec<BTreeMap<u32, i8>>,
 }
 
-/// How CSV text cells are written for an export's `?raw=` value: spreadsheet-safe unless
-/// `raw` is `1` or `true`.
+/// How CSV text cells are written for an export's `?raw=` value: spreadsheet-safe when it is
+/// absent or `0`, exact when it is `1`; anything else is refused (as `docs/protocol.md` says).
 pub(crate) fn cells(raw: Option<&str>) -> Result<CsvCells, String> {
     match raw {
-        None | Some("0" | "false") => Ok(CsvCells::SpreadsheetSafe),
-        Some("1" | "true") => Ok(CsvCells::Exact),
+        None | Some("0") => Ok(CsvCells::SpreadsheetSafe),
+        Some("1") => Ok(CsvCells::Exact),
         Some(other) => Err(format!(
             "raw={other:?}: use raw=1 for the exact text, or leave it out for spreadsheet-safe cells"
         )),
@@ -376,7 +378,8 @@ mod tests {
         assert_eq!(cells(None), Ok(CsvCells::SpreadsheetSafe));
         assert_eq!(cells(Some("0")), Ok(CsvCells::SpreadsheetSafe));
         assert_eq!(cells(Some("1")), Ok(CsvCells::Exact));
-        assert_eq!(cells(Some("true")), Ok(CsvCells::Exact));
-        assert!(cells(Some("yes please")).is_err());
+        for other in ["true", "false", "yes please", "", "01"] {
+            assert!(cells(Some(other)).is_err(), "raw={other}");
+        }
     }
 }

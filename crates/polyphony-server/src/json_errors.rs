@@ -2,7 +2,8 @@
 //! no handler writes: axum's own rejections (a path that is not UTF-8, a repeated query key, a
 //! body over the limit), a method the path does not take (405, which keeps its `Allow` header),
 //! and the web app's 404. [`json_errors`] wraps the whole router and rewrites any 4xx/5xx whose
-//! body is not JSON; the handlers' own [`ApiError`]s pass through untouched.
+//! body is not JSON; the handlers' own [`ApiError`]s pass through untouched, and so does a page
+//! written for people and marked [`PageForPeople`] (the report's "not published yet").
 
 use axum::body::to_bytes;
 use axum::extract::Request;
@@ -21,6 +22,11 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/json"))
 }
+
+/// Marks an error answer that is a page for people to read (an HTML page in the reader's
+/// language, such as the report's "not published yet"): [`json_errors`] lets it through.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PageForPeople;
 
 /// The sentence for an error answer that came without one (or with a plain-text one).
 fn sentence(status: StatusCode, method: &Method, path: &str, allow: &str, detail: &str) -> String {
@@ -49,7 +55,10 @@ pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let resp = next.run(req).await;
     let status = resp.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(resp.headers()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_json(resp.headers())
+        || resp.extensions().get::<PageForPeople>().is_some()
+    {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();

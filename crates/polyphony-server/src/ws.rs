@@ -103,7 +103,7 @@ pub(crate) async fn serve(
     let mut snapshots = room.subscribe();
     let welcome = ServerMessage::Welcome {
         version: PROTOCOL_VERSION,
-        room: room.info(),
+        room: Box::new(room.info()),
     };
     if !send(&mut out, text(&welcome)).await {
         return;

@@ -256,7 +256,11 @@ async fn an_over_long_imported_comment_is_refused_by_id() {
         ],
         vec![VoteEvent::new(3, 0, Vote::Agree, 1_700_000_000_001)],
     );
-    let err = s.import_polis(&data, "t", 1).await.unwrap_err().to_string();
+    let err = s
+        .import_polis(&data, "t", 1, Vec::new())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("statement 17"), "{err}");
     assert!(err.contains("2000"), "{err}");
     assert!(s.room_codes().is_empty(), "nothing was created");
@@ -271,13 +275,21 @@ async fn imports_with_ids_near_u32_max_are_refused_or_safe() {
         vec![statement(0, "fine".into(), None)],
         vec![VoteEvent::new(u32::MAX, 0, Vote::Agree, 1_700_000_000_001)],
     );
-    let err = s.import_polis(&data, "t", 1).await.unwrap_err().to_string();
+    let err = s
+        .import_polis(&data, "t", 1, Vec::new())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("participant id 4294967295"), "{err}");
     let data = conversation(
         vec![statement(u32::MAX - 1, "fine".into(), None)],
         Vec::new(),
     );
-    let err = s.import_polis(&data, "t", 1).await.unwrap_err().to_string();
+    let err = s
+        .import_polis(&data, "t", 1, Vec::new())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("statement id 4294967294"), "{err}");
     assert!(s.room_codes().is_empty(), "nothing was created");
 
@@ -293,7 +305,7 @@ async fn imports_with_ids_near_u32_max_are_refused_or_safe() {
             1_700_000_000_001,
         )],
     );
-    let created = s.import_polis(&data, "t", 1).await.unwrap();
+    let created = s.import_polis(&data, "t", 1, Vec::new()).await.unwrap();
     let code = created.room.code;
     let t = join(&r, &code).await;
     let (status, json) = add(&r, &code, &t, "a", "a new statement").await;

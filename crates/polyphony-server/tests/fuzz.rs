@@ -98,6 +98,12 @@ fn field_name() -> impl Strategy<Value = String> {
             "type",
             "consent",
             "plan",
+            "brief",
+            "title",
+            "image",
+            "positions",
+            "side",
+            "source",
         ])
         .prop_map(String::from),
         "[a-z_]{1,12}",
@@ -119,6 +125,9 @@ fn valid_bodies() -> Vec<Value> {
         json!({ "author_of": 0 }),
         json!({ "topic": "t", "statements": ["a", "b"], "settings": { "moderation": "strict" } }),
         json!({ "moderation": "open", "statement_max_chars": 100, "statements_per_participant": 3 }),
+        json!([{ "title": "t", "image": "https://example.org/a.png",
+                 "positions": [{ "side": "s", "text": "x", "source": "y" }] }]),
+        json!({ "topic": "t", "brief": [{ "title": "t", "text": "x" }] }),
     ]
 }
 
@@ -144,6 +153,7 @@ fn body() -> impl Strategy<Value = String> {
 const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/rooms"),
     ("PUT", "/api/rooms/{code}/settings"),
+    ("PUT", "/api/rooms/{code}/brief"),
     ("POST", "/api/rooms/{code}/join"),
     ("POST", "/api/rooms/{code}/votes"),
     ("POST", "/api/rooms/{code}/statements"),

@@ -72,6 +72,10 @@ enum Command {
         /// Which vote value means agree in the input.
         #[arg(long, value_enum, default_value_t = SignArg::Auto)]
         vote_sign: SignArg,
+        /// Briefing cards for the room: a JSON list of cards, or a room's `polyphony.json`
+        /// export (its `room.brief`).
+        #[arg(long, value_name = "CARDS.json")]
+        brief: Option<PathBuf>,
     },
     /// Analyze a Polis export: an openData folder (comments.csv + votes.csv or
     /// participants-votes.csv) or an API pair folder (votes.json + comments.json).
@@ -277,6 +281,24 @@ fn report_input(
     input
 }
 
+/// Briefing cards from a file: a JSON list of cards, or a room's `polyphony.json` export.
+fn read_brief(file: &std::path::Path) -> Result<Vec<polyphony_protocol::BriefCard>> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let cards = match value.get("room").and_then(|r| r.get("brief")) {
+        Some(cards) => cards.clone(),
+        None => value,
+    };
+    serde_json::from_value(cards).with_context(|| {
+        format!(
+            "{}: expected a list of briefing cards (or a room export with room.brief)",
+            file.display()
+        )
+    })
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve {
@@ -299,9 +321,14 @@ fn run(cli: Cli) -> Result<()> {
             topic,
             seed,
             vote_sign,
+            brief,
         } => {
             let data = polyphony_polis::read_path(&path, sign(vote_sign))
                 .with_context(|| format!("cannot import {}", path.display()))?;
+            let brief = match brief {
+                Some(file) => read_brief(&file)?,
+                None => Vec::new(),
+            };
             let topic = topic
                 .or_else(|| data.summary.get("topic").cloned())
                 .unwrap_or_else(|| {
@@ -309,7 +336,7 @@ fn run(cli: Cli) -> Result<()> {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default()
                 });
-            serve::import(&db, &data, &topic, seed)
+            serve::import(&db, &data, &topic, seed, brief)
         }
         Command::Analyze {
             path,

@@ -200,18 +200,25 @@ pub fn restore(backup: &Path, db: &Path, force: bool) -> Result<()> {
 }
 
 /// Creates a room from a Polis export.
-pub fn import(db: &Path, data: &PolisConversation, topic: &str, seed: u64) -> Result<()> {
+pub fn import(
+    db: &Path,
+    data: &PolisConversation,
+    topic: &str,
+    seed: u64,
+    brief: Vec<polyphony_protocol::BriefCard>,
+) -> Result<()> {
     init_logging();
     runtime()?.block_on(async {
         let state = AppState::open(db, Limits::default())
             .await
             .with_context(|| format!("cannot open {}", db.display()))?;
-        let created = state.import_polis(data, topic, seed).await?;
+        let cards = brief.len();
+        let created = state.import_polis(data, topic, seed, brief).await?;
         state.shutdown().await;
         println!("room {} created in {}", created.room.code, db.display());
         println!("facilitator key: {}", created.facilitator_key);
         println!(
-            "{} statements, {} votes; open /r/{}/screen once the server runs",
+            "{} statements, {} votes, {cards} briefing cards; open /r/{}/screen once the server runs",
             data.statements.len(),
             data.votes.len(),
             created.room.code

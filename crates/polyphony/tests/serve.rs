@@ -260,6 +260,41 @@ fn import_creates_a_room_from_a_polis_export() {
     });
     assert!(v["groups"].as_array().is_some_and(|g| g.len() >= 2), "{v}");
 
+    // The briefing travels: the room's own export gives its cards to an imported copy.
+    let cards = r#"[{"title":"Two kinds of licence","text":"Taxi drivers pass a test."}]"#;
+    let cards_file = dir.path().join("cards.json");
+    std::fs::write(&cards_file, cards).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["import"])
+        .arg(&fixture)
+        .arg("--db")
+        .arg(dir.path().join("briefed.db"))
+        .arg("--brief")
+        .arg(&cards_file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("1 briefing cards"), "{text}");
+    // A file that is not a list of cards is refused in words, and nothing is created.
+    std::fs::write(&cards_file, r#"{"title": 3}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["import"])
+        .arg(&fixture)
+        .arg("--db")
+        .arg(dir.path().join("refused.db"))
+        .arg("--brief")
+        .arg(&cards_file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("briefing cards"));
+    assert!(!dir.path().join("refused.db").exists());
+
     let bad = Command::new(env!("CARGO_BIN_EXE_polyphony"))
         .args(["import", "/nonexistent/folder", "--db"])
         .arg(&db)

@@ -3,7 +3,7 @@
 //! themselves (everyone, then each group with its members held fixed), and consensus gained and
 //! lost, each as one plain sentence.
 
-use polyphony_protocol::{ChangeView, PanelView, RoomControls, RoomView};
+use polyphony_protocol::{PanelView, RoomControls, RoomView};
 use yew::prelude::*;
 
 use crate::components::{stage_key, Tr};
@@ -12,14 +12,7 @@ use crate::i18n::{fill, t, Key, Lang};
 use crate::state::controls::{group_title, panel_moved};
 use crate::state::{how_many, text_lines, Fit};
 
-/// Whether a change has anything to say (someone now votes more like another group, someone
-/// changed their own vote, consensus gained or lost).
-pub fn change_worth_showing(c: &ChangeView) -> bool {
-    c.moved > 0
-        || c.panels.iter().any(|p| panel_moved(&p.everyone))
-        || !c.consensus_gained.is_empty()
-        || !c.consensus_lost.is_empty()
-}
+pub use crate::state::projector::change_worth_showing;
 
 /// The room and its change.
 #[derive(Properties, PartialEq)]

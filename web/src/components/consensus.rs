@@ -1,4 +1,5 @@
-//! What the whole room shares.
+//! What the whole room shares: whole statements that fit, or, when none does, the first cut to
+//! the room there is.
 
 use polyphony_protocol::{ConsensusView, Stance};
 use yew::prelude::*;
@@ -17,23 +18,38 @@ pub fn consensus_that_fit(items: &[ConsensusView], fit: Fit) -> usize {
     )
 }
 
+/// What the list shows in `fit`: how many statements, and, when not even the first fits whole
+/// but two lines do, that one cut to the lines there are (`Some(lines)`).
+pub fn consensus_shown(items: &[ConsensusView], fit: Fit) -> (usize, Option<f64>) {
+    let whole = consensus_that_fit(items, fit);
+    let room = (fit.lines - 1.8 - 0.3).floor();
+    if whole > 0 || items.is_empty() || room < 2.0 {
+        (whole, None)
+    } else {
+        (1, Some(room))
+    }
+}
+
 /// The statements every group agrees (or disagrees) on.
 #[component]
 pub fn Consensus(p: &ViewProps) -> Html {
     let lang = p.lang;
-    let limit = match p.fit {
-        Some(fit) => p.limit.min(consensus_that_fit(&p.view.consensus, fit)),
-        None => p.limit,
+    let (limit, clamp) = match p.fit {
+        Some(fit) => {
+            let (n, clamp) = consensus_shown(&p.view.consensus, fit);
+            (p.limit.min(n), clamp)
+        }
+        None => (p.limit, None),
     };
     if p.view.consensus.is_empty() || limit == 0 {
         return html! {};
     }
     html! {
-        <section class="consensus" id="consensus">
+        <section class="consensus" id="consensus" style={clamp.map(|c| format!("--clamp:{c:.0}"))}>
             <h2><Tr lang={lang} k={Key::ConsensusTitle} /></h2>
             <ul>{ for p.view.consensus.iter().take(limit).map(|c| {
                 let k = if c.stance == Stance::Agree { Key::EveryoneAgrees } else { Key::EveryoneDisagrees };
-                html! { <li><strong class="share"><Tr lang={lang} k={k} args={vec![("percent", c.percent.to_string())]} /></strong>{ format!(" “{}”", c.statement.text) }</li> }
+                html! { <li><strong class="share"><Tr lang={lang} k={k} args={vec![("percent", c.percent.to_string())]} /></strong>{ format!(" {}", crate::i18n::quoted(lang, &c.statement.text)) }</li> }
             }) }</ul>
         </section>
     }

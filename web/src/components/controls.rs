@@ -1,22 +1,26 @@
-//! The console's room controls: hide or reveal results, pause or resume voting, a timer, the
-//! spotlight, freezing the groups (updating or releasing them only after a confirmation), group
-//! names, a second vote and the take-away report; and closing the room, with a confirmation.
+//! The console's room controls: hide or reveal results, pause or resume voting, on the report
+//! stage the projector's page (previous, next, turning by itself), a timer, the spotlight,
+//! freezing the groups (updating or releasing them only after a confirmation), group names, a
+//! second vote and the take-away report; and closing the room, with a confirmation.
 //! Each button sends one `ControlRequest`; the screens read the new controls from the next room
 //! view.
 
 use std::collections::HashMap;
 
 use polyphony_protocol::REVOTE_MAX_STATEMENTS;
-use polyphony_protocol::{ControlRequest, RoomInfo, RoomView, StatementId, TIMER_MAX_MINUTES};
+use polyphony_protocol::{
+    ControlRequest, RoomInfo, RoomView, Stage, StatementId, TIMER_MAX_MINUTES,
+};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{input_value, TimerClock, Tr};
+use crate::components::{input_value, PageTurner, TimerClock, Tr};
 use crate::group_colour;
 use crate::i18n::{error_key, t, Key, Lang};
 use crate::net::HttpError;
 use crate::routes::{api, page};
 use crate::state::controls::{by_divisiveness, live_groups_notice, revote_preselection};
+use crate::state::projector::report_pages;
 use crate::{nav, net};
 
 /// What the console's panels need.
@@ -82,7 +86,8 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         .as_ref()
         .map(|r| r.controls.clone())
         .unwrap_or_default();
-    let minutes = use_state(|| 5u32);
+    // The minutes as typed: a value outside 1–30 is said, not silently changed.
+    let minutes_text = use_state(|| "5".to_string());
     let chosen = use_state(|| None::<StatementId>);
     let drafts = use_state(HashMap::<u32, String>::new);
     let picked = use_state(|| None::<Vec<StatementId>>);
@@ -104,7 +109,10 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             <button id="hide-results" onclick={click(ControlRequest::HideResults)}><Tr lang={lang} k={Key::HideResults} /></button>
         </> }
     };
-    let voting = if controls.voting_paused {
+    let closed = p.view.room.as_ref().is_some_and(|r| r.closed);
+    let voting = if closed {
+        html! { <p class="status-note" id="voting-status" data-closed="true"><Tr lang={lang} k={Key::VotingClosedNote} /></p> }
+    } else if controls.voting_paused {
         html! { <>
             <p class="status-note" id="voting-status" data-paused="true"><Tr lang={lang} k={Key::VotingPausedNote} /></p>
             <button id="resume-voting" class="primary" onclick={click(ControlRequest::ResumeVoting)}><Tr lang={lang} k={Key::ResumeVoting} /></button>
@@ -117,18 +125,21 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
     };
 
     // Timer.
+    let minutes = minutes_text
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=TIMER_MAX_MINUTES).contains(m));
     let on_minutes = {
-        let minutes = minutes.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Ok(n) = input_value(&e).trim().parse::<u32>() {
-                minutes.set(n.clamp(1, TIMER_MAX_MINUTES));
-            }
-        })
+        let minutes_text = minutes_text.clone();
+        Callback::from(move |e: InputEvent| minutes_text.set(input_value(&e)))
     };
     let start_timer = {
-        let (send, minutes) = (send.clone(), minutes.clone());
+        let send = send.clone();
         Callback::from(move |_: MouseEvent| {
-            send.emit(ControlRequest::StartTimer { minutes: *minutes })
+            if let Some(minutes) = minutes {
+                send.emit(ControlRequest::StartTimer { minutes })
+            }
         })
     };
 
@@ -239,17 +250,24 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
                 <div class="control" id="results-control">{ results }</div>
                 <div class="control" id="voting-control">{ voting }</div>
             </div>
+            if p.view.room.as_ref().is_some_and(|r| r.stage == Stage::Report) {
+                <PageTurner lang={lang} title={Key::ReportPagesTitle} pages={report_pages(&p.view).len()}
+                    paging={controls.page_of(Stage::Report)} send={send.clone()} />
+            }
             <div class="control" id="timer-control">
                 <label for="timer-minutes"><Tr lang={lang} k={Key::TimerMinutes} /></label>
                 <div class="row">
                     <input id="timer-minutes" class="size-input" type="number" min="1" max={TIMER_MAX_MINUTES.to_string()}
-                        value={minutes.to_string()} oninput={on_minutes} />
-                    <button id="start-timer" onclick={start_timer}><Tr lang={lang} k={Key::StartTimer} /></button>
+                        value={(*minutes_text).clone()} oninput={on_minutes} aria-invalid={minutes.is_none().to_string()} />
+                    <button id="start-timer" onclick={start_timer} disabled={minutes.is_none()}><Tr lang={lang} k={Key::StartTimer} /></button>
                     if let Some(timer) = controls.timer {
                         <TimerClock lang={lang} timer={timer} id="console-timer" />
                         <button id="stop-timer" onclick={click(ControlRequest::StopTimer)}><Tr lang={lang} k={Key::StopTimer} /></button>
                     }
                 </div>
+                if minutes.is_none() {
+                    <p class="error" id="timer-range" role="alert"><Tr lang={lang} k={Key::TimerRange} args={vec![("max", TIMER_MAX_MINUTES.to_string())]} /></p>
+                }
             </div>
             <div class="control" id="spotlight-control">
                 <label for="spotlight-select"><Tr lang={lang} k={Key::SpotlightLabel} /></label>

@@ -1,7 +1,9 @@
 //! What divides the groups: each divisive statement with one agree / disagree / pass bar per
-//! group. Colours are colour-blind safe (Okabe–Ito blue for agree, vermillion for disagree, a
-//! light grey for pass) with a second cue: disagree is hatched, pass dotted, and every segment
-//! is labelled with its icon (✓ ✗ ○) and share.
+//! group and, under the statement or its bars, how each group leans on it ("A mostly agrees, B
+//! is split"), worded from that statement's own bars so a sentence never contradicts a bar. Colours are
+//! colour-blind safe (Okabe–Ito blue for agree, vermillion for disagree, a light grey for pass)
+//! with a second cue: disagree is hatched, pass dotted, and every segment is labelled with its
+//! icon (✓ ✗ ○) and share.
 
 use polyphony_protocol::{DivisiveView, GroupName, GroupStance};
 use yew::prelude::*;
@@ -9,23 +11,91 @@ use yew::prelude::*;
 use crate::components::Tr;
 use crate::group_colour;
 use crate::i18n::{fill, t, Key, Lang};
-use crate::state::controls::shares;
+use crate::state::controls::{shares, Lean};
+use crate::state::projector::leans;
 use crate::state::{how_many, text_lines, Fit};
 
 /// Width of the bars beside each statement on the projector, in ems (as `style.css`).
 const BARS_EMS: f64 = 21.0;
 
+/// The words under a statement: each group's lean on it, as keys and values ("A · Safety first
+/// mostly agrees", "B is split"), in the statement's group order.
+fn lean_words(groups: &[GroupStance], names: &[GroupName]) -> Vec<(Key, String)> {
+    leans(groups)
+        .into_iter()
+        .map(|(g, l)| {
+            let k = match l {
+                Lean::Agrees => Key::MostlyAgrees,
+                Lean::Disagrees => Key::MostlyDisagrees,
+                Lean::Split => Key::IsSplit,
+            };
+            let name = names
+                .iter()
+                .find(|n| n.group == g.group && !n.name.trim().is_empty())
+                .map(|n| format!("{} · {}", g.label, n.name.trim()))
+                .unwrap_or_else(|| g.label.clone());
+            (k, name)
+        })
+        .collect()
+}
+
+/// The separator between two groups' words.
+fn joiner(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhTw | Lang::Ja => "、",
+        Lang::En | Lang::Ko => ", ",
+    }
+}
+
+/// The words under a statement as one string (for fitting the screen).
+pub fn leans_text(lang: Lang, groups: &[GroupStance], names: &[GroupName]) -> String {
+    lean_words(groups, names)
+        .into_iter()
+        .map(|(k, name)| fill(t(lang, k), &[("group", name)]))
+        .collect::<Vec<_>>()
+        .join(joiner(lang))
+}
+
+/// Where the groups' words go beside a statement on the projector, and the lines the item
+/// takes: under the statement (`false`) when it is short, under the bars (`true`) when the
+/// statement is the taller, so the words take no line of their own when they need not.
+fn words_place(lang: Lang, d: &DivisiveView, names: &[GroupName], fit: Fit) -> (bool, f64) {
+    let left = fit.cols - BARS_EMS - 3.5;
+    let words = leans_text(lang, &d.groups, names);
+    let text = text_lines(&d.statement.text, left);
+    let bars = 1.3 * d.groups.len() as f64;
+    let under_text = (text + text_lines(&words, left)).max(bars);
+    let under_bars = text.max(bars + text_lines(&words, BARS_EMS));
+    if under_bars < under_text {
+        (true, under_bars + 0.6)
+    } else {
+        (false, under_text + 0.6)
+    }
+}
+
 /// How many divisive statements fit `fit` (a heading and the legend, then each statement beside
-/// its bars; the first is always shown, cut to the room there is), and that room in lines.
-pub fn divisive_that_fit(items: &[DivisiveView], fit: Fit) -> (usize, f64) {
+/// its bars, the groups' words under one or the other; the first is always shown, its statement
+/// cut to the room there is), and that room in lines.
+pub fn divisive_that_fit(
+    lang: Lang,
+    items: &[DivisiveView],
+    names: &[GroupName],
+    fit: Fit,
+) -> (usize, f64) {
     let room = fit.lines - 3.4;
-    let costs = items.iter().map(|d| {
-        let text = text_lines(&d.statement.text, fit.cols - BARS_EMS - 3.5);
-        text.max(1.3 * d.groups.len() as f64) + 0.6
-    });
+    let costs = items.iter().map(|d| words_place(lang, d, names, fit).1);
+    let first_words = items
+        .first()
+        .map_or(0.0, |d| match words_place(lang, d, names, fit) {
+            (false, _) => text_lines(
+                &leans_text(lang, &d.groups, names),
+                fit.cols - BARS_EMS - 3.5,
+            ),
+            (true, _) => 0.0,
+        });
     (
         how_many(costs, room).max(usize::from(!items.is_empty())),
-        (room - 0.6).floor(),
+        (room - 0.6 - first_words).floor(),
     )
 }
 
@@ -118,7 +188,7 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
     }
     let (limit, clamp) = match p.fit {
         Some(fit) => {
-            let (n, clamp) = divisive_that_fit(&p.items, fit);
+            let (n, clamp) = divisive_that_fit(lang, &p.items, &p.names, fit);
             (p.limit.min(n), Some(format!("--clamp:{clamp:.0}")))
         }
         None => (p.limit, None),
@@ -139,11 +209,30 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
                 <h2><Tr lang={lang} k={Key::DivisiveTitle} /></h2>
                 { group_names_line(&p.names, &labels) }
             </div>
-            <ol>{ for p.items.iter().take(limit).map(|d| html! {
-                <li data-statement={d.statement.id.to_string()}>
-                    <p class="statement-text">{ d.statement.text.clone() }</p>
-                    { stance_bars(lang, &d.groups) }
-                </li>
+            <ol>{ for p.items.iter().take(limit).map(|d| {
+                let words = lean_words(&d.groups, &p.names);
+                let last = words.len().saturating_sub(1);
+                let under_bars = p.fit.is_some_and(|fit| words_place(lang, d, &p.names, fit).0);
+                let words = html! {
+                    <p class="leans">{ for words.into_iter().enumerate().map(|(i, (k, name))| html! {
+                        <>
+                            <Tr lang={lang} k={k} args={vec![("group", name)]} />
+                            if i < last { { joiner(lang) } }
+                        </>
+                    }) }</p>
+                };
+                html! {
+                    <li data-statement={d.statement.id.to_string()} data-words={if under_bars { "bars" } else { "statement" }}>
+                        <div class="statement-cell">
+                            <p class="statement-text">{ d.statement.text.clone() }</p>
+                            if !under_bars { { words.clone() } }
+                        </div>
+                        <div class="bars-cell">
+                            { stance_bars(lang, &d.groups) }
+                            if under_bars { { words } }
+                        </div>
+                    </li>
+                }
             }) }</ol>
             { stance_legend(lang) }
         </section>

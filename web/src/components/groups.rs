@@ -92,7 +92,7 @@ pub fn reason_text(lang: Lang, r: &GroupReason) -> Html {
     html! {
         <>
             <strong class="share"><Tr lang={lang} k={k} args={vec![("percent", r.percent.to_string())]} /></strong>
-            { format!(" “{}”", r.statement.text) }
+            { format!(" {}", crate::i18n::quoted(lang, &r.statement.text)) }
         </>
     }
 }

@@ -7,6 +7,8 @@ use yew::prelude::*;
 
 use crate::i18n::{Key, Lang};
 
+pub mod brief;
+pub mod brief_editor;
 pub mod change;
 pub mod consensus;
 pub mod controls;
@@ -16,9 +18,11 @@ pub mod fullscreen;
 pub mod groups;
 pub mod language;
 pub mod map;
+pub mod paging;
 pub mod phone_parts;
 pub mod qr;
 pub mod room_line;
+pub mod run_sheet;
 pub mod spectrum;
 pub mod spectrum_console;
 pub mod spotlight;
@@ -27,6 +31,8 @@ pub mod tables;
 pub mod timer;
 pub mod tr;
 
+pub use brief::{brief_list, BriefScreen};
+pub use brief_editor::{BriefEditor, BriefForm};
 pub use change::ChangeSummary;
 pub use consensus::Consensus;
 pub use controls::{CloseRoom, RoomControlsPanel};
@@ -36,6 +42,7 @@ pub use fullscreen::FullscreenButton;
 pub use groups::{group_cards_lines, reason_text, GroupCards};
 pub use language::LangSwitch;
 pub use map::OpinionMap;
+pub use paging::{use_page_turns, PageTurner};
 pub use qr::qr_svg;
 pub use room_line::{ResultsHidden, RoomLine};
 pub use spectrum::Spectrum;
@@ -81,6 +88,7 @@ pub fn input_value(e: &InputEvent) -> String {
 /// The name of a stage, as a translation key.
 pub fn stage_key(s: Stage) -> Key {
     match s {
+        Stage::Brief => Key::StageBrief,
         Stage::Collect => Key::StageCollect,
         Stage::Groups => Key::StageGroups,
         Stage::Divisive => Key::StageDivisive,

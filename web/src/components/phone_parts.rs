@@ -46,7 +46,7 @@ pub fn spotlight_card(lang: Lang, id: u32, text: Option<String>, vote: Option<Vo
 /// The link to the room's published report.
 pub fn report_link(lang: Lang, code: &str) -> Html {
     html! {
-        <a class="report-link" id="report-link" href={page::report(code, None)}><Tr lang={lang} k={Key::PhoneReadReport} /></a>
+        <a class="report-link" id="report-link" href={format!("{}?lang={}", page::report(code, None), lang.tag())}><Tr lang={lang} k={Key::PhoneReadReport} /></a>
     }
 }
 

@@ -1,42 +1,24 @@
-//! One plain line per projector stage saying what the room sees ("These statements split the
-//! groups most: A mostly agrees, B mostly disagrees"), and the panel shown instead of results
-//! while the facilitator keeps them hidden.
+//! One plain line per projector stage saying what the room sees ("Each dot is one person…"),
+//! and the panel shown instead of results while the facilitator keeps them hidden. The divisive
+//! stage's line says only what the list is: how each group leans is worded under each statement
+//! from its own bars (`divisive.rs`), so no sentence speaks for a statement it was not read from.
 
 use polyphony_protocol::{RoomView, Stage};
 use yew::prelude::*;
 
 use crate::components::Tr;
 use crate::i18n::{fill, t, Key, Lang};
-use crate::state::controls::{group_title, lean, Lean};
 
 /// The line for the room's stage, as a key and its values (none for a stage without results
-/// yet to explain).
-pub fn room_line(lang: Lang, view: &RoomView) -> Option<(Key, Vec<(&'static str, String)>)> {
+/// yet to explain). No line words values today; `_lang` is the language one would be worded in.
+pub fn room_line(_lang: Lang, view: &RoomView) -> Option<(Key, Vec<(&'static str, String)>)> {
     let room = view.room.as_ref()?;
     let hidden = room.controls.results_hidden;
     match room.stage {
         Stage::Collect => Some((Key::LineCollect, vec![])),
         Stage::Groups if !hidden && !view.groups.is_empty() => Some((Key::LineGroups, vec![])),
-        Stage::Divisive if !hidden => {
-            let top = view.divisive.first()?;
-            let joiner = match lang {
-                Lang::ZhTw | Lang::Ja => "、",
-                Lang::En | Lang::Ko => ", ",
-            };
-            let parts: Vec<String> = top
-                .groups
-                .iter()
-                .map(|g| {
-                    let k = match lean(g) {
-                        Lean::Agrees => Key::MostlyAgrees,
-                        Lean::Disagrees => Key::MostlyDisagrees,
-                        Lean::Split => Key::IsSplit,
-                    };
-                    let name = group_title(Some(&room.controls), Some(g.group), &g.label);
-                    fill(t(lang, k), &[("group", name)])
-                })
-                .collect();
-            Some((Key::LineDivisive, vec![("groups", parts.join(joiner))]))
+        Stage::Divisive if !hidden && !view.divisive.is_empty() => {
+            Some((Key::LineDivisiveEach, vec![]))
         }
         Stage::Spectrum if !view.spectrums.is_empty() => Some((Key::LineSpectrum, vec![])),
         Stage::Tables if view.tables.is_some() => Some((Key::LineTables, vec![])),
@@ -114,6 +96,7 @@ mod tests {
             rules: String::new(),
             created: 0,
             controls: Default::default(),
+            brief: vec![],
         };
         info.controls.results_hidden = hidden;
         info.controls.group_names = vec![GroupName {
@@ -124,33 +107,45 @@ mod tests {
     }
 
     #[test]
-    fn the_divisive_line_says_how_each_group_leans() {
+    fn the_divisive_line_speaks_for_no_single_statement() {
+        let divisive = |id: u32, groups| DivisiveView {
+            statement: StatementView {
+                id,
+                text: "s".into(),
+                is_seed: true,
+                moderation: ModerationState::Accepted,
+            },
+            divisiveness: 0.9,
+            groups,
+        };
+        // The walk-through's room: the first statement has C agreeing, the second C disagreeing
+        // to a person; the line must not word either for both.
         let view = RoomView {
             room: Some(room(Stage::Divisive, false)),
-            divisive: vec![DivisiveView {
-                statement: StatementView {
-                    id: 4,
-                    text: "s".into(),
-                    is_seed: true,
-                    moderation: ModerationState::Accepted,
-                },
-                divisiveness: 0.9,
-                groups: vec![stance(0, "A", 9, 1), stance(1, "B", 1, 9)],
-            }],
+            divisive: vec![
+                divisive(4, vec![stance(0, "A", 1, 9), stance(2, "C", 9, 1)]),
+                divisive(5, vec![stance(0, "A", 9, 1), stance(2, "C", 0, 10)]),
+            ],
             ..Default::default()
         };
-        assert_eq!(
-            room_line_text(Lang::En, &view).as_deref(),
-            Some("These statements split the groups most: A · Safety first mostly agrees, B mostly disagrees.")
-        );
+        let line = room_line_text(Lang::ZhTw, &view).unwrap_or_default();
+        assert_eq!(line, t(Lang::ZhTw, Key::LineDivisiveEach));
+        for word in ["多數同意", "多數不同意", "意見分歧"] {
+            assert!(!line.contains(word), "{line}");
+        }
         let hidden = RoomView {
             room: Some(room(Stage::Divisive, true)),
-            ..view
+            ..view.clone()
         };
         assert_eq!(
             room_line(Lang::En, &hidden),
             None,
             "nothing to explain while hidden"
         );
+        let empty = RoomView {
+            divisive: vec![],
+            ..view
+        };
+        assert_eq!(room_line(Lang::En, &empty), None, "no list, no line");
     }
 }

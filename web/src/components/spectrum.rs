@@ -1,7 +1,11 @@
-//! A spectrum's result: where people placed themselves, by group, round by round (any number of
-//! rounds), and who moved between the first and the last round, in words (each group's counts of
-//! people toward agree and disagree, and its average move in steps of the scale). An open round
-//! whose counts are hidden shows only how many people placed themselves.
+//! A spectrum's result, read from the back of the room: the latest round whose counts are out,
+//! its round said once in the panel's title, each of the five steps with how many people stand
+//! there in large type ("4 people") and who they are by group ("A 3", "B 1": the group's colour
+//! and letter beside its share of the bar), the first round's bars as dashed outlines (with
+//! their counts) when more rounds ran, which wall of the room is which, and who moved between
+//! the first and the last round, in words (each group's counts of people toward agree and
+//! disagree, and its average move in steps of the scale). An open round whose counts are
+//! hidden shows only how many people placed themselves.
 
 use polyphony_protocol::{GroupName, SpectrumMovement, SpectrumRoundView, SpectrumView};
 use yew::prelude::*;
@@ -10,6 +14,8 @@ use crate::components::Tr;
 use crate::group_colour;
 use crate::i18n::{fill, t, Key, Lang};
 use crate::state::controls::{mean_shift, signed_steps};
+use crate::state::fit::text_width;
+use crate::state::projector::{spectrum_rounds, step_counts, StepCount, StepShare};
 use crate::state::{how_many, lines_with, text_lines, Fit};
 
 /// The five steps, strongly disagree first.
@@ -23,6 +29,8 @@ pub const STEPS: [Key; 5] = [
 
 /// Width of the movement column on the projector, in ems (as `style.css`).
 const MOVEMENT_EMS: f64 = 22.0;
+/// The colour of people outside every group.
+const NO_GROUP: &str = "#6b6b6b";
 
 /// One spectrum.
 #[derive(Properties, PartialEq)]
@@ -83,47 +91,129 @@ fn movement_cost(lang: Lang, m: &SpectrumMovement, names: &[GroupName]) -> f64 {
         + 0.3
 }
 
-/// A histogram per round (stacked by group) and the movement between rounds.
+/// "people", or "person" for one.
+fn unit(n: u32) -> Key {
+    if n == 1 {
+        Key::PersonUnit
+    } else {
+        Key::PeopleUnit
+    }
+}
+
+/// Lines the rounds' column takes on the projector without the bars, and with the earlier
+/// round's counts under each step's count (as `style.css`: the title row between the walls, the
+/// hidden rounds' notes, each step's count in large type, the step names; the bars need room
+/// for their group labels beside them).
+fn rounds_lines(
+    lang: Lang,
+    sp: &SpectrumView,
+    steps: &[StepCount],
+    now: u8,
+    before: Option<u8>,
+    cols: f64,
+) -> (f64, f64) {
+    let col = (cols - 4.0 * 0.4) / 5.0;
+    // The round's title between the walls, at most 8 of its ems (1.2 times the body text) wide.
+    let round = fill(t(lang, Key::Round), &[("round", now.to_string())]);
+    let key = before.map(|b| {
+        fill(
+            t(lang, Key::SpectrumOutlineWas),
+            &[("round", b.to_string())],
+        )
+    });
+    let title_w = key
+        .as_deref()
+        .map_or(0.0, text_width)
+        .max(1.2 * text_width(&round))
+        .min(9.6);
+    let walls = [Key::WallDisagree, Key::WallAgree]
+        .map(|k| text_lines(t(lang, k), (cols - title_w - 1.6) / 2.0))
+        .into_iter()
+        .fold(1.0, f64::max);
+    let title = 1.1 + key.map_or(0.0, |k| text_lines(&k, title_w));
+    let placards: f64 = sp
+        .rounds
+        .iter()
+        .filter(|r| r.hidden)
+        .map(|r| {
+            let text = fill(
+                t(lang, Key::RoundPlaced),
+                &[("round", r.round.to_string()), ("n", r.placed.to_string())],
+            );
+            text_lines(&format!("{text} {}", t(lang, Key::RoundHiddenNote)), cols) + 0.15
+        })
+        .sum();
+    let count = steps
+        .iter()
+        .map(|s| {
+            let wide = 1.8 * 0.6 * s.count.to_string().len() as f64 + 0.3;
+            1.5 + if wide + text_width(t(lang, unit(s.count))) > col {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .fold(1.5, f64::max);
+    let was = steps
+        .iter()
+        .filter_map(|s| s.before)
+        .map(|n| {
+            let text = fill(
+                t(lang, Key::SpectrumWas),
+                &[
+                    ("round", before.unwrap_or(now).to_string()),
+                    ("n", n.to_string()),
+                ],
+            );
+            text_lines(&text, col)
+        })
+        .fold(0.0, f64::max);
+    let names = STEPS
+        .iter()
+        .map(|k| text_lines(t(lang, *k), col))
+        .fold(2.0, f64::max);
+    let labels = steps
+        .iter()
+        .map(|s| s.shares.len() as f64)
+        .fold(2.0, f64::max);
+    let fixed = walls.max(title) + 0.2 + placards + count + names + labels;
+    (fixed, was)
+}
+
+/// One group's people at a step, beside its part of the bar: its letter in its colour, then how
+/// many ("A 3").
+fn share_label(s: &StepShare) -> Html {
+    let colour = if s.label.is_empty() {
+        NO_GROUP
+    } else {
+        group_colour(&s.label)
+    };
+    html! {
+        <li class="step-share" data-group={s.label.clone()}>
+            <span class="letter" style={format!("--group:{colour}")}>
+                { if s.label.is_empty() { "–".to_string() } else { s.label.clone() } }
+            </span>
+            { " " }<span class="share-n">{ s.n }</span>
+        </li>
+    }
+}
+
+/// The latest round as a histogram across the room (counted, by group), the first round's
+/// outline beside it, and the movement between them.
 #[component]
 pub fn Spectrum(p: &SpectrumProps) -> Html {
     let lang = p.lang;
     let sp = &p.spectrum;
-    let shown: Vec<&SpectrumRoundView> = sp.rounds.iter().filter(|r| !r.hidden).collect();
+    let (now, before) = spectrum_rounds(&sp.rounds);
     let hidden: Vec<&SpectrumRoundView> = sp.rounds.iter().filter(|r| r.hidden).collect();
-    let max = shown
+    let steps = now.map(|r| step_counts(r, before)).unwrap_or_default();
+    let max = steps
         .iter()
-        .flat_map(|r| r.counts.iter())
-        .copied()
+        .flat_map(|s| [s.count, s.before.unwrap_or(0)])
         .max()
         .unwrap_or(0)
         .max(1);
-    // One column per step, each with a bar per round side by side (numbered under the bars), so
-    // the step's name is written once and fits a 1920 × 1080 screen in every language.
-    let bar = |r: &SpectrumRoundView, i: usize| {
-        html! {
-            <div class="round" data-round={r.round.to_string()}>
-                <div class="bar-area">
-                    <div class="stack" style={format!("height:{:.0}%", 100.0 * f64::from(r.counts[i]) / f64::from(max))}>
-                        { for r.by_group.iter().filter(|g| g.counts[i] > 0).map(|g| html! {
-                            <div class="seg" style={format!("flex:{};background:{}", g.counts[i], if g.label.is_empty() { "#6b6b6b" } else { group_colour(&g.label) })}>
-                                { format!("{}{}", g.label, g.counts[i]) }
-                            </div>
-                        }) }
-                    </div>
-                </div>
-                <span class="round-no" aria-hidden="true">{ r.round }</span>
-            </div>
-        }
-    };
-    let legend = match (shown.first(), shown.last()) {
-        (Some(first), Some(last)) if shown.len() > 1 => html! {
-            <Tr lang={lang} k={Key::RoundsLegend} args={vec![("first", first.round.to_string()), ("last", last.round.to_string())]} />
-        },
-        (Some(only), _) => {
-            html! { <Tr lang={lang} k={Key::Round} args={vec![("round", only.round.to_string())]} /> }
-        }
-        _ => html! {},
-    };
+    let pct = |n: u32| format!("{:.0}%", 100.0 * f64::from(n) / f64::from(max));
     // An open round whose counts are hidden: only how many placed themselves.
     let placards = hidden.iter().map(|r| {
         html! {
@@ -133,36 +223,82 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
             </p>
         }
     });
-    // Below the statement (1.6 times the body text, line height 1.25): the heading, then
-    // whole groups only.
-    let movement_shown = match p.fit {
+    // Below the statement (1.6 times the body text, line height 1.25): the movement's heading,
+    // then whole groups only; the earlier round's counts under each step when they fit.
+    let (movement_shown, was_shown) = match p.fit {
         Some(fit) => {
             let statement = text_lines(&sp.statement.text, fit.cols / 1.6) * 1.6 * 1.25 / 1.3 + 0.3;
-            how_many(
+            let room = fit.lines - statement;
+            let moving = how_many(
                 sp.movement.iter().map(|m| movement_cost(lang, m, &p.names)),
-                fit.lines - statement - 1.8,
-            )
+                room - 1.8,
+            );
+            let cols = if moving > 0 {
+                fit.cols - MOVEMENT_EMS - 1.0
+            } else {
+                fit.cols
+            };
+            let was = match (now, before) {
+                (Some(n), Some(b)) => {
+                    let (fixed, was) = rounds_lines(lang, sp, &steps, n.round, Some(b.round), cols);
+                    fixed + was + 1.0 <= room
+                }
+                _ => false,
+            };
+            (moving, was)
         }
-        None => sp.movement.len(),
+        None => (sp.movement.len(), before.is_some()),
+    };
+    let column = |i: usize, s: &StepCount| {
+        html! {
+            <div class="column" data-step={(i as i32 - 2).to_string()}>
+                <p class="count" id={format!("step-count-{i}")} data-count={s.count.to_string()}>
+                    <span class="count-n">{ s.count }</span>{ " " }<Tr lang={lang} k={unit(s.count)} />
+                </p>
+                if let (true, Some(n), Some(b)) = (was_shown, s.before, before) {
+                    <p class="was" data-count={n.to_string()}>
+                        <Tr lang={lang} k={Key::SpectrumWas} args={vec![("round", b.round.to_string()), ("n", n.to_string())]} />
+                    </p>
+                }
+                <div class="round" data-round={now.map(|r| r.round.to_string()).unwrap_or_default()}>
+                    <div class="bar-area" aria-hidden="true">
+                        if let Some(n) = s.before {
+                            <div class="outline" style={format!("height:{}", pct(n))}></div>
+                        }
+                        <div class="stack" style={format!("height:{}", pct(s.count))}>
+                            { for s.shares.iter().map(|g| html! {
+                                <div class="seg" data-group={g.label.clone()} style={format!("flex:{};background:{}", g.n,
+                                    if g.label.is_empty() { NO_GROUP } else { group_colour(&g.label) })}></div>
+                            }) }
+                        </div>
+                    </div>
+                    <ul class="shares">{ for s.shares.iter().rev().map(share_label) }</ul>
+                </div>
+                <span class="step-label"><Tr lang={lang} k={STEPS[i]} /></span>
+            </div>
+        }
     };
     html! {
         <section class="spectrum" id="spectrum-view" data-rounds={sp.rounds.len().to_string()}>
             <p class="statement-text">{ sp.statement.text.clone() }</p>
             <div class="spectrum-body">
             <div class="rounds">
-                if shown.is_empty() {
-                    <div class="placed-only">{ for placards }</div>
-                } else {
-                    <p class="round-legend">{ legend }</p>
-                    { for placards }
-                    <div class="histogram">
-                        { for (0..5).map(|i| html! {
-                            <div class="column">
-                                <div class="pair">{ for shown.iter().map(|r| bar(r, i)) }</div>
-                                <span class="step-label"><Tr lang={lang} k={STEPS[i]} /></span>
-                            </div>
-                        }) }
+                if let Some(now) = now {
+                    <div class="spectrum-head">
+                        <span class="wall wall-disagree" id="wall-disagree"><Tr lang={lang} k={Key::WallDisagree} /></span>
+                        <h3 class="round-title" id="spectrum-round" data-round={now.round.to_string()}>
+                            <Tr lang={lang} k={Key::Round} args={vec![("round", now.round.to_string())]} />
+                            if let Some(b) = before {
+                                <span class="outline-key"><span class="outline-swatch" aria-hidden="true"></span>
+                                    <Tr lang={lang} k={Key::SpectrumOutlineWas} args={vec![("round", b.round.to_string())]} /></span>
+                            }
+                        </h3>
+                        <span class="wall wall-agree" id="wall-agree"><Tr lang={lang} k={Key::WallAgree} /></span>
                     </div>
+                    { for placards }
+                    <div class="histogram">{ for steps.iter().enumerate().map(|(i, s)| column(i, s)) }</div>
+                } else {
+                    <div class="placed-only">{ for placards }</div>
                 }
             </div>
             if !sp.movement.is_empty() && movement_shown > 0 {

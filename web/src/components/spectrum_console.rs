@@ -1,5 +1,6 @@
-//! The console's statements and spectrum: every accepted statement, most divisive first, with a
-//! labelled "how divisive" column and one click to start a spectrum on it; and the round
+//! The console's statements and spectrum: every accepted statement in the projector's divisive
+//! order, with a labelled "how divisive" column and a button to start a spectrum on it (asked
+//! again first: every screen switches to it); and the round
 //! controls of the latest spectrum (open the next round, reveal or hide the open round's
 //! counts, close).
 
@@ -7,6 +8,7 @@ use polyphony_protocol::{ControlRequest, SpectrumView, MAX_SPECTRUM_ROUNDS};
 use yew::prelude::*;
 
 use crate::components::controls::{control_sender, worded, ConsoleProps};
+use crate::components::run_sheet::Confirm;
 use crate::components::Tr;
 use crate::i18n::Key;
 use crate::net;
@@ -18,6 +20,8 @@ use crate::state::controls::by_divisiveness;
 pub fn SpectrumConsole(p: &ConsoleProps) -> Html {
     let lang = p.lang;
     let send = control_sender(lang, &p.code, &p.host_key, &p.on_error);
+    // Starting a spectrum switches every screen at once: asked again first.
+    let asking = use_state(|| None::<u32>);
     // POST `body` to `url` with the key; report the outcome.
     let post = {
         let (key, on_error) = (p.host_key.clone(), p.on_error.clone());
@@ -108,7 +112,7 @@ pub fn SpectrumConsole(p: &ConsoleProps) -> Html {
                     <th scope="col" class="num"><Tr lang={lang} k={Key::ColVotes} /></th>
                     <th scope="col"><span class="sr-only"><Tr lang={lang} k={Key::StartSpectrum} /></span></th>
                 </tr></thead>
-                <tbody>{ for rows.iter().map(|(s, d)| html! {
+                <tbody>{ for rows.iter().map(|(s, d)| html! { <>
                     <tr data-statement={s.statement.id.to_string()} data-divisiveness={d.map(|d| format!("{d:.3}")).unwrap_or_default()}>
                         <td>{ s.statement.text.clone() }</td>
                         <td class="num divisiveness">
@@ -118,10 +122,18 @@ pub fn SpectrumConsole(p: &ConsoleProps) -> Html {
                             } else { { "–" } }
                         </td>
                         <td class="num">{ format!("{} / {} / {}", s.agree, s.disagree, s.pass) }</td>
-                        <td><button class="start-spectrum" onclick={post(api::spectrums(&p.code), serde_json::json!({"statement": s.statement.id}))}>
+                        <td><button class="start-spectrum" onclick={ { let (asking, id) = (asking.clone(), s.statement.id); Callback::from(move |_: MouseEvent| asking.set(Some(id))) } }>
                             <Tr lang={lang} k={Key::StartSpectrum} /></button></td>
                     </tr>
-                }) }</tbody>
+                    if *asking == Some(s.statement.id) {
+                        <tr class="confirm-row"><td colspan="4">
+                            <Confirm lang={lang} id="confirm-spectrum" question={Key::ConfirmSpectrum} yes={Key::ConfirmSpectrumYes}
+                                on_yes={ { let (go, asking) = (post(api::spectrums(&p.code), serde_json::json!({"statement": s.statement.id})), asking.clone());
+                                    Callback::from(move |e: MouseEvent| { asking.set(None); go.emit(e); }) } }
+                                on_no={ { let asking = asking.clone(); Callback::from(move |_: MouseEvent| asking.set(None)) } } />
+                        </td></tr>
+                    }
+                </> }) }</tbody>
             </table>
         </section>
     }

@@ -1,5 +1,6 @@
-//! A phone's discussion table: its number (large, in the table's colour), the sign to look for,
-//! the reporter's prompt (on the reporter's phone only), the table's notes and a box to add one.
+//! A phone's discussion table: its number (large, on the table's black plate), the sign to look
+//! for, the reporter's prompt (on the reporter's phone only), the table's notes and a box to add
+//! one.
 
 use polyphony_protocol::{PhoneTable, TableNote, NOTE_MAX_CHARS};
 use yew::prelude::*;
@@ -7,7 +8,7 @@ use yew::prelude::*;
 use crate::components::{input_value, Tr};
 use crate::i18n::{t, Key, Lang};
 use crate::state::PhoneEvent;
-use crate::table_colour;
+use crate::table_plate_style;
 
 /// What the table card shows; its actions go out as [`PhoneEvent`]s.
 #[derive(Properties, PartialEq)]
@@ -58,7 +59,7 @@ pub fn TableCard(p: &TableCardProps) -> Html {
     };
     let used = draft.chars().count();
     html! {
-        <section class="table-card" id="table-card" data-table={n.to_string()} style={format!("--table:{}", table_colour(n))}>
+        <section class="table-card" id="table-card" data-table={n.to_string()} style={table_plate_style()}>
             <div class="table-sign">
                 <span class="table-big" id="table-number">{ n }</span>
                 <div>

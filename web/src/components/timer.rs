@@ -1,6 +1,8 @@
 //! The facilitator's countdown, counted with this screen's own clock against the timer's start
 //! (server time) and length: `mm:ss`, then, at zero, a soft pulse and "Time" (no sound, nothing
-//! else happens).
+//! else happens). On the projector (`fades`) "Time" stays for a minute
+//! ([`TIME_UP_SHOWN_MS`](crate::state::projector::TIME_UP_SHOWN_MS), counted from the timer's
+//! end), then the clock leaves the screen by itself.
 
 use gloo_timers::callback::Interval;
 use polyphony_protocol::Timer;
@@ -9,6 +11,7 @@ use yew::prelude::*;
 use crate::components::Tr;
 use crate::i18n::{t, Key, Lang};
 use crate::state::controls::{mm_ss, remaining_ms};
+use crate::state::projector::{timer_phase, TimerPhase};
 
 /// How often the clock redraws, in milliseconds.
 const TICK_MS: u32 = 250;
@@ -23,6 +26,10 @@ pub struct TimerProps {
     /// The element's id.
     #[prop_or(AttrValue::Static("timer"))]
     pub id: AttrValue,
+    /// Leave the screen a minute after zero (the projector); else "Time" stays until the timer
+    /// is stopped (the console).
+    #[prop_or(false)]
+    pub fades: bool,
 }
 
 /// `mm:ss` left, ticking; "Time" with a soft pulse at zero.
@@ -33,7 +40,11 @@ pub fn TimerClock(p: &TimerProps) -> Html {
         let tick = Interval::new(TICK_MS, move || redraw.force_update());
         move || drop(tick)
     });
-    let left = remaining_ms(&p.timer, js_sys::Date::now() as i64);
+    let now = js_sys::Date::now() as i64;
+    if p.fades && timer_phase(&p.timer, now) == TimerPhase::Gone {
+        return html! {};
+    }
+    let left = remaining_ms(&p.timer, now);
     let done = left == 0;
     html! {
         <div id={p.id.clone()} class={classes!("timer", done.then_some("time-up"))} role="timer"

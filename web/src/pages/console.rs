@@ -1,7 +1,11 @@
-//! The facilitator console: stages, the room controls (`components::controls`), statements by
-//! divisiveness with the spectrum's rounds (`components::spectrum_console`), discussion tables
-//! and their notes, moderation, exports, closing the room (with a confirmation). Holds the room's key (from the URL fragment, then storage) and sends it
-//! with every request.
+//! The facilitator console, shaped as a run sheet: at the top the stage the room is in, the next
+//! step and the counts to check (`components::run_sheet`); then the stages, moderation (its
+//! count in the heading), the room controls (`components::controls`), statements in the
+//! projector's divisive order with the spectrum's rounds (`components::spectrum_console`),
+//! discussion tables and their notes, exports, closing the room. Anything that changes every
+//! screen or discards work (a stage, a spectrum, forming tables again, dissolving them, closing)
+//! is asked again first. Holds the room's key (from the URL fragment, then storage) and sends
+//! it with every request.
 
 use polyphony_protocol::{
     HostNote, ModerationItem, ModerationState, Stage, TableMode, TablesRequest, TablesView,
@@ -10,12 +14,13 @@ use polyphony_protocol::{
 use yew::prelude::*;
 
 use crate::components::controls::closed_banner;
+use crate::components::run_sheet::{Confirm, RunSheet};
 use crate::components::tables::table_title;
 use crate::components::{
     input_value, stage_key, CloseRoom, GroupCounts, RoomControlsPanel, SpectrumConsole, Tr,
 };
-use crate::hooks::use_room_socket;
-use crate::i18n::{Key, Lang};
+use crate::hooks::{page_title, use_room_socket, use_title};
+use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
 use crate::{nav, net, storage};
@@ -37,8 +42,17 @@ pub fn HostPage(p: &CodeProps) -> Html {
     let key = use_memo(code.clone(), |c| host_key(c));
     let path = (*key).as_ref().map(|k| api::ws_host(&code, k));
     let model = use_room_socket(path);
+    let topic = model
+        .borrow()
+        .view
+        .as_ref()
+        .and_then(|v| v.room.as_ref())
+        .map(|r| r.topic.clone());
+    use_title(page_title(t(lang, Key::HostTitle), topic.as_deref()));
     let queue = use_state(Vec::<ModerationItem>::new);
     let error = use_state(|| None::<String>);
+    // A stage the facilitator asked for, waiting for "yes" (it changes every screen).
+    let asking_stage = use_state(|| None::<Stage>);
     let pending_and_count = {
         let m = model.borrow();
         m.view
@@ -104,20 +118,42 @@ pub fn HostPage(p: &CodeProps) -> Html {
         .filter(|i| i.statement.moderation == ModerationState::Rejected)
         .collect();
     rejected.sort_by_key(|i| std::cmp::Reverse(i.created));
+    let ask_stage = {
+        let asking = asking_stage.clone();
+        Callback::from(move |s: Stage| asking.set(Some(s)))
+    };
+    let stage_question = (*asking_stage).filter(|s| *s != stage).map(|s| {
+        let go = act(api::stage(&code), serde_json::json!({"stage": s.as_str()}));
+        let on_yes = {
+            let asking = asking_stage.clone();
+            Callback::from(move |e: MouseEvent| {
+                asking.set(None);
+                go.emit(e);
+            })
+        };
+        let on_no = {
+            let asking = asking_stage.clone();
+            Callback::from(move |_: MouseEvent| asking.set(None))
+        };
+        html! {
+            <Confirm lang={lang} id="confirm-stage" question={Key::ConfirmStage}
+                args={vec![("stage", t(lang, stage_key(s)).to_string())]} yes={Key::ConfirmStageYes} {on_yes} {on_no} />
+        }
+    });
     html! {
         <main class="page host">
             <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()} />
+            { for stage_question.clone() }
+            <div class="console-grid">
+            <div class="console-col">
             <p class="hint"><Tr lang={lang} k={Key::KeepLink} /></p>
             <p>
                 <Tr lang={lang} k={Key::PhoneLink} />{ ": " }<strong id="phone-url">{ nav::absolute(&page::phone(&code)) }</strong>
                 { " · " }<a href={page::screen(&code)} target="_blank" id="open-screen"><Tr lang={lang} k={Key::OpenScreen} /></a>
             </p>
-            <p class="counts-line">
-                <Tr lang={lang} k={Key::Participants} />{ format!(": {} · ", view.participants) }
-                <Tr lang={lang} k={Key::Votes} />{ format!(": {}", view.votes) }
-            </p>
             if closed { { closed_banner(lang) } }
-            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
                 <div class="stage-buttons">
@@ -127,7 +163,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
                         <button id={format!("stage-{}", s.as_str())} class={classes!((s == stage).then_some("chosen"))}
                             aria-pressed={(s == stage).to_string()}
                             disabled={s == Stage::Spectrum && s != stage && view.spectrums.is_empty()}
-                            onclick={act(api::stage(&code), serde_json::json!({"stage": s.as_str()}))}>
+                            onclick={ { let ask = ask_stage.clone(); Callback::from(move |_: MouseEvent| ask.emit(s)) } }>
                             <Tr lang={lang} k={stage_key(s)} />
                         </button>
                     }) }
@@ -136,11 +172,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     <p class="hint" id="spectrum-first"><Tr lang={lang} k={Key::StartSpectrumFirst} /></p>
                 }
             </section>
-            <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
-            <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
-            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} on_error={on_error.clone()} />
-            <section class="card">
-                <h2><Tr lang={lang} k={Key::ModerationQueue} /></h2>
+            <section class="card" id="moderation">
+                <h2><Tr lang={lang} k={Key::ModerationQueue} />{ format!(" ({})", waiting.len()) }</h2>
                 if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
                 <ul class="queue">{ for waiting.iter().map(|i| html! {
                     <li>{ i.statement.text.clone() }{ " " }
@@ -163,6 +196,12 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     }) }</ul>
                 }
             </section>
+            </div>
+            <div class="console-col">
+            <crate::components::BriefEditor lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
+            <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
+            <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
+            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} on_error={on_error.clone()} />
             <section class="card">
                 <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
                 <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
@@ -170,6 +209,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 }) }</ul>
                 <CloseRoom lang={lang} code={code.clone()} host_key={key.clone()} {closed} on_error={on_error.clone()} />
             </section>
+            </div>
+            </div>
         </main>
     }
 }
@@ -195,6 +236,8 @@ fn TablesPanel(p: &TablesProps) -> Html {
     let lang = p.lang;
     let mode = use_state(|| TableMode::SameGroup);
     let size = use_state(|| DEFAULT_TABLE_SIZE);
+    // Forming again or dissolving discards the plan in force: asked again first.
+    let asking = use_state(|| None::<&'static str>);
     let send = {
         let (key, on_error) = (p.host_key.clone(), p.on_error.clone());
         move |url: String, what: Option<TablesRequest>, delete: bool| {
@@ -253,6 +296,25 @@ fn TablesPanel(p: &TablesProps) -> Html {
                 <Tr lang={lang} k={k} /></label>
         }
     };
+    let seated: u32 = p
+        .tables
+        .as_ref()
+        .map_or(0, |t| t.tables.iter().map(|x| x.size).sum());
+    let ask = |what: &'static str| {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(Some(what)))
+    };
+    let ask_none = {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(None))
+    };
+    let then_close = |action: Callback<MouseEvent>| {
+        let asking = asking.clone();
+        Callback::from(move |e: MouseEvent| {
+            asking.set(None);
+            action.emit(e);
+        })
+    };
     let plan = p.tables.as_ref().map(|t| {
         let people: u32 = t.tables.iter().map(|x| x.size).sum();
         html! {
@@ -291,13 +353,21 @@ fn TablesPanel(p: &TablesProps) -> Html {
             <label for="table-size"><Tr lang={lang} k={Key::TableSizeLabel} /></label>
             <input id="table-size" class="size-input" type="number" min="2" max="20" value={size.to_string()} oninput={on_size} />
             <div class="table-actions">
-                <button id="form-tables" class="primary" onclick={form}>
-                    <Tr lang={lang} k={if p.tables.is_some() { Key::FormAgain } else { Key::FormTables }} />
-                </button>
                 if p.tables.is_some() {
-                    <button id="dissolve-tables" onclick={dissolve}><Tr lang={lang} k={Key::Dissolve} /></button>
+                    <button id="form-tables" class="primary" onclick={ask("form")}><Tr lang={lang} k={Key::FormAgain} /></button>
+                    <button id="dissolve-tables" onclick={ask("dissolve")}><Tr lang={lang} k={Key::Dissolve} /></button>
+                } else {
+                    <button id="form-tables" class="primary" onclick={form.clone()}><Tr lang={lang} k={Key::FormTables} /></button>
                 }
             </div>
+            if *asking == Some("form") {
+                <Confirm lang={lang} id="confirm-form-again" question={Key::ConfirmFormAgain}
+                    args={vec![("n", seated.to_string())]} yes={Key::ConfirmFormAgainYes} on_yes={then_close(form.clone())} on_no={ask_none.clone()} />
+            }
+            if *asking == Some("dissolve") {
+                <Confirm lang={lang} id="confirm-dissolve" question={Key::ConfirmDissolve}
+                    yes={Key::ConfirmDissolveYes} on_yes={then_close(dissolve.clone())} on_no={ask_none.clone()} />
+            }
             { for plan }
         </section>
     }

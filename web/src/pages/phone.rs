@@ -17,27 +17,50 @@ use crate::components::phone_parts::{
 };
 use crate::components::{error_text, input_value, reason_text, TableCard, Tr};
 use crate::group_colour;
-use crate::hooks::{use_participant_token, use_phone_socket, JoinFailure};
+use crate::hooks::{page_title, use_participant_token, use_phone_socket, use_title, JoinFailure};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
-use crate::state::{Notice, PhoneEvent};
+use crate::state::{Notice, PhoneEvent, PhoneTask};
 
-/// The rules and the one button to accept them: the room's own rules, or the standard ones.
+/// The rules and the one button to accept them: that participation is anonymous always comes
+/// first, then the room's own rules, or the standard ones.
 fn consent_screen(lang: Lang, rules: &str, on_agree: Callback<MouseEvent>) -> Html {
     html! {
         <section class="consent" id="consent">
             <h2><Tr lang={lang} k={Key::ConsentTitle} /></h2>
-            if rules.trim().is_empty() {
-                <ul class="rules" id="rules">
-                    <li><Tr lang={lang} k={Key::RuleAnonymous} /></li>
+            <ul class="rules" id="rules">
+                <li id="rule-anonymous"><Tr lang={lang} k={Key::RuleAnonymous} /></li>
+                if rules.trim().is_empty() {
                     <li><Tr lang={lang} k={Key::RuleShown} /></li>
                     <li><Tr lang={lang} k={Key::RuleNotes} /></li>
-                </ul>
-            } else {
-                <p class="rules house-rules" id="rules">{ rules.to_string() }</p>
+                }
+            </ul>
+            if !rules.trim().is_empty() {
+                <p class="rules house-rules" id="house-rules">{ rules.to_string() }</p>
             }
             <button class="primary big" id="consent-agree" onclick={on_agree}><Tr lang={lang} k={Key::IAgree} /></button>
         </section>
+    }
+}
+
+/// The room's background, as the facilitator wrote it (nothing when empty).
+fn description(text: &str) -> Html {
+    if text.trim().is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="description" id="description">
+            { for text.lines().filter(|l| !l.trim().is_empty()).map(|l| html! { <p>{ l.to_string() }</p> }) }
+        </div>
+    }
+}
+
+/// Brings the phone to a task the facilitator just started: back to the top, and a short
+/// vibration where the browser allows it.
+fn call_to_task() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+        let _ = w.navigator().vibrate_with_duration(200);
     }
 }
 
@@ -103,6 +126,20 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     let phone = use_phone_socket(&p.code, token.clone().and_then(Result::ok));
     let dispatch = phone.dispatch();
     let draft = use_state(String::new);
+    let task = phone.model().task();
+    let topic = phone.model().view.as_ref().map(|v| v.room.topic.clone());
+    use_title(page_title("Polyphony", topic.as_deref()));
+    {
+        // A task the facilitator starts (a spectrum round, a second vote, tables) calls the
+        // phone to it; the first view after loading does not.
+        let last = use_mut_ref(|| None::<PhoneTask>);
+        use_effect_with(task, move |task| {
+            let before = last.borrow_mut().replace(*task);
+            if before.is_some_and(|b| b != *task) && task.calls_the_room() {
+                call_to_task();
+            }
+        });
+    }
 
     if let Some(Err(f)) = &token {
         return join_failure(lang, &p.code, f);
@@ -130,11 +167,15 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             </div>
         }
     };
-    let group = view.group.as_ref().map(|g| group_badge(lang, g, &controls));
+    let group = view
+        .group
+        .as_ref()
+        .filter(|_| m.shows_group())
+        .map(|g| group_badge(lang, g, &controls));
     if view.room.closed {
         // The workshop is over: thanks, the report once published, nothing left to tap.
         return html! {
-            <main class="page phone" data-closed="true" data-stage={stage.as_str()}>
+            <main class="page phone" data-closed="true" data-stage={stage.as_str()} data-task="closed">
                 <h1 class="topic">{ view.room.topic.clone() }</h1>
                 { closing_screen(lang, &code, controls.report_published, false) }
                 { for group }
@@ -150,6 +191,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             <main class="page phone" data-online={m.online.to_string()}>
                 { offline_banner }
                 <h1 class="topic">{ view.room.topic.clone() }</h1>
+                { description(&view.room.description) }
                 { consent_screen(lang, &view.room.rules, agree) }
             </main>
         };
@@ -166,6 +208,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     let prompt = view.spectrum.as_ref().filter(|_| stage != Stage::Report);
     let hint = match stage {
         Stage::Collect => Key::PhoneHintCollect,
+        Stage::Brief if !view.room.brief.is_empty() => Key::BriefReadHint,
         Stage::Spectrum if prompt.is_some() => Key::PhoneHintSpectrum,
         Stage::Tables if m.table().is_some() => Key::PhoneHintTables,
         _ => Key::PhoneLookAtScreen,
@@ -269,7 +312,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         }
         _ => html! {},
     };
-    let group_note = if view.group.is_some() {
+    let group_note = if group.is_some() {
         html! {}
     } else if controls.results_hidden {
         html! { <p class="hint" id="results-hidden"><Tr lang={lang} k={Key::PhoneResultsHidden} /></p> }
@@ -284,8 +327,61 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         .my_statements
         .iter()
         .any(|s| s.moderation == ModerationState::Rejected);
+    let mine = (!view.my_statements.is_empty()).then(|| html! {
+        <section class="mine" id="my-statements" aria-labelledby="my-statements-title">
+            <h2 id="my-statements-title"><Tr lang={lang} k={Key::PhoneYourStatements} /></h2>
+            <ul>
+                { for view.my_statements.iter().map(|s| html! {
+                    <li data-statement={s.id.to_string()} data-moderation={s.moderation.as_str()}>{ s.text.clone() }
+                        if s.moderation == ModerationState::Pending { { " · " }<em><Tr lang={lang} k={Key::Pending} /></em> }
+                        if s.moderation == ModerationState::Rejected { { " · " }<em class="not-shown"><Tr lang={lang} k={Key::PhoneNotShown} /></em> }
+                    </li>
+                }) }
+            </ul>
+            if any_rejected { <p class="hint" id="not-shown-why"><Tr lang={lang} k={Key::PhoneNotShownWhy} /></p> }
+        </section>
+    });
+    // The current task, whole on the first screen; everything else folds under "my room". At
+    // collect, the statements one wrote belong to the task (one sees a statement arrive).
+    let collecting = matches!(task, PhoneTask::Vote | PhoneTask::AllVoted);
+    let mine = mine.unwrap_or_default();
+    let (first, rest): (Html, Html) = match task {
+        PhoneTask::Vote | PhoneTask::AllVoted => (
+            html! { <>{ voting }{ add }{ mine.clone() }</> },
+            html! { <>{ for group }{ for table }</> },
+        ),
+        PhoneTask::Revote { .. } => (
+            voting,
+            html! { <>{ for group }{ group_note }{ for table }{ add }</> },
+        ),
+        PhoneTask::Groups => (
+            html! { <>{ for group }{ group_note }</> },
+            html! { <>{ for table }{ voting }{ add }</> },
+        ),
+        PhoneTask::Spectrum { .. } => (
+            html! { <>{ for spectrum }</> },
+            html! { <>{ for group }{ group_note }{ for table }{ voting }{ add }</> },
+        ),
+        PhoneTask::Table => (
+            html! { <>{ for table }</> },
+            html! { <>{ for group }{ group_note }{ voting }{ add }</> },
+        ),
+        PhoneTask::Report => (
+            html! { <>{ for report }{ for group }</> },
+            html! { <>{ for table }</> },
+        ),
+        PhoneTask::Start | PhoneTask::Closed => (
+            html! {},
+            html! { <>{ for group }{ for table }{ voting }{ add }</> },
+        ),
+        PhoneTask::Brief => (
+            crate::components::brief_list(lang, &view.room.brief),
+            html! { <>{ for group }{ for table }{ voting }{ add }</> },
+        ),
+    };
     html! {
-        <main class="page phone" data-online={m.online.to_string()} data-stage={stage.as_str()} data-paused={paused.to_string()}>
+        <main class="page phone" data-online={m.online.to_string()} data-stage={stage.as_str()} data-paused={paused.to_string()}
+            data-task={task.as_str()}>
             { offline_banner }
             { for paused_banner }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
@@ -293,29 +389,16 @@ pub fn PhonePage(p: &CodeProps) -> Html {
                 { stage_line(lang, stage, hint) }
                 { for timer }
             </div>
-            { for report }
+            <div class="task" id="task" data-task={task.as_str()}>{ first }</div>
             { for spotlight }
-            { for table }
-            { for group }
-            { group_note }
-            { for spectrum }
-            { voting }
             { refused }
-            { add }
-            if !view.my_statements.is_empty() {
-                <section class="mine" id="my-statements" aria-labelledby="my-statements-title">
-                    <h2 id="my-statements-title"><Tr lang={lang} k={Key::PhoneYourStatements} /></h2>
-                    <ul>
-                        { for view.my_statements.iter().map(|s| html! {
-                            <li data-statement={s.id.to_string()} data-moderation={s.moderation.as_str()}>{ s.text.clone() }
-                                if s.moderation == ModerationState::Pending { { " · " }<em><Tr lang={lang} k={Key::Pending} /></em> }
-                                if s.moderation == ModerationState::Rejected { { " · " }<em class="not-shown"><Tr lang={lang} k={Key::PhoneNotShown} /></em> }
-                            </li>
-                        }) }
-                    </ul>
-                    if any_rejected { <p class="hint" id="not-shown-why"><Tr lang={lang} k={Key::PhoneNotShownWhy} /></p> }
-                </section>
-            }
+            <details class="my-room" id="my-room">
+                <summary><Tr lang={lang} k={Key::PhoneMyRoom} /></summary>
+                { rest }
+                if !collecting { { mine } }
+                { description(&view.room.description) }
+                if task != PhoneTask::Brief { { crate::components::brief_list(lang, &view.room.brief) } }
+            </details>
         </main>
     }
 }

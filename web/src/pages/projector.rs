@@ -1,30 +1,35 @@
 //! The projector screen: the QR code to join, then the stage the facilitator chose. Every stage
 //! fits one screen without scrolling (sizes in `style.css` scale with the viewport: body text
-//! 36 px at 1920 × 1080); lists show only what fits ([`crate::state::fit`]), and the report
-//! turns its pages by itself (or on a tap of the page number).
+//! 36 px at 1920 × 1080); lists show only what fits ([`crate::state::fit`]).
 //!
 //! The facilitator's controls (`RoomInfo.controls`) shape it: hidden results give a panel
-//! instead of the map, the groups, what divides them and the report; a running timer shows
-//! large in the heading line; a spotlight puts one statement alone on the screen; group names
-//! stand beside their letters; each stage has one plain line saying what the room sees.
+//! instead of the map, the groups, what divides them and the report; paused voting puts a banner
+//! under the heading line; a running timer shows large beside the stage's plain line (never
+//! over the topic), says "Time" for a minute at zero and then leaves by itself; a spotlight puts
+//! one statement alone on the screen; group names stand beside their letters; the report stage
+//! opens on its first page and turns only as the console turns it (by hand, or every 20 s when
+//! the facilitator lets it turn by itself); each stage has one plain line saying what the room
+//! sees. A closed room says the workshop has ended, with the report's address once published.
 
-use std::rc::Rc;
-
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::Timeout;
 use polyphony_protocol::Stage;
 use yew::prelude::*;
 
-use crate::components::change::change_worth_showing;
+use crate::components::consensus::{consensus_shown, consensus_that_fit};
 use crate::components::room_line::room_line_text;
+use crate::components::use_page_turns;
 use crate::components::{
     group_cards_lines, qr_svg, stage_key, ChangeSummary, Consensus, Divisive, GroupCards,
     OpinionMap, ResultsHidden, RoomLine, Spectrum, Spotlight, TablesBoard, TimerClock, Tr,
 };
-use crate::hooks::use_room_socket;
+use crate::hooks::{page_title, use_room_socket, use_title};
 use crate::i18n::{t, Key};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
+use crate::state::projector::{
+    report_pages, shown_page, timer_gone_in, timer_phase, ReportPage, TimerPhase,
+};
 use crate::state::{text_lines, Fit};
 
 /// The room below the projector's heading line, in its text unit (see `style.css`: the screen is
@@ -38,36 +43,23 @@ const BESIDE_MAP: Fit = Fit {
     cols: 29.0,
     lines: BODY.lines,
 };
+/// The opinion map's column on the groups stage (38vw, as `style.css`), and the lines the map
+/// takes in it (its caption, and the map 640/900 as tall as wide).
+const MAP_COLS: f64 = 20.0;
+const MAP_LINES: f64 = 12.5;
 /// Half the screen (the report's summary page).
 const HALF: Fit = Fit {
     cols: 24.0,
     lines: BODY.lines,
 };
-/// How long a report page stays up before the next, in milliseconds.
-const REPORT_PAGE_MS: u32 = 20_000;
+/// Lines the paused-voting banner takes (its larger type and padding).
+const PAUSED_LINES: f64 = 1.7;
+/// Width of the timer beside the plain line, in ems ("00:00 Time" in large type).
+const TIMER_EMS: f64 = 10.0;
 
-/// The report's page counter: one step a tick or a tap.
-#[derive(Default, PartialEq)]
-struct PageTurn(usize);
-
-impl Reducible for PageTurn {
-    type Action = ();
-    fn reduce(self: Rc<Self>, _: ()) -> Rc<Self> {
-        Rc::new(PageTurn(self.0.wrapping_add(1)))
-    }
-}
-
-/// The report's pages.
-#[derive(Clone, Copy, PartialEq)]
-enum ReportPage {
-    /// Common ground and the groups.
-    Summary,
-    /// How the room changed since the groups first appeared.
-    Change,
-    /// Where the groups differ.
-    Divisive,
-    /// The latest spectrum and who moved.
-    Spectrum,
+/// This screen's clock, ms since the epoch.
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
 }
 
 /// The projector page.
@@ -75,12 +67,34 @@ enum ReportPage {
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
     let model = use_room_socket(Some(api::ws_screen(&p.code)));
-    let turn = use_reducer(PageTurn::default);
+    let topic = model
+        .borrow()
+        .view
+        .as_ref()
+        .and_then(|v| v.room.as_ref())
+        .map(|r| r.topic.clone());
+    use_title(page_title(t(lang, Key::TitleScreen), topic.as_deref()));
+    let (stage_now, controls_now) = model
+        .borrow()
+        .view
+        .as_ref()
+        .and_then(|v| v.room.as_ref())
+        .map(|r| (Some(r.stage), r.controls.clone()))
+        .unwrap_or_default();
+    // The report's pages turn by themselves only when the console says so, from its page.
+    let turns = use_page_turns(
+        stage_now == Some(Stage::Report),
+        controls_now.page_of(Stage::Report),
+    );
+    // An ended timer leaves the screen a minute after zero: draw the screen again then.
     {
-        let dispatcher = turn.dispatcher();
-        use_effect_with((), move |_| {
-            let timer = Interval::new(REPORT_PAGE_MS, move || dispatcher.dispatch(()));
-            move || drop(timer)
+        let redraw = use_force_update();
+        use_effect_with(controls_now.timer, move |timer| {
+            let later = timer.and_then(|t| timer_gone_in(&t, now_ms())).map(|ms| {
+                let ms = u32::try_from(ms + 50).unwrap_or(u32::MAX);
+                Timeout::new(ms, move || redraw.force_update())
+            });
+            move || drop(later)
         });
     }
     let m = model.borrow();
@@ -98,12 +112,30 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         </div>
     };
     let controls = room.controls.clone();
-    // The stage's plain line and a running timer take room from the body.
-    let line = room_line_text(lang, &view);
-    let extra = line
-        .as_ref()
-        .map_or(0.0, |l| text_lines(l, BODY.cols) + 0.2)
-        + if controls.timer.is_some() { 0.5 } else { 0.0 };
+    let spotlit = controls
+        .spotlight
+        .filter(|id| view.statements.iter().any(|s| s.statement.id == *id));
+    let timer = controls
+        .timer
+        .filter(|t| !room.closed && timer_phase(t, now_ms()) != TimerPhase::Gone);
+    let paused = controls.voting_paused && !room.closed;
+    // The paused banner, the stage's plain line and a running timer beside it take room from
+    // the body.
+    let line = spotlit
+        .is_none()
+        .then(|| room_line_text(lang, &view))
+        .flatten();
+    let line_cols = BODY.cols - if timer.is_some() { TIMER_EMS } else { 0.0 };
+    let sub = match (&line, timer.is_some()) {
+        (None, false) => 0.0,
+        (line, timer) => {
+            line.as_ref()
+                .map_or(0.0, |l| text_lines(l, line_cols))
+                .max(if timer { 1.6 } else { 0.0 })
+                + 0.25
+        }
+    };
+    let extra = sub + if paused { PAUSED_LINES } else { 0.0 };
     let body_fit = Fit {
         lines: BODY.lines - extra,
         ..BODY
@@ -117,17 +149,9 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         ..HALF
     };
     let names = controls.group_names.clone();
-    let mut pages = vec![ReportPage::Summary];
-    if view.change.as_ref().is_some_and(change_worth_showing) {
-        pages.push(ReportPage::Change);
-    }
-    if !view.divisive.is_empty() {
-        pages.push(ReportPage::Divisive);
-    }
-    if !view.spectrums.is_empty() {
-        pages.push(ReportPage::Spectrum);
-    }
-    let page_no = turn.0 % pages.len();
+    let pages = report_pages(&view);
+    let (page, auto) = controls.page_of(Stage::Report);
+    let page_no = shown_page(page, auto, turns, pages.len());
     let spectrum = |hint: bool| match view.spectrums.last() {
         Some(sp) => {
             html! { <Spectrum lang={lang} spectrum={sp.clone()} names={names.clone()} fit={body_fit} /> }
@@ -138,14 +162,18 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
     let divisive = html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} fit={body_fit} names={names.clone()} /> };
     let hidden = controls.results_hidden
         && matches!(room.stage, Stage::Groups | Stage::Divisive | Stage::Report);
-    let spotlit = controls
-        .spotlight
-        .filter(|id| view.statements.iter().any(|s| s.statement.id == *id));
     let body = match room.stage {
+        _ if room.closed => ended(lang, &room.code, controls.report_published),
         _ if spotlit.is_some() => html! {
             <Spotlight lang={lang} view={view.clone()} statement={spotlit.unwrap_or_default()} />
         },
         _ if hidden => html! { <ResultsHidden lang={lang} view={view.clone()} /> },
+        Stage::Brief => {
+            // The briefing: the card the console turned to, or every 20 s by itself.
+            use crate::components::BriefScreen;
+            let (page, auto) = controls.page_of(Stage::Brief);
+            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} fit={body_fit} /> }
+        }
         Stage::Collect => html! {
             <div class="collect">
                 <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img">{ qr_svg(&phone_url) }</div>
@@ -166,16 +194,28 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             </div>
         },
         Stage::Groups => {
-            let left = Fit {
+            // Common ground where it fits best: under the map (its column's bottom third), or
+            // beside it under the group cards when more of it fits there.
+            let beside = Fit {
                 lines: beside_map.lines - group_cards_lines(&view.groups, beside_map) - 0.5,
                 ..beside_map
             };
+            let under = Fit {
+                cols: MAP_COLS,
+                lines: body_fit.lines - MAP_LINES,
+            };
+            let whole_beside = consensus_that_fit(&view.consensus, beside);
+            let under_shown = consensus_shown(&view.consensus, under).0;
+            let put_beside = whole_beside > 0 && whole_beside >= under_shown;
             html! {
                 <div class="groups-stage">
-                    <OpinionMap lang={lang} view={view.clone()} />
+                    <div class="map-col">
+                        <OpinionMap lang={lang} view={view.clone()} />
+                        if !put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={under} /> }
+                    </div>
                     <div class="side">
                         <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
-                        <Consensus lang={lang} view={view.clone()} limit={3} fit={left} />
+                        if put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={beside} /> }
                     </div>
                 </div>
             }
@@ -183,7 +223,9 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         Stage::Divisive => divisive.clone(),
         Stage::Spectrum => spectrum(true),
         Stage::Tables => match &view.tables {
-            Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
+            Some(tables) => {
+                html! { <TablesBoard lang={lang} tables={tables.clone()} fit={body_fit} /> }
+            }
             None => {
                 html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
             }
@@ -205,32 +247,59 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             html! { <div class="report" data-page={page_no.to_string()}>{ shown }</div> }
         }
     };
-    let next_page = {
-        let dispatcher = turn.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(()))
-    };
+    let report_shown = room.stage == Stage::Report && !room.closed && !hidden && spotlit.is_none();
     html! {
         <main class="page screen" data-stage={room.stage.as_str()} data-online={m.online.to_string()}
-            data-results-hidden={controls.results_hidden.to_string()} style={format!("--extra:{extra:.2}em")}>
+            data-results-hidden={controls.results_hidden.to_string()} data-closed={room.closed.to_string()}
+            data-paused={paused.to_string()} style={format!("--extra:{extra:.2}em")}>
             <div class="screen-head">
                 <span class="stage-name"><Tr lang={lang} k={stage_key(room.stage)} /></span>
                 <h1 class="topic">{ room.topic.clone() }</h1>
-                if room.stage == Stage::Report && pages.len() > 1 {
-                    <button id="report-page" class="report-page" type="button" onclick={next_page}
-                        data-pages={pages.len().to_string()}>
-                        { format!("{} / {} ›", page_no + 1, pages.len()) }
-                        <span class="sr-only"><Tr lang={lang} k={Key::NextPage} /></span>
-                    </button>
+                if report_shown && pages.len() > 1 {
+                    <span id="report-page" class="report-page" data-pages={pages.len().to_string()}
+                        data-page={page_no.to_string()} data-auto={auto.to_string()}>
+                        <Tr lang={lang} k={Key::PageOf} args={vec![("n", (page_no + 1).to_string()), ("total", pages.len().to_string())]} />
+                    </span>
                 }
-                if room.stage != Stage::Collect {
+                if room.stage != Stage::Collect || room.closed {
                     <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong></span>
                     { counts }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
-                if let Some(timer) = controls.timer { <TimerClock lang={lang} timer={timer} /> }
             </div>
-            if spotlit.is_none() { <RoomLine lang={lang} view={view.clone()} /> }
+            if paused {
+                <p class="paused-banner" id="voting-paused" role="status">
+                    <span class="paused-mark" aria-hidden="true">{ "❚❚" }</span><Tr lang={lang} k={Key::ScreenPaused} />
+                </p>
+            }
+            if !room.closed && (line.is_some() || timer.is_some()) {
+                <div class="screen-sub">
+                    if spotlit.is_none() { <RoomLine lang={lang} view={view.clone()} /> }
+                    if let Some(timer) = timer { <TimerClock lang={lang} timer={timer} fades={true} /> }
+                </div>
+            }
             <div class="screen-body">{ body }</div>
         </main>
+    }
+}
+
+/// The end of the workshop: thanks, and where to read the report once it is published (its
+/// address and a code to scan).
+fn ended(lang: crate::i18n::Lang, code: &str, published: bool) -> Html {
+    let report_url = nav::absolute(&page::report(code, None));
+    html! {
+        <div class="ended" id="room-ended" role="status">
+            <div class="ended-text">
+                <h2><Tr lang={lang} k={Key::ScreenEnded} /></h2>
+                <p class="thanks"><Tr lang={lang} k={Key::ScreenThanks} /></p>
+                if published {
+                    <p class="report-at"><Tr lang={lang} k={Key::ScreenReportAt} /></p>
+                    <p class="url" id="report-url">{ report_url.clone() }</p>
+                }
+            </div>
+            if published {
+                <div class="qr" aria-label={t(lang, Key::ScreenReportAt)} role="img">{ qr_svg(&report_url) }</div>
+            }
+        </div>
     }
 }

@@ -1,12 +1,13 @@
 //! The start page: join a room by its code, or create one.
 
 use polyphony_protocol::{
-    ErrorCode, ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS,
+    BriefCard, ErrorCode, ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS,
 };
 use yew::prelude::*;
 
+use crate::components::brief_editor::{brief_problem, tidy};
 use crate::components::phone_parts::JoinForm;
-use crate::components::{error_text, input_value, Tr};
+use crate::components::{error_text, input_value, BriefForm, Tr};
 use crate::i18n::Key;
 use crate::pages::LangProps;
 use crate::routes::{api, page};
@@ -21,6 +22,7 @@ pub fn StartPage(p: &LangProps) -> Html {
     let statements = use_state(String::new);
     let strict = use_state(|| false);
     let rules = use_state(String::new);
+    let brief = use_state(Vec::<BriefCard>::new);
     let error = use_state(|| None::<(Option<ErrorCode>, String)>);
     let busy = use_state(|| false);
 
@@ -34,8 +36,13 @@ pub fn StartPage(p: &LangProps) -> Html {
             error.clone(),
             busy.clone(),
         );
+        let brief = brief.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // The briefing form says what is wrong with its cards; nothing is sent meanwhile.
+            if brief_problem(lang, &brief).is_some() {
+                return;
+            }
             let req = NewRoom {
                 topic: (*topic).clone(),
                 description: (*description).clone(),
@@ -56,6 +63,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                 },
                 seed: None,
                 rules: rules.trim().to_string(),
+                brief: tidy(&brief),
             };
             let (error, busy) = (error.clone(), busy.clone());
             busy.set(true);
@@ -104,6 +112,12 @@ pub fn StartPage(p: &LangProps) -> Html {
                     <textarea id="rules" rows="3" maxlength={RULES_MAX_CHARS.to_string()} aria-describedby="rules-hint"
                         value={(*rules).clone()} oninput={set(&rules)} />
                     <p class="hint" id="rules-hint"><Tr lang={lang} k={Key::RulesHint} /></p>
+                    <fieldset class="brief-start" id="brief-start">
+                        <legend><Tr lang={lang} k={Key::BriefEditorTitle} /></legend>
+                        <p class="hint"><Tr lang={lang} k={Key::BriefStartHint} /></p>
+                        <BriefForm lang={lang} cards={(*brief).clone()}
+                            on_change={ { let b = brief.clone(); Callback::from(move |c| b.set(c)) } } />
+                    </fieldset>
                     if let Some((code, e)) = &*error { <p class="error" role="alert">{ error_text(lang, *code, e) }</p> }
                     <button type="submit" class="primary" disabled={*busy}><Tr lang={lang} k={Key::CreateButton} /></button>
                 </form>

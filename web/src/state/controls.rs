@@ -72,34 +72,18 @@ pub fn shares(g: &GroupStance) -> [u32; 3] {
     [a.min(100), d, 100 - a.min(100) - d]
 }
 
-/// How divisive a statement is from its per-group tallies: half the spread between the group
-/// most for it and the group most against it ((agree − disagree) / voters), 0 … 1; `None`
-/// before groups exist.
-pub fn divisiveness(s: &StatementStats) -> Option<f64> {
-    let leans: Vec<f64> = s
-        .groups
-        .iter()
-        .filter(|g| g.seen > 0)
-        .map(|g| (f64::from(g.agree) - f64::from(g.disagree)) / f64::from(g.seen))
-        .collect();
-    if leans.len() < 2 {
-        return None;
-    }
-    let max = leans.iter().copied().fold(f64::MIN, f64::max);
-    let min = leans.iter().copied().fold(f64::MAX, f64::min);
-    Some(((max - min) / 2.0).clamp(0.0, 1.0))
-}
-
-/// The accepted statements for the console, most divisive first (then by id); statements
-/// without a measure (before groups) after those with one.
+/// The accepted statements for the console in the projector's order: the engine's divisive
+/// ranking (with its divisiveness, the measure the projector uses), then statements without a
+/// measure (before groups) by id.
 pub fn by_divisiveness(statements: &[StatementStats]) -> Vec<(StatementStats, Option<f64>)> {
     let mut rows: Vec<(StatementStats, Option<f64>)> = statements
         .iter()
-        .map(|s| (s.clone(), divisiveness(s)))
+        .map(|s| (s.clone(), s.divisiveness))
         .collect();
-    rows.sort_by(|(a, da), (b, db)| {
-        db.unwrap_or(-1.0)
-            .total_cmp(&da.unwrap_or(-1.0))
+    rows.sort_by(|(a, _), (b, _)| {
+        let rank = |s: &StatementStats| s.divisive_rank.unwrap_or(u32::MAX);
+        rank(a)
+            .cmp(&rank(b))
             .then(a.statement.id.cmp(&b.statement.id))
     });
     rows
@@ -200,6 +184,8 @@ mod tests {
 
     fn stats(id: u32, groups: Vec<GroupStance>) -> StatementStats {
         StatementStats {
+            divisiveness: None,
+            divisive_rank: None,
             statement: statement(id),
             agree: 0,
             disagree: 0,
@@ -263,16 +249,22 @@ mod tests {
 
     #[test]
     fn the_most_divisive_statement_comes_first() {
+        // The engine's ranking, as the projector lists it, whatever the tallies would suggest.
+        let ranked = |id, rank: u32, d: f64| StatementStats {
+            divisiveness: Some(d),
+            divisive_rank: Some(rank),
+            ..stats(id, vec![stance(0, 5, 5, 0), stance(1, 5, 5, 0)])
+        };
         let rows = by_divisiveness(&[
             stats(0, vec![]),
-            stats(1, vec![stance(0, 5, 5, 0), stance(1, 5, 5, 0)]),
-            stats(2, vec![stance(0, 10, 0, 0), stance(1, 0, 10, 0)]),
-            stats(3, vec![stance(0, 8, 2, 0), stance(1, 2, 8, 0)]),
+            ranked(1, 2, 0.1),
+            ranked(2, 0, 0.9),
+            ranked(3, 1, 0.9),
         ]);
         let order: Vec<u32> = rows.iter().map(|(s, _)| s.statement.id).collect();
         assert_eq!(order, vec![2, 3, 1, 0]);
-        assert_eq!(rows[0].1, Some(1.0));
-        assert_eq!(rows[2].1, Some(0.0));
+        assert_eq!(rows[0].1, Some(0.9));
+        assert_eq!(rows[2].1, Some(0.1));
         assert_eq!(rows[3].1, None, "no measure before groups");
     }
 

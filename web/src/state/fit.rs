@@ -60,6 +60,17 @@ pub fn how_many(costs: impl IntoIterator<Item = f64>, lines: f64) -> usize {
     n
 }
 
+/// How many of the newest `texts` (oldest first) fit `fit` whole, newest first: all when they
+/// all fit, else as many as fit with one line kept for "and n more". A text is never cut: one
+/// that does not fit is left out with the older ones.
+pub fn newest_that_fit(texts: &[&str], fit: Fit) -> usize {
+    let cost = |t: &&str| text_lines(t, fit.cols) + 0.15;
+    if texts.iter().map(cost).sum::<f64>() <= fit.lines {
+        return texts.len();
+    }
+    how_many(texts.iter().rev().map(cost), fit.lines - 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +90,22 @@ mod tests {
         assert_eq!(how_many([5.0, 5.0, 5.0, 5.0], 16.0), 3);
         assert_eq!(how_many([20.0, 1.0], 16.0), 0);
         assert_eq!(how_many([], 16.0), 0);
+    }
+
+    #[test]
+    fn notes_are_shown_whole_newest_first() {
+        let fit = Fit {
+            cols: 20.0,
+            lines: 6.0,
+        };
+        let long = "字".repeat(70);
+        assert_eq!(newest_that_fit(&["a", "b", "c"], fit), 3, "all fit");
+        assert_eq!(newest_that_fit(&[], fit), 0);
+        // 70 characters take 4 lines of 20: one whole, the rest "and n more".
+        assert_eq!(newest_that_fit(&[long.as_str(), long.as_str()], fit), 1);
+        // The newest does not fit either: nothing cut, all counted as more.
+        let longer = "字".repeat(200);
+        assert_eq!(newest_that_fit(&["a", longer.as_str()], fit), 0);
+        assert_eq!(newest_that_fit(&[longer.as_str(), "a", "b"], fit), 2);
     }
 }

@@ -10,6 +10,8 @@
 //! - [`fit`]: how much text fits the projector, so that no stage scrolls.
 //! - [`controls`]: the facilitator's hand: statements by how divisive, the second vote's
 //!   preselection, the timer's clock, group names, how a group leans.
+//! - [`projector`]: what the projector decides: an ended timer's minute, the report page the
+//!   console turned to, a spectrum's steps, each divisive statement's leans.
 
 use polyphony_protocol::{ErrorCode, ServerMessage, StatementView, Vote};
 use serde::{Deserialize, Serialize};
@@ -18,12 +20,16 @@ pub mod controls;
 pub mod fit;
 pub mod map;
 pub mod phone;
+pub mod projector;
+pub mod run_sheet;
 pub mod screen;
+pub mod task;
 
-pub use fit::{how_many, lines_with, text_lines, Fit};
+pub use fit::{how_many, lines_with, newest_that_fit, text_lines, Fit};
 pub use map::{label_index, map_layout, spread_duplicates};
 pub use phone::PhoneModel;
 pub use screen::ScreenModel;
+pub use task::PhoneTask;
 
 /// What a room's WebSocket reports (`crate::net::connect`), to a phone or a screen alike.
 // A server message is as large as its largest (a welcome's `RoomInfo`); events live for one

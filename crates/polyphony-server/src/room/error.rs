@@ -1,9 +1,48 @@
 //! [`RoomError`]: everything that can go wrong in a room (or creating one), in the room's own
 //! terms. The HTTP status of each case is decided once, at the edge (`crate::error`).
 
-use polyphony_protocol::{MAX_STATEMENTS_PER_PARTICIPANT, MAX_STATEMENT_MAX_CHARS};
+use polyphony_protocol::{
+    BriefProblem, BRIEF_MAX_CARDS, BRIEF_MAX_POSITIONS, MAX_STATEMENTS_PER_PARTICIPANT,
+    MAX_STATEMENT_MAX_CHARS,
+};
 
 use crate::store::StoreError;
+
+impl From<BriefProblem> for RoomError {
+    fn from(p: BriefProblem) -> RoomError {
+        match p {
+            BriefProblem::TooManyCards { cards } => RoomError::BriefTooManyCards {
+                cards,
+                max: BRIEF_MAX_CARDS,
+            },
+            BriefProblem::EmptyTitle { card } => RoomError::BriefEmptyTitle { card },
+            BriefProblem::TooLong {
+                card,
+                position,
+                field,
+                chars,
+                max,
+            } => RoomError::BriefTooLong {
+                card,
+                at: position.map_or_else(String::new, |p| format!(", position {p}")),
+                field: field.as_str(),
+                chars,
+                max,
+            },
+            BriefProblem::TooManyPositions { card, positions } => {
+                RoomError::BriefTooManyPositions {
+                    card,
+                    positions,
+                    max: BRIEF_MAX_POSITIONS,
+                }
+            }
+            BriefProblem::EmptyPosition { card, position } => {
+                RoomError::BriefEmptyPosition { card, position }
+            }
+            BriefProblem::BadImage { card } => RoomError::BriefBadImage { card },
+        }
+    }
+}
 
 /// What can go wrong in a room. The `Display` text is the sentence a client reads (for every
 /// case but [`RoomError::Storage`] and [`RoomError::Internal`], whose detail goes to the log).
@@ -268,6 +307,58 @@ pub enum RoomError {
     BadRounds {
         /// Rounds opened.
         rounds: u8,
+    },
+    /// A briefing of more than `BRIEF_MAX_CARDS` cards.
+    #[error("a briefing has at most {max} cards, not {cards}")]
+    BriefTooManyCards {
+        /// How many were sent.
+        cards: usize,
+        /// `BRIEF_MAX_CARDS`.
+        max: usize,
+    },
+    /// A briefing card without a title.
+    #[error("briefing card {card}: the title is empty")]
+    BriefEmptyTitle {
+        /// The card, from 1.
+        card: usize,
+    },
+    /// A briefing card's text over its limit (`field` says which: "the title", "the source"…).
+    #[error("briefing card {card}{at}: {field} has {chars} characters; at most {max}")]
+    BriefTooLong {
+        /// The card, from 1.
+        card: usize,
+        /// ", position N" for a position's text, else "".
+        at: String,
+        /// Which text, in English.
+        field: &'static str,
+        /// Its length.
+        chars: usize,
+        /// Its limit.
+        max: u32,
+    },
+    /// A briefing card with more than `BRIEF_MAX_POSITIONS` positions.
+    #[error("briefing card {card}: at most {max} positions, not {positions}")]
+    BriefTooManyPositions {
+        /// The card, from 1.
+        card: usize,
+        /// How many were sent.
+        positions: usize,
+        /// `BRIEF_MAX_POSITIONS`.
+        max: usize,
+    },
+    /// A position without a side or without a text.
+    #[error("briefing card {card}, position {position}: a position needs a side and a text")]
+    BriefEmptyPosition {
+        /// The card, from 1.
+        card: usize,
+        /// The position, from 1.
+        position: usize,
+    },
+    /// An image that is not an `https://` address without spaces.
+    #[error("briefing card {card}: an image is an https:// address without spaces")]
+    BriefBadImage {
+        /// The card, from 1.
+        card: usize,
     },
     /// The report is not published (and no key came with the request).
     #[error("this room's report is not published")]

@@ -36,12 +36,24 @@ pub struct LiveRoom {
     state: Mutex<Room>,
     analyser: Analyser,
     store: Store,
+    /// Orders joins and table formation: a join holds it shared from its check to its apply,
+    /// forming tables holds it alone. So whichever of the two comes second decides the seat in
+    /// its own commit — a join checked after the plan is applied is seated by `late_seat`, a
+    /// plan checked after the join is applied seats the joiner — and no join is checked
+    /// before a plan is applied but applied after it was checked (or the other way round).
+    seating: tokio::sync::RwLock<()>,
 }
 
 /// How a checked change reaches the database (the live half of [`Change`]).
 pub(crate) trait Persist: Change {
     /// Runs inside the writer's group transaction.
     fn write(&self, conn: &Connection, room_id: i64) -> Result<Self::Written, StoreError>;
+}
+
+impl<C: Persist> Persist for cmd::Limited<C> {
+    fn write(&self, conn: &Connection, room_id: i64) -> Result<C::Written, StoreError> {
+        self.change.write(conn, room_id)
+    }
 }
 
 impl Persist for cmd::Join {
@@ -95,6 +107,12 @@ impl Persist for cmd::SetControls {
             store::update_frozen_groups(conn, room_id, frozen.as_ref())?;
         }
         store::update_controls(conn, room_id, &self.controls)
+    }
+}
+
+impl Persist for cmd::SetBrief {
+    fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
+        store::update_brief(conn, room_id, &self.cards)
     }
 }
 
@@ -164,6 +182,7 @@ impl LiveRoom {
             state: Mutex::new(room),
             analyser,
             store,
+            seating: tokio::sync::RwLock::new(()),
         });
         live.analyser.refresh(&live.state).await;
         Ok(live)
@@ -240,6 +259,7 @@ impl LiveRoom {
 
     /// A new anonymous participant; answers their token.
     pub async fn join(&self) -> Result<String, RoomError> {
+        let _seating = self.seating.read().await;
         let (token, created, now) = (random_hex(16), next_time(), Instant::now());
         self.commit(|room| cmd::check_join(room, token, created, now))
             .await
@@ -248,6 +268,7 @@ impl LiveRoom {
     /// A new participant whose vote bucket starts with `burst` tokens (see
     /// `Limits::full_bursts_per_address_per_minute`); answers their token.
     pub(crate) async fn join_with_burst(&self, burst: u32) -> Result<String, RoomError> {
+        let _seating = self.seating.read().await;
         let (token, created, now) = (random_hex(16), next_time(), Instant::now());
         self.commit(|room| {
             cmd::check_join(room, token, created, now).map(|step| match step {
@@ -275,9 +296,20 @@ impl LiveRoom {
         author: Option<u32>,
         req: NewStatement,
     ) -> Result<StatementAdded, RoomError> {
-        let created = next_time();
-        self.commit(|room| cmd::check_add_statement(room, author, &req, created))
-            .await
+        let (created, now) = (next_time(), Instant::now());
+        match author {
+            Some(pid) => {
+                self.commit(|room| {
+                    let step = cmd::check_add_statement(room, author, &req, created);
+                    cmd::limited(room, pid, now, step)
+                })
+                .await
+            }
+            None => {
+                self.commit(|room| cmd::check_add_statement(room, author, &req, created))
+                    .await
+            }
+        }
     }
 
     /// Every statement with its moderation state, for the facilitator.
@@ -359,6 +391,14 @@ impl LiveRoom {
         }
     }
 
+    /// Replaces the briefing cards (the whole list; checked and normalised).
+    pub async fn set_brief(
+        &self,
+        cards: Vec<polyphony_protocol::BriefCard>,
+    ) -> Result<RoomInfo, RoomError> {
+        self.commit(|room| cmd::check_set_brief(room, cards)).await
+    }
+
     /// Closes the room: no more joins, votes or statements; views stay readable.
     pub async fn close(&self) -> Result<RoomInfo, RoomError> {
         self.commit(|room| cmd::check_set_field(room, RoomField::Closed(true)))
@@ -397,7 +437,8 @@ impl LiveRoom {
         pid: u32,
         req: SpectrumPosition,
     ) -> Result<SpectrumAck, RoomError> {
-        self.commit(|room| cmd::check_position(room, pid, &req))
+        let now = Instant::now();
+        self.commit(|room| cmd::limited(room, pid, now, cmd::check_position(room, pid, &req)))
             .await
     }
 

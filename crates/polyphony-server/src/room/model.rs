@@ -137,7 +137,8 @@ pub(crate) struct Room {
     pub(super) next_sid: u32,
     pub(super) next_pid: u32,
     pub(super) next_spectrum: u32,
-    /// Normalised texts of statements checked but not yet applied, with who sent them
+    /// Statements checked but not yet applied, by their text's comparison key
+    /// ([`super::text::comparison_key`]), with who sent them
     /// (author, client id): a second request with the same text and another id is refused
     /// even while the first is still being written.
     pub(super) texts_in_flight: HashMap<String, (Option<u32>, Option<String>)>,
@@ -253,6 +254,7 @@ impl Room {
                 closed: s.closed,
                 created: s.created,
                 controls: s.controls,
+                brief: s.brief,
             },
             key: s.facilitator_key,
             seed: s.seed,
@@ -360,6 +362,31 @@ impl Room {
         }
     }
 
+    /// The one rate limit of every participant action (votes, statements, spectrum positions,
+    /// notes and their withdrawal, reporter passes, consent): `pid`'s bucket must hold a token
+    /// at `now` (`Limits::votes_per_second` sustained, `Limits::vote_burst` at once). Checked
+    /// under the lock with the request; [`Room::take_rate_token`] takes it when the change is
+    /// reserved.
+    pub(crate) fn check_rate(&self, pid: u32, now: Instant) -> Result<(), RoomError> {
+        let p = self
+            .participants
+            .get(&pid)
+            .ok_or(RoomError::UnknownParticipant)?;
+        let (rate, burst) = (self.limits.votes_per_second, self.limits.vote_burst);
+        if p.bucket.available(now, rate, burst) < 1.0 {
+            return Err(RoomError::RateLimited { rate });
+        }
+        Ok(())
+    }
+
+    /// Takes one token of `pid`'s bucket at `now` (see [`Room::check_rate`]).
+    pub(crate) fn take_rate_token(&mut self, pid: u32, now: Instant) {
+        let (rate, burst) = (self.limits.votes_per_second, self.limits.vote_burst);
+        if let Some(p) = self.participants.get_mut(&pid) {
+            p.bucket.take(now, rate, burst);
+        }
+    }
+
     /// Fails when the room is closed.
     pub(super) fn open_for_changes(&self) -> Result<(), RoomError> {
         if self.info.closed {
@@ -409,13 +436,15 @@ pub(crate) fn check_statement_text(text: &str, max_chars: u32) -> Result<String,
     Ok(t)
 }
 
-/// Whether a statement that is not rejected already says `text` (normalised, case-sensitive).
+/// Whether a statement that is not rejected already says `text` (normalised, case-sensitive,
+/// alike as [`super::text::same_text`] says).
 pub(crate) fn says_already(statements: &BTreeMap<u32, StoredStatement>, text: &str) -> Option<u32> {
+    let key = super::text::comparison_key(text);
     statements
         .values()
         .find(|s| {
             s.moderation != ModerationState::Rejected
-                && (s.text == text || super::text::normalise(&s.text) == text)
+                && (s.text == text || super::text::comparison_key(&s.text) == key)
         })
         .map(|s| s.sid)
 }

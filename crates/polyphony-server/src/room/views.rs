@@ -12,8 +12,9 @@ use polyphony_core::{panel_change, Analysis, Answer, PanelShift, Vote, VoteMatri
 use polyphony_protocol::analysis_view::{fill_from_analysis, group_reasons, group_stances};
 use polyphony_protocol::{
     CastVote, ChangeView, GroupPanelCounts, LiveGroupsView, MapPoint, ModerationState, PanelCounts,
-    PanelView, PhoneGroup, PhoneView, RoomView, SpectrumGroupCounts, SpectrumMovement,
-    SpectrumPrompt, SpectrumRoundView, SpectrumView, Stage, StatementStats, StatementView,
+    PanelView, PhoneGroup, PhoneView, RevoteProgress, RoomView, SpectrumGroupCounts,
+    SpectrumMovement, SpectrumPrompt, SpectrumRoundView, SpectrumView, Stage, StatementStats,
+    StatementView,
 };
 
 /// Reasons a phone gives for its group.
@@ -54,9 +55,75 @@ pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u3
 /// Whether anything is withheld from the room right now (results, or an open round's counts):
 /// then the facilitator's console gets its own, complete view.
 pub(crate) fn withholding(room: &Room) -> bool {
+    let shown = visibility(room, Reveal::AsControlled);
+    !shown.results()
+        || room
+            .spectrums()
+            .iter()
+            .any(|s| s.open_round.is_some_and(|r| !shown.round_counts(s, r)))
+}
+
+/// What a view may show of the room's results: the one decision every view (projector, phone,
+/// spectrum) and the published report follow. Made by [`visibility`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Visibility {
+    results: bool,
+    open_round_counts: bool,
+}
+
+/// What the room shows now: with `Reveal::AsControlled` (every screen, the report page) the
+/// facilitator's hides hold — results hidden withholds the map, groups, consensus, divisive,
+/// per-group splits, the change and every spectrum count; an open round's counts are withheld
+/// until revealed. `Reveal::All` (the facilitator's console, their download) shows everything.
+pub(crate) fn visibility(room: &Room, reveal: Reveal) -> Visibility {
     let c = &room.info().controls;
-    c.results_hidden
-        || (!c.spectrum_counts_shown && room.spectrums().iter().any(|s| s.open_round.is_some()))
+    match reveal {
+        Reveal::All => Visibility {
+            results: true,
+            open_round_counts: true,
+        },
+        Reveal::AsControlled => Visibility {
+            results: !c.results_hidden,
+            open_round_counts: c.spectrum_counts_shown,
+        },
+    }
+}
+
+impl Visibility {
+    /// Whether the analysis' results show (map, groups, consensus, divisive, splits, change).
+    pub(crate) fn results(self) -> bool {
+        self.results
+    }
+
+    /// The analysis, if its results show.
+    pub(crate) fn analysis(self, analysis: Option<&Analysis>) -> Option<&Analysis> {
+        analysis.filter(|_| self.results)
+    }
+
+    /// Whether round `round` of `sp` shows its counts (and the movement it is part of).
+    pub(crate) fn round_counts(self, sp: &Spectrum, round: u8) -> bool {
+        self.results && (sp.open_round != Some(round) || self.open_round_counts)
+    }
+
+    /// The analysis as a reader that takes a whole one (the report) may see it: itself, or with
+    /// results hidden only its counts (people, votes, statements) — no map, groups, consensus,
+    /// divisive statements or clusters.
+    pub(crate) fn analysis_as_shown(self, analysis: &Analysis) -> Analysis {
+        if self.results {
+            return analysis.clone();
+        }
+        Analysis {
+            pca: Default::default(),
+            participants: Vec::new(),
+            base_clusters: Vec::new(),
+            base_tallies: Vec::new(),
+            groups: None,
+            consensus: Default::default(),
+            group_aware_consensus: Default::default(),
+            divisive: Vec::new(),
+            ..analysis.clone()
+        }
+    }
 }
 
 /// The projector's view, or (`Reveal::All`) the facilitator's: everything the room would see
@@ -84,6 +151,17 @@ pub(crate) fn room_view_as(
             }
         }
     }
+    let shown_analysis = visibility(room, reveal).analysis(analysis);
+    // Each statement's place in the engine's divisive order (what the projector lists).
+    let rank: HashMap<u32, usize> = shown_analysis
+        .map(|a| {
+            a.divisive
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.statement, i))
+                .collect()
+        })
+        .unwrap_or_default();
     let statements = room
         .statements
         .values()
@@ -95,10 +173,14 @@ pub(crate) fn room_view_as(
                 agree: t[0],
                 disagree: t[1],
                 pass: t[2],
-                groups: analysis
-                    .filter(|_| reveal == Reveal::All || !room.info().controls.results_hidden)
+                groups: shown_analysis
                     .map(|a| group_stances(a, s.sid))
                     .unwrap_or_default(),
+                divisiveness: rank
+                    .get(&s.sid)
+                    .and_then(|&r| shown_analysis?.divisive.get(r))
+                    .map(|d| d.divisiveness),
+                divisive_rank: rank.get(&s.sid).map(|&r| r as u32),
             }
         })
         .collect();
@@ -118,8 +200,7 @@ pub(crate) fn room_view_as(
         statements,
         ..RoomView::default()
     };
-    let hidden = reveal == Reveal::AsControlled && room.info().controls.results_hidden;
-    if let Some(a) = analysis.filter(|_| !hidden) {
+    if let Some(a) = shown_analysis {
         fill_from_analysis(&mut view, a, &shown(room));
         sort_map(&mut view.map);
         if room.info().stage == Stage::Report {
@@ -134,6 +215,7 @@ pub(crate) fn room_view_as(
         .map(|sp| spectrum_view_as(room, sp, analysis, reveal))
         .collect();
     view.tables = super::table_views::tables_view(room, analysis);
+    view.revote_progress = revote_progress(room);
     // Counts only: how many groups the votes draw while the room's groups are frozen.
     view.live_groups = analysis
         .and_then(|a| a.groups.as_ref()?.live)
@@ -201,12 +283,8 @@ pub(crate) fn spectrum_view_between(
             .map_or((None, String::new()), |(g, l)| (Some(*g), l.clone()))
     };
     let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
-    let controls = &room.info().controls;
-    let hidden = |round: u8| {
-        reveal == Reveal::AsControlled
-            && (controls.results_hidden
-                || (sp.open_round == Some(round) && !controls.spectrum_counts_shown))
-    };
+    let shown = visibility(room, reveal);
+    let hidden = |round: u8| !shown.round_counts(sp, round);
     let rounds = (1..=sp.rounds())
         .map(|round| {
             let positions = sp.round(round).cloned().unwrap_or_default();
@@ -321,6 +399,35 @@ fn spectrum_movement(
         .collect()
 }
 
+/// The open second vote's progress: people who had voted on one of its statements before it
+/// opened, and how many of them have voted again on each of those since.
+fn revote_progress(room: &Room) -> Option<RevoteProgress> {
+    let revote = room.info().controls.revote.as_ref()?;
+    // Per (participant, statement): voted before the opening, voted since.
+    let mut seen: BTreeMap<(u32, u32), (bool, bool)> = BTreeMap::new();
+    for e in room.events() {
+        if revote.statements.contains(&e.statement) {
+            let s = seen.entry((e.participant, e.statement)).or_default();
+            if e.time < revote.opened {
+                s.0 = true;
+            } else {
+                s.1 = true;
+            }
+        }
+    }
+    let mut people: BTreeMap<u32, bool> = BTreeMap::new();
+    for (&(p, _), &(before, since)) in &seen {
+        if before {
+            let done = people.entry(p).or_insert(true);
+            *done &= since;
+        }
+    }
+    Some(RevoteProgress {
+        asked: people.len() as u32,
+        done: people.values().filter(|d| **d).count() as u32,
+    })
+}
+
 /// Every vote the room held at `time` (ms): each person's latest vote on each statement then.
 pub(crate) fn votes_at(room: &Room, time: i64) -> VoteMatrix {
     let events: Vec<polyphony_core::VoteEvent> = room
@@ -407,6 +514,17 @@ fn change_view(room: &Room, analysis: &Analysis) -> Option<ChangeView> {
     })
 }
 
+/// The room as a phone gets it: the briefing's cards only on the briefing stage. A phone's view
+/// goes out after each of its votes, on venue wifi: up to 12 cards in every one would cost
+/// kilobytes a tap for something read once.
+fn phone_room_info(room: &Room) -> polyphony_protocol::RoomInfo {
+    let mut info = room.info().clone();
+    if info.stage != Stage::Brief {
+        info.brief.clear();
+    }
+    info
+}
+
 /// One phone's view, showing `route.next`.
 pub(crate) fn phone_view(
     room: &Room,
@@ -428,18 +546,19 @@ pub(crate) fn phone_view(
         })
         .unwrap_or_default();
     let next = route.next;
-    let hidden = room.info().controls.results_hidden;
-    let group = analysis.filter(|_| !hidden).and_then(|a| {
-        let point = a.participants.iter().find(|p| p.participant == pid)?;
-        let gid = point.group?;
-        let g = a.groups.as_ref()?.groups.iter().find(|g| g.id == gid)?;
-        Some(PhoneGroup {
-            id: g.id,
-            label: g.label.clone(),
-            size: g.members.len() as u32,
-            reasons: group_reasons(g, &shown(room), PHONE_REASONS),
-        })
-    });
+    let group = visibility(room, Reveal::AsControlled)
+        .analysis(analysis)
+        .and_then(|a| {
+            let point = a.participants.iter().find(|p| p.participant == pid)?;
+            let gid = point.group?;
+            let g = a.groups.as_ref()?.groups.iter().find(|g| g.id == gid)?;
+            Some(PhoneGroup {
+                id: g.id,
+                label: g.label.clone(),
+                size: g.members.len() as u32,
+                reasons: group_reasons(g, &shown(room), PHONE_REASONS),
+            })
+        });
     let spectrum = room.spectrums().iter().find_map(|sp| {
         let round = sp.open_round?;
         let s = room.statements().get(&sp.sid).filter(|s| visible(s))?;
@@ -462,7 +581,7 @@ pub(crate) fn phone_view(
         .map(statement_view)
         .collect();
     PhoneView {
-        room: room.info().clone(),
+        room: phone_room_info(room),
         next: next
             .and_then(|s| room.statements().get(&s))
             .map(statement_view),

@@ -11,6 +11,7 @@
 //! The database is the log; the rooms live in memory (see `room.rs`) and are rebuilt from it at
 //! start. Reads after start never touch the file.
 
+mod brief;
 mod controls;
 mod schema;
 mod tables;
@@ -25,6 +26,7 @@ use polyphony_protocol::{ModerationState, RoomSettings, Stage};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use brief::update_brief;
 pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
@@ -90,6 +92,8 @@ pub struct StoredRoom {
     pub snapshots: Vec<StoredSnapshot>,
     /// The frozen groups, if the facilitator froze them.
     pub frozen_groups: Option<polyphony_core::FrozenGroups>,
+    /// The briefing cards, in order.
+    pub brief: Vec<polyphony_protocol::BriefCard>,
 }
 
 /// A participant as stored.
@@ -321,6 +325,7 @@ mod tests {
             controls: Default::default(),
             snapshots: Vec::new(),
             frozen_groups: None,
+            brief: Vec::new(),
             participants: vec![StoredParticipant {
                 pid: 0,
                 token: format!("tok-{code}"),

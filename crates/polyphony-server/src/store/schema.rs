@@ -78,6 +78,7 @@ CREATE TABLE spectrum_positions (
     super::tables::MIGRATION,
     super::controls::MIGRATION,
     super::controls::MIGRATION_FROZEN,
+    super::brief::MIGRATION,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -176,6 +177,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             controls: Default::default(),
             snapshots: Vec::new(),
             frozen_groups: None,
+            brief: Vec::new(),
         });
     }
     for room in &mut rooms {
@@ -295,5 +297,6 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
     room.controls = super::controls::load_controls(conn, id)?;
     room.snapshots = super::controls::load_snapshots(conn, id)?;
     room.frozen_groups = super::controls::load_frozen_groups(conn, id)?;
+    room.brief = super::brief::load_brief(conn, id)?;
     Ok(())
 }

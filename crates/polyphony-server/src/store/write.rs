@@ -45,6 +45,9 @@ pub fn insert_room(
     for v in &room.votes {
         insert_vote(conn, id, v)?;
     }
+    if !room.brief.is_empty() {
+        super::brief::update_brief(conn, id, &room.brief)?;
+    }
     Ok(id)
 }
 

@@ -36,6 +36,7 @@ fn phone_view(
             created: 0,
             rules: String::new(),
             controls: RoomControls::default(),
+            brief: vec![],
         },
         next: next.map(statement),
         upcoming: upcoming.iter().map(|&s| statement(s)).collect(),

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use polyphony_core::{Analysis, FrozenGroups};
 use polyphony_protocol::{
-    ControlRequest, GroupName, Revote, RoomControls, RoomInfo, Stage, Timer, GROUP_NAME_MAX_CHARS,
-    REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
+    ControlRequest, GroupName, Paging, Revote, RoomControls, RoomInfo, Stage, Timer,
+    GROUP_NAME_MAX_CHARS, MAX_PAGE, REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
 };
 
 use super::spectrum::shown_statement;
@@ -48,6 +48,13 @@ pub(crate) fn check_control(
                 .ok_or(RoomError::NoGroups)?;
             c.groups_frozen = true;
             frozen = Some(Some(live));
+        }
+        ControlRequest::ShowPage { page, auto } => {
+            c.paging = Some(Paging {
+                stage: room.info.stage,
+                page: (*page).min(MAX_PAGE),
+                auto: *auto,
+            });
         }
         ControlRequest::UnfreezeGroups => {
             if room.frozen.is_none() && !c.groups_frozen {

@@ -13,9 +13,12 @@ use polyphony_protocol::{
     VoteAck, VoteRequest,
 };
 
+mod brief;
 mod controls;
 mod spectrum;
 mod tables;
+
+pub(crate) use brief::{check_set_brief, checked_brief, SetBrief};
 
 #[cfg(test)]
 pub(crate) use controls::MAX_SNAPSHOTS;
@@ -39,6 +42,7 @@ use super::model::{
     check_client_id, check_settings, check_statement_text, says_already, statement_view,
     Participant, Room,
 };
+use super::text::comparison_key;
 use crate::store::{RoomField, StoredDraw, StoredParticipant, StoredSeat, StoredStatement};
 
 /// What a command asks for after its check: a change to commit, or an answer without one (a
@@ -93,6 +97,54 @@ pub(crate) trait Change: Clone + Send + 'static {
     fn unreserve(&self, _room: &mut Room) {}
     /// Makes the committed change in memory and says what follows.
     fn apply(self, room: &mut Room, written: Self::Written) -> (Self::Output, Effects);
+}
+
+// ---- the participant's rate limit ----
+
+/// A participant's change that takes a token of their rate limit when it is reserved (the one
+/// limiter of every participant action: [`Room::check_rate`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Limited<C> {
+    pid: u32,
+    now: Instant,
+    pub(crate) change: C,
+}
+
+/// `step`, the check of a request by participant `pid` at `now`, held to the participant's rate
+/// limit: a change goes on only while their bucket holds a token (else
+/// [`RoomError::RateLimited`], 429); a request answered without a change (a resend) and a
+/// refused one cost nothing.
+pub(crate) fn limited<C: Change>(
+    room: &Room,
+    pid: u32,
+    now: Instant,
+    step: Result<Step<C>, RoomError>,
+) -> Result<Step<Limited<C>>, RoomError> {
+    match step? {
+        Step::Done(answer) => Ok(Step::Done(answer)),
+        Step::Write(change) => {
+            room.check_rate(pid, now)?;
+            Ok(Step::Write(Limited { pid, now, change }))
+        }
+    }
+}
+
+impl<C: Change> Change for Limited<C> {
+    type Written = C::Written;
+    type Output = C::Output;
+
+    fn reserve(&self, room: &mut Room) {
+        room.take_rate_token(self.pid, self.now);
+        self.change.reserve(room);
+    }
+
+    fn unreserve(&self, room: &mut Room) {
+        self.change.unreserve(room);
+    }
+
+    fn apply(self, room: &mut Room, written: C::Written) -> (C::Output, Effects) {
+        self.change.apply(room, written)
+    }
 }
 
 // ---- join ----
@@ -212,14 +264,7 @@ pub(crate) fn check_vote(
         }
         Some(_) => {}
     }
-    let p = room
-        .participants
-        .get(&pid)
-        .ok_or(RoomError::UnknownParticipant)?;
-    let (rate, burst) = (room.limits.votes_per_second, room.limits.vote_burst);
-    if p.bucket.available(now, rate, burst) < 1.0 {
-        return Err(RoomError::RateLimited { rate });
-    }
+    room.check_rate(pid, now)?;
     Ok(Step::Write(CastVote {
         pid,
         sid: req.statement,
@@ -241,10 +286,7 @@ impl Change for CastVote {
     type Output = VoteAck;
 
     fn reserve(&self, room: &mut Room) {
-        let (rate, burst) = (room.limits.votes_per_second, room.limits.vote_burst);
-        if let Some(p) = room.participants.get_mut(&self.pid) {
-            p.bucket.take(self.now, rate, burst);
-        }
+        room.take_rate_token(self.pid, self.now);
     }
 
     fn apply(self, room: &mut Room, w: VoteWritten) -> (VoteAck, Effects) {
@@ -351,7 +393,7 @@ pub(crate) fn check_add_statement(
     }
     // The same text on its way to the store under another client id: a duplicate too (the same
     // id goes on, and the store's insert answers it as a resend).
-    if let Some(sender) = room.texts_in_flight.get(&text) {
+    if let Some(sender) = room.texts_in_flight.get(&comparison_key(&text)) {
         if *sender != (author, req.id.clone()) {
             return Err(RoomError::DuplicateStatement);
         }
@@ -383,13 +425,14 @@ impl Change for AddStatement {
     fn reserve(&self, room: &mut Room) {
         room.next_sid = room.next_sid.max(self.statement.sid.saturating_add(1));
         room.texts_in_flight.insert(
-            self.statement.text.clone(),
+            comparison_key(&self.statement.text),
             (self.statement.author, self.statement.client_id.clone()),
         );
     }
 
     fn unreserve(&self, room: &mut Room) {
-        room.texts_in_flight.remove(&self.statement.text);
+        room.texts_in_flight
+            .remove(&comparison_key(&self.statement.text));
     }
 
     fn apply(
@@ -397,7 +440,8 @@ impl Change for AddStatement {
         room: &mut Room,
         existing: Option<StoredStatement>,
     ) -> (StatementAdded, Effects) {
-        room.texts_in_flight.remove(&self.statement.text);
+        room.texts_in_flight
+            .remove(&comparison_key(&self.statement.text));
         let duplicate = existing.is_some();
         let stored = existing.unwrap_or(self.statement);
         let sid = stored.sid;

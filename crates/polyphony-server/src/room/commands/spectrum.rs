@@ -194,8 +194,19 @@ pub(crate) fn check_position(
         return Err(RoomError::PositionOutOfRange);
     }
     room.open_for_changes()?;
-    if live_spectrum(room, req.spectrum)?.open_round != Some(req.round) {
+    let sp = live_spectrum(room, req.spectrum)?;
+    if sp.open_round != Some(req.round) {
         return Err(RoomError::RoundNotOpen(req.round));
+    }
+    let ack = SpectrumAck {
+        id: req.id.clone(),
+        spectrum: req.spectrum,
+        round: req.round,
+        position: req.position,
+    };
+    // Where the participant already stands: nothing to write (and no rate token taken).
+    if sp.round(req.round).and_then(|r| r.get(&pid)) == Some(&req.position) {
+        return Ok(Step::Done(ack));
     }
     Ok(Step::Write(PlacePosition {
         position: StoredPosition {
@@ -204,12 +215,7 @@ pub(crate) fn check_position(
             pid,
             position: req.position,
         },
-        ack: SpectrumAck {
-            id: req.id.clone(),
-            spectrum: req.spectrum,
-            round: req.round,
-            position: req.position,
-        },
+        ack,
     }))
 }
 

@@ -244,7 +244,8 @@ pub(crate) fn check_add_note(
     }
     room.open_for_changes()?;
     let (plan, table) = t.seat_of(pid).ok_or(RoomError::NotSeated)?;
-    let text = req.text.trim();
+    // Normalised like every text a person writes (invisible and bidi-control characters out).
+    let text = crate::room::text::normalise(&req.text);
     if text.is_empty() {
         return Err(RoomError::EmptyNote);
     }
@@ -272,7 +273,7 @@ pub(crate) fn check_add_note(
             table,
             author: pid,
             client_id: req.id.clone(),
-            text: text.to_string(),
+            text,
             released: false,
             withdrawn: false,
             created,

@@ -13,6 +13,7 @@ use crate::room::error::RoomError;
 use crate::room::table_views;
 use crate::store::{self, RoomField, StoreError};
 use crate::util::{lock, next_time};
+use std::time::Instant;
 
 impl Persist for cmd::FormTables {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
@@ -86,9 +87,14 @@ impl LiveRoom {
         // Tables (and the groups they freeze) from every acknowledged vote.
         self.settle().await;
         let analysis = self.analysis();
-        let created = next_time();
-        self.commit(|room| cmd::check_form_tables(room, analysis.as_deref(), &req, created))
-            .await?;
+        {
+            // No join in flight meanwhile: every joiner is applied before the plan is checked
+            // (and seated by it), or checked after the plan is applied (and seated late).
+            let _seating = self.seating.write().await;
+            let created = next_time();
+            self.commit(|room| cmd::check_form_tables(room, analysis.as_deref(), &req, created))
+                .await?;
+        }
         self.take_snapshot(polyphony_protocol::Stage::Tables).await;
         let room = lock(&self.state);
         table_views::tables_view(&room, analysis.as_deref())
@@ -102,14 +108,18 @@ impl LiveRoom {
 
     /// A note for the participant's own table.
     pub async fn add_note(&self, pid: u32, req: NewNote) -> Result<NoteAck, RoomError> {
-        let created = next_time();
-        self.commit(|room| cmd::check_add_note(room, pid, &req, created))
-            .await
+        let (created, now) = (next_time(), Instant::now());
+        self.commit(|room| {
+            let step = cmd::check_add_note(room, pid, &req, created);
+            cmd::limited(room, pid, now, step)
+        })
+        .await
     }
 
     /// The author withdraws a note that is not released.
     pub async fn withdraw_note(&self, pid: u32, req: WithdrawNote) -> Result<Done, RoomError> {
-        self.commit(|room| cmd::check_withdraw_note(room, pid, &req))
+        let now = Instant::now();
+        self.commit(|room| cmd::limited(room, pid, now, cmd::check_withdraw_note(room, pid, &req)))
             .await?
     }
 
@@ -121,13 +131,15 @@ impl LiveRoom {
 
     /// The table's reporter passes the role on; another member is drawn.
     pub async fn pass_reporter(&self, pid: u32, req: PassReporter) -> Result<Done, RoomError> {
-        self.commit(|room| cmd::check_pass_reporter(room, pid, &req))
+        let now = Instant::now();
+        self.commit(|room| cmd::limited(room, pid, now, cmd::check_pass_reporter(room, pid, &req)))
             .await
     }
 
     /// The participant accepts the room's rules.
     pub async fn consent(&self, pid: u32, req: Consent) -> Result<Done, RoomError> {
-        self.commit(|room| cmd::check_consent(room, pid, &req))
+        let now = Instant::now();
+        self.commit(|room| cmd::limited(room, pid, now, cmd::check_consent(room, pid, &req)))
             .await
     }
 

@@ -49,6 +49,7 @@ fn room_with(n: u32, limits: Limits) -> Room {
         controls: Default::default(),
         snapshots: Vec::new(),
         frozen_groups: None,
+        brief: Vec::new(),
         participants: vec![participant(0), participant(1)],
         statements: (0..n).map(statement).collect(),
         votes: vec![],

@@ -1,0 +1,102 @@
+// What the projector must say plainly (issue 20), checked on the page as the room sees it: a
+// spectrum's counts of people as text with each group's share apart from its letter, the words
+// under each divisive statement matching its own bars, released notes whole, and table plates
+// that take no group colour. Used by workshop.test.mjs and facilitator.test.mjs.
+import assert from 'node:assert/strict';
+import { tables } from './helpers.mjs';
+
+/** The group colours (web/src/lib.rs `GROUP_COLOURS`), as the browser reports colours. */
+export const GROUP_RGB = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9'].map((hex) => {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+});
+
+/**
+ * The spectrum on `page` shows, for each of its five steps, how many people stand there as text
+ * ("4 people" / "4 人", the number in large type) adding up to `placed`, and who they are by group
+ * as "A 3" (letter, space, number) adding up to the step's count; the round is said once.
+ * Answers the five counts.
+ */
+export async function checkSpectrumCounts(page, placed) {
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  const units = [tables[lang].PeopleUnit, tables[lang].PersonUnit];
+  const columns = await page.locator('#spectrum-view .column').evaluateAll((cols) => cols.map((c) => ({
+    count: c.querySelector('.count')?.textContent.trim() ?? '',
+    n: Number(c.querySelector('.count')?.dataset.count),
+    shares: [...c.querySelectorAll('.step-share')].map((s) => s.textContent.replace(/\s+/g, ' ').trim()),
+  })));
+  assert.equal(columns.length, 5, 'a column for each step');
+  for (const { count, n, shares } of columns) {
+    const m = count.match(/^(\d+) (.+)$/);
+    assert.ok(m && Number(m[1]) === n && units.includes(m[2]), `a count of people: "${count}"`);
+    for (const s of shares) assert.match(s, /^(\p{Lu}|–) \d+$/u, `a group's share, its letter apart: "${s}"`);
+    assert.equal(shares.reduce((sum, s) => sum + Number(s.split(' ')[1]), 0), n, `shares add up: ${shares}`);
+  }
+  assert.equal(columns.reduce((sum, c) => sum + c.n, 0), placed, 'everyone placed is counted');
+  const px = await page.locator('#spectrum-view .count-n').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const h = await page.evaluate(() => innerHeight);
+  assert.ok(px >= 60 * (h / 1080), `the counts in large type: ${px} px`);
+  assert.equal(await page.locator('#spectrum-view .rounds [data-i18n-template=Round]').count(), 1, 'the round said once');
+  assert.equal(await page.locator('#spectrum-view .round-no').count(), 0, 'no round number under the bars');
+  return columns.map((c) => c.n);
+}
+
+/** No group letter glued to a number ("A4", which reads as a paper size) in the spectrum's bars. */
+export async function checkNoGluedShares(page) {
+  const text = await page.locator('#spectrum-view .rounds').innerText();
+  assert.doesNotMatch(text, /(^|[^\p{L}])\p{Lu}\d/u, `no "A4" in "${text}"`);
+}
+
+/**
+ * Under each divisive statement, each group's words agree with that statement's own bar: "mostly
+ * agrees" only over half agreeing, "mostly disagrees" only over half disagreeing, "is split"
+ * otherwise (the walk-through's headline was worded from the first statement only).
+ */
+export async function checkStanceWords(page) {
+  const items = await page.locator('#divisive li').evaluateAll((lis) => lis.map((li) => ({
+    bars: [...li.querySelectorAll('.bar-row')].map((row) => ({
+      group: row.dataset.group,
+      agree: parseInt(row.querySelector('.agree-label').textContent.replace(/\D+/g, ''), 10),
+      disagree: parseInt(row.querySelector('.disagree-label').textContent.replace(/\D+/g, ''), 10),
+    })),
+    words: [...li.querySelectorAll('.leans [data-i18n-template]')].map((w) => ({ key: w.dataset.i18nTemplate, text: w.textContent })),
+  })));
+  assert.ok(items.length >= 1, 'divisive statements on the screen');
+  for (const { bars, words } of items) {
+    assert.equal(words.length, bars.length, 'a word for every bar');
+    bars.forEach((bar, i) => {
+      const { key, text } = words[i];
+      assert.ok(text.startsWith(bar.group), `${text} is about group ${bar.group}`);
+      const fits = { MostlyAgrees: bar.agree >= 50, MostlyDisagrees: bar.disagree >= 50, IsSplit: bar.agree <= 50 && bar.disagree <= 50 }[key];
+      assert.ok(fits, `"${text}" beside a bar of ${bar.agree}% agree, ${bar.disagree}% disagree`);
+    });
+  }
+}
+
+/** The number plates of `selector` on `page` are black, white or grey: never a group's colour. */
+export async function checkTablePlates(page, selector) {
+  const colours = await page.locator(selector).evaluateAll((els) => els.map((e) => {
+    const s = getComputedStyle(e);
+    return [s.backgroundColor, s.color];
+  }));
+  assert.ok(colours.length >= 1, `plates ${selector}`);
+  for (const [bg, ink] of colours) {
+    for (const c of [bg, ink]) {
+      assert.ok(!GROUP_RGB.includes(c), `${selector}: ${c} is a group colour`);
+      const [r, g, b] = c.match(/\d+/g).map(Number);
+      assert.ok(r === g && g === b, `${selector}: ${c} is neutral`);
+    }
+  }
+}
+
+/** Every released note on the projector's tiles shows whole: not clipped, inside its tile. */
+export async function checkNotesWhole(page) {
+  const cut = await page.locator('.table-tile').evaluateAll((tiles) => tiles.flatMap((tile) => {
+    const box = tile.getBoundingClientRect();
+    return [...tile.querySelectorAll('.tile-notes li, .tile-more')].filter((li) => {
+      const b = li.getBoundingClientRect();
+      return li.scrollHeight > li.clientHeight + 1 || b.bottom > box.bottom + 1;
+    }).map((li) => li.textContent.slice(0, 30));
+  }));
+  assert.deepEqual(cut, [], 'notes cut on the projector');
+}

@@ -1,0 +1,132 @@
+//! The console's run sheet: where the room is, what comes next, and the counts a facilitator
+//! checks before moving on — at the top of the console, not 3,000 px down.
+
+use polyphony_protocol::{HostNote, RoomView, Stage};
+
+use crate::i18n::Key;
+
+/// The stage after `stage` in workshop order (`None` after the last).
+pub fn next_stage(stage: Stage) -> Option<Stage> {
+    let all = Stage::ALL;
+    let i = all.iter().position(|s| *s == stage)?;
+    all.get(i + 1).copied()
+}
+
+/// The one sentence saying what to do now, by stage.
+pub fn next_step(stage: Stage) -> Key {
+    match stage {
+        Stage::Brief => Key::RunNextBrief,
+        Stage::Collect => Key::RunNextCollect,
+        Stage::Groups => Key::RunNextGroups,
+        Stage::Divisive => Key::RunNextDivisive,
+        Stage::Spectrum => Key::RunNextSpectrum,
+        Stage::Tables => Key::RunNextTables,
+        Stage::Report => Key::RunNextReport,
+    }
+}
+
+/// The counts the run sheet shows, each worth a glance right now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    /// People who joined.
+    pub joined: u32,
+    /// People who voted at least once.
+    pub voted: u32,
+    /// Statements waiting for moderation.
+    pub pending: u32,
+    /// The open spectrum round and how many placed themselves in it.
+    pub placed: Option<(u8, u32)>,
+    /// Table notes written and not released (nor withdrawn).
+    pub notes_waiting: u32,
+    /// The open second vote: (done, asked).
+    pub revote: Option<(u32, u32)>,
+}
+
+impl RunCounts {
+    /// The counts from the console's view and the tables' notes.
+    pub fn of(view: &RoomView, notes: &[HostNote]) -> RunCounts {
+        let placed = view.spectrums.iter().rev().find_map(|sp| {
+            let r = sp.open_round?;
+            let round = sp.rounds.iter().find(|x| x.round == r)?;
+            Some((r, round.placed))
+        });
+        RunCounts {
+            joined: view.participants,
+            voted: view.voters,
+            pending: view.pending,
+            placed,
+            notes_waiting: notes.iter().filter(|n| !n.released).count() as u32,
+            revote: view.revote_progress.map(|p| (p.done, p.asked)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use polyphony_protocol::{RevoteProgress, SpectrumRoundView, SpectrumView, StatementView};
+
+    use super::*;
+
+    #[test]
+    fn every_stage_but_the_last_has_a_next() {
+        assert_eq!(next_stage(Stage::Brief), Some(Stage::Collect));
+        assert_eq!(next_stage(Stage::Collect), Some(Stage::Groups));
+        assert_eq!(next_stage(Stage::Tables), Some(Stage::Report));
+        assert_eq!(next_stage(Stage::Report), None);
+        for s in Stage::ALL {
+            // Every stage says what to do.
+            let _ = next_step(s);
+        }
+    }
+
+    #[test]
+    fn the_counts_read_the_view() {
+        let round = |round, placed| SpectrumRoundView {
+            round,
+            placed,
+            hidden: true,
+            counts: [0; 5],
+            by_group: vec![],
+        };
+        let view = RoomView {
+            participants: 16,
+            voters: 12,
+            pending: 3,
+            spectrums: vec![SpectrumView {
+                id: 0,
+                statement: StatementView {
+                    id: 1,
+                    text: "s".into(),
+                    is_seed: true,
+                    moderation: polyphony_protocol::ModerationState::Accepted,
+                },
+                open_round: Some(2),
+                rounds: vec![round(1, 14), round(2, 9)],
+                movement: vec![],
+                movement_from: 1,
+                movement_to: 2,
+            }],
+            revote_progress: Some(RevoteProgress { asked: 10, done: 4 }),
+            ..RoomView::default()
+        };
+        let note = |id, released| HostNote {
+            id,
+            plan: 1,
+            table: 1,
+            text: "n".into(),
+            released,
+        };
+        let c = RunCounts::of(&view, &[note(0, true), note(1, false), note(2, false)]);
+        assert_eq!(
+            c,
+            RunCounts {
+                joined: 16,
+                voted: 12,
+                pending: 3,
+                placed: Some((2, 9)),
+                notes_waiting: 2,
+                revote: Some((4, 10)),
+            }
+        );
+    }
+}
