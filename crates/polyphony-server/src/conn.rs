@@ -5,26 +5,136 @@
 //! header-read timeout (`Limits::header_read_timeout`, which also ends a keep-alive connection
 //! that sends no next request) and an idle timeout (`Limits::idle_timeout`: no byte either way)
 //! until a WebSocket takes the connection over (sockets have their own keep-alive and send
-//! timeout, see [`crate::ws`]). The errors hyper answers itself (400, 414, 431: a request it
-//! cannot parse) leave with a JSON body like every other 4xx ([`json_for_hyper_error`]).
+//! timeout, see [`crate::ws`]). A request's body must arrive whole within
+//! `Limits::body_read_timeout` of its headers (408, JSON, and closed: [`TimedBody`]), and one
+//! that announces a `Content-Length` over its route's limit is answered 413 (JSON) before a
+//! byte of it is read ([`too_large`]). One address holds at most half of the server's
+//! connections ([`Limits::connections_per_address`]). The errors hyper answers itself (400, 414,
+//! 431: a request it cannot parse) leave with a JSON body like every other 4xx
+//! ([`json_for_hyper_error`]).
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
-use axum::Extension;
+use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tower::Layer;
+use tower::Service;
 
+use crate::error::ApiError;
 use crate::guard::{Slot, Slots};
 use crate::{app, AppState};
+
+/// A request body that must arrive whole by `deadline` (`Limits::body_read_timeout` after the
+/// headers); past it, reading fails and `timed_out` is set, so that the answer is a 408.
+struct TimedBody {
+    inner: Incoming,
+    deadline: tokio::time::Instant,
+    /// Made at the first read that has to wait (most bodies never do).
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    timed_out: Arc<AtomicBool>,
+}
+
+/// The error a [`TimedBody`] fails with.
+#[derive(Debug)]
+struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+impl hyper::body::Body for TimedBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
+        }
+        let deadline = this.deadline;
+        let sleep = this
+            .sleep
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if sleep.as_mut().poll(cx).is_ready() {
+            this.timed_out.store(true, Ordering::Relaxed);
+            return Poll::Ready(Some(Err(Box::new(BodyTimedOut))));
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The body limit of a request's route: `max_body_bytes`, or for the two routes that take a
+/// briefing (`brief_body` in [`crate::api::app`]) the briefing's limit if larger.
+fn body_limit(method: &Method, path: &str, max_body: usize) -> usize {
+    let brief = (method == Method::POST && path == "/api/rooms")
+        || (method == Method::PUT
+            && path
+                .strip_prefix("/api/rooms/")
+                .and_then(|rest| rest.strip_suffix("/brief"))
+                .is_some_and(|code| !code.is_empty() && !code.contains('/')));
+    if brief {
+        max_body.max(polyphony_protocol::BRIEF_MAX_BODY_BYTES)
+    } else {
+        max_body
+    }
+}
+
+/// An error answer that also closes the connection (its body is left unread).
+fn closing(status: StatusCode, error: String) -> Response<Body> {
+    let mut resp = ApiError::with_status(status, error).into_response();
+    resp.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    resp
+}
+
+/// The 413 for a request whose `Content-Length` is over its route's limit, answered before a
+/// byte of the body is read (a body that announces no length is cut off by the router's
+/// `DefaultBodyLimit` as it comes).
+fn too_large<B>(req: &Request<B>, max_body: usize) -> Option<Response<Body>> {
+    let announced: u64 = req
+        .headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let limit = body_limit(req.method(), req.uri().path(), max_body);
+    (announced > u64::try_from(limit).unwrap_or(u64::MAX)).then(|| {
+        closing(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is too large (at most {limit} bytes)"),
+        )
+    })
+}
 
 /// Milliseconds since `start`.
 fn since(start: Instant) -> i64 {
@@ -188,6 +298,7 @@ fn log_refusal(last: &AtomicU64, start: Instant, ip: IpAddr, why: &str, refused:
 pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
     let router = app(state.clone());
     let limits = state.limits().clone();
+    let per_address = limits.connections_per_address();
     let connections = Arc::new(Slots::default());
     let start = Instant::now();
     let last_log = Arc::new(AtomicU64::new(u64::MAX));
@@ -215,7 +326,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
             // Behind a proxy every connection comes from the proxy: it is not capped by address.
             connections.try_take(ip, u32::MAX)
         } else {
-            connections.try_take(ip, limits.max_connections_per_address)
+            connections.try_take(ip, per_address)
         };
         let Some(slot) = slot else {
             refused += 1;
@@ -246,9 +357,36 @@ pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
             _slot: slot,
             rewrite: None,
         };
-        let service = hyper_util::service::TowerToHyperService::new(
-            Extension(ConnectInfo::<SocketAddr>(peer)).layer(router.clone()),
-        );
+        let router = router.clone();
+        let (max_body, body_timeout) = (limits.max_body_bytes, limits.body_read_timeout);
+        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            let mut router = router.clone();
+            async move {
+                if let Some(refused) = too_large(&req, max_body) {
+                    return Ok::<_, Infallible>(refused);
+                }
+                req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                let timed_out = Arc::new(AtomicBool::new(false));
+                let req = req.map(|inner| TimedBody {
+                    inner,
+                    deadline: tokio::time::Instant::now() + body_timeout,
+                    sleep: None,
+                    timed_out: Arc::clone(&timed_out),
+                });
+                let resp = router.call(req).await?;
+                if timed_out.load(Ordering::Relaxed) {
+                    tracing::debug!(%peer, "request body too slow");
+                    return Ok(closing(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!(
+                            "the request body did not arrive within {} s",
+                            body_timeout.as_secs_f32()
+                        ),
+                    ));
+                }
+                Ok(resp)
+            }
+        });
         let limits = limits.clone();
         let stop = state.shutdown_requested();
         tokio::spawn(async move {

@@ -43,12 +43,20 @@ pub struct Limits {
     /// How long a connection may take to send a request's headers, and how long a kept-alive
     /// connection may wait for its next request (default 10 s).
     pub header_read_timeout: Duration,
+    /// How long a request's whole body may take to arrive, from the end of its headers to its
+    /// last byte (default 10 s: the largest body, a 256 KiB briefing, at 26 KB/s). A whole-body
+    /// deadline rather than one between chunks, which a byte every few seconds would satisfy
+    /// for hours. Past it: 408 with `{"error": ...}` and the connection closed.
+    pub body_read_timeout: Duration,
     /// How long an HTTP connection may pass no byte either way before it is closed (default
     /// 60 s; a WebSocket is kept alive by its pings instead).
     pub idle_timeout: Duration,
     /// Open connections (HTTP and WebSocket, pending ones included) one address may hold
     /// (default 1200: a hall of 500 behind one NAT, each phone holding its socket and a request
-    /// or two). Over it: 429 and the connection closed.
+    /// or two). Over it: 429 and the connection closed. A connection counts from its accept to
+    /// its close, mid-headers and mid-body included. In force: at most half of
+    /// `max_connections` ([`Limits::connections_per_address`]), so one address always leaves
+    /// room for the others.
     pub max_connections_per_address: u32,
     /// Open WebSockets one address may hold (default 600: a hall of 500 behind one NAT, plus
     /// screens).
@@ -80,11 +88,40 @@ impl Default for Limits {
             coalesce: Duration::from_millis(150),
             ws_send_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections_per_address: 1200,
             max_websockets_per_address: 600,
             max_connections: 4096,
             trust_proxy: false,
         }
+    }
+}
+
+impl Limits {
+    /// The per-address connection cap in force: `max_connections_per_address`, but at most
+    /// half of `max_connections` (at least 1), so that one address — with a low open-file
+    /// limit, say — can never take every connection from the others.
+    pub fn connections_per_address(&self) -> u32 {
+        self.max_connections_per_address
+            .min((self.max_connections / 2).max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Limits;
+
+    #[test]
+    fn one_address_gets_at_most_half_of_the_server() {
+        let l = |per_address, total| Limits {
+            max_connections_per_address: per_address,
+            max_connections: total,
+            ..Limits::default()
+        };
+        assert_eq!(Limits::default().connections_per_address(), 1200);
+        assert_eq!(l(1200, 960).connections_per_address(), 480);
+        assert_eq!(l(50, 960).connections_per_address(), 50);
+        assert_eq!(l(10, 1).connections_per_address(), 1);
     }
 }

@@ -7,9 +7,12 @@
 //! new view.
 //!
 //! What a socket may hold is bounded: a frame or message over the size limit closes it when its
-//! header arrives; views come from a `watch` channel (the latest only, never a queue); and a
-//! send that does not complete within `Limits::ws_send_timeout` (a client that stops reading)
-//! drops the socket.
+//! header arrives; views come from a `watch` channel (the latest only, never a queue), and each
+//! send is awaited until flushed, so a socket holds at most one view in flight; and a send that
+//! does not complete within `Limits::ws_send_timeout` (a client that stops reading) drops the
+//! socket. The projector's and facilitator's views are serialised once per snapshot
+//! ([`Snapshot::room_message`]) and every socket's message shares those bytes
+//! ([`room_update`]); a socket holds no snapshot while it sends.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +27,7 @@ use tokio::sync::watch;
 use crate::error::ApiError;
 use crate::room::LiveRoom;
 use crate::room::RoomError;
+use crate::Snapshot;
 
 /// Who is on the other end.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +63,17 @@ fn rejection(id: Option<String>, e: RoomError) -> ServerMessage {
 
 fn text(msg: &ServerMessage) -> Message {
     Message::Text(serde_json::to_string(msg).unwrap_or_default().into())
+}
+
+/// The screen's or facilitator's view of `snap` as a message sharing the snapshot's bytes (a
+/// reference count, not a copy per socket), or `None` before the first publish.
+fn room_update(snap: &Snapshot, role: Role) -> Option<Message> {
+    let m = if let Role::Host = role {
+        &snap.host_message
+    } else {
+        &snap.room_message
+    };
+    (!m.is_empty()).then(|| Message::Text(m.clone()))
 }
 
 /// The phone's view as a message, or `None` when it equals the last one sent.
@@ -120,18 +135,15 @@ pub(crate) async fn serve(
                 if changed.is_err() {
                     break;
                 }
-                let snap = Arc::clone(&snapshots.borrow_and_update());
-                let view = match role {
-                    Role::Phone(pid) => {
-                        phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
-                    }
-                    Role::Screen | Role::Host => {
-                        let m = if let Role::Host = role {
-                            &snap.host_message
-                        } else {
-                            &snap.room_message
-                        };
-                        (!m.is_empty()).then(|| Message::Text(m.as_ref().into()))
+                // The snapshot is let go before the send: a socket that reads slowly holds the
+                // view's shared bytes, not the snapshot's analysis.
+                let view = {
+                    let snap = Arc::clone(&snapshots.borrow_and_update());
+                    match role {
+                        Role::Phone(pid) => {
+                            phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
+                        }
+                        Role::Screen | Role::Host => room_update(&snap, role),
                     }
                 };
                 if let Some(m) = view {
@@ -261,5 +273,63 @@ async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
             }
         }
         ClientMessage::Ping => vec![ServerMessage::Pong],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::extract::ws::Utf8Bytes;
+    use polyphony_protocol::RoomView;
+
+    fn snapshot(room: &str, host: Option<&str>) -> Snapshot {
+        let room_message = Utf8Bytes::from(room.to_string());
+        let host_message = host.map_or_else(|| room_message.clone(), |h| h.to_string().into());
+        Snapshot {
+            version: 1,
+            analysis: None,
+            room_view: Arc::new(RoomView::default()),
+            room_message,
+            host_message,
+        }
+    }
+
+    fn text_of(m: Option<Message>) -> Utf8Bytes {
+        match m {
+            Some(Message::Text(t)) => t,
+            other => panic!("not a text message: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_screens_view_shares_the_snapshots_bytes() {
+        let view = format!(r#"{{"type":"room","pad":"{}"}}"#, "x".repeat(400 * 1024));
+        let snap = snapshot(&view, None);
+        let shared = snap.room_message.as_str().as_ptr();
+        // A thousand sockets' pending messages: one allocation, not a copy each.
+        let pending: Vec<Utf8Bytes> = (0..1000)
+            .map(|i| {
+                let role = if i % 10 == 0 {
+                    Role::Host
+                } else {
+                    Role::Screen
+                };
+                text_of(room_update(&snap, role))
+            })
+            .collect();
+        for m in &pending {
+            assert_eq!(m.as_str().as_ptr(), shared);
+            assert_eq!(m.len(), view.len());
+        }
+        // While something is hidden from the room, the facilitator's sockets share theirs.
+        let snap = snapshot("{\"room\":1}", Some("{\"host\":1}"));
+        let a = text_of(room_update(&snap, Role::Host));
+        let b = text_of(room_update(&snap, Role::Host));
+        assert_eq!(a.as_str().as_ptr(), snap.host_message.as_str().as_ptr());
+        assert_eq!(a.as_str().as_ptr(), b.as_str().as_ptr());
+        assert_eq!(a, "{\"host\":1}");
+        assert_eq!(text_of(room_update(&snap, Role::Screen)), "{\"room\":1}");
+        // Before the first publish there is nothing to send.
+        assert!(room_update(&snapshot("", None), Role::Screen).is_none());
     }
 }

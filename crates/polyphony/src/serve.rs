@@ -114,6 +114,8 @@ pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
         tracing::info!(
             open_files = n,
             max_connections = limits.max_connections,
+            // At most half of `max_connections`: one address leaves room for the others.
+            connections_per_address = limits.connections_per_address(),
             "limits"
         );
     }

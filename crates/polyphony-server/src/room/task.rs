@@ -10,6 +10,7 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use axum::extract::ws::Utf8Bytes;
 use polyphony_core::{Analysis, AnalysisParams, Conversation, EngineState, Preset, VoteMatrix};
 use polyphony_protocol::{RoomView, ServerMessage};
 use tokio::sync::{watch, Notify};
@@ -20,7 +21,8 @@ use super::views::{self, Reveal};
 use crate::store::{self, RoomField, Store, StoredRoom};
 use crate::util::{lock, read, write};
 
-/// What the room's sockets watch: the latest analysis and the projector's view, serialised once.
+/// What the room's sockets watch: the latest analysis and the projector's view, serialised once
+/// into reference-counted bytes that every socket's message shares (a clone is no copy).
 pub struct Snapshot {
     /// Bumped on every publish.
     pub version: u64,
@@ -29,10 +31,10 @@ pub struct Snapshot {
     /// The projector's view.
     pub room_view: Arc<RoomView>,
     /// `ServerMessage::Room(room_view)` as JSON.
-    pub room_message: Arc<str>,
+    pub room_message: Utf8Bytes,
     /// What the facilitator's socket gets: the same as `room_message`, or, while something is
     /// hidden from the room, the view with nothing hidden.
-    pub host_message: Arc<str>,
+    pub host_message: Utf8Bytes,
 }
 
 /// A room's engine, its last analysis and the snapshots its sockets watch.
@@ -77,8 +79,8 @@ impl Analyser {
         let (snapshot, _) = watch::channel(Arc::new(Snapshot {
             version: 0,
             analysis: None,
-            room_message: Arc::from(""),
-            host_message: Arc::from(""),
+            room_message: Utf8Bytes::from_static(""),
+            host_message: Utf8Bytes::from_static(""),
             room_view: Arc::new(RoomView::default()),
         }));
         Ok(Analyser {
@@ -165,14 +167,15 @@ impl Analyser {
             });
             (view, host)
         };
-        let message: Arc<str> = Arc::from(
+        // `Utf8Bytes` from a `String` takes its buffer: one allocation per view, shared.
+        let message = Utf8Bytes::from(
             serde_json::to_string(&ServerMessage::Room(Box::new(view.clone()))).unwrap_or_default(),
         );
         let host_message = match host_view {
-            Some(h) => Arc::from(
+            Some(h) => Utf8Bytes::from(
                 serde_json::to_string(&ServerMessage::Room(Box::new(h))).unwrap_or_default(),
             ),
-            None => Arc::clone(&message),
+            None => message.clone(),
         };
         let version = self.snapshot.borrow().version + 1;
         self.snapshot.send_replace(Arc::new(Snapshot {
