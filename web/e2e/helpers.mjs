@@ -213,3 +213,18 @@ export async function checkProjectorLanguages(page, what, shot, end = 'en') {
   }
   await switchLanguage(page, end);
 }
+
+/**
+ * Three camps on nine statements, as the groups and lead tests vote: person `p` of camp `camp`
+ * agrees where s % 3 == camp, passes on statement p % 9 (people differ a little), else disagrees.
+ */
+export function campVote(p, camp, s) {
+  if (s === p % 9) return 'pass';
+  return s % 3 === camp ? 'agree' : 'disagree';
+}
+
+/** A new 390 × 844 phone in `locale`, its script errors recorded into `errors`. */
+export async function phonePageIn(browser, locale, errors) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
+  return newPage(ctx, `phone ${locale}`, errors);
+}

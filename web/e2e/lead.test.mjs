@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   axeSerious, checkProjector, launchBrowser, newPage, shots, startServer, tables, waitFor,
+  campVote, phonePageIn,
 } from './helpers.mjs';
 
 let server;
@@ -33,16 +34,9 @@ const pageErrors = [];
 const N = 9;
 const LOCALES = ['zh-TW', 'en', 'ja', 'ko'];
 
-/** Person `p` of camp `camp`: agree where s % 3 == camp, pass on s == p % 9, else disagree. */
-function campVote(p, camp, s) {
-  if (s === p % N) return 'pass';
-  return s % 3 === camp ? 'agree' : 'disagree';
-}
 
-async function phonePage(locale) {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
-  return newPage(ctx, `phone ${locale}`, pageErrors);
-}
+/** A 390 × 844 phone in `locale`. */
+const phonePage = (locale) => phonePageIn(browser, locale, pageErrors);
 
 /** Every element of `selectors` is on the phone's first screen (top ≥ 0, bottom ≤ 844). */
 async function onFirstScreen(page, what, selectors) {

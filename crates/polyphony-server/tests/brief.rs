@@ -338,10 +338,7 @@ async fn the_cards_are_exported_and_survive_a_restart() {
     let db = dir.path().join("brief.db");
     let cards = vec![card("Licences"), card("保險")];
     let (code, key) = {
-        let state = polyphony_server::AppState::open(&db, test_limits())
-            .await
-            .unwrap();
-        let r = polyphony_server::app(state.clone());
+        let (state, r) = open_at(&db).await;
         let extra = format!(
             r#","brief":{}"#,
             serde_json::to_string(&cards[..1]).unwrap()
@@ -358,10 +355,7 @@ async fn the_cards_are_exported_and_survive_a_restart() {
         state.shutdown().await;
         (code, key)
     };
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
-    let r = polyphony_server::app(state.clone());
+    let (state, r) = open_at(&db).await;
     let room = info(&r, &code).await;
     assert_eq!(cards_of(&room), cards);
     assert_eq!(room["stage"], "brief");

@@ -125,10 +125,7 @@ fn group_count(v: &Value) -> usize {
 async fn a_second_vote_that_regroups_the_votes_leaves_the_rooms_groups_names_and_seats() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("groups.db");
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
-    let r = polyphony_server::app(state.clone());
+    let (state, r) = open_at(&db).await;
     let (code, key) = create_room(&r, N, "").await;
 
     // Freezing before there are groups is refused with its code.
@@ -324,10 +321,7 @@ async fn a_second_vote_that_regroups_the_votes_leaves_the_rooms_groups_names_and
     // After a restart: still frozen, same groups and seats.
     state.shutdown().await;
     drop(r);
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
-    let r = polyphony_server::app(state.clone());
+    let (state, r) = open_at(&db).await;
     let view = host_view_until(&r, &code, &key, |v| v["live_groups"]["count"] == 2).await;
     assert_eq!(group_count(&view), 3);
     assert_eq!(seats(&r, &code, &tokens).await, seated);

@@ -15,7 +15,6 @@ use axum::Router;
 use common::*;
 use http_body_util::BodyExt;
 use polyphony_report::{t, Key, Lang};
-use serde_json::Value;
 use tower::ServiceExt;
 
 const N: usize = 6;
@@ -54,26 +53,6 @@ async fn get(r: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
         vary,
         body: String::from_utf8(bytes.to_vec()).unwrap(),
     }
-}
-
-async fn host(
-    r: &Router,
-    code: &str,
-    key: &str,
-    method: &str,
-    rest: &str,
-    body: Option<&str>,
-) -> Value {
-    let (status, json) = call(
-        r,
-        method,
-        &format!("/api/rooms/{code}{rest}"),
-        &[("x-facilitator-key", key)],
-        body,
-    )
-    .await;
-    assert!(status.is_success(), "{method} {rest}: {status} {json}");
-    json
 }
 
 /// Ten people in two camps vote on every statement; returns their tokens once the analysis
@@ -254,7 +233,7 @@ async fn an_unpublished_report_is_a_page_in_the_reader_s_language() {
     assert!(!header_key.body.contains("key="));
 
     // Published: the report for everyone, in their language, no key anywhere.
-    host(
+    host_call(
         &r,
         &code,
         &key,
@@ -304,7 +283,7 @@ async fn released_notes_are_listed_plan_by_plan() {
         ("mixed", "said at a mixed table"),
     ] {
         let body = format!(r#"{{"mode":"{mode}","size":8}}"#);
-        host(&r, &code, &key, "POST", "/tables", Some(&body)).await;
+        host_call(&r, &code, &key, "POST", "/tables", Some(&body)).await;
         let body = serde_json::json!({ "id": mode, "text": text }).to_string();
         let (status, note) = call(
             &r,
@@ -316,7 +295,7 @@ async fn released_notes_are_listed_plan_by_plan() {
         .await;
         assert!(status.is_success(), "{note}");
         let id = note["note"].as_u64().unwrap();
-        host(
+        host_call(
             &r,
             &code,
             &key,

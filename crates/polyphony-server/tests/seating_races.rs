@@ -78,10 +78,7 @@ async fn unseated(r: &Router, room: &Room) -> Vec<String> {
 async fn joins_racing_table_formation_all_have_a_seat_also_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seating.db");
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
-    let r = polyphony_server::app(state.clone());
+    let (state, r) = open_at(&db).await;
     let mut rooms = Vec::new();
     for round in 0..ROUNDS {
         let (code, key) = create_room(&r, 4, "").await;
@@ -121,10 +118,7 @@ async fn joins_racing_table_formation_all_have_a_seat_also_after_a_restart() {
 
     state.shutdown().await;
     drop(r);
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
-    let r = polyphony_server::app(state.clone());
+    let (state, r) = open_at(&db).await;
     for (i, room) in rooms.iter().enumerate() {
         let out = unseated(&r, room).await;
         assert!(

@@ -42,12 +42,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
     let key = use_memo(code.clone(), |c| host_key(c));
     let path = (*key).as_ref().map(|k| api::ws_host(&code, k));
     let model = use_room_socket(path);
-    let topic = model
-        .borrow()
-        .view
-        .as_ref()
-        .and_then(|v| v.room.as_ref())
-        .map(|r| r.topic.clone());
+    let topic = model.borrow().topic();
     use_title(page_title(t(lang, Key::HostTitle), topic.as_deref()));
     let queue = use_state(Vec::<ModerationItem>::new);
     let error = use_state(|| None::<String>);

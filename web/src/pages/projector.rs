@@ -67,12 +67,7 @@ fn now_ms() -> i64 {
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
     let model = use_room_socket(Some(api::ws_screen(&p.code)));
-    let topic = model
-        .borrow()
-        .view
-        .as_ref()
-        .and_then(|v| v.room.as_ref())
-        .map(|r| r.topic.clone());
+    let topic = model.borrow().topic();
     use_title(page_title(t(lang, Key::TitleScreen), topic.as_deref()));
     let (stage_now, controls_now) = model
         .borrow()

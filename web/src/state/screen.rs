@@ -16,6 +16,11 @@ pub struct ScreenModel {
 }
 
 impl ScreenModel {
+    /// The room's topic, once a view has arrived (the page's title names it).
+    pub fn topic(&self) -> Option<String> {
+        Some(self.view.as_ref()?.room.as_ref()?.topic.clone())
+    }
+
     /// Applies a socket event (room views, and the facilitator's `host` message).
     pub fn apply(&mut self, event: SocketEvent) {
         match event {

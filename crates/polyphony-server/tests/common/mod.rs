@@ -35,6 +35,36 @@ pub async fn fresh(limits: Limits) -> (AppState, Router, tempfile::TempDir) {
     (state, router, dir)
 }
 
+/// The server state on the SQLite file `db` (created or reopened, as a restart does) and its
+/// router.
+pub async fn open_at(db: &std::path::Path) -> (AppState, Router) {
+    let state = AppState::open(db, test_limits()).await.unwrap();
+    let router = app(state.clone());
+    (state, router)
+}
+
+/// A facilitator request (`rest` after `/api/rooms/{code}`, with the key) that must succeed;
+/// returns its JSON body.
+pub async fn host_call(
+    router: &Router,
+    code: &str,
+    key: &str,
+    method: &str,
+    rest: &str,
+    body: Option<&str>,
+) -> Value {
+    let (status, json) = call(
+        router,
+        method,
+        &format!("/api/rooms/{code}{rest}"),
+        &[("x-facilitator-key", key)],
+        body,
+    )
+    .await;
+    assert!(status.is_success(), "{method} {rest}: {status} {json}");
+    json
+}
+
 /// One request through the router without a network; returns the status and the JSON body
 /// (`Value::Null` when the body is not JSON).
 pub async fn call(
