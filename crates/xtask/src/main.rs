@@ -13,10 +13,12 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 mod invariants;
+mod python;
 mod wasm_pkg;
 mod web;
 
 use invariants::invariants;
+use python::python_package;
 use wasm_pkg::build_wasm;
 use web::build_web;
 
@@ -26,6 +28,7 @@ fn main() -> Result<()> {
     match task.as_str() {
         "test" => test(&root),
         "invariants" => invariants(&root),
+        "python" => python_package(&root),
         "wasm" => {
             setup_wasm(&root)?;
             build_wasm(&root)
@@ -61,7 +64,7 @@ fn main() -> Result<()> {
             args.extend(rest.iter().map(String::as_str));
             run(&root, "cargo", &args)
         }
-        _ => bail!("usage: cargo xtask test | invariants | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
+        _ => bail!("usage: cargo xtask test | invariants | python | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
     }
 }
 
@@ -171,6 +174,8 @@ fn test(root: &Path) -> Result<()> {
     )?;
     // The offline report: the release binary writes it, Chromium opens it from file://.
     run(root, "node", &["--test", "crates/polyphony-report/tests/"])?;
+    // The Python package: wheel, fresh venv, pytest and the notebook (against the release CLI).
+    python_package(root)?;
     eprintln!("xtask: all tests passed; browser screenshots in target/screenshots/");
     Ok(())
 }
