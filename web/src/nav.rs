@@ -38,3 +38,12 @@ pub fn go(path: &str) {
         let _ = w.location().set_href(path);
     }
 }
+
+/// Loads `path` afresh, also when it differs from the current address by its fragment only
+/// (which the browser would otherwise treat as a jump within the page).
+pub fn reload_at(path: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().set_href(path);
+        let _ = w.location().reload();
+    }
+}

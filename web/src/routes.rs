@@ -50,6 +50,18 @@ pub mod page {
         format!("/r/{code}")
     }
 
+    /// The admission code a phone's address carries (`#join=123456`, from the projector's QR
+    /// code), if `hash` (`location.hash`) has one.
+    pub fn admission_in(hash: &str) -> Option<String> {
+        let digits: String = hash.strip_prefix("#join=")?.chars().take(6).collect();
+        (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+    }
+
+    /// The phone's page with an admission code: `/r/{code}#join={digits}`.
+    pub fn phone_admitted(code: &str, digits: &str) -> String {
+        format!("/r/{code}#join={digits}")
+    }
+
     /// The projector: `/r/{code}/screen`.
     pub fn screen(code: &str) -> String {
         format!("/r/{code}/screen")
@@ -84,6 +96,11 @@ pub mod api {
     /// `POST`: create a room.
     pub const ROOMS: &str = "/api/rooms";
 
+    /// A typed code as it goes into a query: its digits only.
+    fn urlencoding_digits(a: &str) -> String {
+        a.chars().filter(char::is_ascii_digit).take(6).collect()
+    }
+
     fn room(code: &str) -> String {
         format!("/api/rooms/{code}")
     }
@@ -106,6 +123,19 @@ pub mod api {
     /// `POST`: join a room as a participant.
     pub fn join(code: &str) -> String {
         format!("{}/join", room(code))
+    }
+
+    /// `POST` with the projector's code: a phone joins (`?admission=123456`).
+    pub fn join_with(code: &str, admission: Option<&str>) -> String {
+        match admission {
+            Some(a) => format!("{}/join?admission={}", room(code), urlencoding_digits(a)),
+            None => join(code),
+        }
+    }
+
+    /// `GET` (key): the projector's joining code and the console's join figures.
+    pub fn admission(code: &str) -> String {
+        format!("{}/admission", room(code))
     }
 
     /// The projector's WebSocket.

@@ -227,6 +227,9 @@ struct PhonePlan {
     storms: Vec<Instant>,
     /// The run's start (latencies are stamped with their time since it).
     started: Instant,
+    /// The facilitator key: the phone reads the admission code the projector shows (as a
+    /// person reads it off the screen) before it joins.
+    key: String,
 }
 
 /// A phone's acks: (seconds since the start, latency ms).
@@ -244,6 +247,7 @@ async fn phone(plan: PhonePlan, n: usize, tally: Arc<Tally>) -> Result<(Acks, Op
         local,
         storms,
         started,
+        key,
     } = plan;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ (n as u64).wrapping_mul(0x9E37_79B9));
     let mut http = reqwest::Client::builder();
@@ -251,8 +255,16 @@ async fn phone(plan: PhonePlan, n: usize, tally: Arc<Tally>) -> Result<(Acks, Op
         http = http.local_address(ip);
     }
     let http = http.build()?;
+    let admission: serde_json::Value = http
+        .get(format!("{url}/api/rooms/{code}/admission"))
+        .header("x-facilitator-key", &key)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let admission = admission["code"].as_str().unwrap_or_default();
     let answer = http
-        .post(format!("{url}/api/rooms/{code}/join"))
+        .post(format!("{url}/api/rooms/{code}/join?admission={admission}"))
         .send()
         .await?;
     if !answer.status().is_success() {
@@ -608,6 +620,7 @@ async fn main() -> Result<()> {
         local: None,
         storms,
         started,
+        key: key.clone(),
     };
     let mut tasks = Vec::new();
     for n in 0..phones {

@@ -166,6 +166,10 @@ pub enum ErrorCode {
     RoomClosed,
     /// The room has as many participants as it takes.
     RoomFull,
+    /// Joining this room needs the code shown on the projector (scan its QR code again).
+    AdmissionRequired,
+    /// This participant changed their vote on this statement as often as a room keeps.
+    VoteLimit,
     /// The room (or this participant) has as many statements as it takes.
     StatementLimit,
     /// No such statement, spectrum, note or endpoint.

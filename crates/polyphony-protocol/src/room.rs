@@ -127,6 +127,11 @@ pub struct RoomSettings {
     /// Statements one participant may add, rejected ones included (default 10, 0–1000; the
     /// facilitator is not counted). Absent in rooms stored before it existed: the default.
     pub statements_per_participant: u32,
+    /// Anyone with the room's code may join (default false: a join needs the six-digit code the
+    /// projector shows, which changes every minute, so the room code alone — on the projector,
+    /// in photos, in a chat — does not let a stranger fill the room). For rooms run online,
+    /// without a projector.
+    pub open_admission: bool,
 }
 
 impl Default for RoomSettings {
@@ -136,8 +141,32 @@ impl Default for RoomSettings {
             participants_can_add: true,
             statement_max_chars: DEFAULT_STATEMENT_MAX_CHARS,
             statements_per_participant: DEFAULT_STATEMENTS_PER_PARTICIPANT,
+            open_admission: false,
         }
     }
+}
+
+/// `GET /api/rooms/{code}/admission` (facilitator key): what the projector shows for joining,
+/// and who has been joining (for the console).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmissionView {
+    /// The six-digit code a join needs now (in the QR code as `#join=CODE`), or `None` when the
+    /// room's admission is open.
+    pub code: Option<String>,
+    /// Milliseconds until the code changes (the previous code is still accepted for a minute).
+    pub changes_in_ms: u32,
+    /// Joins in the last minute.
+    pub joins_last_minute: u32,
+    /// Participants who have acted (voted, written, stood, consented): the ones the room's cap
+    /// counts.
+    pub active: u32,
+    /// Participants who joined but have not acted yet (they expire after a while).
+    pub idle: u32,
+    /// The largest share of the room's participants that joined from one network address, in
+    /// percent (0 when the server no longer knows: after a restart), and how many that is.
+    pub top_address_percent: u32,
+    /// See `top_address_percent`.
+    pub top_address_participants: u32,
 }
 
 /// `POST /api/rooms`: a new room.

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use polyphony_protocol::{
-    Consent, ControlRequest, Done, HostNote, Joined, ModerationItem, ModerationRequest, NewNote,
-    NewRoom, NewStatement, NoteAck, PassReporter, PhoneView, RoomCreated, RoomInfo, RoomSettings,
-    RoomView, SpectrumAck, SpectrumPosition, SpectrumRoundRequest, SpectrumStart, SpectrumView,
-    StageRequest, StatementAdded, StatementView, TablesRequest, TablesView, VoteAck, VoteRequest,
-    WithdrawNote,
+    AdmissionView, Consent, ControlRequest, Done, HostNote, Joined, ModerationItem,
+    ModerationRequest, NewNote, NewRoom, NewStatement, NoteAck, PassReporter, PhoneView,
+    RoomCreated, RoomInfo, RoomSettings, RoomView, SpectrumAck, SpectrumPosition,
+    SpectrumRoundRequest, SpectrumStart, SpectrumView, StageRequest, StatementAdded, StatementView,
+    TablesRequest, TablesView, VoteAck, VoteRequest, WithdrawNote,
 };
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .route("/rooms/{code}/settings", put(set_settings))
         .route("/rooms/{code}/brief", put(set_brief).layer(brief_body))
         .route("/rooms/{code}/join", post(join))
+        .route("/rooms/{code}/admission", get(admission))
         .route("/rooms/{code}/me", get(me))
         .route("/rooms/{code}/votes", post(vote))
         .route(
@@ -128,10 +129,17 @@ async fn set_brief(
     Ok(Json(room.set_brief(cards).await?))
 }
 
+#[derive(Deserialize)]
+struct JoinQuery {
+    /// The projector's six-digit code (from the QR code's `#join=`, or typed).
+    admission: Option<String>,
+}
+
 async fn join(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
     AnyRoom(room): AnyRoom,
+    Query(q): Query<JoinQuery>,
 ) -> Result<(StatusCode, Json<Joined>), ApiError> {
     // Joins per address and per room per minute; an address's later joins of the minute start
     // without a vote burst (see `Limits::full_bursts_per_address_per_minute`).
@@ -142,7 +150,7 @@ async fn join(
         state.limits(),
     );
     let burst = burst.inspect_err(|e| tracing::info!(ip = ?from, room = %room.code, "{e}"))?;
-    let participant_token = room.join_with_burst(burst).await?;
+    let participant_token = room.join_from(from, burst, q.admission).await?;
     Ok((
         StatusCode::CREATED,
         Json(Joined {
@@ -150,6 +158,11 @@ async fn join(
             room: room.info(),
         }),
     ))
+}
+
+/// What the projector shows for joining and what the console shows of who joins.
+async fn admission(HostRoom(room): HostRoom) -> ApiResult<AdmissionView> {
+    Ok(Json(room.admission_view()))
 }
 
 async fn me(PhoneRoom { room, pid }: PhoneRoom) -> ApiResult<PhoneView> {

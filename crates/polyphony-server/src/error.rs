@@ -44,7 +44,9 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::ParticipantsCannotAdd
         | E::NotYourNote
         | E::NotReporter => StatusCode::FORBIDDEN,
+        E::AdmissionRequired => StatusCode::FORBIDDEN,
         E::Closed
+        | E::VoteLimit { .. }
         | E::Full { .. }
         | E::StatementLimit { .. }
         | E::StatementPending(_)
@@ -106,6 +108,8 @@ fn code_of(e: &RoomError) -> ErrorCode {
         E::TokenMissing | E::WrongToken | E::UnknownParticipant => C::NotParticipant,
         E::Closed => C::RoomClosed,
         E::Full { .. } => C::RoomFull,
+        E::AdmissionRequired => C::AdmissionRequired,
+        E::VoteLimit { .. } => C::VoteLimit,
         E::StatementLimit { .. }
         | E::TooManySeeds { .. }
         | E::AuthorStatementLimit { .. }

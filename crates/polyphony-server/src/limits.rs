@@ -14,6 +14,28 @@ pub struct Limits {
     pub votes_per_second: u32,
     /// Votes a participant may send at once, e.g. a queue replayed after a wifi drop (default 60).
     pub vote_burst: u32,
+    /// Vote events one participant may store on one statement: a first vote and its changes
+    /// (default 6). A vote changed back and forth is not history worth keeping, and each
+    /// event is memory and disk; past it the vote is refused with `vote_limit` (409).
+    pub vote_events_per_statement: u32,
+    /// Actions (votes, statements, positions, notes, ...) per second that all participants who
+    /// joined from one network address may take together, sustained (default 250: a hall of
+    /// 500 behind one NAT voting every two seconds). Bounds what many tokens joined from one
+    /// address can do, whatever each token's own limit.
+    pub actions_per_address_per_second: u32,
+    /// Of those, how many at once (default 1000: a hall's queued votes replayed after the wifi
+    /// came back).
+    pub action_burst_per_address: u32,
+    /// Actions per second the whole room takes from its participants, sustained (default 1000),
+    /// and at once (`action_burst_per_room`, default 3000): the room's memory and disk grow by
+    /// at most this much whoever sends.
+    pub actions_per_room_per_second: u32,
+    /// See `actions_per_room_per_second`.
+    pub action_burst_per_room: u32,
+    /// How long a participant who joined but never acted (no vote, statement,
+    /// position, note or consent) is kept before their identity expires (default 30 min).
+    /// Such identities never count against `max_participants_per_room`.
+    pub idle_join_expiry: Duration,
     /// Rooms one network address may create per hour (default 30).
     pub rooms_per_address_per_hour: u32,
     /// Participants per room (default 5000).
@@ -76,6 +98,12 @@ impl Default for Limits {
             max_body_bytes: 64 * 1024,
             votes_per_second: 10,
             vote_burst: 60,
+            vote_events_per_statement: 6,
+            actions_per_address_per_second: 250,
+            action_burst_per_address: 1000,
+            actions_per_room_per_second: 1000,
+            action_burst_per_room: 3000,
+            idle_join_expiry: Duration::from_secs(30 * 60),
             rooms_per_address_per_hour: 30,
             max_participants_per_room: 5000,
             max_statements_per_room: 1000,

@@ -89,12 +89,14 @@ async fn a_room_created_with_cards_opens_on_them_and_shows_them_to_everyone() {
     let (_state, r, _dir) = fresh(test_limits()).await;
     let cards = vec![card("Licences"), card("Insurance")];
     let extra = format!(r#","brief":{}"#, serde_json::to_string(&cards).unwrap());
-    let (code, _key) = create_room(&r, 3, &extra).await;
+    let (code, key) = create_room(&r, 3, &extra).await;
     let room = info(&r, &code).await;
     assert_eq!(room["stage"], "brief", "{room}");
     assert_eq!(cards_of(&room), cards);
     // A phone has them from the join on, and in its view; the projector in its view.
-    let (status, joined) = call(&r, "POST", &format!("/api/rooms/{code}/join"), &[], None).await;
+    let admission = admission_code(&r, &code, &key).await;
+    let url = format!("/api/rooms/{code}/join?admission={admission}");
+    let (status, joined) = call(&r, "POST", &url, &[], None).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(cards_of(&joined["room"]), cards);
     let token = joined["participant_token"].as_str().unwrap();

@@ -307,6 +307,7 @@ async fn imports_with_ids_near_u32_max_are_refused_or_safe() {
     );
     let created = s.import_polis(&data, "t", 1, Vec::new()).await.unwrap();
     let code = created.room.code;
+    remember_key(&code, &created.facilitator_key);
     let t = join(&r, &code).await;
     let (status, json) = add(&r, &code, &t, "a", "a new statement").await;
     assert_eq!(status, StatusCode::CREATED, "{json}");

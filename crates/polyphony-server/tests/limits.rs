@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use common::{call, create_room, fresh, join, test_limits};
+use common::{call, create_room, fresh, join, test_limits, OPEN};
 use http_body_util::BodyExt;
 use polyphony_server::Limits;
 use serde_json::{json, Value};
@@ -298,7 +298,7 @@ async fn joins_per_address_are_limited_with_retry_after() {
         ..test_limits()
     };
     let (_s, r, _d) = fresh(limits).await;
-    let (code, _) = create_room(&r, 1, "").await;
+    let (code, _) = create_room(&r, 1, OPEN).await;
     let url = format!("/api/rooms/{code}/join");
     for _ in 0..5 {
         let (st, _, j) = call_from(&r, "10.0.0.1", "POST", &url, &[], None).await;
@@ -334,8 +334,8 @@ async fn joins_per_room_are_limited_whatever_the_address() {
         ..test_limits()
     };
     let (_s, r, _d) = fresh(limits).await;
-    let (code, _) = create_room(&r, 1, "").await;
-    let (other, _) = create_room(&r, 1, "").await;
+    let (code, _) = create_room(&r, 1, OPEN).await;
+    let (other, _) = create_room(&r, 1, OPEN).await;
     let mut created = 0;
     for i in 0..30 {
         let (st, _, _) = call_from(
@@ -374,7 +374,7 @@ async fn with_trust_proxy_the_forwarded_address_counts() {
         ..test_limits()
     };
     let (_s, r, _d) = fresh(limits).await;
-    let (code, _) = create_room(&r, 1, "").await;
+    let (code, _) = create_room(&r, 1, OPEN).await;
     let url = format!("/api/rooms/{code}/join");
     // Everyone arrives from the proxy (127.0.0.1); the proxy names each phone.
     for phone in 1..=5 {
@@ -445,7 +445,7 @@ async fn a_fresh_token_gets_no_fresh_vote_burst_beyond_its_addresss_budget() {
         ..test_limits()
     };
     let (_s, r, _d) = fresh(limits).await;
-    let (code, _) = create_room(&r, 40, "").await;
+    let (code, _) = create_room(&r, 40, OPEN).await;
     let url = format!("/api/rooms/{code}/join");
     let mut got = Vec::new();
     for _ in 0..4 {

@@ -53,7 +53,7 @@ async fn one_client_id_sent_concurrently_is_stored_once() {
             .await
             .unwrap();
         let r = polyphony_server::app(state.clone());
-        let (code, key) = create_room(&r, 2, "").await;
+        let (code, key) = create_room(&r, 2, OPEN).await;
         let token = join(&r, &code).await;
         for round in 0..4 {
             let mut tasks = Vec::new();
@@ -135,7 +135,7 @@ async fn one_text_sent_concurrently_under_different_ids_is_stored_once() {
         .await
         .unwrap();
     let r = polyphony_server::app(state.clone());
-    let (code, key) = create_room(&r, 2, "").await;
+    let (code, key) = create_room(&r, 2, OPEN).await;
     let mut tokens = Vec::new();
     for _ in 0..4 {
         tokens.push(join(&r, &code).await);
@@ -187,7 +187,9 @@ async fn one_text_sent_concurrently_under_different_ids_is_stored_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn joins_racing_for_the_last_places_never_pass_the_cap() {
+async fn first_actions_racing_for_the_last_places_never_pass_the_cap() {
+    // The cap counts participants who act: 40 join (joining holds no place), then all vote
+    // at once for the 5 places.
     const CAP: u32 = 5;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cap.db");
@@ -200,24 +202,40 @@ async fn joins_racing_for_the_last_places_never_pass_the_cap() {
             .await
             .unwrap();
         let r = polyphony_server::app(state.clone());
-        let (code, _key) = create_room(&r, 2, "").await;
-        let mut tasks = Vec::new();
+        let (code, _key) = create_room(&r, 2, OPEN).await;
+        let mut tokens = Vec::new();
         for _ in 0..40 {
+            tokens.push(join(&r, &code).await);
+        }
+        let mut tasks = Vec::new();
+        for token in tokens {
             let (r, code) = (r.clone(), code.clone());
             tasks.push(tokio::spawn(async move {
-                call(&r, "POST", &format!("/api/rooms/{code}/join"), &[], None).await
+                let body = r#"{"id":"v","statement":0,"vote":"agree"}"#;
+                let headers = [("x-participant-token", token.as_str())];
+                call(
+                    &r,
+                    "POST",
+                    &format!("/api/rooms/{code}/votes"),
+                    &headers,
+                    Some(body),
+                )
+                .await
             }));
         }
-        let (mut joined, mut full) = (0, 0);
+        let (mut voted, mut full) = (0, 0);
         for t in tasks {
             let (status, body) = t.await.unwrap();
             match status {
-                StatusCode::CREATED => joined += 1,
-                StatusCode::CONFLICT => full += 1,
+                StatusCode::OK => voted += 1,
+                StatusCode::CONFLICT => {
+                    assert_eq!(body["code"], "room_full", "{body}");
+                    full += 1;
+                }
                 other => panic!("{other}: {body}"),
             }
         }
-        assert_eq!((joined, full), (CAP, 40 - CAP));
+        assert_eq!((voted, full), (CAP, 40 - CAP));
         state.shutdown().await;
         code
     };
@@ -227,8 +245,8 @@ async fn joins_racing_for_the_last_places_never_pass_the_cap() {
     let r = polyphony_server::app(state.clone());
     let (_, view) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;
     assert_eq!(
-        view["participants"], CAP,
-        "memory = database after a restart"
+        view["voters"], CAP,
+        "memory = database after a restart: {view}"
     );
     state.shutdown().await;
 }

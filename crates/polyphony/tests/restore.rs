@@ -58,7 +58,10 @@ fn a_backup_restored_on_another_laptop_serves_the_room() {
     let base = server.base.clone();
     let created: Value = http
         .post(format!("{base}/rooms"))
-        .json(&json!({ "topic": "Backups", "statements": ["One", "Two", "Three"], "seed": 3 }))
+        .json(
+            &json!({ "topic": "Backups", "statements": ["One", "Two", "Three"], "seed": 3,
+            "settings": { "open_admission": true } }),
+        )
         .send()
         .unwrap()
         .json()

@@ -134,7 +134,11 @@ fn acknowledged_votes_and_groups_survive_sigkill() {
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
     let created: Value = http
         .post(format!("{base}/rooms"))
-        .json(&json!({ "topic": "Durability", "statements": statements, "seed": 11 }))
+        .json(
+            &json!({ "topic": "Durability", "statements": statements, "seed": 11,
+            // Joins without the projector's code: this test is about durability.
+            "settings": { "open_admission": true } }),
+        )
         .send()
         .unwrap()
         .json()

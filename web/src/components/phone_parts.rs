@@ -141,3 +141,42 @@ pub fn JoinForm(p: &JoinFormProps) -> Html {
         </form>
     }
 }
+
+/// The props of [`AdmissionForm`].
+#[derive(Properties, PartialEq)]
+pub struct AdmissionFormProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The room's code.
+    pub code: String,
+}
+
+/// The projector's six-digit joining code, typed: for a phone that came by a typed address or
+/// scanned the QR code minutes ago. Loads the room's page again with the code.
+#[component]
+pub fn AdmissionForm(p: &AdmissionFormProps) -> Html {
+    let lang = p.lang;
+    let digits = use_state(String::new);
+    let on_join = {
+        let (digits, code) = (digits.clone(), p.code.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let d: String = digits.chars().filter(char::is_ascii_digit).collect();
+            if d.len() == 6 {
+                nav::reload_at(&page::phone_admitted(&code, &d));
+            }
+        })
+    };
+    let on_input = {
+        let digits = digits.clone();
+        Callback::from(move |e: InputEvent| digits.set(input_value(&e)))
+    };
+    html! {
+        <form class="card join-form" id="admission-form" onsubmit={on_join}>
+            <label for="admission-code"><Tr lang={lang} k={Key::AdmissionLabel} /></label>
+            <input id="admission-code" class="code-input" autocomplete="one-time-code" inputmode="numeric"
+                pattern="[0-9]*" maxlength="6" value={(*digits).clone()} oninput={on_input} />
+            <button type="submit" class="primary"><Tr lang={lang} k={Key::JoinButton} /></button>
+        </form>
+    }
+}

@@ -15,6 +15,9 @@ use crate::storage;
 pub enum JoinFailure {
     /// The server knows no such room (404).
     NoSuchRoom,
+    /// The room takes joins with the projector's code, and this phone has none (a typed
+    /// address) or an old one (scanned minutes ago).
+    NeedsAdmission,
     /// The room is closed (a late arrival); its public facts when they could be read (is the
     /// report published?).
     Closed(Option<Box<RoomInfo>>),
@@ -52,9 +55,11 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
         storage::save_participant_token(code, &t);
         return Ok(t);
     }
+    let admission = crate::routes::page::admission_in(&crate::nav::hash());
+    let url = api::join_with(code, admission.as_deref());
     let mut wait = 1000;
     loop {
-        match net::post::<(), Joined>(&api::join(code), &[], None).await {
+        match net::post::<(), Joined>(&url, &[], None).await {
             Ok(j) => {
                 storage::save_participant_token(code, &j.participant_token);
                 return Ok(j.participant_token);
@@ -66,6 +71,9 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
             }
             Err(e) if e.status == 404 || e.code == Some(ErrorCode::UnknownRoom) => {
                 return Err(JoinFailure::NoSuchRoom)
+            }
+            Err(e) if e.code == Some(ErrorCode::AdmissionRequired) => {
+                return Err(JoinFailure::NeedsAdmission)
             }
             Err(e) if e.code == Some(ErrorCode::RoomClosed) => {
                 let info = net::get::<RoomInfo>(&api::room_info(code), &[]).await;

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::components::controls::closed_banner;
 use crate::components::run_sheet::{Confirm, RunSheet};
 use crate::components::tables::table_title;
+use crate::components::JoinWatch;
 use crate::components::{
     input_value, stage_key, CloseRoom, GroupCounts, RoomControlsPanel, SpectrumConsole, Tr,
 };
@@ -148,6 +149,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 <Tr lang={lang} k={Key::PhoneLink} />{ ": " }<strong id="phone-url">{ nav::absolute(&page::phone(&code)) }</strong>
                 { " · " }<a href={page::screen(&code)} target="_blank" id="open-screen"><Tr lang={lang} k={Key::OpenScreen} /></a>
             </p>
+            <JoinWatch lang={lang} code={code.clone()} />
             if closed { { closed_banner(lang) } }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>

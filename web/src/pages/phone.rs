@@ -13,7 +13,8 @@ use polyphony_protocol::{ModerationState, PhoneGroup, RoomControls, Stage, Vote}
 use yew::prelude::*;
 
 use crate::components::phone_parts::{
-    closing_screen, report_link, spotlight_card, stage_line, vote_key, JoinForm, PhoneTimer,
+    closing_screen, report_link, spotlight_card, stage_line, vote_key, AdmissionForm, JoinForm,
+    PhoneTimer,
 };
 use crate::components::{error_text, input_value, reason_text, TableCard, Tr};
 use crate::group_colour;
@@ -73,6 +74,12 @@ fn join_failure(lang: Lang, code: &str, f: &JoinFailure) -> Html {
                 <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::NoSuchRoom} /></p>
                 <p class="hint"><Tr lang={lang} k={Key::PhoneTryAgain} /></p>
                 <JoinForm lang={lang} initial={code.to_string()} />
+            </main>
+        },
+        JoinFailure::NeedsAdmission => html! {
+            <main class="page phone" id="join-failed" data-reason="admission">
+                <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::ErrAdmission} /></p>
+                <AdmissionForm lang={lang} code={code.to_string()} />
             </main>
         },
         JoinFailure::Closed(info) => html! {

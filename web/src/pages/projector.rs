@@ -22,7 +22,7 @@ use crate::components::{
     group_cards_lines, qr_svg, stage_key, ChangeSummary, Consensus, Divisive, GroupCards,
     OpinionMap, ResultsHidden, RoomLine, Spectrum, Spotlight, TablesBoard, TimerClock, Tr,
 };
-use crate::hooks::{page_title, use_room_socket, use_title};
+use crate::hooks::{page_title, use_admission, use_room_socket, use_title, Admission};
 use crate::i18n::{t, Key};
 use crate::nav;
 use crate::pages::CodeProps;
@@ -67,6 +67,7 @@ fn now_ms() -> i64 {
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
     let model = use_room_socket(Some(api::ws_screen(&p.code)));
+    let admission = use_admission(&p.code);
     let topic = model.borrow().topic();
     use_title(page_title(t(lang, Key::TitleScreen), topic.as_deref()));
     let (stage_now, controls_now) = model
@@ -100,6 +101,27 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         return html! {};
     };
     let phone_url = nav::absolute(&page::phone(&room.code));
+    // The QR code carries the admission code (`#join=`: never sent to the server by the
+    // browser, read by the phone's page); a typed address asks for it on the phone.
+    let open = room.settings.open_admission;
+    let join_code = admission.code().map(str::to_string);
+    let join_url = match &join_code {
+        Some(c) => format!("{phone_url}#join={c}"),
+        None => phone_url.clone(),
+    };
+    let join_code_line = join_code.as_ref().map(|c| {
+        html! { <>{ " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></> }
+    });
+    // Without the key this screen cannot know the code: a QR code would let nobody in.
+    let qr = match (&admission, open) {
+        (_, true) | (Admission::Known(_), _) => html! {
+            <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img" data-join={join_code.clone().unwrap_or_default()}>{ qr_svg(&join_url) }</div>
+        },
+        (Admission::NoKey, false) => html! {
+            <p class="qr-missing" id="qr-needs-console" role="status"><Tr lang={lang} k={Key::ScreenNeedsConsole} /></p>
+        },
+        (Admission::Loading, false) => html! { <div class="qr" /> },
+    };
     let counts = html! {
         <div class="counts">
             <div><span class="big" id="participant-count">{ view.participants }</span><Tr lang={lang} k={Key::Participants} /></div>
@@ -171,12 +193,12 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         }
         Stage::Collect => html! {
             <div class="collect">
-                <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img">{ qr_svg(&phone_url) }</div>
+                { qr }
                 <div class="join-text">
                     <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
                     <p><Tr lang={lang} k={Key::OrOpen} /></p>
                     <p class="url">{ phone_url.clone() }</p>
-                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
+                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span>{ join_code_line.clone() }</p>
                     { counts.clone() }
                     if view.groups.is_empty() && view.min_participants_for_groups > 0 {
                         <p class="groups-need" id="groups-need"><Tr lang={lang} k={Key::VotersOfNeeded}
@@ -257,7 +279,8 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     </span>
                 }
                 if room.stage != Stage::Collect || room.closed {
-                    <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong></span>
+                    <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
+                        if let Some(c) = join_code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
                     { counts }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }

@@ -21,6 +21,7 @@ pub fn StartPage(p: &LangProps) -> Html {
     let description = use_state(String::new);
     let statements = use_state(String::new);
     let strict = use_state(|| false);
+    let open_admission = use_state(|| false);
     let rules = use_state(String::new);
     let brief = use_state(Vec::<BriefCard>::new);
     let error = use_state(|| None::<(Option<ErrorCode>, String)>);
@@ -37,6 +38,7 @@ pub fn StartPage(p: &LangProps) -> Html {
             busy.clone(),
         );
         let brief = brief.clone();
+        let open_admission = open_admission.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The briefing form says what is wrong with its cards; nothing is sent meanwhile.
@@ -59,6 +61,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                     } else {
                         ModerationMode::Open
                     },
+                    open_admission: *open_admission,
                     ..RoomSettings::default()
                 },
                 seed: None,
@@ -108,6 +111,9 @@ pub fn StartPage(p: &LangProps) -> Html {
                             onchange={ { let s = strict.clone(); Callback::from(move |_| s.set(true)) } } />
                             <Tr lang={lang} k={Key::ModerationStrict} /></label>
                     </fieldset>
+                    <label class="check"><input type="checkbox" id="open-admission" checked={*open_admission}
+                        onchange={ { let o = open_admission.clone(); Callback::from(move |_| o.set(!*o)) } } />
+                        <Tr lang={lang} k={Key::OpenAdmissionLabel} /></label>
                     <label for="rules"><Tr lang={lang} k={Key::RulesLabel} /></label>
                     <textarea id="rules" rows="3" maxlength={RULES_MAX_CHARS.to_string()} aria-describedby="rules-hint"
                         value={(*rules).clone()} oninput={set(&rules)} />

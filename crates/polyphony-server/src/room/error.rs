@@ -75,6 +75,18 @@ pub enum RoomError {
         /// `Limits::max_participants_per_room`.
         max: u32,
     },
+    /// The room admits joins with the projector's current code only, and none (or an old one)
+    /// came.
+    #[error("joining this room needs the code on the projector: scan its QR code again")]
+    AdmissionRequired,
+    /// This participant stored as many vote events on this statement as a room keeps.
+    #[error("your vote on statement {sid} has changed {max} times, as often as a room keeps")]
+    VoteLimit {
+        /// The statement.
+        sid: u32,
+        /// `Limits::vote_events_per_statement`.
+        max: u32,
+    },
     /// The room has its maximum of statements.
     #[error("the room has its maximum of {max} statements")]
     StatementLimit {

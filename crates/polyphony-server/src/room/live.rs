@@ -59,6 +59,9 @@ impl<C: Persist> Persist for cmd::Limited<C> {
 impl Persist for cmd::Join {
     fn write(&self, conn: &Connection, room_id: i64) -> Result<(), StoreError> {
         store::insert_participant(conn, room_id, &self.participant)?;
+        if !self.expire.is_empty() {
+            store::delete_idle_participants(conn, room_id, &self.expire)?;
+        }
         if let Some((seat, draw)) = &self.seat {
             store::insert_seat(conn, room_id, seat)?;
             if let Some(d) = draw {
@@ -259,27 +262,39 @@ impl LiveRoom {
 
     /// A new anonymous participant; answers their token.
     pub async fn join(&self) -> Result<String, RoomError> {
-        let _seating = self.seating.read().await;
-        let (token, created, now) = (random_hex(16), next_time(), Instant::now());
-        self.commit(|room| cmd::check_join(room, token, created, now))
+        self.join_as(None, None, None).await
+    }
+
+    /// A new participant from a phone at `origin` who brought `admission` (the projector's
+    /// code, checked unless the room's admission is open), whose vote bucket starts with
+    /// `burst` tokens (see `Limits::full_bursts_per_address_per_minute`); answers their token.
+    pub(crate) async fn join_from(
+        &self,
+        origin: Option<std::net::IpAddr>,
+        burst: u32,
+        admission: Option<String>,
+    ) -> Result<String, RoomError> {
+        let origin = origin.map(crate::guard::addr_key);
+        self.join_as(origin, Some(burst), Some(cmd::Admission::Code(admission)))
             .await
     }
 
-    /// A new participant whose vote bucket starts with `burst` tokens (see
-    /// `Limits::full_bursts_per_address_per_minute`); answers their token.
-    pub(crate) async fn join_with_burst(&self, burst: u32) -> Result<String, RoomError> {
+    async fn join_as(
+        &self,
+        origin: Option<std::net::IpAddr>,
+        burst: Option<u32>,
+        admission: Option<cmd::Admission>,
+    ) -> Result<String, RoomError> {
         let _seating = self.seating.read().await;
-        let (token, created, now) = (random_hex(16), next_time(), Instant::now());
-        self.commit(|room| {
-            cmd::check_join(room, token, created, now).map(|step| match step {
-                Step::Write(join) => Step::Write(cmd::Join {
-                    burst: Some(burst),
-                    ..join
-                }),
-                done => done,
-            })
-        })
-        .await
+        let req = cmd::JoinRequest {
+            token: random_hex(16),
+            created: next_time(),
+            now: Instant::now(),
+            origin,
+            burst,
+            admission,
+        };
+        self.commit(|room| cmd::check_join(room, req)).await
     }
 
     /// Records a vote; answers once it is committed. The same client id from the same participant
@@ -440,6 +455,13 @@ impl LiveRoom {
         let now = Instant::now();
         self.commit(|room| cmd::limited(room, pid, now, cmd::check_position(room, pid, &req)))
             .await
+    }
+
+    /// The projector's joining code now and the console's join figures.
+    pub fn admission_view(&self) -> polyphony_protocol::AdmissionView {
+        let now = next_time();
+        let room = lock(&self.state);
+        super::admission::admission_view(&room, now)
     }
 
     /// The phone's whole view. Routes the phone (the statement showing stays until voted on)

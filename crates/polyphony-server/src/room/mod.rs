@@ -5,6 +5,7 @@
 //! Dependencies run one way: `error`, `text` ← `model` ← `commands`, `routing` ← `views` ← `task` ←
 //! `live` (and `live` uses all of them).
 
+pub(crate) mod admission;
 pub(crate) mod commands;
 mod error;
 pub(crate) mod live;

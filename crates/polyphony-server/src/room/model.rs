@@ -3,6 +3,7 @@
 //! views read it. Fields are private to `room`; everything else reads through the accessors.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
 use std::time::Instant;
 
 use polyphony_core::{StatementStatus, Vote, VoteEvent};
@@ -61,14 +62,32 @@ pub(crate) struct Participant {
     /// never swaps the statement under a reader's thumb); see [`super::routing`].
     pub(crate) showing: Option<u32>,
     pub(super) bucket: Bucket,
+    /// Vote events stored per statement (a first vote and its changes), held to
+    /// `Limits::vote_events_per_statement`.
+    pub(super) vote_events: BTreeMap<u32, u32>,
+    /// The address (by [`crate::guard::addr_key`]) this participant joined from, whose bucket
+    /// their actions also take from; `None` for participants from before a restart.
+    pub(super) origin: Option<IpAddr>,
+    /// When they joined (ms).
+    pub(crate) joined: i64,
+    /// Their token (to forget it with them).
+    pub(super) token: String,
+    /// Whether they ever acted (voted, wrote, stood, consented): participants who only joined
+    /// do not count against the room's cap and expire (`Limits::idle_join_expiry`).
+    pub(crate) active: bool,
 }
 
 impl Participant {
-    pub(super) fn new(burst: u32, now: Instant) -> Participant {
+    pub(super) fn new(burst: u32, now: Instant, joined: i64, token: String) -> Participant {
         Participant {
             votes: BTreeMap::new(),
             showing: None,
             bucket: Bucket::full(burst, now),
+            vote_events: BTreeMap::new(),
+            origin: None,
+            joined,
+            token,
+            active: false,
         }
     }
 }
@@ -153,6 +172,17 @@ pub(crate) struct Room {
     pub(super) frozen: Option<polyphony_core::FrozenGroups>,
     /// The frozen groups changed since the engine last took its input.
     pub(super) frozen_changed: bool,
+    /// One bucket per address participants joined from (`Limits::actions_per_address_per_second`).
+    pub(super) origin_buckets: HashMap<IpAddr, Bucket>,
+    /// The room's own bucket (`Limits::actions_per_room_per_second`).
+    pub(super) room_bucket: Bucket,
+    /// Participants who have acted (the ones the cap counts).
+    pub(super) active_participants: usize,
+    /// (participant, client id) of votes checked and not yet applied: a copy of one is a resend.
+    pub(super) votes_in_flight: HashSet<(u32, String)>,
+    /// (joined ms, pid) of joins not yet known to have acted, oldest first: where idle
+    /// identities are found to expire.
+    pub(super) idle_joins: std::collections::VecDeque<(i64, u32)>,
 }
 
 /// What the engine has not seen yet ([`Room::take_engine_input`]).
@@ -180,12 +210,17 @@ impl Room {
         let mut tokens = HashMap::new();
         for p in &s.participants {
             tokens.insert(p.token.clone(), p.pid);
-            participants.insert(p.pid, Participant::new(limits.vote_burst, now));
+            participants.insert(
+                p.pid,
+                Participant::new(limits.vote_burst, now, p.created, p.token.clone()),
+            );
         }
         let mut events = Vec::with_capacity(s.votes.len());
         let mut vote_ids = HashSet::with_capacity(s.votes.len());
         for v in &s.votes {
             if let Some(p) = participants.get_mut(&v.pid) {
+                p.active = true;
+                *p.vote_events.entry(v.sid).or_insert(0) += 1;
                 let newer = p.votes.get(&v.sid).is_none_or(|(_, t)| *t <= v.time);
                 if newer {
                     p.votes.insert(v.sid, (v.vote, v.time));
@@ -212,6 +247,9 @@ impl Room {
             })
             .collect();
         for p in &s.positions {
+            if let Some(x) = participants.get_mut(&p.pid) {
+                x.active = true;
+            }
             if let Some(sp) = spectrums.iter_mut().find(|x| x.id == p.spectrum) {
                 if (1..=MAX_SPECTRUM_ROUNDS).contains(&p.round) {
                     sp.ensure_round(p.round);
@@ -242,6 +280,25 @@ impl Room {
             .map_or(0, |k| k.saturating_add(1));
         let next_spectrum = spectrums.iter().map(|x| x.id + 1).max().unwrap_or(0);
         let tables = Tables::from_stored(s.tables);
+        // Authors, and everyone the tables know (seated, consented, writing notes), have acted.
+        for st in statements.values() {
+            if let Some(x) = st.author.and_then(|a| participants.get_mut(&a)) {
+                x.active = true;
+            }
+        }
+        for pid in tables.participants_known() {
+            if let Some(x) = participants.get_mut(&pid) {
+                x.active = true;
+            }
+        }
+        let active_participants = participants.values().filter(|p| p.active).count();
+        let mut idle: Vec<(i64, u32)> = participants
+            .iter()
+            .filter(|(_, p)| !p.active)
+            .map(|(pid, p)| (p.joined, *pid))
+            .collect();
+        idle.sort_unstable();
+        let room_bucket = Bucket::full(limits.action_burst_per_room, now);
         Room {
             info: RoomInfo {
                 code: s.code,
@@ -276,6 +333,11 @@ impl Room {
             snapshots,
             frozen: s.frozen_groups,
             frozen_changed: true,
+            origin_buckets: HashMap::new(),
+            room_bucket,
+            active_participants,
+            idle_joins: idle.into(),
+            votes_in_flight: HashSet::new(),
         }
     }
 
@@ -367,23 +429,96 @@ impl Room {
     /// at `now` (`Limits::votes_per_second` sustained, `Limits::vote_burst` at once). Checked
     /// under the lock with the request; [`Room::take_rate_token`] takes it when the change is
     /// reserved.
+    ///
+    /// Three buckets must each hold a token: the participant's own, the one shared by everyone
+    /// who joined from the same address (`Limits::actions_per_address_per_second`: many tokens
+    /// from one machine act at one machine's rate), and the room's
+    /// (`Limits::actions_per_room_per_second`: what the room stores per second is bounded
+    /// whoever sends). Each refusal is [`RoomError::RateLimited`] (429: the phone resends).
     pub(crate) fn check_rate(&self, pid: u32, now: Instant) -> Result<(), RoomError> {
         let p = self
             .participants
             .get(&pid)
             .ok_or(RoomError::UnknownParticipant)?;
-        let (rate, burst) = (self.limits.votes_per_second, self.limits.vote_burst);
-        if p.bucket.available(now, rate, burst) < 1.0 {
-            return Err(RoomError::RateLimited { rate });
+        let l = &self.limits;
+        let max = l.max_participants_per_room;
+        if !p.active && self.active_participants >= max as usize {
+            return Err(RoomError::Full { max });
+        }
+        if p.bucket.available(now, l.votes_per_second, l.vote_burst) < 1.0 {
+            return Err(RoomError::RateLimited {
+                rate: l.votes_per_second,
+            });
+        }
+        let origin = p.origin.and_then(|o| self.origin_buckets.get(&o));
+        let (a_rate, a_burst) = (l.actions_per_address_per_second, l.action_burst_per_address);
+        if origin.is_some_and(|b| b.available(now, a_rate, a_burst) < 1.0) {
+            return Err(RoomError::RateLimited { rate: a_rate });
+        }
+        let (r_rate, r_burst) = (l.actions_per_room_per_second, l.action_burst_per_room);
+        if self.room_bucket.available(now, r_rate, r_burst) < 1.0 {
+            return Err(RoomError::RateLimited { rate: r_rate });
         }
         Ok(())
     }
 
-    /// Takes one token of `pid`'s bucket at `now` (see [`Room::check_rate`]).
+    /// Takes one token of each of `pid`'s buckets at `now` (see [`Room::check_rate`]); the
+    /// participant has acted from now on.
     pub(crate) fn take_rate_token(&mut self, pid: u32, now: Instant) {
-        let (rate, burst) = (self.limits.votes_per_second, self.limits.vote_burst);
-        if let Some(p) = self.participants.get_mut(&pid) {
-            p.bucket.take(now, rate, burst);
+        let l = &self.limits;
+        let Some(p) = self.participants.get_mut(&pid) else {
+            return;
+        };
+        p.bucket.take(now, l.votes_per_second, l.vote_burst);
+        if !p.active {
+            p.active = true;
+            self.active_participants += 1;
+        }
+        if let Some(o) = p.origin {
+            let (rate, burst) = (l.actions_per_address_per_second, l.action_burst_per_address);
+            self.origin_buckets
+                .entry(o)
+                .or_insert_with(|| Bucket::full(burst, now))
+                .take(now, rate, burst);
+        }
+        self.room_bucket
+            .take(now, l.actions_per_room_per_second, l.action_burst_per_room);
+    }
+
+    /// Whether `pid` is a participant who joined and never acted.
+    pub(super) fn is_idle(&self, pid: u32) -> bool {
+        self.participants.get(&pid).is_some_and(|p| !p.active)
+    }
+
+    /// Removes an idle identity from memory (its row goes in the same commit).
+    pub(super) fn forget_idle(&mut self, pid: u32) {
+        if self.is_idle(pid) {
+            if let Some(p) = self.participants.remove(&pid) {
+                self.tokens.remove(&p.token);
+            }
+        }
+    }
+
+    /// Drops from the front of the idle queue the joins older than `before` that will not
+    /// expire: they acted, expired already, or the tables hold them.
+    pub(super) fn drop_stale_idle_joins(&mut self, before: i64) {
+        let known = self.tables.participants_known();
+        while let Some(&(t, pid)) = self.idle_joins.front() {
+            if t >= before || (self.is_idle(pid) && !known.contains(&pid)) {
+                break;
+            }
+            self.idle_joins.pop_front();
+        }
+    }
+
+    /// Gives back a vote event reserved on (`pid`, `sid`) that was not stored.
+    pub(super) fn unreserve_vote_event(&mut self, pid: u32, sid: u32) {
+        if let Some(n) = self
+            .participants
+            .get_mut(&pid)
+            .and_then(|p| p.vote_events.get_mut(&sid))
+        {
+            *n = n.saturating_sub(1);
         }
     }
 

@@ -110,6 +110,18 @@ impl Tables {
         }
     }
 
+    /// Everyone the tables hold on to: seated in any plan, consented, or a note's author.
+    pub(crate) fn participants_known(&self) -> HashSet<u32> {
+        let mut known: HashSet<u32> = self.consented.clone();
+        known.extend(self.notes.values().map(|n| n.author));
+        for p in &self.plans {
+            for t in &p.plan.tables {
+                known.extend(t.members.iter().map(|m| m.participant));
+            }
+        }
+        known
+    }
+
     /// The plan in force: the latest, unless dissolved.
     pub(crate) fn current(&self) -> Option<&Plan> {
         self.plans.last().filter(|p| !p.dissolved)

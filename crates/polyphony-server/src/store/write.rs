@@ -89,6 +89,28 @@ pub fn insert_participant(
     Ok(())
 }
 
+/// Deletes participants who joined and never acted (expired identities). A participant with
+/// a vote, a statement or a spectrum position is kept whatever the caller thought.
+pub fn delete_idle_participants(
+    conn: &Connection,
+    room_id: i64,
+    pids: &[u32],
+) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "DELETE FROM participants WHERE room_id = ?1 AND pid = ?2
+               AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.room_id = ?1 AND v.pid = ?2)
+               AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.room_id = ?1 AND s.author = ?2)
+               AND NOT EXISTS (SELECT 1 FROM spectrum_positions p
+                               WHERE p.room_id = ?1 AND p.pid = ?2)",
+        )
+        .map_err(db_err)?;
+    for pid in pids {
+        stmt.execute(params![room_id, pid]).map_err(db_err)?;
+    }
+    Ok(())
+}
+
 /// Inserts a vote event unless this participant already sent this client id; returns whether
 /// it was inserted.
 pub fn insert_vote(conn: &Connection, room_id: i64, v: &StoredVote) -> Result<bool, StoreError> {

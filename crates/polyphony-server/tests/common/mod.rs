@@ -21,6 +21,10 @@ pub fn test_limits() -> Limits {
         max_websockets_per_address: 10_000,
         joins_per_address_per_minute: 10_000,
         full_bursts_per_address_per_minute: 10_000,
+        actions_per_address_per_second: 100_000,
+        action_burst_per_address: 100_000,
+        actions_per_room_per_second: 100_000,
+        action_burst_per_room: 100_000,
         ..Limits::default()
     }
 }
@@ -99,7 +103,17 @@ pub async fn call_text(
     let resp = router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // A room made here: its key, for `join` to read the projector's code with.
+    if method == "POST" && uri == "/api/rooms" && status == StatusCode::CREATED {
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            if let (Some(c), Some(k)) = (v["room"]["code"].as_str(), v["facilitator_key"].as_str())
+            {
+                remember_key(c, k);
+            }
+        }
+    }
+    (status, text)
 }
 
 /// Creates a room with `n` seed statements; returns (code, facilitator key).
@@ -111,18 +125,61 @@ pub async fn create_room(router: &Router, n: usize, extra: &str) -> (String, Str
     );
     let (status, json) = call(router, "POST", "/api/rooms", &[], Some(&body)).await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
-    (
+    let (code, key) = (
         json["room"]["code"].as_str().unwrap().to_string(),
         json["facilitator_key"].as_str().unwrap().to_string(),
-    )
+    );
+    remember_key(&code, &key);
+    (code, key)
 }
 
-/// Joins a room; returns the participant token.
+/// `create_room`'s `extra` for a room that takes joins without the projector's code (tests
+/// about something else than admission, joining many phones from one test address).
+pub const OPEN: &str = r#","settings":{"open_admission":true}"#;
+
+/// Keys of the rooms this test process created, so that [`join`] can read the projector's
+/// admission code as the room's projector does.
+static KEYS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers a room's key for [`join`] (rooms not made by [`create_room`]).
+pub fn remember_key(code: &str, key: &str) {
+    KEYS.lock()
+        .unwrap()
+        .push((code.to_string(), key.to_string()));
+}
+
+fn key_of(code: &str) -> Option<String> {
+    let keys = KEYS.lock().unwrap();
+    keys.iter()
+        .rev()
+        .find(|(c, _)| c == code)
+        .map(|(_, k)| k.clone())
+}
+
+/// The six-digit code the room's projector shows now (what a phone's QR code carries).
+pub async fn admission_code(router: &Router, code: &str, key: &str) -> String {
+    let (status, json) = call(
+        router,
+        "GET",
+        &format!("/api/rooms/{code}/admission"),
+        &[("x-facilitator-key", key)],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json["code"].as_str().unwrap_or_default().to_string()
+}
+
+/// Joins a room as a phone that scanned the projector's QR code; returns the participant token.
 pub async fn join(router: &Router, code: &str) -> String {
+    let admission = match key_of(code) {
+        Some(key) => admission_code(router, code, &key).await,
+        None => String::new(),
+    };
     let (status, json) = call(
         router,
         "POST",
-        &format!("/api/rooms/{code}/join"),
+        &format!("/api/rooms/{code}/join?admission={admission}"),
         &[],
         None,
     )

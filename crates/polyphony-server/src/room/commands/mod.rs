@@ -5,6 +5,7 @@
 //!
 //! Nothing here does I/O or reads a clock: times and fresh secrets come in with the request.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use polyphony_core::{Vote, VoteEvent};
@@ -149,7 +150,47 @@ impl<C: Change> Change for Limited<C> {
 
 // ---- join ----
 
-/// A new participant (seated at a table while tables are formed).
+/// A join as it reaches the room.
+#[derive(Clone, Debug)]
+pub(crate) struct JoinRequest {
+    /// The new participant's token (fresh and random).
+    pub(crate) token: String,
+    /// When (ms) and at which instant.
+    pub(crate) created: i64,
+    pub(crate) now: Instant,
+    /// The address it came from (by [`crate::guard::addr_key`]), when known.
+    pub(crate) origin: Option<IpAddr>,
+    /// Vote tokens the participant starts with (`None`: the full `vote_burst`).
+    pub(crate) burst: Option<u32>,
+    /// The projector's code the phone brought (see [`super::admission`]); `None` to skip the
+    /// check (the server's own joins: tests, imports).
+    pub(crate) admission: Option<Admission>,
+}
+
+#[cfg(test)]
+impl JoinRequest {
+    /// A join the server makes itself (no admission check, no address).
+    pub(crate) fn trusted(token: String, created: i64, now: Instant) -> JoinRequest {
+        JoinRequest {
+            token,
+            created,
+            now,
+            origin: None,
+            burst: None,
+            admission: None,
+        }
+    }
+}
+
+/// What a join brings for admission.
+#[derive(Clone, Debug)]
+pub(crate) enum Admission {
+    /// The code from the projector (`None`: none came).
+    Code(Option<String>),
+}
+
+/// A new participant (seated at a table while tables are formed), and the identities that
+/// joined long ago and never acted, expired in the same commit.
 #[derive(Clone, Debug)]
 pub(crate) struct Join {
     pub(crate) participant: StoredParticipant,
@@ -158,18 +199,34 @@ pub(crate) struct Join {
     pub(crate) seat: Option<(StoredSeat, Option<StoredDraw>)>,
     /// Vote tokens the participant starts with (`None`: the full `vote_burst`).
     pub(crate) burst: Option<u32>,
+    pub(crate) origin: Option<IpAddr>,
+    /// Idle identities (joined before `expired_before`, never acted) removed with this join.
+    pub(crate) expire: Vec<u32>,
+    pub(crate) expired_before: i64,
 }
 
-/// A new anonymous participant with `token`, joining at `created` (ms) / `now`.
-pub(crate) fn check_join(
-    room: &Room,
-    token: String,
-    created: i64,
-    now: Instant,
-) -> Result<Step<Join>, RoomError> {
+/// At most this many idle identities expire with one join (joins come at most
+/// `Limits::joins_per_room_per_minute`, so the queue drains faster than it fills).
+const EXPIRE_PER_JOIN: usize = 64;
+
+/// A new anonymous participant.
+///
+/// The room's cap counts participants who have acted only: one who joins and does nothing
+/// holds no place, and expires after `Limits::idle_join_expiry` (the expired go with a later
+/// join, in its commit). A participant past the cap is refused at their first action.
+pub(crate) fn check_join(room: &Room, req: JoinRequest) -> Result<Step<Join>, RoomError> {
     room.open_for_changes()?;
+    if let Some(Admission::Code(code)) = &req.admission {
+        let ok = room.info.settings.open_admission
+            || code
+                .as_deref()
+                .is_some_and(|c| super::admission::admits(&room.key, req.created, c));
+        if !ok {
+            return Err(RoomError::AdmissionRequired);
+        }
+    }
     let max = room.limits.max_participants_per_room;
-    if room.participants.len() + room.joins_in_flight as usize >= max as usize {
+    if room.active_participants >= max as usize {
         return Err(RoomError::Full { max });
     }
     let pid = room.next_pid;
@@ -177,15 +234,29 @@ pub(crate) fn check_join(
     if pid == u32::MAX || room.participants.contains_key(&pid) {
         return Err(RoomError::Full { max });
     }
+    let expiry = i64::try_from(room.limits.idle_join_expiry.as_millis()).unwrap_or(i64::MAX);
+    let expired_before = req.created.saturating_sub(expiry);
+    let known = room.tables.participants_known();
+    let expire = room
+        .idle_joins
+        .iter()
+        .take_while(|(t, _)| *t < expired_before)
+        .filter(|(_, pid)| room.is_idle(*pid) && !known.contains(pid))
+        .map(|(_, pid)| *pid)
+        .take(EXPIRE_PER_JOIN)
+        .collect();
     Ok(Step::Write(Join {
         participant: StoredParticipant {
             pid,
-            token,
-            created,
+            token: req.token,
+            created: req.created,
         },
-        now,
+        now: req.now,
         seat: tables::late_seat(room, pid),
-        burst: None,
+        burst: req.burst,
+        origin: req.origin,
+        expire,
+        expired_before,
     }))
 }
 
@@ -200,6 +271,10 @@ impl Change for Join {
         if let Some((seat, _)) = &self.seat {
             tables::reserve_seat(room, seat);
         }
+        // The expiring identities go now, so nothing checked meanwhile can act as them.
+        for pid in &self.expire {
+            room.forget_idle(*pid);
+        }
     }
 
     fn unreserve(&self, room: &mut Room) {
@@ -211,14 +286,17 @@ impl Change for Join {
         if let Some((_, Some(draw))) = self.seat {
             tables::apply_draw(room, draw);
         }
+        room.drop_stale_idle_joins(self.expired_before);
         let p = self.participant;
         room.tokens.insert(p.token.clone(), p.pid);
         let burst = self
             .burst
             .unwrap_or(room.limits.vote_burst)
             .min(room.limits.vote_burst);
-        room.participants
-            .insert(p.pid, Participant::new(burst, self.now));
+        let mut joined = Participant::new(burst, self.now, p.created, p.token.clone());
+        joined.origin = self.origin;
+        room.participants.insert(p.pid, joined);
+        room.idle_joins.push_back((p.created, p.pid));
         (p.token, Effects::ANALYSE)
     }
 }
@@ -233,6 +311,9 @@ pub(crate) struct CastVote {
     pub(crate) vote: Vote,
     pub(crate) client_id: String,
     now: Instant,
+    /// Whether this copy holds a place among the participant's events on the statement (the
+    /// first copy of its client id in flight does; a resend racing it does not).
+    counted: bool,
 }
 
 /// A vote from `pid` at `now`. A vote id this participant already sent answers `duplicate`
@@ -265,12 +346,32 @@ pub(crate) fn check_vote(
         Some(_) => {}
     }
     room.check_rate(pid, now)?;
+    // A copy of a vote still on its way to the store is a resend, never a change: it goes on
+    // uncounted (the store keeps one), whatever the count.
+    let key = (pid, req.id.clone());
+    let counted = !room.votes_in_flight.contains(&key);
+    if counted {
+        let max = room.limits.vote_events_per_statement;
+        let stored = room
+            .participants
+            .get(&pid)
+            .and_then(|p| p.vote_events.get(&req.statement))
+            .copied()
+            .unwrap_or(0);
+        if stored >= max {
+            return Err(RoomError::VoteLimit {
+                sid: req.statement,
+                max,
+            });
+        }
+    }
     Ok(Step::Write(CastVote {
         pid,
         sid: req.statement,
         vote: req.vote,
         client_id: req.id.clone(),
         now,
+        counted,
     }))
 }
 
@@ -285,12 +386,36 @@ impl Change for CastVote {
     type Written = VoteWritten;
     type Output = VoteAck;
 
+    /// The rate token, and the vote's place among the participant's events on the statement
+    /// (held now, so votes in flight together cannot pass the cap).
     fn reserve(&self, room: &mut Room) {
         room.take_rate_token(self.pid, self.now);
+        if self.counted {
+            room.votes_in_flight
+                .insert((self.pid, self.client_id.clone()));
+            if let Some(p) = room.participants.get_mut(&self.pid) {
+                *p.vote_events.entry(self.sid).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn unreserve(&self, room: &mut Room) {
+        if self.counted {
+            room.votes_in_flight
+                .remove(&(self.pid, self.client_id.clone()));
+            room.unreserve_vote_event(self.pid, self.sid);
+        }
     }
 
     fn apply(self, room: &mut Room, w: VoteWritten) -> (VoteAck, Effects) {
         let (pid, sid) = (self.pid, self.sid);
+        if self.counted {
+            room.votes_in_flight.remove(&(pid, self.client_id.clone()));
+            if !w.inserted {
+                // The store had this id already: no new event.
+                room.unreserve_vote_event(pid, sid);
+            }
+        }
         room.vote_ids.insert((pid, self.client_id.clone()));
         if w.inserted {
             let event = VoteEvent::new(pid, sid, self.vote, w.time);

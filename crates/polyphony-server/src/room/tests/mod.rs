@@ -17,7 +17,7 @@ use crate::store::{RoomField, StoredParticipant, StoredRoom, StoredStatement};
 use crate::Limits;
 
 /// A room with `n` accepted seed statements, participants 0 and 1, and these limits.
-fn room_with(n: u32, limits: Limits) -> Room {
+pub(super) fn room_with(n: u32, limits: Limits) -> Room {
     let statement = |sid| StoredStatement {
         sid,
         text: format!("statement {sid}"),
@@ -65,7 +65,7 @@ fn room() -> Room {
 }
 
 /// Runs a checked change through reserve and apply, as the live room does after its write.
-fn commit<C: Change>(
+pub(super) fn commit<C: Change>(
     room: &mut Room,
     step: Result<Step<C>, RoomError>,
     written: C::Written,
@@ -79,7 +79,7 @@ fn commit<C: Change>(
     }
 }
 
-fn vote(id: &str, statement: u32) -> VoteRequest {
+pub(super) fn vote(id: &str, statement: u32) -> VoteRequest {
     VoteRequest {
         id: id.into(),
         statement,
@@ -99,7 +99,7 @@ fn closed(room: &mut Room) {
     commit(room, step, ());
 }
 
-fn err<C: Change>(r: Result<Step<C>, RoomError>) -> RoomError {
+pub(super) fn err<C: Change>(r: Result<Step<C>, RoomError>) -> RoomError {
     match r {
         Err(e) => e,
         Ok(_) => panic!("expected an error"),
@@ -112,7 +112,10 @@ fn a_closed_room_takes_no_join_vote_statement_or_spectrum() {
     closed(&mut r);
     let now = Instant::now();
     assert!(matches!(
-        err(cmd::check_join(&r, "t".into(), 2, now)),
+        err(cmd::check_join(
+            &r,
+            cmd::JoinRequest::trusted("t".into(), 2, now)
+        )),
         RoomError::Closed
     ));
     assert!(matches!(
@@ -132,14 +135,33 @@ fn a_closed_room_takes_no_join_vote_statement_or_spectrum() {
 
 #[test]
 fn a_full_room_takes_no_join() {
-    let r = room_with(
+    let mut r = room_with(
         1,
         Limits {
             max_participants_per_room: 2,
             ..Limits::default()
         },
     );
-    let e = err(cmd::check_join(&r, "t".into(), 2, Instant::now()));
+    // Participants who only joined hold no place ...
+    let step = cmd::check_join(&r, cmd::JoinRequest::trusted("t".into(), 2, Instant::now()));
+    assert!(step.is_ok());
+    // ... those who acted do.
+    let now = Instant::now();
+    for pid in [0, 1] {
+        let step = cmd::check_vote(&r, pid, &vote(&format!("v{pid}"), 0), now);
+        commit(
+            &mut r,
+            step,
+            VoteWritten {
+                inserted: true,
+                time: 3,
+            },
+        );
+    }
+    let e = err(cmd::check_join(
+        &r,
+        cmd::JoinRequest::trusted("t".into(), 2, Instant::now()),
+    ));
     assert!(matches!(e, RoomError::Full { max: 2 }), "{e}");
 }
 
@@ -147,12 +169,12 @@ fn a_full_room_takes_no_join() {
 fn joins_get_distinct_ids_while_in_flight() {
     let mut r = room();
     let now = Instant::now();
-    let a = match cmd::check_join(&r, "a".into(), 2, now).unwrap() {
+    let a = match cmd::check_join(&r, cmd::JoinRequest::trusted("a".into(), 2, now)).unwrap() {
         Step::Write(c) => c,
         Step::Done(_) => unreachable!(),
     };
     a.reserve(&mut r);
-    let b = match cmd::check_join(&r, "b".into(), 2, now).unwrap() {
+    let b = match cmd::check_join(&r, cmd::JoinRequest::trusted("b".into(), 2, now)).unwrap() {
         Step::Write(c) => c,
         Step::Done(_) => unreachable!(),
     };
@@ -504,6 +526,7 @@ fn the_statement_showing_stays_until_voted_on() {
     assert_eq!(moved.total, 4);
 }
 
+mod admission;
 mod controls;
 mod tables;
 
@@ -513,11 +536,14 @@ fn ids_at_u32_max_are_never_handed_out_or_wrapped() {
     r.next_pid = u32::MAX - 1;
     r.next_sid = u32::MAX - 1;
     let now = Instant::now();
-    let step = cmd::check_join(&r, "a".into(), 2, now);
+    let step = cmd::check_join(&r, cmd::JoinRequest::trusted("a".into(), 2, now));
     commit(&mut r, step, ());
     assert!(r.participants.contains_key(&(u32::MAX - 1)));
     assert!(matches!(
-        err(cmd::check_join(&r, "b".into(), 2, now)),
+        err(cmd::check_join(
+            &r,
+            cmd::JoinRequest::trusted("b".into(), 2, now)
+        )),
         RoomError::Full { .. }
     ));
     let step = cmd::check_add_statement(&r, Some(0), &statement(Some("s1"), "one"), 2);

@@ -11,7 +11,10 @@ use polyphony_protocol::{
 fn crowd(n: u32) -> Room {
     let mut r = room();
     for i in 2..n {
-        let step = cmd::check_join(&r, format!("token-{i}"), 2, Instant::now());
+        let step = cmd::check_join(
+            &r,
+            cmd::JoinRequest::trusted(format!("token-{i}"), 2, Instant::now()),
+        );
         commit(&mut r, step, ());
     }
     r
@@ -91,14 +94,20 @@ fn forming_seats_everyone_draws_one_reporter_per_table_and_moves_the_stage() {
 fn a_join_while_tables_exist_seats_the_newcomer() {
     let mut r = crowd(3);
     form(&mut r, TableMode::Mixed, 2);
-    let step = cmd::check_join(&r, "late".into(), 5, Instant::now());
+    let step = cmd::check_join(
+        &r,
+        cmd::JoinRequest::trusted("late".into(), 5, Instant::now()),
+    );
     commit(&mut r, step, ());
     let (_, table) = r.tables().seat_of(3).unwrap();
     let plan = r.tables().current().unwrap();
     assert!(plan.plan.tables.iter().all(|t| t.members.len() <= 2));
     assert!(plan.plan.table(table).unwrap().has(3));
     // A fifth opens table 3, and is its reporter.
-    let step = cmd::check_join(&r, "later".into(), 6, Instant::now());
+    let step = cmd::check_join(
+        &r,
+        cmd::JoinRequest::trusted("later".into(), 6, Instant::now()),
+    );
     commit(&mut r, step, ());
     assert_eq!(r.tables().seat_of(4).unwrap().1, 3);
     assert_eq!(reporter_of(&r, 4), 4);
