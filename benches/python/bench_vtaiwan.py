@@ -23,12 +23,23 @@ after one warm-up run:
   --overhead-runs runs: the difference of the medians is the Python overhead of the call.
 """
 
-import argparse
-import pathlib
-import statistics
-import time
+import os
 
-import pandas as pd
+# One BLAS thread unless told otherwise (before NumPy loads): red-dwarf's PCA runs through
+# NumPy/scikit-learn, whose threaded BLAS on a small matrix spends its time starting and
+# syncing threads — on a busy 2-core machine 2-6 s a run instead of about 0.25 s — while
+# Polyphony's engine runs on one thread for a conversation this size. `--blas-threads N` (or
+# setting OPENBLAS_NUM_THREADS yourself) measures red-dwarf with more.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, os.environ.get("BENCH_BLAS_THREADS", "1"))
+
+import argparse  # noqa: E402
+import pathlib  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import pandas as pd  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / ".." / "shared" / "data" / "polis-open-data" / "vtaiwan.uberx"
@@ -54,7 +65,15 @@ def main():
     parser.add_argument("--overhead-runs", type=int, default=200,
                         help="runs of the two cheap calls compared for the Python overhead")
     parser.add_argument("--data", type=pathlib.Path, default=DATA)
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="BLAS threads for NumPy (default 1; re-runs the script with it)")
     args = parser.parse_args()
+    if args.blas_threads is not None and os.environ.get("BENCH_BLAS_THREADS") != str(args.blas_threads):
+        # NumPy has loaded its BLAS already: start again with the setting in place.
+        env = dict(os.environ, BENCH_BLAS_THREADS=str(args.blas_threads))
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.pop(name, None)
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
     import_start = time.perf_counter()
     import polyphony
@@ -116,12 +135,14 @@ def main():
     print(f"vtaiwan.uberx: {len(votes):,} votes, {votes.participant.nunique():,} participants, "
           f"{len(statements)} statements ({len(mod_out)} moderated out); "
           f"median of {args.runs} runs after a warm-up")
+    print(f"BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}")
     print(f"imports: polyphony {polyphony_import:.0f} ms, red-dwarf {red_dwarf_import:.0f} ms")
     for name, (med, lo, hi) in rows:
         print(f"{name:<48} {med:9.2f} ms  (min {lo:.2f}, max {hi:.2f})")
     rd, frame, frames, call = (r[1][0] for r in rows[:4])
     print(f"red-dwarf / polyphony.analyze(DataFrame): {rd / frame:.1f}x; "
-          f"with DataFrames built: {rd / frames:.1f}x")
+          f"with DataFrames built: {rd / frames:.1f}x; "
+          f"polyphony.analyze(export): {rd / call:.1f}x")
     print(f"Python overhead of polyphony.analyze(export) over the Rust work: "
           f"{call - rust[0]:.2f} ms ({(call - rust[0]) / rust[0]:.1%})")
 

@@ -112,21 +112,48 @@ fn read_export(py: Python<'_>, path: PathBuf, vote_sign: &str) -> PyResult<Expor
     })
 }
 
-/// Builds a conversation from vote columns (agree = +1, disagree = −1, pass = 0) and optional
-/// statement columns; the Python wrapper passes a DataFrame's columns as lists.
+/// Little-endian 64-bit integers (`numpy.ndarray.astype("<i8").tobytes()`).
+///
+/// The vote columns cross as bytes rather than lists: a DataFrame of 50,000 votes converts in a
+/// fraction of a millisecond instead of several (one Python int per cell), and without the
+/// buffer protocol, which the abi3 wheel's stable ABI lacks before Python 3.11.
+fn i64s(what: &str, bytes: &[u8]) -> Result<Vec<i64>> {
+    let words = bytes.chunks_exact(8);
+    if !words.remainder().is_empty() {
+        return Err(PyBindError::Argument(format!(
+            "the {what} column is not 64-bit integers ({} bytes)",
+            bytes.len()
+        )));
+    }
+    Ok(words
+        .map(|c| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            i64::from_le_bytes(word)
+        })
+        .collect())
+}
+
+/// Builds a conversation from vote columns (agree = +1, disagree = −1, pass = 0), each as
+/// little-endian int64 bytes, and optional statement columns as lists; the Python wrapper
+/// passes a DataFrame's columns.
 #[pyfunction]
 #[pyo3(signature = (participants, statements, votes, times = None, statement_ids = None, texts = None, moderation = None, is_meta = None))]
 #[allow(clippy::too_many_arguments)]
 fn export_from_columns(
-    participants: Vec<i64>,
-    statements: Vec<i64>,
-    votes: Vec<i64>,
-    times: Option<Vec<i64>>,
+    participants: &[u8],
+    statements: &[u8],
+    votes: &[u8],
+    times: Option<&[u8]>,
     statement_ids: Option<Vec<i64>>,
     texts: Option<Vec<String>>,
     moderation: Option<Vec<i64>>,
     is_meta: Option<Vec<bool>>,
 ) -> PyResult<Export> {
+    let participants = i64s("participant", participants)?;
+    let statements = i64s("statement", statements)?;
+    let votes = i64s("vote", votes)?;
+    let times = times.map(|t| i64s("timestamp", t)).transpose()?;
     let n = participants.len();
     if statements.len() != n || votes.len() != n || times.as_ref().is_some_and(|t| t.len() != n) {
         return Err(PyBindError::Argument(

@@ -22,10 +22,10 @@ class Analysis:
 
 def read_export(path: str, vote_sign: str = "auto") -> Export: ...
 def export_from_columns(
-    participants: List[int],
-    statements: List[int],
-    votes: List[int],
-    times: Optional[List[int]] = None,
+    participants: bytes,
+    statements: bytes,
+    votes: bytes,
+    times: Optional[bytes] = None,
     statement_ids: Optional[List[int]] = None,
     texts: Optional[List[str]] = None,
     moderation: Optional[List[int]] = None,
