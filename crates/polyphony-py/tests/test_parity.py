@@ -117,3 +117,10 @@ def test_compare_matches_the_cli_but_for_the_clock(cli, vtaiwan):
     assert timeless(got.raw) == expected
     assert got.summary["pipeline"].tolist() == ["polis", "kmeans", "gmm", "dbscan"]
     assert len(got.groups) == len(expected["participants"])
+
+
+def test_timelapse_matches_the_cli(cli, vtaiwan, tmp_path):
+    out = tmp_path / "lapse.json"
+    cli("analyze", vtaiwan, "--preset", "polis", "--replay", "--every", "1d", "--timelapse", out)
+    replayed = polyphony.replay(str(vtaiwan), preset="polis", every="1d", frames=100)
+    assert replayed.timelapse == json.loads(out.read_text())
