@@ -508,11 +508,14 @@ async fn socket(
     // under a timeout, so a socket holds at most one message in flight (see [`ws`]).
     let max = state.limits().max_body_bytes;
     let send_timeout = state.limits().ws_send_timeout;
+    let budget_kib =
+        u32::try_from((state.limits().socket_send_budget_bytes / 1024).max(1)).unwrap_or(u32::MAX);
+    let budget = (std::sync::Arc::clone(&state.inner.send_budget), budget_kib);
     Ok(upgrade
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {
-            ws::serve(socket, room, role, shutdown, send_timeout).await;
+            ws::serve(socket, room, role, shutdown, send_timeout, budget).await;
             drop(slot);
         }))
 }

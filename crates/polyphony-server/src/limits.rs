@@ -62,6 +62,13 @@ pub struct Limits {
     /// How long one WebSocket message may take to go out before the socket is dropped as not
     /// reading (default 10 s).
     pub ws_send_timeout: Duration,
+    /// Bytes of large WebSocket messages (over 16 KiB: the projector's and console's views of
+    /// a big room) that may be on their way to sockets at once, server-wide (default 64 MiB).
+    /// The message is shared, but each socket's WebSocket layer copies what it has not yet
+    /// handed to the kernel, so 1,200 screens that never read a 380 KiB view would otherwise
+    /// hold 450 MB. A send waits for its share of this budget within `ws_send_timeout`, like
+    /// the send itself; a socket that cannot get it in time is dropped as not reading.
+    pub socket_send_budget_bytes: usize,
     /// How long a connection may take to send a request's headers, and how long a kept-alive
     /// connection may wait for its next request (default 10 s).
     pub header_read_timeout: Duration,
@@ -115,6 +122,7 @@ impl Default for Limits {
             description_max_chars: 5000,
             coalesce: Duration::from_millis(150),
             ws_send_timeout: Duration::from_secs(10),
+            socket_send_budget_bytes: 64 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),

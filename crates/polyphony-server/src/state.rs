@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub(crate) joins: Mutex<crate::guard::JoinWindows>,
     /// Open WebSockets per address.
     pub(crate) sockets: Arc<crate::guard::Slots>,
+    /// KiB of large messages on their way to sockets (`Limits::socket_send_budget_bytes`).
+    pub(crate) send_budget: Arc<tokio::sync::Semaphore>,
     /// The database file (for backups).
     pub(crate) db: std::path::PathBuf,
     /// Wakes the backup task at once (a stage change).
@@ -62,6 +64,7 @@ impl AppState {
     /// Opens the database (creating and migrating it if needed), loads every room, runs each
     /// room's analysis once and starts their update tasks.
     pub async fn open(db: &Path, limits: Limits) -> Result<AppState, RoomError> {
+        let budget_kib = (limits.socket_send_budget_bytes / 1024).clamp(1, u32::MAX as usize);
         let path = db.to_path_buf();
         let (store, stored) = tokio::task::spawn_blocking(move || Store::open(&path))
             .await
@@ -77,6 +80,7 @@ impl AppState {
                 creations: Mutex::new(HashMap::new()),
                 joins: Mutex::new(crate::guard::JoinWindows::default()),
                 sockets: Arc::new(crate::guard::Slots::default()),
+                send_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib)),
                 db: db.to_path_buf(),
                 backup_now: tokio::sync::Notify::new(),
             }),

@@ -22,7 +22,7 @@ use futures_util::{SinkExt, StreamExt};
 use polyphony_protocol::{
     ClientMessage, ErrorBody, HostView, PhoneView, ServerMessage, PROTOCOL_VERSION,
 };
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 use crate::error::ApiError;
 use crate::room::LiveRoom;
@@ -42,18 +42,44 @@ pub(crate) enum Role {
 
 const KEEPALIVE: Duration = Duration::from_secs(20);
 
-/// The socket's sending half and how long a send may take.
+/// The socket's sending half, how long a send may take, and the server's budget for large
+/// messages in flight (KiB permits).
 struct Out {
     tx: futures_util::stream::SplitSink<WebSocket, Message>,
     timeout: Duration,
+    budget: Arc<Semaphore>,
+    budget_kib: u32,
 }
 
+/// Messages up to this size go out without a share of the budget (phones' views, acks).
+const SMALL: usize = 16 * 1024;
+
 /// Sends one message; `false` when the socket failed or did not take it within the timeout.
+/// A large message first takes its share of the server's send budget, within the same
+/// deadline, and holds it until the socket has taken the message: what slow sockets hold
+/// together is bounded (`Limits::socket_send_budget_bytes`).
 async fn send(out: &mut Out, m: Message) -> bool {
-    matches!(
-        tokio::time::timeout(out.timeout, out.tx.send(m)).await,
-        Ok(Ok(()))
-    )
+    let len = match &m {
+        Message::Text(t) => t.len(),
+        Message::Binary(b) => b.len(),
+        _ => 0,
+    };
+    let send = async {
+        let _share = if len > SMALL {
+            // A message larger than the whole budget takes all of it.
+            let kib = u32::try_from(len.div_ceil(1024))
+                .unwrap_or(u32::MAX)
+                .min(out.budget_kib);
+            match Arc::clone(&out.budget).acquire_many_owned(kib).await {
+                Ok(p) => Some(p),
+                Err(_) => return false,
+            }
+        } else {
+            None
+        };
+        out.tx.send(m).await.is_ok()
+    };
+    matches!(tokio::time::timeout(out.timeout, send).await, Ok(true))
 }
 
 /// A refused request as the phone hears it: the status and sentence an HTTP request would get.
@@ -109,11 +135,14 @@ pub(crate) async fn serve(
     role: Role,
     mut shutdown: watch::Receiver<bool>,
     send_timeout: Duration,
+    (budget, budget_kib): (Arc<Semaphore>, u32),
 ) {
     let (tx, mut rx) = socket.split();
     let mut out = Out {
         tx,
         timeout: send_timeout,
+        budget,
+        budget_kib,
     };
     let mut snapshots = room.subscribe();
     let welcome = ServerMessage::Welcome {

@@ -127,3 +127,84 @@ async fn a_projector_that_never_reads_is_dropped() {
     state.shutdown().await;
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn slow_projectors_share_a_bounded_send_budget_and_readers_still_get_views() {
+    // A budget of 128 KiB for large messages, views of about 60 KiB: two stalled sends fill it.
+    let limits = Limits {
+        ws_send_timeout: Duration::from_millis(500),
+        socket_send_budget_bytes: 128 * 1024,
+        vote_burst: 10_000,
+        votes_per_second: 10_000,
+        ..test_limits()
+    };
+    let (state, router, _d) = fresh(limits).await;
+    let statements: Vec<String> = (0..200)
+        .map(|i| format!("{i} {}", "long statement text ".repeat(12)))
+        .collect();
+    let body = serde_json::json!({ "topic": "Budget", "statements": statements, "settings": { "open_admission": true } });
+    let (status, json) = call(&router, "POST", "/api/rooms", &[], Some(&body.to_string())).await;
+    assert_eq!(status, 201, "{json}");
+    let code = json["room"]["code"].as_str().unwrap().to_string();
+    let (addr, server) = serve(&state, router.clone()).await;
+
+    // Six projectors that never read, each with a tiny receive window.
+    let mut stalled = Vec::new();
+    for _ in 0..6 {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let tcp = socket.connect(addr).await.unwrap();
+        let (ws, _) =
+            tokio_tungstenite::client_async(format!("ws://{addr}/api/rooms/{code}/ws"), tcp)
+                .await
+                .unwrap();
+        stalled.push(ws.into_inner());
+    }
+    // New views for everyone, more than the sockets' buffers hold.
+    let token = join(&router, &code).await;
+    for s in 0..150 {
+        let (status, json) = call(
+            &router,
+            "POST",
+            &format!("/api/rooms/{code}/votes"),
+            &[("x-participant-token", token.as_str())],
+            Some(&format!(
+                r#"{{"id":"v{s}","statement":{s},"vote":"agree"}}"#
+            )),
+        )
+        .await;
+        assert_eq!(status, 200, "{json}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A projector that reads gets its whole view (larger than 16 KiB, so through the budget).
+    let (mut reader, _) =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/api/rooms/{code}/ws"))
+            .await
+            .unwrap();
+    let got_view = tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        while let Some(Ok(m)) = reader.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = m {
+                if t.len() > 16 * 1024 && t.contains("\"room\"") {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(
+        got_view,
+        Ok(true),
+        "a reading projector waited for the stalled ones"
+    );
+    // The stalled ones are dropped, their share given back.
+    for tcp in &mut stalled {
+        assert!(
+            until_closed(tcp, Duration::from_secs(10)).await.is_some(),
+            "a projector that never reads is still held"
+        );
+    }
+    state.shutdown().await;
+    server.await.unwrap().unwrap();
+}
