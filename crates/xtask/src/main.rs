@@ -5,7 +5,8 @@
 //! version in Cargo.lock, Debian's Chromium and CJK fonts, and the locked npm packages of
 //! `web/e2e` (binaryen's `wasm-opt` among them, for the web build); then it builds the web app,
 //! runs the Rust tests (unit, integration, doc), builds the release binary and the WebAssembly
-//! bindings, runs the Node tests that compare them, and the browser tests.
+//! bindings, runs the Node tests that compare them, and the browser tests; last, the Python
+//! package (`python.rs`: its wheel in a fresh venv, pytest and the vtaiwan notebook).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
