@@ -11,13 +11,13 @@
 //! - **frozen groups** ([`FrozenGroups`]): the facilitator's anchor. While a conversation holds
 //!   frozen groups ([`crate::Conversation::set_frozen_groups`]), its groups, their statistics
 //!   and every participant's group are the frozen membership; the live clustering goes on and
-//!   is reported beside it ([`crate::ParticipantPoint::live_group`], [`LiveGroups`]).
+//!   is reported beside it ([`crate::ParticipantPoint::live_group`], [`crate::LiveGroups`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::conversation::OpinionGroups;
+use crate::analysis::OpinionGroups;
 use crate::vote::ParticipantId;
 
 /// One group as a set of people: its id (the label's index: 0 is "A") and its members.
@@ -184,22 +184,6 @@ impl FrozenGroups {
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
-}
-
-/// What the live clustering says while groups are frozen: how many groups the votes show now,
-/// and how many frozen members' votes now place them in another group. The console tells the
-/// facilitator ("the votes now show 2 groups; keep 3 or update"); nothing moves on its own.
-///
-/// ```
-/// let l = polyphony_core::LiveGroups { count: 2, switched: 3 };
-/// assert!(l.count == 2 && l.switched == 3);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveGroups {
-    /// Groups in the live clustering (0 when it has none).
-    pub count: u32,
-    /// Members of a frozen group whose live group has another label (or none).
-    pub switched: u32,
 }
 
 /// Matches `current` groups to `previous` ones by shared members and returns each current

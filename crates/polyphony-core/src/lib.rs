@@ -23,6 +23,7 @@
 //! depend on warm starts, weights and initialisation rules those do not offer. [`linfa`] is
 //! re-exported, so a caller uses the version these types implement.
 
+mod analysis;
 mod change;
 mod conversation;
 #[cfg(feature = "bench-internals")]
@@ -42,12 +43,13 @@ mod stats;
 mod tables;
 mod vote;
 
-pub use change::{opinion_change, GroupDistance, GroupMove, OpinionChange, VoteShares};
-pub use conversation::{
-    Analysis, Conversation, OpinionGroup, OpinionGroups, ParticipantPoint, PcaSummary,
+pub use analysis::{
+    Analysis, LiveGroups, OpinionGroup, OpinionGroups, ParticipantPoint, PcaSummary,
 };
+pub use change::{opinion_change, GroupDistance, GroupMove, OpinionChange, VoteShares};
+pub use conversation::Conversation;
 pub use error::CoreError;
-pub use identity::{match_labels, FrozenGroups, GroupMembers, LiveGroups};
+pub use identity::{match_labels, FrozenGroups, GroupMembers};
 pub use kmeans::Cluster;
 pub use learn::{
     ImputedVotes, PolisKMeans, PolisKMeansParams, PolisKMeansValidParams, PolisPca, PolisPcaParams,
@@ -67,11 +69,12 @@ pub use params::{AnalysisParams, AnalysisParamsBuilder};
 pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 pub use state::{EngineState, KSmoother};
 pub use stats::{
-    group_label, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
+    group_label, group_stance, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
     RepresentativeStatement, Stance, Tally, Z90,
 };
 pub use tables::{
     draw_reporter, DiscussionTable, Seat, TableMember, TableMode, TableParams, TableParamsBuilder,
     TablePlan,
 };
+pub use polyphony_types::UnknownTableMode;
 pub use vote::{Moderation, ParticipantId, StatementId, StatementStatus, Vote, VoteEvent};

@@ -35,7 +35,7 @@ use linfa::dataset::Records;
 use linfa::traits::{Fit, Transformer};
 use linfa::DatasetBase;
 
-use crate::conversation::PcaSummary;
+use crate::analysis::PcaSummary;
 use crate::kmeans::Cluster;
 use crate::learn::{self, ImputedVotes, PolisKMeans, PolisKMeansParams, PolisPca, PolisPcaParams};
 use crate::matrix::VoteMatrix;

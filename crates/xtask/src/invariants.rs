@@ -38,7 +38,8 @@ const IO_CALLS: &[&str] = &[
 
 /// The architecture invariants of `docs/ARCHITECTURE.md`, enforced: `polyphony-core` and
 /// `polyphony-protocol` depend on no I/O or async crate (on any target) and their source uses
-/// no file, network, process, environment, clock or global-RNG API.
+/// no file, network, process, environment, clock or global-RNG API; the core's pipeline does
+/// not import the conversation that calls it.
 pub(crate) fn invariants(root: &Path) -> Result<()> {
     let mut broken = Vec::new();
     for krate in ["polyphony-core", "polyphony-protocol", "polyphony-lab"] {
@@ -78,13 +79,43 @@ pub(crate) fn invariants(root: &Path) -> Result<()> {
             }
         }
     }
+    broken.extend(pipeline_imports_conversation(root)?);
     if !broken.is_empty() {
         bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
     }
     eprintln!(
-        "xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O"
+        "xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O; \
+         the core's pipeline does not import its caller"
     );
     Ok(())
+}
+
+/// The core's pipeline depends on data (`analysis.rs`), never on its caller: no code line of
+/// `crates/polyphony-core/src/pipeline.rs` or `pipeline/` names the `conversation` module or
+/// `Conversation` (doc comments may link to it), so the loop conversation → pipeline →
+/// conversation cannot come back.
+fn pipeline_imports_conversation(root: &Path) -> Result<Vec<String>> {
+    let src = root.join("crates/polyphony-core/src");
+    let mut files = rust_files(&src.join("pipeline"))?;
+    files.push(src.join("pipeline.rs"));
+    let mut broken = Vec::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).with_context(|| format!("read {}", file.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            if code.contains("conversation::") || code.contains("Conversation") {
+                let place = format!("{}:{}", file.display(), n + 1);
+                broken.push(format!(
+                    "{place}: the pipeline names its caller, the conversation"
+                ));
+            }
+        }
+    }
+    Ok(broken)
 }
 
 fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -98,4 +129,34 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pipeline_may_not_import_the_conversation() -> Result<()> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        assert_eq!(pipeline_imports_conversation(&root)?, Vec::<String>::new());
+
+        // A copy of the core's pipeline with the old import planted is caught; a doc link is not.
+        let planted = std::env::temp_dir().join(format!("xtask-invariants-{}", std::process::id()));
+        let src = planted.join("crates/polyphony-core/src");
+        std::fs::create_dir_all(src.join("pipeline"))?;
+        std::fs::write(
+            src.join("pipeline.rs"),
+            "//! [`crate::Conversation::update`]\n",
+        )?;
+        std::fs::write(
+            src.join("pipeline/groups.rs"),
+            "use std::fmt;\nuse crate::conversation::OpinionGroups;\n",
+        )?;
+        let broken = pipeline_imports_conversation(&planted);
+        std::fs::remove_dir_all(&planted)?;
+        let broken = broken?;
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("groups.rs:2:"), "{broken:?}");
+        Ok(())
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::conversation::{OpinionGroup, OpinionGroups};
+use crate::analysis::{OpinionGroup, OpinionGroups};
 use crate::kmeans::{self, Cluster};
 use crate::learn::PolisKMeans;
 use crate::params::AnalysisParams;

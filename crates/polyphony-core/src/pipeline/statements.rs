@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::conversation::OpinionGroup;
+use crate::analysis::OpinionGroup;
 use crate::params::AnalysisParams;
 use crate::stats::{
     self, p_hat, prop_test, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
@@ -210,7 +210,7 @@ pub fn divisive(
                 extremity: extremity[j],
                 groups: groups
                     .iter()
-                    .map(|g| GroupStance::from_tally(g.id, &g.label, g.tallies[j]))
+                    .map(|g| crate::stats::group_stance(g.id, &g.label, g.tallies[j]))
                     .collect(),
             }
         })
