@@ -69,12 +69,11 @@ pub use params::{AnalysisParams, AnalysisParamsBuilder};
 pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 pub use state::{EngineState, KSmoother};
 pub use stats::{
-    group_label, group_stance, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
+    group_label, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
     RepresentativeStatement, Stance, Tally, Z90,
 };
 pub use tables::{
     draw_reporter, DiscussionTable, Seat, TableMember, TableMode, TableParams, TableParamsBuilder,
     TablePlan,
 };
-pub use polyphony_types::UnknownTableMode;
 pub use vote::{Moderation, ParticipantId, StatementId, StatementStatus, Vote, VoteEvent};

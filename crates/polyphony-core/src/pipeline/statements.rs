@@ -210,7 +210,7 @@ pub fn divisive(
                 extremity: extremity[j],
                 groups: groups
                     .iter()
-                    .map(|g| crate::stats::group_stance(g.id, &g.label, g.tallies[j]))
+                    .map(|g| GroupStance::from_tally(g.id, &g.label, g.tallies[j]))
                     .collect(),
             }
         })
