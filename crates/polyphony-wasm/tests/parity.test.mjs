@@ -3,7 +3,7 @@
 // Built and run by `cargo xtask test`, which first writes target/wasm-pkg and target/release/polyphony.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,7 +16,9 @@ const require = createRequire(import.meta.url);
 const wasm = require(path.join(root, 'target/wasm-pkg/polyphony_wasm.js'));
 const native = path.join(root, 'target/release/polyphony');
 
-const read = (p) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+// A missing file fails the test: read as '', both sides would agree on an error or an empty
+// conversation and the comparison would pass having compared nothing.
+const read = (p) => readFileSync(p, 'utf8');
 
 function nativeReport(dir, preset, seed) {
   return execFileSync(native, ['analyze', dir, '--format', 'json', '--preset', preset, '--seed', String(seed)], {
@@ -35,7 +37,7 @@ for (const [dir, preset, seed] of exports) {
     const ours = wasm.analyzeExport(
       read(path.join(dir, 'comments.csv')),
       read(path.join(dir, 'votes.csv')),
-      existsSync(path.join(dir, 'votes.csv')) ? '' : read(path.join(dir, 'participants-votes.csv')),
+      '', // votes.csv is given, so no participants-votes.csv
       preset,
       seed,
     );
