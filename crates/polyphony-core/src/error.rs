@@ -37,3 +37,12 @@ pub enum CoreError {
     #[error("linfa: {0}")]
     Linfa(String),
 }
+
+impl From<polyphony_types::UnknownTableMode> for CoreError {
+    fn from(e: polyphony_types::UnknownTableMode) -> Self {
+        CoreError::InvalidParameter {
+            name: "table_mode",
+            reason: e.to_string(),
+        }
+    }
+}

@@ -66,10 +66,11 @@ pub use linfa;
 pub use matrix::{ApplyReport, VoteMatrix, MAX_PARTICIPANTS, MAX_STATEMENTS};
 pub use panel::{panel_change, Answer, GroupShift, PanelChange, PanelItem, PanelShift};
 pub use params::{AnalysisParams, AnalysisParamsBuilder};
+pub use polyphony_types::UnknownTableMode;
 pub use preset::{KMeansConvergence, PcaStopping, Preset, PriorityTallies};
 pub use state::{EngineState, KSmoother};
 pub use stats::{
-    group_label, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
+    group_label, group_stance, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
     RepresentativeStatement, Stance, Tally, Z90,
 };
 pub use tables::{

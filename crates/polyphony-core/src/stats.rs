@@ -71,20 +71,6 @@ impl Tally {
     }
 }
 
-/// Which way a statement sets a group apart.
-///
-/// ```
-/// assert_eq!(serde_json::to_string(&polyphony_core::Stance::Agree).unwrap(), "\"agree\"");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stance {
-    /// The group agrees more than the rest.
-    Agree,
-    /// The group disagrees more than the rest.
-    Disagree,
-}
-
 /// One statement that represents a group (Polis `repness` entry, §6).
 ///
 /// ```
@@ -152,54 +138,18 @@ pub struct Consensus {
     pub disagree: Vec<ConsensusStatement>,
 }
 
-/// How one group stands on one statement.
+pub use polyphony_types::{GroupStance, Stance};
+
+/// A group's stance on a statement from its tally there.
 ///
 /// ```
-/// let g = polyphony_core::GroupStance { group: 0, label: "A".into(), agree: 17, disagree: 1, passes: 2, seen: 20, agree_rate: 0.85 };
-/// assert_eq!(g.label, "A");
+/// use polyphony_core::{group_stance, Tally};
+/// let g = group_stance(1, "B", Tally { agree: 1, disagree: 2, seen: 4 });
+/// assert_eq!((g.passes, g.agree_rate), (1, 0.25));
+/// assert_eq!(group_stance(0, "A", Tally::default()).agree_rate, 0.0);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GroupStance {
-    /// Group id.
-    pub group: u32,
-    /// Group letter, "A" for the first group.
-    pub label: String,
-    /// Members who agreed.
-    pub agree: u32,
-    /// Members who disagreed.
-    pub disagree: u32,
-    /// Members who passed.
-    pub passes: u32,
-    /// Members who voted on it.
-    pub seen: u32,
-    /// agree / seen (0 when nobody voted): the share read aloud.
-    pub agree_rate: f64,
-}
-
-impl GroupStance {
-    /// A group's stance from its tally on the statement.
-    ///
-    /// ```
-    /// use polyphony_core::{GroupStance, Tally};
-    /// let g = GroupStance::from_tally(1, "B", Tally { agree: 1, disagree: 2, seen: 4 });
-    /// assert_eq!((g.passes, g.agree_rate), (1, 0.25));
-    /// assert_eq!(GroupStance::from_tally(0, "A", Tally::default()).agree_rate, 0.0);
-    /// ```
-    pub fn from_tally(group: u32, label: &str, t: Tally) -> GroupStance {
-        GroupStance {
-            group,
-            label: label.to_string(),
-            agree: t.agree,
-            disagree: t.disagree,
-            passes: t.passes(),
-            seen: t.seen,
-            agree_rate: if t.seen == 0 {
-                0.0
-            } else {
-                f64::from(t.agree) / f64::from(t.seen)
-            },
-        }
-    }
+pub fn group_stance(group: u32, label: &str, t: Tally) -> GroupStance {
+    GroupStance::from_counts(group, label, t.agree, t.disagree, t.seen)
 }
 
 /// A statement the groups stand far apart on.

@@ -8,7 +8,6 @@
 //! Privacy rules the types enforce by construction: no payload a phone or the projector receives
 //! carries a participant token, a participant id or a statement's author.
 
-pub mod analysis_view;
 mod brief;
 mod controls;
 mod explore;
@@ -28,7 +27,7 @@ pub use room::*;
 pub use tables::*;
 pub use views::*;
 
-pub use polyphony_core::{GroupStance, Stance, StatementId, Vote};
+pub use polyphony_types::{GroupStance, Stance, StatementId, Vote};
 
 /// The protocol version this crate speaks.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use polyphony_core::TableMode;
+pub use polyphony_types::TableMode;
 
 /// The default most people at one table.
 pub const DEFAULT_TABLE_SIZE: u8 = 8;

@@ -366,7 +366,10 @@ fn tables(
     seed: u64,
 ) -> PyResult<String> {
     let params = params(preset, seed)?;
-    let mode: TableMode = mode.parse().map_err(PyBindError::from)?;
+    let mode: TableMode = mode
+        .parse::<TableMode>()
+        .map_err(polyphony_core::CoreError::from)
+        .map_err(PyBindError::from)?;
     let tp = TableParams::builder(mode)
         .size(size)
         .seed(seed)

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use polyphony_analysis_view::fill_from_analysis;
 use polyphony_core::{Moderation, Preset};
 use polyphony_polis::{PolisConversation, VoteSign};
-use polyphony_protocol::analysis_view::fill_from_analysis;
 use polyphony_protocol::{ExploreView, ModerationState, RoomView, StatementView, MAP_POINTS_MAX};
 use wasm_bindgen::prelude::*;
 

@@ -83,7 +83,9 @@ pub fn plan_tables_texts(
     let analysis = data.to_conversation(params(preset, seed)?).update();
     let mode: TableMode = mode
         .parse()
-        .map_err(|e: polyphony_core::CoreError| e.to_string())?;
+        .map_err(|e: polyphony_core::UnknownTableMode| {
+            polyphony_core::CoreError::from(e).to_string()
+        })?;
     let tables = TableParams::builder(mode)
         .size(size)
         .seed(u64::from(seed))

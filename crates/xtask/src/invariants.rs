@@ -23,6 +23,17 @@ const IO_CRATES: &[&str] = &[
     "tokio-tungstenite",
 ];
 
+/// The engine and what it computes with: the wire types (`polyphony-protocol`, and the small
+/// values it shares with the engine, `polyphony-types`) depend on none of them, so that the web
+/// app compiled against the protocol carries no engine.
+const ENGINE_CRATES: &[&str] = &[
+    "polyphony-core",
+    "ndarray",
+    "linfa",
+    "linfa-clustering",
+    "rand",
+];
+
 /// What the engine's and the wire types' own source must not call: files, network, processes,
 /// the environment, the clock, the global random generator.
 const IO_CALLS: &[&str] = &[
@@ -36,13 +47,20 @@ const IO_CALLS: &[&str] = &[
     "tokio",
 ];
 
-/// The architecture invariants of `docs/ARCHITECTURE.md`, enforced: `polyphony-core` and
-/// `polyphony-protocol` depend on no I/O or async crate (on any target) and their source uses
-/// no file, network, process, environment, clock or global-RNG API; the core's pipeline does
-/// not import the conversation that calls it.
+/// The architecture invariants of `docs/ARCHITECTURE.md`, enforced: `polyphony-core`,
+/// `polyphony-protocol`, `polyphony-types` and `polyphony-lab` depend on no I/O or async crate
+/// (on any target) and their source uses no file, network, process, environment, clock or
+/// global-RNG API; the protocol and the types depend on no engine crate; the core's pipeline
+/// does not import the conversation that calls it.
 pub(crate) fn invariants(root: &Path) -> Result<()> {
     let mut broken = Vec::new();
-    for krate in ["polyphony-core", "polyphony-protocol", "polyphony-lab"] {
+    for krate in [
+        "polyphony-core",
+        "polyphony-protocol",
+        "polyphony-types",
+        "polyphony-lab",
+    ] {
+        let wire_only = matches!(krate, "polyphony-protocol" | "polyphony-types");
         let out = Command::new("cargo")
             .args([
                 "tree", "-p", krate, "-e", "normal", "--target", "all", "--prefix", "none",
@@ -60,6 +78,9 @@ pub(crate) fn invariants(root: &Path) -> Result<()> {
             let name = line.split_whitespace().next().unwrap_or_default();
             if IO_CRATES.contains(&name) {
                 broken.push(format!("{krate} depends on {name}"));
+            }
+            if wire_only && ENGINE_CRATES.contains(&name) {
+                broken.push(format!("{krate} is wire-only but depends on {name}"));
             }
         }
         let src = root.join("crates").join(krate).join("src");
@@ -84,8 +105,9 @@ pub(crate) fn invariants(root: &Path) -> Result<()> {
         bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
     }
     eprintln!(
-        "xtask: invariants hold: polyphony-core, polyphony-protocol and polyphony-lab do no I/O; \
-         the core's pipeline does not import its caller"
+        "xtask: invariants hold: polyphony-core, polyphony-protocol, polyphony-types and \
+         polyphony-lab do no I/O; the protocol is wire-only; the core's pipeline does not import \
+         its caller"
     );
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::analysis::OpinionGroup;
 use crate::params::AnalysisParams;
 use crate::stats::{
-    self, p_hat, prop_test, Consensus, ConsensusStatement, DivisiveStatement, GroupStance,
+    self, p_hat, prop_test, Consensus, ConsensusStatement, DivisiveStatement,
     RepresentativeStatement, Tally, Z90,
 };
 use crate::vote::StatementId;
@@ -210,7 +210,7 @@ pub fn divisive(
                 extremity: extremity[j],
                 groups: groups
                     .iter()
-                    .map(|g| GroupStance::from_tally(g.id, &g.label, g.tallies[j]))
+                    .map(|g| stats::group_stance(g.id, &g.label, g.tallies[j]))
                     .collect(),
             }
         })

@@ -4,38 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
 
-/// How the tables are composed.
-///
-/// ```
-/// use polyphony_core::TableMode;
-/// assert_eq!(serde_json::to_string(&TableMode::SameGroup).unwrap(), "\"same_group\"");
-/// assert_eq!("mixed".parse::<TableMode>(), Ok(TableMode::Mixed));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TableMode {
-    /// Every table within one opinion group ("why are we a group?"); a group larger than the
-    /// table size is split into tables as equal as possible.
-    SameGroup,
-    /// Every table holds members of as many groups as possible, in shares as even as possible,
-    /// with neighbours on the map spread over different tables (to look for common ground).
-    Mixed,
-}
-
-impl std::str::FromStr for TableMode {
-    type Err = CoreError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "same_group" => Ok(Self::SameGroup),
-            "mixed" => Ok(Self::Mixed),
-            other => Err(CoreError::InvalidParameter {
-                name: "table_mode",
-                reason: format!("`{other}` is not a table mode (same_group or mixed)"),
-            }),
-        }
-    }
-}
+pub use polyphony_types::TableMode;
 
 /// The settings of a table plan, checked by [`TableParamsBuilder::build`].
 ///

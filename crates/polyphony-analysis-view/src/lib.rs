@@ -1,12 +1,16 @@
 //! The parts of a [`RoomView`] that come from the engine's [`Analysis`]: the map, the groups
 //! with what sets them apart, consensus and divisive statements. The server and the browser
 //! explorer build them with these same functions.
+//!
+//! This is the one place that knows both the engine and the wire: `polyphony-protocol` stays
+//! wire-only (the web app compiles against it without the engine), and the engine knows nothing
+//! of views.
 
 use std::collections::BTreeMap;
 
 use polyphony_core::{Analysis, GroupStance, OpinionGroup, Stance};
 
-use crate::{
+use polyphony_protocol::{
     ConsensusView, DivisiveView, GroupReason, GroupView, MapPoint, RoomView, StatementId,
     StatementView,
 };
@@ -61,7 +65,7 @@ pub fn group_stances(a: &Analysis, statement: StatementId) -> Vec<GroupStance> {
                 .filter_map(|x| {
                     x.tallies
                         .get(j)
-                        .map(|t| GroupStance::from_tally(x.id, &x.label, *t))
+                        .map(|t| polyphony_core::group_stance(x.id, &x.label, *t))
                 })
                 .collect()
         })
@@ -134,8 +138,8 @@ pub fn fill_from_analysis(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::ModerationState;
     use polyphony_core::{AnalysisParams, Conversation, Preset, Vote, VoteEvent};
+    use polyphony_protocol::ModerationState;
 
     #[test]
     fn two_camps_fill_every_part() {
