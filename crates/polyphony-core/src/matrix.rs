@@ -57,6 +57,14 @@ pub struct VoteMatrix {
     cells: u64,
 }
 
+/// What [`VoteMatrix::apply`] carries from one event of a batch to the next.
+#[derive(Default)]
+struct Batch {
+    report: ApplyReport,
+    /// The last event's statement and its column.
+    last_column: Option<(StatementId, u32)>,
+}
+
 /// Participant ids below this are also looked up by index (at most 4 MiB for the index).
 const DENSE_ROW_IDS: u32 = 1 << 20;
 
@@ -115,58 +123,79 @@ impl VoteMatrix {
     pub fn apply(&mut self, events: &[VoteEvent]) -> ApplyReport {
         // Events with equal keys are equal in every field, so an unstable sort gives the same
         // sequence as a stable one.
-        let mut order: Vec<&VoteEvent> = events.iter().collect();
-        order.sort_unstable_by_key(|e| (e.statement, e.participant, e.time, e.vote));
-        let mut report = ApplyReport::default();
-        // Events come grouped by statement: look each statement's column up once.
-        let mut last_column: Option<(StatementId, u32)> = None;
-        for e in order {
-            let column = match last_column {
-                Some((s, c)) if s == e.statement => Some(c),
-                _ => self.column_of.get(&e.statement).copied(),
-            };
-            let row = self.row_index(e.participant);
-            if (row.is_none() && self.participants.len() as u32 >= MAX_PARTICIPANTS)
-                || (column.is_none() && self.statements.len() as u32 >= MAX_STATEMENTS)
-            {
-                report.dropped_by_cap += 1;
-                continue;
+        let key = |e: &VoteEvent| (e.statement, e.participant, e.time, e.vote);
+        let mut batch = Batch::default();
+        // An export lists its votes in this order already: then no sorted copy is made.
+        if events.is_sorted_by_key(key) {
+            for e in events {
+                self.apply_one(e, &mut batch);
             }
-            let column = match column {
-                Some(c) => c,
-                None => self.column_index_or_insert(e.statement),
-            };
-            last_column = Some((e.statement, column));
-            let row = match row {
-                Some(r) => r as usize,
-                None => self.row_index_or_insert(e.participant) as usize,
-            };
-            let cells = &mut self.rows[row];
-            match cells.binary_search_by_key(&column, |c| c.column) {
-                Ok(i) => {
-                    if e.time >= cells[i].time {
-                        cells[i].vote = e.vote;
-                        cells[i].time = e.time;
-                        report.stored += 1;
-                    } else {
-                        report.superseded += 1;
-                    }
-                }
-                Err(i) => {
-                    cells.insert(
-                        i,
-                        Cell {
-                            column,
-                            vote: e.vote,
-                            time: e.time,
-                        },
-                    );
-                    self.cells += 1;
-                    report.stored += 1;
-                }
+        } else {
+            let mut order: Vec<&VoteEvent> = events.iter().collect();
+            order.sort_unstable_by_key(|e| key(e));
+            for e in order {
+                self.apply_one(e, &mut batch);
             }
         }
-        report
+        batch.report
+    }
+
+    /// One event of a batch taken in (statement, participant, time) order.
+    fn apply_one(&mut self, e: &VoteEvent, batch: &mut Batch) {
+        let report = &mut batch.report;
+        // Events come grouped by statement: look each statement's column up once.
+        let column = match batch.last_column {
+            Some((s, c)) if s == e.statement => Some(c),
+            _ => self.column_of.get(&e.statement).copied(),
+        };
+        let row = self.row_index(e.participant);
+        if (row.is_none() && self.participants.len() as u32 >= MAX_PARTICIPANTS)
+            || (column.is_none() && self.statements.len() as u32 >= MAX_STATEMENTS)
+        {
+            report.dropped_by_cap += 1;
+            return;
+        }
+        let column = match column {
+            Some(c) => c,
+            None => self.column_index_or_insert(e.statement),
+        };
+        batch.last_column = Some((e.statement, column));
+        let row = match row {
+            Some(r) => r as usize,
+            None => self.row_index_or_insert(e.participant) as usize,
+        };
+        let cells = &mut self.rows[row];
+        // Statement order means a row's new cell usually goes last: look there before
+        // searching.
+        let place = match cells.last() {
+            None => Err(0),
+            Some(last) if last.column < column => Err(cells.len()),
+            Some(last) if last.column == column => Ok(cells.len() - 1),
+            Some(_) => cells.binary_search_by_key(&column, |c| c.column),
+        };
+        match place {
+            Ok(i) => {
+                if e.time >= cells[i].time {
+                    cells[i].vote = e.vote;
+                    cells[i].time = e.time;
+                    report.stored += 1;
+                } else {
+                    report.superseded += 1;
+                }
+            }
+            Err(i) => {
+                cells.insert(
+                    i,
+                    Cell {
+                        column,
+                        vote: e.vote,
+                        time: e.time,
+                    },
+                );
+                self.cells += 1;
+                report.stored += 1;
+            }
+        }
     }
 
     /// The row of `p`, by index for a small id.

@@ -118,28 +118,47 @@ impl PolisConversation {
         conv
     }
 
-    /// Fails when a vote names a statement the statements list lacks (unless that list is empty).
-    fn check_statements(&self, lines: &[u64]) -> Result<(), PolisError> {
+    /// Fails when a vote names a statement the statements list lacks (unless that list is empty);
+    /// `line(i)` is the line of vote `i`, for the message.
+    fn check_statements(&self, line: impl Fn(usize) -> u64) -> Result<(), PolisError> {
         if self.statements.is_empty() {
             return Ok(());
         }
-        let known: BTreeSet<StatementId> = self.statements.iter().map(|s| s.id).collect();
+        // Statements are sorted by id (and the list is short): a binary search each.
+        let known = |id: StatementId| self.statements.binary_search_by_key(&id, |s| s.id).is_ok();
         // Exports list votes grouped by statement: check each run once.
         let mut last_known = None;
         for (i, v) in self.votes.iter().enumerate() {
             if last_known == Some(v.statement) {
                 continue;
             }
-            if known.contains(&v.statement) {
+            if known(v.statement) {
                 last_known = Some(v.statement);
             } else {
                 return Err(PolisError::UnknownStatement {
-                    line: lines.get(i).copied().unwrap_or(i as u64 + 1),
+                    line: line(i),
                     statement: v.statement,
                 });
             }
         }
         Ok(())
+    }
+}
+
+/// The line each vote of a `votes.csv` came from, for error messages.
+pub(crate) enum VoteLines {
+    /// Vote `i` is on line `i + 2` (a plain file: a header, then one vote a line).
+    Plain,
+    /// As the `csv` crate counted them.
+    Listed(Vec<u64>),
+}
+
+impl VoteLines {
+    fn line(&self, i: usize) -> u64 {
+        match self {
+            VoteLines::Plain => i as u64 + 2,
+            VoteLines::Listed(lines) => lines.get(i).copied().unwrap_or(i as u64 + 1),
+        }
     }
 }
 
@@ -224,9 +243,21 @@ pub(crate) fn parse_votes_bytes(
     bytes: &[u8],
     sign: VoteSign,
 ) -> Result<(Vec<VoteEvent>, Vec<u64>), PolisError> {
+    let (events, lines) = parse_votes_lines(bytes, sign)?;
+    let lines = (0..events.len()).map(|i| lines.line(i)).collect();
+    Ok((events, lines))
+}
+
+/// [`parse_votes_bytes`] with the lines kept as a rule when the file is plain (no vector of
+/// them).
+pub(crate) fn parse_votes_lines(
+    bytes: &[u8],
+    sign: VoteSign,
+) -> Result<(Vec<VoteEvent>, VoteLines), PolisError> {
     match fast_votes(bytes, sign) {
-        Some(parsed) => Ok(parsed),
-        None => parse_votes_csv_reference(bytes, sign),
+        Some(events) => Ok((events, VoteLines::Plain)),
+        None => parse_votes_csv_reference(bytes, sign)
+            .map(|(events, lines)| (events, VoteLines::Listed(lines))),
     }
 }
 
@@ -620,13 +651,16 @@ pub fn parse_export(
                     lines.push(i as u64 + 2);
                 }
             }
-            in_file(&pv_path, conv.check_statements(&lines))?;
+            in_file(
+                &pv_path,
+                conv.check_statements(|i| lines.get(i).copied().unwrap_or(i as u64 + 1)),
+            )?;
         }
     }
     if let Some(votes) = files.votes {
-        let (votes, lines) = in_file(&votes_path, parse_votes_bytes(votes, sign))?;
+        let (votes, lines) = in_file(&votes_path, parse_votes_lines(votes, sign))?;
         conv.votes = votes;
-        in_file(&votes_path, conv.check_statements(&lines))?;
+        in_file(&votes_path, conv.check_statements(|i| lines.line(i)))?;
     } else if files.participants_votes.is_none() {
         return Err(PolisError::NotAnExport(format!(
             "{}: neither votes.csv nor participants-votes.csv is there",
@@ -662,6 +696,6 @@ pub fn parse_api_pair(
         votes,
         ..Default::default()
     };
-    in_file(&votes_path, conv.check_statements(&[]))?;
+    in_file(&votes_path, conv.check_statements(|i| i as u64 + 1))?;
     Ok(conv)
 }

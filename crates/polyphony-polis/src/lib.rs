@@ -24,6 +24,7 @@ mod blob;
 mod error;
 mod export;
 mod import;
+mod json;
 mod named;
 
 pub use blob::{engine_state_from_blob, math_blob};
@@ -37,10 +38,12 @@ pub use import::{
     parse_participants_votes_csv, parse_votes_csv, parse_votes_json, ExportFiles, ParticipantRow,
     PolisConversation, PolisStatement, VoteSign,
 };
+pub use json::to_sorted_pretty;
 pub use named::{read_api_pair, read_export_folder, read_named_files, read_path};
 
 /// Polyphony's own JSON report: the analysis plus each statement's text, as `polyphony analyze
 /// --format json` prints it and the WebAssembly bindings return it (the same bytes on both).
+/// [`write_analysis_report`] writes its pretty text directly, several times faster.
 pub fn analysis_report(
     conv: &PolisConversation,
     analysis: &polyphony_core::Analysis,
@@ -55,4 +58,89 @@ pub fn analysis_report(
         "statement_texts": texts,
         "analysis": analysis,
     })
+}
+
+/// The pretty text of [`analysis_report`] (with `change` under the key `"change"` when given),
+/// appended to `out`: the bytes `serde_json::to_string_pretty` gives for that report, written
+/// straight from the typed analysis with no `serde_json::Value` in between
+/// ([`to_sorted_pretty`]; the report's and the analysis's own keys are written in sorted order
+/// here, and the base clusters' tallies, most of the text, by [`json::write_tallies`]).
+///
+/// ```
+/// use polyphony_core::{AnalysisParams, Preset};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/two-camps");
+/// let data = polyphony_polis::read_path(&dir, polyphony_polis::VoteSign::Auto)?;
+/// let analysis = data.to_conversation(AnalysisParams::builder(Preset::Polis).build()?).update();
+/// let mut out = Vec::new();
+/// polyphony_polis::write_analysis_report(&mut out, &data, &analysis, None::<&()>)?;
+/// let via_value = serde_json::to_string_pretty(&polyphony_polis::analysis_report(&data, &analysis))?;
+/// assert_eq!(String::from_utf8(out)?, via_value);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_analysis_report<C: serde::Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    conv: &PolisConversation,
+    analysis: &polyphony_core::Analysis,
+    change: Option<&C>,
+) -> Result<(), serde_json::Error> {
+    struct Texts<'a>(&'a [PolisStatement]);
+    impl serde::Serialize for Texts<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|st| (st.id, &st.text)))
+        }
+    }
+    // Every field named: a new one does not compile until it has its place below.
+    let polyphony_core::Analysis {
+        preset,
+        tick,
+        participant_count,
+        vote_count,
+        statements,
+        mod_out,
+        meta,
+        user_vote_counts,
+        in_conv,
+        pca,
+        participants,
+        base_clusters,
+        base_tallies,
+        groups,
+        consensus,
+        group_aware_consensus,
+        priorities,
+        divisive,
+    } = analysis;
+    // Keys in sorted order, as a `Value` object prints them.
+    let mut report = json::ObjectWriter::begin(out, 0);
+    report.key("analysis");
+    {
+        let mut a = json::ObjectWriter::begin(report.out(), 1);
+        a.value("base_clusters", base_clusters)?;
+        a.key("base_tallies");
+        json::write_tallies(a.out(), base_tallies, 2);
+        a.value("consensus", consensus)?;
+        a.value("divisive", divisive)?;
+        a.value("group_aware_consensus", group_aware_consensus)?;
+        a.value("groups", groups)?;
+        a.value("in_conv", in_conv)?;
+        a.value("meta", meta)?;
+        a.value("mod_out", mod_out)?;
+        a.value("participant_count", participant_count)?;
+        a.value("participants", participants)?;
+        a.value("pca", pca)?;
+        a.value("preset", preset)?;
+        a.value("priorities", priorities)?;
+        a.value("statements", statements)?;
+        a.value("tick", tick)?;
+        a.value("user_vote_counts", user_vote_counts)?;
+        a.value("vote_count", vote_count)?;
+        a.end();
+    }
+    if let Some(change) = change {
+        report.value("change", change)?;
+    }
+    report.value("format", "polyphony-analysis/1")?;
+    report.value("statement_texts", &Texts(&conv.statements))?;
+    report.end();
+    Ok(())
 }

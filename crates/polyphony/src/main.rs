@@ -281,6 +281,23 @@ fn report_input(
     input
 }
 
+/// A little more than `analyze --format json` prints for `analysis` (pretty JSON: under 80
+/// bytes a base cluster's tally, about 170 a participant), so its buffer is allocated once.
+fn json_size_hint(analysis: &polyphony_core::Analysis) -> usize {
+    let tallies = analysis.base_tallies.len() * analysis.statements.len();
+    64 * 1024 + tallies * 80 + analysis.participants.len() * 256
+}
+
+/// Prints `out` and a newline to stdout in one write.
+fn print_line(mut out: Vec<u8>) -> Result<()> {
+    use std::io::Write as _;
+    out.push(b'\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
+    Ok(())
+}
+
 /// Briefing cards from a file: a JSON list of cards, or a room's `polyphony.json` export.
 fn read_brief(file: &std::path::Path) -> Result<Vec<polyphony_protocol::BriefCard>> {
     let text =
@@ -383,21 +400,28 @@ fn run(cli: Cli) -> Result<()> {
                     if let Some(c) = &replay_change {
                         out = format!("{out}\n\n{}", text::change(&data, c));
                     }
-                    out
+                    out.into_bytes()
                 }
                 Format::Json => {
-                    let mut report = polyphony_polis::analysis_report(&data, &analysis);
-                    if let (Some(c), Some(map)) = (&replay_change, report.as_object_mut()) {
-                        map.insert("change".into(), serde_json::to_value(c)?);
-                    }
-                    serde_json::to_string_pretty(&report)?
+                    // Written straight from the typed analysis, into one buffer sized for it.
+                    let mut out = Vec::with_capacity(json_size_hint(&analysis));
+                    polyphony_polis::write_analysis_report(
+                        &mut out,
+                        &data,
+                        &analysis,
+                        replay_change.as_ref(),
+                    )?;
+                    out
                 }
                 Format::PolisBlob => {
                     let last = data.votes.iter().map(|v| v.time).max();
-                    serde_json::to_string(&polyphony_polis::math_blob(&conv, &analysis, last))?
+                    serde_json::to_vec(&polyphony_polis::math_blob(&conv, &analysis, last))?
                 }
             };
-            println!("{out}");
+            print_line(out)?;
+            // The process ends here: leave the memory to the system rather than free the
+            // export, the matrix and the analysis piece by piece.
+            std::mem::forget((data, conv, analysis));
             Ok(())
         }
         Command::Compare {

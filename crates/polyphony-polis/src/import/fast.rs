@@ -153,8 +153,9 @@ pub(super) fn scan_i64(data: &[u8], at: usize) -> Option<(i64, usize)> {
 /// The fast path of [`parse_votes_csv`]: `None` when the input is anything but plain (see
 /// [`plain_csv`] and [`plain_records`]; also a number written with spaces or a sign, a vote
 /// other than -1, 0, 1), and the reference reader decides. A record's line is its index + 2
-/// (the header is line 1, and a plain file has no blank or multi-line records).
-pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>, Vec<u64>)> {
+/// (the header is line 1, and a plain file has no blank or multi-line records). The events are
+/// written as the bytes are scanned, into one vector sized from the file's length.
+pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<Vec<VoteEvent>> {
     let (names, data) = plain_csv(bytes)?;
     let find = |name: &str| names.iter().position(|h| *h == name);
     let (ti, ci, pi, vi) = (
@@ -164,20 +165,21 @@ pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>
         find("vote")?,
     );
     let width = names.len();
-    let mut rows: Vec<(i64, u32, u32, i8)> = Vec::with_capacity(bytes.len() / 40);
+    // A row is rarely shorter than 20 bytes; the vector grows if the guess is short.
+    let mut events: Vec<VoteEvent> = Vec::with_capacity(data.len() / 20 + 1);
+    let mut latest = i64::MIN;
     // One pass over the bytes: the numbers are parsed as they are scanned, other fields are
     // skipped to the next delimiter.
     let mut at = 0;
     while at < data.len() {
-        let (mut time, mut statement, mut participant, mut vote) = (0i64, 0u32, 0u32, 0i8);
+        let (mut time, mut statement, mut participant, mut vote) = (0i64, 0u32, 0u32, Vote::Pass);
         for field in 0..width {
             let end = if field == ti {
                 let (value, end) = scan_i64(data, at)?;
                 time = value;
                 end
             } else if field == ci || field == pi {
-                let (value, end) = scan_i64(data, at)?;
-                let value = u32::try_from(value).ok().filter(|_| data[at] != b'-')?;
+                let (value, end) = scan_u32(data, at)?;
                 if field == ci {
                     statement = value;
                 } else {
@@ -185,13 +187,16 @@ pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>
                 }
                 end
             } else if field == vi {
-                let (value, end) = scan_i64(data, at)?;
-                vote = match (value, end - at) {
-                    (1, 1) => 1,
-                    (0, 1) => 0,
-                    (-1, 2) => -1,
-                    _ => return None,
+                // Agree = +1 here; flipped below when the export's sign says so.
+                let (value, end) = match data.get(at..at + 2) {
+                    Some(b"-1") => (Vote::Disagree, at + 2),
+                    _ => match data.get(at) {
+                        Some(b'1') => (Vote::Agree, at + 1),
+                        Some(b'0') => (Vote::Pass, at + 1),
+                        _ => return None,
+                    },
                 };
+                vote = value;
                 end
             } else {
                 memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i)
@@ -205,33 +210,47 @@ pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<(Vec<VoteEvent>
                 _ => return None,
             }
         }
-        rows.push((time, statement, participant, vote));
+        latest = latest.max(time);
+        events.push(VoteEvent::new(participant, statement, vote, time));
     }
     let flip = match sign {
         VoteSign::AgreePositive => false,
         VoteSign::AgreeNegative => true,
-        VoteSign::Auto => rows
-            .iter()
-            .map(|r| r.0)
-            .max()
-            .is_some_and(|t| t < 100_000_000_000),
+        // Darwin timestamps are milliseconds (13 digits); TypeScript ones seconds (10 digits).
+        VoteSign::Auto => !events.is_empty() && latest < 100_000_000_000,
     };
-    let mut events = Vec::with_capacity(rows.len());
-    for &(time, statement, participant, vote) in &rows {
-        let value = if flip {
-            -i64::from(vote)
-        } else {
-            i64::from(vote)
-        };
-        events.push(VoteEvent::new(
-            participant,
-            statement,
-            Vote::from_agree_positive(value)?,
-            time,
-        ));
+    if flip {
+        for e in &mut events {
+            e.vote = match e.vote {
+                Vote::Agree => Vote::Disagree,
+                Vote::Disagree => Vote::Agree,
+                Vote::Pass => Vote::Pass,
+            };
+        }
     }
-    let lines = (0..rows.len() as u64).map(|i| i + 2).collect();
-    Some((events, lines))
+    Some(events)
+}
+
+/// A plain unsigned decimal (1 to 18 digits, no sign) starting at `at` that fits a `u32`, and
+/// where it ends; `None` when there is none.
+fn scan_u32(data: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut end = at;
+    let mut n: u64 = 0;
+    while let Some(&b) = data.get(end) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        n = n * 10 + u64::from(digit);
+        end += 1;
+        if end - at > 18 {
+            return None;
+        }
+    }
+    if end == at {
+        return None;
+    }
+    Some((u32::try_from(n).ok()?, end))
 }
 
 /// The fast path of [`participants_votes`] for a plain file (see [`plain_csv`]): every cell
