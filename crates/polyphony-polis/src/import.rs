@@ -16,7 +16,7 @@ mod fast;
 #[cfg(test)]
 mod tests;
 
-use fast::{fast_participants_votes, fast_votes};
+use fast::{fast_participants_votes, fast_votes, fast_votes_read};
 
 /// Which vote value means "agree" in a source.
 ///
@@ -628,6 +628,37 @@ pub fn parse_export(
     dir: &Path,
     sign: VoteSign,
 ) -> Result<PolisConversation, PolisError> {
+    let votes = files.votes.map(|bytes| parse_votes_lines(bytes, sign));
+    parse_export_with(files, votes, dir)
+}
+
+/// A `votes.csv` read (or not) and parsed: the events and their lines, or why not.
+pub(crate) type ParsedVotes = Result<(Vec<VoteEvent>, VoteLines), PolisError>;
+
+/// Reads `votes.csv` at `path`: in pieces by the fast path when the file is plain (never held
+/// whole), else whole, as [`parse_votes_csv`] reads it. The outer error is the file's I/O;
+/// the inner result is the parse, for the caller to report after the files it reads first.
+pub(crate) fn read_votes_file(path: &Path, sign: VoteSign) -> Result<ParsedVotes, PolisError> {
+    let io = |source| PolisError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    if let Some(events) = fast_votes_read(&mut file, size, sign).map_err(io)? {
+        return Ok(Ok((events, VoteLines::Plain)));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    Ok(parse_votes_lines(&bytes, sign))
+}
+
+/// [`parse_export`] with `votes.csv` already parsed (`files.votes` is not read): errors are
+/// reported in the same order, comments first.
+pub(crate) fn parse_export_with(
+    files: ExportFiles<'_>,
+    votes: Option<ParsedVotes>,
+    dir: &Path,
+) -> Result<PolisConversation, PolisError> {
     let comments_path = dir.join("comments.csv");
     let votes_path = dir.join("votes.csv");
     let pv_path = dir.join("participants-votes.csv");
@@ -637,12 +668,12 @@ pub fn parse_export(
         ..Default::default()
     };
     if let Some(pv) = files.participants_votes {
-        let rows = in_file(&pv_path, participants_votes(pv, files.votes.is_none()))?;
+        let rows = in_file(&pv_path, participants_votes(pv, votes.is_none()))?;
         conv.polis_groups = rows
             .iter()
             .filter_map(|r| r.group.map(|g| (r.participant, g)))
             .collect();
-        if files.votes.is_none() {
+        if votes.is_none() {
             let mut lines = Vec::new();
             for (i, row) in rows.iter().enumerate() {
                 for &(tid, vote) in &row.votes {
@@ -657,8 +688,8 @@ pub fn parse_export(
             )?;
         }
     }
-    if let Some(votes) = files.votes {
-        let (votes, lines) = in_file(&votes_path, parse_votes_lines(votes, sign))?;
+    if let Some(parsed) = votes {
+        let (votes, lines) = in_file(&votes_path, parsed)?;
         conv.votes = votes;
         in_file(&votes_path, conv.check_statements(|i| lines.line(i)))?;
     } else if files.participants_votes.is_none() {

@@ -50,63 +50,61 @@ fn to_sorted_pretty_at<T: Serialize + ?Sized>(
 }
 
 /// An object written key by key, by a caller that gives the keys in sorted order (nothing is
-/// rearranged), `depth` levels deep: the shape of [`to_sorted_pretty`]'s output.
-pub(crate) struct ObjectWriter<'o> {
-    out: &'o mut Vec<u8>,
+/// rearranged), `depth` levels deep: the shape of [`to_sorted_pretty`]'s output. It holds no
+/// buffer, so the caller may hand finished text on between entries.
+pub(crate) struct ObjectWriter {
     depth: usize,
     any: bool,
 }
 
-impl<'o> ObjectWriter<'o> {
+impl ObjectWriter {
     /// Writes `{`.
-    pub(crate) fn begin(out: &'o mut Vec<u8>, depth: usize) -> Self {
+    pub(crate) fn begin(out: &mut Vec<u8>, depth: usize) -> Self {
         out.push(b'{');
-        ObjectWriter {
-            out,
-            depth,
-            any: false,
-        }
+        ObjectWriter { depth, any: false }
     }
 
-    /// Writes the separator, indent and `"key": `; the caller writes the value to [`Self::out`].
-    pub(crate) fn key(&mut self, key: &str) {
-        line_break(self.out, self.depth + 1, self.any);
+    /// Writes the separator, indent and `"key": `; the caller writes the value after it.
+    pub(crate) fn key(&mut self, out: &mut Vec<u8>, key: &str) {
+        line_break(out, self.depth + 1, self.any);
         self.any = true;
         // Keys are the caller's identifiers: nothing to escape.
         debug_assert!(plain(key));
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\": ");
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
     }
 
     /// `"key": value`, the value by [`to_sorted_pretty`].
     pub(crate) fn value<T: Serialize + ?Sized>(
         &mut self,
+        out: &mut Vec<u8>,
         key: &str,
         value: &T,
     ) -> Result<(), Error> {
-        self.key(key);
-        to_sorted_pretty_at(value, self.out, self.depth + 1)
-    }
-
-    /// Where the value after [`Self::key`] goes.
-    pub(crate) fn out(&mut self) -> &mut Vec<u8> {
-        self.out
+        self.key(out, key);
+        to_sorted_pretty_at(value, out, self.depth + 1)
     }
 
     /// Writes `}`.
-    pub(crate) fn end(self) {
+    pub(crate) fn end(self, out: &mut Vec<u8>) {
         if self.any {
-            line_break(self.out, self.depth, false);
+            line_break(out, self.depth, false);
         }
-        self.out.push(b'}');
+        out.push(b'}');
     }
 }
 
 /// A table of tallies (`Vec<Vec<Tally>>`, as the analysis's `base_tallies`) `depth` levels
 /// deep, as [`to_sorted_pretty`] writes it: most of a report's text, so written here by
 /// template (each tally's fixed text copied in one piece, its numbers written in place).
-pub(crate) fn write_tallies(out: &mut Vec<u8>, rows: &[Vec<polyphony_core::Tally>], depth: usize) {
+/// `spill` is called after each row with the text so far (it may take it away).
+pub(crate) fn write_tallies(
+    out: &mut Vec<u8>,
+    rows: &[Vec<polyphony_core::Tally>],
+    depth: usize,
+    spill: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
     // Every field named: a new one does not compile until it is written here.
     fn fields(t: &polyphony_core::Tally) -> [u32; 3] {
         let polyphony_core::Tally {
@@ -130,8 +128,7 @@ pub(crate) fn write_tallies(out: &mut Vec<u8>, rows: &[Vec<polyphony_core::Tally
         .and_then(|p| <[Piece; 5]>::try_from(p).ok())
     else {
         // Too deep for the templates: the general writer (same bytes).
-        let _ = to_sorted_pretty_at(rows, out, depth);
-        return;
+        return to_sorted_pretty_at(rows, out, depth);
     };
     // The most one tally takes: its text, three numbers of up to 10 digits.
     let most = later.len + disagree.len + seen.len + close.len + 30;
@@ -163,11 +160,13 @@ pub(crate) fn write_tallies(out: &mut Vec<u8>, rows: &[Vec<polyphony_core::Tally
             line_break(out, depth + 1, false);
         }
         out.push(b']');
+        spill(out)?;
     }
     if !rows.is_empty() {
         line_break(out, depth, false);
     }
     out.push(b']');
+    Ok(())
 }
 
 /// Width of a [`Piece`]: every copy moves this many bytes (a fixed size the compiler does in a
@@ -1157,7 +1156,7 @@ mod tests {
         ];
         for depth in [0, 1, 2, 5, 40] {
             let mut out = Vec::new();
-            write_tallies(&mut out, &rows, depth);
+            write_tallies(&mut out, &rows, depth, &mut |_| Ok(())).expect("json");
             let mut want = Vec::new();
             to_sorted_pretty_at(&rows, &mut want, depth).expect("json");
             assert_eq!(
@@ -1167,8 +1166,19 @@ mod tests {
             );
         }
         let mut out = Vec::new();
-        write_tallies(&mut out, &[], 2);
+        write_tallies(&mut out, &[], 2, &mut |_| Ok(())).expect("json");
         assert_eq!(out, b"[]");
+        // Text handed on after each row, as a report streams it: the same bytes in the end.
+        let (mut out, mut spilled) = (Vec::new(), Vec::new());
+        write_tallies(&mut out, &rows, 2, &mut |o: &mut Vec<u8>| {
+            spilled.append(o);
+            Ok(())
+        })
+        .expect("json");
+        spilled.extend_from_slice(&out);
+        let mut want = Vec::new();
+        to_sorted_pretty_at(&rows, &mut want, 2).expect("json");
+        assert_eq!(spilled, want);
         assert_eq!(
             direct(&rows).ok(),
             via_value(&rows).ok(),

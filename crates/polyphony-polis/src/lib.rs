@@ -63,8 +63,7 @@ pub fn analysis_report(
 /// The pretty text of [`analysis_report`] (with `change` under the key `"change"` when given),
 /// appended to `out`: the bytes `serde_json::to_string_pretty` gives for that report, written
 /// straight from the typed analysis with no `serde_json::Value` in between
-/// ([`to_sorted_pretty`]; the report's and the analysis's own keys are written in sorted order
-/// here, and the base clusters' tallies, most of the text, by [`json::write_tallies`]).
+/// ([`write_analysis_report_to`]).
 ///
 /// ```
 /// use polyphony_core::{AnalysisParams, Preset};
@@ -83,12 +82,33 @@ pub fn write_analysis_report<C: serde::Serialize + ?Sized>(
     analysis: &polyphony_core::Analysis,
     change: Option<&C>,
 ) -> Result<(), serde_json::Error> {
+    write_analysis_report_to(out, conv, analysis, change)
+}
+
+/// [`write_analysis_report`] to a writer, in pieces of about 128 KiB as they are finished (so
+/// a large report is never held whole): [`to_sorted_pretty`] for each value, the report's and
+/// the analysis's own keys written in order here, and the base clusters' tallies, most of the
+/// text, by template.
+pub fn write_analysis_report_to<W: std::io::Write + ?Sized, C: serde::Serialize + ?Sized>(
+    w: &mut W,
+    conv: &PolisConversation,
+    analysis: &polyphony_core::Analysis,
+    change: Option<&C>,
+) -> Result<(), serde_json::Error> {
+    const PIECE: usize = 128 * 1024;
     struct Texts<'a>(&'a [PolisStatement]);
     impl serde::Serialize for Texts<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_map(self.0.iter().map(|st| (st.id, &st.text)))
         }
     }
+    let mut spill = |buf: &mut Vec<u8>| -> Result<(), serde_json::Error> {
+        if buf.len() >= PIECE {
+            w.write_all(buf).map_err(serde_json::Error::io)?;
+            buf.clear();
+        }
+        Ok(())
+    };
     // Every field named: a new one does not compile until it has its place below.
     let polyphony_core::Analysis {
         preset,
@@ -110,37 +130,41 @@ pub fn write_analysis_report<C: serde::Serialize + ?Sized>(
         priorities,
         divisive,
     } = analysis;
+    let buf = &mut Vec::with_capacity(PIECE * 2);
     // Keys in sorted order, as a `Value` object prints them.
-    let mut report = json::ObjectWriter::begin(out, 0);
-    report.key("analysis");
-    {
-        let mut a = json::ObjectWriter::begin(report.out(), 1);
-        a.value("base_clusters", base_clusters)?;
-        a.key("base_tallies");
-        json::write_tallies(a.out(), base_tallies, 2);
-        a.value("consensus", consensus)?;
-        a.value("divisive", divisive)?;
-        a.value("group_aware_consensus", group_aware_consensus)?;
-        a.value("groups", groups)?;
-        a.value("in_conv", in_conv)?;
-        a.value("meta", meta)?;
-        a.value("mod_out", mod_out)?;
-        a.value("participant_count", participant_count)?;
-        a.value("participants", participants)?;
-        a.value("pca", pca)?;
-        a.value("preset", preset)?;
-        a.value("priorities", priorities)?;
-        a.value("statements", statements)?;
-        a.value("tick", tick)?;
-        a.value("user_vote_counts", user_vote_counts)?;
-        a.value("vote_count", vote_count)?;
-        a.end();
-    }
+    let mut report = json::ObjectWriter::begin(buf, 0);
+    report.key(buf, "analysis");
+    let mut a = json::ObjectWriter::begin(buf, 1);
+    a.value(buf, "base_clusters", base_clusters)?;
+    spill(buf)?;
+    a.key(buf, "base_tallies");
+    json::write_tallies(buf, base_tallies, 2, &mut spill)?;
+    a.value(buf, "consensus", consensus)?;
+    a.value(buf, "divisive", divisive)?;
+    a.value(buf, "group_aware_consensus", group_aware_consensus)?;
+    a.value(buf, "groups", groups)?;
+    spill(buf)?;
+    a.value(buf, "in_conv", in_conv)?;
+    a.value(buf, "meta", meta)?;
+    a.value(buf, "mod_out", mod_out)?;
+    a.value(buf, "participant_count", participant_count)?;
+    spill(buf)?;
+    a.value(buf, "participants", participants)?;
+    spill(buf)?;
+    a.value(buf, "pca", pca)?;
+    a.value(buf, "preset", preset)?;
+    a.value(buf, "priorities", priorities)?;
+    a.value(buf, "statements", statements)?;
+    a.value(buf, "tick", tick)?;
+    a.value(buf, "user_vote_counts", user_vote_counts)?;
+    a.value(buf, "vote_count", vote_count)?;
+    a.end(buf);
+    spill(buf)?;
     if let Some(change) = change {
-        report.value("change", change)?;
+        report.value(buf, "change", change)?;
     }
-    report.value("format", "polyphony-analysis/1")?;
-    report.value("statement_texts", &Texts(&conv.statements))?;
-    report.end();
-    Ok(())
+    report.value(buf, "format", "polyphony-analysis/1")?;
+    report.value(buf, "statement_texts", &Texts(&conv.statements))?;
+    report.end(buf);
+    w.write_all(buf).map_err(serde_json::Error::io)
 }

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::PolisError;
-use crate::import::{parse_api_pair, parse_export, ExportFiles, PolisConversation, VoteSign};
+use crate::import::{
+    parse_api_pair, parse_export, parse_export_with, read_votes_file, ExportFiles,
+    PolisConversation, VoteSign,
+};
 
 /// The file names [`read_named_files`] recognises (compared without case, directories ignored).
 const KNOWN: [&str; 6] = [
@@ -138,12 +141,26 @@ fn read_in(
 pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
     // Read comments.csv first so that its absence is an I/O error naming it, as before.
     let comments = read_file(&dir.join("comments.csv"))?;
-    let mut files = vec![("comments.csv", comments)];
-    files.extend(read_known(
-        dir,
-        &["votes.csv", "participants-votes.csv", "summary.csv"],
-    )?);
-    read_in(dir, &files, sign)
+    // votes.csv, the largest file, is parsed as it is read (its parse error, if any, is
+    // reported where parse_export reports it).
+    let votes_path = dir.join("votes.csv");
+    let votes = match votes_path.exists() {
+        true => Some(read_votes_file(&votes_path, sign)?),
+        false => None,
+    };
+    let rest = read_known(dir, &["participants-votes.csv", "summary.csv"])?;
+    let find = |name: &str| {
+        rest.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.as_slice())
+    };
+    let files = ExportFiles {
+        comments: &comments,
+        votes: None,
+        participants_votes: find("participants-votes.csv"),
+        summary: find("summary.csv"),
+    };
+    parse_export_with(files, votes, dir)
 }
 
 /// Reads the API pair `votes.json` + `comments.json` from a folder.

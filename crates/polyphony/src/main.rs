@@ -281,13 +281,6 @@ fn report_input(
     input
 }
 
-/// A little more than `analyze --format json` prints for `analysis` (pretty JSON: under 80
-/// bytes a base cluster's tally, about 170 a participant), so its buffer is allocated once.
-fn json_size_hint(analysis: &polyphony_core::Analysis) -> usize {
-    let tallies = analysis.base_tallies.len() * analysis.statements.len();
-    64 * 1024 + tallies * 80 + analysis.participants.len() * 256
-}
-
 /// Prints `out` and a newline to stdout in one write.
 fn print_line(mut out: Vec<u8>) -> Result<()> {
     use std::io::Write as _;
@@ -400,25 +393,32 @@ fn run(cli: Cli) -> Result<()> {
                     if let Some(c) = &replay_change {
                         out = format!("{out}\n\n{}", text::change(&data, c));
                     }
-                    out.into_bytes()
+                    Some(out.into_bytes())
                 }
                 Format::Json => {
-                    // Written straight from the typed analysis, into one buffer sized for it.
-                    let mut out = Vec::with_capacity(json_size_hint(&analysis));
-                    polyphony_polis::write_analysis_report(
-                        &mut out,
+                    // Written straight from the typed analysis, piece by piece as it is made.
+                    use std::io::Write as _;
+                    let mut stdout = std::io::stdout().lock();
+                    polyphony_polis::write_analysis_report_to(
+                        &mut stdout,
                         &data,
                         &analysis,
                         replay_change.as_ref(),
                     )?;
-                    out
+                    stdout.write_all(b"\n")?;
+                    stdout.flush()?;
+                    None
                 }
                 Format::PolisBlob => {
                     let last = data.votes.iter().map(|v| v.time).max();
-                    serde_json::to_vec(&polyphony_polis::math_blob(&conv, &analysis, last))?
+                    Some(serde_json::to_vec(&polyphony_polis::math_blob(
+                        &conv, &analysis, last,
+                    ))?)
                 }
             };
-            print_line(out)?;
+            if let Some(out) = out {
+                print_line(out)?;
+            }
             // The process ends here: leave the memory to the system rather than free the
             // export, the matrix and the analysis piece by piece.
             std::mem::forget((data, conv, analysis));

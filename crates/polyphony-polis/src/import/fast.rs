@@ -157,62 +157,167 @@ pub(super) fn scan_i64(data: &[u8], at: usize) -> Option<(i64, usize)> {
 /// written as the bytes are scanned, into one vector sized from the file's length.
 pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<Vec<VoteEvent>> {
     let (names, data) = plain_csv(bytes)?;
-    let find = |name: &str| names.iter().position(|h| *h == name);
-    let (ti, ci, pi, vi) = (
-        find("timestamp")?,
-        find("comment-id")?,
-        find("voter-id")?,
-        find("vote")?,
-    );
-    let width = names.len();
+    let columns = VoteColumns::find(&names)?;
     // A row is rarely shorter than 20 bytes; the vector grows if the guess is short.
     let mut events: Vec<VoteEvent> = Vec::with_capacity(data.len() / 20 + 1);
     let mut latest = i64::MIN;
-    // One pass over the bytes: the numbers are parsed as they are scanned, other fields are
-    // skipped to the next delimiter.
-    let mut at = 0;
-    while at < data.len() {
-        let (mut time, mut statement, mut participant, mut vote) = (0i64, 0u32, 0u32, Vote::Pass);
-        for field in 0..width {
-            let end = if field == ti {
-                let (value, end) = scan_i64(data, at)?;
-                time = value;
-                end
-            } else if field == ci || field == pi {
-                let (value, end) = scan_u32(data, at)?;
-                if field == ci {
-                    statement = value;
-                } else {
-                    participant = value;
-                }
-                end
-            } else if field == vi {
-                // Agree = +1 here; flipped below when the export's sign says so.
-                let (value, end) = match data.get(at..at + 2) {
-                    Some(b"-1") => (Vote::Disagree, at + 2),
-                    _ => match data.get(at) {
-                        Some(b'1') => (Vote::Agree, at + 1),
-                        Some(b'0') => (Vote::Pass, at + 1),
-                        _ => return None,
-                    },
-                };
-                vote = value;
-                end
-            } else {
-                memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i)
+    columns.rows(data, &mut events, &mut latest)?;
+    Some(signed(events, latest, sign))
+}
+
+/// [`fast_votes`] on a file read in pieces of 256 KiB (whole lines each), so the file is never
+/// held whole: the same events whenever this returns them. `Ok(None)` when [`fast_votes`]
+/// would not take the file (or a piece of it is not plain): the caller reads it whole and
+/// decides as before.
+pub(super) fn fast_votes_read(
+    file: &mut impl std::io::Read,
+    size_hint: usize,
+    sign: VoteSign,
+) -> std::io::Result<Option<Vec<VoteEvent>>> {
+    const PIECE: usize = 256 * 1024;
+    let mut buf = vec![0u8; PIECE];
+    // buf[..filled] is read and not yet taken; its lines before `done` are.
+    let mut filled = 0;
+    let mut at_end = false;
+    let mut columns = None;
+    let mut events: Vec<VoteEvent> = Vec::with_capacity(size_hint / 20 + 1);
+    let mut latest = i64::MIN;
+    while !at_end {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+        }
+        let n = file.read(&mut buf[filled..])?;
+        at_end = n == 0;
+        filled += n;
+        // Whole lines only, but everything at the end of the file.
+        let whole = if at_end {
+            filled
+        } else {
+            match memchr::memrchr(b'\n', &buf[..filled]) {
+                Some(i) => i + 1,
+                None => continue,
+            }
+        };
+        let piece = &buf[..whole];
+        // The checks `plain_csv` makes on a whole file, made on each piece: no quote or
+        // carriage return, valid UTF-8 (a piece ends at a newline, so no character is split).
+        if memchr::memchr2(b'"', b'\r', piece).is_some() || std::str::from_utf8(piece).is_err() {
+            return Ok(None);
+        }
+        let mut rows = piece;
+        if columns.is_none() {
+            // The first piece: the header line (a file without one is left to the whole
+            // reader, as is a byte-order mark).
+            if piece.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                return Ok(None);
+            }
+            let Some(header_end) = memchr::memchr(b'\n', piece) else {
+                return Ok(None);
             };
-            // The last field ends the line, every other one at a comma.
-            let last = field + 1 == width;
-            match data.get(end) {
-                Some(b',') if !last => at = end + 1,
-                Some(b'\n') if last => at = end + 1,
-                None if last => at = end,
-                _ => return None,
+            let Ok(header) = std::str::from_utf8(&piece[..header_end]) else {
+                return Ok(None);
+            };
+            let names: Vec<&str> = header.split(',').map(str::trim).collect();
+            columns = VoteColumns::find(&names);
+            if columns.is_none() {
+                return Ok(None);
+            }
+            rows = &piece[header_end + 1..];
+        }
+        if let Some(c) = &columns {
+            if c.rows(rows, &mut events, &mut latest).is_none() {
+                return Ok(None);
             }
         }
-        latest = latest.max(time);
-        events.push(VoteEvent::new(participant, statement, vote, time));
+        buf.copy_within(whole..filled, 0);
+        filled -= whole;
     }
+    Ok(columns.map(|_| signed(events, latest, sign)))
+}
+
+/// Where the numbers are in a `votes.csv` line.
+struct VoteColumns {
+    time: usize,
+    statement: usize,
+    participant: usize,
+    vote: usize,
+    width: usize,
+}
+
+impl VoteColumns {
+    fn find(names: &[&str]) -> Option<VoteColumns> {
+        let find = |name: &str| names.iter().position(|h| *h == name);
+        Some(VoteColumns {
+            time: find("timestamp")?,
+            statement: find("comment-id")?,
+            participant: find("voter-id")?,
+            vote: find("vote")?,
+            width: names.len(),
+        })
+    }
+
+    /// Appends the votes of `data` (whole lines; the last may lack its newline) to `events`,
+    /// agree = +1, and the latest time to `latest`; `None` at anything not plain.
+    fn rows(&self, data: &[u8], events: &mut Vec<VoteEvent>, latest: &mut i64) -> Option<()> {
+        let (ti, ci, pi, vi, width) = (
+            self.time,
+            self.statement,
+            self.participant,
+            self.vote,
+            self.width,
+        );
+        // One pass over the bytes: the numbers are parsed as they are scanned, other fields
+        // are skipped to the next delimiter.
+        let mut at = 0;
+        while at < data.len() {
+            let (mut time, mut statement, mut participant, mut vote) =
+                (0i64, 0u32, 0u32, Vote::Pass);
+            for field in 0..width {
+                let end = if field == ti {
+                    let (value, end) = scan_i64(data, at)?;
+                    time = value;
+                    end
+                } else if field == ci || field == pi {
+                    let (value, end) = scan_u32(data, at)?;
+                    if field == ci {
+                        statement = value;
+                    } else {
+                        participant = value;
+                    }
+                    end
+                } else if field == vi {
+                    // Agree = +1 here; [`signed`] flips them when the export's sign says so.
+                    let (value, end) = match data.get(at..at + 2) {
+                        Some(b"-1") => (Vote::Disagree, at + 2),
+                        _ => match data.get(at) {
+                            Some(b'1') => (Vote::Agree, at + 1),
+                            Some(b'0') => (Vote::Pass, at + 1),
+                            _ => return None,
+                        },
+                    };
+                    vote = value;
+                    end
+                } else {
+                    memchr::memchr2(b',', b'\n', &data[at..]).map_or(data.len(), |i| at + i)
+                };
+                // The last field ends the line, every other one at a comma.
+                let last = field + 1 == width;
+                match data.get(end) {
+                    Some(b',') if !last => at = end + 1,
+                    Some(b'\n') if last => at = end + 1,
+                    None if last => at = end,
+                    _ => return None,
+                }
+            }
+            *latest = (*latest).max(time);
+            events.push(VoteEvent::new(participant, statement, vote, time));
+        }
+        Some(())
+    }
+}
+
+/// The events with the export's sign applied (they were read agree = +1).
+fn signed(mut events: Vec<VoteEvent>, latest: i64, sign: VoteSign) -> Vec<VoteEvent> {
     let flip = match sign {
         VoteSign::AgreePositive => false,
         VoteSign::AgreeNegative => true,
@@ -228,7 +333,7 @@ pub(super) fn fast_votes(bytes: &[u8], sign: VoteSign) -> Option<Vec<VoteEvent>>
             };
         }
     }
-    Some(events)
+    events
 }
 
 /// A plain unsigned decimal (1 to 18 digits, no sign) starting at `at` that fits a `u32`, and

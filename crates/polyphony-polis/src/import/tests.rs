@@ -88,6 +88,27 @@ proptest! {
     }
 
     #[test]
+    fn votes_read_in_pieces_are_the_votes_read_whole(
+        file in votes_file(),
+        trailing_blank in any::<bool>(),
+        piece in 1usize..40,
+        negative in any::<bool>(),
+    ) {
+        let sign = if negative { VoteSign::AgreeNegative } else { VoteSign::Auto };
+        let file = if trailing_blank { format!("{file}\n\n") } else { file };
+        let whole = fast_votes(file.as_bytes(), sign);
+        let mut reader = Pieces { data: file.as_bytes(), piece };
+        let read = fast_votes_read(&mut reader, file.len(), sign).expect("in memory");
+        if let Some(events) = &read {
+            prop_assert_eq!(Some(events), whole.as_ref());
+        }
+        // It leaves to the whole reader only what it must: a blank last line, no header line.
+        if whole.is_some() && !file.ends_with("\n\n") && file.contains('\n') {
+            prop_assert!(read.is_some());
+        }
+    }
+
+    #[test]
     fn fast_participants_votes_reader_agrees_with_the_csv_crate(file in pv_file()) {
         let fast = participants_votes(file.as_bytes(), true);
         let reference = parse_participants_votes_reference(file.as_bytes());
@@ -100,6 +121,21 @@ proptest! {
             format!("{:?}", strip(groups_only)),
             format!("{:?}", strip(parse_participants_votes_reference(file.as_bytes())))
         );
+    }
+}
+
+/// A reader that hands out at most `piece` bytes a read, as a slow file or pipe may.
+struct Pieces<'a> {
+    data: &'a [u8],
+    piece: usize,
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.piece.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
     }
 }
 
