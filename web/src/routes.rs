@@ -77,8 +77,13 @@ pub mod page {
     /// `/r/{code}/report`, or `/r/{code}/report?key={key}` for the facilitator's own look.
     pub fn report(code: &str, key: Option<&str>) -> String {
         match key {
-            Some(k) => format!("/r/{code}/report?key={k}"),
-            None => format!("/r/{code}/report"),
+            Some(k) => format!(
+                "{}?key={k}",
+                polyphony_protocol::paths::fill(polyphony_protocol::paths::REPORT_PAGE, &[code])
+            ),
+            None => {
+                polyphony_protocol::paths::fill(polyphony_protocol::paths::REPORT_PAGE, &[code])
+            }
         }
     }
 
@@ -90,133 +95,133 @@ pub mod page {
 
 /// The server's HTTP and WebSocket paths (`docs/protocol.md`).
 pub mod api {
-    /// The header that carries the facilitator key.
-    pub const FACILITATOR_KEY_HEADER: &str = "x-facilitator-key";
+    //! Each path filled from its one definition in `polyphony_protocol::paths` (the server's
+    //! router takes the same templates).
 
-    /// `POST`: create a room.
+    use polyphony_protocol::paths::{at, route};
+
+    pub use polyphony_protocol::paths::FACILITATOR_KEY_HEADER;
+
+    /// `POST`: create a room (`at(route::ROOMS, &[])`, as a constant; a test checks they agree).
     pub const ROOMS: &str = "/api/rooms";
 
     /// A typed code as it goes into a query: its digits only.
-    fn urlencoding_digits(a: &str) -> String {
+    fn digits(a: &str) -> String {
         a.chars().filter(char::is_ascii_digit).take(6).collect()
-    }
-
-    fn room(code: &str) -> String {
-        format!("/api/rooms/{code}")
     }
 
     /// `GET`: the room's public facts (`RoomInfo`), also of a closed room.
     pub fn room_info(code: &str) -> String {
-        room(code)
+        at(route::ROOM, &[code])
     }
 
     /// `PUT` (key): replace the briefing cards (`[BriefCard]`).
     pub fn brief(code: &str) -> String {
-        format!("{}/brief", room(code))
+        at(route::BRIEF, &[code])
     }
 
     /// `GET`: what the projector shows (`RoomView`); a phone reads a statement's text from it.
     pub fn view(code: &str) -> String {
-        format!("{}/view", room(code))
+        at(route::VIEW, &[code])
     }
 
     /// `POST`: join a room as a participant.
     pub fn join(code: &str) -> String {
-        format!("{}/join", room(code))
+        at(route::JOIN, &[code])
     }
 
     /// `POST` with the projector's code: a phone joins (`?admission=123456`).
     pub fn join_with(code: &str, admission: Option<&str>) -> String {
         match admission {
-            Some(a) => format!("{}/join?admission={}", room(code), urlencoding_digits(a)),
+            Some(a) => format!("{}?admission={}", join(code), digits(a)),
             None => join(code),
         }
     }
 
     /// `GET` (key): the projector's joining code and the console's join figures.
     pub fn admission(code: &str) -> String {
-        format!("{}/admission", room(code))
+        at(route::ADMISSION, &[code])
     }
 
     /// The projector's WebSocket.
     pub fn ws_screen(code: &str) -> String {
-        format!("{}/ws", room(code))
+        at(route::WS, &[code])
     }
 
     /// A phone's WebSocket.
     pub fn ws_phone(code: &str, token: &str) -> String {
-        format!("{}/ws?token={token}", room(code))
+        format!("{}?token={token}", ws_screen(code))
     }
 
     /// The facilitator's WebSocket.
     pub fn ws_host(code: &str, key: &str) -> String {
-        format!("{}/ws?key={key}", room(code))
+        format!("{}?key={key}", ws_screen(code))
     }
 
     /// `GET` (key): every statement with its moderation state.
     pub fn statements(code: &str) -> String {
-        format!("{}/statements", room(code))
+        at(route::STATEMENTS, &[code])
     }
 
     /// `POST` (key): moderate one statement.
     pub fn moderation(code: &str, statement: u32) -> String {
-        format!("{}/statements/{statement}/moderation", room(code))
+        at(route::MODERATION, &[code, &statement.to_string()])
     }
 
     /// `POST` (key): reject every pending statement, or every pending one by one author.
     pub fn reject_pending(code: &str) -> String {
-        format!("{}/statements/reject-pending", room(code))
+        at(route::REJECT_PENDING, &[code])
     }
 
     /// `POST` (key): change the stage.
     pub fn stage(code: &str) -> String {
-        format!("{}/stage", room(code))
+        at(route::STAGE, &[code])
     }
 
     /// `POST` (key): close the room.
     pub fn close(code: &str) -> String {
-        format!("{}/close", room(code))
+        at(route::CLOSE, &[code])
     }
 
     /// `POST` (key): one facilitator control (`ControlRequest`): hide or reveal results, pause
     /// voting, a timer, the spotlight, group names, a second vote, the report published.
     pub fn controls(code: &str) -> String {
-        format!("{}/controls", room(code))
+        at(route::CONTROLS, &[code])
     }
 
     /// `GET` (key in the query): the take-away report as one self-contained HTML file.
     pub fn report_download(code: &str, key: &str) -> String {
-        export(code, "report.html", key)
+        format!("{}?key={key}", at(route::REPORT_DOWNLOAD, &[code]))
     }
 
     /// `POST` (key): start a spectrum on a statement.
     pub fn spectrums(code: &str) -> String {
-        format!("{}/spectrums", room(code))
+        at(route::SPECTRUMS, &[code])
     }
 
     /// `POST` (key): open or close a spectrum's round.
     pub fn spectrum_round(code: &str, spectrum: u32) -> String {
-        format!("{}/spectrums/{spectrum}/round", room(code))
+        at(route::SPECTRUM_ROUND, &[code, &spectrum.to_string()])
     }
 
     /// `POST` (key): form the discussion tables (or form them again); `DELETE`: dissolve them.
     pub fn tables(code: &str) -> String {
-        format!("{}/tables", room(code))
+        at(route::TABLES, &[code])
     }
 
     /// `GET` (key): every table's notes.
     pub fn notes(code: &str) -> String {
-        format!("{}/notes", room(code))
+        at(route::NOTES, &[code])
     }
 
     /// `POST` (key): release a note to the projector and the report.
     pub fn release_note(code: &str, note: u32) -> String {
-        format!("{}/notes/{note}/release", room(code))
+        at(route::RELEASE_NOTE, &[code, &note.to_string()])
     }
 
     /// `POST` (participant token): accept the room's rules (the phone sends it on its socket).
     pub fn consent(code: &str) -> String {
-        format!("{}/consent", room(code))
+        at(route::CONSENT, &[code])
     }
 
     /// The files the console offers for download.
@@ -232,7 +237,7 @@ pub mod api {
 
     /// `GET` (key in the query, so a plain link downloads it): one export file.
     pub fn export(code: &str, file: &str, key: &str) -> String {
-        format!("{}/export/{file}?key={key}", room(code))
+        format!("{}?key={key}", at(route::EXPORT, &[code, file]))
     }
 }
 
@@ -299,6 +304,10 @@ mod tests {
     #[test]
     fn api_paths_follow_the_protocol() {
         assert_eq!(api::join("AB12"), "/api/rooms/AB12/join");
+        assert_eq!(
+            api::ROOMS,
+            polyphony_protocol::paths::at(polyphony_protocol::paths::route::ROOMS, &[])
+        );
         assert_eq!(api::room_info("AB12"), "/api/rooms/AB12");
         assert_eq!(api::view("AB12"), "/api/rooms/AB12/view");
         assert_eq!(page::report("AB12", None), "/r/AB12/report");

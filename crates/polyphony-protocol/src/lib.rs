@@ -12,6 +12,7 @@ mod brief;
 mod controls;
 mod explore;
 mod messages;
+pub mod paths;
 mod requests;
 mod room;
 pub mod routing;

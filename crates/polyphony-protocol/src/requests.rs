@@ -94,7 +94,7 @@ pub struct StageRequest {
     pub stage: Stage,
 }
 
-/// `POST /api/rooms/{code}/spectrum`: start a spectrum on a statement (its round 1 opens).
+/// `POST` [`route::SPECTRUMS`](crate::paths::route::SPECTRUMS): start a spectrum on a statement (its round 1 opens).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpectrumStart {
@@ -102,7 +102,7 @@ pub struct SpectrumStart {
     pub statement: StatementId,
 }
 
-/// `POST /api/rooms/{code}/spectrum/{spectrum}/round`: open a round (an earlier one again, or
+/// `POST` [`route::SPECTRUM_ROUND`](crate::paths::route::SPECTRUM_ROUND): open a round (an earlier one again, or
 /// the next new one, up to [`MAX_SPECTRUM_ROUNDS`]), or close (`null`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

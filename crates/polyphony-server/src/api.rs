@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use polyphony_protocol::paths::{self, route};
 use polyphony_protocol::{
     AdmissionView, Consent, ControlRequest, Done, HostNote, Joined, ModerationItem,
     ModerationRequest, NewNote, NewRoom, NewStatement, NoteAck, PassReporter, PhoneView,
@@ -37,48 +38,39 @@ pub fn app(state: AppState) -> Router {
     // A briefing at every limit, in any script, is larger than the default request limit.
     let brief_body = DefaultBodyLimit::max(max_body.max(polyphony_protocol::BRIEF_MAX_BODY_BYTES));
     let api = Router::new()
-        .route("/health", get(health))
-        .route("/rooms", post(create_room).layer(brief_body))
-        .route("/rooms/{code}", get(room_info))
-        .route("/rooms/{code}/settings", put(set_settings))
-        .route("/rooms/{code}/brief", put(set_brief).layer(brief_body))
-        .route("/rooms/{code}/join", post(join))
-        .route("/rooms/{code}/admission", get(admission))
-        .route("/rooms/{code}/me", get(me))
-        .route("/rooms/{code}/votes", post(vote))
-        .route(
-            "/rooms/{code}/statements",
-            post(add_statement).get(statements),
-        )
-        .route("/rooms/{code}/statements/{sid}/moderation", post(moderate))
-        .route(
-            "/rooms/{code}/statements/reject-pending",
-            post(reject_pending),
-        )
-        .route("/rooms/{code}/stage", post(set_stage))
-        .route("/rooms/{code}/close", post(close))
-        .route("/rooms/{code}/view", get(view))
-        .route("/rooms/{code}/spectrums", post(start_spectrum))
-        .route("/rooms/{code}/spectrums/{id}", get(spectrum))
-        .route("/rooms/{code}/spectrums/{id}/round", post(spectrum_round))
-        .route("/rooms/{code}/spectrum-positions", post(spectrum_position))
-        .route(
-            "/rooms/{code}/tables",
-            post(form_tables).delete(dissolve_tables),
-        )
-        .route("/rooms/{code}/notes", post(add_note).get(notes))
-        .route("/rooms/{code}/notes/{note}/withdraw", post(withdraw_note))
-        .route("/rooms/{code}/notes/{note}/release", post(release_note))
-        .route("/rooms/{code}/reporter/pass", post(pass_reporter))
-        .route("/rooms/{code}/consent", post(consent))
-        .route("/rooms/{code}/controls", post(control))
-        .route("/rooms/{code}/export/report.html", get(report_download))
-        .route("/rooms/{code}/export/{file}", get(export_file))
-        .route("/rooms/{code}/ws", get(socket))
+        .route(route::HEALTH, get(health))
+        .route(route::ROOMS, post(create_room).layer(brief_body))
+        .route(route::ROOM, get(room_info))
+        .route(route::SETTINGS, put(set_settings))
+        .route(route::BRIEF, put(set_brief).layer(brief_body))
+        .route(route::JOIN, post(join))
+        .route(route::ADMISSION, get(admission))
+        .route(route::ME, get(me))
+        .route(route::VOTES, post(vote))
+        .route(route::STATEMENTS, post(add_statement).get(statements))
+        .route(route::MODERATION, post(moderate))
+        .route(route::REJECT_PENDING, post(reject_pending))
+        .route(route::STAGE, post(set_stage))
+        .route(route::CLOSE, post(close))
+        .route(route::VIEW, get(view))
+        .route(route::SPECTRUMS, post(start_spectrum))
+        .route(route::SPECTRUM, get(spectrum))
+        .route(route::SPECTRUM_ROUND, post(spectrum_round))
+        .route(route::SPECTRUM_POSITIONS, post(spectrum_position))
+        .route(route::TABLES, post(form_tables).delete(dissolve_tables))
+        .route(route::NOTES, post(add_note).get(notes))
+        .route(route::WITHDRAW_NOTE, post(withdraw_note))
+        .route(route::RELEASE_NOTE, post(release_note))
+        .route(route::PASS_REPORTER, post(pass_reporter))
+        .route(route::CONSENT, post(consent))
+        .route(route::CONTROLS, post(control))
+        .route(route::REPORT_DOWNLOAD, get(report_download))
+        .route(route::EXPORT, get(export_file))
+        .route(route::WS, get(socket))
         .fallback(api_not_found);
     Router::new()
-        .nest("/api", api)
-        .route("/r/{code}/report", get(report_page))
+        .nest(paths::API, api)
+        .route(paths::REPORT_PAGE, get(report_page))
         .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(crate::json_errors::json_errors))

@@ -42,12 +42,12 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The facilitator key header.
 pub(crate) fn key(headers: &HeaderMap) -> Option<&str> {
-    header(headers, "x-facilitator-key")
+    header(headers, polyphony_protocol::paths::FACILITATOR_KEY_HEADER)
 }
 
 /// The participant token header.
 fn token(headers: &HeaderMap) -> Option<&str> {
-    header(headers, "x-participant-token")
+    header(headers, polyphony_protocol::paths::PARTICIPANT_TOKEN_HEADER)
 }
 
 /// The room named by the path's `{code}`.

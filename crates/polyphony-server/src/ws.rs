@@ -22,7 +22,7 @@ use futures_util::{SinkExt, StreamExt};
 use polyphony_protocol::{
     ClientMessage, ErrorBody, HostView, PhoneView, ServerMessage, PROTOCOL_VERSION,
 };
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 use crate::room::LiveRoom;
@@ -41,6 +41,12 @@ pub(crate) enum Role {
 }
 
 const KEEPALIVE: Duration = Duration::from_secs(20);
+
+/// Messages one socket may send per [`MESSAGE_WINDOW`] before it is closed (a phone's queue
+/// replayed after the wifi came back is at most a few dozen; each request is answered).
+const MESSAGES_PER_WINDOW: u32 = 300;
+/// See [`MESSAGES_PER_WINDOW`].
+const MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 /// The socket's sending half, how long a send may take, and the server's budget for large
 /// messages in flight (KiB permits).
@@ -64,22 +70,56 @@ async fn send(out: &mut Out, m: Message) -> bool {
         Message::Binary(b) => b.len(),
         _ => 0,
     };
-    let send = async {
-        let _share = if len > SMALL {
-            // A message larger than the whole budget takes all of it.
-            let kib = u32::try_from(len.div_ceil(1024))
-                .unwrap_or(u32::MAX)
-                .min(out.budget_kib);
-            match Arc::clone(&out.budget).acquire_many_owned(kib).await {
-                Ok(p) => Some(p),
-                Err(_) => return false,
-            }
-        } else {
-            None
-        };
-        out.tx.send(m).await.is_ok()
+    let deadline = tokio::time::Instant::now() + out.timeout;
+    let Some(_share) = share(out, len, deadline).await else {
+        return false;
     };
-    matches!(tokio::time::timeout(out.timeout, send).await, Ok(true))
+    matches!(
+        tokio::time::timeout_at(deadline, out.tx.send(m)).await,
+        Ok(Ok(()))
+    )
+}
+
+/// A share of the send budget for a message of `len` bytes (none needed for a small one),
+/// waited for until `deadline`; `None` when it did not come in time.
+async fn share(
+    out: &Out,
+    len: usize,
+    deadline: tokio::time::Instant,
+) -> Option<Option<OwnedSemaphorePermit>> {
+    if len <= SMALL {
+        return Some(None);
+    }
+    // A message larger than the whole budget takes all of it.
+    let kib = u32::try_from(len.div_ceil(1024))
+        .unwrap_or(u32::MAX)
+        .min(out.budget_kib);
+    match tokio::time::timeout_at(deadline, Arc::clone(&out.budget).acquire_many_owned(kib)).await {
+        Ok(Ok(p)) => Some(Some(p)),
+        _ => None,
+    }
+}
+
+/// Sends a screen's or the console's view: first its share of the budget, then the latest view.
+/// A socket waiting for its share holds no view, so sockets stuck at different moments do not
+/// each keep a different old view alive. `false` when the socket failed or timed out.
+async fn send_room_view(
+    out: &mut Out,
+    snapshots: &mut watch::Receiver<Arc<Snapshot>>,
+    role: Role,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + out.timeout;
+    let len = room_message(&snapshots.borrow(), role).len();
+    let Some(_share) = share(out, len, deadline).await else {
+        return false;
+    };
+    let Some(m) = room_update(&snapshots.borrow_and_update(), role) else {
+        return true;
+    };
+    matches!(
+        tokio::time::timeout_at(deadline, out.tx.send(m)).await,
+        Ok(Ok(()))
+    )
 }
 
 /// A refused request as the phone hears it: the status and sentence an HTTP request would get.
@@ -94,12 +134,17 @@ fn text(msg: &ServerMessage) -> Message {
 /// The screen's or facilitator's view of `snap` as a message sharing the snapshot's bytes (a
 /// reference count, not a copy per socket), or `None` before the first publish.
 fn room_update(snap: &Snapshot, role: Role) -> Option<Message> {
-    let m = if let Role::Host = role {
+    let m = room_message(snap, role);
+    (!m.is_empty()).then(|| Message::Text(m.clone()))
+}
+
+/// The screen's or facilitator's message of `snap` (empty before the first publish).
+fn room_message(snap: &Snapshot, role: Role) -> &axum::extract::ws::Utf8Bytes {
+    if let Role::Host = role {
         &snap.host_message
     } else {
         &snap.room_message
-    };
-    (!m.is_empty()).then(|| Message::Text(m.clone()))
+    }
 }
 
 /// The phone's view as a message, or `None` when it equals the last one sent.
@@ -156,6 +201,7 @@ pub(crate) async fn serve(
     let mut last_host: Option<HostView> = None;
     // Mark the current snapshot unseen so the first loop turn sends it.
     snapshots.mark_changed();
+    let mut window = (tokio::time::Instant::now(), 0u32);
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.tick().await;
     loop {
@@ -166,19 +212,18 @@ pub(crate) async fn serve(
                 }
                 // The snapshot is let go before the send: a socket that reads slowly holds the
                 // view's shared bytes, not the snapshot's analysis.
-                let view = {
-                    let snap = Arc::clone(&snapshots.borrow_and_update());
-                    match role {
-                        Role::Phone(pid) => {
-                            phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
+                if let Role::Phone(pid) = role {
+                    let view = {
+                        let snap = Arc::clone(&snapshots.borrow_and_update());
+                        phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)
+                    };
+                    if let Some(m) = view {
+                        if !send(&mut out, m).await {
+                            break;
                         }
-                        Role::Screen | Role::Host => room_update(&snap, role),
                     }
-                };
-                if let Some(m) = view {
-                    if !send(&mut out, m).await {
-                        break;
-                    }
+                } else if !send_room_view(&mut out, &mut snapshots, role).await {
+                    break;
                 }
                 if let Role::Host = role {
                     if let Some(m) = host_update(&room, &mut last_host) {
@@ -190,6 +235,24 @@ pub(crate) async fn serve(
             }
             incoming = rx.next() => {
                 let Some(Ok(msg)) = incoming else { break };
+                // Every request gets an answer, so a socket that sends without pause (refused
+                // or no-op requests included) would be answered without pause: past
+                // MESSAGES_PER_WINDOW in a window the socket is closed (a real phone sends a
+                // few a second and backs off on 429).
+                let now = tokio::time::Instant::now();
+                if now.duration_since(window.0) > MESSAGE_WINDOW {
+                    window = (now, 0);
+                }
+                window.1 += 1;
+                if window.1 > MESSAGES_PER_WINDOW {
+                    tracing::info!("socket closed: more than {MESSAGES_PER_WINDOW} messages in {MESSAGE_WINDOW:?}");
+                    let close = axum::extract::ws::CloseFrame {
+                        code: axum::extract::ws::close_code::POLICY,
+                        reason: "too many messages; reconnect and slow down".into(),
+                    };
+                    let _ = send(&mut out, Message::Close(Some(close))).await;
+                    break;
+                }
                 let raw = match msg {
                     Message::Text(t) => t.to_string(),
                     Message::Binary(b) => String::from_utf8_lossy(&b).into_owned(),

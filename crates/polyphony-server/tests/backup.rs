@@ -40,6 +40,8 @@ async fn a_backup_taken_while_votes_flow_holds_every_vote_acknowledged_before_it
     let limits = polyphony_server::Limits {
         votes_per_second: 1000,
         vote_burst: 1000,
+        // Votes flow for the whole test, changing each vote many times.
+        vote_events_per_statement: u32::MAX,
         ..test_limits()
     };
     let state = AppState::open(&db, limits.clone()).await.unwrap();

@@ -208,3 +208,75 @@ async fn slow_projectors_share_a_bounded_send_budget_and_readers_still_get_views
     state.shutdown().await;
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_phone_socket_that_sends_without_pause_is_closed() {
+    // Positions where the phone already stands cost no rate token but each gets an answer:
+    // a socket sending them without pause is closed, and the server goes on serving.
+    let (state, router, _d) = fresh(test_limits()).await;
+    let (code, key) = create_room(&router, 3, "").await;
+    host_call(
+        &router,
+        &code,
+        &key,
+        "POST",
+        "/spectrums",
+        Some(r#"{"statement":0}"#),
+    )
+    .await;
+    let token = join(&router, &code).await;
+    let (addr, server) = serve(&state, router.clone()).await;
+    let (ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/api/rooms/{code}/ws?token={token}"))
+            .await
+            .unwrap();
+    use futures_util::{SinkExt, StreamExt};
+    let (mut tx, mut rx) = ws.split();
+    let reader = tokio::spawn(async move {
+        let mut closed_by_policy = false;
+        while let Some(m) = rx.next().await {
+            match m {
+                Ok(tokio_tungstenite::tungstenite::Message::Close(Some(f))) => {
+                    closed_by_policy = u16::from(f.code) == 1008;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        closed_by_policy
+    });
+    let position = r#"{"type":"spectrum","spectrum":0,"round":1,"position":1}"#;
+    let mut sent = 0;
+    for _ in 0..2000 {
+        if tx
+            .send(tokio_tungstenite::tungstenite::Message::Text(
+                position.into(),
+            ))
+            .await
+            .is_err()
+        {
+            break;
+        }
+        sent += 1;
+    }
+    // The server closes it: with a policy close frame, or (when the frame is lost behind the
+    // answers the sender never read) by the connection ending under the sender.
+    let closed = tokio::time::timeout(Duration::from_secs(10), reader).await;
+    assert!(
+        closed.is_ok(),
+        "the socket is still open after {sent} messages"
+    );
+    assert!(
+        matches!(closed, Ok(Ok(true))) || sent < 2000,
+        "after {sent} messages the socket was not closed: {closed:?}"
+    );
+    // A fresh socket of the same phone is served.
+    let (mut again, _) =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/api/rooms/{code}/ws?token={token}"))
+            .await
+            .unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), again.next()).await;
+    assert!(matches!(first, Ok(Some(Ok(_)))), "{first:?}");
+    state.shutdown().await;
+    server.await.unwrap().unwrap();
+}

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::model::{statement_view, visible, AnalysisSnapshot, Room, Spectrum};
 use super::routing::Route;
-use polyphony_core::{panel_change, Analysis, Answer, PanelShift, Vote, VoteMatrix};
 use polyphony_analysis_view::{fill_from_analysis, group_reasons, group_stances};
+use polyphony_core::{panel_change, Analysis, Answer, PanelShift, Vote, VoteMatrix};
 use polyphony_protocol::{
     CastVote, ChangeView, GroupPanelCounts, LiveGroupsView, MapPoint, ModerationState, PanelCounts,
     PanelView, PhoneGroup, PhoneView, RevoteProgress, RoomView, SpectrumGroupCounts,
