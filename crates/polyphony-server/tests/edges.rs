@@ -313,3 +313,43 @@ async fn imports_with_ids_near_u32_max_are_refused_or_safe() {
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["statement"]["id"], top_sid + 1);
 }
+
+#[tokio::test]
+async fn a_corrupt_saved_engine_state_loses_no_vote() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corrupt.db");
+    let code = {
+        let (state, r) = open_at(&db).await;
+        let (code, _key) = create_room(&r, 3, "").await;
+        let token = join(&r, &code).await;
+        for s in 0..3 {
+            let body = format!(r#"{{"id":"v{s}","statement":{s},"vote":"agree"}}"#);
+            let (st, json) = call(
+                &r,
+                "POST",
+                &format!("/api/rooms/{code}/votes"),
+                &[("x-participant-token", &token)],
+                Some(&body),
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{json}");
+        }
+        state.shutdown().await;
+        code
+    };
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n = conn
+        .execute(
+            "UPDATE rooms SET engine_state = '{\"not an engine state' WHERE code = ?1",
+            [&code],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(conn);
+    // The room opens, its engine starts afresh from the stored votes.
+    let (state, r) = open_at(&db).await;
+    let (st, view) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;
+    assert_eq!(st, StatusCode::OK, "{view}");
+    assert_eq!(view["votes"], 3, "{view}");
+    state.shutdown().await;
+}

@@ -68,7 +68,15 @@ impl Analyser {
         let saved = stored
             .engine_state
             .as_deref()
-            .and_then(|s| serde_json::from_str::<EngineState>(s).ok());
+            .and_then(|s| match serde_json::from_str::<EngineState>(s) {
+                Ok(state) => Some(state),
+                // The room's votes are all stored: the engine starts afresh from them (its
+                // groups may differ from before); say so rather than drop it silently.
+                Err(e) => {
+                    tracing::warn!(room = stored.id, error = %e, "the saved engine state cannot be read; starting afresh");
+                    None
+                }
+            });
         let engine = match saved {
             Some(state) => Conversation::with_state(params.clone(), state).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "the saved engine state is refused; starting afresh");
@@ -126,21 +134,28 @@ impl Analyser {
                     conv.set_frozen_groups(frozen);
                 }
                 let analysis = conv.update();
-                let state = serde_json::to_string(conv.state()).unwrap_or_default();
+                // A state that cannot be written is not saved (never an empty one in its place).
+                let state = serde_json::to_string(conv.state())
+                    .inspect_err(
+                        |e| tracing::error!(error = %e, "cannot serialise the engine state"),
+                    )
+                    .ok();
                 (analysis, state)
             })
             .await;
             match done {
                 Ok((analysis, state)) => {
                     let room_id = self.room_id;
-                    let saved = self
-                        .store
-                        .write(move |c| {
-                            store::update_room_field(c, room_id, RoomField::EngineState(state))
-                        })
-                        .await;
-                    if let Err(e) = saved {
-                        tracing::error!(error = %e, "cannot save the engine state");
+                    if let Some(state) = state {
+                        let saved = self
+                            .store
+                            .write(move |c| {
+                                store::update_room_field(c, room_id, RoomField::EngineState(state))
+                            })
+                            .await;
+                        if let Err(e) = saved {
+                            tracing::error!(error = %e, "cannot save the engine state");
+                        }
                     }
                     *write(&self.analysis) = Some(Arc::new(analysis));
                 }
