@@ -187,7 +187,9 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
 }
 
 /// Every row `sql` returns for a room, mapped by `f`.
-fn room_rows<T>(
+/// Every row of `sql` (one `?`: the room's id), read by `f`: the one way a room's rows are
+/// loaded (schema and tables alike).
+pub(super) fn room_rows<T>(
     conn: &Connection,
     sql: &str,
     room_id: i64,

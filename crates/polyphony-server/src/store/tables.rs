@@ -314,24 +314,9 @@ pub fn request_seen(
     .map_err(db_err)
 }
 
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    room_id: i64,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut s = conn.prepare(sql).map_err(db_err)?;
-    let out = s
-        .query_map([room_id], f)
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
-    Ok(out)
-}
-
 /// Loads a room's tables.
 pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, StoreError> {
-    let plans = rows(
+    let plans = super::schema::room_rows(
         conn,
         "SELECT plan, plan_json, dissolved, created FROM table_plans WHERE room_id = ?
          ORDER BY plan",
@@ -357,7 +342,7 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
         })
     })
     .collect::<Result<_, StoreError>>()?;
-    let seats = rows(
+    let seats = super::schema::room_rows(
         conn,
         "SELECT plan, pid, table_no FROM table_seats WHERE room_id = ? ORDER BY rowid",
         room_id,
@@ -369,7 +354,7 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
             })
         },
     )?;
-    let draws = rows(
+    let draws = super::schema::room_rows(
         conn,
         "SELECT plan, table_no, draw, pid, passed FROM reporter_draws WHERE room_id = ?
          ORDER BY plan, table_no, draw",
@@ -397,7 +382,7 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
         })
     })
     .collect::<Result<_, StoreError>>()?;
-    let notes = rows(
+    let notes = super::schema::room_rows(
         conn,
         "SELECT id, plan, table_no, author, client_id, text, released, withdrawn, created
          FROM notes WHERE room_id = ? ORDER BY id",
@@ -416,13 +401,13 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
             })
         },
     )?;
-    let consents = rows(
+    let consents = super::schema::room_rows(
         conn,
         "SELECT pid FROM consents WHERE room_id = ? ORDER BY pid",
         room_id,
         |r| r.get(0),
     )?;
-    let requests = rows(
+    let requests = super::schema::room_rows(
         conn,
         "SELECT pid, client_id FROM client_requests WHERE room_id = ?",
         room_id,
