@@ -104,7 +104,22 @@ impl PolisConversation {
 
     /// A core conversation holding these votes and statement statuses.
     pub fn to_conversation(&self, params: AnalysisParams) -> Conversation {
-        let mut conv = Conversation::new(params);
+        self.fill(Conversation::new(params))
+    }
+
+    /// A core conversation resumed from `state` (a Polis math blob's, a replay's) holding these
+    /// votes and statement statuses: the one way the CLI, the Python and JavaScript bindings
+    /// restore a conversation. Fails when `state` does not fit `params`.
+    pub fn to_conversation_with_state(
+        &self,
+        params: AnalysisParams,
+        state: polyphony_core::EngineState,
+    ) -> Result<Conversation, polyphony_core::CoreError> {
+        Ok(self.fill(Conversation::with_state(params, state)?))
+    }
+
+    /// `conv` given these statement statuses and votes.
+    fn fill(&self, mut conv: Conversation) -> Conversation {
         for s in &self.statements {
             conv.set_statement(
                 s.id,

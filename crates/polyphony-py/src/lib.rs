@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use polyphony_core::{
-    AnalysisParams, Conversation, Moderation, Preset, Stance, StatementStatus, TableMode,
-    TableParams, Tally, Vote, VoteEvent,
+    AnalysisParams, Moderation, Preset, Stance, StatementStatus, TableMode, TableParams, Tally,
+    Vote, VoteEvent,
 };
 use polyphony_lab::{Cadence, CompareParams, LabData, Pipeline, ReplayParams};
 use polyphony_polis::{PolisConversation, PolisStatement, VoteSign};
@@ -428,11 +428,7 @@ fn analyze_with_polis_state(
     let out = py.detach(|| -> Result<_> {
         let blob: serde_json::Value = serde_json::from_str(blob)?;
         let state = polyphony_polis::engine_state_from_blob(&blob)?;
-        let mut conv = Conversation::with_state(params, state)?;
-        for s in &data.statements {
-            conv.set_statement(s.id, status(s));
-        }
-        conv.add_votes(&data.votes);
+        let mut conv = data.to_conversation_with_state(params, state)?;
         let analysis = conv.update();
         // As the CLI's `--format polis-blob`: the last vote's time in `lastVoteTimestamp`.
         let last = data.votes.iter().map(|v| v.time).max();

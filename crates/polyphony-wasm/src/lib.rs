@@ -390,18 +390,9 @@ fn polis_state_impl(files: &JsValue, blob: &str, seed: u32) -> Result<JsValue, S
     let data = read_files(files)?;
     let blob: serde_json::Value = serde_json::from_str(blob).map_err(|e| e.to_string())?;
     let state = polyphony_polis::engine_state_from_blob(&blob).map_err(|e| e.to_string())?;
-    let mut conv = polyphony_core::Conversation::with_state(params("polis", seed)?, state)
+    let mut conv = data
+        .to_conversation_with_state(params("polis", seed)?, state)
         .map_err(|e| e.to_string())?;
-    for s in &data.statements {
-        conv.set_statement(
-            s.id,
-            polyphony_core::StatementStatus {
-                moderation: s.moderation,
-                is_meta: s.is_meta,
-            },
-        );
-    }
-    conv.add_votes(&data.votes);
     let analysis = conv.update();
     let blob = polyphony_polis::math_blob(&conv, &analysis, None);
     to_js(&PolisStateOut { analysis, blob })

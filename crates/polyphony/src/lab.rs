@@ -63,18 +63,9 @@ pub fn analysis(
         let params = AnalysisParams::builder(Preset::Polis)
             .seed(params.seed())
             .build()?;
-        let mut conv = Conversation::with_state(params, state)
+        let mut conv = data
+            .to_conversation_with_state(params, state)
             .with_context(|| format!("cannot restore the state of {}", blob_path.display()))?;
-        for s in &data.statements {
-            conv.set_statement(
-                s.id,
-                StatementStatus {
-                    moderation: s.moderation,
-                    is_meta: s.is_meta,
-                },
-            );
-        }
-        conv.add_votes(&data.votes);
         let analysis = conv.update();
         return Ok((conv, analysis));
     }
@@ -110,17 +101,7 @@ pub fn analysis(
     };
     let (analysis, state) = (replayed.analysis, replayed.state);
     // A conversation holding the replayed state and every vote, for the Polis blob format.
-    let mut conv = Conversation::with_state(params, state)?;
-    for s in &data.statements {
-        conv.set_statement(
-            s.id,
-            StatementStatus {
-                moderation: s.moderation,
-                is_meta: s.is_meta,
-            },
-        );
-    }
-    conv.add_votes(&data.votes);
+    let conv = data.to_conversation_with_state(params, state)?;
     Ok((conv, analysis))
 }
 
