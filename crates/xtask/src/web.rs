@@ -14,6 +14,12 @@ use crate::run;
 /// the server can let browsers keep them for a year), every text file and the wasm with
 /// precompressed `.br` and `.gz` siblings (the server picks one by `Accept-Encoding`), and the
 /// translation tables as JSON. Prints what a browser downloads, raw, gzipped and brotli'd.
+///
+/// Again with nothing changed (the same wasm from cargo, the same `web/static`, tools and
+/// build code: [`web_inputs`], kept in `target/web-dist.inputs`) it stops after the two cargo
+/// builds, in about a second; and a build writes only the files whose bytes changed, so the
+/// server is not embedded and compiled again for nothing (`cargo xtask serve` with nothing
+/// changed serves in under 2 s).
 pub(crate) fn build_web(root: &Path) -> Result<()> {
     run(
         root,
@@ -44,9 +50,21 @@ pub(crate) fn build_web(root: &Path) -> Result<()> {
         ],
     )?;
     setup_wasm_opt(root)?;
-    // Built beside the old one (a folder of this run's own, should two builds overlap) and
-    // swapped in at the end: a server build never embeds half a web app, nor the hashed files
-    // of an earlier build.
+    let dist = root.join("target/web-dist");
+    // Nothing the web app is made from has changed since the last build: skip wasm-bindgen,
+    // wasm-opt and the compression (most of the build's time), and leave target/web-dist as it
+    // is, so the server's build script has nothing to embed again.
+    let inputs = web_inputs(root)?;
+    let stamp = root.join("target/web-dist.inputs");
+    if dist.join("index.html").is_file()
+        && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&inputs)
+    {
+        eprintln!("xtask: web app unchanged (target/web-dist is up to date)");
+        return Ok(());
+    }
+    // Built beside the old one (a folder of this run's own, should two builds overlap), then
+    // copied over it file by file where the bytes differ: unchanged files keep their times, so
+    // the server's build script (which watches the folder) embeds again only what changed.
     let staging = root.join(format!("target/web-dist.new-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).context("remove the staging folder")?;
@@ -58,24 +76,84 @@ pub(crate) fn build_web(root: &Path) -> Result<()> {
             return Err(e);
         }
     };
-    let dist = root.join("target/web-dist");
-    // Another build may swap its folder in between the two steps: then again.
-    let mut tries = 0;
-    while let Err(e) = {
-        let _ = std::fs::remove_dir_all(&dist);
-        std::fs::rename(&staging, &dist)
-    } {
-        tries += 1;
-        if tries == 3 {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e).context("move the staging folder to target/web-dist");
-        }
-    }
+    let synced = sync_dir(&staging, &dist);
+    let _ = std::fs::remove_dir_all(&staging);
+    let changed = synced.context("copy the web app to target/web-dist")?;
+    std::fs::write(&stamp, &inputs).context("write target/web-dist.inputs")?;
+    eprintln!("xtask: target/web-dist: {changed} files written or removed");
     eprintln!(
         "xtask: web app in target/web-dist: a first visit fetches {} bytes ({} gzipped, {} brotli)",
         first_visit[0], first_visit[1], first_visit[2]
     );
     Ok(())
+}
+
+/// What the web app is made from, as one line: a SHA-256 over this build's own code, the two
+/// wasm files cargo built, `web/static/`, the i18n-json tool's source (the translations it
+/// writes are in the app's wasm) and the versions of wasm-bindgen and wasm-opt. The same line
+/// as at the last build means the same `target/web-dist`.
+fn web_inputs(root: &Path) -> Result<String> {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    let mut add = |name: &str, bytes: &[u8]| {
+        hash.update((name.len() as u64).to_le_bytes());
+        hash.update(name.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    add("xtask/web.rs", include_bytes!("web.rs"));
+    let mut files = vec![
+        root.join("target/wasm32-unknown-unknown/wasm-release/polyphony_web.wasm"),
+        root.join("target/wasm32-unknown-unknown/release/polyphony_wasm.wasm"),
+        root.join("web/src/bin/i18n-json.rs"),
+    ];
+    files.extend(files_under(&root.join("web/static"))?);
+    for file in files {
+        let bytes = std::fs::read(&file).with_context(|| format!("read {}", file.display()))?;
+        add(
+            &file.strip_prefix(root).unwrap_or(&file).to_string_lossy(),
+            &bytes,
+        );
+    }
+    for tool in ["wasm-bindgen", &root.join(WASM_OPT).to_string_lossy()] {
+        let version = Command::new(tool)
+            .arg("--version")
+            .output()
+            .with_context(|| format!("run {tool} --version"))?;
+        add(tool, &version.stdout);
+    }
+    let digest = hash.finalize();
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Makes `to` hold exactly the files of `from` (both flat or nested): a file is written only
+/// when its bytes differ, files `from` lacks are removed. Returns how many files it wrote or
+/// removed.
+fn sync_dir(from: &Path, to: &Path) -> Result<usize> {
+    std::fs::create_dir_all(to).with_context(|| format!("create {}", to.display()))?;
+    let mut changed = 0;
+    let wanted = files_under(from)?;
+    for file in &wanted {
+        let rel = file.strip_prefix(from).unwrap_or(file);
+        let target = to.join(rel);
+        let bytes = std::fs::read(file).with_context(|| format!("read {}", file.display()))?;
+        if std::fs::read(&target).ok().as_deref() != Some(bytes.as_slice()) {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&target, &bytes)
+                .with_context(|| format!("write {}", target.display()))?;
+            changed += 1;
+        }
+    }
+    for file in files_under(to)? {
+        let rel = file.strip_prefix(to).unwrap_or(&file);
+        if !from.join(rel).exists() {
+            std::fs::remove_file(&file).with_context(|| format!("remove {}", file.display()))?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// Fills `staging` with the web app; returns what a first visit fetches (raw, gzip, brotli).
