@@ -503,7 +503,11 @@ async fn socket(
     let budget_kib =
         u32::try_from((state.limits().socket_send_budget_bytes / 1024).max(1)).unwrap_or(u32::MAX);
     let budget = (std::sync::Arc::clone(&state.inner.send_budget), budget_kib);
+    // Each socket's read buffer is allocated up front (128 KiB by default): a phone sends a
+    // few hundred bytes at a time, so 8 KiB (grown as a message needs, up to `max`) keeps a
+    // thousand idle screens from holding 128 MiB.
     Ok(upgrade
+        .read_buffer_size(8 * 1024)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {
