@@ -3,7 +3,8 @@
 // Protocol throttling (1.6 Mbps down, 750 kbps up, 150 ms latency: a slow phone connection)
 // and the bytes each request really moved (`Network.loadingFinished`'s encodedDataLength:
 // headers and the compressed body), plus the live socket's messages:
-// - the first visit to /r/{code} moves under 500 KB, shows "loading…" (not an empty page) until
+// - the first visit to /r/{code} (as the projector's QR code opens it, `#join=` and the joining
+//   code) moves under 500 KB, shows "loading…" (not an empty page) until
 //   the app mounts, and the vote buttons work within 3 s of the tap on the link (the median of
 //   three phones, one after another, timed by the page's own clock: to the consent screen, plus
 //   the tap on it to the buttons; the per-request timeline is printed); the phone joins and
@@ -84,7 +85,19 @@ async function createRoom() {
     }),
   });
   assert.equal(r.status, 201, await r.clone().text());
-  return (await r.json()).room.code;
+  const created = await r.json();
+  return { code: created.room.code, key: created.facilitator_key };
+}
+
+/**
+ * The address a phone opens by scanning the projector's QR code now: `/r/{code}#join=123456`,
+ * the joining code read as the projector reads it (with the facilitator key; not part of the
+ * phone's visit). The fragment never reaches the server; the page's join carries the code.
+ */
+async function scanUrl({ code, key }) {
+  const r = await fetch(`${base}/api/rooms/${code}/admission`, { headers: { 'x-facilitator-key': key } });
+  assert.equal(r.status, 200, await r.clone().text());
+  return `${base}/r/${code}#join=${(await r.json()).code}`;
 }
 
 /**
@@ -161,11 +174,13 @@ const isAsset = (url) => {
 };
 
 /**
- * One phone's first visit to /r/{code} in a fresh browser context, throttled: the page shows
- * "loading…" until the app mounts, the phone consents and votes once. Returns the context,
- * page and network log (still throttled) and what was measured.
+ * One phone's first visit to /r/{code} (by the projector's QR code: with `#join=`) in a fresh
+ * browser context, throttled: the page shows "loading…" until the app mounts, the phone consents
+ * and votes once. Returns the context, page and network log (still throttled) and what was
+ * measured.
  */
-async function firstVisit(code) {
+async function firstVisit(room) {
+  const url = await scanUrl(room);
   const ctx = await browser.newContext({ ...phoneOptions, locale: 'en-US' });
   const page = await ctx.newPage();
   const errors = [];
@@ -188,7 +203,7 @@ async function firstVisit(code) {
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
   const t0 = Date.now();
-  await page.goto(`${base}/r/${code}`, { waitUntil: 'commit' });
+  await page.goto(url, { waitUntil: 'commit' });
   // Not an empty page while the app downloads: the name and "loading…".
   await page.locator('#boot-message').filter({ hasText: 'loading…' }).waitFor({ timeout: 5000 });
   const loadingMs = Date.now() - t0;
@@ -223,8 +238,10 @@ async function firstVisit(code) {
   // starts both), and the app takes them over: one join, one socket.
   const reqs = [...net.requests.values()].filter((r) => r.url);
   const wasm = reqs.find((r) => r.url.endsWith('.wasm'));
-  const joins = reqs.filter((r) => r.url.endsWith('/join'));
+  const joins = reqs.filter((r) => new URL(r.url).pathname.endsWith('/join'));
   assert.equal(joins.length, 1, `one join:\n${net.table().join('\n')}`);
+  assert.match(joins[0].url, /\/join\?admission=[0-9]{6}$/, 'the join carries the QR code\'s joining code');
+  assert.equal(joins[0].status, 201, `the join is admitted:\n${net.table().join('\n')}`);
   assert.ok(joins[0].start < wasm.end, `the join starts before the wasm has arrived:\n${net.table().join('\n')}`);
   const frames = net.socketFrames();
   assert.equal(frames.filter((f) => f === 'open').length, 1, `one socket: ${frames.join(', ')}`);
@@ -241,10 +258,11 @@ async function firstVisit(code) {
 }
 
 test('a phone\'s first visit is small and quick on a slow network; the second fetches only index.html', async () => {
-  const code = await createRoom();
+  const room = await createRoom();
+  const { code } = room;
   // Three phones, one after another; their median time is reported.
   const visits = [];
-  for (let i = 0; i < 3; i += 1) visits.push(await firstVisit(code));
+  for (let i = 0; i < 3; i += 1) visits.push(await firstVisit(room));
   for (const v of visits) {
     assert.ok(v.bytes < FIRST_VISIT_BYTES, `a first visit moved ${v.bytes} bytes:\n${v.table.join('\n')}`);
   }
@@ -291,7 +309,7 @@ const BOOT = {
 };
 
 test('the loading state and a failed load speak the phone\'s language', async () => {
-  const code = await createRoom();
+  const room = await createRoom();
   for (const [locale, tag] of [['zh-TW', 'zh-TW'], ['zh-HK', 'zh-TW'], ['en-GB', 'en'], ['ja-JP', 'ja'], ['ko-KR', 'ko'], ['fr-FR', 'en']]) {
     const ctx = await browser.newContext({ ...phoneOptions, locale });
     const page = await ctx.newPage();
@@ -299,7 +317,7 @@ test('the loading state and a failed load speak the phone\'s language', async ()
     let release;
     const gate = new Promise((r) => { release = r; });
     await page.route(/\.wasm$/, async (route) => { await gate; await route.abort(); });
-    await page.goto(`${base}/r/${code}`, { waitUntil: 'domcontentloaded' });
+    await page.goto(await scanUrl(room), { waitUntil: 'domcontentloaded' });
     const [loading, failed, reload] = BOOT[tag];
     await page.locator('#boot-message').filter({ hasText: loading }).waitFor({ timeout: 5000 });
     assert.equal(await page.evaluate(() => document.documentElement.lang), tag, locale);

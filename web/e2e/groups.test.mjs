@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, campVote, launchBrowser, newPage, phonePageIn, shots, startServer, tables, waitFor,
+  axeSerious, campVote, launchBrowser, newPage, phonePageIn, scanUrl, shots, startServer, tables, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -54,18 +54,19 @@ test('a regrouping second vote leaves every phone its group and name; the change
   const hostView = () => api('GET', `/api/rooms/${code}/view`, { key });
 
   // 30 people in three camps of 10, joining in order (person i is participant i); four of them
-  // on real phones: ja in camp 0, ko in camp 1, zh-TW and en in camp 2. The rest over the API.
+  // on real phones (opening the projector's QR code): ja in camp 0, ko in camp 1, zh-TW and en in
+  // camp 2. The rest over the API, with the projector's joining code.
   const phoneOf = new Map([[0, 'ja'], [10, 'ko'], [20, 'zh-TW'], [21, 'en']]);
   const phones = [];
   const tokens = new Array(30);
   for (let person = 0; person < 30; person += 1) {
     const locale = phoneOf.get(person);
     if (!locale) {
-      tokens[person] = (await api('POST', `/api/rooms/${code}/join`)).participant_token;
+      tokens[person] = (await server.join(code, key)).participant_token;
       continue;
     }
     const page = await phonePage(locale);
-    await page.goto(`${server.base}/r/${code}`);
+    await page.goto(await scanUrl(server.base, code, key));
     await page.locator('#consent').waitFor();
     await page.click('#consent-agree');
     await page.locator('#consent').waitFor({ state: 'detached' });
@@ -126,7 +127,7 @@ test('a regrouping second vote leaves every phone its group and name; the change
   let view = await hostView();
   while (view.live_groups?.count !== 2) {
     assert.ok(late < 40, `the votes never showed two groups: ${JSON.stringify(view.live_groups)}`);
-    const t = (await api('POST', `/api/rooms/${code}/join`)).participant_token;
+    const t = (await server.join(code, key)).participant_token;
     for (let s = 0; s < N; s += 1) {
       await api('POST', `/api/rooms/${code}/votes`, { token: t, body: { id: `c${s}`, statement: s, vote: campVote(late, late % 2, s) } });
     }

@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: the real `polyphony serve` on 127.0.0.1 (POLYPHONY_BIN
 // runs another build), Debian's Chromium through playwright-core, and the checks every screen
 // gets (axe, UI strings against the i18n tables, the projector's one-screen rule and sizes).
-// Used by workshop.test.mjs, facilitator.test.mjs and phone.test.mjs.
+// Used by every browser test; admission.test.mjs walks how phones get into a room.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -70,7 +70,51 @@ export function client(base) {
     assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
-  return { call, api };
+  /** A participant joins as a phone that scanned the projector's QR code now: `{ participant_token }`. */
+  async function join(code, key) {
+    return api('POST', joinApiPath(code, await admissionCode(base, code, key)));
+  }
+  return { call, api, join };
+}
+
+/**
+ * The room's joining code now, read as the projector reads it (`GET /api/rooms/{code}/admission`
+ * with the facilitator key); null for a room with open admission. It changes every minute (the
+ * previous minute's is still accepted): read it again for each join rather than keep it.
+ */
+export async function admissionCode(base, code, key) {
+  const r = await fetch(`${base}/api/rooms/${code}/admission`, { headers: { 'x-facilitator-key': key } });
+  const text = await r.text();
+  assert.equal(r.status, 200, `GET /api/rooms/${code}/admission: ${r.status} ${text}`);
+  return JSON.parse(text).code;
+}
+
+/** The phone's address in the projector's QR code: `/r/{code}#join={digits}` (no digits: open admission). */
+export function joinPath(code, digits) {
+  return digits ? `/r/${code}#join=${digits}` : `/r/${code}`;
+}
+
+/** The join request of a phone that brought `digits`: `/api/rooms/{code}/join?admission={digits}`. */
+export function joinApiPath(code, digits) {
+  return digits ? `/api/rooms/${code}/join?admission=${digits}` : `/api/rooms/${code}/join`;
+}
+
+/** The whole address a phone opens when it scans the projector's QR code now. */
+export async function scanUrl(base, code, key) {
+  return `${base}${joinPath(code, await admissionCode(base, code, key))}`;
+}
+
+/**
+ * Makes browser context `ctx` hold the room's facilitator key as a facilitator's browser does:
+ * the console opened with `#key=` saves it in localStorage (web/src/storage.rs,
+ * `polyphony.key.{CODE}`), and a projector opened later in the same browser reads the joining
+ * code with it (without it the projector shows no QR code).
+ */
+export async function holdKey(ctx, base, code, key) {
+  const page = await ctx.newPage();
+  await page.goto(`${base}/r/${code}/host#key=${key}`);
+  await page.waitForFunction(([c, k]) => localStorage.getItem(`polyphony.key.${c}`) === k, [code, key]);
+  await page.close();
 }
 
 /** Headless Debian Chromium. */
@@ -140,8 +184,9 @@ export const MIN_PX = { body: 36, code: 96, statement: 56 };
 /**
  * The projector fits its screen: the page scrolls neither way, every text box lies inside the
  * viewport, every text is at least `MIN_PX` (scaled by the viewport's height against 1080), the
- * statement under discussion (spectrum or spotlight) at least `MIN_PX.statement`, and no
- * statement leaves one character alone on its last line (as workshop.test.mjs).
+ * statement under discussion (spectrum or spotlight) at least `MIN_PX.statement`, no
+ * statement leaves one character alone on its last line (as workshop.test.mjs), and the room's
+ * code and joining code (with their labels) are each on one line.
  */
 export async function checkProjector(page, what) {
   const r = await page.evaluate(() => {
@@ -175,8 +220,21 @@ export async function checkProjector(page, what) {
       const [a, b] = [top(chars[chars.length - 2]), top(chars[chars.length - 1])];
       if (b - a > 4) orphans.push(el.textContent.slice(-12));
     }
+    // The room's code, the joining code and their labels are read (and typed) whole: one line each.
+    const broken = [];
+    for (const el of main.querySelectorAll('.code, .code-line [data-i18n], .mini-join strong, .mini-join [data-i18n]')) {
+      const n = el.firstChild;
+      if (!n || n.nodeType !== Node.TEXT_NODE || n.length < 2) continue;
+      const top = (i) => {
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        return range.getClientRects()[0]?.top ?? 0;
+      };
+      if (Math.abs(top(n.length - 1) - top(0)) > 4) broken.push(n.data);
+    }
     const se = document.scrollingElement;
-    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans,
+    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans, broken,
       code: px(document.querySelector('#room-code')),
       statement: px(document.querySelector('#spectrum-view > .statement-text, #spotlight .spot-text')) };
   });
@@ -190,6 +248,7 @@ export async function checkProjector(page, what) {
   if (r.code !== null) assert.ok(r.code >= MIN_PX.code * scale, `${at}: join code ${r.code} px`);
   if (r.statement !== null) assert.ok(r.statement >= MIN_PX.statement * scale, `${at}: statement ${r.statement} px`);
   assert.deepEqual(r.orphans, [], `${at}: one character alone on a line`);
+  assert.deepEqual(r.broken, [], `${at}: a code or its label broken over lines`);
 }
 
 /**

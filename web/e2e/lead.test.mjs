@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, checkProjector, launchBrowser, newPage, shots, startServer, tables, waitFor,
+  axeSerious, checkProjector, holdKey, launchBrowser, newPage, scanUrl, shots, startServer, tables, waitFor,
   campVote, phonePageIn,
 } from './helpers.mjs';
 
@@ -82,22 +82,24 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   const host = await newPage(hostCtx, 'console', pageErrors);
   await host.goto(`${server.base}/r/${code}/host#key=${key}`);
   await host.locator('#run-sheet').waitFor();
-  // The projector.
+  // The projector, on the same computer as the console (it reads the joining code with the key).
   const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-TW' });
+  await holdKey(screenCtx, server.base, code, key);
   const screen = await newPage(screenCtx, 'projector', pageErrors);
   await screen.goto(`${server.base}/r/${code}/screen`);
 
-  // Four phones and twelve people over the API: 16 in three camps (camp = person % 3).
+  // Four phones (opening the projector's QR code) and twelve people over the API (with its joining
+  // code): 16 in three camps (camp = person % 3).
   const phones = [];
   const tokens = [];
   for (let person = 0; person < 16; person += 1) {
     const locale = person < 4 ? LOCALES[person] : null;
     if (!locale) {
-      tokens.push((await api('POST', `/api/rooms/${code}/join`)).participant_token);
+      tokens.push((await server.join(code, key)).participant_token);
       continue;
     }
     const page = await phonePage(locale);
-    await page.goto(`${server.base}/r/${code}`);
+    await page.goto(await scanUrl(server.base, code, key));
     await page.locator('#consent').waitFor();
     // The anonymity line is always there; the room's description reaches the phone.
     await page.locator('#rule-anonymous').waitFor();
@@ -117,6 +119,8 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   // them all at their own pace.
   assert.equal((await api('GET', `/api/rooms/${code}`)).stage, 'brief', 'a room with cards opens on its briefing');
   await screen.locator('#brief-card[data-card="0"]').filter({ hasText: '兩種駕照' }).waitFor();
+  // Before collecting, the corner already gives the joining code (for the phones that come now).
+  await screen.locator('#mini-join-code').waitFor();
   await checkProjector(screen, 'briefing');
   await screen.screenshot({ path: path.join(shots, 'lead-projector-brief.png') });
   for (const p of phones) {
@@ -278,6 +282,8 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   }
   await host.locator('#run-sheet #run-now').filter({ hasText: tables['zh-TW'].RunClosed.slice(0, 6) }).waitFor();
   await screen.locator('#room-ended').waitFor();
+  // Nobody joins a closed room: its corner keeps the room's code, no joining code.
+  await screen.locator('#mini-join-code').waitFor({ state: 'detached' });
   await checkProjector(screen, 'closed');
   await screen.screenshot({ path: path.join(shots, 'lead-projector-closed.png') });
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[49]/.test(e));

@@ -6,17 +6,20 @@
 // second vote (statements asked again, with the earlier vote), results hidden, a spectrum's
 // later round with the earlier place as a reminder; at the report stage no round buttons and no
 // statement form, and the report link once published; a closed room's closing screen; a late
-// arrival at a closed room and a wrong join code (with a way to try again), worded in the
-// reader's language without the server's English; a statement the facilitator rejected, shown
-// to its author as not shown to the room; a refusal worded from its code. axe-core finds nothing
-// serious or critical; every marked string matches its table; screenshots in target/screenshots/.
+// arrival at a closed room (by the QR code or a typed address) and a wrong join code (with a way
+// to try again, then the projector's joining code typed), worded in the reader's language without
+// the server's English; a statement the facilitator rejected, shown to its author as not shown
+// to the room; a refusal worded from its code. Phones come in as by the projector's QR code
+// (with its joining code, read with the facilitator key as the projector reads it). axe-core
+// finds nothing serious or critical; every marked string matches its table; screenshots in
+// target/screenshots/.
 // POLYPHONY_BIN runs another server build (the web app is embedded in the binary at build time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, checkStrings as checkStringsAtLeast, launchBrowser, newPage, shots, startServer,
-  switchLanguage, tables, waitFor,
+  admissionCode, axeSerious, checkStrings as checkStringsAtLeast, launchBrowser, newPage, scanUrl, shots,
+  startServer, switchLanguage, tables, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -104,7 +107,7 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   const view = () => api('GET', `/api/rooms/${code}/view`);
 
   const phone = await phonePage('zh-TW', 'phone zh-TW');
-  await phone.goto(`${base}/r/${code}`);
+  await phone.goto(await scanUrl(base, code, key));
   await agree(phone);
   await phone.locator('#stage-line[data-stage=collect]').waitFor();
   const token = await phone.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code);
@@ -246,9 +249,10 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await checkStrings(phone, 'ko');
   await shot(phone, 'phone-closing-ko');
 
-  // A late arrival at the closed room, in Korean: told so, with the report, without English.
+  // A late arrival at the closed room, in Korean (scanning the code the projector still shows):
+  // told so, with the report, without English.
   const late = await phonePage('ko-KR', 'late phone ko');
-  await late.goto(`${base}/r/${code}`);
+  await late.goto(await scanUrl(base, code, key));
   await late.locator('#join-failed[data-reason=closed] #closing').waitFor();
   assert.match(await late.locator('#closing h2').innerText(), new RegExp(tables.ko.ErrRoomClosed));
   await late.locator('#closing #report-link').waitFor();
@@ -257,12 +261,17 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await fits(late, 'late arrival');
   await shot(late, 'phone-late-ko');
   assert.deepEqual(await axeSerious(late), [], 'late arrival');
-  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[49]/.test(e));
+  // One who typed the address is told the same: a closed room asks for no joining code.
+  const typed = await phonePage('ko-KR', 'late phone ko, typed address');
+  await typed.goto(`${base}/r/${code}`);
+  await typed.locator('#join-failed[data-reason=closed] #closing').waitFor();
+  assert.equal(await typed.locator('#admission-form').count(), 0, 'no joining code asked at a closed room');
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
   assert.deepEqual(unexpected, []);
 });
 
 test('a wrong join code leads to a page where one can try again', async () => {
-  const { code } = await createRoom('다시 시도', 'ko');
+  const { code, key } = await createRoom('다시 시도', 'ko');
   const page = await phonePage('ko-KR', 'wrong code ko');
   await page.goto(`${base}/`);
   await page.fill('#join-code', 'zzzzzz');
@@ -275,15 +284,22 @@ test('a wrong join code leads to a page where one can try again', async () => {
   await fits(page, 'wrong code');
   await shot(page, 'phone-wrong-code-ko');
   assert.deepEqual(await axeSerious(page), [], 'wrong code page');
-  // Trying again with the right code joins the room.
+  // Trying again with the right code finds the room, which asks for the joining code on the
+  // projector (a typed address carries none); with it the phone joins.
   await page.fill('#join-code', code.toLowerCase());
   await page.click('#join-form button[type=submit]');
   await page.waitForURL(`${base}/r/${code}`);
+  await page.locator('#join-failed[data-reason=admission] #join-error').filter({ hasText: tables.ko.ErrAdmission }).waitFor();
+  assert.doesNotMatch(await bodyText(page), ENGLISH);
+  await checkStrings(page, 'ko');
+  await fits(page, 'joining code');
+  await page.fill('#admission-code', await admissionCode(base, code, key));
+  await Promise.all([page.waitForEvent('load'), page.click('#admission-form button[type=submit]')]);
   await agree(page);
   await page.locator('#vote-card').waitFor();
   await checkStrings(page, 'ko');
   await shot(page, 'phone-joined-ko');
-  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[49]/.test(e));
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
   assert.deepEqual(unexpected, []);
 });
 
@@ -297,13 +313,13 @@ test('the phone shows its group by the name the facilitator gave it, and hides i
   const campVote = (camp, s) => (s < 5 && (camp === 0) !== (s % 2 === 0) ? 'disagree' : 'agree');
   // One request at a time: the server limits connections per address.
   for (let p = 0; p < 8; p += 1) {
-    const { participant_token: token } = await api('POST', `/api/rooms/${code}/join`);
+    const { participant_token: token } = await server.join(code, key);
     for (let s = 0; s < statements.length; s += 1) {
       await api('POST', `/api/rooms/${code}/votes`, { token, body: { id: `v${s}`, statement: s, vote: campVote(p % 2, s) } });
     }
   }
   const phone = await phonePage('ko-KR', 'group phone ko');
-  await phone.goto(`${base}/r/${code}`);
+  await phone.goto(await scanUrl(base, code, key));
   await agree(phone);
   for (;;) {
     const card = phone.locator('#vote-card');
@@ -339,6 +355,6 @@ test('the phone shows its group by the name the facilitator gave it, and hides i
   // At the tables stage the table is the phone's task: the group is folded under "my room".
   await badge.waitFor({ state: 'attached' });
   assert.equal(await phone.locator('#task').getAttribute('data-task'), 'table');
-  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[49]/.test(e));
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
   assert.deepEqual(unexpected, []);
 });

@@ -1,6 +1,8 @@
 // A whole workshop in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 // against the real `polyphony serve` on 127.0.0.1: the host creates a room with 10 seed
-// statements, 8 phones (390 × 844) join by code, accept the rules and vote, the projector (1920 × 1080) shows the
+// statements, the projector (opened where the key is) shows the QR code and joining code, 8
+// phones (390 × 844) join by the QR code or by typing the room and joining codes, accept the
+// rules and vote, the projector (1920 × 1080) shows the
 // groups with their common ground and the divisive list (each statement's words matching its
 // bars), a phone shows its group, a spectrum runs two rounds and the projector shows each step's
 // count of people (groups' shares as "A 3") and who moved, a reloaded phone keeps its identity and
@@ -19,8 +21,8 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, checkProjector, checkProjectorLanguages, checkStrings, launchBrowser,
-  newPage as newRecordedPage, root, shots, softFailures, startServer, switchLanguage, waitFor,
+  admissionCode, axeSerious, checkProjector, checkProjectorLanguages, checkStrings, holdKey, joinApiPath,
+  joinPath, launchBrowser, newPage as newRecordedPage, root, shots, softFailures, startServer, switchLanguage, waitFor,
 } from './helpers.mjs';
 import {
   checkNoGluedShares, checkNotesWhole, checkSpectrumCounts, checkStanceWords, checkTablePlates,
@@ -115,26 +117,38 @@ test('a whole workshop in the browser', async () => {
   const hostKey = host.url().match(/#key=([0-9a-f]{64})$/)[1];
   await host.locator('tr[data-statement]').nth(STATEMENTS - 1).waitFor();
 
-  // The projector shows how to join.
+  // The projector shows how to join (on the facilitator's computer: it holds the key, and with it
+  // reads the joining code its QR code carries).
   const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  await holdKey(screenCtx, base, code, hostKey);
   const screen = await newPage(screenCtx, 'screen');
   await screen.goto(`${base}/r/${code}/screen`);
   await screen.locator('#room-code').filter({ hasText: code }).waitFor();
+  await screen.locator('.qr[data-join] svg').waitFor();
   assert.ok(await screen.locator('.qr svg').isVisible(), 'QR code on the projector');
+  assert.match(await screen.locator('#join-code').textContent(), /^[0-9]{6}$/, 'the joining code under it');
   await screen.screenshot({ path: path.join(shots, 'projector-collect.png') });
   // Before groups, the projector says how many have voted of the number groups need.
   assert.match(await screen.locator('#groups-need').textContent(), /0\D+7/);
   await checkProjectorLanguages(screen, 'collect');
 
-  // Eight phones join by code and vote.
+  // Eight phones join and vote: half scan the QR code (its address carries the joining code),
+  // half type the room code on the start page, then the joining code the projector shows.
   const phones = [];
   for (let i = 0; i < PHONES; i += 1) {
     const ctx = await browser.newContext(phoneOptions);
     const page = await newPage(ctx, `phone ${i}`);
-    await page.goto(`${base}/`);
-    await page.fill('#join-code', code.toLowerCase());
-    await page.click('#join-form button[type=submit]');
-    await page.waitForURL(`${base}/r/${code}`);
+    if (i % 2 === 0) {
+      await page.goto(`${base}${joinPath(code, await screen.locator('.qr').getAttribute('data-join'))}`);
+    } else {
+      await page.goto(`${base}/`);
+      await page.fill('#join-code', code.toLowerCase());
+      await page.click('#join-form button[type=submit]');
+      await page.waitForURL(`${base}/r/${code}`);
+      await page.locator('#join-failed[data-reason=admission] #admission-form').waitFor();
+      await page.fill('#admission-code', await screen.locator('#join-code').textContent());
+      await Promise.all([page.waitForEvent('load'), page.click('#admission-form button[type=submit]')]);
+    }
     phones.push({ ctx, page, camp: i % 2 });
   }
   // Each phone shows the rules once and votes only after "I agree".
@@ -201,9 +215,10 @@ test('a whole workshop in the browser', async () => {
 
   // A ninth phone (a small one: 360 px wide) votes twice, loses its connection, votes twice
   // more, comes back.
+  // It types the address and the joining code the projector's corner shows on this stage.
   const lateCtx = await browser.newContext({ ...phoneOptions, viewport: { width: 360, height: 740 } });
   const late = await newPage(lateCtx, 'late phone');
-  await late.goto(`${base}/r/${code}`);
+  await late.goto(`${base}${joinPath(code, await screen.locator('#mini-join-code').textContent())}`);
   await agree(late);
   assert.equal(await voteAll(late, 0, 2), 2);
   await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 2, 'two online votes');
@@ -268,8 +283,9 @@ test('a whole workshop in the browser', async () => {
   }
   await switchLanguage(screen, 'zh-TW');
   await screen.screenshot({ path: path.join(shots, 'projector-spectrum-zh-TW.png') });
-  // Offline moments log failed socket connections; nothing else may have gone wrong.
-  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  // Offline moments log failed socket connections, and a phone that typed the room's address its
+  // refused joins (403 before it had the joining code); nothing else may have gone wrong.
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
   assert.deepEqual(unexpected, []);
   await switchLanguage(phones[0].page, 'ja');
   await phones[0].page.screenshot({ path: path.join(shots, 'phone-ja.png') });
@@ -394,7 +410,7 @@ test('a whole workshop in the browser', async () => {
   await rejectedItem.waitFor({ state: 'detached' });
   const list = await api('GET', `/api/rooms/${code}/statements`, { key: hostKey });
   assert.equal(list.find((i) => i.statement.id === last).statement.moderation, 'accepted');
-  const late2 = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  const late2 = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
   assert.deepEqual(late2, []);
 });
 
@@ -455,8 +471,10 @@ async function hallRoom(statements, seed, screen) {
   } });
   const code = created.room.code;
   const key = created.facilitator_key;
+  await holdKey(screen.context(), base, code, key);
   await screen.goto(`${base}/r/${code}/screen`);
   await screen.locator('#room-code').filter({ hasText: code }).waitFor();
+  await screen.locator('.qr[data-join] svg').waitFor();
   assert.equal(await screen.locator('.topbar').count(), 0, 'no site bar on the projector');
   assert.ok(await screen.locator('#lang').isVisible(), 'the language stays reachable');
   assert.ok(await screen.locator('#fullscreen').isVisible(), 'a full-screen button');
@@ -465,7 +483,7 @@ async function hallRoom(statements, seed, screen) {
   // Fifteen people in three camps vote on everything.
   const tokens = [];
   await Promise.all(Array.from({ length: ZH_PEOPLE }, async (_, p) => {
-    const joined = await api('POST', `/api/rooms/${code}/join`);
+    const joined = await api('POST', joinApiPath(code, await admissionCode(base, code, key)));
     tokens[p] = joined.participant_token;
     await Promise.all(statements.map((_, s) => api('POST', `/api/rooms/${code}/votes`, {
       token: joined.participant_token, body: { id: `v${s}`, statement: s, vote: zhVote(p, s) },
@@ -563,7 +581,7 @@ test('the projector fits one screen with a realistic hall', async () => {
     }
   }
   await checkStrings(screen, 'zh-TW');
-  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
   assert.deepEqual(unexpected, []);
   await ctx.close();
 });

@@ -104,13 +104,19 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
     // The QR code carries the admission code (`#join=`: never sent to the server by the
     // browser, read by the phone's page); a typed address asks for it on the phone.
     let open = room.settings.open_admission;
-    let join_code = admission.code().map(str::to_string);
+    // A closed room takes no joins: no joining code in its corner.
+    let join_code = admission
+        .code()
+        .filter(|_| !room.closed)
+        .map(str::to_string);
     let join_url = match &join_code {
         Some(c) => format!("{phone_url}#join={c}"),
         None => phone_url.clone(),
     };
+    // A line of its own under the room's code: side by side, the two codes did not fit beside
+    // the QR code and broke in the middle.
     let join_code_line = join_code.as_ref().map(|c| {
-        html! { <>{ " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></> }
+        html! { <p class="code-line"><Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></p> }
     });
     // Without the key this screen cannot know the code: a QR code would let nobody in.
     let qr = match (&admission, open) {
@@ -198,7 +204,8 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
                     <p><Tr lang={lang} k={Key::OrOpen} /></p>
                     <p class="url">{ phone_url.clone() }</p>
-                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span>{ join_code_line.clone() }</p>
+                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
+                    { join_code_line.clone() }
                     { counts.clone() }
                     if view.groups.is_empty() && view.min_participants_for_groups > 0 {
                         <p class="groups-need" id="groups-need"><Tr lang={lang} k={Key::VotersOfNeeded}
