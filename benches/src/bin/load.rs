@@ -1055,6 +1055,11 @@ async fn attack_worker(kind: Attack, target: Target, end: Instant, tally: Arc<At
     }
 }
 
+/// The server's own allocator (see `crates/polyphony/src/main.rs`), so the RSS this process
+/// reports is the one `polyphony serve` would have.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let args = Args::parse();
