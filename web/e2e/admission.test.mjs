@@ -7,9 +7,9 @@
 // joins and votes; a phone that typed the bare address is asked for the joining code in its
 // language (the texts of the i18n tables), a wrong code keeps it on the form, the code read off
 // the projector lets it in; the console's join watch counts the joins, who takes part and who
-// only joined; once the room has left collecting the projector's corner shows the code. A
-// projector opened in a browser without the key shows no QR code (one that lets nobody in) but
-// says to open it from the console. A room created with "anyone with the room code may join"
+// only joined, and warns once one address holds most of ten or more; once the room has left
+// collecting the projector's corner shows the code. A projector opened in a browser without the
+// key shows no QR code (one that lets nobody in) but says to open it from the console. A room created with "anyone with the room code may join"
 // takes a typed address. Screenshots in target/screenshots/ (admission-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -215,6 +215,15 @@ test('phones get in with the projector\'s joining code, by its QR code or typed;
   await late.locator('#join-failed[data-reason=admission] #admission-form').waitFor();
   await typeJoiningCode(late, (await corner.textContent()).trim());
   await late.locator('#consent').waitFor();
+
+  // Every phone here comes from one address (127.0.0.1): from ten participants the console says
+  // so, as it would of a venue's single NAT address or of one machine making identities.
+  for (let i = 0; i < 7; i += 1) await server.join(code, key);
+  const oneAddress = host.locator('#one-address');
+  await oneAddress.waitFor({ timeout: 20000 });
+  assert.equal((await oneAddress.textContent()).trim(),
+    tables.en.OneAddress.replace('{percent}', '100').replace('{n}', '11'));
+  await host.screenshot({ path: path.join(shots, 'admission-console-one-address-en.png') });
 
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
   assert.deepEqual(unexpected, []);
