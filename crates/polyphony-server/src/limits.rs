@@ -33,7 +33,10 @@ pub struct Limits {
     /// See `actions_per_room_per_second`.
     pub action_burst_per_room: u32,
     /// How long a participant who joined but never acted (no vote, statement,
-    /// position, note or consent) is kept before their identity expires (default 30 min).
+    /// position, note or consent) is kept before their identity expires (default 4 hours: a
+    /// whole workshop, so a phone that only reads the briefing is never dropped mid-session;
+    /// with the room's 600 joins a minute that bounds idle identities to 144,000, a few tens of
+    /// MB).
     /// Such identities never count against `max_participants_per_room`.
     pub idle_join_expiry: Duration,
     /// Rooms one network address may create per hour (default 30).
@@ -110,7 +113,7 @@ impl Default for Limits {
             action_burst_per_address: 1000,
             actions_per_room_per_second: 1000,
             action_burst_per_room: 3000,
-            idle_join_expiry: Duration::from_secs(30 * 60),
+            idle_join_expiry: Duration::from_secs(4 * 60 * 60),
             rooms_per_address_per_hour: 30,
             max_participants_per_room: 5000,
             max_statements_per_room: 1000,
