@@ -93,10 +93,9 @@ pub mod page {
     }
 }
 
-/// The server's HTTP and WebSocket paths (`docs/protocol.md`).
+/// The server's HTTP and WebSocket paths (`docs/protocol.md`), each filled from its one
+/// definition in `polyphony_protocol::paths` (the server's router takes the same templates).
 pub mod api {
-    //! Each path filled from its one definition in `polyphony_protocol::paths` (the server's
-    //! router takes the same templates).
 
     use polyphony_protocol::paths::{at, route};
 
