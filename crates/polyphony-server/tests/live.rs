@@ -110,26 +110,7 @@ async fn eight_phones_and_a_projector_over_websocket() {
 
     let mut phones = Vec::new();
     for i in 0..8 {
-        // As a phone that scanned the projector's QR code: the code the projector shows now.
-        let admission: serde_json::Value = http
-            .get(format!("{base}/rooms/{code}/admission"))
-            .header("x-facilitator-key", &key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let admission = admission["code"].as_str().unwrap();
-        let joined: serde_json::Value = http
-            .post(format!("{base}/rooms/{code}/join?admission={admission}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = joined["participant_token"].as_str().unwrap().to_string();
+        let token = join_over_http(&http, &base, &code, &key).await;
         let (mut ws, _) = tokio_tungstenite::connect_async(format!(
             "ws://{addr}/api/rooms/{code}/ws?token={token}"
         ))

@@ -81,26 +81,7 @@ async fn sixteen_phones_sit_at_tables_by_camp() {
     // Camp 0 and camp 1 vote opposite ways on every statement.
     let mut phones = Vec::new();
     for i in 0..PHONES {
-        // As a phone that scanned the projector's QR code: the code the projector shows now.
-        let admission: serde_json::Value = http
-            .get(format!("{base}/rooms/{code}/admission"))
-            .header("x-facilitator-key", &key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let admission = admission["code"].as_str().unwrap();
-        let joined: serde_json::Value = http
-            .post(format!("{base}/rooms/{code}/join?admission={admission}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = joined["participant_token"].as_str().unwrap().to_string();
+        let token = join_over_http(&http, &base, &code, &key).await;
         let camp = i % 2;
         for s in 0..STATEMENTS {
             let agree = (camp == 0) == s.is_multiple_of(2);

@@ -170,6 +170,31 @@ pub async fn admission_code(router: &Router, code: &str, key: &str) -> String {
     json["code"].as_str().unwrap_or_default().to_string()
 }
 
+/// Joins a room on a real server at `base` (`http://…/api`) as a phone that scanned the
+/// projector's QR code: reads the code the projector shows now (with `key`), joins with it;
+/// returns the participant token.
+pub async fn join_over_http(http: &reqwest::Client, base: &str, code: &str, key: &str) -> String {
+    let admission: Value = http
+        .get(format!("{base}/rooms/{code}/admission"))
+        .header("x-facilitator-key", key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admission = admission["code"].as_str().unwrap();
+    let joined: Value = http
+        .post(format!("{base}/rooms/{code}/join?admission={admission}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    joined["participant_token"].as_str().unwrap().to_string()
+}
+
 /// Joins a room as a phone that scanned the projector's QR code; returns the participant token.
 pub async fn join(router: &Router, code: &str) -> String {
     let admission = match key_of(code) {
