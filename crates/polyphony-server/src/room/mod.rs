@@ -10,6 +10,7 @@ pub(crate) mod commands;
 mod error;
 pub(crate) mod live;
 pub(crate) mod model;
+pub(crate) mod rate;
 pub(crate) mod routing;
 mod table_views;
 pub(crate) mod tables;
