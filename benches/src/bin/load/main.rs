@@ -1,0 +1,239 @@
+//! Load test of the workshop server: simulated phones join one room over HTTP and vote over
+//! WebSocket on 127.0.0.1, each waiting for its acknowledgement before thinking and voting again
+//! (as the web app does). Prints acknowledged / rejected / unacknowledged / lost votes and the
+//! ack latency percentiles.
+//!
+//! "Lost" is checked, not assumed: after the run the room's `votes.csv` export is read back and
+//! every acknowledged, non-duplicate vote must be in it.
+//!
+//! With `--tables same_group|mixed`, the phones stay connected after voting; the facilitator
+//! forms discussion tables and the run prints how long it took from the request until every
+//! phone had been shown its table.
+//!
+//! With `--attack big-frames|slow-headers|join-flood|sybil|slow-readers|slow-bodies|positions`,
+//! one hostile address (127.0.0.1) attacks the server during the middle half of the run, and the
+//! run prints what the attacker got, the phones' ack p99 before, during and after the attack,
+//! the process's RSS before, at its peak during and 5 s after the attack's last socket closed,
+//! and whether every phone kept being served (the lost-vote check counts the attacker's
+//! acknowledged votes too). `slow-readers` is meant for a big room: `--statements 1000`.
+//!
+//! With `--soak`, 500 phones (unless `--phones`) vote for `--minutes` (default 10) with two
+//! reconnect storms (at a third and two thirds of the run every phone drops its socket, with a
+//! vote in flight, and reconnects within the same 5 s, resending that vote), and the run prints
+//! acks, p99, the process's RSS at start and end, and the lost votes (must be 0).
+//!
+//! `cargo xtask load --phones 200 --seconds 30` (or `cargo run --release -p polyphony-benches
+//! --bin load -- --phones 200 --seconds 30`). Without `--url` the server runs in this process, on
+//! its own runtime and threads, with a fresh SQLite file in a temporary folder, and each phone
+//! connects from its own loopback address (127.1.x.y, Linux), as phones in a hall have their own
+//! addresses; the attacker uses 127.0.0.1.
+//!
+//! The parts: `phone.rs` (a simulated phone), `attack/` (the hostile address's modes),
+//! `room.rs` (the facilitator's requests), `net.rs` (connections, the in-process server),
+//! `probe.rs` (memory, open files, percentiles), `report.rs` (the figures printed at the end).
+
+mod attack;
+mod net;
+mod phone;
+mod probe;
+mod report;
+mod room;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::Parser;
+
+use attack::{attack_worker, Attack, AttackTally, Target};
+use phone::{phone, Acks, PhonePlan, Tally};
+use probe::{open_files, rss_mib, Sampler};
+use report::Run;
+use room::Room;
+
+#[derive(Parser)]
+#[command(about = "Drive simulated phones against a Polyphony server")]
+struct Args {
+    /// Simulated phones (default 200, or 500 with --soak).
+    #[arg(long)]
+    phones: Option<usize>,
+    /// How long they vote.
+    #[arg(long, default_value_t = 30)]
+    seconds: u64,
+    /// Seed statements in the room.
+    #[arg(long, default_value_t = 40)]
+    statements: usize,
+    /// Mean think time between a phone's votes (uniform in 0.5–1.5 × this).
+    #[arg(long, default_value_t = 1000)]
+    think_ms: u64,
+    /// A running server (`http://host:port`); default: start one in this process.
+    #[arg(long)]
+    url: Option<String>,
+    /// Seed of the simulated phones' choices.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// After voting, form discussion tables (`same_group` or `mixed`) and time how long until
+    /// every phone shows its table.
+    #[arg(long)]
+    tables: Option<String>,
+    /// Attack the server from one address during the middle half of the run.
+    #[arg(long, value_enum)]
+    attack: Option<Attack>,
+    /// A sustained run with reconnect storms (see the top of this file); `--minutes` long.
+    #[arg(long)]
+    soak: bool,
+    /// How long a soak runs.
+    #[arg(long, default_value_t = 10)]
+    minutes: u64,
+}
+
+/// The server's own allocator (see `crates/polyphony/src/main.rs`), so the RSS this process
+/// reports is the one `polyphony serve` would have.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let phones = args.phones.unwrap_or(if args.soak { 500 } else { 200 });
+    let seconds = if args.soak {
+        args.minutes * 60
+    } else {
+        args.seconds
+    };
+    let in_process = args.url.is_none();
+    let (url, _dir) = match &args.url {
+        Some(u) => (u.trim_end_matches('/').to_string(), None),
+        None => {
+            let (u, d) = net::start_server()?;
+            (u, Some(d))
+        }
+    };
+    let room = Room::create(url, args.statements, args.seed).await?;
+    // The process's RSS every second.
+    let sampler = Sampler::start();
+    let tally = Arc::new(Tally::default());
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let storms = if args.soak {
+        vec![
+            started + Duration::from_secs(seconds / 3),
+            started + Duration::from_secs(2 * seconds / 3),
+        ]
+    } else {
+        Vec::new()
+    };
+    let plan = PhonePlan {
+        url: room.url.clone(),
+        code: room.code.clone(),
+        statements: args.statements,
+        think: Duration::from_millis(args.think_ms),
+        deadline,
+        seed: args.seed,
+        wait_for_table: args.tables.is_some(),
+        local: None,
+        storms,
+        started,
+        key: room.key.clone(),
+    };
+    let mut tasks = Vec::new();
+    for n in 0..phones {
+        let plan = PhonePlan {
+            local: in_process.then(|| net::phone_addr(n)),
+            ..plan.clone()
+        };
+        tasks.push(tokio::spawn(phone(plan, n, Arc::clone(&tally))));
+    }
+    // The attack: the middle half of the run, from 127.0.0.1.
+    let attack_window = (seconds as f64 / 4.0, seconds as f64 * 3.0 / 4.0);
+    let attack_tally = Arc::new(AttackTally::default());
+    let mut attackers = Vec::new();
+    if let Some(kind) = args.attack {
+        let (from, to) = (
+            started + Duration::from_secs_f64(attack_window.0),
+            started + Duration::from_secs_f64(attack_window.1),
+        );
+        let target = Target {
+            url: room.url.clone(),
+            code: room.code.clone(),
+            key: room.key.clone(),
+            statements: args.statements,
+        };
+        for _ in 0..kind.workers() {
+            let (target, tally) = (target.clone(), Arc::clone(&attack_tally));
+            attackers.push(tokio::spawn(async move {
+                tokio::time::sleep_until(from.into()).await;
+                attack_worker(kind, target, to, tally).await;
+            }));
+        }
+    }
+    // Once every attacking task has ended (its sockets closed), wait 5 s and measure the RSS
+    // "after" the attack.
+    let after_attack = (!attackers.is_empty()).then(|| {
+        let attackers = std::mem::take(&mut attackers);
+        tokio::spawn(async move {
+            for a in attackers {
+                let _ = a.await;
+            }
+            let done = started.elapsed().as_secs_f64();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            (done, rss_mib(), open_files())
+        })
+    });
+    let mut formed_at = None;
+    if let Some(mode) = &args.tables {
+        // Every phone has voted its last and listens; then the facilitator forms the tables.
+        let patience = Instant::now() + Duration::from_secs(seconds + 30);
+        formed_at = Some(room.form_tables(mode, phones, &tally, patience).await?);
+    }
+    let mut latencies: Acks = Vec::new();
+    let mut seated = Vec::new();
+    let mut failed_phones = 0;
+    let mut real_voters = 0;
+    for t in tasks {
+        match t.await {
+            Ok(Ok((l, at))) => {
+                real_voters += usize::from(!l.is_empty());
+                latencies.extend(l);
+                seated.extend(at);
+            }
+            Ok(Err(e)) => {
+                failed_phones += 1;
+                eprintln!("load: a phone failed: {e:#}");
+            }
+            Err(e) => {
+                failed_phones += 1;
+                eprintln!("load: a phone panicked: {e}");
+            }
+        }
+    }
+    let after_attack = match after_attack {
+        Some(t) => t.await.ok(),
+        None => None,
+    };
+    let elapsed = started.elapsed().as_secs_f64();
+    // Give the analysis one coalescing window, then count what the server stored.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let samples = sampler.stop();
+    let rss_end = rss_mib();
+    let run = Run {
+        phones,
+        failed_phones,
+        real_voters,
+        elapsed,
+        statements: args.statements,
+        seconds,
+        soak: args.soak,
+        attack: args.attack,
+        attack_window,
+        after_attack,
+        latencies,
+        seated,
+        formed_at,
+        tally,
+        attack_tally,
+        samples,
+        rss_end,
+    };
+    report::report(&run, &room).await
+}
