@@ -15,6 +15,18 @@
 //! - **Dbscan**: the same projection, `linfa-clustering`'s `Dbscan` with `min_points` = 4
 //!   (2 × dimensions, Sander et al. 1998) and ε at the knee of the sorted 3-nearest-neighbour
 //!   distances; k is what DBSCAN finds, and the points it leaves as noise are counted apart.
+//! - **Hdbscan**: the same projection, HDBSCAN (Campello, Moulavi & Sander 2013; the `hdbscan`
+//!   crate: linfa has none) with `min_cluster_size` = `min_samples` = max(5, ⌈n / 20⌉) unless
+//!   set; k and the noise are its own (the most persistent clusters of its hierarchy).
+//!
+//! **Statements** ([`StatementComparison`], statements.rs): bridging scores from Community
+//! Notes' matrix factorisation ([`crate::bridging`]) beside Polis's group-informed consensus
+//! over the engine's groups, in the form asked ([`crate::ConsensusForm`]), and, when asked,
+//! the representative statements that survive Benjamini–Hochberg ([`crate::repness_fdr`]).
+//!
+//! Where each part lives: this file runs the pipelines and scores them; fit.rs fits the
+//! clusterers, stability.rs the bootstrap, statements.rs the statement rankings, params.rs
+//! what to run.
 //!
 //! **Scores.** The silhouette is linfa's (Euclidean, over participants, unweighted), each
 //! pipeline in its own 2-D space. ARI and agreement are against the reference grouping (Polis's
@@ -27,24 +39,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use linfa::prelude::*;
-use linfa_clustering::{Dbscan, GaussianMixtureModel, KMeans};
-use ndarray::{Array2, ArrayView2};
-use polyphony_core::{ParticipantId, VoteEvent};
+use ndarray::Array2;
+use polyphony_core::ParticipantId;
 use rand::{Rng, SeedableRng};
-use rand_xoshiro::{Xoshiro256Plus, Xoshiro256PlusPlus};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use crate::features::{imputed_records, knee_epsilon, pca_projection, select_rows, silhouette};
+use crate::features::{imputed_records, pca_projection};
 use crate::metrics::{adjusted_rand_index, agreement};
 use crate::{LabData, LabError};
 
+mod fit;
 mod params;
+mod stability;
+mod statements;
+use fit::{first_seen, fit_full, silhouette_of};
 pub use params::{CompareParams, CompareParamsBuilder, Pipeline};
+use stability::{linfa_stability, polis_stability};
+pub use statements::{RankedStatement, StatementComparison};
 
 /// Label of a participant a pipeline leaves ungrouped, in reference scores.
 const UNGROUPED: u32 = u32::MAX;
-/// Label of DBSCAN's noise points: one more cluster in ARI and agreement.
+/// Label of DBSCAN's and HDBSCAN's noise points: one more cluster in ARI and agreement.
 const NOISE: u32 = u32::MAX - 1;
 
 /// What `compare` found: one result per pipeline, over the same participants.
@@ -62,6 +78,8 @@ pub struct Comparison {
     pub seed: u64,
     /// One result per pipeline, in the order asked.
     pub pipelines: Vec<PipelineResult>,
+    /// Statements: bridging beside group-informed consensus, and repness under FDR control.
+    pub statements: StatementComparison,
 }
 
 /// One pipeline's result.
@@ -75,7 +93,7 @@ pub struct PipelineResult {
     pub k: Option<u32>,
     /// Members per group, by group label.
     pub group_sizes: Vec<u32>,
-    /// Participants left out as noise (DBSCAN only).
+    /// Participants left out as noise (DBSCAN and HDBSCAN only).
     pub noise: u32,
     /// DBSCAN's ε, when it ran.
     pub epsilon: Option<f64>,
@@ -153,20 +171,6 @@ pub fn compare_with_clock(
     clock: &mut dyn FnMut() -> f64,
 ) -> Result<Comparison, LabError> {
     run(data, params, Some(clock))
-}
-
-/// What a linfa pipeline's full run fixed, reused on every resample.
-#[derive(Clone, Copy, Debug)]
-enum Fixed {
-    K(usize),
-    Epsilon(f64),
-}
-
-struct Fitted {
-    labels: Vec<Option<u32>>,
-    fixed: Option<Fixed>,
-    k_choice: String,
-    epsilon: Option<f64>,
 }
 
 fn run(
@@ -282,7 +286,7 @@ fn run(
                 .zip(&result.groups)
                 .filter_map(|(&p, g)| g.map(|g| (p, g)))
                 .collect();
-            let noise_label = if pipeline == Pipeline::Dbscan {
+            let noise_label = if pipeline.has_noise() {
                 NOISE
             } else {
                 UNGROUPED
@@ -307,7 +311,9 @@ fn run(
         }
         results.push(result);
     }
+    let statements = statements::compare_statements(&conv, &analysis, params);
     Ok(Comparison {
+        statements,
         participants: population,
         reference_participants: reference.len() as u32,
         reference_k,
@@ -341,11 +347,7 @@ fn new_result(
         k_choice,
         k,
         group_sizes: sizes.into_values().collect(),
-        noise: if pipeline == Pipeline::Dbscan {
-            noise
-        } else {
-            0
-        },
+        noise: if pipeline.has_noise() { noise } else { 0 },
         epsilon: None,
         silhouette,
         ari: None,
@@ -363,248 +365,4 @@ fn failed(pipeline: Pipeline, why: &str) -> PipelineResult {
     let mut r = new_result(pipeline, String::new(), Vec::new(), None);
     r.error = Some(why.to_string());
     r
-}
-
-/// The same partition with labels 0, 1, 2, … in order of first appearance, so that a result
-/// does not depend on how a clusterer numbers its clusters.
-fn first_seen(labels: &[Option<u32>]) -> Vec<Option<u32>> {
-    let mut names: BTreeMap<u32, u32> = BTreeMap::new();
-    labels
-        .iter()
-        .map(|l| {
-            l.map(|l| {
-                let next = names.len() as u32;
-                *names.entry(l).or_insert(next)
-            })
-        })
-        .collect()
-}
-
-/// Silhouette of the labelled points (unlabelled ones left out).
-fn silhouette_of(points: ArrayView2<'_, f64>, labels: &[Option<u32>]) -> Option<f64> {
-    let kept: Vec<usize> = labels
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.is_some())
-        .map(|(i, _)| i)
-        .collect();
-    let l: Vec<usize> = kept
-        .iter()
-        .filter_map(|&i| labels[i])
-        .map(|g| g as usize)
-        .collect();
-    silhouette(select_rows(points, &kept).view(), &l)
-}
-
-/// The full run of a linfa pipeline: k (or ε) chosen its own way.
-fn fit_full(
-    pipeline: Pipeline,
-    points: ArrayView2<'_, f64>,
-    params: &CompareParams,
-) -> Option<Fitted> {
-    match pipeline {
-        Pipeline::Dbscan => {
-            let m = params.dbscan_min_points as usize;
-            let eps = knee_epsilon(points, m)?;
-            let labels = dbscan(points, m, eps)?;
-            Some(Fitted {
-                labels,
-                fixed: Some(Fixed::Epsilon(eps)),
-                k_choice: format!("DBSCAN: min_points {m}, ε {eps:.4} at the k-distance knee"),
-                epsilon: Some(eps),
-            })
-        }
-        _ => {
-            // linfa's k-means panics when asked for more clusters than distinct points, and a
-            // silhouette needs a point outside any one cluster: cap k there.
-            let distinct = distinct_points(points);
-            let mut best: Option<(f64, usize, Vec<Option<u32>>)> = None;
-            let k_max = (params.k_max as usize)
-                .min(distinct)
-                .min(points.nrows().saturating_sub(1));
-            for k in params.k_min as usize..=k_max {
-                let Some(labels) = cluster_k(pipeline, points, k, params) else {
-                    continue;
-                };
-                let Some(s) = silhouette_of(points, &labels) else {
-                    continue;
-                };
-                // Ties go to the larger k, as Polis's `max-key` keeps the last.
-                if best.as_ref().is_none_or(|b| s >= b.0) {
-                    best = Some((s, k, labels));
-                }
-            }
-            let (_, k, labels) = best?;
-            Some(Fitted {
-                labels,
-                fixed: Some(Fixed::K(k)),
-                k_choice: format!(
-                    "best silhouette over k = {}..={}",
-                    params.k_min, params.k_max
-                ),
-                epsilon: None,
-            })
-        }
-    }
-}
-
-/// How many different points there are (exact equality).
-fn distinct_points(points: ArrayView2<'_, f64>) -> usize {
-    let mut rows: Vec<Vec<u64>> = points
-        .rows()
-        .into_iter()
-        .map(|r| r.iter().map(|x| x.to_bits()).collect())
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
-    rows.len()
-}
-
-/// KMeans or GaussianMixture with k clusters; labels per point. `None` when there are fewer
-/// distinct points than k (linfa's k-means would panic) or the fit fails.
-fn cluster_k(
-    pipeline: Pipeline,
-    points: ArrayView2<'_, f64>,
-    k: usize,
-    params: &CompareParams,
-) -> Option<Vec<Option<u32>>> {
-    if distinct_points(points) < k {
-        return None;
-    }
-    let data = DatasetBase::from(points.to_owned());
-    let rng = Xoshiro256Plus::seed_from_u64(params.seed.wrapping_add(k as u64));
-    let labels: ndarray::Array1<usize> = match pipeline {
-        Pipeline::KMeans => {
-            let model = KMeans::params_with_rng(k, rng)
-                .n_runs(params.kmeans_runs as usize)
-                .fit(&data)
-                .ok()?;
-            model.predict(&points)
-        }
-        Pipeline::GaussianMixture => {
-            let model = GaussianMixtureModel::params_with_rng(k, rng)
-                .fit(&data)
-                .ok()?;
-            model.predict(&points)
-        }
-        _ => return None,
-    };
-    Some(labels.iter().map(|&l| Some(l as u32)).collect())
-}
-
-fn dbscan(points: ArrayView2<'_, f64>, min_points: usize, eps: f64) -> Option<Vec<Option<u32>>> {
-    let valid = Dbscan::params(min_points).tolerance(eps).check().ok()?;
-    let labels = valid.transform(&points);
-    Some(labels.iter().map(|l| l.map(|l| l as u32)).collect())
-}
-
-/// ARI of a resample's labels (indexed like `sample`) against the full run, over the distinct
-/// participants drawn that both label.
-fn resample_ari(sample: &[usize], labels: &[Option<u32>], full: &[Option<u32>]) -> Option<f64> {
-    let mut seen = BTreeSet::new();
-    let pairs: Vec<(u32, u32)> = sample
-        .iter()
-        .zip(labels)
-        .filter(|(i, _)| seen.insert(**i))
-        .filter_map(|(&i, l)| Some((full.get(i).copied().flatten()?, (*l)?)))
-        .collect();
-    (!pairs.is_empty()).then(|| adjusted_rand_index(&pairs))
-}
-
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-}
-
-fn linfa_stability(
-    pipeline: Pipeline,
-    records: ArrayView2<'_, f64>,
-    fixed: Fixed,
-    params: &CompareParams,
-    full: &[Option<u32>],
-    resamples: &[Vec<usize>],
-) -> (Option<f64>, u32) {
-    // DBSCAN's noise is a label of its own when scoring it.
-    let full: Vec<Option<u32>> = if pipeline == Pipeline::Dbscan {
-        full.iter().map(|l| Some(l.unwrap_or(NOISE))).collect()
-    } else {
-        full.to_vec()
-    };
-    let mut scores = Vec::new();
-    for sample in resamples {
-        let rows = select_rows(records, sample);
-        let Some(points) = pca_projection(rows.view()) else {
-            continue;
-        };
-        let labels = match fixed {
-            Fixed::K(k) => cluster_k(pipeline, points.view(), k, params),
-            Fixed::Epsilon(eps) => dbscan(points.view(), params.dbscan_min_points as usize, eps)
-                .map(|l| l.into_iter().map(|x| Some(x.unwrap_or(NOISE))).collect()),
-        };
-        if let Some(score) = labels.and_then(|l| resample_ari(sample, &l, &full)) {
-            scores.push(score);
-        }
-    }
-    (mean(&scores), scores.len() as u32)
-}
-
-fn polis_stability(
-    data: &LabData,
-    params: &CompareParams,
-    population: &[ParticipantId],
-    full: &[Option<u32>],
-    resamples: &[Vec<usize>],
-) -> (Option<f64>, u32) {
-    if resamples.is_empty() {
-        return (None, 0);
-    }
-    let mut votes_of: BTreeMap<ParticipantId, Vec<VoteEvent>> = BTreeMap::new();
-    for v in &data.votes {
-        votes_of.entry(v.participant).or_default().push(*v);
-    }
-    let fresh_base = data
-        .participants()
-        .last()
-        .map_or(0, |p| p.saturating_add(1));
-    let mut scores = Vec::new();
-    for sample in resamples {
-        // A participant drawn again joins as a new participant with the same votes.
-        let mut copies: BTreeSet<usize> = BTreeSet::new();
-        let mut fresh = fresh_base;
-        let mut votes = Vec::new();
-        let mut ids = Vec::with_capacity(sample.len());
-        for &i in sample {
-            let Some(&p) = population.get(i) else {
-                continue;
-            };
-            let id = if copies.insert(i) {
-                p
-            } else {
-                fresh = fresh.saturating_add(1);
-                fresh - 1
-            };
-            ids.push(id);
-            for v in votes_of.get(&p).map(Vec::as_slice).unwrap_or(&[]) {
-                votes.push(VoteEvent {
-                    participant: id,
-                    ..*v
-                });
-            }
-        }
-        let resampled = LabData {
-            votes,
-            statements: data.statements.clone(),
-            reference_groups: BTreeMap::new(),
-        };
-        let analysis = resampled.conversation(params.analysis.clone()).update();
-        let group_of: BTreeMap<ParticipantId, u32> = analysis
-            .participants
-            .iter()
-            .filter_map(|p| p.group.map(|g| (p.participant, g)))
-            .collect();
-        let labels: Vec<Option<u32>> = ids.iter().map(|id| group_of.get(id).copied()).collect();
-        if let Some(score) = resample_ari(sample, &labels, full) {
-            scores.push(score);
-        }
-    }
-    (mean(&scores), scores.len() as u32)
 }

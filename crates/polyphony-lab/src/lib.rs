@@ -6,10 +6,12 @@
 //!
 //! - [`compare`]: runs several pipelines side by side on one conversation — Polis (the engine's
 //!   own [`Conversation::update`](polyphony_core::Conversation::update)) and `linfa-reduction`
-//!   PCA followed by `linfa-clustering`'s `KMeans`, `GaussianMixture` and `Dbscan` — and reports
-//!   per pipeline the number of groups, their sizes, the silhouette (linfa's metric), the
-//!   adjusted Rand index and agreement against the export's own Polis groups when it has them,
-//!   and bootstrap stability.
+//!   PCA followed by `linfa-clustering`'s `KMeans`, `GaussianMixture` and `Dbscan`, and HDBSCAN
+//!   — and reports per pipeline the number of groups, their sizes, the silhouette (linfa's
+//!   metric), the adjusted Rand index and agreement against the export's own Polis groups when
+//!   it has them, and bootstrap stability; and, for statements, [`bridging`] scores (Community
+//!   Notes' matrix factorisation) beside Polis's [`group_informed_consensus`] (either form), and
+//!   representative statements under false-discovery control ([`repness_fdr`]).
 //! - [`replay`]: feeds the votes in time order and updates the way Polis's math worker does
 //!   (one update per poll interval in which votes arrived), carrying the engine's state, so the
 //!   final groups are path-dependent as Polis's were.
@@ -38,9 +40,12 @@
 
 #![warn(missing_docs)]
 
+mod bridging;
 mod compare;
+mod consensus;
 mod data;
 mod error;
+mod fdr;
 mod features;
 mod metrics;
 mod replay;
@@ -48,12 +53,15 @@ mod replay;
 mod tests;
 mod timelapse;
 
+pub use bridging::{bridging, Bridging, BridgingParams, BridgingScore};
 pub use compare::{
     compare, compare_with_clock, CompareParams, CompareParamsBuilder, Comparison, Pipeline,
-    PipelineResult,
+    PipelineResult, RankedStatement, StatementComparison,
 };
+pub use consensus::{group_informed_consensus, ConsensusForm};
 pub use data::LabData;
 pub use error::LabError;
+pub use fdr::{benjamini_hochberg, repness_fdr, FdrStatement, GroupRepnessFdr, RepnessFdr};
 pub use metrics::{adjusted_rand_index, agreement, reference_scores};
 pub use replay::{
     replay, replay_change, Cadence, Replay, ReplayChange, ReplayParams, ReplayParamsBuilder,

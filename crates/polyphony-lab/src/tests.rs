@@ -48,9 +48,9 @@ fn the_pipelines_score_one_against_the_planted_camps() {
     for p in &result.pipelines {
         assert_eq!(p.resamples, 5, "{}", p.pipeline);
         assert!(p.time_ms.is_none(), "no clock, no time");
-        if p.pipeline == Pipeline::Dbscan {
-            // Density finds the tight knots each camp's passes make, so it splits the camps;
-            // but none of its clusters mixes two camps.
+        if p.pipeline.has_noise() {
+            // Density (DBSCAN, HDBSCAN) finds the tight knots each camp's passes make, so it
+            // splits the camps; but none of its clusters mixes two camps.
             let mut camp_of_cluster: BTreeMap<u32, u32> = BTreeMap::new();
             for (participant, group) in result.participants.iter().zip(&p.groups) {
                 if let Some(g) = group {
@@ -114,4 +114,81 @@ fn replay_refuses_votes_without_times() {
         replay(&LabData::default(), &params).err(),
         Some(LabError::NoVotes)
     );
+}
+
+/// Two planted camps, 12 and 6, split on statements 0..20 and on 100 (the big camp agrees);
+/// statement 101 bridges: 7 of 12 and 4 of 6 agree, a lower raw share than 100's 12 of 18.
+fn two_camps_and_a_bridge() -> Vec<VoteEvent> {
+    let mut votes = Vec::new();
+    for p in 0..18u32 {
+        let big = p < 12;
+        let v = |agree: bool| if agree { Vote::Agree } else { Vote::Disagree };
+        for s in 0..20u32 {
+            votes.push(VoteEvent::new(p, s, v(big == (s % 2 == 0)), 0));
+        }
+        votes.push(VoteEvent::new(p, 100, v(big), 0));
+        votes.push(VoteEvent::new(
+            p,
+            101,
+            v(if big { p < 7 } else { p < 16 }),
+            0,
+        ));
+    }
+    votes
+}
+
+#[test]
+fn compare_ranks_statements_by_bridging_beside_group_consensus() {
+    let data = LabData::new(two_camps_and_a_bridge());
+    let params = CompareParams::builder()
+        .bootstrap(0)
+        .pipelines(&[Pipeline::Polis])
+        .repness_fdr(Some(0.05))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = compare(&data, &params).unwrap_or_else(|e| panic!("{e}"));
+    let s = &c.statements;
+    let bridging = s.bridging.as_ref().unwrap_or_else(|| panic!("no bridging"));
+    assert_eq!(bridging.statements[0].statement, 101, "{bridging:#?}");
+    // The legacy form is the engine's group-aware consensus, bit for bit.
+    let analysis = data.conversation(params.analysis().clone()).update();
+    assert_eq!(s.consensus_form, crate::ConsensusForm::Legacy);
+    assert_eq!(s.group_consensus.len(), 22);
+    for r in &s.group_consensus {
+        assert_eq!(
+            analysis.group_aware_consensus.get(&r.statement).copied(),
+            Some(r.score)
+        );
+    }
+    // Polis's groups are the camps, so 11 also leads group-informed consensus.
+    assert_eq!(
+        s.group_consensus[0].statement, 101,
+        "{:?}",
+        s.group_consensus
+    );
+    // What survives false-discovery control splits the camps; the bridge never does.
+    let fdr = s.repness_fdr.as_ref().unwrap_or_else(|| panic!("no fdr"));
+    assert!(fdr.survivors > 0 && fdr.survivors <= fdr.polis_sufficient);
+    assert!(fdr
+        .groups
+        .iter()
+        .flat_map(|g| &g.statements)
+        .all(|x| x.statement != 101));
+}
+
+#[test]
+fn the_geometric_form_is_selectable() {
+    let data = LabData::new(two_camps_and_a_bridge());
+    let params = CompareParams::builder()
+        .bootstrap(0)
+        .pipelines(&[Pipeline::Polis])
+        .consensus(crate::ConsensusForm::Geometric)
+        .bridging(false)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = compare(&data, &params).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.statements.consensus_form, crate::ConsensusForm::Geometric);
+    assert!(c.statements.bridging.is_none() && c.statements.repness_fdr.is_none());
+    assert_eq!(c.statements.group_consensus[0].statement, 101);
+    assert!(c.statements.group_consensus.iter().all(|r| r.score <= 1.0));
 }

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use polyphony_core::Stance;
 use polyphony_core::{Analysis, AnalysisParams, Conversation, Preset, StatementStatus};
-use polyphony_lab::{Cadence, CompareParams, Comparison, LabData, ReplayParams};
+use polyphony_lab::{
+    Cadence, CompareParams, Comparison, ConsensusForm, LabData, ReplayParams, StatementComparison,
+};
 use polyphony_polis::PolisConversation;
 
 /// How `analyze` gets its analysis.
@@ -59,11 +62,14 @@ pub fn analysis(
             .with_context(|| format!("{} is not JSON", blob_path.display()))?;
         let state = polyphony_polis::engine_state_from_blob(&blob)
             .with_context(|| format!("cannot restore the state of {}", blob_path.display()))?;
-        // A Polis blob is reproduced by the polis preset, whatever --preset says.
+        // A Polis blob is reproduced by the polis preset, whatever --preset says, and with the
+        // moderation its tick saw (a moderator may have acted since).
         let params = AnalysisParams::builder(Preset::Polis)
             .seed(params.seed())
             .build()?;
-        let mut conv = data
+        let at_tick = polyphony_polis::moderation_at_blob_tick(&blob, data)
+            .with_context(|| format!("cannot read the moderation of {}", blob_path.display()))?;
+        let mut conv = at_tick
             .to_conversation_with_state(params, state)
             .with_context(|| format!("cannot restore the state of {}", blob_path.display()))?;
         let analysis = conv.update();
@@ -153,19 +159,128 @@ pub fn replay_change(
     )?)
 }
 
+/// What `polyphony compare` was asked.
+pub struct CompareHow {
+    /// Bootstrap resamples.
+    pub bootstrap: u32,
+    /// Seed.
+    pub seed: u64,
+    /// The form of group-informed consensus.
+    pub consensus: ConsensusForm,
+    /// Representative statements under Benjamini–Hochberg at this rate.
+    pub fdr: Option<f64>,
+    /// JSON rather than text.
+    pub json: bool,
+}
+
 /// `polyphony compare`.
-pub fn compare(data: &PolisConversation, bootstrap: u32, seed: u64, json: bool) -> Result<String> {
+pub fn compare(data: &PolisConversation, how: &CompareHow) -> Result<String> {
     let params = CompareParams::builder()
-        .bootstrap(bootstrap)
-        .seed(seed)
+        .bootstrap(how.bootstrap)
+        .seed(how.seed)
+        .consensus(how.consensus)
+        .repness_fdr(how.fdr)
         .build()?;
     let origin = Instant::now();
     let mut clock = || origin.elapsed().as_secs_f64() * 1000.0;
     let result = polyphony_lab::compare_with_clock(&lab_data(data), &params, &mut clock)?;
-    if json {
+    if how.json {
         return Ok(serde_json::to_string_pretty(&result)?);
     }
-    Ok(compare_text(&result))
+    let mut out = compare_text(&result);
+    statements_text(&mut out, data, &result.statements);
+    Ok(out.trim_end().to_string())
+}
+
+/// The statements part of `compare`'s text: the five best by bridging beside the five best by
+/// group-informed consensus, then what survives false-discovery control.
+fn statements_text(out: &mut String, data: &PolisConversation, s: &StatementComparison) {
+    let text_of = |id: u32| {
+        let t = data
+            .statements
+            .iter()
+            .find(|x| x.id == id)
+            .map_or("", |x| x.text.as_str());
+        let mut short: String = t.chars().take(60).collect();
+        if t.chars().count() > 60 {
+            short.push('…');
+        }
+        short
+    };
+    let _ = writeln!(out);
+    match &s.bridging {
+        Some(b) => {
+            let _ = writeln!(
+                out,
+                "Bridging (Community Notes' matrix factorisation, {} ratings by {} people, {} epochs{}): the statement intercept, best first",
+                b.ratings,
+                b.raters,
+                b.epochs,
+                if b.converged { "" } else { ", not converged" }
+            );
+            for x in b.statements.iter().take(5) {
+                let _ = writeln!(
+                    out,
+                    "  {:>5}  {:+.3}  factor {:+.3}  {:>4} agree {:>4} disagree  {}",
+                    x.statement,
+                    x.intercept,
+                    x.factor,
+                    x.agree,
+                    x.disagree,
+                    text_of(x.statement)
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(out, "Bridging: no agree or disagree vote to fit");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Group-informed consensus ({}) over Polis's groups, best first",
+        s.consensus_form
+    );
+    if s.group_consensus.is_empty() {
+        let _ = writeln!(out, "  (no groups)");
+    }
+    for x in s.group_consensus.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  {:>5}  {:.3}  {}",
+            x.statement,
+            x.score,
+            text_of(x.statement)
+        );
+    }
+    if let Some(f) = &s.repness_fdr {
+        let _ = writeln!(
+            out,
+            "Representative statements: {} of {} tests pass Polis's uncorrected rule; {} survive Benjamini–Hochberg at q = {}",
+            f.polis_sufficient, f.tested, f.survivors, f.q
+        );
+        for g in &f.groups {
+            let list = g
+                .statements
+                .iter()
+                .map(|x| {
+                    let stance = if x.stance == Stance::Agree {
+                        "agree"
+                    } else {
+                        "disagree"
+                    };
+                    format!("{} ({stance}, q {:.2e})", x.statement, x.q_value)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "  group {}: {} of {}: {list}",
+                g.group,
+                g.statements.len(),
+                g.polis_sufficient
+            );
+        }
+    }
 }
 
 fn opt(x: Option<f64>, digits: usize) -> String {

@@ -126,8 +126,10 @@ enum Command {
         polis_state: Option<PathBuf>,
     },
     /// Run several pipelines on one export side by side — Polis (the engine) and linfa PCA with
-    /// KMeans, GaussianMixture and DBSCAN — with k, group sizes, silhouette, ARI and agreement
-    /// against the export's Polis groups, bootstrap stability and time.
+    /// KMeans, GaussianMixture, DBSCAN and HDBSCAN — with k, group sizes, silhouette, ARI and
+    /// agreement against the export's Polis groups, bootstrap stability and time; and rank
+    /// statements by bridging (Community Notes' matrix factorisation) beside Polis's
+    /// group-informed consensus.
     Compare {
         /// The export folder.
         path: PathBuf,
@@ -137,6 +139,14 @@ enum Command {
         /// Seed of the resamples, the engine and the linfa pipelines.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Group-informed consensus: `legacy` (Polis's product of Laplace-smoothed agree rates)
+        /// or `geometric` (red-dwarf's geometric mean with a Jeffreys prior).
+        #[arg(long, default_value = "legacy")]
+        consensus: String,
+        /// Also list representative statements that survive Benjamini–Hochberg at this
+        /// false-discovery rate (e.g. 0.05).
+        #[arg(long, value_name = "Q")]
+        fdr: Option<f64>,
         /// `text` (a table) or `json` (everything, with each participant's group per pipeline).
         #[arg(long, value_enum, default_value_t = TablesFormat::Text)]
         format: TablesFormat,
@@ -434,13 +444,21 @@ fn run(cli: Cli) -> Result<()> {
             path,
             bootstrap,
             seed,
+            consensus,
+            fdr,
             format,
             vote_sign,
         } => {
             let data = polyphony_polis::read_path(&path, sign(vote_sign))
                 .with_context(|| format!("cannot import {}", path.display()))?;
-            let json = matches!(format, TablesFormat::Json);
-            println!("{}", lab::compare(&data, bootstrap, seed, json)?);
+            let how = lab::CompareHow {
+                bootstrap,
+                seed,
+                consensus: consensus.parse()?,
+                fdr,
+                json: matches!(format, TablesFormat::Json),
+            };
+            println!("{}", lab::compare(&data, &how)?);
             Ok(())
         }
         Command::Tables {

@@ -85,7 +85,7 @@ fn compare_finds_the_two_camps_with_every_pipeline() {
         .iter()
         .map(|p| p["pipeline"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["polis", "kmeans", "gmm", "dbscan"]);
+    assert_eq!(names, ["polis", "kmeans", "gmm", "dbscan", "hdbscan"]);
     for p in pipelines {
         let name = &p["pipeline"];
         assert_eq!(p["k"], 2, "{name}: {p}");
@@ -124,7 +124,10 @@ fn compare_finds_the_two_camps_with_every_pipeline() {
         "kmeans",
         "gmm",
         "dbscan",
+        "hdbscan",
         "silhouette",
+        "Bridging",
+        "Group-informed consensus (legacy)",
     ] {
         assert!(text.contains(needle), "`{needle}` missing: {text}");
     }

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use polyphony_core::{AnalysisParams, Preset};
 use serde::{Deserialize, Serialize};
 
-use crate::LabError;
+use crate::{ConsensusForm, LabError};
 
 /// One pipeline `compare` can run.
 ///
@@ -30,16 +30,29 @@ pub enum Pipeline {
     GaussianMixture,
     /// linfa PCA + linfa-clustering `Dbscan`.
     Dbscan,
+    /// linfa PCA + HDBSCAN (the `hdbscan` crate).
+    Hdbscan,
 }
 
 impl Pipeline {
     /// Every pipeline, in the order `compare` runs them.
-    pub const ALL: [Pipeline; 4] = [
+    pub const ALL: [Pipeline; 5] = [
         Pipeline::Polis,
         Pipeline::KMeans,
         Pipeline::GaussianMixture,
         Pipeline::Dbscan,
+        Pipeline::Hdbscan,
     ];
+
+    /// Whether the pipeline leaves some participants out as noise (DBSCAN, HDBSCAN).
+    ///
+    /// ```
+    /// assert!(polyphony_lab::Pipeline::Hdbscan.has_noise());
+    /// assert!(!polyphony_lab::Pipeline::KMeans.has_noise());
+    /// ```
+    pub fn has_noise(self) -> bool {
+        matches!(self, Pipeline::Dbscan | Pipeline::Hdbscan)
+    }
 }
 
 impl fmt::Display for Pipeline {
@@ -49,6 +62,7 @@ impl fmt::Display for Pipeline {
             Pipeline::KMeans => "kmeans",
             Pipeline::GaussianMixture => "gmm",
             Pipeline::Dbscan => "dbscan",
+            Pipeline::Hdbscan => "hdbscan",
         })
     }
 }
@@ -61,8 +75,9 @@ impl FromStr for Pipeline {
             "kmeans" | "k-means" => Ok(Pipeline::KMeans),
             "gmm" | "gaussian_mixture" | "gaussianmixture" => Ok(Pipeline::GaussianMixture),
             "dbscan" => Ok(Pipeline::Dbscan),
+            "hdbscan" => Ok(Pipeline::Hdbscan),
             other => Err(LabError::InvalidParams(format!(
-                "unknown pipeline `{other}` (polis, kmeans, gmm, dbscan)"
+                "unknown pipeline `{other}` (polis, kmeans, gmm, dbscan, hdbscan)"
             ))),
         }
     }
@@ -77,7 +92,11 @@ impl FromStr for Pipeline {
 /// - `k_min..=k_max`: 2..=5, Polis's range of group counts;
 /// - `kmeans_runs`: 10 restarts of k-means++ (the classic scikit-learn `n_init`);
 /// - `dbscan_min_points`: 4 (2 × the projection's two dimensions);
-/// - `pipelines`: all four, in [`Pipeline::ALL`] order.
+/// - `hdbscan_min_cluster_size`: unset: max(5, ⌈n / 20⌉) of the n clustered participants;
+/// - `pipelines`: all five, in [`Pipeline::ALL`] order;
+/// - `bridging`: on (Community Notes' model, its own defaults, seeded with `seed`);
+/// - `consensus`: [`ConsensusForm::Legacy`], Polis's group-informed consensus;
+/// - `repness_fdr`: off (`Some(q)`: Benjamini–Hochberg at false-discovery rate q).
 ///
 /// ```
 /// let params = polyphony_lab::CompareParams::builder().bootstrap(20).seed(3).build()?;
@@ -94,7 +113,11 @@ pub struct CompareParams {
     pub(super) k_max: u32,
     pub(super) kmeans_runs: u32,
     pub(super) dbscan_min_points: u32,
+    pub(super) hdbscan_min_cluster_size: Option<u32>,
     pub(super) pipelines: Vec<Pipeline>,
+    pub(super) bridging: bool,
+    pub(super) consensus: ConsensusForm,
+    pub(super) repness_fdr: Option<f64>,
 }
 
 impl CompareParams {
@@ -115,7 +138,11 @@ impl CompareParams {
             k_max: 5,
             kmeans_runs: 10,
             dbscan_min_points: 4,
+            hdbscan_min_cluster_size: None,
             pipelines: Pipeline::ALL.to_vec(),
+            bridging: true,
+            consensus: ConsensusForm::Legacy,
+            repness_fdr: None,
         }
     }
 
@@ -134,6 +161,14 @@ impl CompareParams {
     /// The pipelines run.
     pub fn pipelines(&self) -> &[Pipeline] {
         &self.pipelines
+    }
+    /// The form of group-informed consensus reported.
+    pub fn consensus(&self) -> ConsensusForm {
+        self.consensus
+    }
+    /// The false-discovery rate of representative statements, when asked.
+    pub fn repness_fdr(&self) -> Option<f64> {
+        self.repness_fdr
     }
 }
 
@@ -176,9 +211,30 @@ impl CompareParamsBuilder {
         self.params.dbscan_min_points = m;
         self
     }
-    /// The pipelines to run, at least one, each once (default all four).
+    /// HDBSCAN's smallest cluster (and `min_samples`), 2..=1,000 (default: max(5, ⌈n / 20⌉)).
+    pub fn hdbscan_min_cluster_size(mut self, m: u32) -> Self {
+        self.params.hdbscan_min_cluster_size = Some(m);
+        self
+    }
+    /// The pipelines to run, at least one, each once (default all five).
     pub fn pipelines(mut self, pipelines: &[Pipeline]) -> Self {
         self.params.pipelines = pipelines.to_vec();
+        self
+    }
+    /// Whether to fit the bridging model (default true).
+    pub fn bridging(mut self, on: bool) -> Self {
+        self.params.bridging = on;
+        self
+    }
+    /// The form of group-informed consensus (default [`ConsensusForm::Legacy`]).
+    pub fn consensus(mut self, form: ConsensusForm) -> Self {
+        self.params.consensus = form;
+        self
+    }
+    /// Representative statements under Benjamini–Hochberg at false-discovery rate `q` in
+    /// (0, 1) (default: off).
+    pub fn repness_fdr(mut self, q: Option<f64>) -> Self {
+        self.params.repness_fdr = q;
         self
     }
 
@@ -213,6 +269,16 @@ impl CompareParamsBuilder {
                 "dbscan_min_points {} is not in 2..=100",
                 p.dbscan_min_points
             ));
+        }
+        if let Some(m) = p.hdbscan_min_cluster_size {
+            if !(2..=1_000).contains(&m) {
+                return bad(format!("hdbscan_min_cluster_size {m} is not in 2..=1000"));
+            }
+        }
+        if let Some(q) = p.repness_fdr {
+            if !(q > 0.0 && q < 1.0) {
+                return bad(format!("repness_fdr {q} is not in (0, 1)"));
+            }
         }
         if p.pipelines.is_empty() {
             return bad("no pipeline to run".into());
