@@ -291,3 +291,87 @@ pub fn engine_state_from_blob(blob: &Value) -> Result<EngineState, PolisError> {
         group_labels: Vec::new(),
     })
 }
+
+/// `data` with each statement's moderation as the blob's own tick saw it, so that one update
+/// from [`engine_state_from_blob`] reproduces the blob even when moderation changed after its
+/// last vote tick.
+///
+/// Polis's math worker does not recompute on a moderation change (`conv_man.clj`): it runs
+/// `mod-update` alone and writes the blob again with the new `mod-out`, but the PCA, groups,
+/// repness and consensus of the last vote tick (§1.3 of the math spec; `lastModTimestamp` is
+/// then non-null). A comment rejected since, or restored since, is in the blob's `mod-out` (or
+/// not) while its numbers were computed the other way. The blob itself says which: a column
+/// moderated out at the tick was zeroed for everyone (`nm/zero-out-columns`), so its centre and
+/// every loading are exactly 0, which a column with agree or disagree votes in it never is.
+/// So a statement whose column is zeroed counts as moderated out (a comment restored since, if
+/// it has such votes), and one in `mod-out` whose column is not zeroed counts as in (rejected
+/// since). In a blob written by a vote tick the two agree and nothing changes (checked on all
+/// three real blobs, strict moderation included: strict moderation itself is ignored by the
+/// math — an unaccepted comment, `mod = 0`, is a column like any other).
+///
+/// # Errors
+/// [`PolisError::Json`] when the blob lacks `tids` or `pca.center` / `pca.comps`, or they differ
+/// in length.
+///
+/// ```
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/polis-math-blobs/below-100-ptpts");
+/// # if !dir.is_dir() { return Ok(()); }
+/// let blob: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("math-pca2.json"))?)?;
+/// let data = polyphony_polis::read_path(&dir, polyphony_polis::VoteSign::Auto)?;
+/// // Written by a vote tick: moderation is as the comments say.
+/// assert_eq!(polyphony_polis::moderation_at_blob_tick(&blob, &data)?, data);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn moderation_at_blob_tick(
+    blob: &Value,
+    data: &crate::PolisConversation,
+) -> Result<crate::PolisConversation, PolisError> {
+    let tids = u32_list(
+        blob.get("tids")
+            .ok_or_else(|| PolisError::Json("blob has no `tids`".into()))?,
+        "tids",
+    )?;
+    let pca = blob
+        .get("pca")
+        .ok_or_else(|| PolisError::Json("blob has no `pca`".into()))?;
+    let center = f64_list(pca.get("center").unwrap_or(&Value::Null), "pca.center")?;
+    let comps = pca
+        .get("comps")
+        .and_then(Value::as_array)
+        .ok_or_else(|| PolisError::Json("blob has no `pca.comps`".into()))?
+        .iter()
+        .map(|c| f64_list(c, "pca.comps"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if center.len() != tids.len() || comps.iter().any(|c| c.len() != tids.len()) {
+        return Err(PolisError::Json(
+            "pca.center and pca.comps do not match tids in length".into(),
+        ));
+    }
+    let mod_out: std::collections::BTreeSet<u32> = match blob.get("mod-out") {
+        Some(v) if !v.is_null() => u32_list(v, "mod-out")?.into_iter().collect(),
+        _ => Default::default(),
+    };
+    let opinionated: std::collections::BTreeSet<StatementId> = data
+        .votes
+        .iter()
+        .filter(|v| v.vote != polyphony_core::Vote::Pass)
+        .map(|v| v.statement)
+        .collect();
+    let mut out = data.clone();
+    for (j, &tid) in tids.iter().enumerate() {
+        let zeroed = center[j] == 0.0 && comps.iter().all(|c| c[j] == 0.0);
+        let Some(s) = out.statements.iter_mut().find(|s| s.id == tid) else {
+            continue;
+        };
+        let out_now = s.is_meta || s.moderation == Moderation::Rejected;
+        if mod_out.contains(&tid) && !zeroed && out_now {
+            // Rejected (or made meta) after the tick: it was a column like any other.
+            s.moderation = Moderation::Unmoderated;
+            s.is_meta = false;
+        } else if !mod_out.contains(&tid) && zeroed && opinionated.contains(&tid) && !out_now {
+            // Restored after the tick: it was moderated out.
+            s.moderation = Moderation::Rejected;
+        }
+    }
+    Ok(out)
+}

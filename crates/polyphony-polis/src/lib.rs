@@ -27,7 +27,7 @@ mod import;
 mod json;
 mod named;
 
-pub use blob::{engine_state_from_blob, math_blob};
+pub use blob::{engine_state_from_blob, math_blob, moderation_at_blob_tick};
 pub use error::PolisError;
 pub use export::{
     comment_groups_csv, comments_csv, parse_comment_groups_csv, participants_votes_csv,
