@@ -76,6 +76,26 @@ fn root() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from("."))
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (a developer may keep one per
+/// job), else the workspace's `target/`. What xtask itself writes (`target/web-dist`, the wasm
+/// package) stays under the workspace's `target/`, where the server's build script looks.
+fn cargo_target(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// A wasm32 artifact cargo built: `profile` is `release` or `wasm-release`.
+fn wasm_artifact(root: &Path, profile: &str, name: &str) -> String {
+    cargo_target(root)
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 fn run(root: &Path, program: &str, args: &[&str]) -> Result<()> {
     eprintln!("xtask: {program} {}", args.join(" "));
     let status = Command::new(program)

@@ -27,7 +27,7 @@ pub(crate) fn build_wasm(root: &Path) -> Result<()> {
             "nodejs",
             "--out-dir",
             "target/wasm-pkg",
-            "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
+            &crate::wasm_artifact(root, "release", "polyphony_wasm.wasm"),
         ],
     )?;
     // An npm-style package folder: a notebook or a script can `npm install target/wasm-pkg`

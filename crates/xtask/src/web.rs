@@ -50,12 +50,17 @@ pub(crate) fn build_web(root: &Path) -> Result<()> {
         ],
     )?;
     setup_wasm_opt(root)?;
-    let dist = root.join("target/web-dist");
+    // `POLYPHONY_WEB_DIST` (also read by the server's build script) puts the build elsewhere:
+    // two checkouts or two developers building at once each keep their own.
+    let dist = match std::env::var_os("POLYPHONY_WEB_DIST") {
+        Some(d) if !d.is_empty() => root.join(d),
+        _ => root.join("target/web-dist"),
+    };
     // Nothing the web app is made from has changed since the last build: skip wasm-bindgen,
     // wasm-opt and the compression (most of the build's time), and leave target/web-dist as it
     // is, so the server's build script has nothing to embed again.
     let inputs = web_inputs(root)?;
-    let stamp = root.join("target/web-dist.inputs");
+    let stamp = dist.with_extension("inputs");
     if dist.join("index.html").is_file()
         && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&inputs)
     {
@@ -103,8 +108,12 @@ fn web_inputs(root: &Path) -> Result<String> {
     };
     add("xtask/web.rs", include_bytes!("web.rs"));
     let mut files = vec![
-        root.join("target/wasm32-unknown-unknown/wasm-release/polyphony_web.wasm"),
-        root.join("target/wasm32-unknown-unknown/release/polyphony_wasm.wasm"),
+        PathBuf::from(crate::wasm_artifact(
+            root,
+            "wasm-release",
+            "polyphony_web.wasm",
+        )),
+        PathBuf::from(crate::wasm_artifact(root, "release", "polyphony_wasm.wasm")),
         root.join("web/src/bin/i18n-json.rs"),
     ];
     files.extend(files_under(&root.join("web/static"))?);
@@ -170,7 +179,7 @@ fn stage_web(root: &Path, staging: &Path) -> Result<[usize; 3]> {
             "--no-typescript",
             "--out-dir",
             &bindgen_dir,
-            "target/wasm32-unknown-unknown/wasm-release/polyphony_web.wasm",
+            &crate::wasm_artifact(root, "wasm-release", "polyphony_web.wasm"),
         ],
     )?;
     run(
@@ -278,7 +287,7 @@ fn stage_explorer_worker(root: &Path, staging: &Path) -> Result<()> {
             "--no-typescript",
             "--out-dir",
             &bindgen_dir,
-            "target/wasm32-unknown-unknown/release/polyphony_wasm.wasm",
+            &crate::wasm_artifact(root, "release", "polyphony_wasm.wasm"),
         ],
     )?;
     run(
