@@ -198,6 +198,9 @@ test('phones get in with the projector\'s joining code, by its QR code or typed;
   assert.equal((await missing.textContent()).trim(), tables.en.ScreenNeedsConsole);
   assert.equal(await elsewhere.locator('.qr svg').count(), 0, 'no QR code');
   assert.equal(await elsewhere.locator('#join-code').count(), 0, 'no joining code');
+  // Nothing to scan: the heading says where to join instead of "Scan to join".
+  assert.equal((await elsewhere.locator('#join-on-phone').textContent()).trim(), tables.en.JoinOnPhone);
+  assert.ok(!(await elsewhere.locator('.join-text').textContent()).includes(tables.en.ScanToJoin), 'no "Scan to join" without a QR code');
   await checkProjectorLanguages(elsewhere, 'collect without the key', 'admission-projector-no-key');
   await elsewhereCtx.close();
 

@@ -124,6 +124,12 @@ pub mod api {
         at(route::VIEW, &[code])
     }
 
+    /// A participant's own view (with its token header): also how a phone learns that its
+    /// saved token is no longer in the room.
+    pub fn me(code: &str) -> String {
+        at(route::ME, &[code])
+    }
+
     /// `POST`: join a room as a participant.
     pub fn join(code: &str) -> String {
         at(route::JOIN, &[code])

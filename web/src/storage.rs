@@ -46,6 +46,13 @@ pub fn save_participant_token(code: &str, token: &str) {
     save(&storage_key::participant_token(code), token);
 }
 
+/// Forgets this browser's participant token in a room (the room no longer knows it).
+pub fn forget_participant_token(code: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.remove_item(&storage_key::participant_token(code));
+    }
+}
+
 /// A phone's saved queue of unanswered requests (empty when there is none or it is unreadable).
 pub fn queue(code: &str) -> Vec<Queued> {
     load(&storage_key::queue(code))

@@ -33,27 +33,58 @@ pub enum JoinFailure {
 /// This browser's participant token in the room: the saved one, else a new one from joining
 /// (then saved). `None` until known.
 #[hook]
-pub fn use_participant_token(code: &str) -> Option<Result<String, JoinFailure>> {
+pub fn use_participant_token(code: &str) -> ParticipantToken {
     let token = use_state_eq(|| None);
+    // Bumped to join again after the room forgot this phone's token.
+    let attempt = use_state_eq(|| 0u32);
     {
         let token = token.clone();
-        use_effect_with(code.to_string(), move |code: &String| {
-            let code = code.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                token.set(Some(participant_token(&code).await));
-            });
-        });
+        use_effect_with(
+            (code.to_string(), *attempt),
+            move |(code, _): &(String, u32)| {
+                let code = code.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    token.set(Some(participant_token(&code).await));
+                });
+            },
+        );
     }
-    (*token).clone()
+    let forget = {
+        let (code, token, attempt) = (code.to_string(), token.clone(), attempt.clone());
+        Callback::from(move |()| {
+            storage::forget_participant_token(&code);
+            token.set(None);
+            attempt.set(*attempt + 1);
+        })
+    };
+    ParticipantToken {
+        token: (*token).clone(),
+        forget,
+    }
+}
+
+/// A phone's identity in its room, as its page sees it.
+#[derive(Clone, PartialEq)]
+pub struct ParticipantToken {
+    /// The token once known, or why the phone could not join; `None` while joining.
+    pub token: Option<Result<String, JoinFailure>>,
+    /// Forgets the token and joins again: the room no longer knows it (the identity expired
+    /// or was removed), so keeping it would leave the phone reconnecting forever.
+    pub forget: Callback<()>,
 }
 
 async fn participant_token(code: &str) -> Result<String, JoinFailure> {
     if let Some(t) = storage::participant_token(code) {
         return Ok(t);
     }
-    if let Some(t) = early_join(code).await {
-        storage::save_participant_token(code, &t);
-        return Ok(t);
+    match early_join(code).await {
+        Some(EarlyJoin::Joined(t)) => {
+            storage::save_participant_token(code, &t);
+            return Ok(t);
+        }
+        // The same join again would be refused the same way: ask for the code at once.
+        Some(EarlyJoin::NeedsAdmission) => return Err(JoinFailure::NeedsAdmission),
+        None => {}
     }
     let admission = crate::routes::page::admission_in(&crate::nav::hash());
     let url = api::join_with(code, admission.as_deref());
@@ -89,10 +120,20 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
     }
 }
 
-/// The token of the join `index.html` started while the app downloaded (`polyphonyEarlyJoin`:
-/// the room's code and a promise of the token, or of null when that join did not end cleanly).
-/// Taken once: a second look finds nothing.
-async fn early_join(code: &str) -> Option<String> {
+/// How the join `index.html` started ended, when it ended in a way the app can use.
+#[derive(Debug, PartialEq)]
+enum EarlyJoin {
+    /// Joined: the participant token.
+    Joined(String),
+    /// Refused for want of the projector's code.
+    NeedsAdmission,
+}
+
+/// The outcome of the join `index.html` started while the app downloaded (`polyphonyEarlyJoin`:
+/// the room's code, a promise of the token or of null when that join did not end cleanly, and
+/// `refused`, the error code of a refusal the app should not repeat). Taken once: a second
+/// look finds nothing. `None`: the app joins by itself.
+async fn early_join(code: &str) -> Option<EarlyJoin> {
     use wasm_bindgen::JsCast;
     let window = crate::nav::window()?;
     let name = wasm_bindgen::JsValue::from_str("polyphonyEarlyJoin");
@@ -106,10 +147,15 @@ async fn early_join(code: &str) -> Option<String> {
         return None;
     }
     let promise = field("token")?.dyn_into::<js_sys::Promise>().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .as_string()
+    let token = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    if let Some(t) = token.as_string() {
+        return Some(EarlyJoin::Joined(t));
+    }
+    // Read after the promise settled: index.html sets it before resolving to null.
+    let refused: Option<ErrorCode> = field("refused")
+        .and_then(|r| r.as_string())
+        .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok());
+    (refused == Some(ErrorCode::AdmissionRequired)).then_some(EarlyJoin::NeedsAdmission)
 }
 
 /// A random hex string: the prefix of this page load's request ids.

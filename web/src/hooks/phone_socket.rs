@@ -5,7 +5,7 @@
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 
-use polyphony_protocol::{ErrorCode, RoomView, ServerMessage};
+use polyphony_protocol::{ClientMessage, ErrorCode, RoomView, ServerMessage};
 use yew::prelude::*;
 
 use crate::hooks::phone_identity::request_prefix;
@@ -27,13 +27,27 @@ struct Session {
     redraw: UseForceUpdateHandle,
     /// The spotlight whose text was last asked of the room view (asked once per statement).
     spotlight_asked: Cell<Option<u32>>,
+    /// Sockets that failed in a row without the server's welcome; at [`CHECK_AFTER_FAILURES`]
+    /// the phone asks the room whether it still knows this token.
+    failures: Cell<u32>,
+    /// The token the socket uses, and what to do when the room no longer knows it.
+    identity: RefCell<Option<(String, Callback<()>)>>,
 }
 
+/// Refused sockets in a row before the phone checks its token (a refused upgrade carries no
+/// reason a browser can read; one failure is usually the venue's wifi).
+const CHECK_AFTER_FAILURES: u32 = 2;
+
 impl Session {
-    fn send(&self, messages: Vec<String>) {
+    /// Sends the model's messages, as JSON only here, at the edge.
+    fn send(&self, messages: Vec<ClientMessage>) {
         if let Some(s) = self.socket.borrow().as_ref() {
             for m in messages {
-                s.send(m);
+                match serde_json::to_string(&m) {
+                    Ok(text) => s.send(text),
+                    // Cannot happen for these plain types; said rather than sent empty.
+                    Err(e) => web_sys::console::error_1(&format!("request not sent: {e}").into()),
+                }
             }
         }
     }
@@ -50,6 +64,16 @@ impl Session {
             }
             _ => None,
         };
+        match &e {
+            PhoneEvent::Connected => self.failures.set(0),
+            PhoneEvent::Disconnected if !self.model.borrow().online => {
+                self.failures.set(self.failures.get() + 1);
+                if self.failures.get() == CHECK_AFTER_FAILURES {
+                    self.check_token();
+                }
+            }
+            _ => {}
+        }
         let out = self.model.borrow_mut().apply(e);
         self.send(out);
         storage::save_queue(&self.code, &self.model.borrow().queue);
@@ -63,6 +87,26 @@ impl Session {
             .forget();
         }
         self.read_spotlight();
+    }
+
+    /// Asks the room whether it still knows this phone's token (over HTTP, which says why);
+    /// when it does not, the token is forgotten and the phone joins again.
+    fn check_token(&self) {
+        let Some((token, forget)) = self.identity.borrow().clone() else {
+            return;
+        };
+        let url = api::me(&self.code);
+        wasm_bindgen_futures::spawn_local(async move {
+            let header = [(
+                polyphony_protocol::paths::PARTICIPANT_TOKEN_HEADER,
+                token.as_str(),
+            )];
+            if let Err(e) = net::get::<serde_json::Value>(&url, &header).await {
+                if e.code == Some(ErrorCode::NotParticipant) {
+                    forget.emit(());
+                }
+            }
+        });
     }
 
     /// The spotlight's text, when the phone has not seen it: read from the room's public view.
@@ -108,7 +152,7 @@ impl Phone {
 /// The phone's session in room `code`: the model (resuming the saved queue), and, once `token`
 /// is known, the socket feeding it.
 #[hook]
-pub fn use_phone_socket(code: &str, token: Option<String>) -> Phone {
+pub fn use_phone_socket(code: &str, token: Option<String>, forget: Callback<()>) -> Phone {
     let redraw = use_force_update();
     let session = use_memo(code.to_string(), |code| Session {
         code: code.clone(),
@@ -116,6 +160,8 @@ pub fn use_phone_socket(code: &str, token: Option<String>) -> Phone {
         socket: RefCell::new(None),
         redraw,
         spotlight_asked: Cell::new(None),
+        failures: Cell::new(0),
+        identity: RefCell::new(None),
     });
     {
         let session = Rc::clone(&session);
@@ -123,6 +169,8 @@ pub fn use_phone_socket(code: &str, token: Option<String>) -> Phone {
             (code.to_string(), token),
             move |(code, token): &(String, Option<String>)| {
                 if let Some(token) = token {
+                    session.failures.set(0);
+                    *session.identity.borrow_mut() = Some((token.clone(), forget));
                     let weak = Rc::downgrade(&session);
                     let on_event: Rc<dyn Fn(SocketEvent)> = Rc::new(move |e: SocketEvent| {
                         if let Some(s) = weak.upgrade() {

@@ -129,8 +129,13 @@ const STEPS: [(i8, Key); 5] = [
 #[component]
 pub fn PhonePage(p: &CodeProps) -> Html {
     let lang = p.lang;
-    let token = use_participant_token(&p.code);
-    let phone = use_phone_socket(&p.code, token.clone().and_then(Result::ok));
+    let identity = use_participant_token(&p.code);
+    let token = identity.token.clone();
+    let phone = use_phone_socket(
+        &p.code,
+        token.clone().and_then(Result::ok),
+        identity.forget.clone(),
+    );
     let dispatch = phone.dispatch();
     let draft = use_state(String::new);
     let task = phone.model().task();

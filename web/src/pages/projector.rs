@@ -119,6 +119,7 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         html! { <p class="code-line"><Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></p> }
     });
     // Without the key this screen cannot know the code: a QR code would let nobody in.
+    let qr_shown = open || !matches!(admission, Admission::NoKey);
     let qr = match (&admission, open) {
         (_, true) | (Admission::Known(_), _) => html! {
             <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img" data-join={join_code.clone().unwrap_or_default()}>{ qr_svg(&join_url) }</div>
@@ -201,8 +202,12 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             <div class="collect">
                 { qr }
                 <div class="join-text">
-                    <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
-                    <p><Tr lang={lang} k={Key::OrOpen} /></p>
+                    if qr_shown {
+                        <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
+                        <p><Tr lang={lang} k={Key::OrOpen} /></p>
+                    } else {
+                        <h2 id="join-on-phone"><Tr lang={lang} k={Key::JoinOnPhone} /></h2>
+                    }
                     <p class="url">{ phone_url.clone() }</p>
                     <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
                     { join_code_line.clone() }
@@ -286,9 +291,13 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                     </span>
                 }
                 if room.stage != Stage::Collect || room.closed {
-                    <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
-                        if let Some(c) = join_code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
-                    { counts }
+                    // The codes above the counts, so that the topic keeps the width (in English
+                    // the four side by side cut it on every stage).
+                    <div class="corner">
+                        <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
+                            if let Some(c) = join_code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
+                        { counts }
+                    </div>
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
             </div>

@@ -13,7 +13,7 @@
 //! - [`projector`]: what the projector decides: an ended timer's minute, the report page the
 //!   console turned to, a spectrum's steps, each divisive statement's leans.
 
-use polyphony_protocol::{ErrorCode, ServerMessage, StatementView, Vote};
+use polyphony_protocol::{ClientMessage, ErrorCode, ServerMessage, StatementView, Vote};
 use serde::{Deserialize, Serialize};
 
 pub mod controls;
@@ -88,13 +88,31 @@ pub enum PhoneEvent {
     Statements(Vec<StatementView>),
 }
 
-/// A request not yet answered by the server; kept (and saved) until it is.
+/// A request not yet answered by the server; kept (and saved) until it is. Typed all the way:
+/// it becomes JSON only where it leaves the phone (the socket, the browser's storage).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queued {
     /// The request's id.
     pub id: String,
-    /// The request as JSON (a `ClientMessage`).
-    pub message: String,
+    /// The request.
+    #[serde(deserialize_with = "saved_message")]
+    pub message: ClientMessage,
+}
+
+/// A saved queue's message: an object, or (saved by an earlier build of the app, which kept
+/// each request as JSON text) a string holding one — a phone updated mid-workshop keeps its
+/// unsent votes.
+fn saved_message<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ClientMessage, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Saved {
+        Message(ClientMessage),
+        Text(String),
+    }
+    match Saved::deserialize(d)? {
+        Saved::Message(m) => Ok(m),
+        Saved::Text(t) => serde_json::from_str(&t).map_err(serde::de::Error::custom),
+    }
 }
 
 /// Short feedback for the participant.

@@ -51,7 +51,7 @@ impl PhoneModel {
     pub fn new(prefix: &str, queue: Vec<Queued>) -> PhoneModel {
         let mut local_votes = BTreeMap::new();
         for q in &queue {
-            if let Ok(ClientMessage::Vote(v)) = serde_json::from_str(&q.message) {
+            if let ClientMessage::Vote(v) = &q.message {
                 local_votes.insert(v.statement, v.vote);
             }
         }
@@ -75,9 +75,8 @@ impl PhoneModel {
         format!("{}-{}", self.prefix, self.counter)
     }
 
-    fn enqueue(&mut self, id: String, msg: &ClientMessage) -> Vec<String> {
-        let message = serde_json::to_string(msg).unwrap_or_default();
-        let held = self.voting_paused() && matches!(msg, ClientMessage::Vote(_));
+    fn enqueue(&mut self, id: String, message: ClientMessage) -> Vec<ClientMessage> {
+        let held = self.voting_paused() && matches!(message, ClientMessage::Vote(_));
         self.queue.push(Queued {
             id,
             message: message.clone(),
@@ -91,7 +90,7 @@ impl PhoneModel {
 
     /// Everything queued, except votes while voting is paused (they wait for a view saying it
     /// is open again).
-    fn resend_all(&self) -> Vec<String> {
+    fn resend_all(&self) -> Vec<ClientMessage> {
         let paused = self.voting_paused();
         self.queue
             .iter()
@@ -106,8 +105,8 @@ impl PhoneModel {
         Some(self.queue.remove(i))
     }
 
-    /// Applies an event; returns the messages (JSON) to send now.
-    pub fn apply(&mut self, event: PhoneEvent) -> Vec<String> {
+    /// Applies an event; returns the messages to send now.
+    pub fn apply(&mut self, event: PhoneEvent) -> Vec<ClientMessage> {
         let out = self.apply_inner(event);
         self.keep_showing();
         out
@@ -133,7 +132,7 @@ impl PhoneModel {
         self.showing = showing;
     }
 
-    fn apply_inner(&mut self, event: PhoneEvent) -> Vec<String> {
+    fn apply_inner(&mut self, event: PhoneEvent) -> Vec<ClientMessage> {
         match event {
             PhoneEvent::Connected => {
                 self.online = true;
@@ -160,7 +159,7 @@ impl PhoneModel {
                     statement,
                     vote,
                 });
-                self.enqueue(id, &msg)
+                self.enqueue(id, msg)
             }
             PhoneEvent::AddStatement(text) => {
                 let text = text.trim().to_string();
@@ -172,7 +171,7 @@ impl PhoneModel {
                     id: Some(id.clone()),
                     text,
                 });
-                self.enqueue(id, &msg)
+                self.enqueue(id, msg)
             }
             PhoneEvent::Spectrum {
                 spectrum,
@@ -187,7 +186,7 @@ impl PhoneModel {
                     round,
                     position,
                 });
-                self.enqueue(id, &msg)
+                self.enqueue(id, msg)
             }
             PhoneEvent::Consent => {
                 if self.consented() {
@@ -195,7 +194,7 @@ impl PhoneModel {
                 }
                 self.consented_here = true;
                 let id = self.next_id();
-                self.enqueue(id.clone(), &ClientMessage::Consent(Consent { id }))
+                self.enqueue(id.clone(), ClientMessage::Consent(Consent { id }))
             }
             PhoneEvent::AddNote(text) => {
                 let text = text.trim().to_string();
@@ -208,7 +207,7 @@ impl PhoneModel {
                     id: id.clone(),
                     text,
                 });
-                self.enqueue(id, &msg)
+                self.enqueue(id, msg)
             }
             PhoneEvent::WithdrawNote(note) => {
                 let id = self.next_id();
@@ -216,7 +215,7 @@ impl PhoneModel {
                     id: id.clone(),
                     note,
                 });
-                self.enqueue(id, &msg)
+                self.enqueue(id, msg)
             }
             PhoneEvent::PassReporter => {
                 if self
@@ -226,10 +225,7 @@ impl PhoneModel {
                     return Vec::new();
                 }
                 let id = self.next_id();
-                self.enqueue(
-                    id.clone(),
-                    &ClientMessage::PassReporter(PassReporter { id }),
-                )
+                self.enqueue(id.clone(), ClientMessage::PassReporter(PassReporter { id }))
             }
             PhoneEvent::Statements(list) => {
                 for s in list {
@@ -241,11 +237,9 @@ impl PhoneModel {
         }
     }
 
-    /// The queued requests, decoded.
-    fn queued(&self) -> impl Iterator<Item = ClientMessage> + '_ {
-        self.queue
-            .iter()
-            .filter_map(|q| serde_json::from_str(&q.message).ok())
+    /// The queued requests.
+    fn queued(&self) -> impl Iterator<Item = &ClientMessage> + '_ {
+        self.queue.iter().map(|q| &q.message)
     }
 
     /// Remembers the texts of every statement in `view`.
@@ -268,7 +262,7 @@ impl PhoneModel {
         }
     }
 
-    fn server(&mut self, msg: ServerMessage) -> Vec<String> {
+    fn server(&mut self, msg: ServerMessage) -> Vec<ClientMessage> {
         match msg {
             ServerMessage::Phone(view) => {
                 let was_paused = self.voting_paused();
@@ -278,8 +272,8 @@ impl PhoneModel {
                 let queued: Vec<u32> = self
                     .queue
                     .iter()
-                    .filter_map(|q| match serde_json::from_str(&q.message) {
-                        Ok(ClientMessage::Vote(v)) => Some(v.statement),
+                    .filter_map(|q| match &q.message {
+                        ClientMessage::Vote(v) => Some(v.statement),
                         _ => None,
                     })
                     .collect();
@@ -316,11 +310,11 @@ impl PhoneModel {
                     return Vec::new();
                 }
                 if let Some(q) = self.answered(r.id.as_deref()) {
-                    match serde_json::from_str(&q.message) {
-                        Ok(ClientMessage::Vote(v)) => {
+                    match q.message {
+                        ClientMessage::Vote(v) => {
                             self.local_votes.remove(&v.statement);
                         }
-                        Ok(ClientMessage::Consent(_)) => self.consented_here = false,
+                        ClientMessage::Consent(_) => self.consented_here = false,
                         _ => {}
                     }
                 }
@@ -457,7 +451,7 @@ impl PhoneModel {
     pub fn pending_notes(&self) -> Vec<String> {
         self.queued()
             .filter_map(|m| match m {
-                ClientMessage::AddNote(n) => Some(n.text),
+                ClientMessage::AddNote(n) => Some(n.text.clone()),
                 _ => None,
             })
             .collect()
@@ -484,10 +478,7 @@ impl PhoneModel {
 
 /// A queued vote (not a statement, a position, a note…).
 fn is_vote(q: &Queued) -> bool {
-    matches!(
-        serde_json::from_str::<ClientMessage>(&q.message),
-        Ok(ClientMessage::Vote(_))
-    )
+    matches!(q.message, ClientMessage::Vote(_))
 }
 
 #[cfg(test)]

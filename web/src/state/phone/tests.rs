@@ -55,8 +55,8 @@ fn phone_view(
     }))
 }
 
-fn id_of(json: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+fn id_of(message: &ClientMessage) -> String {
+    let v = serde_json::to_value(message).unwrap_or_default();
     v["id"].as_str().unwrap_or_default().to_string()
 }
 
@@ -153,6 +153,30 @@ fn a_dropped_connection_resends_unacknowledged_votes() {
 }
 
 #[test]
+fn a_queue_saved_by_the_earlier_build_as_json_text_is_read_back() {
+    // Earlier builds saved each request as a JSON string inside the queue: a phone updated
+    // mid-workshop must keep (and send) its unsent vote.
+    let saved = r#"[{"id":"old-1","message":"{\"type\":\"vote\",\"id\":\"old-1\",\"statement\":3,\"vote\":\"agree\"}"}]"#;
+    let restored: Vec<Queued> = serde_json::from_str(saved).expect("the old form reads");
+    assert_eq!(
+        restored[0].message,
+        ClientMessage::Vote(VoteRequest {
+            id: "old-1".into(),
+            statement: 3,
+            vote: Vote::Agree
+        })
+    );
+    let mut m = PhoneModel::new("b", restored);
+    assert_eq!(m.my_vote(3), Some(Vote::Agree));
+    assert_eq!(m.apply(PhoneEvent::Connected).len(), 1);
+    // Saved again, it takes the typed form, which reads back the same.
+    let again = serde_json::to_string(&m.queue).unwrap_or_default();
+    assert!(again.contains(r#""message":{"type":"vote""#), "{again}");
+    let reread: Vec<Queued> = serde_json::from_str(&again).unwrap_or_default();
+    assert_eq!(reread, m.queue);
+}
+
+#[test]
 fn a_saved_queue_survives_a_reload() {
     let mut m = PhoneModel::new("a", vec![]);
     m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
@@ -235,8 +259,8 @@ fn table(reporter: bool, notes: &[(u32, bool, bool)]) -> PhoneTable {
     }
 }
 
-fn kind_of(json: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+fn kind_of(message: &ClientMessage) -> String {
+    let v = serde_json::to_value(message).unwrap_or_default();
     v["type"].as_str().unwrap_or_default().to_string()
 }
 
@@ -465,7 +489,7 @@ fn votes_made_while_paused_wait_and_go_out_when_voting_resumes() {
         .is_empty());
     let resumed = m.apply(PhoneEvent::Server(view(Some(1), &[0, 2], &[])));
     assert!(!m.voting_paused());
-    let votes: Vec<&String> = resumed.iter().filter(|j| kind_of(j) == "vote").collect();
+    let votes: Vec<&ClientMessage> = resumed.iter().filter(|j| kind_of(j) == "vote").collect();
     assert_eq!(votes.len(), 1);
     assert_eq!(id_of(votes[0]), "p-1");
     m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
