@@ -27,6 +27,7 @@ mod backup;
 mod conn;
 mod convert;
 mod create;
+mod dispatch;
 mod error;
 mod export;
 mod extract;

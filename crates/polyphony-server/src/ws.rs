@@ -2,9 +2,10 @@
 //!
 //! A socket sends `welcome`, then the current view, then a new view whenever the room's snapshot
 //! changes (skipping any it missed while busy) — so a phone that reconnects is up to date at
-//! once. A phone's requests are handled in order; each answer (`ack`, `statement_added`,
-//! `spectrum_ack` or `rejected`) goes out once the change is committed, followed by the phone's
-//! new view.
+//! once. A phone's requests are handled in order, each by the one dispatch of participant
+//! requests (`crate::dispatch`, the same command entry points as HTTP); its one answer (`ack`,
+//! `statement_added`, `spectrum_ack`, `note_ack`, `done` or `rejected`) goes out once the change
+//! is committed, followed by the phone's new view.
 //!
 //! What a socket may hold is bounded: a frame or message over the size limit closes it when its
 //! header arrives; views come from a `watch` channel (the latest only, never a queue), and each
@@ -24,9 +25,8 @@ use polyphony_protocol::{
 };
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
-use crate::error::ApiError;
+use crate::dispatch;
 use crate::room::LiveRoom;
-use crate::room::RoomError;
 use crate::Snapshot;
 
 /// Who is on the other end.
@@ -120,11 +120,6 @@ async fn send_room_view(
         tokio::time::timeout_at(deadline, out.tx.send(m)).await,
         Ok(Ok(()))
     )
-}
-
-/// A refused request as the phone hears it: the status and sentence an HTTP request would get.
-fn rejection(id: Option<String>, e: RoomError) -> ServerMessage {
-    ApiError::from(e).rejection(id)
 }
 
 fn text(msg: &ServerMessage) -> Message {
@@ -259,18 +254,11 @@ pub(crate) async fn serve(
                     Message::Close(_) => break,
                     Message::Ping(_) | Message::Pong(_) => continue,
                 };
-                let replies = handle(&room, role, &raw).await;
-                let mut failed = false;
-                for r in &replies {
-                    if !send(&mut out, text(r)).await {
-                        failed = true;
-                        break;
-                    }
-                }
-                if failed {
+                let reply = handle(&room, role, &raw).await;
+                if !send(&mut out, text(&reply)).await {
                     break;
                 }
-                if let (Role::Phone(pid), true) = (role, replies.iter().any(|r| !matches!(r, ServerMessage::Pong | ServerMessage::Error(_)))) {
+                if let (Role::Phone(pid), true) = (role, !matches!(reply, ServerMessage::Pong | ServerMessage::Error(_))) {
                     let snap = room.snapshot();
                     if let Some(m) = phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone) {
                         if !send(&mut out, m).await {
@@ -292,79 +280,28 @@ pub(crate) async fn serve(
     }
 }
 
-async fn handle(room: &LiveRoom, role: Role, raw: &str) -> Vec<ServerMessage> {
+/// One message from the socket, answered with one message: a participant's request goes
+/// through the one dispatch ([`dispatch::participant_request`]); a screen or console may only
+/// ping.
+async fn handle(room: &LiveRoom, role: Role, raw: &str) -> ServerMessage {
     let msg: ClientMessage = match serde_json::from_str(raw) {
         Ok(m) => m,
         Err(e) => {
-            return vec![ServerMessage::Error(ErrorBody {
+            return ServerMessage::Error(ErrorBody {
                 error: format!("cannot read this message: {e}"),
                 code: Some(polyphony_protocol::ErrorCode::BadRequest),
-            })]
+            })
         }
     };
-    let pid = match (role, &msg) {
-        (_, ClientMessage::Ping) => return vec![ServerMessage::Pong],
-        (Role::Phone(pid), _) => pid,
-        (Role::Screen | Role::Host, _) => {
-            return vec![ServerMessage::Error(ErrorBody {
+    match (role, msg) {
+        (_, ClientMessage::Ping) => ServerMessage::Pong,
+        (Role::Phone(pid), msg) => dispatch::participant_request(room, pid, msg).await,
+        (Role::Screen | Role::Host, _) => ServerMessage::Error(ErrorBody {
             error:
                 "only a phone socket (opened with ?token=) takes votes, statements, positions and notes"
                     .into(),
             code: Some(polyphony_protocol::ErrorCode::BadRequest),
-        })]
-        }
-    };
-    match msg {
-        ClientMessage::Vote(v) => {
-            let id = v.id.clone();
-            match room.vote(pid, v).await {
-                Ok(ack) => vec![ServerMessage::Ack(ack)],
-                Err(e) => vec![rejection(Some(id), e)],
-            }
-        }
-        ClientMessage::AddStatement(s) => {
-            let id = s.id.clone();
-            match room.add_statement(Some(pid), s).await {
-                Ok(added) => vec![ServerMessage::StatementAdded(added)],
-                Err(e) => vec![rejection(id, e)],
-            }
-        }
-        ClientMessage::Spectrum(p) => {
-            let id = p.id.clone();
-            match room.spectrum_position(pid, p).await {
-                Ok(ack) => vec![ServerMessage::SpectrumAck(ack)],
-                Err(e) => vec![rejection(id, e)],
-            }
-        }
-        ClientMessage::AddNote(n) => {
-            let id = n.id.clone();
-            match room.add_note(pid, n).await {
-                Ok(ack) => vec![ServerMessage::NoteAck(ack)],
-                Err(e) => vec![rejection(Some(id), e)],
-            }
-        }
-        ClientMessage::WithdrawNote(w) => {
-            let id = w.id.clone();
-            match room.withdraw_note(pid, w).await {
-                Ok(done) => vec![ServerMessage::Done(done)],
-                Err(e) => vec![rejection(Some(id), e)],
-            }
-        }
-        ClientMessage::PassReporter(p) => {
-            let id = p.id.clone();
-            match room.pass_reporter(pid, p).await {
-                Ok(done) => vec![ServerMessage::Done(done)],
-                Err(e) => vec![rejection(Some(id), e)],
-            }
-        }
-        ClientMessage::Consent(c) => {
-            let id = c.id.clone();
-            match room.consent(pid, c).await {
-                Ok(done) => vec![ServerMessage::Done(done)],
-                Err(e) => vec![rejection(Some(id), e)],
-            }
-        }
-        ClientMessage::Ping => vec![ServerMessage::Pong],
+        }),
     }
 }
 

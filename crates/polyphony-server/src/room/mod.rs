@@ -6,6 +6,7 @@
 //! `live` (and `live` uses all of them).
 
 pub(crate) mod admission;
+pub(crate) mod change;
 pub(crate) mod commands;
 mod error;
 pub(crate) mod live;

@@ -8,11 +8,16 @@
 //! The database runs in WAL mode with `synchronous = FULL`: a commit survives a killed process
 //! and a power cut.
 //!
-//! The database is the log; the rooms live in memory (see `room.rs`) and are rebuilt from it at
+//! The database is the log; the rooms live in memory (see `room/`) and are rebuilt from it at
 //! start. Reads after start never touch the file.
+//!
+//! The room's commands write through one interface, [`RoomWrites`] (`room_writes.rs`), handed
+//! to them by [`Store::write_room`]; the SQL behind it is this module's alone, so another
+//! backend replaces what is here and nothing above it.
 
 mod brief;
 mod controls;
+mod room_writes;
 mod schema;
 mod tables;
 mod write;
@@ -28,6 +33,7 @@ use tokio::sync::oneshot;
 
 pub use brief::update_brief;
 pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
+pub(crate) use room_writes::{RoomWrites, SqliteRoomWrites};
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
     insert_seat, release_note, request_seen, withdraw_note, StoredDraw, StoredNote, StoredPlan,
@@ -229,6 +235,17 @@ impl Store {
             .map_err(|_| StoreError("the database writer has stopped".into()))?;
         rx.await
             .map_err(|_| StoreError("the database writer has stopped".into()))?
+    }
+
+    /// Runs `f` with room `room_id`'s [`RoomWrites`] inside the next group transaction and
+    /// answers once that transaction committed: the path every room command's write takes.
+    pub(crate) async fn write_room<T, F>(&self, room_id: i64, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn RoomWrites) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write(move |conn| f(&mut SqliteRoomWrites { conn, room_id }))
+            .await
     }
 
     /// Waits for every earlier write, then folds the WAL back into the database file.

@@ -4,10 +4,12 @@
 
 use polyphony_protocol::{check_brief, BriefCard, BriefPosition, RoomInfo};
 
-use super::{Change, Effects, Step};
+use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
+use crate::room::live::LiveRoom;
 use crate::room::model::Room;
 use crate::room::text::normalise;
+use crate::store::{RoomWrites, StoreError};
 
 /// A card text as kept: each line normalised like a statement (invisible characters removed,
 /// NFC, whitespace collapsed), blank lines dropped, lines joined by one line break.
@@ -70,9 +72,20 @@ impl Change for SetBrief {
     type Written = ();
     type Output = RoomInfo;
 
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        store.update_brief(&self.cards)
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
         room.info.brief = self.cards;
         (room.info.clone(), Effects::PUBLISH)
+    }
+}
+
+impl LiveRoom {
+    /// Replaces the briefing cards (the whole list; checked and normalised).
+    pub async fn set_brief(&self, cards: Vec<BriefCard>) -> Result<RoomInfo, RoomError> {
+        self.commit(|room| check_set_brief(room, cards)).await
     }
 }
 

@@ -1,22 +1,22 @@
 //! The facilitator's controls: hide and reveal results, pause voting, a timer, a spotlight,
-//! group names, a second vote, the report published; and the analysis snapshots the report
-//! compares. Each control is one [`ControlRequest`] checked against the room and written as the
+//! group names, a second vote, the report published, groups frozen and unfrozen. Each control is one [`ControlRequest`] checked against the room and written as the
 //! room's whole [`RoomControls`].
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use polyphony_core::{Analysis, FrozenGroups};
 use polyphony_protocol::{
-    ControlRequest, GroupName, Paging, Revote, RoomControls, RoomInfo, Stage, Timer,
-    GROUP_NAME_MAX_CHARS, MAX_PAGE, REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
+    ControlRequest, GroupName, Paging, Revote, RoomControls, RoomInfo, Timer, GROUP_NAME_MAX_CHARS,
+    MAX_PAGE, REVOTE_MAX_STATEMENTS, TIMER_MAX_MINUTES,
 };
 
 use super::spectrum::shown_statement;
-use super::{Change, Effects, Step};
+use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
-use crate::room::model::{AnalysisSnapshot, Room};
-use crate::store::StoredSnapshot;
+use crate::room::live::LiveRoom;
+use crate::room::model::Room;
+use crate::store::{RoomWrites, StoreError};
+use crate::util::next_time;
 
 /// The room's controls after one request, and the frozen groups when they change.
 #[derive(Clone, Debug)]
@@ -140,6 +140,13 @@ impl Change for SetControls {
     type Written = ();
     type Output = RoomInfo;
 
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        if let Some(frozen) = &self.frozen {
+            store.update_frozen_groups(frozen.as_ref())?;
+        }
+        store.update_controls(&self.controls)
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
         room.info.controls = self.controls;
         let effects = match self.frozen {
@@ -175,57 +182,21 @@ pub(crate) fn without_statement(room: &Room, sid: u32) -> Option<RoomControls> {
     changed.then_some(c)
 }
 
-/// The analysis at a moment worth comparing, to store and keep.
-#[derive(Clone, Debug)]
-pub(crate) struct TakeSnapshot {
-    pub(crate) snapshot: StoredSnapshot,
-    analysis: Arc<Analysis>,
-}
-
-/// Most snapshots one room keeps: a workshop changes stage a dozen times; a facilitator
-/// clicking back and forth should not grow the database without end.
-pub(crate) const MAX_SNAPSHOTS: usize = 64;
-
-/// A snapshot of `analysis` taken when the room moved to `stage` at `time` (ms). Skipped when
-/// the room has its maximum, or when nothing changed since the last one (same update).
-pub(crate) fn check_snapshot(
-    room: &Room,
-    stage: Stage,
-    time: i64,
-    analysis: Arc<Analysis>,
-) -> Result<Step<TakeSnapshot>, RoomError> {
-    let last = room.snapshots.last();
-    if room.snapshots.len() >= MAX_SNAPSHOTS
-        || last.is_some_and(|l| l.analysis.tick == analysis.tick && l.stage == stage)
-    {
-        return Ok(Step::Done(()));
-    }
-    let seq = last.map_or(0, |l| l.seq + 1);
-    Ok(Step::Write(TakeSnapshot {
-        snapshot: StoredSnapshot {
-            seq,
-            stage,
-            time,
-            analysis: (*analysis).clone(),
-        },
-        analysis,
-    }))
-}
-
-impl Change for TakeSnapshot {
-    type Written = ();
-    type Output = ();
-
-    fn apply(self, room: &mut Room, (): ()) -> ((), Effects) {
-        let s = self.snapshot;
-        if room.snapshots.last().is_none_or(|l| l.seq < s.seq) {
-            room.snapshots.push(AnalysisSnapshot {
-                seq: s.seq,
-                stage: s.stage,
-                time: s.time,
-                analysis: self.analysis,
-            });
+impl LiveRoom {
+    /// Applies one of the facilitator's controls. Opening a second vote keeps a snapshot of the
+    /// analysis first, so the report can compare before and after.
+    pub async fn control(&self, req: ControlRequest) -> Result<RoomInfo, RoomError> {
+        if matches!(req, ControlRequest::OpenRevote { .. }) {
+            let stage = self.info().stage;
+            self.take_snapshot(stage).await;
         }
-        ((), Effects::PUBLISH)
+        if matches!(req, ControlRequest::FreezeGroups) {
+            // Freeze what every acknowledged vote draws.
+            self.settle().await;
+        }
+        let analysis = self.analysis();
+        let now = next_time();
+        self.commit(|room| check_control(room, &req, now, analysis.as_deref()))
+            .await
     }
 }

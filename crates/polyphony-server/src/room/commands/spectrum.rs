@@ -1,13 +1,15 @@
-//! Spectrum commands: start a spectrum, open or close its rounds, place a position.
+//! The spectrum, the facilitator's side: start a spectrum, open or close its rounds, and its
+//! views (a participant's position is `super::position`).
 
-use polyphony_protocol::{
-    ModerationState, RoomControls, SpectrumAck, SpectrumPosition, Stage, MAX_SPECTRUM_ROUNDS,
-};
+use polyphony_protocol::{ModerationState, RoomControls, SpectrumView, Stage, MAX_SPECTRUM_ROUNDS};
 
-use super::{Change, Effects, Step};
+use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
-use crate::room::model::{check_client_id, visible, Room, Spectrum};
-use crate::store::{StoredPosition, StoredSpectrum, StoredStatement};
+use crate::room::live::LiveRoom;
+use crate::room::model::{visible, Room, Spectrum};
+use crate::room::views;
+use crate::store::{RoomField, RoomWrites, StoreError, StoredSpectrum, StoredStatement};
+use crate::util::{lock, next_time};
 
 /// Statement `sid` when participants see it: a rejected one is refused as rejected, a pending
 /// or unknown one as not accepted.
@@ -90,6 +92,15 @@ impl Change for StartSpectrum {
         room.next_spectrum = room.next_spectrum.max(self.new.id + 1);
     }
 
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        for s in &self.closing {
+            store.upsert_spectrum(s)?;
+        }
+        store.upsert_spectrum(&self.new)?;
+        store.update_controls(&self.controls)?;
+        store.update_room_field(RoomField::Stage(Stage::Spectrum))
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> (u32, Effects) {
         for s in &mut room.spectrums {
             s.open_round = None;
@@ -160,6 +171,16 @@ impl Change for SpectrumRound {
     type Written = ();
     type Output = ();
 
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        for s in &self.changes {
+            store.upsert_spectrum(s)?;
+        }
+        if let Some(c) = &self.controls {
+            store.update_controls(c)?;
+        }
+        Ok(())
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> ((), Effects) {
         for ch in &self.changes {
             if let Some(s) = room.spectrums.iter_mut().find(|s| s.id == ch.id) {
@@ -174,63 +195,58 @@ impl Change for SpectrumRound {
     }
 }
 
-/// Where a participant stands in the open round (latest wins).
-#[derive(Clone, Debug)]
-pub(crate) struct PlacePosition {
-    pub(crate) position: StoredPosition,
-    ack: SpectrumAck,
-}
+impl LiveRoom {
+    /// Starts a spectrum on a statement with round 1 open (closing any other), and moves the room
+    /// to the spectrum stage.
+    pub async fn start_spectrum(&self, sid: u32) -> Result<SpectrumView, RoomError> {
+        let created = next_time();
+        let id = self
+            .commit(|room| check_start_spectrum(room, sid, created))
+            .await?;
+        self.take_snapshot(Stage::Spectrum).await;
+        self.spectrum(id)
+    }
 
-/// `pid`'s position in a spectrum's open round.
-pub(crate) fn check_position(
-    room: &Room,
-    pid: u32,
-    req: &SpectrumPosition,
-) -> Result<Step<PlacePosition>, RoomError> {
-    if let Some(id) = &req.id {
-        check_client_id(id)?;
+    /// Opens a round of a spectrum (closing any other open one), or closes it (`None`).
+    pub async fn spectrum_round(
+        &self,
+        id: u32,
+        open: Option<u8>,
+    ) -> Result<SpectrumView, RoomError> {
+        self.commit(|room| check_spectrum_round(room, id, open))
+            .await?;
+        // The facilitator may close a spectrum whose statement was rejected, and sees it.
+        let analysis = self.analysis();
+        let room = lock(&self.state);
+        let sp = room.spectrum(id)?;
+        Ok(views::spectrum_view(&room, sp, analysis.as_deref()))
     }
-    if !(-2..=2).contains(&req.position) {
-        return Err(RoomError::PositionOutOfRange);
-    }
-    room.open_for_changes()?;
-    let sp = live_spectrum(room, req.spectrum)?;
-    if sp.open_round != Some(req.round) {
-        return Err(RoomError::RoundNotOpen(req.round));
-    }
-    let ack = SpectrumAck {
-        id: req.id.clone(),
-        spectrum: req.spectrum,
-        round: req.round,
-        position: req.position,
-    };
-    // Where the participant already stands: nothing to write (and no rate token taken).
-    if sp.round(req.round).and_then(|r| r.get(&pid)) == Some(&req.position) {
-        return Ok(Step::Done(ack));
-    }
-    Ok(Step::Write(PlacePosition {
-        position: StoredPosition {
-            spectrum: req.spectrum,
-            round: req.round,
-            pid,
-            position: req.position,
-        },
-        ack,
-    }))
-}
 
-impl Change for PlacePosition {
-    type Written = ();
-    type Output = SpectrumAck;
+    /// A spectrum's view (refused once its statement is rejected: it is gone from every view).
+    pub fn spectrum(&self, id: u32) -> Result<SpectrumView, RoomError> {
+        let analysis = self.analysis();
+        let room = lock(&self.state);
+        let sp = live_spectrum(&room, id)?;
+        Ok(views::spectrum_view(&room, sp, analysis.as_deref()))
+    }
 
-    fn apply(self, room: &mut Room, (): ()) -> (SpectrumAck, Effects) {
-        let p = &self.position;
-        if let Some(sp) = room.spectrums.iter_mut().find(|s| s.id == p.spectrum) {
-            if p.round >= 1 {
-                sp.ensure_round(p.round);
-                sp.positions[usize::from(p.round - 1)].insert(p.pid, p.position);
-            }
+    /// A spectrum's view with the movement between rounds `from` and `to` (any two rounds
+    /// opened, `from` before `to`).
+    pub fn spectrum_between(&self, id: u32, from: u8, to: u8) -> Result<SpectrumView, RoomError> {
+        let analysis = self.analysis();
+        let room = lock(&self.state);
+        let sp = live_spectrum(&room, id)?;
+        if from == 0 || from >= to || to > sp.rounds() {
+            return Err(RoomError::BadRounds {
+                rounds: sp.rounds(),
+            });
         }
-        (self.ack, Effects::ANALYSE)
+        Ok(views::spectrum_view_between(
+            &room,
+            sp,
+            analysis.as_deref(),
+            views::Reveal::AsControlled,
+            (from, to),
+        ))
     }
 }

@@ -1,17 +1,18 @@
-//! Discussion-table commands: form and dissolve tables, add, withdraw and release notes, pass
-//! the reporter's role on, consent; and where a late joiner sits ([`late_seat`]).
+//! Discussion tables: form and dissolve them, and where a late joiner sits ([`late_seat`]).
+//! A table's notes, its reporter and the rules' consent are `super::notes`,
+//! `super::reporter` and `super::consent`.
 
 use polyphony_core::{draw_reporter, Analysis, Seat, TableParams, TablePlan};
-use polyphony_protocol::{
-    Consent, Done, HostNote, NewNote, NoteAck, PassReporter, Stage, TablesRequest, WithdrawNote,
-    NOTES_PER_PARTICIPANT, NOTE_MAX_CHARS,
-};
+use polyphony_protocol::{HostView, Stage, TablesRequest, TablesView};
 
-use super::{Change, Effects, Step};
+use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
-use crate::room::model::{check_client_id, Room};
+use crate::room::live::LiveRoom;
+use crate::room::model::Room;
+use crate::room::table_views;
 use crate::room::tables::Plan;
-use crate::store::{StoredDraw, StoredNote, StoredPlan, StoredSeat};
+use crate::store::{RoomField, RoomWrites, StoreError, StoredDraw, StoredPlan, StoredSeat};
+use crate::util::{lock, next_time};
 
 /// The seed of plan `number` of a room seeded with `seed`.
 fn plan_seed(seed: u64, number: u32) -> u64 {
@@ -19,7 +20,7 @@ fn plan_seed(seed: u64, number: u32) -> u64 {
 }
 
 /// Logs a reporter draw: room, plan, table and draw number, never who.
-fn log_draw(room: &Room, d: &StoredDraw) {
+pub(super) fn log_draw(room: &Room, d: &StoredDraw) {
     tracing::info!(
         room = %room.info.code,
         plan = d.plan,
@@ -27,14 +28,6 @@ fn log_draw(room: &Room, d: &StoredDraw) {
         draw = d.draw,
         "reporter drawn"
     );
-}
-
-/// The answer of a request a resend repeats.
-fn done(id: &str, duplicate: bool) -> Done {
-    Done {
-        id: id.to_string(),
-        duplicate,
-    }
 }
 
 // ---- form, dissolve ----
@@ -121,6 +114,18 @@ impl Change for FormTables {
         room.tables.next_plan = room.tables.next_plan.max(self.plan.number + 1);
     }
 
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        store.insert_plan(&self.plan)?;
+        for d in &self.draws {
+            store.insert_draw(d)?;
+        }
+        if let Some((controls, groups)) = &self.freeze {
+            store.update_controls(controls)?;
+            store.update_frozen_groups(Some(groups))?;
+        }
+        store.update_room_field(RoomField::Stage(Stage::Tables))
+    }
+
     fn apply(self, room: &mut Room, (): ()) -> (u32, Effects) {
         let number = self.plan.number;
         let mut plan = Plan {
@@ -161,6 +166,10 @@ pub(crate) fn check_dissolve_tables(room: &Room) -> Result<Step<DissolveTables>,
 impl Change for DissolveTables {
     type Written = ();
     type Output = ();
+
+    fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
+        store.dissolve_plan(self.plan)
+    }
 
     fn apply(self, room: &mut Room, (): ()) -> ((), Effects) {
         if let Some(p) = room.tables.plan_mut(self.plan) {
@@ -213,320 +222,34 @@ pub(crate) fn apply_draw(room: &mut Room, draw: StoredDraw) {
     }
 }
 
-// ---- notes ----
-
-/// A note for the author's own table.
-#[derive(Clone, Debug)]
-pub(crate) struct AddNote {
-    pub(crate) note: StoredNote,
-}
-
-/// A note from `pid` for their table in the plan in force, written at `created` (ms). A client
-/// id this participant already used answers `duplicate`.
-pub(crate) fn check_add_note(
-    room: &Room,
-    pid: u32,
-    req: &NewNote,
-    created: i64,
-) -> Result<Step<AddNote>, RoomError> {
-    check_client_id(&req.id)?;
-    let t = &room.tables;
-    if let Some(n) = t
-        .notes
-        .values()
-        .find(|n| n.author == pid && n.client_id == req.id)
-    {
-        return Ok(Step::Done(NoteAck {
-            id: req.id.clone(),
-            note: n.id,
-            duplicate: true,
-        }));
-    }
-    room.open_for_changes()?;
-    let (plan, table) = t.seat_of(pid).ok_or(RoomError::NotSeated)?;
-    // Normalised like every text a person writes (invisible and bidi-control characters out).
-    let text = crate::room::text::normalise(&req.text);
-    if text.is_empty() {
-        return Err(RoomError::EmptyNote);
-    }
-    let chars = text.chars().count();
-    if chars > NOTE_MAX_CHARS as usize {
-        return Err(RoomError::NoteTooLong {
-            chars,
-            max: NOTE_MAX_CHARS,
-        });
-    }
-    let written = t
-        .notes
-        .values()
-        .filter(|n| n.author == pid && n.plan == plan.number)
-        .count();
-    if written >= NOTES_PER_PARTICIPANT as usize {
-        return Err(RoomError::TooManyNotes {
-            max: NOTES_PER_PARTICIPANT,
-        });
-    }
-    Ok(Step::Write(AddNote {
-        note: StoredNote {
-            id: t.next_note,
-            plan: plan.number,
-            table,
-            author: pid,
-            client_id: req.id.clone(),
-            text,
-            released: false,
-            withdrawn: false,
-            created,
-        },
-    }))
-}
-
-impl Change for AddNote {
-    /// `Some(id)` when the store already held this author's client id (a racing resend).
-    type Written = Option<u32>;
-    type Output = NoteAck;
-
-    fn reserve(&self, room: &mut Room) {
-        room.tables.next_note = room.tables.next_note.max(self.note.id + 1);
-    }
-
-    fn apply(self, room: &mut Room, existing: Option<u32>) -> (NoteAck, Effects) {
-        let ack = NoteAck {
-            id: self.note.client_id.clone(),
-            note: existing.unwrap_or(self.note.id),
-            duplicate: existing.is_some(),
-        };
-        if existing.is_some() {
-            return (ack, Effects::NONE);
+impl LiveRoom {
+    /// Forms the tables from the latest analysis (replacing any plan in force), draws a
+    /// reporter for every table and moves the room to the tables stage.
+    pub async fn form_tables(&self, req: TablesRequest) -> Result<TablesView, RoomError> {
+        // Tables (and the groups they freeze) from every acknowledged vote.
+        self.settle().await;
+        let analysis = self.analysis();
+        {
+            // No join in flight meanwhile: every joiner is applied before the plan is checked
+            // (and seated by it), or checked after the plan is applied (and seated late).
+            let _seating = self.seating.write().await;
+            let created = next_time();
+            self.commit(|room| check_form_tables(room, analysis.as_deref(), &req, created))
+                .await?;
         }
-        room.tables.notes.insert(self.note.id, self.note);
-        (ack, Effects::PUBLISH)
+        self.take_snapshot(Stage::Tables).await;
+        let room = lock(&self.state);
+        table_views::tables_view(&room, analysis.as_deref())
+            .ok_or_else(|| RoomError::Internal("the new table plan is missing".into()))
     }
-}
 
-/// How a withdrawal's write went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// Done now.
-    Done,
-    /// This client id was stored before: nothing changed.
-    Resent,
-    /// Refused inside the commit (the note was released meanwhile; a racing pass drew first).
-    Refused,
-}
-
-/// The author withdraws a note before its release.
-#[derive(Clone, Debug)]
-pub(crate) struct Withdraw {
-    pub(crate) pid: u32,
-    pub(crate) client_id: String,
-    pub(crate) note: u32,
-}
-
-/// `pid` withdraws a note they wrote, before it is released.
-pub(crate) fn check_withdraw_note(
-    room: &Room,
-    pid: u32,
-    req: &WithdrawNote,
-) -> Result<Step<Withdraw>, RoomError> {
-    check_client_id(&req.id)?;
-    if room.tables.requests.contains(&(pid, req.id.clone())) {
-        return Ok(Step::Done(Ok(done(&req.id, true))));
+    /// Dissolves the tables in force.
+    pub async fn dissolve_tables(&self) -> Result<(), RoomError> {
+        self.commit(check_dissolve_tables).await
     }
-    let n = room
-        .tables
-        .notes
-        .get(&req.note)
-        .ok_or(RoomError::UnknownNote(req.note))?;
-    if n.author != pid {
-        return Err(RoomError::NotYourNote);
-    }
-    if n.released {
-        return Err(RoomError::NoteReleased(n.id));
-    }
-    if n.withdrawn {
-        return Ok(Step::Done(Ok(done(&req.id, true))));
-    }
-    Ok(Step::Write(Withdraw {
-        pid,
-        client_id: req.id.clone(),
-        note: n.id,
-    }))
-}
 
-impl Change for Withdraw {
-    type Written = Outcome;
-    type Output = Result<Done, RoomError>;
-
-    fn apply(self, room: &mut Room, w: Outcome) -> (Self::Output, Effects) {
-        match w {
-            Outcome::Refused => (Err(RoomError::NoteReleased(self.note)), Effects::NONE),
-            Outcome::Resent => (Ok(done(&self.client_id, true)), Effects::NONE),
-            Outcome::Done => {
-                if let Some(n) = room.tables.notes.get_mut(&self.note) {
-                    n.withdrawn = true;
-                }
-                room.tables
-                    .requests
-                    .insert((self.pid, self.client_id.clone()));
-                (Ok(done(&self.client_id, false)), Effects::PUBLISH)
-            }
-        }
-    }
-}
-
-/// The facilitator releases a note to the projector and the report.
-#[derive(Clone, Debug)]
-pub(crate) struct Release {
-    pub(crate) note: u32,
-}
-
-/// The note as the facilitator sees it.
-pub(crate) fn host_note(n: &StoredNote) -> HostNote {
-    HostNote {
-        id: n.id,
-        plan: n.plan,
-        table: n.table,
-        text: n.text.clone(),
-        released: n.released,
-    }
-}
-
-/// Releases note `id` (a released note answers as it is).
-pub(crate) fn check_release_note(room: &Room, id: u32) -> Result<Step<Release>, RoomError> {
-    let n = room
-        .tables
-        .notes
-        .get(&id)
-        .ok_or(RoomError::UnknownNote(id))?;
-    if n.withdrawn {
-        return Err(RoomError::NoteWithdrawn(id));
-    }
-    if n.released {
-        return Ok(Step::Done(Ok(host_note(n))));
-    }
-    Ok(Step::Write(Release { note: id }))
-}
-
-impl Change for Release {
-    /// Whether the store released it (false: withdrawn meanwhile).
-    type Written = bool;
-    type Output = Result<HostNote, RoomError>;
-
-    fn apply(self, room: &mut Room, released: bool) -> (Self::Output, Effects) {
-        let Some(n) = room.tables.notes.get_mut(&self.note) else {
-            return (Err(RoomError::UnknownNote(self.note)), Effects::NONE);
-        };
-        if !released {
-            return (Err(RoomError::NoteWithdrawn(self.note)), Effects::NONE);
-        }
-        n.released = true;
-        (Ok(host_note(n)), Effects::PUBLISH)
-    }
-}
-
-// ---- reporter, consent ----
-
-/// The reporter hands the role on: a new draw without those who passed.
-#[derive(Clone, Debug)]
-pub(crate) struct Pass {
-    pub(crate) pid: u32,
-    pub(crate) client_id: String,
-    pub(crate) draw: StoredDraw,
-}
-
-/// `pid`, their table's current reporter, passes the role on.
-pub(crate) fn check_pass_reporter(
-    room: &Room,
-    pid: u32,
-    req: &PassReporter,
-) -> Result<Step<Pass>, RoomError> {
-    check_client_id(&req.id)?;
-    if room.tables.requests.contains(&(pid, req.id.clone())) {
-        return Ok(Step::Done(done(&req.id, true)));
-    }
-    if room.tables.current().is_none() {
-        return Err(RoomError::NoTables);
-    }
-    let (plan, number) = room.tables.seat_of(pid).ok_or(RoomError::NotSeated)?;
-    let last = plan.reporters.get(&number).ok_or(RoomError::NotReporter)?;
-    if last.pid != pid {
-        return Err(RoomError::NotReporter);
-    }
-    let table = plan.plan.table(number).ok_or(RoomError::NotSeated)?;
-    let mut passed = last.passed.clone();
-    if !passed.contains(&pid) {
-        passed.push(pid);
-    }
-    let draw = last.draw + 1;
-    let who = draw_reporter(table, plan.plan.params.seed, draw, &passed)
-        .ok_or_else(|| RoomError::Internal("a table without members".into()))?;
-    Ok(Step::Write(Pass {
-        pid,
-        client_id: req.id.clone(),
-        draw: StoredDraw {
-            plan: plan.number,
-            table: number,
-            draw,
-            pid: who,
-            passed,
-        },
-    }))
-}
-
-impl Change for Pass {
-    type Written = Outcome;
-    type Output = Done;
-
-    fn apply(self, room: &mut Room, w: Outcome) -> (Done, Effects) {
-        room.tables
-            .requests
-            .insert((self.pid, self.client_id.clone()));
-        if w != Outcome::Done {
-            return (done(&self.client_id, true), Effects::NONE);
-        }
-        apply_draw(room, self.draw);
-        (done(&self.client_id, false), Effects::PUBLISH)
-    }
-}
-
-/// The participant accepts the room's rules.
-#[derive(Clone, Debug)]
-pub(crate) struct Agree {
-    pub(crate) pid: u32,
-    pub(crate) client_id: String,
-}
-
-/// `pid` consents; once per participant (a resend, or a second consent, is a duplicate).
-pub(crate) fn check_consent(
-    room: &Room,
-    pid: u32,
-    req: &Consent,
-) -> Result<Step<Agree>, RoomError> {
-    check_client_id(&req.id)?;
-    if room.tables.consented.contains(&pid) {
-        return Ok(Step::Done(done(&req.id, true)));
-    }
-    if !room.participants.contains_key(&pid) {
-        return Err(RoomError::UnknownParticipant);
-    }
-    Ok(Step::Write(Agree {
-        pid,
-        client_id: req.id.clone(),
-    }))
-}
-
-impl Change for Agree {
-    /// Whether the consent is new.
-    type Written = bool;
-    type Output = Done;
-
-    fn apply(self, room: &mut Room, new: bool) -> (Done, Effects) {
-        room.tables.consented.insert(self.pid);
-        room.tables
-            .requests
-            .insert((self.pid, self.client_id.clone()));
-        let effects = if new { Effects::PUBLISH } else { Effects::NONE };
-        (done(&self.client_id, !new), effects)
+    /// What only the facilitator sees: every note of the plan in force.
+    pub fn host_view(&self) -> HostView {
+        table_views::host_view(&lock(&self.state))
     }
 }
