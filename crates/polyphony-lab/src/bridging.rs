@@ -74,7 +74,7 @@ impl Default for BridgingParams {
 /// let votes = (0..6u32).map(|p| VoteEvent::new(p, 0, Vote::Agree, 0)).collect();
 /// let b = polyphony_lab::bridging(&polyphony_lab::LabData::new(votes), &Default::default())?;
 /// assert_eq!((b.ratings, b.raters), (6, 6));
-/// assert!(b.converged && b.global_intercept > 0.0);
+/// assert!(b.stop != polyphony_lab::BridgingStop::MaxEpochs && b.global_intercept > 0.0);
 /// # Ok::<(), polyphony_lab::LabError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,8 +91,35 @@ pub struct Bridging {
     pub epochs: u32,
     /// The regularised loss at the end.
     pub loss: f64,
-    /// Whether the loss settled (rather than hitting `max_epochs`).
-    pub converged: bool,
+    /// Why the fit stopped.
+    pub stop: BridgingStop,
+}
+
+/// Why the bridging fit stopped: Community Notes' two rules, or the cap.
+///
+/// ```
+/// use polyphony_lab::BridgingStop;
+/// assert_eq!(serde_json::to_string(&BridgingStop::LossRose).unwrap(), "\"loss_rose\"");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BridgingStop {
+    /// The loss changed by at most `convergence`.
+    Settled,
+    /// After 100 epochs, the loss rose (Adam overshooting at the fitted minimum).
+    LossRose,
+    /// `max_epochs` ran out first.
+    MaxEpochs,
+}
+
+impl std::fmt::Display for BridgingStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BridgingStop::Settled => "settled",
+            BridgingStop::LossRose => "the loss rose after epoch 100",
+            BridgingStop::MaxEpochs => "max epochs reached",
+        })
+    }
 }
 
 /// One statement's place in the bridging model.
@@ -214,7 +241,7 @@ pub(crate) fn bridging_of(
         raters: users,
         epochs: fit.epochs,
         loss: fit.loss,
-        converged: fit.converged,
+        stop: fit.stop,
     })
 }
 
@@ -241,7 +268,7 @@ struct Fit {
     note_factors: Vec<f64>,
     epochs: u32,
     loss: f64,
-    converged: bool,
+    stop: BridgingStop,
 }
 
 /// The parameters in one vector: μ, then i_u, f_u (users), then i_s, f_s (notes).
@@ -336,13 +363,20 @@ fn fit(ratings: &[(usize, usize, f64)], users: usize, notes: usize, p: &Bridging
     let mut prev = 1e10;
     let mut current = loss(&w, &l, ratings, p, None);
     let mut epoch = 0u32;
-    let mut converged = true;
+    let mut stop = BridgingStop::Settled;
     // β₁ᵗ and β₂ᵗ by repeated multiplication rather than `powf`: IEEE products are the same
     // natively and in wasm32, a libm's `pow` need not be.
     let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
-    while (current - prev).abs() > p.convergence && !(epoch > 100 && current > prev) {
+    loop {
+        if (current - prev).abs() <= p.convergence {
+            break;
+        }
+        if epoch > 100 && current > prev {
+            stop = BridgingStop::LossRose;
+            break;
+        }
         if epoch >= p.max_epochs {
-            converged = false;
+            stop = BridgingStop::MaxEpochs;
             break;
         }
         prev = current;
@@ -369,7 +403,7 @@ fn fit(ratings: &[(usize, usize, f64)], users: usize, notes: usize, p: &Bridging
         note_factors: (0..notes).map(|s| w[l.note_factor(s)]).collect(),
         epochs: epoch,
         loss: current,
-        converged,
+        stop,
     }
 }
 
@@ -399,7 +433,7 @@ mod tests {
             votes.push(vote(p, 11, agrees));
         }
         let b = bridging(&LabData::new(votes), &BridgingParams::default()).unwrap();
-        assert!(b.converged, "{b:?}");
+        assert_ne!(b.stop, BridgingStop::MaxEpochs, "{b:?}");
         let rank = |s: u32| b.statements.iter().position(|x| x.statement == s).unwrap();
         assert_eq!(rank(11), 0, "{:#?}", b.statements);
         assert!(rank(11) < rank(10));

@@ -53,7 +53,7 @@ mod replay;
 mod tests;
 mod timelapse;
 
-pub use bridging::{bridging, Bridging, BridgingParams, BridgingScore};
+pub use bridging::{bridging, Bridging, BridgingParams, BridgingScore, BridgingStop};
 pub use compare::{
     compare, compare_with_clock, CompareParams, CompareParamsBuilder, Comparison, Pipeline,
     PipelineResult, RankedStatement, StatementComparison,

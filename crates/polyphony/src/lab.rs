@@ -212,11 +212,8 @@ fn statements_text(out: &mut String, data: &PolisConversation, s: &StatementComp
         Some(b) => {
             let _ = writeln!(
                 out,
-                "Bridging (Community Notes' matrix factorisation, {} ratings by {} people, {} epochs{}): the statement intercept, best first",
-                b.ratings,
-                b.raters,
-                b.epochs,
-                if b.converged { "" } else { ", not converged" }
+                "Bridging (Community Notes' matrix factorisation, {} ratings by {} people, {} epochs, {}): the statement intercept, best first",
+                b.ratings, b.raters, b.epochs, b.stop
             );
             for x in b.statements.iter().take(5) {
                 let _ = writeln!(
