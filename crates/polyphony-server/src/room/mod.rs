@@ -9,6 +9,8 @@ pub(crate) mod admission;
 pub(crate) mod change;
 pub(crate) mod commands;
 mod error;
+pub(crate) mod in_flight;
+pub(crate) mod inbox;
 pub(crate) mod live;
 pub(crate) mod model;
 pub(crate) mod rate;

@@ -1,4 +1,5 @@
-//! A room as plain data: statements, participants, every vote event, vote ids, spectrum rounds.
+//! A room as plain data: statements, participants, every vote event, vote ids, spectrum rounds,
+//! beside what is in flight (`super::in_flight`) and the engine's inbox (`super::inbox`).
 //! No I/O, no clock, no locks: [`super::commands`] checks and applies changes to it, and the
 //! views read it. Fields are private to `room`; everything else reads through the accessors.
 
@@ -6,13 +7,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::time::Instant;
 
-use polyphony_core::{StatementStatus, Vote, VoteEvent};
+use polyphony_core::{Vote, VoteEvent};
 use polyphony_protocol::{ModerationState, RoomInfo, RoomSettings, StatementView};
 use polyphony_protocol::{
     MAX_SPECTRUM_ROUNDS, MAX_STATEMENTS_PER_PARTICIPANT, MAX_STATEMENT_MAX_CHARS,
 };
 
 use super::error::RoomError;
+use super::in_flight::InFlight;
+use super::inbox::EngineInbox;
 use super::rate::Bucket;
 use super::tables::Tables;
 use crate::store::{StoredRoom, StoredStatement};
@@ -97,7 +100,12 @@ pub(crate) struct AnalysisSnapshot {
     pub(crate) analysis: std::sync::Arc<polyphony_core::Analysis>,
 }
 
-/// A room's state in memory, rebuilt from the database at start.
+/// A room's state in memory, rebuilt from the database at start, in three parts: the room as
+/// committed (the fields here: what the database holds, and the rate buckets and idle queue
+/// kept beside it), what changes checked and not yet committed hold ([`InFlight`]: ids and
+/// places reserved between check and commit), and what the analysis has not taken yet
+/// ([`EngineInbox`]). A check reads the first two; an apply changes the first, empties its own
+/// reservation and fills the inbox; the analysis task empties the inbox.
 #[derive(Debug)]
 pub(crate) struct Room {
     pub(super) info: RoomInfo,
@@ -112,60 +120,25 @@ pub(crate) struct Room {
     /// (participant, client id) of every committed vote.
     pub(super) vote_ids: HashSet<(u32, String)>,
     pub(super) spectrums: Vec<Spectrum>,
-    /// Votes the engine has not seen yet.
-    pub(super) pending_votes: Vec<VoteEvent>,
-    /// Moderation changed since the last engine update.
-    pub(super) statuses_changed: bool,
-    /// Ids the next statement, participant and spectrum get (reserved at check time, so two
-    /// commands in flight never share one).
-    pub(super) next_sid: u32,
-    pub(super) next_pid: u32,
-    pub(super) next_spectrum: u32,
-    /// Statements checked but not yet applied, by their text's comparison key
-    /// ([`super::text::comparison_key`]), with who sent them
-    /// (author, client id): a second request with the same text and another id is refused
-    /// even while the first is still being written.
-    pub(super) texts_in_flight: HashMap<String, (Option<u32>, Option<String>)>,
-    /// Joins checked but not yet applied: they count against the participant cap, so joins
-    /// racing each other cannot fill a room past it.
-    pub(super) joins_in_flight: u32,
     /// Discussion tables, reporters, notes and consent.
     pub(super) tables: Tables,
     /// Analysis snapshots, oldest first.
     pub(super) snapshots: Vec<AnalysisSnapshot>,
     /// The frozen groups (who is in which), if the facilitator froze them.
     pub(super) frozen: Option<polyphony_core::FrozenGroups>,
-    /// The frozen groups changed since the engine last took its input.
-    pub(super) frozen_changed: bool,
     /// One bucket per address participants joined from (`Limits::actions_per_address_per_second`).
     pub(super) origin_buckets: HashMap<IpAddr, Bucket>,
     /// The room's own bucket (`Limits::actions_per_room_per_second`).
     pub(super) room_bucket: Bucket,
     /// Participants who have acted (the ones the cap counts).
     pub(super) active_participants: usize,
-    /// (participant, client id) of votes checked and not yet applied: a copy of one is a resend.
-    pub(super) votes_in_flight: HashSet<(u32, String)>,
     /// (joined ms, pid) of joins not yet known to have acted, oldest first: where idle
     /// identities are found to expire.
     pub(super) idle_joins: std::collections::VecDeque<(i64, u32)>,
-}
-
-/// What the engine has not seen yet ([`Room::take_engine_input`]).
-#[derive(Debug, Default)]
-pub(crate) struct EngineInput {
-    /// New vote events.
-    pub(crate) events: Vec<VoteEvent>,
-    /// Every statement's status, when moderation changed.
-    pub(crate) statuses: Option<Vec<(u32, StatementStatus)>>,
-    /// The frozen groups, when they changed (`Some(None)`: unfrozen).
-    pub(crate) frozen: Option<Option<polyphony_core::FrozenGroups>>,
-}
-
-impl EngineInput {
-    /// Whether there is anything to update for.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.statuses.is_none() && self.frozen.is_none()
-    }
+    /// Ids and places held by changes checked and not yet committed.
+    pub(super) in_flight: InFlight,
+    /// Committed changes the analysis has not taken yet.
+    pub(super) inbox: EngineInbox,
 }
 
 impl Room {
@@ -284,25 +257,27 @@ impl Room {
             statements,
             participants,
             tokens,
-            pending_votes: events.clone(),
-            statuses_changed: true,
+            inbox: EngineInbox {
+                votes: events.clone(),
+                statuses_changed: true,
+                frozen_changed: true,
+            },
             events,
             vote_ids,
             spectrums,
-            next_sid,
-            next_pid,
-            next_spectrum,
-            texts_in_flight: HashMap::new(),
-            joins_in_flight: 0,
+            in_flight: InFlight {
+                next_sid,
+                next_pid,
+                next_spectrum,
+                ..InFlight::default()
+            },
             tables,
             snapshots,
             frozen: s.frozen_groups,
-            frozen_changed: true,
             origin_buckets: HashMap::new(),
             room_bucket,
             active_participants,
             idle_joins: idle.into(),
-            votes_in_flight: HashSet::new(),
         }
     }
 
@@ -368,24 +343,6 @@ impl Room {
     pub(crate) fn show(&mut self, pid: u32, sid: Option<u32>) {
         if let Some(p) = self.participants.get_mut(&pid) {
             p.showing = sid;
-        }
-    }
-
-    /// Takes what the engine has not seen: new vote events, every statement's status when
-    /// moderation changed, and the frozen groups when they changed.
-    pub(super) fn take_engine_input(&mut self) -> EngineInput {
-        let events = std::mem::take(&mut self.pending_votes);
-        let statuses = std::mem::take(&mut self.statuses_changed).then(|| {
-            self.statements
-                .values()
-                .map(|s| (s.sid, StatementStatus::from(s)))
-                .collect()
-        });
-        let frozen = std::mem::take(&mut self.frozen_changed).then(|| self.frozen.clone());
-        EngineInput {
-            events,
-            statuses,
-            frozen,
         }
     }
 

@@ -53,9 +53,9 @@ pub(crate) fn check_add_statement(
         return Err(RoomError::ParticipantsCannotAdd);
     }
     let max = room.limits.max_statements_per_room;
-    let sid = room.next_sid;
+    let sid = room.in_flight.next_sid;
     // Statements on their way to the store count too, so racing requests cannot pass a cap.
-    let in_room = room.statements.len() + room.texts_in_flight.len();
+    let in_room = room.statements.len() + room.in_flight.texts.len();
     if in_room >= max as usize || sid == u32::MAX || room.statements.contains_key(&sid) {
         return Err(RoomError::StatementLimit { max });
     }
@@ -72,7 +72,8 @@ pub(crate) fn check_add_statement(
             .filter(|s| s.author == Some(pid))
             .count();
         let flying = room
-            .texts_in_flight
+            .in_flight
+            .texts
             .values()
             .filter(|(a, _)| *a == Some(pid))
             .count();
@@ -86,7 +87,7 @@ pub(crate) fn check_add_statement(
     }
     // The same text on its way to the store under another client id: a duplicate too (the same
     // id goes on, and the store's insert answers it as a resend).
-    if let Some(sender) = room.texts_in_flight.get(&comparison_key(&text)) {
+    if let Some(sender) = room.in_flight.texts.get(&comparison_key(&text)) {
         if *sender != (author, req.id.clone()) {
             return Err(RoomError::DuplicateStatement);
         }
@@ -116,15 +117,19 @@ impl Change for AddStatement {
     type Output = StatementAdded;
 
     fn reserve(&self, room: &mut Room) {
-        room.next_sid = room.next_sid.max(self.statement.sid.saturating_add(1));
-        room.texts_in_flight.insert(
+        room.in_flight.next_sid = room
+            .in_flight
+            .next_sid
+            .max(self.statement.sid.saturating_add(1));
+        room.in_flight.texts.insert(
             comparison_key(&self.statement.text),
             (self.statement.author, self.statement.client_id.clone()),
         );
     }
 
     fn unreserve(&self, room: &mut Room) {
-        room.texts_in_flight
+        room.in_flight
+            .texts
             .remove(&comparison_key(&self.statement.text));
     }
 
@@ -137,7 +142,8 @@ impl Change for AddStatement {
         room: &mut Room,
         existing: Option<StoredStatement>,
     ) -> (StatementAdded, Effects) {
-        room.texts_in_flight
+        room.in_flight
+            .texts
             .remove(&comparison_key(&self.statement.text));
         let duplicate = existing.is_some();
         let stored = existing.unwrap_or(self.statement);
@@ -152,7 +158,7 @@ impl Change for AddStatement {
             duplicate,
         };
         if new {
-            room.statuses_changed = true;
+            room.inbox.statuses_changed = true;
             (added, Effects::ANALYSE)
         } else {
             (added, Effects::NONE)

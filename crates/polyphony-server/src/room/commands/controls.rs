@@ -152,7 +152,7 @@ impl Change for SetControls {
         let effects = match self.frozen {
             Some(f) => {
                 room.frozen = f;
-                room.frozen_changed = true;
+                room.inbox.frozen_changed = true;
                 Effects::BOTH
             }
             None => Effects::PUBLISH,

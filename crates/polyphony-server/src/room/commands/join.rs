@@ -91,7 +91,7 @@ pub(crate) fn check_join(room: &Room, req: JoinRequest) -> Result<Step<Join>, Ro
     if room.active_participants >= max as usize {
         return Err(RoomError::Full { max });
     }
-    let pid = room.next_pid;
+    let pid = room.in_flight.next_pid;
     // Ids near u32::MAX (an import's) are never reused or wrapped: the room is full.
     if pid == u32::MAX || room.participants.contains_key(&pid) {
         return Err(RoomError::Full { max });
@@ -128,8 +128,11 @@ impl Change for Join {
     type Output = String;
 
     fn reserve(&self, room: &mut Room) {
-        room.next_pid = room.next_pid.max(self.participant.pid.saturating_add(1));
-        room.joins_in_flight += 1;
+        room.in_flight.next_pid = room
+            .in_flight
+            .next_pid
+            .max(self.participant.pid.saturating_add(1));
+        room.in_flight.joins += 1;
         if let Some((seat, _)) = &self.seat {
             tables::reserve_seat(room, seat);
         }
@@ -140,7 +143,7 @@ impl Change for Join {
     }
 
     fn unreserve(&self, room: &mut Room) {
-        room.joins_in_flight = room.joins_in_flight.saturating_sub(1);
+        room.in_flight.joins = room.in_flight.joins.saturating_sub(1);
     }
 
     fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
@@ -158,7 +161,7 @@ impl Change for Join {
     }
 
     fn apply(self, room: &mut Room, (): ()) -> (String, Effects) {
-        room.joins_in_flight = room.joins_in_flight.saturating_sub(1);
+        room.in_flight.joins = room.in_flight.joins.saturating_sub(1);
         if let Some((_, Some(draw))) = self.seat {
             tables::apply_draw(room, draw);
         }

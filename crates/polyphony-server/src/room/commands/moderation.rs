@@ -59,7 +59,7 @@ impl Change for Moderate {
         };
         s.moderation = self.state;
         let view = statement_view(s);
-        room.statuses_changed = true;
+        room.inbox.statuses_changed = true;
         if let Some(c) = self.controls {
             room.info.controls = c;
         }
@@ -132,7 +132,7 @@ impl Change for RejectPending {
                 p.showing = None;
             }
         }
-        room.statuses_changed = true;
+        room.inbox.statuses_changed = true;
         (self.sids, Effects::BOTH)
     }
 }

@@ -70,7 +70,7 @@ pub(crate) fn check_start_spectrum(
         })
         .collect();
     let new = StoredSpectrum {
-        id: room.next_spectrum,
+        id: room.in_flight.next_spectrum,
         sid,
         open_round: Some(1),
         rounds: 1,
@@ -89,7 +89,7 @@ impl Change for StartSpectrum {
     type Output = u32;
 
     fn reserve(&self, room: &mut Room) {
-        room.next_spectrum = room.next_spectrum.max(self.new.id + 1);
+        room.in_flight.next_spectrum = room.in_flight.next_spectrum.max(self.new.id + 1);
     }
 
     fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {

@@ -144,7 +144,7 @@ impl Change for FormTables {
         if let Some((controls, groups)) = self.freeze {
             room.info.controls = controls;
             room.frozen = Some(groups);
-            room.frozen_changed = true;
+            room.inbox.frozen_changed = true;
             return (number, Effects::BOTH);
         }
         (number, Effects::PUBLISH)

@@ -59,7 +59,7 @@ pub(crate) fn check_vote(
     // A copy of a vote still on its way to the store is a resend, never a change: it goes on
     // uncounted (the store keeps one), whatever the count.
     let key = (pid, req.id.clone());
-    let counted = !room.votes_in_flight.contains(&key);
+    let counted = !room.in_flight.votes.contains(&key);
     if counted {
         let max = room.limits.vote_events_per_statement;
         let stored = room
@@ -101,7 +101,8 @@ impl Change for CastVote {
     fn reserve(&self, room: &mut Room) {
         room.take_rate_token(self.pid, self.now);
         if self.counted {
-            room.votes_in_flight
+            room.in_flight
+                .votes
                 .insert((self.pid, self.client_id.clone()));
             if let Some(p) = room.participants.get_mut(&self.pid) {
                 *p.vote_events.entry(self.sid).or_insert(0) += 1;
@@ -111,7 +112,8 @@ impl Change for CastVote {
 
     fn unreserve(&self, room: &mut Room) {
         if self.counted {
-            room.votes_in_flight
+            room.in_flight
+                .votes
                 .remove(&(self.pid, self.client_id.clone()));
             room.unreserve_vote_event(self.pid, self.sid);
         }
@@ -133,7 +135,7 @@ impl Change for CastVote {
     fn apply(self, room: &mut Room, w: VoteWritten) -> (VoteAck, Effects) {
         let (pid, sid) = (self.pid, self.sid);
         if self.counted {
-            room.votes_in_flight.remove(&(pid, self.client_id.clone()));
+            room.in_flight.votes.remove(&(pid, self.client_id.clone()));
             if !w.inserted {
                 // The store had this id already: no new event.
                 room.unreserve_vote_event(pid, sid);
@@ -143,7 +145,7 @@ impl Change for CastVote {
         if w.inserted {
             let event = VoteEvent::new(pid, sid, self.vote, w.time);
             room.events.push(event);
-            room.pending_votes.push(event);
+            room.inbox.votes.push(event);
             if let Some(p) = room.participants.get_mut(&pid) {
                 if p.votes.get(&sid).is_none_or(|(_, t)| *t <= w.time) {
                     p.votes.insert(sid, (self.vote, w.time));

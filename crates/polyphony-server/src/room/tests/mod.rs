@@ -533,8 +533,8 @@ mod tables;
 #[test]
 fn ids_at_u32_max_are_never_handed_out_or_wrapped() {
     let mut r = room();
-    r.next_pid = u32::MAX - 1;
-    r.next_sid = u32::MAX - 1;
+    r.in_flight.next_pid = u32::MAX - 1;
+    r.in_flight.next_sid = u32::MAX - 1;
     let now = Instant::now();
     let step = cmd::check_join(&r, cmd::JoinRequest::trusted("a".into(), 2, now));
     commit(&mut r, step, ());
