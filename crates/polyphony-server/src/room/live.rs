@@ -159,6 +159,12 @@ impl LiveRoom {
         self.analyser.matrix()
     }
 
+    /// The room's analysis task (its tests).
+    #[cfg(test)]
+    pub(crate) fn analyser(&self) -> &Analyser {
+        &self.analyser
+    }
+
     /// The last analysis.
     pub fn analysis(&self) -> Option<Arc<Analysis>> {
         self.analyser.analysis()

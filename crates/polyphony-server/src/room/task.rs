@@ -1,12 +1,15 @@
-//! Each room's analysis task ([`Analyser`]): waits for changes, lets a burst gather
-//! (`Limits::coalesce`), runs `Conversation::update` on a blocking thread, saves the
-//! `EngineState` and publishes a [`Snapshot`]. Views go out through a `watch` channel: every
+//! Each room's analysis task ([`Analyser`]): waits for changes, runs `Conversation::update` on
+//! a blocking thread, saves the `EngineState` and publishes a [`Snapshot`]. A change in a quiet
+//! room is analysed at once; two analyses start at least `Limits::coalesce` apart, so what
+//! arrives while an update runs, or soon after one started, gathers into the next (at most one
+//! analysis per window under a burst). Views go out through a `watch` channel: every
 //! socket sees the latest snapshot and skips the ones it missed, so a slow phone cannot hold the
 //! room back.
 //!
 //! The engine has its own mutex, used only here (inside `spawn_blocking`) and to copy the vote
 //! matrix for an export, so a vote never waits for the math.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -14,6 +17,7 @@ use axum::extract::ws::Utf8Bytes;
 use polyphony_core::{Analysis, AnalysisParams, Conversation, EngineState, Preset, VoteMatrix};
 use polyphony_protocol::{RoomView, ServerMessage};
 use tokio::sync::{watch, Notify};
+use tokio::time::Instant;
 
 use super::error::RoomError;
 use super::model::Room;
@@ -51,6 +55,8 @@ pub(crate) struct Analyser {
     /// settle (exports, tables, snapshots) waits for an update already running instead of
     /// reading the analysis from before it.
     updating: tokio::sync::Mutex<()>,
+    /// Engine updates run so far (tests count them).
+    updates: AtomicU64,
 }
 
 impl Analyser {
@@ -101,18 +107,29 @@ impl Analyser {
             coalesce,
             min_groups,
             updating: tokio::sync::Mutex::new(()),
+            updates: AtomicU64::new(0),
         })
     }
 
-    /// Runs until `shutdown` turns true: waits for changes, lets a burst gather for the
-    /// coalescing window, then updates the analysis once and publishes.
+    /// Runs until `shutdown` turns true: waits for a change, then updates the analysis and
+    /// publishes, at once if the last update started at least the coalescing window ago, else
+    /// when that window ends. Changes made while an update runs wake the loop once (the
+    /// `Notify` keeps one permit), so a burst gathers into one update per window, and a vote in
+    /// a quiet room reaches the projector after one update, not a window plus one.
     pub(super) async fn run(&self, room: &Mutex<Room>, mut shutdown: watch::Receiver<bool>) {
+        let mut last_start: Option<Instant> = None;
         loop {
             tokio::select! {
                 () = self.dirty.notified() => {}
                 _ = shutdown.changed() => break,
             }
-            tokio::time::sleep(self.coalesce).await;
+            if let Some(start) = last_start {
+                tokio::select! {
+                    () = tokio::time::sleep_until(start + self.coalesce) => {}
+                    _ = shutdown.changed() => break,
+                }
+            }
+            last_start = Some(Instant::now());
             self.refresh(room).await;
         }
         self.refresh(room).await;
@@ -143,6 +160,7 @@ impl Analyser {
                 (analysis, state)
             })
             .await;
+            self.updates.fetch_add(1, Ordering::Relaxed);
             match done {
                 Ok((analysis, state)) => {
                     let room_id = self.room_id;
@@ -217,8 +235,23 @@ impl Analyser {
         Arc::clone(&self.snapshot.borrow())
     }
 
+    /// How many engine updates ran so far.
+    #[cfg(test)]
+    pub(super) fn updates(&self) -> u64 {
+        self.updates.load(Ordering::Relaxed)
+    }
+
+    /// The engine, held as an update holds it.
+    #[cfg(test)]
+    pub(super) fn hold_engine(&self) -> std::sync::MutexGuard<'_, Conversation> {
+        lock(&self.engine)
+    }
+
     /// A copy of the engine's vote matrix (rows and columns in the engine's first-seen order).
     pub(super) fn matrix(&self) -> VoteMatrix {
         lock(&self.engine).matrix().clone()
     }
 }
+
+#[cfg(test)]
+mod tests;
