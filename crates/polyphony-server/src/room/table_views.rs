@@ -8,11 +8,12 @@ use std::collections::HashMap;
 
 use polyphony_core::{group_label, Analysis};
 use polyphony_protocol::{
-    HostView, PhoneTable, ReleasedNote, TableGroupCount, TableNote, TableSummary, TablesView,
+    HostNote, HostView, PhoneTable, ReleasedNote, TableGroupCount, TableNote, TableSummary,
+    TablesView,
 };
 
-use super::commands::host_note;
 use super::model::Room;
+use crate::store::StoredNote;
 
 /// Group id → label, from the analysis (the core's lettering otherwise).
 fn labels(analysis: Option<&Analysis>) -> HashMap<u32, String> {
@@ -121,4 +122,15 @@ pub(crate) fn host_view(room: &Room) -> HostView {
         .collect();
     notes.sort_by_key(|n| (n.table, n.id));
     HostView { notes }
+}
+
+/// The note as the facilitator sees it.
+pub(crate) fn host_note(n: &StoredNote) -> HostNote {
+    HostNote {
+        id: n.id,
+        plan: n.plan,
+        table: n.table,
+        text: n.text.clone(),
+        released: n.released,
+    }
 }

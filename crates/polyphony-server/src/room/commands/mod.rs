@@ -45,7 +45,6 @@ mod vote;
 
 pub(crate) use brief::checked_brief;
 pub(crate) use controls::without_statement;
-pub(crate) use notes::host_note;
 
 // The room's unit tests (`room/tests/`) reach every check through this module.
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::room::change::{limited, Change, Effects, Step};
 use crate::room::error::RoomError;
 use crate::room::live::LiveRoom;
 use crate::room::model::{check_client_id, Room};
+use crate::room::table_views::host_note;
 use crate::store::{RoomWrites, StoreError, StoredNote};
 use crate::util::next_time;
 
@@ -184,17 +185,6 @@ impl Change for Withdraw {
 #[derive(Clone, Debug)]
 pub(crate) struct Release {
     pub(crate) note: u32,
-}
-
-/// The note as the facilitator sees it.
-pub(crate) fn host_note(n: &StoredNote) -> HostNote {
-    HostNote {
-        id: n.id,
-        plan: n.plan,
-        table: n.table,
-        text: n.text.clone(),
-        released: n.released,
-    }
 }
 
 /// Releases note `id` (a released note answers as it is).
