@@ -115,8 +115,26 @@ def test_compare_matches_the_cli_but_for_the_clock(cli, vtaiwan):
     expected = timeless(json.loads(cli("compare", vtaiwan, "--bootstrap", "3", "--format", "json")))
     got = polyphony.compare(str(vtaiwan), bootstrap=3)
     assert timeless(got.raw) == expected
-    assert got.summary["pipeline"].tolist() == ["polis", "kmeans", "gmm", "dbscan"]
+    assert got.summary["pipeline"].tolist() == ["polis", "kmeans", "gmm", "dbscan", "hdbscan"]
     assert len(got.groups) == len(expected["participants"])
+
+
+def test_compare_statements_match_the_cli(cli, vtaiwan):
+    """Bridging, group-informed consensus (the geometric form) and representative statements
+    under false-discovery control: the same as `polyphony compare --consensus geometric --fdr`,
+    and the DataFrames hold what the JSON holds."""
+    expected = json.loads(cli("compare", vtaiwan, "--bootstrap", "0", "--consensus", "geometric",
+                              "--fdr", "0.05", "--format", "json"))["statements"]
+    got = polyphony.compare(str(vtaiwan), bootstrap=0, consensus="geometric", fdr=0.05)
+    assert got.raw["statements"] == expected
+    assert expected["consensus_form"] == "geometric"
+    bridging = expected["bridging"]["statements"]
+    assert got.bridging["statement"].tolist() == [s["statement"] for s in bridging]
+    assert got.bridging["intercept"].is_monotonic_decreasing
+    assert got.consensus["statement"].tolist() == [s["statement"] for s in expected["group_consensus"]]
+    fdr = expected["repness_fdr"]
+    assert len(got.repness_fdr) == fdr["survivors"] <= fdr["polis_sufficient"] <= fdr["tested"]
+    assert (got.repness_fdr["q_value"] <= 0.05).all()
 
 
 def test_timelapse_matches_the_cli(cli, vtaiwan, tmp_path):

@@ -306,12 +306,18 @@ class Replay:
 @dataclass
 class Comparison:
     """Pipelines side by side: ``summary`` (one row per pipeline), ``groups`` (one column per
-    pipeline, one row per participant) and ``raw``, ``polyphony compare --format json``'s
-    object."""
+    pipeline, one row per participant); statements: ``bridging`` (Community Notes' matrix
+    factorisation: ``intercept``, the bridging score, best first), ``consensus``
+    (group-informed consensus over Polis's groups, best first), ``repness_fdr`` (the
+    representative statements that survive Benjamini-Hochberg, when ``fdr`` was given, else
+    ``None``); and ``raw``, ``polyphony compare --format json``'s object."""
 
     summary: "pd.DataFrame"
     groups: "pd.DataFrame"
     raw: dict
+    bridging: Optional["pd.DataFrame"] = None
+    consensus: Optional["pd.DataFrame"] = None
+    repness_fdr: Optional["pd.DataFrame"] = None
 
 
 def analyze(
@@ -439,11 +445,17 @@ def compare(
     bootstrap: int = 50,
     seed: int = 0,
     pipelines: Optional[Sequence[str]] = None,
+    consensus: str = "legacy",
+    fdr: Optional[float] = None,
 ) -> Comparison:
     """Runs several pipelines on one conversation - Polis (the engine) and linfa PCA with
-    KMeans (``kmeans``), GaussianMixture (``gmm``) and DBSCAN (``dbscan``) - with k, group
-    sizes, silhouette, adjusted Rand index and agreement against the export's Polis groups, and
-    bootstrap stability: ``polyphony compare --format json``.
+    KMeans (``kmeans``), GaussianMixture (``gmm``), DBSCAN (``dbscan``) and HDBSCAN
+    (``hdbscan``) - with k, group sizes, silhouette, adjusted Rand index and agreement against
+    the export's Polis groups, and bootstrap stability; and ranks statements by bridging
+    (Community Notes' matrix factorisation) beside group-informed consensus (``consensus``:
+    ``"legacy"``, Polis's product, or ``"geometric"``, red-dwarf's geometric mean with a
+    Jeffreys prior), with the representative statements that survive Benjamini-Hochberg at
+    false-discovery rate ``fdr`` when given: ``polyphony compare --format json``.
 
     >>> votes = pd.DataFrame([(p, s, 1 if p % 2 == s % 2 else -1)
     ...                       for p in range(12) for s in range(6)],
@@ -451,10 +463,20 @@ def compare(
     >>> c = polyphony.compare(votes, bootstrap=3, pipelines=["polis", "kmeans"])
     >>> c.summary[["pipeline", "k"]].to_dict("list")
     {'pipeline': ['polis', 'kmeans'], 'k': [2, 2]}
+    >>> both = pd.DataFrame([(p, 9, 1) for p in range(12)], columns=votes.columns)
+    >>> c = polyphony.compare(pd.concat([votes, both]), bootstrap=0, pipelines=["polis"],
+    ...                       consensus="geometric", fdr=0.05)
+    >>> int(c.bridging.statement.iloc[0]), int(c.consensus.statement.iloc[0])
+    (9, 9)
     """
     raw = json.loads(
         _native.compare(
-            _export(votes), bootstrap, seed, list(pipelines) if pipelines else None
+            _export(votes),
+            bootstrap,
+            seed,
+            list(pipelines) if pipelines else None,
+            consensus,
+            fdr,
         )
     )
     summary = pd.DataFrame(
@@ -464,7 +486,24 @@ def compare(
         {p["pipeline"]: pd.array(p["groups"], dtype="Int64") for p in raw["pipelines"]}
     )
     groups.insert(0, "participant", raw["participants"])
-    return Comparison(summary, groups, raw)
+    st = raw["statements"]
+    bridging = (
+        pd.DataFrame(st["bridging"]["statements"]) if st["bridging"] is not None else None
+    )
+    consensus_df = pd.DataFrame(
+        st["group_consensus"], columns=["statement", "score"]
+    )
+    fdr_df = None
+    if st["repness_fdr"] is not None:
+        fdr_df = pd.DataFrame(
+            [
+                dict(group=g["group"], **s)
+                for g in st["repness_fdr"]["groups"]
+                for s in g["statements"]
+            ],
+            columns=["group", "statement", "stance", "p_value", "q_value"],
+        )
+    return Comparison(summary, groups, raw, bridging, consensus_df, fdr_df)
 
 
 def tables(

@@ -56,6 +56,9 @@ class Comparison:
     summary: pd.DataFrame
     groups: pd.DataFrame
     raw: Dict[str, Any]
+    bridging: Optional[pd.DataFrame]
+    consensus: Optional[pd.DataFrame]
+    repness_fdr: Optional[pd.DataFrame]
 
 def read_export(path: Union[str, os.PathLike[str]], vote_sign: VoteSign = "auto") -> Export: ...
 def votes_from_frame(
@@ -96,7 +99,9 @@ def compare(
     votes: VotesLike,
     bootstrap: int = 50,
     seed: int = 0,
-    pipelines: Optional[Sequence[Literal["polis", "kmeans", "gmm", "dbscan"]]] = None,
+    pipelines: Optional[Sequence[Literal["polis", "kmeans", "gmm", "dbscan", "hdbscan"]]] = None,
+    consensus: Literal["legacy", "geometric"] = "legacy",
+    fdr: Optional[float] = None,
 ) -> Comparison: ...
 def tables(
     votes: VotesLike,

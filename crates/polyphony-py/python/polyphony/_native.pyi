@@ -51,7 +51,12 @@ def replay_change(
 ) -> str: ...
 def duration_ms(text: str) -> int: ...
 def compare(
-    export: Export, bootstrap: int = 50, seed: int = 0, pipelines: Optional[List[str]] = None
+    export: Export,
+    bootstrap: int = 50,
+    seed: int = 0,
+    pipelines: Optional[List[str]] = None,
+    consensus: str = "legacy",
+    fdr: Optional[float] = None,
 ) -> str: ...
 def tables(
     export: Export, mode: str = "same_group", size: int = 8, preset: str = "workshop", seed: int = 0
