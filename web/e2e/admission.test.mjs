@@ -127,7 +127,10 @@ test('phones get in with the projector\'s joining code, by its QR code or typed;
   await typed.goto(`${base}/r/${code}`);
   const asked = typed.locator('#join-failed[data-reason=admission]');
   await asked.locator('#admission-form').waitFor();
-  assert.equal((await asked.locator('#join-error').textContent()).trim(), tables['zh-TW'].ErrAdmission);
+  // Asked plainly (no code was tried: not an error), naming the room.
+  assert.equal((await asked.locator('#join-ask').textContent()).trim(), tables['zh-TW'].AdmissionAsk);
+  assert.equal(await asked.locator('#join-error').count(), 0, 'no error before a code was tried');
+  await asked.locator('h1.topic').filter({ hasText: 'Ride-hailing in Taipei' }).waitFor();
   assert.equal((await asked.locator('label[for=admission-code]').textContent()).trim(), tables['zh-TW'].AdmissionLabel);
   assert.equal(await tokenOf(typed, code), null, 'no identity without the code');
   await checkStrings(typed, 'zh-TW', 1);
@@ -160,7 +163,7 @@ test('phones get in with the projector\'s joining code, by its QR code or typed;
   await readerAsked.locator('#admission-form').waitFor();
   for (const tag of ['en', 'ja', 'ko']) {
     if (tag !== 'en') await switchLanguage(reader, tag);
-    assert.equal((await readerAsked.locator('#join-error').textContent()).trim(), tables[tag].ErrAdmission, tag);
+    assert.equal((await readerAsked.locator('#join-ask').textContent()).trim(), tables[tag].AdmissionAsk, tag);
     assert.equal((await readerAsked.locator('label[for=admission-code]').textContent()).trim(), tables[tag].AdmissionLabel, tag);
     await checkStrings(reader, tag, 1);
   }

@@ -289,7 +289,7 @@ test('a wrong join code leads to a page where one can try again', async () => {
   await page.fill('#join-code', code.toLowerCase());
   await page.click('#join-form button[type=submit]');
   await page.waitForURL(`${base}/r/${code}`);
-  await page.locator('#join-failed[data-reason=admission] #join-error').filter({ hasText: tables.ko.ErrAdmission }).waitFor();
+  await page.locator('#join-failed[data-reason=admission] #join-ask').filter({ hasText: tables.ko.AdmissionAsk }).waitFor();
   assert.doesNotMatch(await bodyText(page), ENGLISH);
   await checkStrings(page, 'ko');
   await fits(page, 'joining code');

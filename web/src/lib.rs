@@ -5,6 +5,8 @@
 //! [`routes`].
 
 pub mod i18n;
+pub mod korean;
+pub mod palette;
 pub mod routes;
 pub mod state;
 
@@ -24,14 +26,7 @@ pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }
 
-/// Group colours, colour-blind safe (Okabe–Ito blue, orange, bluish green), always shown with
-/// the group's letter too.
-pub const GROUP_COLOURS: [&str; 5] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"];
-
-/// The colour of a group, by its label: A blue, B orange, C green.
-pub fn group_colour(label: &str) -> &'static str {
-    GROUP_COLOURS[state::label_index(label) % GROUP_COLOURS.len()]
-}
+pub use palette::{group_colour, group_or_none, GROUP_COLOURS};
 
 /// A table's number plate: a white number on a black square, the same for every table, on the
 /// phone and on the projector's tile. Colours mean opinion groups ([`GROUP_COLOURS`], round

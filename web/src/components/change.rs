@@ -7,7 +7,7 @@ use polyphony_protocol::{PanelView, RoomControls, RoomView};
 use yew::prelude::*;
 
 use crate::components::{stage_key, Tr};
-use crate::group_colour;
+use crate::group_or_none;
 use crate::i18n::{fill, t, Key, Lang};
 use crate::state::controls::{group_title, panel_moved};
 use crate::state::{how_many, text_lines, Fit};
@@ -144,7 +144,7 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
                         if !item.groups.is_empty() {
                             <ul class="panel-groups">{ for item.groups.into_iter().map(|(label, (k, args))| html! {
                                 <li data-group={label.clone()}
-                                    style={format!("border-left-color:{}", if label.is_empty() { "#6b6b6b" } else { group_colour(&label) })}>
+                                    style={format!("border-left-color:{}", group_or_none(&label))}>
                                     <Tr lang={lang} k={k} args={args} />
                                 </li>
                             }) }</ul>

@@ -1,10 +1,11 @@
 //! The opinion map: every participant as a dot in their group's colour, each group's letter
-//! above it.
+//! above it (black on the group's colour, in a black ring: the light colours are faint on white).
 
 use yew::prelude::*;
 
 use crate::components::{Tr, ViewProps};
 use crate::group_colour;
+use crate::palette::NO_GROUP;
 use crate::i18n::{t, Key};
 use crate::state::{map_layout, spread_duplicates};
 
@@ -31,7 +32,7 @@ pub fn OpinionMap(p: &ViewProps) -> Html {
             <figcaption><Tr lang={p.lang} k={Key::OpinionMap} /></figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={t(p.lang, Key::OpinionMap)}>
                 { for dots.iter().zip(&p.view.map).map(|(xy, point)| {
-                    let fill = label_of(point.group).map_or("#6b6b6b", group_colour);
+                    let fill = label_of(point.group).map_or(NO_GROUP, group_colour);
                     html! { <circle class="dot" cx={format!("{:.1}", xy[0])} cy={format!("{:.1}", xy[1])} r="12" fill={fill} stroke="#111" stroke-width="2" /> }
                 }) }
                 { for labels.iter().zip(&p.view.groups).map(|(xy, g)| {
@@ -39,7 +40,7 @@ pub fn OpinionMap(p: &ViewProps) -> Html {
                     let (x, y) = (xy[0], (xy[1] - 70.0).max(40.0));
                     html! {
                         <g class="group-label">
-                            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="34" fill="#fff" stroke={group_colour(&g.label)} stroke-width="7" />
+                            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="34" fill={group_colour(&g.label)} stroke="#111" stroke-width="5" />
                             <text x={format!("{x:.1}")} y={format!("{:.1}", y + 14.0)} text-anchor="middle" font-size="40" font-weight="700" fill="#111">{ g.label.clone() }</text>
                         </g>
                     }

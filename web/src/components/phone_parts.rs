@@ -20,10 +20,13 @@ pub fn vote_key(v: Vote) -> Key {
 }
 
 /// "Now: Groups · Look at the screen."
-pub fn stage_line(lang: Lang, stage: Stage, hint: Key) -> Html {
+pub fn stage_line(lang: Lang, stage: Stage, now: Option<Key>, hint: Key) -> Html {
+    // What the phone is doing now: the stage, or a task running inside it (a second vote at
+    // the tables is "Second vote", not "Tables · find your table").
+    let now = now.unwrap_or(stage_key(stage));
     html! {
         <p class="stage-line" id="stage-line" data-stage={stage.as_str()}>
-            <strong><Tr lang={lang} k={Key::PhoneStageNow} args={vec![("stage", t(lang, stage_key(stage)).to_string())]} /></strong>
+            <strong><Tr lang={lang} k={Key::PhoneStageNow} args={vec![("stage", t(lang, now).to_string())]} /></strong>
             { " · " }<Tr lang={lang} k={hint} />
         </p>
     }

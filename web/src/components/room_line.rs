@@ -14,6 +14,14 @@ use crate::i18n::{fill, t, Key, Lang};
 pub fn room_line(_lang: Lang, view: &RoomView) -> Option<(Key, Vec<(&'static str, String)>)> {
     let room = view.room.as_ref()?;
     let hidden = room.controls.results_hidden;
+    // A second vote runs inside a stage (often the tables): the room is told it is on, and
+    // how far it has got (counts of people, as the console has them).
+    if let Some(p) = view.revote_progress.filter(|_| !room.closed) {
+        return Some((
+            Key::LineRevote,
+            vec![("done", p.done.to_string()), ("asked", p.asked.to_string())],
+        ));
+    }
     match room.stage {
         Stage::Collect => Some((Key::LineCollect, vec![])),
         Stage::Groups if !hidden && !view.groups.is_empty() => Some((Key::LineGroups, vec![])),
@@ -104,6 +112,27 @@ mod tests {
             name: "Safety first".into(),
         }];
         info
+    }
+
+    #[test]
+    fn an_open_second_vote_is_the_line_at_any_stage() {
+        let view = RoomView {
+            room: Some(room(Stage::Tables, false)),
+            revote_progress: Some(polyphony_protocol::RevoteProgress { asked: 16, done: 5 }),
+            ..Default::default()
+        };
+        assert_eq!(
+            room_line_text(Lang::En, &view).as_deref(),
+            Some("Second vote on your phone: 5 of 16 people have voted again.")
+        );
+        let closed = RoomView {
+            revote_progress: None,
+            ..view
+        };
+        assert_ne!(
+            room_line(Lang::En, &closed).map(|l| l.0),
+            Some(Key::LineRevote)
+        );
     }
 
     #[test]

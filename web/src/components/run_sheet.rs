@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::{stage_key, Tr};
 use crate::i18n::{t, Key, Lang};
-use crate::state::run_sheet::{next_stage, next_step, RunCounts};
+use crate::state::run_sheet::{next_stage, next_step, stage_work_waits, RunCounts};
 
 /// What the run sheet needs.
 #[derive(Properties, PartialEq)]
@@ -37,6 +37,7 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
         }
     };
     let stage_name = t(lang, stage_key(room.stage)).to_string();
+    let work_waits = stage_work_waits(&p.view);
     html! {
         <section class="run-sheet" id="run-sheet" data-stage={room.stage.as_str()} aria-labelledby="run-now">
             if room.closed {
@@ -45,7 +46,9 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
                 <h2 id="run-now"><Tr lang={lang} k={Key::RunNow} args={vec![("stage", stage_name)]} /></h2>
                 <p class="next-step" id="next-step"><Tr lang={lang} k={next_step(room.stage)} /></p>
                 if let Some(next) = next_stage(room.stage) {
-                    <button class="primary" id="go-next-stage" data-stage={next.as_str()}
+                    // Not the primary step while the stage's own work waits (a round not yet
+                    // revealed, tables not yet formed): the panel below is.
+                    <button class={classes!((!work_waits).then_some("primary"))} id="go-next-stage" data-stage={next.as_str()}
                         disabled={next == Stage::Spectrum && p.view.spectrums.is_empty()}
                         onclick={ { let on = p.on_stage.clone(); Callback::from(move |_| on.emit(next)) } }>
                         <Tr lang={lang} k={Key::RunGoNext} args={vec![("stage", t(lang, stage_key(next)).to_string())]} />
@@ -68,6 +71,9 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
             </ul>
             if c.pending > 0 {
                 <p><a href="#moderation" id="to-moderation"><Tr lang={lang} k={Key::RunToModeration} /></a></p>
+            }
+            if !room.closed && c.revote.is_none() && matches!(room.stage, Stage::Spectrum | Stage::Tables) {
+                <p><a href="#revote-control" id="to-revote"><Tr lang={lang} k={Key::RunToRevote} /></a></p>
             }
         </section>
     }

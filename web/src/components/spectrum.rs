@@ -4,16 +4,17 @@
 //! and letter beside its share of the bar), the first round's bars as dashed outlines (with
 //! their counts) when more rounds ran, which wall of the room is which, and who moved between
 //! the first and the last round, in words (each group's counts of people toward agree and
-//! disagree, and its average move in steps of the scale). An open round whose counts are
-//! hidden shows only how many people placed themselves.
+//! disagree, and its average move in steps of the scale). While a round is open with its counts
+//! hidden, the screen is about that round: which wall is which, and how many people placed
+//! themselves, large; earlier rounds' results and the movement wait until it is revealed.
 
 use polyphony_protocol::{GroupName, SpectrumMovement, SpectrumRoundView, SpectrumView};
 use yew::prelude::*;
 
 use crate::components::Tr;
-use crate::group_colour;
+use crate::group_or_none;
 use crate::i18n::{fill, t, Key, Lang};
-use crate::state::controls::{mean_shift, signed_steps};
+use crate::state::controls::{mean_shift, shift_steps};
 use crate::state::fit::text_width;
 use crate::state::projector::{spectrum_rounds, step_counts, StepCount, StepShare};
 use crate::state::{how_many, lines_with, text_lines, Fit};
@@ -29,8 +30,6 @@ pub const STEPS: [Key; 5] = [
 
 /// Width of the movement column on the projector, in ems (as `style.css`).
 const MOVEMENT_EMS: f64 = 22.0;
-/// The colour of people outside every group.
-const NO_GROUP: &str = "#6b6b6b";
 
 /// One spectrum.
 #[derive(Properties, PartialEq)]
@@ -63,13 +62,14 @@ fn title(m: &SpectrumMovement, names: &[GroupName]) -> String {
     }
 }
 
-/// A group's average move in words: "on average +0.4 steps toward agreeing", "… toward
-/// disagreeing", or "on average no shift".
+/// A group's average move in words, its size with its direction: "on average 0.4 steps toward
+/// agreeing", "… 0.6 steps toward disagreeing" (no sign: the words say which way), or "on
+/// average no shift".
 fn average(m: &SpectrumMovement) -> (Key, Vec<(&'static str, String)>) {
     match mean_shift(m.mean_before, m.mean_after) {
         None => (Key::AverageNoShift, vec![]),
-        Some(s) if s > 0.0 => (Key::AverageShiftAgree, vec![("steps", signed_steps(s))]),
-        Some(s) => (Key::AverageShiftDisagree, vec![("steps", signed_steps(s))]),
+        Some(s) if s > 0.0 => (Key::AverageShiftAgree, vec![("steps", shift_steps(s))]),
+        Some(s) => (Key::AverageShiftDisagree, vec![("steps", shift_steps(s))]),
     }
 }
 
@@ -101,12 +101,11 @@ fn unit(n: u32) -> Key {
 }
 
 /// Lines the rounds' column takes on the projector without the bars, and with the earlier
-/// round's counts under each step's count (as `style.css`: the title row between the walls, the
-/// hidden rounds' notes, each step's count in large type, the step names; the bars need room
-/// for their group labels beside them).
+/// round's counts under each step's count (as `style.css`: the title row between the walls,
+/// each step's count in large type, the step names; the bars need room for their group labels
+/// beside them).
 fn rounds_lines(
     lang: Lang,
-    sp: &SpectrumView,
     steps: &[StepCount],
     now: u8,
     before: Option<u8>,
@@ -131,18 +130,6 @@ fn rounds_lines(
         .into_iter()
         .fold(1.0, f64::max);
     let title = 1.1 + key.map_or(0.0, |k| text_lines(&k, title_w));
-    let placards: f64 = sp
-        .rounds
-        .iter()
-        .filter(|r| r.hidden)
-        .map(|r| {
-            let text = fill(
-                t(lang, Key::RoundPlaced),
-                &[("round", r.round.to_string()), ("n", r.placed.to_string())],
-            );
-            text_lines(&format!("{text} {}", t(lang, Key::RoundHiddenNote)), cols) + 0.15
-        })
-        .sum();
     let count = steps
         .iter()
         .map(|s| {
@@ -176,18 +163,14 @@ fn rounds_lines(
         .iter()
         .map(|s| s.shares.len() as f64)
         .fold(2.0, f64::max);
-    let fixed = walls.max(title) + 0.2 + placards + count + names + labels;
+    let fixed = walls.max(title) + 0.2 + count + names + labels;
     (fixed, was)
 }
 
 /// One group's people at a step, beside its part of the bar: its letter in its colour, then how
 /// many ("A 3").
 fn share_label(s: &StepShare) -> Html {
-    let colour = if s.label.is_empty() {
-        NO_GROUP
-    } else {
-        group_colour(&s.label)
-    };
+    let colour = group_or_none(&s.label);
     html! {
         <li class="step-share" data-group={s.label.clone()}>
             <span class="letter" style={format!("--group:{colour}")}>
@@ -198,14 +181,50 @@ fn share_label(s: &StepShare) -> Html {
     }
 }
 
+/// The walls of the room, either side of `middle`: which end of the line is which.
+fn walls(lang: Lang, middle: Html) -> Html {
+    html! {
+        <div class="spectrum-head">
+            <span class="wall wall-disagree" id="wall-disagree"><Tr lang={lang} k={Key::WallDisagree} /></span>
+            { middle }
+            <span class="wall wall-agree" id="wall-agree"><Tr lang={lang} k={Key::WallAgree} /></span>
+        </div>
+    }
+}
+
+/// The open round whose counts are hidden: the walls, and how many placed themselves, large.
+fn open_round(lang: Lang, sp: &SpectrumView, r: &SpectrumRoundView) -> Html {
+    html! {
+        <section class="spectrum" id="spectrum-view" data-rounds={sp.rounds.len().to_string()}
+            data-open-round={r.round.to_string()}>
+            <p class="statement-text">{ sp.statement.text.clone() }</p>
+            <div class="spectrum-body">
+                <div class="rounds">
+                    { walls(lang, html! { <span></span> }) }
+                    <div class="placed-only">
+                        <p class="placed" data-round={r.round.to_string()} id={format!("placed-{}", r.round)}>
+                            <strong><Tr lang={lang} k={Key::RoundPlaced} args={vec![("round", r.round.to_string()), ("n", r.placed.to_string())]} /></strong>
+                            { " " }<Tr lang={lang} k={Key::RoundHiddenNote} />
+                        </p>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+}
+
 /// The latest round as a histogram across the room (counted, by group), the first round's
-/// outline beside it, and the movement between them.
+/// outline beside it, and the movement between them; while a round is open with its counts
+/// hidden, only that round ([`open_round`]).
 #[component]
 pub fn Spectrum(p: &SpectrumProps) -> Html {
     let lang = p.lang;
     let sp = &p.spectrum;
+    // The open round (the newest hidden one; an earlier round opened again is hidden too).
+    if let Some(open) = sp.rounds.iter().rev().find(|r| r.hidden) {
+        return open_round(lang, sp, open);
+    }
     let (now, before) = spectrum_rounds(&sp.rounds);
-    let hidden: Vec<&SpectrumRoundView> = sp.rounds.iter().filter(|r| r.hidden).collect();
     let steps = now.map(|r| step_counts(r, before)).unwrap_or_default();
     let max = steps
         .iter()
@@ -214,15 +233,6 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
         .unwrap_or(0)
         .max(1);
     let pct = |n: u32| format!("{:.0}%", 100.0 * f64::from(n) / f64::from(max));
-    // An open round whose counts are hidden: only how many placed themselves.
-    let placards = hidden.iter().map(|r| {
-        html! {
-            <p class="placed" data-round={r.round.to_string()} id={format!("placed-{}", r.round)}>
-                <strong><Tr lang={lang} k={Key::RoundPlaced} args={vec![("round", r.round.to_string()), ("n", r.placed.to_string())]} /></strong>
-                { " " }<Tr lang={lang} k={Key::RoundHiddenNote} />
-            </p>
-        }
-    });
     // Below the statement (1.6 times the body text, line height 1.25): the movement's heading,
     // then whole groups only; the earlier round's counts under each step when they fit.
     let (movement_shown, was_shown) = match p.fit {
@@ -240,7 +250,7 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
             };
             let was = match (now, before) {
                 (Some(n), Some(b)) => {
-                    let (fixed, was) = rounds_lines(lang, sp, &steps, n.round, Some(b.round), cols);
+                    let (fixed, was) = rounds_lines(lang, &steps, n.round, Some(b.round), cols);
                     fixed + was + 1.0 <= room
                 }
                 _ => false,
@@ -267,8 +277,7 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
                         }
                         <div class="stack" style={format!("height:{}", pct(s.count))}>
                             { for s.shares.iter().map(|g| html! {
-                                <div class="seg" data-group={g.label.clone()} style={format!("flex:{};background:{}", g.n,
-                                    if g.label.is_empty() { NO_GROUP } else { group_colour(&g.label) })}></div>
+                                <div class="seg" data-group={g.label.clone()} style={format!("flex:{};background:{}", g.n, group_or_none(&g.label))}></div>
                             }) }
                         </div>
                     </div>
@@ -283,9 +292,8 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
             <p class="statement-text">{ sp.statement.text.clone() }</p>
             <div class="spectrum-body">
             <div class="rounds">
-                if let Some(now) = now {
-                    <div class="spectrum-head">
-                        <span class="wall wall-disagree" id="wall-disagree"><Tr lang={lang} k={Key::WallDisagree} /></span>
+                { walls(lang, match now {
+                    Some(now) => html! {
                         <h3 class="round-title" id="spectrum-round" data-round={now.round.to_string()}>
                             <Tr lang={lang} k={Key::Round} args={vec![("round", now.round.to_string())]} />
                             if let Some(b) = before {
@@ -293,12 +301,11 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
                                     <Tr lang={lang} k={Key::SpectrumOutlineWas} args={vec![("round", b.round.to_string())]} /></span>
                             }
                         </h3>
-                        <span class="wall wall-agree" id="wall-agree"><Tr lang={lang} k={Key::WallAgree} /></span>
-                    </div>
-                    { for placards }
+                    },
+                    None => html! { <span></span> },
+                }) }
+                if now.is_some() {
                     <div class="histogram">{ for steps.iter().enumerate().map(|(i, s)| column(i, s)) }</div>
-                } else {
-                    <div class="placed-only">{ for placards }</div>
                 }
             </div>
             if !sp.movement.is_empty() && movement_shown > 0 {
@@ -307,7 +314,7 @@ pub fn Spectrum(p: &SpectrumProps) -> Html {
                     <ul>{ for sp.movement.iter().take(movement_shown).map(|m| {
                         let (average_key, average_args) = average(m);
                         html! {
-                            <li style={format!("--group:{}", if m.label.is_empty() { "#6b6b6b" } else { group_colour(&m.label) })}
+                            <li style={format!("--group:{}", group_or_none(&m.label))}
                                 data-group={m.label.clone()}>
                                 <p class="who">
                                     if m.label.is_empty() { <Tr lang={lang} k={Key::NoGroup} /> }

@@ -1,14 +1,20 @@
 //! The discussion tables as the room sees them: numbered tiles (a white number on a black plate:
 //! colours mean groups) with their make-up (counts per group, never who) and the notes the
 //! facilitator released, each whole: a tile shows the newest notes that fit it and "and n more".
+//! What fits is measured on the page, not estimated: the board first lays every note out, then
+//! keeps in each tile the newest that end inside it ([`newest_that_fit`]), again when the window
+//! changes size (the projector going full screen).
+
+use std::rc::Rc;
 
 use polyphony_protocol::{TableGroupCount, TableSummary, TablesView};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::Tr;
 use crate::i18n::{Key, Lang};
-use crate::state::fit::text_width;
-use crate::state::{newest_that_fit, Fit};
+use crate::state::newest_that_fit;
 use crate::{group_colour, table_plate_style};
 
 /// How many of each group sit at a table.
@@ -67,44 +73,6 @@ fn density(rows: usize) -> (bool, bool) {
     (rows <= 2, rows > 3)
 }
 
-/// The room for released notes in each tile of a board of `n` tables on `fit` (the projector's
-/// body), in the projector's unit (as `style.css`: the heading, the grid's gaps, each tile's
-/// border, padding and plate, the notes' indent). A mixed table's group counts take from it
-/// too ([`group_counts_lines`]).
-pub fn notes_room(n: usize, fit: Fit) -> Fit {
-    let (cols, rows) = board_layout(n);
-    let (few, dense) = density(rows);
-    let gap = if dense { 0.3 } else { 0.5 };
-    let (pad_x, pad_y) = if few { (0.8, 0.5) } else { (0.5, 0.3) };
-    let plate = 2.4
-        * if few {
-            2.2
-        } else if dense {
-            1.2
-        } else {
-            1.6
-        };
-    let tile_w = (fit.cols - gap * (cols as f64 - 1.0)) / cols as f64;
-    let tile_h = (fit.lines * 1.3 - 1.8 - gap * (rows as f64 - 1.0)) / rows as f64;
-    Fit {
-        cols: tile_w - 2.0 * pad_x - 0.2 - 1.1,
-        lines: ((tile_h - 2.0 * pad_y - 0.2 - plate - 0.2) / 1.3).max(0.0),
-    }
-}
-
-/// Lines a mixed table's group counts take in a tile `cols` ems wide ("A 3 · B 2", about three
-/// ems a group).
-pub fn group_counts_lines(groups: &[TableGroupCount], cols: f64) -> f64 {
-    let width: f64 = groups
-        .iter()
-        .map(|g| match &g.group {
-            Some(_) => 3.4,
-            None => 2.4 + text_width("no group"),
-        })
-        .sum();
-    (width / cols.max(1.0)).ceil().max(1.0) + 0.3
-}
-
 /// The projector's props: the table plan.
 #[derive(Properties, PartialEq)]
 pub struct TablesBoardProps {
@@ -112,25 +80,27 @@ pub struct TablesBoardProps {
     pub lang: Lang,
     /// The plan.
     pub tables: TablesView,
-    /// The room the board has on the projector (its body), so each tile shows the notes that fit
-    /// it whole.
-    #[prop_or(Fit { cols: 50.0, lines: 19.0 })]
-    pub fit: Fit,
 }
 
-fn tile(lang: Lang, t: &TableSummary, room: Fit) -> Html {
-    let room = match t.group {
-        None => Fit {
-            lines: room.lines - group_counts_lines(&t.groups, room.cols + 1.1),
-            ..room
-        },
-        Some(_) => room,
-    };
-    let texts: Vec<&str> = t.notes.iter().map(|n| n.text.as_str()).collect();
-    let fitting = newest_that_fit(&texts, room);
-    let shown = &t.notes[t.notes.len() - fitting..];
+/// What a tile shows of its notes: how many of the newest, and whether "and n more" has room.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Shown {
+    notes: usize,
+    more: bool,
+}
+
+/// Each tile's notes as measured on the page for `plan` (in its order).
+#[derive(PartialEq)]
+struct Measured {
+    plan: TablesView,
+    tiles: Vec<Shown>,
+}
+
+fn tile(lang: Lang, t: &TableSummary, shown: Shown) -> Html {
+    let fitting = shown.notes.min(t.notes.len());
+    let shown_notes = &t.notes[t.notes.len() - fitting..];
     // "and n more" only where it has a line of its own.
-    let more = Some(t.notes.len() - fitting).filter(|&n| n > 0 && room.lines >= 1.0);
+    let more = Some(t.notes.len() - fitting).filter(|&n| n > 0 && shown.more);
     html! {
         <article class="table-tile" data-table={t.number.to_string()} data-notes={t.notes.len().to_string()}
             data-notes-shown={fitting.to_string()} style={table_plate_style()}>
@@ -142,8 +112,8 @@ fn tile(lang: Lang, t: &TableSummary, room: Fit) -> Html {
                 </div>
             </div>
             if t.group.is_none() { <GroupCounts lang={lang} groups={t.groups.clone()} /> }
-            if !shown.is_empty() {
-                <ul class="tile-notes">{ for shown.iter().map(|n| html! {
+            if !shown_notes.is_empty() {
+                <ul class="tile-notes">{ for shown_notes.iter().map(|n| html! {
                     <li data-note={n.id.to_string()}>{ n.text.clone() }</li>
                 }) }</ul>
             }
@@ -154,6 +124,54 @@ fn tile(lang: Lang, t: &TableSummary, room: Fit) -> Html {
     }
 }
 
+/// Measures each tile of the board in `grid` for `plan`: where its notes end, laid out one under
+/// another, against where the tile's content ends.
+fn measure(grid: &web_sys::Element, plan: &TablesView) -> Vec<Shown> {
+    let window = web_sys::window();
+    plan.tables
+        .iter()
+        .map(|t| {
+            let all = Shown {
+                notes: t.notes.len(),
+                more: false,
+            };
+            let Ok(Some(tile)) = grid.query_selector(&format!(".table-tile[data-table=\"{}\"]", t.number)) else {
+                return all;
+            };
+            let Ok(Some(list)) = tile.query_selector(".tile-notes") else {
+                return all;
+            };
+            let items = list.query_selector_all(":scope > li").ok();
+            let bottoms: Vec<f64> = (0..items.as_ref().map_or(0, |l| l.length()))
+                .filter_map(|i| items.as_ref()?.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .map(|li| li.get_bounding_client_rect().bottom())
+                .collect();
+            let style = window
+                .as_ref()
+                .and_then(|w| w.get_computed_style(&tile).ok().flatten());
+            let px = |name: &str| {
+                style
+                    .as_ref()
+                    .and_then(|s| s.get_property_value(name).ok())
+                    .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            let rect = tile.get_bounding_client_rect();
+            let room = rect.top() + f64::from(tile.client_top() + tile.client_height())
+                - px("padding-bottom");
+            // The "and n more" line: a line of bold body text and its margin.
+            let more = 1.45 * px("font-size");
+            let (notes, more) = newest_that_fit(
+                list.get_bounding_client_rect().top(),
+                &bottoms,
+                room,
+                more,
+            );
+            Shown { notes, more }
+        })
+        .collect()
+}
+
 /// The tables on the projector: numbered tiles in a grid that fits one screen, "every table has
 /// a reporter" once it is so, and the newest released notes of each table that fit, whole.
 #[component]
@@ -162,7 +180,50 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
     let n = p.tables.tables.len();
     let (cols, rows) = board_layout(n);
     let (few, dense) = density(rows);
-    let room = notes_room(n, p.fit);
+    let grid = use_node_ref();
+    let measured = use_state(|| None::<Rc<Measured>>);
+    // A window of another size lays the notes out again: measure again.
+    {
+        let measured = measured.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let again = Closure::<dyn FnMut()>::new(move || measured.set(None));
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        again.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let tiles = measured
+        .as_ref()
+        .filter(|m| m.plan == p.tables)
+        .map(|m| m.tiles.clone());
+    // Not measured for this plan yet: every note laid out (inside tiles that clip them), measured
+    // after this render and drawn again before the browser paints.
+    {
+        let measured = measured.clone();
+        let grid = grid.clone();
+        let plan = (tiles.is_none()).then(|| p.tables.clone());
+        use_effect(move || {
+            if let (Some(plan), Some(el)) = (plan, grid.cast::<web_sys::Element>()) {
+                let tiles = measure(&el, &plan);
+                measured.set(Some(Rc::new(Measured { plan, tiles })));
+            }
+        });
+    }
+    let shown = |i: usize, t: &TableSummary| {
+        tiles.as_ref().and_then(|v| v.get(i).copied()).unwrap_or(Shown {
+            notes: t.notes.len(),
+            more: false,
+        })
+    };
     html! {
         <section class="tables-board" id="tables-board">
             <div class="tables-head">
@@ -171,9 +232,10 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
                     <p class="reporters-ready" id="reporters-ready">{ "✓ " }<Tr lang={lang} k={Key::ReportersReady} /></p>
                 }
             </div>
-            <div class={classes!("tables-grid", few.then_some("few"), dense.then_some("dense"))}
+            <div ref={grid} class={classes!("tables-grid", few.then_some("few"), dense.then_some("dense"))}
+                data-measured={tiles.is_some().to_string()}
                 style={format!("grid-template-columns:repeat({cols},minmax(0,1fr));grid-template-rows:repeat({rows},minmax(0,1fr))")}>
-                { for p.tables.tables.iter().map(|t| tile(lang, t, room)) }
+                { for p.tables.tables.iter().enumerate().map(|(i, t)| tile(lang, t, shown(i, t))) }
             </div>
         </section>
     }
@@ -183,11 +245,6 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
 mod tests {
     use super::*;
 
-    const BODY: Fit = Fit {
-        cols: 50.0,
-        lines: 17.5,
-    };
-
     #[test]
     fn the_board_fits_one_screen() {
         assert_eq!(board_layout(2), (2, 1));
@@ -195,22 +252,5 @@ mod tests {
         assert_eq!(board_layout(10), (5, 2));
         assert_eq!(board_layout(12), (5, 3));
         assert_eq!(board_layout(50), (8, 7), "a hall: small tiles");
-    }
-
-    #[test]
-    fn a_few_tables_give_their_notes_most_of_the_tile() {
-        // Two tables (a room of 16): each tile about 24 ems wide and most of the screen tall.
-        let two = notes_room(2, BODY);
-        assert!(two.cols > 20.0 && two.lines > 10.0, "{two:?}");
-        // A note of 140 Chinese characters fits whole; four of 40 fit together.
-        let long = "字".repeat(140);
-        assert_eq!(newest_that_fit(&[long.as_str()], two), 1);
-        let short = "字".repeat(40);
-        assert_eq!(newest_that_fit(&[short.as_str(); 4], two), 4);
-        // More tables, smaller tiles; never a negative room.
-        let twelve = notes_room(12, BODY);
-        assert!(twelve.lines < two.lines && twelve.cols < two.cols);
-        let hall = notes_room(50, BODY);
-        assert!(hall.lines >= 0.0);
     }
 }

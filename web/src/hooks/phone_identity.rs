@@ -16,8 +16,15 @@ pub enum JoinFailure {
     /// The server knows no such room (404).
     NoSuchRoom,
     /// The room takes joins with the projector's code, and this phone has none (a typed
-    /// address) or an old one (scanned minutes ago).
-    NeedsAdmission,
+    /// address: `tried` false, asked plainly) or one that did not open it (scanned minutes
+    /// ago, or mistyped: `tried`). `topic`: the room's, when its public facts could be read,
+    /// so the phone says which room it is asking for.
+    NeedsAdmission {
+        /// A code came with the address and the room refused it.
+        tried: bool,
+        /// The room's topic.
+        topic: Option<String>,
+    },
     /// The room is closed (a late arrival); its public facts when they could be read (is the
     /// report published?).
     Closed(Option<Box<RoomInfo>>),
@@ -83,7 +90,7 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
             return Ok(t);
         }
         // The same join again would be refused the same way: ask for the code at once.
-        Some(EarlyJoin::NeedsAdmission) => return Err(JoinFailure::NeedsAdmission),
+        Some(EarlyJoin::NeedsAdmission) => return Err(needs_admission(code).await),
         None => {}
     }
     let admission = crate::routes::page::admission_in(&crate::nav::hash());
@@ -104,7 +111,7 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
                 return Err(JoinFailure::NoSuchRoom)
             }
             Err(e) if e.code == Some(ErrorCode::AdmissionRequired) => {
-                return Err(JoinFailure::NeedsAdmission)
+                return Err(needs_admission(code).await)
             }
             Err(e) if e.code == Some(ErrorCode::RoomClosed) => {
                 let info = net::get::<RoomInfo>(&api::room_info(code), &[]).await;
@@ -118,6 +125,17 @@ async fn participant_token(code: &str) -> Result<String, JoinFailure> {
             }
         }
     }
+}
+
+/// The room wants the projector's code: was one tried, and which room is it (its topic, read
+/// from its public facts; none when they cannot be read).
+async fn needs_admission(code: &str) -> JoinFailure {
+    let tried = crate::routes::page::admission_in(&crate::nav::hash()).is_some();
+    let topic = net::get::<RoomInfo>(&api::room_info(code), &[])
+        .await
+        .ok()
+        .map(|i| i.topic);
+    JoinFailure::NeedsAdmission { tried, topic }
 }
 
 /// How the join `index.html` started ended, when it ended in a way the app can use.

@@ -136,12 +136,54 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 args={vec![("stage", t(lang, stage_key(s)).to_string())]} yes={Key::ConfirmStageYes} {on_yes} {on_no} />
         }
     });
+    let focus = Focus::of(stage);
+    let moderation = html! {
+            <section class="card" id="moderation">
+            <h2><Tr lang={lang} k={Key::ModerationQueue} />{ format!(" ({})", waiting.len()) }</h2>
+            if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
+            <ul class="queue">{ for waiting.iter().map(|i| html! {
+                <li>{ i.statement.text.clone() }{ " " }
+                    <button class="accept" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
+                    <button class="reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
+                    if i.from_participant {
+                        <button class="reject-author" onclick={act(api::reject_pending(&code), serde_json::json!({"author_of": i.statement.id}))}><Tr lang={lang} k={Key::RejectAllFromAuthor} /></button>
+                    }
+                </li>
+            }) }</ul>
+            if waiting.len() > 1 {
+                <button id="reject-all-pending" onclick={act(api::reject_pending(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::RejectAllPending} /></button>
+            }
+            if !rejected.is_empty() {
+                <h3><Tr lang={lang} k={Key::RejectedTitle} /></h3>
+                <ul class="queue rejected" id="rejected-list">{ for rejected.iter().map(|i| html! {
+                    <li>{ i.statement.text.clone() }{ " " }
+                        <button class="undo-reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::UndoReject} /></button>
+                    </li>
+                }) }</ul>
+            }
+        </section>
+    };
+    let brief = html! { <crate::components::BriefEditor lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
+    let controls = html! { <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
+    let spectrum = html! { <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
+    let tables = html! { <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} notes={notes.clone()} on_error={on_error.clone()} /> };
     html! {
         <main class="page host">
             <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()} />
             { for stage_question.clone() }
+            // The stage's own controls right under the run sheet: what its next step asks for
+            // is here, not thousands of pixels down.
+            <div class="console-focus" id="console-focus" data-focus={focus.as_str()}>
+                { match focus {
+                    Focus::Brief => brief.clone(),
+                    Focus::Moderation => moderation.clone(),
+                    Focus::Controls => controls.clone(),
+                    Focus::Spectrum => spectrum.clone(),
+                    Focus::Tables => tables.clone(),
+                } }
+            </div>
             <div class="console-grid">
             <div class="console-col">
             <p class="hint"><Tr lang={lang} k={Key::KeepLink} /></p>
@@ -169,36 +211,14 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     <p class="hint" id="spectrum-first"><Tr lang={lang} k={Key::StartSpectrumFirst} /></p>
                 }
             </section>
-            <section class="card" id="moderation">
-                <h2><Tr lang={lang} k={Key::ModerationQueue} />{ format!(" ({})", waiting.len()) }</h2>
-                if waiting.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NothingPending} /></p> }
-                <ul class="queue">{ for waiting.iter().map(|i| html! {
-                    <li>{ i.statement.text.clone() }{ " " }
-                        <button class="accept" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::Accept} /></button>
-                        <button class="reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "rejected"}))}><Tr lang={lang} k={Key::Reject} /></button>
-                        if i.from_participant {
-                            <button class="reject-author" onclick={act(api::reject_pending(&code), serde_json::json!({"author_of": i.statement.id}))}><Tr lang={lang} k={Key::RejectAllFromAuthor} /></button>
-                        }
-                    </li>
-                }) }</ul>
-                if waiting.len() > 1 {
-                    <button id="reject-all-pending" onclick={act(api::reject_pending(&code), serde_json::json!({}))}><Tr lang={lang} k={Key::RejectAllPending} /></button>
-                }
-                if !rejected.is_empty() {
-                    <h3><Tr lang={lang} k={Key::RejectedTitle} /></h3>
-                    <ul class="queue rejected" id="rejected-list">{ for rejected.iter().map(|i| html! {
-                        <li>{ i.statement.text.clone() }{ " " }
-                            <button class="undo-reject" onclick={act(api::moderation(&code, i.statement.id), serde_json::json!({"state": "accepted"}))}><Tr lang={lang} k={Key::UndoReject} /></button>
-                        </li>
-                    }) }</ul>
-                }
-            </section>
+            { if focus != Focus::Moderation { moderation.clone() } else { html! {} } }
             </div>
             <div class="console-col">
-            <crate::components::BriefEditor lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
-            <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
-            <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} />
-            <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} {notes} on_error={on_error.clone()} />
+            if focus != Focus::Controls { { controls.clone() } }
+            if focus != Focus::Spectrum { { spectrum.clone() } }
+            if focus != Focus::Tables { { tables.clone() } }
+            // The briefing's editor: first at the briefing stage, else out of the way.
+            if focus != Focus::Brief { { brief.clone() } }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
                 <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
@@ -209,6 +229,43 @@ pub fn HostPage(p: &CodeProps) -> Html {
             </div>
             </div>
         </main>
+    }
+}
+
+/// The console's part for the room's stage, shown first under the run sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    /// The briefing cards' editor.
+    Brief,
+    /// Statements waiting for moderation.
+    Moderation,
+    /// The room's controls (group names, freezing, second vote, report).
+    Controls,
+    /// Statements by how divisive, and the spectrum's rounds.
+    Spectrum,
+    /// Forming tables and releasing notes.
+    Tables,
+}
+
+impl Focus {
+    fn of(stage: Stage) -> Focus {
+        match stage {
+            Stage::Brief => Focus::Brief,
+            Stage::Collect => Focus::Moderation,
+            Stage::Groups | Stage::Report => Focus::Controls,
+            Stage::Divisive | Stage::Spectrum => Focus::Spectrum,
+            Stage::Tables => Focus::Tables,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Focus::Brief => "brief",
+            Focus::Moderation => "moderation",
+            Focus::Controls => "controls",
+            Focus::Spectrum => "spectrum",
+            Focus::Tables => "tables",
+        }
     }
 }
 

@@ -76,9 +76,16 @@ fn join_failure(lang: Lang, code: &str, f: &JoinFailure) -> Html {
                 <JoinForm lang={lang} initial={code.to_string()} />
             </main>
         },
-        JoinFailure::NeedsAdmission => html! {
-            <main class="page phone" id="join-failed" data-reason="admission">
-                <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::ErrAdmission} /></p>
+        // A typed address is asked plainly for the code; a code that did not open the room is
+        // an error to correct. Either way the phone says which room it is.
+        JoinFailure::NeedsAdmission { tried, topic } => html! {
+            <main class="page phone" id="join-failed" data-reason="admission" data-tried={tried.to_string()}>
+                if let Some(topic) = topic { <h1 class="topic">{ topic.clone() }</h1> }
+                if *tried {
+                    <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::ErrAdmission} /></p>
+                } else {
+                    <p class="join-ask" id="join-ask"><Tr lang={lang} k={Key::AdmissionAsk} /></p>
+                }
                 <AdmissionForm lang={lang} code={code.to_string()} />
             </main>
         },
@@ -219,6 +226,11 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     // No spectrum buttons once the room has moved on to its report.
     let prompt = view.spectrum.as_ref().filter(|_| stage != Stage::Report);
     let hint = match stage {
+        // Paused: nothing to vote on now (the banner says why).
+        _ if paused && matches!(task, PhoneTask::Vote | PhoneTask::Revote { .. }) => {
+            Key::PhoneLookAtScreen
+        }
+        _ if matches!(task, PhoneTask::Revote { .. }) => Key::PhoneHintRevote,
         Stage::Collect => Key::PhoneHintCollect,
         Stage::Brief if !view.room.brief.is_empty() => Key::BriefReadHint,
         Stage::Spectrum if prompt.is_some() => Key::PhoneHintSpectrum,
@@ -398,7 +410,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             { for paused_banner }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
             <div class="phone-status">
-                { stage_line(lang, stage, hint) }
+                { stage_line(lang, stage, matches!(task, PhoneTask::Revote { .. }).then_some(Key::RevoteTitle), hint) }
                 { for timer }
             </div>
             <div class="task" id="task" data-task={task.as_str()}>{ first }</div>

@@ -253,7 +253,7 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         Stage::Spectrum => spectrum(true),
         Stage::Tables => match &view.tables {
             Some(tables) => {
-                html! { <TablesBoard lang={lang} tables={tables.clone()} fit={body_fit} /> }
+                html! { <TablesBoard lang={lang} tables={tables.clone()} /> }
             }
             None => {
                 html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
@@ -290,9 +290,11 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                         <Tr lang={lang} k={Key::PageOf} args={vec![("n", (page_no + 1).to_string()), ("total", pages.len().to_string())]} />
                     </span>
                 }
-                if room.stage != Stage::Collect || room.closed {
+                if room.stage != Stage::Collect || room.closed || spotlit.is_some() {
                     // The codes above the counts, so that the topic keeps the width (in English
-                    // the four side by side cut it on every stage).
+                    // the four side by side cut it on every stage). While collecting, the join
+                    // panel says them; a spotlight takes its place, so the corner says them
+                    // instead: latecomers can still join.
                     <div class="corner">
                         <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
                             if let Some(c) = join_code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>

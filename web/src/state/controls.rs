@@ -129,9 +129,10 @@ pub fn mean_shift(mean_before: f64, mean_after: f64) -> Option<f64> {
     (shift.abs() >= SHIFT_MIN).then_some(shift)
 }
 
-/// A shift with its sign and one decimal: "+0.4", "-1.5".
-pub fn signed_steps(shift: f64) -> String {
-    format!("{shift:+.1}")
+/// A shift's size with one decimal, for a sentence that says its direction in words ("1.5
+/// steps toward disagreeing", never "-1.5 steps toward disagreeing").
+pub fn shift_steps(shift: f64) -> String {
+    format!("{:.1}", shift.abs())
 }
 
 /// While the groups are frozen, what the console says about the votes now: `(live, frozen)` when
@@ -304,16 +305,18 @@ mod tests {
     }
 
     #[test]
-    fn an_average_move_reads_as_signed_steps() {
-        let shift = |b, a| mean_shift(b, a).map(signed_steps);
-        assert_eq!(shift(-2.0, -1.6).as_deref(), Some("+0.4"));
-        assert_eq!(shift(1.0, -0.5).as_deref(), Some("-1.5"));
-        assert_eq!(shift(-2.0, -0.5).as_deref(), Some("+1.5"));
+    fn an_average_move_reads_as_its_size_the_direction_in_words() {
+        let shift = |b, a| mean_shift(b, a).map(shift_steps);
+        assert_eq!(shift(-2.0, -1.6).as_deref(), Some("0.4"));
+        assert_eq!(shift(1.0, -0.5).as_deref(), Some("1.5"), "toward disagreeing, no minus");
+        assert_eq!(shift(-2.0, -0.5).as_deref(), Some("1.5"));
+        assert!(mean_shift(1.0, -0.5).is_some_and(|s| s < 0.0), "the sign picks the words");
         assert_eq!(shift(0.5, 0.5), None, "no shift");
         assert_eq!(shift(0.5, 0.53), None, "too small to read as +0.0");
         assert_eq!(shift(0.5, 0.47), None, "too small to read as -0.0");
         assert_eq!(shift(f64::NAN, 1.0), None, "unknown");
-        assert_eq!(signed_steps(2.0), "+2.0");
+        assert_eq!(shift_steps(2.0), "2.0");
+        assert_eq!(shift_steps(-0.6), "0.6");
     }
 
     #[test]

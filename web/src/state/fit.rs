@@ -60,15 +60,27 @@ pub fn how_many(costs: impl IntoIterator<Item = f64>, lines: f64) -> usize {
     n
 }
 
-/// How many of the newest `texts` (oldest first) fit `fit` whole, newest first: all when they
-/// all fit, else as many as fit with one line kept for "and n more". A text is never cut: one
-/// that does not fit is left out with the older ones.
-pub fn newest_that_fit(texts: &[&str], fit: Fit) -> usize {
-    let cost = |t: &&str| text_lines(t, fit.cols) + 0.15;
-    if texts.iter().map(cost).sum::<f64>() <= fit.lines {
-        return texts.len();
+/// How many of a tile's newest notes show whole, measured on the page (any font, any screen):
+/// `bottoms` are the notes' bottom edges (oldest first) as laid out one under another from
+/// `top`, `room` is where the tile's content ends and `more` the height of the "and n more"
+/// line. All of them when all fit; else the newest that fit above that line, and whether the
+/// line itself fits (a dense board may have room for neither). A note is never cut: one that
+/// does not fit is left out with the older ones.
+pub fn newest_that_fit(top: f64, bottoms: &[f64], room: f64, more: f64) -> (usize, bool) {
+    let n = bottoms.len();
+    let Some(&last) = bottoms.last() else {
+        return (0, false);
+    };
+    // Half a pixel of rounding.
+    if last <= room + 0.5 {
+        return (n, false);
     }
-    how_many(texts.iter().rev().map(cost), fit.lines - 1.0)
+    let start = |j: usize| if j == 0 { top } else { bottoms[j - 1] };
+    let shown = (1..n)
+        .rev()
+        .find(|&k| top + (last - start(n - k)) + more <= room + 0.5)
+        .unwrap_or(0);
+    (shown, top + more <= room + 0.5)
 }
 
 #[cfg(test)]
@@ -94,18 +106,17 @@ mod tests {
 
     #[test]
     fn notes_are_shown_whole_newest_first() {
-        let fit = Fit {
-            cols: 20.0,
-            lines: 6.0,
-        };
-        let long = "字".repeat(70);
-        assert_eq!(newest_that_fit(&["a", "b", "c"], fit), 3, "all fit");
-        assert_eq!(newest_that_fit(&[], fit), 0);
-        // 70 characters take 4 lines of 20: one whole, the rest "and n more".
-        assert_eq!(newest_that_fit(&[long.as_str(), long.as_str()], fit), 1);
-        // The newest does not fit either: nothing cut, all counted as more.
-        let longer = "字".repeat(200);
-        assert_eq!(newest_that_fit(&["a", longer.as_str()], fit), 0);
-        assert_eq!(newest_that_fit(&[longer.as_str(), "a", "b"], fit), 2);
+        // Three notes of 40 px from 100: all fit down to 220.
+        let bottoms = [140.0, 180.0, 220.0];
+        assert_eq!(newest_that_fit(100.0, &bottoms, 220.0, 30.0), (3, false));
+        assert_eq!(newest_that_fit(100.0, &bottoms, 400.0, 30.0), (3, false));
+        assert_eq!(newest_that_fit(100.0, &[], 400.0, 30.0), (0, false));
+        // Room to 200: the newest two (80 px) and the "more" line (30) do not, one does.
+        assert_eq!(newest_that_fit(100.0, &bottoms, 200.0, 30.0), (1, true));
+        assert_eq!(newest_that_fit(100.0, &bottoms, 210.0, 30.0), (2, true));
+        // A newest note taller than the room: nothing cut, all counted as more.
+        assert_eq!(newest_that_fit(100.0, &[140.0, 400.0], 200.0, 30.0), (0, true));
+        // No room even for the "more" line.
+        assert_eq!(newest_that_fit(100.0, &[140.0], 120.0, 30.0), (0, false));
     }
 }

@@ -210,6 +210,8 @@ impl PhoneModel {
                 self.enqueue(id, msg)
             }
             PhoneEvent::WithdrawNote(note) => {
+                // "Note added" no longer holds once the note is withdrawn.
+                self.notice = None;
                 let id = self.next_id();
                 let msg = ClientMessage::WithdrawNote(WithdrawNote {
                     id: id.clone(),
@@ -266,6 +268,13 @@ impl PhoneModel {
         match msg {
             ServerMessage::Phone(view) => {
                 let was_paused = self.voting_paused();
+                // New tables (or none): a "note added" was about the table before.
+                let plan = |v: Option<&PhoneView>| v.and_then(|v| v.table.as_ref()).map(|t| t.plan);
+                if plan(self.view.as_ref()) != plan(Some(&view))
+                    && self.notice == Some(Notice::NoteSent)
+                {
+                    self.notice = None;
+                }
                 self.learn_texts(&view);
                 // Votes the server now shows are no longer only local.
                 let confirmed: Vec<u32> = view.votes.iter().map(|v| v.statement).collect();

@@ -25,6 +25,23 @@ pub fn next_step(stage: Stage) -> Key {
     }
 }
 
+/// The stage's own work is not done yet: a spectrum round is open and not revealed, or the
+/// tables stage has no tables. Moving on is then not the next step; the stage's panel is.
+pub fn stage_work_waits(view: &RoomView) -> bool {
+    let Some(room) = view.room.as_ref() else {
+        return false;
+    };
+    match room.stage {
+        Stage::Spectrum => view.spectrums.iter().any(|sp| {
+            sp.open_round
+                .and_then(|r| sp.rounds.iter().find(|x| x.round == r))
+                .is_some_and(|round| round.hidden)
+        }),
+        Stage::Tables => view.tables.is_none(),
+        _ => false,
+    }
+}
+
 /// The counts the run sheet shows, each worth a glance right now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunCounts {
@@ -77,6 +94,56 @@ mod tests {
             // Every stage says what to do.
             let _ = next_step(s);
         }
+    }
+
+    #[test]
+    fn moving_on_waits_for_a_hidden_round_and_for_tables() {
+        use polyphony_protocol::{RoomInfo, SpectrumRoundView, SpectrumView, StatementView};
+        let room = |stage| RoomInfo {
+            code: "ABC234".into(),
+            topic: "t".into(),
+            description: String::new(),
+            language: "en".into(),
+            settings: polyphony_protocol::RoomSettings::default(),
+            stage,
+            closed: false,
+            created: 0,
+            rules: String::new(),
+            controls: polyphony_protocol::RoomControls::default(),
+            brief: vec![],
+        };
+        let spectrum = |hidden| SpectrumView {
+            id: 0,
+            statement: StatementView {
+                id: 1,
+                text: "s".into(),
+                is_seed: true,
+                moderation: polyphony_protocol::ModerationState::Accepted,
+            },
+            open_round: Some(1),
+            rounds: vec![SpectrumRoundView {
+                round: 1,
+                placed: 3,
+                hidden,
+                counts: [0; 5],
+                by_group: vec![],
+            }],
+            movement: vec![],
+            movement_from: 1,
+            movement_to: 1,
+        };
+        let mut view = RoomView {
+            room: Some(room(Stage::Spectrum)),
+            spectrums: vec![spectrum(true)],
+            ..RoomView::default()
+        };
+        assert!(stage_work_waits(&view), "round 1 not revealed");
+        view.spectrums = vec![spectrum(false)];
+        assert!(!stage_work_waits(&view), "revealed");
+        view.room = Some(room(Stage::Tables));
+        assert!(stage_work_waits(&view), "no tables yet");
+        view.room = Some(room(Stage::Groups));
+        assert!(!stage_work_waits(&view));
     }
 
     #[test]

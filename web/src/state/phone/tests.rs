@@ -727,3 +727,59 @@ fn every_error_code_has_words_except_the_unknown_one() {
             });
     assert_eq!(r.code, Some(C::Other));
 }
+
+#[test]
+fn a_note_notice_goes_with_the_note_or_the_tables_it_was_about() {
+    let table = |plan| PhoneTable {
+        plan,
+        number: 1,
+        group: None,
+        size: 4,
+        reporter: false,
+        notes: vec![],
+    };
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(phone_view(
+        None,
+        &[],
+        &[],
+        Some(table(1)),
+        true,
+    )));
+    let sent = m.apply(PhoneEvent::AddNote("We share a worry".into()));
+    m.apply(PhoneEvent::Server(ServerMessage::NoteAck(NoteAck {
+        id: id_of(&sent[0]),
+        note: 7,
+        duplicate: false,
+    })));
+    assert_eq!(m.notice, Some(Notice::NoteSent));
+    // The same tables, a new view: the notice stays.
+    m.apply(PhoneEvent::Server(phone_view(
+        None,
+        &[],
+        &[],
+        Some(table(1)),
+        true,
+    )));
+    assert_eq!(m.notice, Some(Notice::NoteSent));
+    // Tables formed again: it was about the old table.
+    m.apply(PhoneEvent::Server(phone_view(
+        None,
+        &[],
+        &[],
+        Some(table(2)),
+        true,
+    )));
+    assert_eq!(m.notice, None);
+    // Withdrawing a note clears "note added" at once.
+    let sent = m.apply(PhoneEvent::AddNote("Another".into()));
+    m.apply(PhoneEvent::Server(ServerMessage::NoteAck(NoteAck {
+        id: id_of(&sent[0]),
+        note: 8,
+        duplicate: false,
+    })));
+    assert_eq!(m.notice, Some(Notice::NoteSent));
+    m.apply(PhoneEvent::WithdrawNote(8));
+    assert_eq!(m.notice, None);
+}
