@@ -146,15 +146,62 @@ const LAB_TYPES: &'static str = r#"
  * (openData), or `votes.json` with `comments.json` (the Polis API pair). */
 export type ExportFiles = Record<string, string>;
 
-export type Pipeline = "polis" | "kmeans" | "gmm" | "dbscan";
+export type Pipeline = "polis" | "kmeans" | "gmm" | "dbscan" | "hdbscan";
+
+/** Group-informed consensus: Polis's product of Laplace-smoothed agree rates, or red-dwarf's
+ * geometric mean with a Jeffreys prior. */
+export type ConsensusForm = "legacy" | "geometric";
 
 export interface CompareOptions {
   /** Bootstrap resamples for stability (default 50; 0 skips it). */
   bootstrap?: number;
-  /** Seed of the resamples, the engine and the linfa pipelines (default 0). */
+  /** Seed of the resamples, the engine, the linfa pipelines and the bridging model (default 0). */
   seed?: number;
-  /** Pipelines to run (default all four). */
+  /** Pipelines to run (default all five). */
   pipelines?: Pipeline[];
+  /** The form of group-informed consensus (default "legacy"). */
+  consensus?: ConsensusForm;
+  /** Representative statements under Benjamini–Hochberg at this false-discovery rate (default: off). */
+  fdr?: number;
+}
+
+export interface BridgingScore {
+  statement: number;
+  /** The statement intercept: agreement whatever side people are on. */
+  intercept: number;
+  factor: number;
+  agree: number;
+  disagree: number;
+}
+
+export interface Bridging {
+  global_intercept: number;
+  /** Best first. */
+  statements: BridgingScore[];
+  ratings: number;
+  raters: number;
+  epochs: number;
+  loss: number;
+  /** Why the fit stopped (Community Notes' rules, or the cap). */
+  stop: "settled" | "loss_rose" | "max_epochs";
+}
+
+export interface FdrStatement { statement: number; stance: "agree" | "disagree"; p_value: number; q_value: number }
+export interface GroupRepnessFdr { group: number; polis_sufficient: number; statements: FdrStatement[] }
+export interface RepnessFdr {
+  q: number;
+  tested: number;
+  polis_sufficient: number;
+  survivors: number;
+  groups: GroupRepnessFdr[];
+}
+
+export interface StatementComparison {
+  consensus_form: ConsensusForm;
+  /** Best first. */
+  group_consensus: { statement: number; score: number }[];
+  bridging: Bridging | null;
+  repness_fdr: RepnessFdr | null;
 }
 
 export interface PipelineResult {
@@ -184,6 +231,7 @@ export interface Comparison {
   bootstrap: number;
   seed: number;
   pipelines: PipelineResult[];
+  statements: StatementComparison;
 }
 
 export interface ReplayOptions {
@@ -254,6 +302,8 @@ struct CompareOptionsIn {
     bootstrap: Option<u32>,
     seed: Option<u32>,
     pipelines: Option<Vec<polyphony_lab::Pipeline>>,
+    consensus: Option<polyphony_lab::ConsensusForm>,
+    fdr: Option<f64>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -342,7 +392,13 @@ fn compare_impl(files: &JsValue, opts: &JsValue) -> Result<JsValue, String> {
     if let Some(p) = &o.pipelines {
         builder = builder.pipelines(p);
     }
-    let params = builder.build().map_err(|e| e.to_string())?;
+    if let Some(c) = o.consensus {
+        builder = builder.consensus(c);
+    }
+    let params = builder
+        .repness_fdr(o.fdr)
+        .build()
+        .map_err(|e| e.to_string())?;
     let result = polyphony_lab::compare(&lab_data(&data), &params).map_err(|e| e.to_string())?;
     to_js(&result)
 }
@@ -390,7 +446,10 @@ fn polis_state_impl(files: &JsValue, blob: &str, seed: u32) -> Result<JsValue, S
     let data = read_files(files)?;
     let blob: serde_json::Value = serde_json::from_str(blob).map_err(|e| e.to_string())?;
     let state = polyphony_polis::engine_state_from_blob(&blob).map_err(|e| e.to_string())?;
-    let mut conv = data
+    // The moderation the blob's tick saw, as `analyze --polis-state` restores it.
+    let at_tick =
+        polyphony_polis::moderation_at_blob_tick(&blob, &data).map_err(|e| e.to_string())?;
+    let mut conv = at_tick
         .to_conversation_with_state(params("polis", seed)?, state)
         .map_err(|e| e.to_string())?;
     let analysis = conv.update();

@@ -117,24 +117,31 @@ function close(ours, theirs, where) {
   }
 }
 
+// The second also asks for the geometric group-informed consensus and representative statements
+// under false-discovery control, so the options cross the boundary as the CLI's flags do.
 const comparisons = [
-  [path.join(root, 'fixtures/two-camps'), 10, 1],
-  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 5, 3],
+  [path.join(root, 'fixtures/two-camps'), 10, 1, {}, []],
+  [path.join(shared, 'polis-math-blobs/150ptpt-3gp-no-strict-no-meta'), 5, 3,
+    { consensus: 'geometric', fdr: 0.05 }, ['--consensus', 'geometric', '--fdr', '0.05']],
 ];
-for (const [dir, bootstrap, seed] of comparisons) {
+for (const [dir, bootstrap, seed, options, flags] of comparisons) {
   test(`wasm = native compare on ${path.basename(dir)}`, () => {
-    const ours = wasm.compare(apiFiles(dir), { bootstrap, seed });
+    const ours = wasm.compare(apiFiles(dir), { bootstrap, seed, ...options });
     const theirs = JSON.parse(
-      execFileSync(native, ['compare', dir, '--format', 'json', '--bootstrap', String(bootstrap), '--seed', String(seed)], {
+      execFileSync(native, ['compare', dir, '--format', 'json', '--bootstrap', String(bootstrap), '--seed', String(seed), ...flags], {
         encoding: 'utf8',
       }),
     );
-    assert.equal(ours.pipelines.length, 4);
+    assert.equal(ours.pipelines.length, 5);
     for (const p of [...ours.pipelines, ...theirs.pipelines]) {
-      assert.ok(p.k >= 1, `${p.pipeline} found groups`);
+      // HDBSCAN may call everyone noise (k null): that is its own answer.
+      assert.ok(p.k >= 1 || (p.pipeline === 'hdbscan' && p.k === null), `${p.pipeline} found groups`);
       delete p.time_ms;
       delete p.bootstrap_ms;
     }
+    assert.ok(ours.statements.bridging.statements.length > 0);
+    assert.equal(ours.statements.consensus_form, options.consensus ?? 'legacy');
+    assert.equal(ours.statements.repness_fdr === null, options.fdr === undefined);
     close(ours, theirs, 'comparison');
   });
 }
