@@ -360,9 +360,11 @@ pub fn moderation_at_blob_tick(
     let mut out = data.clone();
     for (j, &tid) in tids.iter().enumerate() {
         let zeroed = center[j] == 0.0 && comps.iter().all(|c| c[j] == 0.0);
-        let Some(s) = out.statements.iter_mut().find(|s| s.id == tid) else {
+        // Statements are sorted by id (`PolisConversation::statements`).
+        let Ok(i) = out.statements.binary_search_by_key(&tid, |s| s.id) else {
             continue;
         };
+        let s = &mut out.statements[i];
         let out_now = s.is_meta || s.moderation == Moderation::Rejected;
         if mod_out.contains(&tid) && !zeroed && out_now {
             // Rejected (or made meta) after the tick: it was a column like any other.
