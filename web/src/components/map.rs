@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::components::{Tr, ViewProps};
 use crate::group_colour;
-use crate::palette::NO_GROUP;
 use crate::i18n::{t, Key};
+use crate::palette::NO_GROUP;
 use crate::state::{map_layout, spread_duplicates};
 
 /// The opinion map.

@@ -135,7 +135,9 @@ fn measure(grid: &web_sys::Element, plan: &TablesView) -> Vec<Shown> {
                 notes: t.notes.len(),
                 more: false,
             };
-            let Ok(Some(tile)) = grid.query_selector(&format!(".table-tile[data-table=\"{}\"]", t.number)) else {
+            let Ok(Some(tile)) =
+                grid.query_selector(&format!(".table-tile[data-table=\"{}\"]", t.number))
+            else {
                 return all;
             };
             let Ok(Some(list)) = tile.query_selector(".tile-notes") else {
@@ -161,12 +163,8 @@ fn measure(grid: &web_sys::Element, plan: &TablesView) -> Vec<Shown> {
                 - px("padding-bottom");
             // The "and n more" line: a line of bold body text and its margin.
             let more = 1.45 * px("font-size");
-            let (notes, more) = newest_that_fit(
-                list.get_bounding_client_rect().top(),
-                &bottoms,
-                room,
-                more,
-            );
+            let (notes, more) =
+                newest_that_fit(list.get_bounding_client_rect().top(), &bottoms, room, more);
             Shown { notes, more }
         })
         .collect()
@@ -189,7 +187,8 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
             let window = web_sys::window();
             let again = Closure::<dyn FnMut()>::new(move || measured.set(None));
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = window {
@@ -219,10 +218,13 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
         });
     }
     let shown = |i: usize, t: &TableSummary| {
-        tiles.as_ref().and_then(|v| v.get(i).copied()).unwrap_or(Shown {
-            notes: t.notes.len(),
-            more: false,
-        })
+        tiles
+            .as_ref()
+            .and_then(|v| v.get(i).copied())
+            .unwrap_or(Shown {
+                notes: t.notes.len(),
+                more: false,
+            })
     };
     html! {
         <section class="tables-board" id="tables-board">

@@ -308,9 +308,16 @@ mod tests {
     fn an_average_move_reads_as_its_size_the_direction_in_words() {
         let shift = |b, a| mean_shift(b, a).map(shift_steps);
         assert_eq!(shift(-2.0, -1.6).as_deref(), Some("0.4"));
-        assert_eq!(shift(1.0, -0.5).as_deref(), Some("1.5"), "toward disagreeing, no minus");
+        assert_eq!(
+            shift(1.0, -0.5).as_deref(),
+            Some("1.5"),
+            "toward disagreeing, no minus"
+        );
         assert_eq!(shift(-2.0, -0.5).as_deref(), Some("1.5"));
-        assert!(mean_shift(1.0, -0.5).is_some_and(|s| s < 0.0), "the sign picks the words");
+        assert!(
+            mean_shift(1.0, -0.5).is_some_and(|s| s < 0.0),
+            "the sign picks the words"
+        );
         assert_eq!(shift(0.5, 0.5), None, "no shift");
         assert_eq!(shift(0.5, 0.53), None, "too small to read as +0.0");
         assert_eq!(shift(0.5, 0.47), None, "too small to read as -0.0");

@@ -115,7 +115,10 @@ mod tests {
         assert_eq!(newest_that_fit(100.0, &bottoms, 200.0, 30.0), (1, true));
         assert_eq!(newest_that_fit(100.0, &bottoms, 210.0, 30.0), (2, true));
         // A newest note taller than the room: nothing cut, all counted as more.
-        assert_eq!(newest_that_fit(100.0, &[140.0, 400.0], 200.0, 30.0), (0, true));
+        assert_eq!(
+            newest_that_fit(100.0, &[140.0, 400.0], 200.0, 30.0),
+            (0, true)
+        );
         // No room even for the "more" line.
         assert_eq!(newest_that_fit(100.0, &[140.0], 120.0, 30.0), (0, false));
     }
