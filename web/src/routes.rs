@@ -230,7 +230,7 @@ pub mod api {
     }
 
     /// The files the console offers for download.
-    pub const EXPORT_FILES: [&str; 7] = [
+    pub const EXPORT_FILES: [&str; 8] = [
         "comments.csv",
         "comment-groups.csv",
         "tables.csv",
@@ -238,6 +238,7 @@ pub mod api {
         "participants-votes.csv",
         "summary.csv",
         "polyphony.json",
+        "removed-votes.csv",
     ];
 
     /// `GET` (key in the query, so a plain link downloads it): one export file.

@@ -29,6 +29,8 @@ pub mod route {
     pub const JOIN: &str = "/rooms/{code}/join";
     /// `GET` (key): the projector's joining code and the console's join figures.
     pub const ADMISSION: &str = "/rooms/{code}/admission";
+    /// `POST` with the key: remove the identities that joined in a window (`RemoveJoined`).
+    pub const REMOVE_JOINED: &str = "/rooms/{code}/participants/remove";
     /// `GET` (token): the phone's view.
     pub const ME: &str = "/rooms/{code}/me";
     /// `POST` (token): a vote.

@@ -167,6 +167,57 @@ pub struct AdmissionView {
     pub top_address_percent: u32,
     /// See `top_address_percent`.
     pub top_address_participants: u32,
+    /// Joins by minute over the last hour, oldest first (minutes without a join left out):
+    /// what the console shows so a facilitator can see a flood and remove it
+    /// (`POST …/participants/remove`).
+    #[serde(default)]
+    pub joins_by_minute: Vec<JoinMinute>,
+    /// Participants removed so far (their votes are out of the analysis).
+    #[serde(default)]
+    pub removed: u32,
+}
+
+/// One minute of joins, in [`AdmissionView::joins_by_minute`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinMinute {
+    /// The minute's start, ms since the epoch.
+    pub minute: i64,
+    /// Identities that joined in it and are still in the room.
+    pub joined: u32,
+    /// Of those, how many have voted.
+    pub voted: u32,
+}
+
+/// `POST /api/rooms/{code}/participants/remove` (facilitator key): removes every identity that
+/// joined in `[from, to)` (ms since the epoch) — a flood of fake phones seen in the console's
+/// joins by minute. Their tokens stop working (a real phone among them is asked to join
+/// again), their votes leave the analysis and every count, and the exports keep them apart
+/// (`removed-votes.csv`). Removing again finds nobody new: idempotent.
+///
+/// ```
+/// # use polyphony_protocol::RemoveJoined;
+/// let r: RemoveJoined = serde_json::from_str(r#"{"from":1000,"to":61000}"#).unwrap();
+/// assert_eq!((r.from, r.to, r.only_idle), (1000, 61000, false));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveJoined {
+    /// Joined at or after this time (ms since the epoch).
+    pub from: i64,
+    /// Joined before this time (ms since the epoch).
+    pub to: i64,
+    /// Only identities that have not acted (voted, written, stood, consented).
+    #[serde(default)]
+    pub only_idle: bool,
+}
+
+/// What `POST …/participants/remove` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedJoined {
+    /// Identities removed now.
+    pub removed: u32,
+    /// Of those, how many had voted (their votes left the analysis).
+    pub voters: u32,
 }
 
 /// `POST /api/rooms`: a new room.

@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .route(route::BRIEF, put(set_brief).layer(brief_body))
         .route(route::JOIN, post(join))
         .route(route::ADMISSION, get(admission))
+        .route(route::REMOVE_JOINED, post(remove_joined))
         .route(route::ME, get(me))
         .route(route::VOTES, post(vote))
         .route(route::STATEMENTS, post(add_statement).get(statements))
@@ -205,6 +206,15 @@ async fn reject_pending(
     let HostRoom(room) = host?;
     let rejected = room.reject_pending(req.author_of).await?;
     Ok(Json(polyphony_protocol::RejectedPending { rejected }))
+}
+
+/// Removes the identities that joined in a window (a flood the console's joins by minute show).
+async fn remove_joined(
+    host: Deferred<HostRoom>,
+    ApiJson(req): ApiJson<polyphony_protocol::RemoveJoined>,
+) -> ApiResult<polyphony_protocol::RemovedJoined> {
+    let HostRoom(room) = host?;
+    Ok(Json(room.remove_joined(req).await?))
 }
 
 async fn set_stage(

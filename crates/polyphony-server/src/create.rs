@@ -171,6 +171,7 @@ impl AppState {
             snapshots: Vec::new(),
             frozen_groups: None,
             brief,
+            removed: Vec::new(),
             participants: Vec::new(),
             statements,
             votes: Vec::new(),
@@ -282,6 +283,7 @@ impl AppState {
             snapshots: Vec::new(),
             frozen_groups: None,
             brief,
+            removed: Vec::new(),
             participants: pids
                 .into_iter()
                 .map(|pid| StoredParticipant {

@@ -76,6 +76,7 @@ fn status_of(e: &RoomError) -> StatusCode {
         | E::BadClientId
         | E::EmptyStatement
         | E::BadStatementLimit
+        | E::BadRemovalWindow { .. }
         | E::BadStatementsPerParticipant
         | E::NotFromParticipant(_)
         | E::EmptyTopic
@@ -149,6 +150,7 @@ fn code_of(e: &RoomError) -> ErrorCode {
         E::PositionOutOfRange
         | E::BadClientId
         | E::BadStatementLimit
+        | E::BadRemovalWindow { .. }
         | E::BadStatementsPerParticipant
         | E::NotFromParticipant(_)
         | E::BadLanguage(_)

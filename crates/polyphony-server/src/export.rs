@@ -44,10 +44,13 @@ pub(crate) enum ExportFile {
     Tables,
     /// `comment-groups.csv`: Polis's per-statement, per-group agree / disagree / pass counts.
     CommentGroups,
+    /// `removed-votes.csv`: the vote events of the identities the facilitator removed, in
+    /// `votes.csv`'s format: out of the analysis and every other file, kept as the record.
+    RemovedVotes,
 }
 
 impl ExportFile {
-    const ALL: [ExportFile; 7] = [
+    const ALL: [ExportFile; 8] = [
         ExportFile::Comments,
         ExportFile::Votes,
         ExportFile::ParticipantsVotes,
@@ -55,6 +58,7 @@ impl ExportFile {
         ExportFile::Json,
         ExportFile::Tables,
         ExportFile::CommentGroups,
+        ExportFile::RemovedVotes,
     ];
 
     /// The file's name, as in the URL.
@@ -67,6 +71,7 @@ impl ExportFile {
             ExportFile::Json => "polyphony.json",
             ExportFile::Tables => "tables.csv",
             ExportFile::CommentGroups => "comment-groups.csv",
+            ExportFile::RemovedVotes => "removed-votes.csv",
         }
     }
 
@@ -109,7 +114,9 @@ impl RoomCopy {
         RoomCopy {
             info: room.info().clone(),
             statements: room.statements().values().cloned().collect(),
-            events: if needs_events {
+            events: if file == ExportFile::RemovedVotes {
+                room.removed_events().to_vec()
+            } else if needs_events {
                 room.events().to_vec()
             } else {
                 Vec::new()
@@ -240,7 +247,7 @@ fn build_from(
                 cells,
             )
         }
-        ExportFile::Votes => polis::votes_csv(&r.events),
+        ExportFile::Votes | ExportFile::RemovedVotes => polis::votes_csv(&r.events),
         ExportFile::ParticipantsVotes => {
             let mut authored: BTreeMap<u32, u32> = BTreeMap::new();
             for a in r.statements.iter().filter_map(|s| s.author) {

@@ -237,7 +237,13 @@ async fn the_published_report_honours_every_hide_of_the_live_views() {
 
 #[tokio::test]
 async fn one_rate_limit_holds_every_participant_action() {
-    let (_s, r, _d) = fresh(test_limits()).await;
+    // One token a second refills the bucket: a loaded machine pausing between the burst and
+    // the other actions does not refill it (at the default 10 a second it could, and did).
+    let (_s, r, _d) = fresh(polyphony_server::Limits {
+        votes_per_second: 1,
+        ..test_limits()
+    })
+    .await;
     let (code, key) = create_room(&r, 3, "").await;
     let hostile = join(&r, &code).await;
     let real = join(&r, &code).await;

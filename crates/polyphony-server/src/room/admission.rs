@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use polyphony_protocol::AdmissionView;
+use polyphony_protocol::{AdmissionView, JoinMinute};
 use sha2::{Digest, Sha256};
 
 use super::model::Room;
@@ -79,7 +79,28 @@ pub(crate) fn admission_view(room: &Room, now_ms: i64) -> AdmissionView {
             n(top * 100 / participants.len())
         },
         top_address_participants: n(top),
+        joins_by_minute: joins_by_minute(room, now_ms),
+        removed: n(room.removed.len()),
     }
+}
+
+/// Joins by minute over the hour before `now_ms`, oldest first, minutes without a join left
+/// out: a flood of identities shows as a tall minute the facilitator can remove.
+fn joins_by_minute(room: &Room, now_ms: i64) -> Vec<JoinMinute> {
+    let since = now_ms - 60 * 60_000;
+    let mut minutes: std::collections::BTreeMap<i64, JoinMinute> = Default::default();
+    for p in room.participants().values().filter(|p| p.joined >= since) {
+        let minute = p.joined - p.joined.rem_euclid(60_000);
+        let m = minutes.entry(minute).or_insert(JoinMinute {
+            minute,
+            ..JoinMinute::default()
+        });
+        m.joined += 1;
+        if !p.votes.is_empty() {
+            m.voted += 1;
+        }
+    }
+    minutes.into_values().collect()
 }
 
 #[cfg(test)]

@@ -188,6 +188,14 @@ pub enum RoomError {
     /// Settings with a statement limit out of range.
     #[error("statement_max_chars must be between 1 and {MAX_STATEMENT_MAX_CHARS}")]
     BadStatementLimit,
+    /// A removal window that ends before it starts.
+    #[error("the window must end after it starts (from {from} to {to})")]
+    BadRemovalWindow {
+        /// Its start (ms).
+        from: i64,
+        /// Its end (ms).
+        to: i64,
+    },
     /// A new room's topic is empty.
     #[error("the topic is empty")]
     EmptyTopic,

@@ -3,7 +3,7 @@
 //! No I/O, no clock, no locks: [`super::commands`] checks and applies changes to it, and the
 //! views read it. Fields are private to `room`; everything else reads through the accessors.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -139,6 +139,10 @@ pub(crate) struct Room {
     pub(super) in_flight: InFlight,
     /// Committed changes the analysis has not taken yet.
     pub(super) inbox: EngineInbox,
+    /// Participants the facilitator removed (`RemoveJoined`): no token, no place, no count.
+    pub(super) removed: BTreeSet<u32>,
+    /// Their vote events, out of the analysis, kept for `removed-votes.csv`.
+    pub(super) removed_events: Vec<VoteEvent>,
 }
 
 impl Room {
@@ -146,7 +150,15 @@ impl Room {
     pub(crate) fn from_stored(s: StoredRoom, limits: Limits, now: Instant) -> Room {
         let mut participants = BTreeMap::new();
         let mut tokens = HashMap::new();
-        for p in &s.participants {
+        let removed: BTreeSet<u32> = s.removed.iter().copied().collect();
+        // Ids are never handed out twice, removed participants' included.
+        let next_pid = s
+            .participants
+            .iter()
+            .map(|p| p.pid)
+            .max()
+            .map_or(0, |k| k.saturating_add(1));
+        for p in s.participants.iter().filter(|p| !removed.contains(&p.pid)) {
             tokens.insert(p.token.clone(), p.pid);
             participants.insert(
                 p.pid,
@@ -154,8 +166,13 @@ impl Room {
             );
         }
         let mut events = Vec::with_capacity(s.votes.len());
+        let mut removed_events = Vec::new();
         let mut vote_ids = HashSet::with_capacity(s.votes.len());
         for v in &s.votes {
+            if removed.contains(&v.pid) {
+                removed_events.push(VoteEvent::new(v.pid, v.sid, v.vote, v.time));
+                continue;
+            }
             if let Some(p) = participants.get_mut(&v.pid) {
                 p.active = true;
                 *p.vote_events.entry(v.sid).or_insert(0) += 1;
@@ -184,7 +201,7 @@ impl Room {
                 sp
             })
             .collect();
-        for p in &s.positions {
+        for p in s.positions.iter().filter(|p| !removed.contains(&p.pid)) {
             if let Some(x) = participants.get_mut(&p.pid) {
                 x.active = true;
             }
@@ -209,10 +226,6 @@ impl Room {
             s.statements.into_iter().map(|x| (x.sid, x)).collect();
         // Saturating: an id at `u32::MAX` is never handed out (the commands refuse it).
         let next_sid = statements
-            .keys()
-            .next_back()
-            .map_or(0, |k| k.saturating_add(1));
-        let next_pid = participants
             .keys()
             .next_back()
             .map_or(0, |k| k.saturating_add(1));
@@ -261,6 +274,7 @@ impl Room {
                 votes: events.clone(),
                 statuses_changed: true,
                 frozen_changed: true,
+                rebuild: false,
             },
             events,
             vote_ids,
@@ -278,6 +292,8 @@ impl Room {
             room_bucket,
             active_participants,
             idle_joins: idle.into(),
+            removed,
+            removed_events,
         }
     }
 
@@ -304,6 +320,11 @@ impl Room {
     /// Every vote event, in commit order.
     pub(crate) fn events(&self) -> &[VoteEvent] {
         &self.events
+    }
+
+    /// The vote events of removed participants (out of the analysis).
+    pub(crate) fn removed_events(&self) -> &[VoteEvent] {
+        &self.removed_events
     }
 
     /// Every spectrum, in creation order.

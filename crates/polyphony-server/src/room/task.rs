@@ -9,6 +9,7 @@
 //! The engine has its own mutex, used only here (inside `spawn_blocking`) and to copy the vote
 //! matrix for an export, so a vote never waits for the math.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -59,6 +60,24 @@ pub(crate) struct Analyser {
     updates: AtomicU64,
 }
 
+/// A fresh engine with `conv`'s parameters, for the room's remaining votes after participants
+/// were removed (the engine cannot take votes back). It keeps the previous update's labelled
+/// groups without the removed people, so the next update's groups keep their letters.
+fn restarted_without(conv: &Conversation, removed: &BTreeSet<u32>) -> Conversation {
+    let mut labels = conv.state().group_labels.clone();
+    for g in &mut labels {
+        g.members.retain(|m| !removed.contains(m));
+    }
+    let state = EngineState {
+        group_labels: labels,
+        ..EngineState::default()
+    };
+    Conversation::with_state(conv.params().clone(), state).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the labels cannot carry over; starting afresh");
+        Conversation::new(conv.params().clone())
+    })
+}
+
 impl Analyser {
     /// The engine of a stored room, resumed from its saved state when that is still valid.
     pub(super) fn new(
@@ -83,6 +102,21 @@ impl Analyser {
                     None
                 }
             });
+        // A state saved before a removal reached the engine still holds the removed people
+        // (their rows, their clusters): start afresh from the remaining votes instead.
+        let saved = saved.filter(|state| {
+            let stale = state
+                .participants
+                .iter()
+                .any(|p| stored.removed.contains(p));
+            if stale {
+                tracing::warn!(
+                    room = stored.id,
+                    "the saved engine state holds removed participants; starting afresh"
+                );
+            }
+            !stale
+        });
         let engine = match saved {
             Some(state) => Conversation::with_state(params.clone(), state).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "the saved engine state is refused; starting afresh");
@@ -143,6 +177,9 @@ impl Analyser {
             let engine = Arc::clone(&self.engine);
             let done = tokio::task::spawn_blocking(move || {
                 let mut conv = lock(&engine);
+                if let Some(removed) = &input.rebuild {
+                    *conv = restarted_without(&conv, removed);
+                }
                 conv.add_votes(&input.events);
                 for (sid, st) in input.statuses.into_iter().flatten() {
                     conv.set_statement(sid, st);

@@ -100,6 +100,9 @@ pub struct StoredRoom {
     pub frozen_groups: Option<polyphony_core::FrozenGroups>,
     /// The briefing cards, in order.
     pub brief: Vec<polyphony_protocol::BriefCard>,
+    /// Participants the facilitator removed (`RemoveJoined`): kept in `participants` and
+    /// `votes` as the record, out of the room and its analysis.
+    pub removed: Vec<u32>,
 }
 
 /// A participant as stored.
@@ -343,6 +346,7 @@ mod tests {
             snapshots: Vec::new(),
             frozen_groups: None,
             brief: Vec::new(),
+            removed: Vec::new(),
             participants: vec![StoredParticipant {
                 pid: 0,
                 token: format!("tok-{code}"),

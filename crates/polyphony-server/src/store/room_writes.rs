@@ -27,6 +27,9 @@ pub(crate) trait RoomWrites {
     fn insert_participant(&mut self, p: &StoredParticipant) -> Result<(), StoreError>;
     /// Deletes idle identities (joined, never acted).
     fn delete_idle_participants(&mut self, pids: &[u32]) -> Result<(), StoreError>;
+    /// Marks participants removed by the facilitator (their rows and votes stay as the record);
+    /// returns how many were not removed before.
+    fn remove_participants(&mut self, pids: &[u32], time: i64) -> Result<usize, StoreError>;
     /// Inserts a vote event; `false` when this participant's client id is already stored.
     fn insert_vote(&mut self, v: &StoredVote) -> Result<bool, StoreError>;
     /// Inserts a statement unless its author's client id is stored: then answers that row.
@@ -96,6 +99,10 @@ impl RoomWrites for SqliteRoomWrites<'_> {
 
     fn delete_idle_participants(&mut self, pids: &[u32]) -> Result<(), StoreError> {
         super::delete_idle_participants(self.conn, self.room_id, pids)
+    }
+
+    fn remove_participants(&mut self, pids: &[u32], time: i64) -> Result<usize, StoreError> {
+        super::remove_participants(self.conn, self.room_id, pids, time)
     }
 
     fn insert_vote(&mut self, v: &StoredVote) -> Result<bool, StoreError> {

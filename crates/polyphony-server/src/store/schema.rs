@@ -79,6 +79,8 @@ CREATE TABLE spectrum_positions (
     super::controls::MIGRATION,
     super::controls::MIGRATION_FROZEN,
     super::brief::MIGRATION,
+    // Participants the facilitator removed: the time they were removed (ms), else NULL.
+    "ALTER TABLE participants ADD COLUMN removed INTEGER;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -178,6 +180,7 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             snapshots: Vec::new(),
             frozen_groups: None,
             brief: Vec::new(),
+            removed: Vec::new(),
         });
     }
     for room in &mut rooms {
@@ -300,5 +303,11 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
     room.snapshots = super::controls::load_snapshots(conn, id)?;
     room.frozen_groups = super::controls::load_frozen_groups(conn, id)?;
     room.brief = super::brief::load_brief(conn, id)?;
+    room.removed = room_rows(
+        conn,
+        "SELECT pid FROM participants WHERE room_id = ? AND removed IS NOT NULL ORDER BY pid",
+        id,
+        |r| r.get(0),
+    )?;
     Ok(())
 }

@@ -89,6 +89,27 @@ pub fn insert_participant(
     Ok(())
 }
 
+/// Marks participants removed by the facilitator at `time` (ms); their rows, votes and
+/// positions stay as the record. Returns how many were not removed before.
+pub fn remove_participants(
+    conn: &Connection,
+    room_id: i64,
+    pids: &[u32],
+    time: i64,
+) -> Result<usize, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "UPDATE participants SET removed = ?3
+             WHERE room_id = ?1 AND pid = ?2 AND removed IS NULL",
+        )
+        .map_err(db_err)?;
+    let mut n = 0;
+    for pid in pids {
+        n += stmt.execute(params![room_id, pid, time]).map_err(db_err)?;
+    }
+    Ok(n)
+}
+
 /// Deletes participants who joined and never acted (expired identities). A participant with
 /// a vote, a statement or a spectrum position is kept whatever the caller thought.
 pub fn delete_idle_participants(

@@ -25,6 +25,7 @@
 //! | `notes.rs` | add, withdraw and release a table's note |
 //! | `reporter.rs` | the reporter passes the role on |
 //! | `consent.rs` | a participant accepts the rules |
+//! | `remove_joined.rs` | the facilitator removes the identities that joined in a window |
 
 use polyphony_protocol::Done;
 
@@ -36,6 +37,7 @@ mod join;
 mod moderation;
 mod notes;
 mod position;
+mod remove_joined;
 mod reporter;
 mod room_field;
 mod snapshot;
@@ -57,6 +59,7 @@ pub(crate) use {
     moderation::check_moderate,
     notes::{check_add_note, check_release_note, check_withdraw_note},
     position::check_position,
+    remove_joined::check_remove_joined,
     reporter::check_pass_reporter,
     room_field::check_set_field,
     snapshot::{check_snapshot, MAX_SNAPSHOTS},

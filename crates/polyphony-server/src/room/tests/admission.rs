@@ -223,3 +223,103 @@ fn the_room_takes_a_bounded_rate_from_everyone() {
     let e = err(cmd::check_vote(&r, 1, &vote("w", 2), now));
     assert!(matches!(e, RoomError::RateLimited { rate: 1 }), "{e}");
 }
+
+#[test]
+fn removing_a_window_takes_its_identities_out_of_the_room_groups_and_engine_input() {
+    use polyphony_core::{FrozenGroups, GroupMembers};
+    use polyphony_protocol::RemoveJoined;
+    let mut r = room();
+    let now = Instant::now();
+    let (code, _) = current_code("key", T);
+    // Two real people before the window, three identities in it (two vote, one only joined).
+    let real: Vec<u32> = (0..2)
+        .map(|i| {
+            joined(
+                &mut r,
+                from_phone(&format!("r{i}"), T + i, Some(code.clone())),
+            )
+        })
+        .collect();
+    let flood: Vec<u32> = (0..3)
+        .map(|i| {
+            joined(
+                &mut r,
+                from_phone(&format!("f{i}"), T + 60_000 + i, Some(code.clone())),
+            )
+        })
+        .collect();
+    for (i, pid) in real.iter().chain(&flood[..2]).enumerate() {
+        let step = cmd::check_vote(&r, *pid, &vote(&format!("v{i}"), 0), now);
+        commit(
+            &mut r,
+            step,
+            VoteWritten {
+                inserted: true,
+                time: T + 100_000 + i as i64,
+            },
+        );
+    }
+    r.frozen = Some(FrozenGroups::new(vec![
+        GroupMembers {
+            id: 0,
+            members: vec![real[0], flood[0]],
+        },
+        GroupMembers {
+            id: 1,
+            members: vec![real[1], flood[1]],
+        },
+    ]));
+    let _ = r.take_engine_input();
+    // Only the idle one, first.
+    let idle_only = RemoveJoined {
+        from: T + 60_000,
+        to: T + 120_000,
+        only_idle: true,
+    };
+    let step = cmd::check_remove_joined(&r, &idle_only, T + 200_000);
+    let done = commit(&mut r, step, 1);
+    assert_eq!((done.removed, done.voters), (1, 0));
+    assert!(r.participant_by_token("f2").is_none());
+    // Then the whole window: the two voters go, with their votes and group places.
+    let window = RemoveJoined {
+        only_idle: false,
+        ..idle_only
+    };
+    let step = cmd::check_remove_joined(&r, &window, T + 200_000);
+    let done = commit(&mut r, step, 2);
+    assert_eq!((done.removed, done.voters), (2, 2));
+    assert!(r.participant_by_token("f0").is_none());
+    assert_eq!(r.participants().len(), 2);
+    assert!(r.events().iter().all(|e| real.contains(&e.participant)));
+    assert_eq!(r.removed_events().len(), 2);
+    let frozen = r.frozen.clone().unwrap();
+    assert_eq!(frozen.groups[0].members, vec![real[0]]);
+    assert_eq!(frozen.groups[1].members, vec![real[1]]);
+    // The engine starts again from the remaining votes, without the removed people.
+    let input = r.take_engine_input();
+    assert_eq!(input.rebuild.as_ref().map(|s| s.len()), Some(3));
+    assert_eq!(input.events.len(), 2);
+    assert!(input.statuses.is_some() && input.frozen.is_some());
+    // Nobody is left in the window; a reversed window is refused.
+    let step = cmd::check_remove_joined(&r, &window, T + 200_000);
+    assert_eq!(commit(&mut r, step, 0).removed, 0);
+    let reversed = RemoveJoined {
+        from: T + 120_000,
+        to: T,
+        only_idle: false,
+    };
+    assert!(matches!(
+        err(cmd::check_remove_joined(&r, &reversed, T)),
+        RoomError::BadRemovalWindow { .. }
+    ));
+    // A new join is not given a removed id.
+    let next = joined(
+        &mut r,
+        from_phone(
+            "late",
+            T + 300_000,
+            Some(current_code("key", T + 300_000).0),
+        ),
+    );
+    assert!(!flood.contains(&next));
+}

@@ -50,6 +50,7 @@ pub(super) fn room_with(n: u32, limits: Limits) -> Room {
         snapshots: Vec::new(),
         frozen_groups: None,
         brief: Vec::new(),
+        removed: Vec::new(),
         participants: vec![participant(0), participant(1)],
         statements: (0..n).map(statement).collect(),
         votes: vec![],
