@@ -29,14 +29,16 @@ pub(crate) fn pct(share: f64) -> String {
     }
 }
 
-/// Okabe–Ito colours, safe for the common colour-blindnesses; groups also carry letters. The
-/// same order as the projector's (A blue, B orange, C green), so the report reads like the room.
-pub(crate) const PALETTE: [&str; 6] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-];
+/// Group colours, by position (A, B, C, D, E): Okabe–Ito bluish green, yellow, reddish purple
+/// and sky blue, then a sand. None of them is a vote's colour (agree blue, disagree vermillion:
+/// `.ag`, `.di` in [`CSS`]), so a group's row of bars never reads as another group, under
+/// deuteranopia and protanopia too (`tests.rs` simulates both); groups also carry their letters,
+/// in black with a dark outline.
+/// The web app's `palette.rs` holds the same list, so the report reads like the room.
+pub(crate) const PALETTE: [&str; 5] = ["#009E73", "#F0E442", "#CC79A7", "#56B4E9", "#DDCC77"];
 
-/// Colour of people outside any group.
-pub(crate) const OUTSIDE: &str = "#9a9a9a";
+/// Colour of people outside any group (as the web app's `NO_GROUP`).
+pub(crate) const OUTSIDE: &str = "#6B6B6B";
 
 /// The colour of the group at `index` (position among the groups).
 pub(crate) fn colour(index: usize) -> &'static str {
@@ -93,7 +95,7 @@ p,li{overflow-wrap:anywhere}
 .counts b{display:block;font-size:1.6rem}
 .map svg{display:block;width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
-.gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000}.gl[style*='#0072B2']{color:#fff}
+.gl{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;border-radius:.3rem;padding:0 .3rem;color:#000;border:1px solid #1d1d1f}
 .st{margin:.8rem 0;padding:.5rem .8rem;border-left:4px solid #bbb;background:#f6f6f6;page-break-inside:avoid;break-inside:avoid}
 .st.agree{border-left-color:#0072B2}.st.disagree{border-left-color:#D55E00}
 .st .text{margin:0 0 .3rem}

@@ -31,6 +31,7 @@
 mod brief;
 mod html;
 mod i18n;
+mod korean;
 mod map;
 mod sections;
 #[cfg(test)]

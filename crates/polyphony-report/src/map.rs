@@ -62,7 +62,7 @@ pub(crate) fn svg(
         mh = H / 2.0,
         r = W - PAD
     );
-    o.push_str(r##"<g class="dots" fill-opacity="0.75" stroke="#fff" stroke-width="0.8">"##);
+    o.push_str(r##"<g class="dots" fill-opacity="0.85" stroke="#333" stroke-width="0.8">"##);
     // People who voted alike sit on the same spot: each further dot there goes out on a small
     // spiral (golden angle), so every person stays visible as a dot of their own.
     let mut taken: std::collections::HashMap<(i64, i64), u32> = std::collections::HashMap::new();

@@ -185,12 +185,16 @@ fn data_text_is_escaped() {
 
 #[test]
 fn no_script_and_no_external_resource() {
+    // The one link: an empty inline icon, so that no browser asks for /favicon.ico.
+    let icon = crate::sections::ICON.to_ascii_lowercase();
     for lang in Lang::ALL {
         let html = render(&fixture(lang)).to_ascii_lowercase();
+        assert_eq!(html.matches(&icon).count(), 1, "{lang}: the inline icon");
+        let html = html.replace(&icon, "");
         let mut served = fixture(lang);
         served.switcher = Some(Switcher { key: None });
         // The served page links to itself in other languages; nothing else.
-        let served = render(&served).to_ascii_lowercase();
+        let served = render(&served).to_ascii_lowercase().replace(&icon, "");
         assert!(!served.contains("http") && !served.contains("<script"));
         assert_eq!(
             served.matches("href=").count(),
@@ -421,8 +425,8 @@ fn notes_are_grouped_under_a_heading_per_plan() {
 
 #[test]
 fn the_language_switcher_links_the_four_languages_only_when_asked() {
-    // The offline file: no links at all.
-    let html = render(&fixture(Lang::Ja));
+    // The offline file: no links at all (but its inline icon).
+    let html = render(&fixture(Lang::Ja)).replace(crate::sections::ICON, "");
     assert!(!html.contains("<nav") && !html.contains("href="));
     for lang in Lang::ALL {
         let mut input = fixture(lang);
@@ -448,8 +452,9 @@ fn the_language_switcher_links_the_four_languages_only_when_asked() {
             !html.contains("key="),
             "{lang}: no key unless the page had one"
         );
-        // The only links are the switcher's, relative to the page.
-        assert_eq!(html.matches("href=").count(), 3);
+        // The only links are the switcher's, relative to the page (and the inline icon).
+        assert_eq!(html.matches("href=").count(), 4);
+        assert!(html.contains(crate::sections::ICON));
         assert_eq!(html.matches(r#"href="?lang="#).count(), 3);
     }
     // Opened with a key: the links keep it, encoded.
@@ -508,5 +513,125 @@ fn accept_language_picks_the_first_language_the_report_speaks() {
     ];
     for (header, want) in cases {
         assert_eq!(Lang::from_accept_language(header), want, "{header}");
+    }
+}
+
+/// Colour checks: a group never wears a vote's colour, under normal vision, deuteranopia and
+/// protanopia (Machado, Oliveira and Fernandes 2009, full severity; CIE76 differences).
+mod colours {
+    use crate::html::{CSS, OUTSIDE, PALETTE};
+
+    fn linear(hex: &str) -> [f64; 3] {
+        let byte = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or_default());
+        [1, 3, 5].map(|i| {
+            let c = byte(i) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+    }
+
+    const VISIONS: [[[f64; 3]; 3]; 3] = [
+        [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ],
+        [
+            [0.152286, 1.052583, -0.204868],
+            [0.114503, 0.786281, 0.099216],
+            [-0.003882, -0.048116, 1.051998],
+        ],
+    ];
+
+    fn lab(hex: &str, m: &[[f64; 3]; 3]) -> [f64; 3] {
+        let c = linear(hex);
+        let s = m.map(|row| (row[0] * c[0] + row[1] * c[1] + row[2] * c[2]).clamp(0.0, 1.0));
+        let x = (0.4124 * s[0] + 0.3576 * s[1] + 0.1805 * s[2]) / 0.95047;
+        let y = 0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2];
+        let z = (0.0193 * s[0] + 0.1192 * s[1] + 0.9505 * s[2]) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    /// The smallest difference between two colours over the three visions.
+    fn nearest(a: &str, b: &str) -> f64 {
+        VISIONS
+            .iter()
+            .map(|m| {
+                let (p, q) = (lab(a, m), lab(b, m));
+                (0..3).map(|i| (p[i] - q[i]).powi(2)).sum::<f64>().sqrt()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// The colour a class of the style sheet paints (`.ag{background:#…}`).
+    fn background(class: &str) -> &'static str {
+        let at = CSS
+            .find(&format!(".{class}{{background:"))
+            .expect("class in the CSS");
+        let start = at + class.len() + 13;
+        &CSS[start..start + 7]
+    }
+
+    #[test]
+    fn a_group_never_looks_like_a_vote() {
+        let (agree, disagree) = (background("ag"), background("di"));
+        assert_eq!([agree, disagree], ["#0072B2", "#D55E00"]);
+        for g in PALETTE {
+            for v in [agree, disagree] {
+                assert!(nearest(g, v) >= 20.0, "group {g} vs vote {v}");
+            }
+            assert!(nearest(g, OUTSIDE) >= 12.0, "group {g} vs outside");
+        }
+        for (i, a) in PALETTE.iter().enumerate() {
+            for b in &PALETTE[i + 1..] {
+                assert!(nearest(a, b) >= 15.0, "{a} vs {b}");
+            }
+        }
+        // The earlier palette's clash: A in the agree blue, B orange beside the vermillion.
+        assert!(nearest("#0072B2", agree) < 20.0 && nearest("#E69F00", disagree) < 20.0);
+    }
+
+    #[test]
+    fn the_report_reads_like_the_room() {
+        let web = include_str!("../../../web/src/palette.rs");
+        let line = web
+            .lines()
+            .find(|l| l.starts_with("pub const GROUP_COLOURS"))
+            .expect("the web app's palette");
+        for (i, c) in PALETTE.iter().enumerate() {
+            assert!(line.contains(&format!("\"{c}\"")), "{c} in {line}");
+            assert!(
+                i == 0 || line.find(PALETTE[i - 1]) < line.find(c),
+                "same order"
+            );
+        }
+    }
+}
+
+#[test]
+fn korean_particles_follow_the_word_before_them() {
+    let html = render(&fixture(Lang::Ko));
+    // The change section compares two moments ("…와(과) …을(를) 비교합니다") and says who moved
+    // "A에서 B(으)로": every particle is chosen.
+    assert!(html.contains("비교합니다"), "the change section is there");
+    for pair in [
+        "와(과)", "과(와)", "을(를)", "를(을)", "은(는)", "이(가)", "(으)로",
+    ] {
+        assert!(!html.contains(pair), "{pair} left in the Korean report");
     }
 }

@@ -19,6 +19,8 @@ use crate::i18n::{fill, t, Key, Lang};
 use crate::ReportInput;
 
 pub(crate) use page::not_published;
+#[cfg(test)]
+pub(crate) use page::ICON;
 
 /// How many statements each list shows.
 const TOP: usize = 5;

@@ -7,16 +7,21 @@ use crate::html::{esc, CSS};
 use crate::i18n::{t, Key, Lang};
 use crate::Switcher;
 
+/// The page's icon, inline and empty: without it a browser asks the server for `/favicon.ico`
+/// (a 404 and a console error on every report).
+pub(crate) const ICON: &str = r#"<link rel="icon" href="data:,">"#;
+
 /// A complete document: `title` and `body` are HTML; the language links go first.
 pub(super) fn page(lang: Lang, title: &str, switcher: Option<&Switcher>, body: &str) -> String {
     format!(
         concat!(
             "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-            "<title>{title}</title><style>{css}</style></head>\n",
+            "{icon}<title>{title}</title><style>{css}</style></head>\n",
             "<body><main>\n{nav}{body}</main></body></html>\n"
         ),
         lang = lang.tag(),
+        icon = ICON,
         title = title,
         css = CSS,
         nav = switcher.map_or_else(String::new, |s| languages(lang, s)),
