@@ -208,6 +208,16 @@ pub(crate) async fn serve(
                 // The snapshot is let go before the send: a socket that reads slowly holds the
                 // view's shared bytes, not the snapshot's analysis.
                 if let Role::Phone(pid) = role {
+                    // Removed by the facilitator (or expired): the socket ends, and the phone,
+                    // refused on reconnecting, learns why and joins again.
+                    if !room.has_participant(pid) {
+                        let close = axum::extract::ws::CloseFrame {
+                            code: axum::extract::ws::close_code::POLICY,
+                            reason: "not in the room any more; join again".into(),
+                        };
+                        let _ = send(&mut out, Message::Close(Some(close))).await;
+                        break;
+                    }
                     let view = {
                         let snap = Arc::clone(&snapshots.borrow_and_update());
                         phone_update(&room, pid, snap.analysis.as_deref(), &mut last_phone)

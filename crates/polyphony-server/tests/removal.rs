@@ -193,3 +193,43 @@ async fn identities_joined_in_a_window_leave_the_room_and_its_analysis() {
     let (_state, r) = open_at(&db).await;
     check(r, 9).await;
 }
+
+#[tokio::test]
+async fn a_removed_phones_open_socket_is_closed_and_cannot_reopen() {
+    use futures_util::StreamExt;
+    let (state, r, _d) = fresh(test_limits()).await;
+    let (code, key) = create_room(&r, 3, "").await;
+    let from = now_ms() - 1;
+    let token = join(&r, &code).await;
+    let (addr, _server) = serve(&state, r.clone()).await;
+    let url = format!("ws://{addr}/api/rooms/{code}/ws?token={token}");
+    let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (_tx, mut rx) = ws.split();
+    // The welcome and the first view arrive: the socket is live.
+    let first = tokio::time::timeout(std::time::Duration::from_secs(5), rx.next()).await;
+    assert!(matches!(first, Ok(Some(Ok(_)))), "{first:?}");
+    let body = format!(r#"{{"from":{from},"to":{}}}"#, now_ms() + 1_000);
+    let done = host_call(&r, &code, &key, "POST", "/participants/remove", Some(&body)).await;
+    assert_eq!(done["removed"], 1, "{done}");
+    // The server ends the socket with a policy close (not a silent stale view).
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(m) = rx.next().await {
+            if let Ok(tokio_tungstenite::tungstenite::Message::Close(Some(f))) = m {
+                return Some(u16::from(f.code));
+            }
+            if m.is_err() {
+                return None;
+            }
+        }
+        None
+    })
+    .await;
+    assert_eq!(
+        closed,
+        Ok(Some(1008)),
+        "the removed phone's socket is closed"
+    );
+    // Reconnecting with the removed token is refused before the upgrade.
+    let again = tokio_tungstenite::connect_async(&url).await;
+    assert!(again.is_err(), "a removed token opens no socket");
+}

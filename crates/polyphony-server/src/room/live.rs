@@ -124,7 +124,12 @@ impl LiveRoom {
         }
     }
 
-    /// The participant a token belongs to.
+    /// Whether the room still holds this participant (not removed, not expired).
+    pub fn has_participant(&self, pid: u32) -> bool {
+        lock(&self.state).participants().contains_key(&pid)
+    }
+
+    /// The participant a token names.
     pub fn participant(&self, token: Option<&str>) -> Result<u32, RoomError> {
         let token = token.ok_or(RoomError::TokenMissing)?;
         lock(&self.state)
