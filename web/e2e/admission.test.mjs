@@ -262,3 +262,64 @@ test('a room open to anyone with its code takes a typed address', async () => {
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
   assert.deepEqual(unexpected, []);
 });
+
+test('the console removes a flood that joined in a window; a real phone caught in it is asked to join again', async () => {
+  const { ctx, host, code, key } = await createOnStartPage('Flooded room');
+  const screen = await openProjector(ctx, host, code);
+  const qr = screen.locator('.qr');
+  await qr.locator('svg').waitFor();
+  // A real phone scans the QR code and votes.
+  const phone = await phonePage('ja-JP');
+  await phone.goto(`${base}${joinPath(code, await qr.getAttribute('data-join'))}`);
+  await consentAndVote(phone, code);
+  // A flood: twelve identities from one machine, each agreeing with everything.
+  for (let i = 0; i < 12; i += 1) {
+    const { participant_token: token } = await server.join(code, key);
+    for (let s = 0; s < 5; s += 1) {
+      await api('POST', `/api/rooms/${code}/votes`, { token, body: { id: `f${i}-${s}`, statement: s, vote: 'agree' } });
+    }
+  }
+  await waitFor(async () => (await view(code)).participants === 13, 'thirteen in the room');
+  // The console's joins by minute (read every 15 s): the facilitator opens it, picks the window
+  // (here every minute the joins came in), and is asked again with the count.
+  await host.reload();
+  const minutes = host.locator('#joins-by-minute');
+  await minutes.waitFor({ timeout: 20000 });
+  await minutes.locator('summary').click();
+  const rows = await minutes.locator('li').count();
+  assert.ok(rows >= 1, 'a row per minute with joins');
+  const options = await host.locator('#remove-from option').evaluateAll((os) => os.map((o) => o.value));
+  await host.selectOption('#remove-from', options[0]);
+  await host.selectOption('#remove-to', options[options.length - 1]);
+  const button = host.locator('#remove-joins');
+  assert.equal((await button.textContent()).trim(), tables.en.RemoveButton.replace('{n}', '13'));
+  await button.click();
+  const question = host.locator('#confirm-remove');
+  await question.waitFor();
+  assert.match(await question.textContent(), /13/);
+  await host.screenshot({ path: path.join(shots, 'admission-console-remove-en.png') });
+  await host.click('#confirm-remove-yes');
+  const note = host.locator('#removed-note');
+  await note.waitFor();
+  assert.equal((await note.textContent()).trim(),
+    tables.en.RemovedNote.replace('{n}', '13').replace('{voters}', '13'));
+  // Out of the room and its figures, on the projector too.
+  await waitFor(async () => (await view(code)).participants === 0 && (await view(code)).votes === 0, 'the room without them');
+  await waitFor(async () => (await screen.locator('#participant-count').textContent()).trim() === '0', 'the projector counts nobody');
+  // The real phone's socket is closed; refused on reconnecting, it learns it is not in the
+  // room, forgets its token and asks for the joining code, in Japanese.
+  await phone.locator('#join-failed[data-reason=admission] #admission-form').waitFor({ timeout: 20000 });
+  assert.equal(await tokenOf(phone, code), null, 'the dead token is forgotten');
+  await checkStrings(phone, 'ja', 1);
+  await phone.screenshot({ path: path.join(shots, 'admission-phone-removed-ja.png') });
+  // With the code from the projector it is back in, as a new participant.
+  await typeJoiningCode(phone, (await screen.locator('#join-code').textContent()).trim());
+  await phone.locator('#consent').waitFor();
+  assert.ok(await tokenOf(phone, code), 'joined again');
+  // The removed votes are kept apart in the exports.
+  const removed = await fetch(`${base}/api/rooms/${code}/export/removed-votes.csv?key=${key}`).then((r) => r.text());
+  assert.equal(removed.trim().split('\n').length - 1, 61, 'the 61 removed votes, kept apart');
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|403/.test(e));
+  assert.deepEqual(unexpected, []);
+  await ctx.close();
+});

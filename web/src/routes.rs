@@ -124,6 +124,11 @@ pub mod api {
         at(route::VIEW, &[code])
     }
 
+    /// `POST` with the key: remove the identities that joined in a window.
+    pub fn remove_joined(code: &str) -> String {
+        at(route::REMOVE_JOINED, &[code])
+    }
+
     /// A participant's own view (with its token header): also how a phone learns that its
     /// saved token is no longer in the room.
     pub fn me(code: &str) -> String {
