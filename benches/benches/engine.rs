@@ -1,7 +1,7 @@
 //! Criterion benches of a full engine update (the numbers quoted in the README).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use polyphony_benches::{open_data, synthetic};
+use polyphony_benches::{open_data, polis_like, synthetic};
 use polyphony_core::{
     AnalysisParams, Conversation, Preset, Seat, TableMode, TableParams, TablePlan, Vote, VoteEvent,
 };
@@ -34,6 +34,21 @@ fn synthetic_full(c: &mut Criterion) {
         let mut conv = Conversation::new(params(Preset::Workshop));
         conv.add_votes(&synthetic(p, s, 0.05, 1));
         g.bench_function(format!("{p}x{s}"), |b| {
+            b.iter_batched(|| conv.clone(), |mut c| c.update(), BatchSize::PerIteration)
+        });
+    }
+    g.finish();
+}
+
+/// Online conversations at the sizes Polis's Python math takes 87 s and 179 s on (issue 24):
+/// Polis-like sparsity, most people voting on a few dozen statements.
+fn online_full(c: &mut Criterion) {
+    let mut g = c.benchmark_group("online full update");
+    g.sample_size(10);
+    for (p, s, v) in [(7_890u32, 7_753u32, 1_030_000u64), (18_081, 9_034, 400_000)] {
+        let mut conv = Conversation::new(params(Preset::Workshop));
+        conv.add_votes(&polis_like(p, s, v, 1));
+        g.bench_function(format!("{p}x{s}, {v} votes"), |b| {
             b.iter_batched(|| conv.clone(), |mut c| c.update(), BatchSize::PerIteration)
         });
     }
@@ -75,5 +90,12 @@ fn tables(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, vtaiwan, synthetic_full, one_new_vote, tables);
+criterion_group!(
+    benches,
+    vtaiwan,
+    synthetic_full,
+    online_full,
+    one_new_vote,
+    tables
+);
 criterion_main!(benches);

@@ -3,6 +3,8 @@
 //! `time-update open-data NAME [REPEATS]`: median of full updates on an openData export.
 //! `time-update synthetic PARTICIPANTS STATEMENTS [REPEATS]`: the same on a synthetic room
 //! (5% density, 3 planted groups); run under `/usr/bin/time -v` for peak memory.
+//! `time-update polis-like PARTICIPANTS STATEMENTS VOTES [REPEATS]`: the same on an online
+//! conversation's shape (`polyphony_benches::polis_like`: most people vote on a few dozen).
 //! `time-update read NAME [REPEATS]`: median of reading the export (files → `PolisConversation`)
 //! and of building the vote matrix from it, in ms.
 //! `time-update linfa NAME [REPEATS]`: the PCA and the base k-means through linfa's `Fit` and
@@ -11,7 +13,7 @@
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use polyphony_benches::{open_data, synthetic};
+use polyphony_benches::{open_data, polis_like, synthetic};
 use polyphony_core::{AnalysisParams, Conversation, Preset};
 use polyphony_polis::{read_export_folder, VoteSign};
 
@@ -63,7 +65,16 @@ fn main() -> Result<()> {
             conv.add_votes(&synthetic(p, s, 0.05, 1));
             (format!("synthetic {p}x{s}"), conv, num(3, 5)?)
         }
-        _ => bail!("usage: time-update open-data NAME [REPEATS] | synthetic P S [REPEATS]"),
+        Some("polis-like") => {
+            let (p, s, v) = (num(1, 7_890)?, num(2, 7_753)?, num(3, 1_030_000)?);
+            let mut conv = Conversation::new(params);
+            conv.add_votes(&polis_like(p, s, u64::from(v), 1));
+            (format!("polis-like {p}x{s}, {v} votes"), conv, num(4, 3)?)
+        }
+        _ => bail!(
+            "usage: time-update open-data NAME [REPEATS] | synthetic P S [REPEATS] \
+             | polis-like P S VOTES [REPEATS]"
+        ),
     };
     let mut times = Vec::new();
     for i in 0..=repeats {
