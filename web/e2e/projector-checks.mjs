@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { tables } from './helpers.mjs';
 
-/** The group colours (web/src/lib.rs `GROUP_COLOURS`), as the browser reports colours. */
-export const GROUP_RGB = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9'].map((hex) => {
+/** The group colours (web/src/palette.rs `GROUP_COLOURS`), as the browser reports colours. */
+export const GROUP_RGB = ['#009E73', '#F0E442', '#CC79A7', '#56B4E9', '#DDCC77'].map((hex) => {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return `rgb(${r}, ${g}, ${b})`;
 });

@@ -89,10 +89,12 @@ struct Shown {
     more: bool,
 }
 
-/// Each tile's notes as measured on the page for `plan` (in its order).
+/// Each tile's notes as measured on the page for `plan` in `lang` (a title in another language
+/// may take another line), in the plan's order.
 #[derive(PartialEq)]
 struct Measured {
     plan: TablesView,
+    lang: Lang,
     tiles: Vec<Shown>,
 }
 
@@ -109,9 +111,11 @@ fn tile(lang: Lang, t: &TableSummary, shown: Shown) -> Html {
                 <div>
                     <h3>{ table_title(lang, t.number, t.group.as_ref()) }</h3>
                     <p class="tile-size"><Tr lang={lang} k={Key::People} args={vec![("n", t.size.to_string())]} /></p>
+                    // A mixed table's make-up beside the plate, under its title: the plate is
+                    // taller than both, so the notes keep the room below it.
+                    if t.group.is_none() { <GroupCounts lang={lang} groups={t.groups.clone()} /> }
                 </div>
             </div>
-            if t.group.is_none() { <GroupCounts lang={lang} groups={t.groups.clone()} /> }
             if !shown_notes.is_empty() {
                 <ul class="tile-notes">{ for shown_notes.iter().map(|n| html! {
                     <li data-note={n.id.to_string()}>{ n.text.clone() }</li>
@@ -202,7 +206,7 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
     }
     let tiles = measured
         .as_ref()
-        .filter(|m| m.plan == p.tables)
+        .filter(|m| m.plan == p.tables && m.lang == lang)
         .map(|m| m.tiles.clone());
     // Not measured for this plan yet: every note laid out (inside tiles that clip them), measured
     // after this render and drawn again before the browser paints.
@@ -213,7 +217,7 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
         use_effect(move || {
             if let (Some(plan), Some(el)) = (plan, grid.cast::<web_sys::Element>()) {
                 let tiles = measure(&el, &plan);
-                measured.set(Some(Rc::new(Measured { plan, tiles })));
+                measured.set(Some(Rc::new(Measured { plan, lang, tiles })));
             }
         });
     }
