@@ -170,6 +170,19 @@ pub fn use_phone_socket(code: &str, token: Option<String>, forget: Callback<()>)
             move |(code, token): &(String, Option<String>)| {
                 if let Some(token) = token {
                     session.failures.set(0);
+                    // A new identity after the room forgot the old one: this phone starts over
+                    // as a new participant (the rules asked again; nothing of the old identity
+                    // is sent under the new one).
+                    let replaced = session
+                        .identity
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|(old, _)| old != token);
+                    if replaced {
+                        *session.model.borrow_mut() =
+                            PhoneModel::new(&request_prefix(), Vec::new());
+                        storage::save_queue(code, &[]);
+                    }
                     *session.identity.borrow_mut() = Some((token.clone(), forget));
                     let weak = Rc::downgrade(&session);
                     let on_event: Rc<dyn Fn(SocketEvent)> = Rc::new(move |e: SocketEvent| {
