@@ -60,9 +60,9 @@ pub struct Limits {
     pub topic_max_chars: u32,
     /// Longest description in characters (default 5000).
     pub description_max_chars: u32,
-    /// The least time between the starts of two analyses of a room (default 150 ms): a change
-    /// in a quiet room is analysed at once, a burst gathers until this much after the last
-    /// analysis started.
+    /// The pause after an analysis of a room before the next may start (default 150 ms): a
+    /// change in a quiet room is analysed at once, a burst gathers until this much after the
+    /// last analysis ended.
     pub coalesce: Duration,
     /// How long one WebSocket message may take to go out before the socket is dropped as not
     /// reading (default 10 s).

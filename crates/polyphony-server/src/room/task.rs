@@ -1,8 +1,9 @@
 //! Each room's analysis task ([`Analyser`]): waits for changes, runs `Conversation::update` on
 //! a blocking thread, saves the `EngineState` and publishes a [`Snapshot`]. A change in a quiet
-//! room is analysed at once; two analyses start at least `Limits::coalesce` apart, so what
-//! arrives while an update runs, or soon after one started, gathers into the next (at most one
-//! analysis per window under a burst). Views go out through a `watch` channel: every
+//! room is analysed at once; what arrives while an update runs, or within `Limits::coalesce`
+//! after it ended, gathers into the next one, which starts when that window ends (at most one
+//! analysis per window under a burst, and the same pause between updates as before a quiet
+//! room was served at once). Views go out through a `watch` channel: every
 //! socket sees the latest snapshot and skips the ones it missed, so a slow phone cannot hold the
 //! room back.
 //!
@@ -146,25 +147,26 @@ impl Analyser {
     }
 
     /// Runs until `shutdown` turns true: waits for a change, then updates the analysis and
-    /// publishes, at once if the last update started at least the coalescing window ago, else
+    /// publishes, at once if the last update ended at least the coalescing window ago, else
     /// when that window ends. Changes made while an update runs wake the loop once (the
-    /// `Notify` keeps one permit), so a burst gathers into one update per window, and a vote in
-    /// a quiet room reaches the projector after one update, not a window plus one.
+    /// `Notify` keeps one permit), so a burst gathers into one update per window, with the
+    /// window's pause between updates (the phones' commits and views get the cores), and a
+    /// vote in a quiet room reaches the projector after one update, not a window plus one.
     pub(super) async fn run(&self, room: &Mutex<Room>, mut shutdown: watch::Receiver<bool>) {
-        let mut last_start: Option<Instant> = None;
+        let mut last_end: Option<Instant> = None;
         loop {
             tokio::select! {
                 () = self.dirty.notified() => {}
                 _ = shutdown.changed() => break,
             }
-            if let Some(start) = last_start {
+            if let Some(end) = last_end {
                 tokio::select! {
-                    () = tokio::time::sleep_until(start + self.coalesce) => {}
+                    () = tokio::time::sleep_until(end + self.coalesce) => {}
                     _ = shutdown.changed() => break,
                 }
             }
-            last_start = Some(Instant::now());
             self.refresh(room).await;
+            last_end = Some(Instant::now());
         }
         self.refresh(room).await;
     }
