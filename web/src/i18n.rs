@@ -4,58 +4,8 @@
 //! compile. Strings with `{n}`-style placeholders are filled by [`fill`]. The room's own texts
 //! (topic, statements) are never translated: they are shown as entered.
 
-/// A UI language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// 繁體中文 (Taiwan).
-    ZhTw,
-    /// English.
-    En,
-    /// 日本語.
-    Ja,
-    /// 한국어.
-    Ko,
-}
-
-impl Lang {
-    /// Every language, in the switcher's order.
-    pub const ALL: [Lang; 4] = [Lang::ZhTw, Lang::En, Lang::Ja, Lang::Ko];
-
-    /// BCP 47 tag (for `<html lang>` and storage).
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhTw => "zh-TW",
-            Lang::En => "en",
-            Lang::Ja => "ja",
-            Lang::Ko => "ko",
-        }
-    }
-
-    /// The language's own name, for the switcher.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::ZhTw => "繁體中文",
-            Lang::En => "English",
-            Lang::Ja => "日本語",
-            Lang::Ko => "한국어",
-        }
-    }
-
-    /// Picks a language from a browser language tag (`navigator.language`): any Chinese tag
-    /// gives 繁體中文, `ja*` 日本語, `ko*` 한국어, anything else English.
-    pub fn from_tag(tag: &str) -> Lang {
-        let t = tag.to_ascii_lowercase();
-        if t.starts_with("zh") {
-            Lang::ZhTw
-        } else if t.starts_with("ja") {
-            Lang::Ja
-        } else if t.starts_with("ko") {
-            Lang::Ko
-        } else {
-            Lang::En
-        }
-    }
-}
+/// A UI language: the one [`Lang`] every screen of Polyphony and its report speak.
+pub use polyphony_protocol::Lang;
 
 macro_rules! keys {
     ($($k:ident),* $(,)?) => {

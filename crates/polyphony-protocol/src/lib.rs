@@ -28,7 +28,7 @@ pub use room::*;
 pub use tables::*;
 pub use views::*;
 
-pub use polyphony_types::{GroupStance, Stance, StatementId, Vote};
+pub use polyphony_types::{GroupStance, Lang, Stance, StatementId, Vote};
 
 /// The protocol version this crate speaks.
 pub const PROTOCOL_VERSION: u32 = 1;

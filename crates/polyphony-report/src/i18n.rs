@@ -4,136 +4,14 @@
 //! compile. `{name}` placeholders are filled by the renderer. The room's own texts (topic,
 //! statements, notes) are never translated: they are shown as entered.
 
-use std::str::FromStr;
-
 use crate::ReportError;
 
-/// A report language.
-///
-/// ```
-/// use polyphony_report::Lang;
-/// assert_eq!("zh-tw".parse::<Lang>(), Ok(Lang::ZhTw));
-/// assert_eq!(Lang::Ko.tag(), "ko");
-/// assert_eq!(Lang::ALL.len(), 4);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// 繁體中文 (Taiwan).
-    ZhTw,
-    /// English.
-    #[default]
-    En,
-    /// 日本語.
-    Ja,
-    /// 한국어.
-    Ko,
-}
+/// The report's languages: the one [`Lang`] every screen of Polyphony speaks.
+pub use polyphony_types::Lang;
 
-impl Lang {
-    /// Every language.
-    pub const ALL: [Lang; 4] = [Lang::ZhTw, Lang::En, Lang::Ja, Lang::Ko];
-
-    /// BCP 47 tag, for `<html lang>` and the command line.
-    ///
-    /// ```
-    /// assert_eq!(polyphony_report::Lang::ZhTw.tag(), "zh-TW");
-    /// ```
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhTw => "zh-TW",
-            Lang::En => "en",
-            Lang::Ja => "ja",
-            Lang::Ko => "ko",
-        }
-    }
-
-    /// The language's name in itself, for the language switcher.
-    ///
-    /// ```
-    /// use polyphony_report::Lang;
-    /// assert_eq!(Lang::ZhTw.endonym(), "繁體中文");
-    /// assert_eq!(Lang::Ko.endonym(), "한국어");
-    /// ```
-    pub fn endonym(self) -> &'static str {
-        match self {
-            Lang::ZhTw => "繁體中文",
-            Lang::En => "English",
-            Lang::Ja => "日本語",
-            Lang::Ko => "한국어",
-        }
-    }
-
-    /// The reader's language from an HTTP `Accept-Language` value: the first of the listed
-    /// languages (by `q` weight, then order) the report speaks, `None` if it speaks none of
-    /// them. Regions are ignored (`ja-JP` is `ja`), and every Chinese tag reads as `zh-TW`, the
-    /// report's only Chinese; `*` and `q=0` are skipped.
-    ///
-    /// ```
-    /// use polyphony_report::Lang;
-    /// assert_eq!(Lang::from_accept_language("fr-CH, ja;q=0.8, en;q=0.9"), Some(Lang::En));
-    /// assert_eq!(Lang::from_accept_language("ko-KR,ko;q=0.9"), Some(Lang::Ko));
-    /// assert_eq!(Lang::from_accept_language("zh-Hant-TW"), Some(Lang::ZhTw));
-    /// assert_eq!(Lang::from_accept_language("de, *;q=0.5"), None);
-    /// ```
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
-        let mut ranked: Vec<(f64, usize, Lang)> = Vec::new();
-        for (order, item) in header.split(',').enumerate() {
-            let mut parts = item.split(';');
-            let tag = parts.next().unwrap_or_default().trim();
-            let q = parts
-                .find_map(|p| {
-                    let p = p.trim();
-                    let (name, value) = p.split_once('=')?;
-                    name.trim().eq_ignore_ascii_case("q").then(|| value.trim())
-                })
-                .map_or(1.0, |v| v.parse::<f64>().unwrap_or(0.0));
-            if q.is_nan() || q <= 0.0 || tag == "*" {
-                continue;
-            }
-            let primary = tag
-                .split(['-', '_'])
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let lang = match primary.as_str() {
-                "zh" => Lang::ZhTw,
-                "en" => Lang::En,
-                "ja" => Lang::Ja,
-                "ko" => Lang::Ko,
-                _ => continue,
-            };
-            ranked.push((q, order, lang));
-        }
-        // Highest weight first; equal weights keep the header's order.
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.first().map(|r| r.2)
-    }
-}
-
-impl FromStr for Lang {
-    type Err = ReportError;
-
-    /// One of the four tags, any case (`zh-TW`, `en`, `ja`, `ko`; `zh`, `zh_TW` also work).
-    ///
-    /// ```
-    /// use polyphony_report::Lang;
-    /// assert_eq!("JA".parse::<Lang>(), Ok(Lang::Ja));
-    /// assert!("de".parse::<Lang>().is_err());
-    /// ```
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "zh-tw" | "zh" | "zh-hant" | "zh-hant-tw" => Ok(Lang::ZhTw),
-            "en" => Ok(Lang::En),
-            "ja" => Ok(Lang::Ja),
-            "ko" => Ok(Lang::Ko),
-            _ => Err(ReportError::UnknownLanguage(s.to_string())),
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.tag())
+impl From<polyphony_types::UnknownLang> for ReportError {
+    fn from(e: polyphony_types::UnknownLang) -> ReportError {
+        ReportError::UnknownLanguage(e.0)
     }
 }
 

@@ -49,7 +49,7 @@ pub use i18n::{t, Key, Lang};
 /// What can go wrong before rendering (rendering itself cannot fail).
 ///
 /// ```
-/// let e = "fr".parse::<polyphony_report::Lang>().unwrap_err();
+/// let e = polyphony_report::ReportError::from("fr".parse::<polyphony_report::Lang>().unwrap_err());
 /// assert!(e.to_string().contains("zh-TW, en, ja or ko"));
 /// ```
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -240,7 +240,7 @@ fn a_report_without_groups_still_renders() {
 
 #[test]
 fn unknown_languages_name_the_four() {
-    let e = "fr".parse::<Lang>().unwrap_err();
+    let e = ReportError::from("fr".parse::<Lang>().unwrap_err());
     assert_eq!(e, ReportError::UnknownLanguage("fr".into()));
     assert!(e.to_string().contains("zh-TW, en, ja or ko"));
     for lang in Lang::ALL {

@@ -1,11 +1,16 @@
 //! The small values both the engine and the wire speak: votes, ids, which way a statement sets
-//! a group apart, how a group stands on a statement, how tables are composed.
+//! a group apart, how a group stands on a statement, how tables are composed, and the
+//! languages every screen and the report speak ([`Lang`]).
 //!
 //! They live here, apart from the engine (`polyphony-core`, which re-exports them) and the
 //! protocol (`polyphony-protocol`, which carries them), so that the protocol — and the web app
 //! compiled against it — does not depend on the engine and its numeric crates.
 
 use serde::{Deserialize, Serialize};
+
+mod lang;
+
+pub use lang::{Lang, UnknownLang};
 
 /// A participant's id, as Polis numbers them (`pid`).
 ///

@@ -62,7 +62,7 @@ pub fn LangSwitch(p: &LangSwitchProps) -> Html {
             <Tr lang={p.lang} k={Key::Language} />
             <select id="lang" onchange={on_change} aria-label={t(p.lang, Key::Language)}>
                 { for Lang::ALL.into_iter().map(|l| html! {
-                    <option value={l.tag()} selected={l == p.lang} lang={l.tag()}>{ l.native_name() }</option>
+                    <option value={l.tag()} selected={l == p.lang} lang={l.tag()}>{ l.endonym() }</option>
                 }) }
             </select>
         </label>
