@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use polyphony_protocol::REVOTE_MAX_STATEMENTS;
 use polyphony_protocol::{
-    ControlRequest, RoomInfo, RoomView, Stage, StatementId, TIMER_MAX_MINUTES,
+    ControlRequest, GroupView, Revote, RoomControls, RoomInfo, RoomView, Stage, StatementId,
+    StatementStats, Timer, TIMER_MAX_MINUTES,
 };
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -75,56 +76,96 @@ fn short(text: &str) -> String {
     s
 }
 
-/// The room controls panel.
+/// A button's click that sends one control.
+fn on_click(send: &Callback<ControlRequest>, req: ControlRequest) -> Callback<MouseEvent> {
+    let send = send.clone();
+    Callback::from(move |_: MouseEvent| send.emit(req.clone()))
+}
+
+/// The room controls panel: one control per job, each sending its own `ControlRequest`s.
 #[component]
 pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
     let lang = p.lang;
     let send = control_sender(lang, &p.code, &p.host_key, &p.on_error);
-    let controls = p
-        .view
-        .room
-        .as_ref()
-        .map(|r| r.controls.clone())
-        .unwrap_or_default();
-    // The minutes as typed: a value outside 1–30 is said, not silently changed.
-    let minutes_text = use_state(|| "5".to_string());
-    let chosen = use_state(|| None::<StatementId>);
-    let drafts = use_state(HashMap::<u32, String>::new);
-    let picked = use_state(|| None::<Vec<StatementId>>);
-    let click = |req: ControlRequest| {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(req.clone()))
-    };
+    let room = p.view.room.as_ref();
+    let controls = room.map(|r| r.controls.clone()).unwrap_or_default();
+    let closed = room.is_some_and(|r| r.closed);
+    let report_stage = room.is_some_and(|r| r.stage == Stage::Report);
     let statements = by_divisiveness(&p.view.statements);
+    let has_groups = !p.view.groups.is_empty();
+    html! {
+        <section class="card controls" id="room-controls">
+            <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>
+            <div class="control-grid">
+                <div class="control" id="results-control">{ results_control(lang, controls.results_hidden, &send) }</div>
+                <div class="control" id="voting-control">{ voting_control(lang, closed, controls.voting_paused, &send) }</div>
+            </div>
+            if report_stage {
+                <PageTurner lang={lang} title={Key::ReportPagesTitle} pages={report_pages(&p.view).len()}
+                    paging={controls.page_of(Stage::Report)} send={send.clone()} />
+            }
+            <TimerControl lang={lang} timer={controls.timer} send={send.clone()} />
+            <SpotlightControl lang={lang} statements={statements.clone()} spotlight={controls.spotlight} send={send.clone()} />
+            if has_groups || controls.groups_frozen {
+                <FreezeGroupsControl lang={lang} frozen={controls.groups_frozen} notice={live_groups_notice(&p.view)} send={send.clone()} />
+            }
+            <GroupNamesControl lang={lang} groups={p.view.groups.clone()} controls={controls.clone()} send={send.clone()} />
+            <RevoteControl lang={lang} statements={statements} revote={controls.revote.clone()}
+                preselection={revote_preselection(&p.view)} send={send.clone()} />
+            { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
+        </section>
+    }
+}
 
-    // Results and voting.
-    let results = if controls.results_hidden {
+/// Whether the screens show results: the state, and the button that changes it.
+fn results_control(lang: Lang, hidden: bool, send: &Callback<ControlRequest>) -> Html {
+    if hidden {
         html! { <>
             <p class="status-note" id="results-status" data-hidden="true"><Tr lang={lang} k={Key::ResultsHiddenNote} /></p>
-            <button id="reveal-results" class="primary" onclick={click(ControlRequest::RevealResults)}><Tr lang={lang} k={Key::RevealResults} /></button>
+            <button id="reveal-results" class="primary" onclick={on_click(send, ControlRequest::RevealResults)}><Tr lang={lang} k={Key::RevealResults} /></button>
         </> }
     } else {
         html! { <>
             <p class="status-note" id="results-status" data-hidden="false"><Tr lang={lang} k={Key::ResultsShownNote} /></p>
-            <button id="hide-results" onclick={click(ControlRequest::HideResults)}><Tr lang={lang} k={Key::HideResults} /></button>
+            <button id="hide-results" onclick={on_click(send, ControlRequest::HideResults)}><Tr lang={lang} k={Key::HideResults} /></button>
         </> }
-    };
-    let closed = p.view.room.as_ref().is_some_and(|r| r.closed);
-    let voting = if closed {
+    }
+}
+
+/// Whether phones may vote: the state, and the button that changes it (none once closed).
+fn voting_control(lang: Lang, closed: bool, paused: bool, send: &Callback<ControlRequest>) -> Html {
+    if closed {
         html! { <p class="status-note" id="voting-status" data-closed="true"><Tr lang={lang} k={Key::VotingClosedNote} /></p> }
-    } else if controls.voting_paused {
+    } else if paused {
         html! { <>
             <p class="status-note" id="voting-status" data-paused="true"><Tr lang={lang} k={Key::VotingPausedNote} /></p>
-            <button id="resume-voting" class="primary" onclick={click(ControlRequest::ResumeVoting)}><Tr lang={lang} k={Key::ResumeVoting} /></button>
+            <button id="resume-voting" class="primary" onclick={on_click(send, ControlRequest::ResumeVoting)}><Tr lang={lang} k={Key::ResumeVoting} /></button>
         </> }
     } else {
         html! { <>
             <p class="status-note" id="voting-status" data-paused="false"><Tr lang={lang} k={Key::VotingOpenNote} /></p>
-            <button id="pause-voting" onclick={click(ControlRequest::PauseVoting)}><Tr lang={lang} k={Key::PauseVoting} /></button>
+            <button id="pause-voting" onclick={on_click(send, ControlRequest::PauseVoting)}><Tr lang={lang} k={Key::PauseVoting} /></button>
         </> }
-    };
+    }
+}
 
-    // Timer.
+/// The timer control.
+#[derive(Properties, PartialEq)]
+pub struct TimerControlProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The running timer, if any.
+    pub timer: Option<Timer>,
+    /// Sends a control.
+    pub send: Callback<ControlRequest>,
+}
+
+/// Minutes to start a timer with, and while one runs, its clock and a stop button.
+#[component]
+pub fn TimerControl(p: &TimerControlProps) -> Html {
+    let lang = p.lang;
+    // The minutes as typed: a value outside 1–30 is said, not silently changed.
+    let minutes_text = use_state(|| "5".to_string());
     let minutes = minutes_text
         .trim()
         .parse::<u32>()
@@ -135,18 +176,53 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         Callback::from(move |e: InputEvent| minutes_text.set(input_value(&e)))
     };
     let start_timer = {
-        let send = send.clone();
+        let send = p.send.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(minutes) = minutes {
                 send.emit(ControlRequest::StartTimer { minutes })
             }
         })
     };
+    html! {
+        <div class="control" id="timer-control">
+            <label for="timer-minutes"><Tr lang={lang} k={Key::TimerMinutes} /></label>
+            <div class="row">
+                <input id="timer-minutes" class="size-input" type="number" min="1" max={TIMER_MAX_MINUTES.to_string()}
+                    value={(*minutes_text).clone()} oninput={on_minutes} aria-invalid={minutes.is_none().to_string()} />
+                <button id="start-timer" onclick={start_timer} disabled={minutes.is_none()}><Tr lang={lang} k={Key::StartTimer} /></button>
+                if let Some(timer) = p.timer {
+                    <TimerClock lang={lang} timer={timer} id="console-timer" />
+                    <button id="stop-timer" onclick={on_click(&p.send, ControlRequest::StopTimer)}><Tr lang={lang} k={Key::StopTimer} /></button>
+                }
+            </div>
+            if minutes.is_none() {
+                <p class="error" id="timer-range" role="alert"><Tr lang={lang} k={Key::TimerRange} args={vec![("max", TIMER_MAX_MINUTES.to_string())]} /></p>
+            }
+        </div>
+    }
+}
 
-    // Spotlight.
+/// The spotlight control.
+#[derive(Properties, PartialEq)]
+pub struct SpotlightControlProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The statements, most divisive first (`state::controls::by_divisiveness`).
+    pub statements: Vec<(StatementStats, Option<f64>)>,
+    /// The statement in the spotlight, if any.
+    pub spotlight: Option<StatementId>,
+    /// Sends a control.
+    pub send: Callback<ControlRequest>,
+}
+
+/// A statement to put alone on the screen (the most divisive first), and the one there now.
+#[component]
+pub fn SpotlightControl(p: &SpotlightControlProps) -> Html {
+    let lang = p.lang;
+    let chosen = use_state(|| None::<StatementId>);
     let current = chosen
-        .or(controls.spotlight)
-        .or_else(|| statements.first().map(|(s, _)| s.statement.id));
+        .or(p.spotlight)
+        .or_else(|| p.statements.first().map(|(s, _)| s.statement.id));
     let on_choose = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -159,7 +235,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         })
     };
     let show_spotlight = {
-        let send = send.clone();
+        let send = p.send.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(id) = current {
                 send.emit(ControlRequest::Spotlight {
@@ -168,18 +244,60 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             }
         })
     };
-    let spotlit_text = controls.spotlight.and_then(|id| {
-        p.view
-            .statements
+    let spotlit_text = p.spotlight.and_then(|id| {
+        p.statements
             .iter()
-            .find(|s| s.statement.id == id)
-            .map(|s| s.statement.text.clone())
+            .find(|(s, _)| s.statement.id == id)
+            .map(|(s, _)| s.statement.text.clone())
     });
+    html! {
+        <div class="control" id="spotlight-control">
+            <label for="spotlight-select"><Tr lang={lang} k={Key::SpotlightLabel} /></label>
+            <select id="spotlight-select" onchange={on_choose}>
+                { for p.statements.iter().map(|(s, _)| html! {
+                    <option value={s.statement.id.to_string()} selected={current == Some(s.statement.id)}>
+                        { format!("#{} {}", s.statement.id, short(&s.statement.text)) }
+                    </option>
+                }) }
+            </select>
+            <div class="row">
+                <button id="spotlight-show" onclick={show_spotlight} disabled={current.is_none()}><Tr lang={lang} k={Key::SpotlightShow} /></button>
+                if p.spotlight.is_some() {
+                    <button id="spotlight-clear" onclick={on_click(&p.send, ControlRequest::Spotlight { statement: None })}><Tr lang={lang} k={Key::SpotlightClear} /></button>
+                }
+            </div>
+            if let Some(text) = spotlit_text {
+                <p class="status-note" id="spotlight-now"><Tr lang={lang} k={Key::SpotlightNow} />{ " " }<strong>{ text }</strong></p>
+            }
+        </div>
+    }
+}
 
-    // Group names.
-    let names = p.view.groups.iter().map(|g| {
+/// The group names control.
+#[derive(Properties, PartialEq)]
+pub struct GroupNamesProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The room's groups.
+    pub groups: Vec<GroupView>,
+    /// The current controls (the names given so far).
+    pub controls: RoomControls,
+    /// Sends a control.
+    pub send: Callback<ControlRequest>,
+}
+
+/// A name for each group, typed and saved one group at a time (nothing until groups exist).
+/// Always mounted, so that names being typed survive the groups going and coming back.
+#[component]
+pub fn GroupNamesControl(p: &GroupNamesProps) -> Html {
+    let lang = p.lang;
+    let drafts = use_state(HashMap::<u32, String>::new);
+    if p.groups.is_empty() {
+        return html! {};
+    }
+    let names = p.groups.iter().map(|g| {
         let id = g.id;
-        let saved = controls.group_name(id).unwrap_or_default().to_string();
+        let saved = p.controls.group_name(id).unwrap_or_default().to_string();
         let value = drafts.get(&id).cloned().unwrap_or(saved);
         let on_input = {
             let drafts = drafts.clone();
@@ -190,7 +308,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             })
         };
         let on_submit = {
-            let (send, value) = (send.clone(), value.clone());
+            let (send, value) = (p.send.clone(), value.clone());
             Callback::from(move |e: SubmitEvent| {
                 e.prevent_default();
                 send.emit(ControlRequest::NameGroup {
@@ -212,11 +330,37 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             </form>
         }
     });
+    html! {
+        <div class="control" id="group-names">
+            <h3><Tr lang={lang} k={Key::GroupNamesTitle} /></h3>
+            <p class="hint"><Tr lang={lang} k={Key::GroupNamesHint} /></p>
+            { for names }
+        </div>
+    }
+}
 
-    // Second vote.
-    let selection: Vec<StatementId> = (*picked)
-        .clone()
-        .unwrap_or_else(|| revote_preselection(&p.view));
+/// The second vote control.
+#[derive(Properties, PartialEq)]
+pub struct RevoteControlProps {
+    /// The UI language.
+    pub lang: Lang,
+    /// The statements, most divisive first (`state::controls::by_divisiveness`).
+    pub statements: Vec<(StatementStats, Option<f64>)>,
+    /// The second vote open now, if any.
+    pub revote: Option<Revote>,
+    /// The statements ticked until the facilitator changes them
+    /// (`state::controls::revote_preselection`).
+    pub preselection: Vec<StatementId>,
+    /// Sends a control.
+    pub send: Callback<ControlRequest>,
+}
+
+/// Statements to ask again (a few preselected), or while a second vote is open, closing it.
+#[component]
+pub fn RevoteControl(p: &RevoteControlProps) -> Html {
+    let lang = p.lang;
+    let picked = use_state(|| None::<Vec<StatementId>>);
+    let selection: Vec<StatementId> = (*picked).clone().unwrap_or_else(|| p.preselection.clone());
     let toggle = |id: StatementId| {
         let (picked, selection) = (picked.clone(), selection.clone());
         Callback::from(move |_: Event| {
@@ -230,7 +374,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         })
     };
     let open_revote = {
-        let (send, selection) = (send.clone(), selection.clone());
+        let (send, selection) = (p.send.clone(), selection.clone());
         Callback::from(move |_: MouseEvent| {
             send.emit(ControlRequest::OpenRevote {
                 statements: selection.clone(),
@@ -238,102 +382,56 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         })
     };
     let can_open = !selection.is_empty() && selection.len() <= REVOTE_MAX_STATEMENTS;
-
-    // Report.
-    let public = page::report(&p.code, None);
-    let own = page::report(&p.code, Some(&p.host_key));
-
     html! {
-        <section class="card controls" id="room-controls">
-            <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>
-            <div class="control-grid">
-                <div class="control" id="results-control">{ results }</div>
-                <div class="control" id="voting-control">{ voting }</div>
-            </div>
-            if p.view.room.as_ref().is_some_and(|r| r.stage == Stage::Report) {
-                <PageTurner lang={lang} title={Key::ReportPagesTitle} pages={report_pages(&p.view).len()}
-                    paging={controls.page_of(Stage::Report)} send={send.clone()} />
-            }
-            <div class="control" id="timer-control">
-                <label for="timer-minutes"><Tr lang={lang} k={Key::TimerMinutes} /></label>
-                <div class="row">
-                    <input id="timer-minutes" class="size-input" type="number" min="1" max={TIMER_MAX_MINUTES.to_string()}
-                        value={(*minutes_text).clone()} oninput={on_minutes} aria-invalid={minutes.is_none().to_string()} />
-                    <button id="start-timer" onclick={start_timer} disabled={minutes.is_none()}><Tr lang={lang} k={Key::StartTimer} /></button>
-                    if let Some(timer) = controls.timer {
-                        <TimerClock lang={lang} timer={timer} id="console-timer" />
-                        <button id="stop-timer" onclick={click(ControlRequest::StopTimer)}><Tr lang={lang} k={Key::StopTimer} /></button>
+        <div class="control" id="revote-control">
+            <h3><Tr lang={lang} k={Key::RevoteTitle} /></h3>
+            if let Some(r) = &p.revote {
+                <p class="status-note" id="revote-status"><Tr lang={lang} k={Key::RevoteOpenNote} args={vec![("n", r.statements.len().to_string())]} /></p>
+                <button id="close-revote" onclick={on_click(&p.send, ControlRequest::CloseRevote)}><Tr lang={lang} k={Key::CloseRevote} /></button>
+            } else {
+                <p class="hint"><Tr lang={lang} k={Key::RevoteHint} /></p>
+                <ul class="revote-list" id="revote-list">{ for p.statements.iter().map(|(s, _)| {
+                    let id = s.statement.id;
+                    let box_id = format!("revote-{id}");
+                    html! {
+                        <li>
+                            <input type="checkbox" id={box_id.clone()} data-statement={id.to_string()}
+                                checked={selection.contains(&id)} onchange={toggle(id)} />
+                            <label for={box_id} class="check-label">{ s.statement.text.clone() }</label>
+                        </li>
                     }
-                </div>
-                if minutes.is_none() {
-                    <p class="error" id="timer-range" role="alert"><Tr lang={lang} k={Key::TimerRange} args={vec![("max", TIMER_MAX_MINUTES.to_string())]} /></p>
-                }
-            </div>
-            <div class="control" id="spotlight-control">
-                <label for="spotlight-select"><Tr lang={lang} k={Key::SpotlightLabel} /></label>
-                <select id="spotlight-select" onchange={on_choose}>
-                    { for statements.iter().map(|(s, _)| html! {
-                        <option value={s.statement.id.to_string()} selected={current == Some(s.statement.id)}>
-                            { format!("#{} {}", s.statement.id, short(&s.statement.text)) }
-                        </option>
-                    }) }
-                </select>
-                <div class="row">
-                    <button id="spotlight-show" onclick={show_spotlight} disabled={current.is_none()}><Tr lang={lang} k={Key::SpotlightShow} /></button>
-                    if controls.spotlight.is_some() {
-                        <button id="spotlight-clear" onclick={click(ControlRequest::Spotlight { statement: None })}><Tr lang={lang} k={Key::SpotlightClear} /></button>
-                    }
-                </div>
-                if let Some(text) = spotlit_text {
-                    <p class="status-note" id="spotlight-now"><Tr lang={lang} k={Key::SpotlightNow} />{ " " }<strong>{ text }</strong></p>
-                }
-            </div>
-            if !p.view.groups.is_empty() || controls.groups_frozen {
-                <FreezeGroupsControl lang={lang} frozen={controls.groups_frozen} notice={live_groups_notice(&p.view)} send={send.clone()} />
+                }) }</ul>
+                <button id="open-revote" class="primary" onclick={open_revote} disabled={!can_open}><Tr lang={lang} k={Key::OpenRevote} /></button>
             }
-            if !p.view.groups.is_empty() {
-                <div class="control" id="group-names">
-                    <h3><Tr lang={lang} k={Key::GroupNamesTitle} /></h3>
-                    <p class="hint"><Tr lang={lang} k={Key::GroupNamesHint} /></p>
-                    { for names }
-                </div>
+        </div>
+    }
+}
+
+/// The take-away report: private or published, its address, and the file to download.
+fn report_control(
+    lang: Lang,
+    code: &str,
+    host_key: &str,
+    published: bool,
+    send: &Callback<ControlRequest>,
+) -> Html {
+    let public = page::report(code, None);
+    let own = page::report(code, Some(host_key));
+    html! {
+        <div class="control" id="report-control">
+            <h3><Tr lang={lang} k={Key::ReportTitle} /></h3>
+            if published {
+                <p class="status-note" id="report-status" data-published="true"><Tr lang={lang} k={Key::ReportPublishedNote} /></p>
+                <p><a id="report-link" href={public.clone()} target="_blank">{ nav::absolute(&public) }</a></p>
+                <button id="unpublish-report" onclick={on_click(send, ControlRequest::UnpublishReport)}><Tr lang={lang} k={Key::UnpublishReport} /></button>
+            } else {
+                <p class="status-note" id="report-status" data-published="false"><Tr lang={lang} k={Key::ReportPrivateNote} /></p>
+                <p><a id="report-link" href={own} target="_blank"><Tr lang={lang} k={Key::ReportOpen} /></a></p>
+                <button id="publish-report" class="primary" onclick={on_click(send, ControlRequest::PublishReport)}><Tr lang={lang} k={Key::PublishReport} /></button>
             }
-            <div class="control" id="revote-control">
-                <h3><Tr lang={lang} k={Key::RevoteTitle} /></h3>
-                if let Some(r) = &controls.revote {
-                    <p class="status-note" id="revote-status"><Tr lang={lang} k={Key::RevoteOpenNote} args={vec![("n", r.statements.len().to_string())]} /></p>
-                    <button id="close-revote" onclick={click(ControlRequest::CloseRevote)}><Tr lang={lang} k={Key::CloseRevote} /></button>
-                } else {
-                    <p class="hint"><Tr lang={lang} k={Key::RevoteHint} /></p>
-                    <ul class="revote-list" id="revote-list">{ for statements.iter().map(|(s, _)| {
-                        let id = s.statement.id;
-                        let box_id = format!("revote-{id}");
-                        html! {
-                            <li>
-                                <input type="checkbox" id={box_id.clone()} data-statement={id.to_string()}
-                                    checked={selection.contains(&id)} onchange={toggle(id)} />
-                                <label for={box_id} class="check-label">{ s.statement.text.clone() }</label>
-                            </li>
-                        }
-                    }) }</ul>
-                    <button id="open-revote" class="primary" onclick={open_revote} disabled={!can_open}><Tr lang={lang} k={Key::OpenRevote} /></button>
-                }
-            </div>
-            <div class="control" id="report-control">
-                <h3><Tr lang={lang} k={Key::ReportTitle} /></h3>
-                if controls.report_published {
-                    <p class="status-note" id="report-status" data-published="true"><Tr lang={lang} k={Key::ReportPublishedNote} /></p>
-                    <p><a id="report-link" href={public.clone()} target="_blank">{ nav::absolute(&public) }</a></p>
-                    <button id="unpublish-report" onclick={click(ControlRequest::UnpublishReport)}><Tr lang={lang} k={Key::UnpublishReport} /></button>
-                } else {
-                    <p class="status-note" id="report-status" data-published="false"><Tr lang={lang} k={Key::ReportPrivateNote} /></p>
-                    <p><a id="report-link" href={own} target="_blank"><Tr lang={lang} k={Key::ReportOpen} /></a></p>
-                    <button id="publish-report" class="primary" onclick={click(ControlRequest::PublishReport)}><Tr lang={lang} k={Key::PublishReport} /></button>
-                }
-                <p><a id="report-download" href={api::report_download(&p.code, &p.host_key)} download={format!("{}-report.html", p.code)}>
-                    <Tr lang={lang} k={Key::ReportDownload} /></a></p>
-            </div>
-        </section>
+            <p><a id="report-download" href={api::report_download(code, host_key)} download={format!("{code}-report.html")}>
+                <Tr lang={lang} k={Key::ReportDownload} /></a></p>
+        </div>
     }
 }
 

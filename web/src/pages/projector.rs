@@ -12,18 +12,19 @@
 //! sees. A closed room says the workshop has ended, with the report's address once published.
 
 use gloo_timers::callback::Timeout;
-use polyphony_protocol::Stage;
+use polyphony_protocol::{RoomInfo, RoomView, Stage, Timer};
 use yew::prelude::*;
 
 use crate::components::consensus::{consensus_shown, consensus_that_fit};
 use crate::components::room_line::room_line_text;
 use crate::components::use_page_turns;
 use crate::components::{
-    group_cards_lines, qr_svg, stage_key, ChangeSummary, Consensus, Divisive, GroupCards,
-    OpinionMap, ResultsHidden, RoomLine, Spectrum, Spotlight, TablesBoard, TimerClock, Tr,
+    group_cards_lines, qr_svg, stage_key, BriefScreen, ChangeSummary, Consensus, Divisive,
+    GroupCards, OpinionMap, ResultsHidden, RoomLine, Spectrum, Spotlight, TablesBoard, TimerClock,
+    Tr,
 };
 use crate::hooks::{page_title, use_admission, use_room_socket, use_title, Admission};
-use crate::i18n::{t, Key};
+use crate::i18n::{t, Key, Lang};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
@@ -62,7 +63,8 @@ fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// The projector page.
+/// The projector page: the heading line, the paused banner, the stage's plain line with a
+/// running timer, and the stage's body in the room they leave.
 #[component]
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
@@ -82,17 +84,7 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         stage_now == Some(Stage::Report),
         controls_now.page_of(Stage::Report),
     );
-    // An ended timer leaves the screen a minute after zero: draw the screen again then.
-    {
-        let redraw = use_force_update();
-        use_effect_with(controls_now.timer, move |timer| {
-            let later = timer.and_then(|t| timer_gone_in(&t, now_ms())).map(|ms| {
-                let ms = u32::try_from(ms + 50).unwrap_or(u32::MAX);
-                Timeout::new(ms, move || redraw.force_update())
-            });
-            move || drop(later)
-        });
-    }
+    use_redraw_when_gone(controls_now.timer);
     let m = model.borrow();
     let Some(view) = m.view.clone() else {
         return html! { <main class="page screen"><p role="status"><Tr lang={lang} k={Key::Loading} /></p></main> };
@@ -100,42 +92,8 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
     let Some(room) = view.room.clone() else {
         return html! {};
     };
-    let phone_url = nav::absolute(&page::phone(&room.code));
-    // The QR code carries the admission code (`#join=`: never sent to the server by the
-    // browser, read by the phone's page); a typed address asks for it on the phone.
-    let open = room.settings.open_admission;
-    // A closed room takes no joins: no joining code in its corner.
-    let join_code = admission
-        .code()
-        .filter(|_| !room.closed)
-        .map(str::to_string);
-    let join_url = match &join_code {
-        Some(c) => format!("{phone_url}#join={c}"),
-        None => phone_url.clone(),
-    };
-    // A line of its own under the room's code: side by side, the two codes did not fit beside
-    // the QR code and broke in the middle.
-    let join_code_line = join_code.as_ref().map(|c| {
-        html! { <p class="code-line"><Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></p> }
-    });
-    // Without the key this screen cannot know the code: a QR code would let nobody in.
-    let qr_shown = open || !matches!(admission, Admission::NoKey);
-    let qr = match (&admission, open) {
-        (_, true) | (Admission::Known(_), _) => html! {
-            <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img" data-join={join_code.clone().unwrap_or_default()}>{ qr_svg(&join_url) }</div>
-        },
-        (Admission::NoKey, false) => html! {
-            <p class="qr-missing" id="qr-needs-console" role="status"><Tr lang={lang} k={Key::ScreenNeedsConsole} /></p>
-        },
-        (Admission::Loading, false) => html! { <div class="qr" /> },
-    };
-    let counts = html! {
-        <div class="counts">
-            <div><span class="big" id="participant-count">{ view.participants }</span><Tr lang={lang} k={Key::Participants} /></div>
-            <div><span class="big" id="vote-count">{ view.votes }</span><Tr lang={lang} k={Key::Votes} /></div>
-        </div>
-    };
-    let controls = room.controls.clone();
+    let join = Join::new(lang, &room, &admission);
+    let controls = &room.controls;
     let spotlit = controls
         .spotlight
         .filter(|id| view.statements.iter().any(|s| s.statement.id == *id));
@@ -143,47 +101,21 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         .timer
         .filter(|t| !room.closed && timer_phase(t, now_ms()) != TimerPhase::Gone);
     let paused = controls.voting_paused && !room.closed;
-    // The paused banner, the stage's plain line and a running timer beside it take room from
-    // the body.
     let line = spotlit
         .is_none()
         .then(|| room_line_text(lang, &view))
         .flatten();
-    let line_cols = BODY.cols - if timer.is_some() { TIMER_EMS } else { 0.0 };
-    let sub = match (&line, timer.is_some()) {
-        (None, false) => 0.0,
-        (line, timer) => {
-            line.as_ref()
-                .map_or(0.0, |l| text_lines(l, line_cols))
-                .max(if timer { 1.6 } else { 0.0 })
-                + 0.25
-        }
-    };
-    let extra = sub + if paused { PAUSED_LINES } else { 0.0 };
-    let body_fit = Fit {
+    // The paused banner, the stage's plain line and a running timer beside it take room from
+    // the body.
+    let extra =
+        sub_lines(line.as_deref(), timer.is_some()) + if paused { PAUSED_LINES } else { 0.0 };
+    let fit = Fit {
         lines: BODY.lines - extra,
         ..BODY
     };
-    let beside_map = Fit {
-        lines: body_fit.lines,
-        ..BESIDE_MAP
-    };
-    let half = Fit {
-        lines: body_fit.lines,
-        ..HALF
-    };
-    let names = controls.group_names.clone();
     let pages = report_pages(&view);
     let (page, auto) = controls.page_of(Stage::Report);
     let page_no = shown_page(page, auto, turns, pages.len());
-    let spectrum = |hint: bool| match view.spectrums.last() {
-        Some(sp) => {
-            html! { <Spectrum lang={lang} spectrum={sp.clone()} names={names.clone()} fit={body_fit} /> }
-        }
-        None if hint => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
-        None => html! {},
-    };
-    let divisive = html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} fit={body_fit} names={names.clone()} /> };
     let hidden = controls.results_hidden
         && matches!(room.stage, Stage::Groups | Stage::Divisive | Stage::Report);
     let body = match room.stage {
@@ -194,89 +126,22 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
         _ if hidden => html! { <ResultsHidden lang={lang} view={view.clone()} /> },
         Stage::Brief => {
             // The briefing: the card the console turned to, or every 20 s by itself.
-            use crate::components::BriefScreen;
             let (page, auto) = controls.page_of(Stage::Brief);
-            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} fit={body_fit} /> }
+            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} {fit} /> }
         }
-        Stage::Collect => html! {
-            <div class="collect">
-                { qr }
-                <div class="join-text">
-                    if qr_shown {
-                        <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
-                        <p><Tr lang={lang} k={Key::OrOpen} /></p>
-                    } else {
-                        <h2 id="join-on-phone"><Tr lang={lang} k={Key::JoinOnPhone} /></h2>
-                    }
-                    <p class="url">{ phone_url.clone() }</p>
-                    <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
-                    { join_code_line.clone() }
-                    { counts.clone() }
-                    if view.groups.is_empty() && view.min_participants_for_groups > 0 {
-                        <p class="groups-need" id="groups-need"><Tr lang={lang} k={Key::VotersOfNeeded}
-                            args={vec![("n", view.voters.to_string()), ("min", view.min_participants_for_groups.to_string())]} /></p>
-                    }
-                    if !room.description.trim().is_empty() {
-                        <p class="description" id="room-description">{ room.description.clone() }</p>
-                    }
-                </div>
-            </div>
-        },
-        Stage::Groups => {
-            // Common ground where it fits best: under the map (its column's bottom third), or
-            // beside it under the group cards when more of it fits there.
-            let beside = Fit {
-                lines: beside_map.lines - group_cards_lines(&view.groups, beside_map) - 0.5,
-                ..beside_map
-            };
-            let under = Fit {
-                cols: MAP_COLS,
-                lines: body_fit.lines - MAP_LINES,
-            };
-            let whole_beside = consensus_that_fit(&view.consensus, beside);
-            let under_shown = consensus_shown(&view.consensus, under).0;
-            let put_beside = whole_beside > 0 && whole_beside >= under_shown;
-            html! {
-                <div class="groups-stage">
-                    <div class="map-col">
-                        <OpinionMap lang={lang} view={view.clone()} />
-                        if !put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={under} /> }
-                    </div>
-                    <div class="side">
-                        <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
-                        if put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={beside} /> }
-                    </div>
-                </div>
-            }
-        }
-        Stage::Divisive => divisive.clone(),
-        Stage::Spectrum => spectrum(true),
-        Stage::Tables => match &view.tables {
-            Some(tables) => {
-                html! { <TablesBoard lang={lang} tables={tables.clone()} /> }
-            }
-            None => {
-                html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
-            }
-        },
-        Stage::Report => {
-            let shown = match pages[page_no] {
-                ReportPage::Summary => html! {
-                    <div class="report-summary">
-                        <Consensus lang={lang} view={view.clone()} limit={5} fit={half} />
-                        <GroupCards lang={lang} view={view.clone()} fit={half} />
-                    </div>
-                },
-                ReportPage::Change => {
-                    html! { <ChangeSummary lang={lang} view={view.clone()} fit={body_fit} /> }
-                }
-                ReportPage::Divisive => divisive.clone(),
-                ReportPage::Spectrum => spectrum(false),
-            };
-            html! { <div class="report" data-page={page_no.to_string()}>{ shown }</div> }
-        }
+        Stage::Collect => collect_stage(lang, &view, &room, &join),
+        Stage::Groups => groups_stage(lang, &view, fit),
+        Stage::Divisive => divisive(lang, &view, fit),
+        Stage::Spectrum => spectrum(lang, &view, fit, true),
+        Stage::Tables => tables_stage(lang, &view),
+        Stage::Report => report_stage(lang, &view, fit, pages[page_no], page_no),
     };
-    let report_shown = room.stage == Stage::Report && !room.closed && !hidden && spotlit.is_none();
+    let report_page = (room.stage == Stage::Report
+        && !room.closed
+        && !hidden
+        && spotlit.is_none()
+        && pages.len() > 1)
+        .then(|| report_page_of(lang, page_no, pages.len(), auto));
     html! {
         <main class="page screen" data-stage={room.stage.as_str()} data-online={m.online.to_string()}
             data-results-hidden={controls.results_hidden.to_string()} data-closed={room.closed.to_string()}
@@ -284,30 +149,13 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             <div class="screen-head">
                 <span class="stage-name"><Tr lang={lang} k={stage_key(room.stage)} /></span>
                 <h1 class="topic">{ room.topic.clone() }</h1>
-                if report_shown && pages.len() > 1 {
-                    <span id="report-page" class="report-page" data-pages={pages.len().to_string()}
-                        data-page={page_no.to_string()} data-auto={auto.to_string()}>
-                        <Tr lang={lang} k={Key::PageOf} args={vec![("n", (page_no + 1).to_string()), ("total", pages.len().to_string())]} />
-                    </span>
-                }
+                { for report_page }
                 if room.stage != Stage::Collect || room.closed || spotlit.is_some() {
-                    // The codes above the counts, so that the topic keeps the width (in English
-                    // the four side by side cut it on every stage). While collecting, the join
-                    // panel says them; a spotlight takes its place, so the corner says them
-                    // instead: latecomers can still join.
-                    <div class="corner">
-                        <span class="mini-join" title={phone_url}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
-                            if let Some(c) = join_code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
-                        { counts }
-                    </div>
+                    { corner(lang, &view, &room, &join) }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
             </div>
-            if paused {
-                <p class="paused-banner" id="voting-paused" role="status">
-                    <span class="paused-mark" aria-hidden="true">{ "❚❚" }</span><Tr lang={lang} k={Key::ScreenPaused} />
-                </p>
-            }
+            if paused { { paused_banner(lang) } }
             if !room.closed && (line.is_some() || timer.is_some()) {
                 <div class="screen-sub">
                     if spotlit.is_none() { <RoomLine lang={lang} view={view.clone()} /> }
@@ -319,9 +167,242 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
     }
 }
 
+/// An ended timer leaves the screen a minute after zero: draw the screen again then.
+#[hook]
+fn use_redraw_when_gone(timer: Option<Timer>) {
+    let redraw = use_force_update();
+    use_effect_with(timer, move |timer| {
+        let later = timer.and_then(|t| timer_gone_in(&t, now_ms())).map(|ms| {
+            let ms = u32::try_from(ms + 50).unwrap_or(u32::MAX);
+            Timeout::new(ms, move || redraw.force_update())
+        });
+        move || drop(later)
+    });
+}
+
+/// The lines the stage's plain line and a running timer beside it take under the heading.
+fn sub_lines(line: Option<&str>, timer: bool) -> f64 {
+    if line.is_none() && !timer {
+        return 0.0;
+    }
+    let line_cols = BODY.cols - if timer { TIMER_EMS } else { 0.0 };
+    line.map_or(0.0, |l| text_lines(l, line_cols))
+        .max(if timer { 1.6 } else { 0.0 })
+        + 0.25
+}
+
+/// How phones join, as this screen can say it: the phone page's address, the admission code
+/// when this browser knows it (never in a closed room), and the QR code carrying both.
+struct Join {
+    phone_url: String,
+    code: Option<String>,
+    /// A QR code is shown (else the screen asks to join from the phone).
+    qr_shown: bool,
+    qr: Html,
+}
+
+impl Join {
+    fn new(lang: Lang, room: &RoomInfo, admission: &Admission) -> Join {
+        let phone_url = nav::absolute(&page::phone(&room.code));
+        // The QR code carries the admission code (`#join=`: never sent to the server by the
+        // browser, read by the phone's page); a typed address asks for it on the phone.
+        let open = room.settings.open_admission;
+        // A closed room takes no joins: no joining code in its corner.
+        let code = admission
+            .code()
+            .filter(|_| !room.closed)
+            .map(str::to_string);
+        let join_url = match &code {
+            Some(c) => format!("{phone_url}#join={c}"),
+            None => phone_url.clone(),
+        };
+        // Without the key this screen cannot know the code: a QR code would let nobody in.
+        let qr_shown = open || !matches!(admission, Admission::NoKey);
+        let qr = match (admission, open) {
+            (_, true) | (Admission::Known(_), _) => html! {
+                <div class="qr" aria-label={t(lang, Key::ScanToJoin)} role="img" data-join={code.clone().unwrap_or_default()}>{ qr_svg(&join_url) }</div>
+            },
+            (Admission::NoKey, false) => html! {
+                <p class="qr-missing" id="qr-needs-console" role="status"><Tr lang={lang} k={Key::ScreenNeedsConsole} /></p>
+            },
+            (Admission::Loading, false) => html! { <div class="qr" /> },
+        };
+        Join {
+            phone_url,
+            code,
+            qr_shown,
+            qr,
+        }
+    }
+}
+
+/// How many people joined and how many votes they cast.
+fn counts(lang: Lang, view: &RoomView) -> Html {
+    html! {
+        <div class="counts">
+            <div><span class="big" id="participant-count">{ view.participants }</span><Tr lang={lang} k={Key::Participants} /></div>
+            <div><span class="big" id="vote-count">{ view.votes }</span><Tr lang={lang} k={Key::Votes} /></div>
+        </div>
+    }
+}
+
+/// "Page 2 of 3" in the heading line while the report has more than one page.
+fn report_page_of(lang: Lang, page_no: usize, pages: usize, auto: bool) -> Html {
+    html! {
+        <span id="report-page" class="report-page" data-pages={pages.to_string()}
+            data-page={page_no.to_string()} data-auto={auto.to_string()}>
+            <Tr lang={lang} k={Key::PageOf} args={vec![("n", (page_no + 1).to_string()), ("total", pages.to_string())]} />
+        </span>
+    }
+}
+
+/// The heading line's corner: the codes above the counts, so that the topic keeps the width (in
+/// English the four side by side cut it on every stage). While collecting, the join panel says
+/// them; a spotlight takes its place, so the corner says them instead: latecomers can still join.
+fn corner(lang: Lang, view: &RoomView, room: &RoomInfo, join: &Join) -> Html {
+    html! {
+        <div class="corner">
+            <span class="mini-join" title={join.phone_url.clone()}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
+                if let Some(c) = join.code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
+            { counts(lang, view) }
+        </div>
+    }
+}
+
+/// "Voting is paused", under the heading line.
+fn paused_banner(lang: Lang) -> Html {
+    html! {
+        <p class="paused-banner" id="voting-paused" role="status">
+            <span class="paused-mark" aria-hidden="true">{ "❚❚" }</span><Tr lang={lang} k={Key::ScreenPaused} />
+        </p>
+    }
+}
+
+/// Collecting: the QR code, the address and the codes to join, the counts, how many voters
+/// groups still need, and the room's background.
+fn collect_stage(lang: Lang, view: &RoomView, room: &RoomInfo, join: &Join) -> Html {
+    // A line of its own under the room's code: side by side, the two codes did not fit beside
+    // the QR code and broke in the middle.
+    let join_code_line = join.code.as_ref().map(|c| {
+        html! { <p class="code-line"><Tr lang={lang} k={Key::JoinCode} />{ " " }<span class="code" id="join-code">{ c.clone() }</span></p> }
+    });
+    html! {
+        <div class="collect">
+            { join.qr.clone() }
+            <div class="join-text">
+                if join.qr_shown {
+                    <h2><Tr lang={lang} k={Key::ScanToJoin} /></h2>
+                    <p><Tr lang={lang} k={Key::OrOpen} /></p>
+                } else {
+                    <h2 id="join-on-phone"><Tr lang={lang} k={Key::JoinOnPhone} /></h2>
+                }
+                <p class="url">{ join.phone_url.clone() }</p>
+                <p class="code-line"><Tr lang={lang} k={Key::RoomCode} />{ " " }<span class="code" id="room-code">{ room.code.clone() }</span></p>
+                { join_code_line }
+                { counts(lang, view) }
+                if view.groups.is_empty() && view.min_participants_for_groups > 0 {
+                    <p class="groups-need" id="groups-need"><Tr lang={lang} k={Key::VotersOfNeeded}
+                        args={vec![("n", view.voters.to_string()), ("min", view.min_participants_for_groups.to_string())]} /></p>
+                }
+                if !room.description.trim().is_empty() {
+                    <p class="description" id="room-description">{ room.description.clone() }</p>
+                }
+            </div>
+        </div>
+    }
+}
+
+/// The groups: the opinion map, the group cards beside it, and common ground where it fits
+/// best: under the map (its column's bottom third), or beside it under the group cards when
+/// more of it fits there.
+fn groups_stage(lang: Lang, view: &RoomView, fit: Fit) -> Html {
+    let beside_map = Fit {
+        lines: fit.lines,
+        ..BESIDE_MAP
+    };
+    let beside = Fit {
+        lines: beside_map.lines - group_cards_lines(&view.groups, beside_map) - 0.5,
+        ..beside_map
+    };
+    let under = Fit {
+        cols: MAP_COLS,
+        lines: fit.lines - MAP_LINES,
+    };
+    let whole_beside = consensus_that_fit(&view.consensus, beside);
+    let under_shown = consensus_shown(&view.consensus, under).0;
+    let put_beside = whole_beside > 0 && whole_beside >= under_shown;
+    html! {
+        <div class="groups-stage">
+            <div class="map-col">
+                <OpinionMap lang={lang} view={view.clone()} />
+                if !put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={under} /> }
+            </div>
+            <div class="side">
+                <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
+                if put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={beside} /> }
+            </div>
+        </div>
+    }
+}
+
+/// What divides the groups.
+fn divisive(lang: Lang, view: &RoomView, fit: Fit) -> Html {
+    let names = view
+        .room
+        .as_ref()
+        .map(|r| r.controls.group_names.clone())
+        .unwrap_or_default();
+    html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} {fit} {names} /> }
+}
+
+/// The last spectrum, or (with `hint`) a line saying there is none yet.
+fn spectrum(lang: Lang, view: &RoomView, fit: Fit, hint: bool) -> Html {
+    let names = view
+        .room
+        .as_ref()
+        .map(|r| r.controls.group_names.clone())
+        .unwrap_or_default();
+    match view.spectrums.last() {
+        Some(sp) => html! { <Spectrum lang={lang} spectrum={sp.clone()} {names} {fit} /> },
+        None if hint => html! { <p class="hint"><Tr lang={lang} k={Key::NoSpectrumYet} /></p> },
+        None => html! {},
+    }
+}
+
+/// The discussion tables, or a line saying they are not formed yet.
+fn tables_stage(lang: Lang, view: &RoomView) -> Html {
+    match &view.tables {
+        Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
+        None => {
+            html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
+        }
+    }
+}
+
+/// The report's page `page_no`: the summary (common ground beside the groups), what changed,
+/// what divides, or the spectrum.
+fn report_stage(lang: Lang, view: &RoomView, fit: Fit, page: ReportPage, page_no: usize) -> Html {
+    let half = Fit {
+        lines: fit.lines,
+        ..HALF
+    };
+    let shown = match page {
+        ReportPage::Summary => html! {
+            <div class="report-summary">
+                <Consensus lang={lang} view={view.clone()} limit={5} fit={half} />
+                <GroupCards lang={lang} view={view.clone()} fit={half} />
+            </div>
+        },
+        ReportPage::Change => html! { <ChangeSummary lang={lang} view={view.clone()} {fit} /> },
+        ReportPage::Divisive => divisive(lang, view, fit),
+        ReportPage::Spectrum => spectrum(lang, view, fit, false),
+    };
+    html! { <div class="report" data-page={page_no.to_string()}>{ shown }</div> }
+}
+
 /// The end of the workshop: thanks, and where to read the report once it is published (its
 /// address and a code to scan).
-fn ended(lang: crate::i18n::Lang, code: &str, published: bool) -> Html {
+fn ended(lang: Lang, code: &str, published: bool) -> Html {
     let report_url = nav::absolute(&page::report(code, None));
     html! {
         <div class="ended" id="room-ended" role="status">
