@@ -182,29 +182,11 @@ pub fn PhonePage(p: &CodeProps) -> Html {
         .filter(|_| m.shows_group())
         .map(|g| group_badge(lang, g, controls));
     if view.room.closed {
-        // The workshop is over: thanks, the report once published, nothing left to tap.
-        return html! {
-            <main class="page phone" data-closed="true" data-stage={stage.as_str()} data-task="closed">
-                <h1 class="topic">{ view.room.topic.clone() }</h1>
-                { closing_screen(lang, &view.room.code, controls.report_published, false) }
-                { for group }
-            </main>
-        };
+        return closed_page(lang, &view, group);
     }
     let queued = m.queued_votes();
     if !m.consented() {
-        let agree = {
-            let d = dispatch.clone();
-            Callback::from(move |_| d.emit(PhoneEvent::Consent))
-        };
-        return html! {
-            <main class="page phone" data-online={m.online.to_string()}>
-                { offline_banner(lang, m.online, queued) }
-                <h1 class="topic">{ view.room.topic.clone() }</h1>
-                { description(&view.room.description) }
-                { consent_screen(lang, &view.room.rules, agree) }
-            </main>
-        };
+        return consent_page(lang, &view, m.online, queued, &dispatch);
     }
     let paused = m.voting_paused();
     // No spectrum buttons once the room has moved on to its report.
@@ -243,6 +225,39 @@ pub fn PhonePage(p: &CodeProps) -> Html {
             { for m.spotlight().map(|(id, s, v)| spotlight_card(lang, id, s.map(|s| s.text.clone()), v)) }
             { refused(lang, &m) }
             { my_room(lang, task, rest, mine, &view.room) }
+        </main>
+    }
+}
+
+/// The workshop is over: thanks, the report once published, one's group, nothing left to tap.
+fn closed_page(lang: Lang, view: &PhoneView, group: Option<Html>) -> Html {
+    html! {
+        <main class="page phone" data-closed="true" data-stage={view.room.stage.as_str()} data-task="closed">
+            <h1 class="topic">{ view.room.topic.clone() }</h1>
+            { closing_screen(lang, &view.room.code, view.room.controls.report_published, false) }
+            { for group }
+        </main>
+    }
+}
+
+/// Before anything else: the topic, the room's background and its rules to accept.
+fn consent_page(
+    lang: Lang,
+    view: &PhoneView,
+    online: bool,
+    queued: usize,
+    dispatch: &Callback<PhoneEvent>,
+) -> Html {
+    let agree = {
+        let d = dispatch.clone();
+        Callback::from(move |_| d.emit(PhoneEvent::Consent))
+    };
+    html! {
+        <main class="page phone" data-online={online.to_string()}>
+            { offline_banner(lang, online, queued) }
+            <h1 class="topic">{ view.room.topic.clone() }</h1>
+            { description(&view.room.description) }
+            { consent_screen(lang, &view.room.rules, agree) }
         </main>
     }
 }

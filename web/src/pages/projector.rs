@@ -124,17 +124,7 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
             <Spotlight lang={lang} view={view.clone()} statement={spotlit.unwrap_or_default()} />
         },
         _ if hidden => html! { <ResultsHidden lang={lang} view={view.clone()} /> },
-        Stage::Brief => {
-            // The briefing: the card the console turned to, or every 20 s by itself.
-            let (page, auto) = controls.page_of(Stage::Brief);
-            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} {fit} /> }
-        }
-        Stage::Collect => collect_stage(lang, &view, &room, &join),
-        Stage::Groups => groups_stage(lang, &view, fit),
-        Stage::Divisive => divisive(lang, &view, fit),
-        Stage::Spectrum => spectrum(lang, &view, fit, true),
-        Stage::Tables => tables_stage(lang, &view),
-        Stage::Report => report_stage(lang, &view, fit, pages[page_no], page_no),
+        _ => stage_body(lang, &view, &room, &join, fit, (&pages, page_no)),
     };
     let report_page = (room.stage == Stage::Report
         && !room.closed
@@ -178,6 +168,31 @@ fn use_redraw_when_gone(timer: Option<Timer>) {
         });
         move || drop(later)
     });
+}
+
+/// The body of the stage the room is at, in `fit` (`report`: the report's pages and the one
+/// shown).
+fn stage_body(
+    lang: Lang,
+    view: &RoomView,
+    room: &RoomInfo,
+    join: &Join,
+    fit: Fit,
+    (pages, page_no): (&[ReportPage], usize),
+) -> Html {
+    match room.stage {
+        Stage::Brief => {
+            // The briefing: the card the console turned to, or every 20 s by itself.
+            let (page, auto) = room.controls.page_of(Stage::Brief);
+            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} {fit} /> }
+        }
+        Stage::Collect => collect_stage(lang, view, room, join),
+        Stage::Groups => groups_stage(lang, view, fit),
+        Stage::Divisive => divisive(lang, view, fit),
+        Stage::Spectrum => spectrum(lang, view, fit, true),
+        Stage::Tables => tables_stage(lang, view),
+        Stage::Report => report_stage(lang, view, fit, pages[page_no], page_no),
+    }
 }
 
 /// The lines the stage's plain line and a running timer beside it take under the heading.
