@@ -157,7 +157,8 @@ fn check_serves(src: &Connection, backup: &Path, db: &Path) -> Result<(), StoreE
         remove_companions(&trial);
     };
     clean();
-    let opened = copy(src, &trial).and_then(|()| crate::store::Store::open(&trial));
+    let opened = copy(src, &trial)
+        .and_then(|()| crate::store::Store::open(&crate::store::Database::Sqlite(trial.clone())));
     // The store's writer thread ends once its handle is dropped; the copy goes either way.
     let result = opened
         .map(drop)
@@ -213,7 +214,13 @@ pub fn restore_database(backup: &Path, db: &Path, replace: bool) -> Result<Resto
 impl AppState {
     /// Writes a consistent copy of the database into `dir` now (see [`backup_path`]).
     pub async fn backup_to(&self, dir: &Path) -> Result<PathBuf, RoomError> {
-        let db = self.inner.db.clone();
+        // PostgreSQL has its own tools for this (pg_dump, replication); `serve` refuses
+        // `--backup` with it, and this answers the same to any other caller.
+        let Some(db) = self.inner.db.sqlite_path().map(Path::to_path_buf) else {
+            return Err(RoomError::Internal(
+                "backups copy a SQLite file; for PostgreSQL use pg_dump or replication".into(),
+            ));
+        };
         let dest = backup_path(&db, dir);
         let out = dest.clone();
         tokio::task::spawn_blocking(move || backup_database(&db, &dest))

@@ -12,7 +12,7 @@ use polyphony_protocol::{
 
 use crate::room::model::{check_settings, check_statement_text};
 use crate::room::RoomError;
-use crate::store::{self, StoredParticipant, StoredRoom, StoredStatement, StoredVote};
+use crate::store::{StoredParticipant, StoredRoom, StoredStatement, StoredVote};
 use crate::util::{lock, next_time, random_hex};
 use crate::AppState;
 
@@ -187,13 +187,8 @@ impl AppState {
         mut room: StoredRoom,
         from: Option<IpAddr>,
     ) -> Result<RoomCreated, RoomError> {
-        let to_insert = room.clone();
         let addr = from.map(|a| a.to_string());
-        room.id = self
-            .inner
-            .store
-            .write(move |c| store::insert_room(c, &to_insert, addr.as_deref()))
-            .await?;
+        room.id = self.inner.store.insert_room(room.clone(), addr).await?;
         let key = room.facilitator_key.clone();
         let live = self.start_room(room).await?;
         Ok(RoomCreated {

@@ -48,4 +48,4 @@ pub use conn::{raise_fd_limit, serve};
 pub use limits::Limits;
 pub use room::{LiveRoom, RoomError, Snapshot};
 pub use state::{normalize_code, AppState};
-pub use store::StoreError;
+pub use store::{Database, StoreError};

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use tracing::Instrument;
 
 use crate::room::{LiveRoom, RoomError};
-use crate::store::{Store, StoredRoom};
+use crate::store::{Database, Store, StoredRoom};
 use crate::util::{lock, read, write};
 use crate::Limits;
 
@@ -28,8 +28,8 @@ pub(crate) struct Inner {
     pub(crate) sockets: Arc<crate::guard::Slots>,
     /// KiB of large messages on their way to sockets (`Limits::socket_send_budget_bytes`).
     pub(crate) send_budget: Arc<tokio::sync::Semaphore>,
-    /// The database file (for backups).
-    pub(crate) db: std::path::PathBuf,
+    /// The database (a SQLite file is what backups copy).
+    pub(crate) db: Database,
     /// Wakes the backup task at once (a stage change).
     pub(crate) backup_now: tokio::sync::Notify,
 }
@@ -61,12 +61,18 @@ pub fn normalize_code(code: &str) -> String {
 }
 
 impl AppState {
-    /// Opens the database (creating and migrating it if needed), loads every room, runs each
-    /// room's analysis once and starts their update tasks.
+    /// Opens the SQLite file `db` (creating and migrating it if needed), loads every room, runs
+    /// each room's analysis once and starts their update tasks.
     pub async fn open(db: &Path, limits: Limits) -> Result<AppState, RoomError> {
+        AppState::open_database(&Database::Sqlite(db.to_path_buf()), limits).await
+    }
+
+    /// [`AppState::open`] on either backend: a SQLite file or a PostgreSQL database. Nothing
+    /// after this line knows which.
+    pub async fn open_database(db: &Database, limits: Limits) -> Result<AppState, RoomError> {
         let budget_kib = (limits.socket_send_budget_bytes / 1024).clamp(1, u32::MAX as usize);
-        let path = db.to_path_buf();
-        let (store, stored) = tokio::task::spawn_blocking(move || Store::open(&path))
+        let to_open = db.clone();
+        let (store, stored) = tokio::task::spawn_blocking(move || Store::open(&to_open))
             .await
             .map_err(|e| RoomError::Internal(format!("opening the database: {e}")))??;
         let (shutdown, _) = watch::channel(false);
@@ -81,14 +87,14 @@ impl AppState {
                 joins: Mutex::new(crate::guard::JoinWindows::default()),
                 sockets: Arc::new(crate::guard::Slots::default()),
                 send_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib)),
-                db: db.to_path_buf(),
+                db: db.clone(),
                 backup_now: tokio::sync::Notify::new(),
             }),
         };
         for room in stored {
             state.start_room(room).await?;
         }
-        tracing::info!(rooms = state.room_codes().len(), db = %db.display(), "rooms loaded");
+        tracing::info!(rooms = state.room_codes().len(), db = %db.describe(), "rooms loaded");
         Ok(state)
     }
 
@@ -160,7 +166,7 @@ impl AppState {
     }
 
     /// Stops the room tasks (each runs a last update and saves its engine state), waits for
-    /// every write and checkpoints the WAL into the database file.
+    /// every write and checkpoints (SQLite: the WAL into the database file).
     pub async fn shutdown(&self) {
         self.request_shutdown();
         let tasks: Vec<JoinHandle<()>> = std::mem::take(&mut *lock(&self.inner.tasks));

@@ -104,9 +104,7 @@ async fn idle_identities_expire_from_the_database_and_the_cap_counts_who_acts() 
         max_participants_per_room: 2,
         ..test_limits()
     };
-    let state = polyphony_server::AppState::open(&db, limits.clone())
-        .await
-        .unwrap();
+    let state = open_db(&db, limits.clone()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let (code, key) = create_room(&r, 3, "").await;
     // Five identities that never act: more than the cap of 2, and none holds a place.

@@ -313,9 +313,7 @@ async fn the_report_is_private_until_published_and_everything_survives_a_restart
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("controls.db");
     let (code, key) = {
-        let state = polyphony_server::AppState::open(&db, test_limits())
-            .await
-            .unwrap();
+        let state = open_db(&db, test_limits()).await.unwrap();
         let r = polyphony_server::app(state.clone());
         let (code, key) = create_room(&r, N, r#","language":"ja""#).await;
         two_camps(&r, &code).await;
@@ -377,9 +375,7 @@ async fn the_report_is_private_until_published_and_everything_survives_a_restart
         state.shutdown().await;
         (code, key)
     };
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let (_, info) = call(&r, "GET", &format!("/api/rooms/{code}"), &[], None).await;
     assert_eq!(info["controls"]["timer"]["seconds"], 600, "{info}");

@@ -337,15 +337,11 @@ async fn a_corrupt_saved_engine_state_loses_no_vote() {
         state.shutdown().await;
         code
     };
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let n = conn
-        .execute(
-            "UPDATE rooms SET engine_state = '{\"not an engine state' WHERE code = ?1",
-            [&code],
-        )
-        .unwrap();
+    let n = execute_on(
+        &db,
+        &format!("UPDATE rooms SET engine_state = '{{\"not an engine state' WHERE code = '{code}'"),
+    );
     assert_eq!(n, 1);
-    drop(conn);
     // The room opens, its engine starts afresh from the stored votes.
     let (state, r) = open_at(&db).await;
     let (st, view) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use common::{call, create_room, fresh, join, test_limits, OPEN};
+use common::{call, create_room, fresh, join, open_db, test_limits, OPEN};
 use http_body_util::BodyExt;
 use polyphony_server::Limits;
 use serde_json::{json, Value};
@@ -262,9 +262,7 @@ async fn reject_pending_from_one_author_leaves_the_others_and_names_nobody() {
 async fn reject_all_pending_empties_the_queue_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let (code, key, a, b) = strict_queue(&r).await;
     let url = format!("/api/rooms/{code}/statements/reject-pending");
@@ -276,9 +274,7 @@ async fn reject_all_pending_empties_the_queue_and_survives_a_restart() {
     let (_, j) = call(&r, "POST", &url, &[("x-facilitator-key", &key)], Some("{}")).await;
     assert_eq!(j, json!({ "rejected": [] }));
     state.shutdown().await;
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let room = state.room(&code).unwrap();
     let pending = room
         .moderation_queue()

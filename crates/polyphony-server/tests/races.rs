@@ -49,9 +49,7 @@ async fn one_client_id_sent_concurrently_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("races.db");
     let (code, key, before) = {
-        let state = polyphony_server::AppState::open(&db, limits())
-            .await
-            .unwrap();
+        let state = open_db(&db, limits()).await.unwrap();
         let r = polyphony_server::app(state.clone());
         let (code, key) = create_room(&r, 2, OPEN).await;
         let token = join(&r, &code).await;
@@ -120,9 +118,7 @@ async fn one_client_id_sent_concurrently_is_stored_once() {
         state.shutdown().await;
         (code, key, before)
     };
-    let state = polyphony_server::AppState::open(&db, limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     assert_eq!(holdings(&r, &code, &key).await, before, "memory = database");
     state.shutdown().await;
@@ -131,7 +127,7 @@ async fn one_client_id_sent_concurrently_is_stored_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_text_sent_concurrently_under_different_ids_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
-    let state = polyphony_server::AppState::open(&dir.path().join("texts.db"), limits())
+    let state = open_db(&dir.path().join("texts.db"), limits())
         .await
         .unwrap();
     let r = polyphony_server::app(state.clone());
@@ -198,9 +194,7 @@ async fn first_actions_racing_for_the_last_places_never_pass_the_cap() {
         ..limits()
     };
     let code = {
-        let state = polyphony_server::AppState::open(&db, capped())
-            .await
-            .unwrap();
+        let state = open_db(&db, capped()).await.unwrap();
         let r = polyphony_server::app(state.clone());
         let (code, _key) = create_room(&r, 2, OPEN).await;
         let mut tokens = Vec::new();
@@ -239,9 +233,7 @@ async fn first_actions_racing_for_the_last_places_never_pass_the_cap() {
         state.shutdown().await;
         code
     };
-    let state = polyphony_server::AppState::open(&db, capped())
-        .await
-        .unwrap();
+    let state = open_db(&db, capped()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let (_, view) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;
     assert_eq!(

@@ -680,9 +680,7 @@ async fn the_database_is_the_truth_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("restart.db");
     let (code, key, token) = {
-        let state = polyphony_server::AppState::open(&db, test_limits())
-            .await
-            .unwrap();
+        let state = open_db(&db, test_limits()).await.unwrap();
         let r = polyphony_server::app(state.clone());
         let (code, key) = create_room(&r, 3, "").await;
         let token = join(&r, &code).await;
@@ -698,9 +696,7 @@ async fn the_database_is_the_truth_after_a_restart() {
         state.shutdown().await;
         (code, key, token)
     };
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let me = [("x-participant-token", token.as_str())];
     let (status, phone) = call(&r, "GET", &format!("/api/rooms/{code}/me"), &me, None).await;

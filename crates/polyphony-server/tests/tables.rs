@@ -342,9 +342,7 @@ async fn reporter_at(r: &Router, room: &Room, table: &Value) -> Vec<usize> {
 async fn only_the_reporter_passes_and_consent_counts_once_and_a_restart_keeps_it_all() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("tables.db");
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     let room = room_of(&r, 6).await;
     form(&r, &room, r#"{"mode":"mixed"}"#).await;
@@ -432,9 +430,7 @@ async fn only_the_reporter_passes_and_consent_counts_once_and_a_restart_keeps_it
     state.shutdown().await;
     drop(r);
 
-    let state = polyphony_server::AppState::open(&db, test_limits())
-        .await
-        .unwrap();
+    let state = open_db(&db, test_limits()).await.unwrap();
     let r = polyphony_server::app(state.clone());
     for (i, t) in before.iter().enumerate() {
         assert_eq!(

@@ -24,21 +24,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the workshop server: web app, HTTP API and WebSocket on one port, rooms stored in an
-    /// SQLite file. Prints the addresses phones on the same network can open, with a QR code.
+    /// SQLite file or a PostgreSQL database. Prints the addresses phones on the same network can open, with a QR code.
     Serve {
         /// Address and port to listen on (0.0.0.0 = every network interface).
         #[arg(long, default_value = "0.0.0.0:8080")]
         addr: SocketAddr,
-        /// The SQLite database file (created if missing).
+        /// Where the rooms are stored: a SQLite file (created if missing), or a PostgreSQL URL
+        /// such as `postgres://user@host/db` (its tables created if missing).
         #[arg(long, default_value = "polyphony.db")]
-        db: PathBuf,
+        db: String,
         /// Behind a reverse proxy: take each client's address from the last X-Forwarded-For
         /// entry (per-address limits then count phones, not the proxy). Only with a proxy that
         /// sets that header: without one, anyone could pick their address.
         #[arg(long)]
         trust_proxy: bool,
         /// Keep a consistent copy of the database in this folder (every 30 s and at each
-        /// stage change); `polyphony restore` carries on from it on another machine.
+        /// stage change); `polyphony restore` carries on from it on another machine. SQLite
+        /// only: for PostgreSQL use its own tools (pg_dump, replication).
         #[arg(long)]
         backup: Option<PathBuf>,
     },
@@ -334,7 +336,7 @@ fn run(cli: Cli) -> Result<()> {
             backup,
         } => serve::serve(
             addr,
-            &db,
+            &polyphony_server::Database::parse(&db),
             serve::Options {
                 trust_proxy,
                 backup,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use polyphony_polis::PolisConversation;
-use polyphony_server::{AppState, Limits};
+use polyphony_server::{AppState, Database, Limits};
 
 /// Logs go to stderr through `tracing`; `RUST_LOG` chooses what (e.g. `RUST_LOG=debug` for a
 /// span per request). Without it: warnings from libraries, the server's own start lines. The
@@ -99,8 +99,14 @@ pub struct Options {
 const BACKUP_EVERY: Duration = Duration::from_secs(30);
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
+pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
     init_logging();
+    if options.backup.is_some() && db.sqlite_path().is_none() {
+        anyhow::bail!(
+            "--backup copies a SQLite file; for PostgreSQL use its own tools (pg_dump, \
+             replication)"
+        );
+    }
     // A hall of phones holds a socket each, plus connections: raise the open-file soft limit
     // to the hard one, and keep clear of it.
     let fd_limit = polyphony_server::raise_fd_limit();
@@ -124,9 +130,9 @@ pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
             .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
     }
     runtime()?.block_on(async {
-        let state = AppState::open(db, limits)
+        let state = AppState::open_database(db, limits)
             .await
-            .with_context(|| format!("cannot open {}", db.display()))?;
+            .with_context(|| format!("cannot open {}", db.describe()))?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr} (is another server using it?)"))?;
@@ -137,7 +143,7 @@ pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
         );
         println!(
             "Polyphony is listening on {bound}; database {}",
-            db.display()
+            db.describe()
         );
         println!("  on this laptop:   {local}");
         let urls = lan_urls(bound);
@@ -178,7 +184,7 @@ pub fn serve(addr: SocketAddr, db: &Path, options: Options) -> Result<()> {
         }
         println!(
             "Polyphony stopped; every acknowledged vote is in {}",
-            db.display()
+            db.describe()
         );
         Ok(())
     })

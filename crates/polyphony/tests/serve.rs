@@ -1,7 +1,9 @@
 //! `polyphony serve` as a child process: every acknowledged vote survives SIGKILL, groups are
-//! the same after the restart, SIGTERM stops it cleanly, and `polyphony import` makes a room.
+//! the same after the restart (on SQLite and on PostgreSQL), SIGTERM stops it cleanly, and
+//! `polyphony import` makes a room.
 #![allow(clippy::unwrap_used)]
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -24,7 +26,7 @@ impl Drop for Server {
 }
 
 /// Starts `polyphony serve` on a free port and waits for its "listening on" line.
-fn start(db: &Path) -> Server {
+fn start(db: impl AsRef<OsStr>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
         .args(["serve", "--addr", "127.0.0.1:0", "--db"])
         .arg(db)
@@ -127,9 +129,52 @@ fn me(http: &reqwest::blocking::Client, base: &str, code: &str, token: &str) -> 
 #[test]
 fn acknowledged_votes_and_groups_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("workshop.db");
+    survives_sigkill(dir.path().join("workshop.db").as_os_str());
+}
+
+/// A new database on the test PostgreSQL server (`POLYPHONY_TEST_POSTGRES`, which `cargo xtask
+/// test` sets); its URL. Fails, never skips, without the server.
+fn fresh_postgres(name: &str) -> String {
+    let base = std::env::var("POLYPHONY_TEST_POSTGRES").unwrap_or_else(|_| {
+        panic!(
+            "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose role \
+             may create databases, or run `cargo xtask test`"
+        )
+    });
+    let name = format!("{name}_{}", std::process::id());
+    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let path = base[authority..]
+        .find('/')
+        .map_or(base.len(), |p| authority + p);
+    format!("{}/{name}", &base[..path])
+}
+
+#[test]
+fn acknowledged_votes_and_groups_survive_sigkill_on_postgres() {
+    survives_sigkill(OsStr::new(&fresh_postgres("polyphony_sigkill")));
+}
+
+#[test]
+fn backups_are_refused_on_postgres() {
+    let url = fresh_postgres("polyphony_nobackup");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db", &url, "--backup"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pg_dump"), "{err}");
+}
+
+fn survives_sigkill(db: &OsStr) {
     let http = client();
-    let mut server = start(&db);
+    let mut server = start(db);
     let base = server.base.clone();
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
     let created: Value = http
@@ -165,7 +210,7 @@ fn acknowledged_votes_and_groups_survive_sigkill() {
         "the server is gone"
     );
 
-    let server = start(&db);
+    let server = start(db);
     let base = server.base.clone();
     let v = view_until(&http, &base, &code, |v| v["analyzed_votes"] == 90);
     assert_eq!(v["votes"], 90, "every acknowledged vote is back");

@@ -14,6 +14,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 mod invariants;
+mod postgres;
 mod python;
 mod wasm_pkg;
 mod web;
@@ -29,6 +30,13 @@ fn main() -> Result<()> {
     match task.as_str() {
         "test" => test(&root),
         "invariants" => invariants(&root),
+        "with-postgres" => {
+            // `cargo xtask with-postgres cargo test -p polyphony-server --test postgres`: one
+            // command with a throw-away PostgreSQL cluster, its URL in POLYPHONY_TEST_POSTGRES.
+            postgres::setup_postgres(&root)?;
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            postgres::with_postgres(&root, &rest)
+        }
         "python" => python_package(&root),
         "wasm" => {
             setup_wasm(&root)?;
@@ -65,7 +73,7 @@ fn main() -> Result<()> {
             args.extend(rest.iter().map(String::as_str));
             run(&root, "cargo", &args)
         }
-        _ => bail!("usage: cargo xtask test | invariants | python | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
+        _ => bail!("usage: cargo xtask test | invariants | with-postgres CMD [ARGS] | python | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
     }
 }
 
@@ -181,7 +189,23 @@ fn test(root: &Path) -> Result<()> {
     setup_browser(root)?;
     // The web app first: the server embeds it at build time.
     build_web(root)?;
-    run(root, "cargo", &["test", "--workspace"])?;
+    // A throw-away PostgreSQL cluster (Debian's package, installed when missing; run as an
+    // unprivileged user), stopped and deleted when `cluster` drops, whatever the outcome.
+    postgres::setup_postgres(root)?;
+    let cluster = postgres::Cluster::start()?;
+    // Every test of the workspace, the PostgreSQL store's own among them
+    // (crates/polyphony-server/tests/postgres.rs and the store's unit tests).
+    postgres::run_with_url(root, &cluster, "cargo", &["test", "--workspace"], &[])?;
+    // The server's whole suite once more, on PostgreSQL: every database a test opens is a
+    // PostgreSQL database (tests/common: `on_postgres`).
+    postgres::run_with_url(
+        root,
+        &cluster,
+        "cargo",
+        &["test", "-p", "polyphony-server", "--tests"],
+        &[("POLYPHONY_TEST_BACKEND", "postgres")],
+    )?;
+    drop(cluster);
     run(root, "cargo", &["build", "--release", "-p", "polyphony"])?;
     build_wasm(root)?;
     run(root, "node", &["--test", "crates/polyphony-wasm/tests/"])?;

@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use super::error::RoomError;
 use super::model::Room;
 use super::views::{self, Reveal};
-use crate::store::{self, RoomField, Store, StoredRoom};
+use crate::store::{RoomField, Store, StoredRoom};
 use crate::util::{lock, read, write};
 
 /// What the room's sockets watch: the latest analysis and the projector's view, serialised once
@@ -206,8 +206,8 @@ impl Analyser {
                     if let Some(state) = state {
                         let saved = self
                             .store
-                            .write(move |c| {
-                                store::update_room_field(c, room_id, RoomField::EngineState(state))
+                            .write_room(room_id, move |w| {
+                                w.update_room_field(RoomField::EngineState(state))
                             })
                             .await;
                         if let Err(e) = saved {

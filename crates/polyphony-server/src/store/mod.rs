@@ -1,39 +1,44 @@
-//! The SQLite file: schema, migrations, loading every room at start, and one writer thread that
-//! commits in groups.
+//! The store: schema, migrations, loading every room at start, and one writer thread that
+//! commits in groups, on SQLite (a file, the default) or PostgreSQL (`postgres://…`).
 //!
 //! Why one writer: SQLite takes one writer at a time anyway, and a thread that drains every
 //! pending write into one transaction turns a burst of 200 phones' votes into one fsync instead
 //! of 200 (group commit). A caller gets its answer only after the transaction holding its write
 //! has committed, which is what lets the server acknowledge a vote only once it is durable.
-//! The database runs in WAL mode with `synchronous = FULL`: a commit survives a killed process
-//! and a power cut.
+//! PostgreSQL gets the same thread for the same reasons: one transaction per batch is one WAL
+//! flush per batch, and the order of commits is the order of the queue, whichever backend.
 //!
 //! The database is the log; the rooms live in memory (see `room/`) and are rebuilt from it at
-//! start. Reads after start never touch the file.
+//! start. Reads after start never touch the database.
 //!
-//! The room's commands write through one interface, [`RoomWrites`] (`room_writes.rs`), handed
-//! to them by [`Store::write_room`]; the SQL behind it is this module's alone, so another
-//! backend replaces what is here and nothing above it.
+//! One interface above, two backends below: [`Store`] (open, [`Store::write_room`],
+//! [`Store::insert_room`], [`Store::checkpoint`]) is all the server sees. Underneath, a backend
+//! is a [`Backend`] (begin / savepoint / commit of the group transaction, and the writes) that
+//! the shared writer loop drives: [`sqlite::SqliteBackend`] over `write.rs`, `tables.rs`,
+//! `controls.rs`, `brief.rs` and `schema.rs`, and [`pg::PgBackend`] (`pg.rs`, its
+//! own dialect of the same schema and migrations). The room's commands write through
+//! [`RoomWrites`] (`room_writes.rs`), which both backends implement.
 
 mod brief;
 mod controls;
+mod pg;
 mod room_writes;
 mod schema;
+mod sqlite;
 mod tables;
 mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 
 use polyphony_core::Vote;
 use polyphony_protocol::{ModerationState, RoomSettings, Stage};
-use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 pub use brief::update_brief;
 pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
-pub(crate) use room_writes::{RoomWrites, SqliteRoomWrites};
+pub(crate) use room_writes::RoomWrites;
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
     insert_seat, release_note, request_seen, withdraw_note, StoredDraw, StoredNote, StoredPlan,
@@ -41,7 +46,7 @@ pub use tables::{
 };
 pub use write::*;
 
-/// A database failure: what SQLite (or the writer thread) said. Its text is for the log, never
+/// A database failure: what SQLite or PostgreSQL (or the writer thread) said. Its text is for the log, never
 /// for a client.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{0}")]
@@ -178,15 +183,88 @@ pub struct StoredPosition {
     pub position: i8,
 }
 
+/// Where the rooms are stored: the `--db` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (created when missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (`postgres://user@host/db`); its schema is created when
+    /// missing.
+    Postgres(String),
+}
+
+impl Database {
+    /// Reads a `--db` value: a `postgres://` or `postgresql://` URL is PostgreSQL, anything else
+    /// a SQLite file path (so every existing command line keeps its meaning).
+    pub fn parse(value: &str) -> Database {
+        let lower = value.trim_start().to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Database::Postgres(value.trim().to_owned())
+        } else {
+            Database::Sqlite(PathBuf::from(value))
+        }
+    }
+
+    /// The SQLite file, if this is one (backups are SQLite's).
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Database::Sqlite(p) => Some(p),
+            Database::Postgres(_) => None,
+        }
+    }
+
+    /// What to print or log: the path, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(p) => p.display().to_string(),
+            Database::Postgres(url) => pg::redact(url),
+        }
+    }
+}
+
+impl From<&Path> for Database {
+    fn from(p: &Path) -> Self {
+        Database::Sqlite(p.to_path_buf())
+    }
+}
+
+/// One backend's connection, driven by the writer loop: the group transaction's edges and the
+/// writes inside it. Both backends implement it; nothing outside `store/` sees it.
+pub(crate) trait Backend: Send + 'static {
+    /// Starts the group transaction.
+    fn begin(&mut self) -> Result<(), StoreError>;
+    /// Commits it.
+    fn commit(&mut self) -> Result<(), StoreError>;
+    /// Rolls it back (after a failed commit; errors are moot then).
+    fn rollback(&mut self);
+    /// Opens a savepoint for one job, so a failing job undoes only its own writes.
+    fn savepoint(&mut self) -> Result<(), StoreError>;
+    /// Keeps the job's writes.
+    fn release(&mut self) -> Result<(), StoreError>;
+    /// Undoes the job's writes.
+    fn rollback_to_savepoint(&mut self);
+    /// Room `room_id`'s writes inside the open transaction.
+    fn room_writes(&mut self, room_id: i64) -> Box<dyn RoomWrites + '_>;
+    /// Inserts a new room (seed statements, participants, votes, brief); answers its row id.
+    fn insert_room(
+        &mut self,
+        room: &StoredRoom,
+        creator_address: Option<&str>,
+    ) -> Result<i64, StoreError>;
+    /// Makes everything committed so far durable in the database's main files (SQLite: folds
+    /// the WAL back; PostgreSQL: nothing to do, its own checkpointer runs).
+    fn checkpoint(&mut self) -> Result<(), StoreError>;
+}
+
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
-type WriteJob = Box<dyn FnOnce(Result<&Connection, StoreError>) -> Finish + Send>;
+type WriteJob = Box<dyn FnOnce(Result<&mut dyn Backend, StoreError>) -> Finish + Send>;
 
 enum Job {
     Write(WriteJob),
     Checkpoint(oneshot::Sender<Result<(), StoreError>>),
 }
 
-/// Handle to the writer thread; cheap to clone.
+/// Handle to the writer thread, whichever backend it writes to; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
@@ -194,39 +272,40 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database, runs the migrations, loads every room and starts
-    /// the writer thread.
-    pub fn open(path: &Path) -> Result<(Store, Vec<StoredRoom>), StoreError> {
-        let mut conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("cannot open database {}: {e}", path.display())))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(db_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(db_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(db_err)?;
-        schema::migrate(&mut conn)?;
-        let rooms = schema::load_rooms(&conn)?;
+    /// the writer thread. Blocking: call it off the async runtime (`spawn_blocking`).
+    pub fn open(db: &Database) -> Result<(Store, Vec<StoredRoom>), StoreError> {
+        match db {
+            Database::Sqlite(path) => {
+                let (backend, rooms) = sqlite::SqliteBackend::open(path)?;
+                Ok((Store::start(backend, "polyphony-sqlite-writer")?, rooms))
+            }
+            Database::Postgres(url) => {
+                let (backend, rooms) = pg::PgBackend::open(url)?;
+                Ok((Store::start(backend, "polyphony-pg-writer")?, rooms))
+            }
+        }
+    }
+
+    fn start(backend: impl Backend, name: &str) -> Result<Store, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
-            .name("polyphony-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .name(name.into())
+            .spawn(move || writer_loop(backend, rx))
             .map_err(|e| StoreError(format!("cannot start the writer thread: {e}")))?;
-        Ok((Store { jobs: tx }, rooms))
+        Ok(Store { jobs: tx })
     }
 
     /// Runs `f` inside the next group transaction and answers once that transaction committed.
     /// An error from `f` rolls back `f`'s own writes only.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Backend) -> Result<T, StoreError> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
-        let job: WriteJob = Box::new(move |conn| {
-            let result = match conn {
-                Ok(conn) => in_savepoint(conn, f),
+        let job: WriteJob = Box::new(move |backend| {
+            let result = match backend {
+                Ok(backend) => in_savepoint(backend, f),
                 Err(e) => Err(e),
             };
             Box::new(move |commit: Result<(), StoreError>| {
@@ -247,11 +326,23 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&mut dyn RoomWrites) -> Result<T, StoreError> + Send + 'static,
     {
-        self.write(move |conn| f(&mut SqliteRoomWrites { conn, room_id }))
+        self.write(move |backend| f(&mut *backend.room_writes(room_id)))
             .await
     }
 
-    /// Waits for every earlier write, then folds the WAL back into the database file.
+    /// Inserts a new room (with its seed statements, and the participants and votes of an
+    /// import) and answers its row id once committed.
+    pub(crate) async fn insert_room(
+        &self,
+        room: StoredRoom,
+        creator_address: Option<String>,
+    ) -> Result<i64, StoreError> {
+        self.write(move |backend| backend.insert_room(&room, creator_address.as_deref()))
+            .await
+    }
+
+    /// Waits for every earlier write, then makes the database's files whole (SQLite folds the
+    /// WAL back into the database file).
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
@@ -263,17 +354,17 @@ impl Store {
 }
 
 fn in_savepoint<T>(
-    conn: &Connection,
-    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    backend: &mut dyn Backend,
+    f: impl FnOnce(&mut dyn Backend) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    conn.execute_batch("SAVEPOINT job").map_err(db_err)?;
-    match f(conn) {
+    backend.savepoint()?;
+    match f(backend) {
         Ok(v) => {
-            conn.execute_batch("RELEASE job").map_err(db_err)?;
+            backend.release()?;
             Ok(v)
         }
         Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            backend.rollback_to_savepoint();
             Err(e)
         }
     }
@@ -282,7 +373,9 @@ fn in_savepoint<T>(
 /// Most jobs one transaction takes; the rest wait for the next.
 const MAX_GROUP: usize = 1024;
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+/// The one writer: takes every job waiting, runs them in one transaction (each in its own
+/// savepoint), commits, and only then answers each job with the commit's outcome.
+fn writer_loop(mut backend: impl Backend, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_GROUP {
@@ -300,24 +393,24 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
             }
         }
         if !writes.is_empty() {
-            let begun = conn.execute_batch("BEGIN IMMEDIATE").map_err(db_err);
+            let begun = backend.begin();
             let finishes: Vec<Finish> = match &begun {
-                Ok(()) => writes.into_iter().map(|w| w(Ok(&conn))).collect(),
+                Ok(()) => writes
+                    .into_iter()
+                    .map(|w| w(Ok(&mut backend as &mut dyn Backend)))
+                    .collect(),
                 Err(e) => writes.into_iter().map(|w| w(Err(e.clone()))).collect(),
             };
-            let commit = begun.and_then(|()| conn.execute_batch("COMMIT").map_err(db_err));
+            let commit = begun.and_then(|()| backend.commit());
             if commit.is_err() {
-                let _ = conn.execute_batch("ROLLBACK");
+                backend.rollback();
             }
             for finish in finishes {
                 finish(commit.clone());
             }
         }
         for tx in checkpoints {
-            let r = conn
-                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-                .map_err(db_err);
-            let _ = tx.send(r);
+            let _ = tx.send(backend.checkpoint());
         }
     }
 }
@@ -368,17 +461,18 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn writes_survive_reopen_and_duplicate_ids_insert_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.db");
+    /// What every backend must do: a write answered only once committed, a resent client id
+    /// stored once (decided inside the transaction), a failing job rolling back only itself,
+    /// and everything there after reopening.
+    pub(crate) async fn writes_survive_reopen_on(db: Database) {
         {
-            let (store, rooms) = Store::open(&path).unwrap();
-            assert!(rooms.is_empty());
-            let id = store
-                .write(|c| insert_room(c, &room("ABCDEF"), None))
+            let to_open = db.clone();
+            let (store, rooms) = tokio::task::spawn_blocking(move || Store::open(&to_open))
                 .await
+                .unwrap()
                 .unwrap();
+            assert!(rooms.is_empty());
+            let id = store.insert_room(room("ABCDEF"), None).await.unwrap();
             let vote = StoredVote {
                 pid: 0,
                 sid: 0,
@@ -386,34 +480,100 @@ mod tests {
                 time: 5,
                 client_id: "v1".into(),
             };
-            for expect in [true, false, false] {
+            // Sent together (one group transaction, or a few): exactly one counts.
+            let answers = futures_util::future::join_all((0..3).map(|_| {
                 let v = vote.clone();
-                let inserted = store.write(move |c| insert_vote(c, id, &v)).await.unwrap();
-                assert_eq!(inserted, expect);
-            }
-            // A failing job rolls back only itself.
+                store.write_room(id, move |w| w.insert_vote(&v))
+            }))
+            .await;
+            let inserted: Vec<bool> = answers.into_iter().map(Result::unwrap).collect();
+            assert_eq!(inserted.iter().filter(|i| **i).count(), 1, "{inserted:?}");
+            // A failing job (no such room) rolls back only itself.
             let bad = store
-                .write(move |c| insert_statement(c, id + 100, &room("X").statements[0]))
+                .write_room(id + 100, |w| {
+                    w.insert_statement_once(&room("X").statements[0])
+                })
                 .await;
             assert!(bad.is_err());
+            let ok = store
+                .write_room(id, |w| w.remove_participants(&[0], 9))
+                .await
+                .unwrap();
+            assert_eq!(ok, 1);
             store.checkpoint().await.unwrap();
         }
-        let (_store, rooms) = Store::open(&path).unwrap();
+        let (_store, rooms) = tokio::task::spawn_blocking(move || Store::open(&db))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(rooms.len(), 1);
         assert_eq!(rooms[0].seed, u64::MAX);
         assert_eq!(rooms[0].votes.len(), 1);
         assert_eq!(rooms[0].votes[0].vote, Vote::Disagree);
         assert_eq!(rooms[0].statements.len(), 1);
+        assert_eq!(rooms[0].removed, [0]);
+    }
+
+    #[tokio::test]
+    async fn writes_survive_reopen_and_duplicate_ids_insert_once() {
+        let dir = tempfile::tempdir().unwrap();
+        writes_survive_reopen_on(Database::Sqlite(dir.path().join("p.db"))).await;
+    }
+
+    /// The same on PostgreSQL (`POLYPHONY_TEST_POSTGRES`, a server URL whose role may create
+    /// databases; `cargo xtask test` starts one). Fails, never skips, without it.
+    #[tokio::test]
+    async fn writes_survive_reopen_on_postgres() {
+        let Ok(base) = std::env::var("POLYPHONY_TEST_POSTGRES") else {
+            panic!(
+                "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose \
+                 role may create databases, or run `cargo xtask test`"
+            );
+        };
+        let name = format!("polyphony_unit_{}", std::process::id());
+        let url = base.clone();
+        let create = format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}");
+        std::thread::spawn(move || {
+            let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+            for sql in create.split("; ") {
+                c.batch_execute(sql).unwrap();
+            }
+        })
+        .join()
+        .unwrap();
+        let authority_end = base
+            .find("://")
+            .map(|i| i + 3 + base[i + 3..].find('/').unwrap_or(base.len() - i - 3))
+            .unwrap();
+        let url = format!("{}/{name}", &base[..authority_end]);
+        writes_survive_reopen_on(Database::Postgres(url)).await;
+    }
+
+    #[test]
+    fn a_db_value_names_its_backend() {
+        assert_eq!(
+            Database::parse("polyphony.db"),
+            Database::Sqlite("polyphony.db".into())
+        );
+        assert_eq!(
+            Database::parse("postgres://u@h/db"),
+            Database::Postgres("postgres://u@h/db".into())
+        );
+        assert!(matches!(
+            Database::parse("postgresql://u@h/db"),
+            Database::Postgres(_)
+        ));
+        assert!(matches!(Database::parse("./postgres"), Database::Sqlite(_)));
     }
 
     #[test]
     fn a_newer_schema_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.db");
-        let c = Connection::open(&path).unwrap();
+        let c = rusqlite::Connection::open(&path).unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
         drop(c);
-        let err = Store::open(&path).err().unwrap();
+        let err = Store::open(&Database::Sqlite(path)).err().unwrap();
         assert!(err.to_string().contains("newer"), "{err}");
     }
 }

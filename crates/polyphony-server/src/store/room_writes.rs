@@ -87,9 +87,9 @@ pub(crate) trait RoomWrites {
 
 /// [`RoomWrites`] on SQLite: room `room_id`'s writes on the writer thread's connection, inside
 /// its open group transaction.
-pub(crate) struct SqliteRoomWrites<'c> {
-    pub(crate) conn: &'c Connection,
-    pub(crate) room_id: i64,
+pub(super) struct SqliteRoomWrites<'c> {
+    pub(super) conn: &'c Connection,
+    pub(super) room_id: i64,
 }
 
 impl RoomWrites for SqliteRoomWrites<'_> {

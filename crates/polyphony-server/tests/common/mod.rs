@@ -29,20 +29,143 @@ pub fn test_limits() -> Limits {
     }
 }
 
-/// A fresh server state on a new SQLite file in a temporary folder.
+/// The environment variable naming the PostgreSQL server the tests use: a URL whose role may
+/// create databases (`cargo xtask test` starts a throw-away cluster and sets it).
+pub const POSTGRES_VAR: &str = "POLYPHONY_TEST_POSTGRES";
+
+/// With `POLYPHONY_TEST_BACKEND=postgres`, every server test runs on PostgreSQL: each database
+/// path a test names becomes its own PostgreSQL database (the same one each time the path is
+/// opened again, as a restart does). Otherwise SQLite, as `polyphony serve` by default.
+pub fn on_postgres() -> bool {
+    std::env::var("POLYPHONY_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The test PostgreSQL server's URL; a test that needs it fails, never skips, without it.
+pub fn postgres_url() -> String {
+    match std::env::var(POSTGRES_VAR) {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!(
+            "this test needs PostgreSQL: set {POSTGRES_VAR} to a server URL whose role may \
+             create databases (e.g. postgres://postgres@127.0.0.1:5432/postgres), or run \
+             `cargo xtask test`, which starts a throw-away cluster (Debian: apt-get install \
+             postgresql)"
+        ),
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let query = rest[authority_end..]
+        .find('?')
+        .map_or("", |q| &rest[authority_end + q..]);
+    format!("{}/{name}{query}", &url[..scheme_end + authority_end])
+}
+
+/// A new, empty database on the test PostgreSQL server.
+pub fn fresh_postgres() -> polyphony_server::Database {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let base = postgres_url();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("polyphony_t{}_{nanos}_{n}", std::process::id());
+    let url = base.clone();
+    let create = format!("CREATE DATABASE {name}");
+    // The blocking client runs its own runtime: not on a thread of the test's.
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {url} ({POSTGRES_VAR}): {e}"));
+        c.batch_execute(&create).unwrap();
+    })
+    .join()
+    .unwrap();
+    polyphony_server::Database::Postgres(with_database(&base, &name))
+}
+
+/// Runs `sql` on a PostgreSQL database from a connection of its own (what another process
+/// would see) and answers the first column of each row.
+pub fn pg_query_i64(db: &polyphony_server::Database, sql: &str) -> Vec<i64> {
+    let polyphony_server::Database::Postgres(url) = db.clone() else {
+        panic!("not a PostgreSQL database: {db:?}");
+    };
+    let sql = sql.to_string();
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.query(&sql, &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, i64>(0))
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// PostgreSQL databases standing for the SQLite paths tests named (`on_postgres`).
+static PG_FOR_PATH: std::sync::Mutex<Vec<(std::path::PathBuf, polyphony_server::Database)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The database a test's path stands for: the SQLite file, or with `on_postgres` its own
+/// PostgreSQL database.
+pub fn database_for(path: &std::path::Path) -> polyphony_server::Database {
+    if !on_postgres() {
+        return polyphony_server::Database::Sqlite(path.to_path_buf());
+    }
+    let mut map = PG_FOR_PATH.lock().unwrap();
+    if let Some((_, db)) = map.iter().find(|(p, _)| p == path) {
+        return db.clone();
+    }
+    let db = fresh_postgres();
+    map.push((path.to_path_buf(), db.clone()));
+    db
+}
+
+/// Runs `sql` on the database `path` stands for (see [`database_for`]), from a connection of
+/// its own; answers how many rows it changed. For tests that damage a database on purpose.
+pub fn execute_on(path: &std::path::Path, sql: &str) -> u64 {
+    match database_for(path) {
+        polyphony_server::Database::Sqlite(file) => {
+            let conn = rusqlite::Connection::open(file).unwrap();
+            conn.execute(sql, []).unwrap() as u64
+        }
+        polyphony_server::Database::Postgres(url) => {
+            let sql = sql.to_string();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.execute(sql.as_str(), &[]).unwrap()
+            })
+            .join()
+            .unwrap()
+        }
+    }
+}
+
+/// `AppState::open` on the database `path` stands for (see [`database_for`]).
+pub async fn open_db(
+    path: &std::path::Path,
+    limits: Limits,
+) -> Result<AppState, polyphony_server::RoomError> {
+    AppState::open_database(&database_for(path), limits).await
+}
+
+/// A fresh server state on a new database (a SQLite file in a temporary folder, or see
+/// [`on_postgres`]).
 pub async fn fresh(limits: Limits) -> (AppState, Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(&dir.path().join("test.db"), limits)
-        .await
-        .unwrap();
+    let state = open_db(&dir.path().join("test.db"), limits).await.unwrap();
     let router = app(state.clone());
     (state, router, dir)
 }
 
-/// The server state on the SQLite file `db` (created or reopened, as a restart does) and its
+/// The server state on the database `db` (created or reopened, as a restart does) and its
 /// router.
 pub async fn open_at(db: &std::path::Path) -> (AppState, Router) {
-    let state = AppState::open(db, test_limits()).await.unwrap();
+    let state = open_db(db, test_limits()).await.unwrap();
     let router = app(state.clone());
     (state, router)
 }
