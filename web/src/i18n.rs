@@ -106,13 +106,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 }
 
 /// Replaces `{name}` placeholders, then chooses each Korean particle written for either ending
-/// ("{group}은(는)", "{to}(으)로") from the word before it ([`crate::korean::particles`]).
+/// ("{group}은(는)", "{to}(으)로") from the word before it ([`polyphony_types::korean::particles`]).
 pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut out = template.to_string();
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
     }
-    crate::korean::particles(&out)
+    polyphony_types::korean::particles(&out)
 }
 
 fn en(k: Key) -> &'static str {

@@ -5,7 +5,6 @@
 //! [`routes`].
 
 pub mod i18n;
-pub mod korean;
 pub mod palette;
 pub mod routes;
 pub mod state;

@@ -31,7 +31,6 @@
 mod brief;
 mod html;
 mod i18n;
-mod korean;
 mod map;
 mod sections;
 #[cfg(test)]

@@ -58,19 +58,6 @@ async fn vote(r: &axum::Router, code: &str, token: &str, id: &str, s: usize, v: 
     json
 }
 
-async fn export(r: &axum::Router, code: &str, key: &str, file: &str) -> String {
-    let (status, text) = call_text(
-        r,
-        "GET",
-        &format!("/api/rooms/{code}/export/{file}?key={key}"),
-        &[],
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{file}: {text}");
-    text
-}
-
 /// An export with what differs between two runs of the same requests set aside: the room's
 /// code and key, times in milliseconds (13-digit runs) and ISO date-times.
 fn normalise(text: &str, code: &str, key: &str) -> String {

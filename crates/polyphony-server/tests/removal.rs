@@ -36,19 +36,6 @@ fn voters(csv: &str) -> std::collections::BTreeSet<u32> {
         .collect()
 }
 
-async fn export(r: &axum::Router, code: &str, key: &str, file: &str) -> String {
-    let (st, text) = call_text(
-        r,
-        "GET",
-        &format!("/api/rooms/{code}/export/{file}?key={key}"),
-        &[],
-        None,
-    )
-    .await;
-    assert_eq!(st, StatusCode::OK, "{file}: {text}");
-    text
-}
-
 #[tokio::test]
 async fn identities_joined_in_a_window_leave_the_room_and_its_analysis() {
     let (state, r, dir) = fresh(test_limits()).await;

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod korean;
 mod lang;
 
 pub use lang::{Lang, UnknownLang};

@@ -368,3 +368,18 @@ pub async fn serve(state: &AppState, router: Router) -> (std::net::SocketAddr, S
 /// A client WebSocket to the test server.
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// One export file's text, read with the facilitator key (the request must succeed).
+#[allow(dead_code)]
+pub async fn export(r: &Router, code: &str, key: &str, file: &str) -> String {
+    let (status, text) = call_text(
+        r,
+        "GET",
+        &format!("/api/rooms/{code}/export/{file}?key={key}"),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{file}: {text}");
+    text
+}

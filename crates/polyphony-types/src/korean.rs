@@ -3,7 +3,7 @@
 //! (a Latin letter or a digit by its Korean reading: A 에이, L 엘, 1 일, 10 십). A word whose
 //! ending cannot be told (Chinese characters, kana, symbols) keeps both forms.
 //!
-//! The report crate holds the same function (`polyphony-report`'s `korean.rs`).
+//! One function for every screen and the report (the web app's and the report's `fill`).
 
 /// How a word ends, for its particle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,11 @@ fn closes(c: char) -> bool {
 
 /// `text` with every particle pair resolved after the word before it; pairs after a word whose
 /// ending cannot be told stay as written.
+///
+/// ```
+/// use polyphony_types::korean::particles;
+/// assert_eq!(particles("A에서 B(으)로"), "A에서 B로");
+/// ```
 pub fn particles(text: &str) -> String {
     if !text.contains('(') {
         return text.to_string();
