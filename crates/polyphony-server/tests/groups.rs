@@ -145,37 +145,7 @@ async fn a_second_vote_that_regroups_the_votes_leaves_the_rooms_groups_names_and
         }
         tokens.push(t);
     }
-    // The workshop preset's smoother takes a new number of groups only after it wins several
-    // updates in a row: a participant sending the same vote again (a new id, nothing changed)
-    // makes one more update each time, so three groups come however the 270 votes fell into
-    // updates (without it the room could stay at two when the last update came early).
-    let mut nudge = 0usize;
-    let view = loop {
-        let (_, v) = call(
-            &r,
-            "GET",
-            &format!("/api/rooms/{code}/view"),
-            &[("x-facilitator-key", &key)],
-            None,
-        )
-        .await;
-        if group_count(&v) == 3 {
-            break v;
-        }
-        assert!(nudge < 120, "three groups never came: {v}");
-        let (p, s) = (nudge % 30, (nudge / 30) % N);
-        vote(
-            &r,
-            &code,
-            &tokens[p],
-            &format!("same{nudge}"),
-            s,
-            camp_vote(p, p / 10, s),
-        )
-        .await;
-        nudge += 1;
-        tokio::time::sleep(Duration::from_millis(30)).await;
-    };
+    let view = host_view_until(&r, &code, &key, |v| group_count(v) == 3).await;
     assert!(view["live_groups"].is_null(), "not frozen yet");
     let (status, _) = post(
         &r,
