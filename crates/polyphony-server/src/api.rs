@@ -73,6 +73,11 @@ pub fn app(state: AppState) -> Router {
         .nest(paths::API, api)
         .route(paths::REPORT_PAGE, get(report_page))
         .fallback(crate::assets::serve)
+        // A room another instance serves: forwarded there (a no-op on SQLite).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cluster::forward::to_owner,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(crate::json_errors::json_errors))
         .layer(TraceLayer::new_for_http())

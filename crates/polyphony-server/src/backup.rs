@@ -19,7 +19,7 @@ use crate::store::StoreError;
 use crate::AppState;
 
 fn store_err(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
-    StoreError(format!("{what} {}: {e}", path.display()))
+    StoreError::Failed(format!("{what} {}: {e}", path.display()))
 }
 
 /// Copies `from` (an open connection) page by page into a new database at `to`.

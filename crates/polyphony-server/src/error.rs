@@ -95,6 +95,9 @@ fn status_of(e: &RoomError) -> StatusCode {
             StatusCode::TOO_MANY_REQUESTS
         }
         E::Seed { source, .. } | E::Imported { source, .. } => status_of(source),
+        // Another instance took the room over: nothing was written; ask again (and be
+        // forwarded there).
+        E::Storage(crate::store::StoreError::LeaseLost(_)) => StatusCode::SERVICE_UNAVAILABLE,
         E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -225,7 +228,16 @@ impl ApiError {
 impl From<RoomError> for ApiError {
     fn from(e: RoomError) -> Self {
         let status = status_of(&e);
-        if status.is_server_error() {
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %e, "request refused: the room moved");
+            ApiError {
+                retry_after: Some(1),
+                ..ApiError::new(
+                    status,
+                    "this room is moving to another server; try again in a moment",
+                )
+            }
+        } else if status.is_server_error() {
             tracing::error!(error = %e, "request failed");
             ApiError::new(status, INTERNAL)
         } else {
@@ -332,7 +344,7 @@ mod tests {
             assert_eq!(api.status.as_u16(), status, "{text}");
             assert_eq!(api.message, text);
         }
-        let api = ApiError::from(RoomError::Storage(StoreError(
+        let api = ApiError::from(RoomError::Storage(StoreError::Failed(
             "disk I/O error at /var".into(),
         )));
         assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);

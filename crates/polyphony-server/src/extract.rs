@@ -142,15 +142,40 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(a)| a.ip());
-        if state.limits().trust_proxy {
-            if let Some(ip) = forwarded_for(&parts.headers) {
-                return Ok(ClientIp(Some(ip)));
-            }
-        }
-        Ok(ClientIp(peer))
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            &parts.extensions,
+            state,
+        )))
     }
+}
+
+/// [`ClientIp`] of a whole request (the forwarding middleware's).
+pub(crate) fn client_ip_of(req: &axum::extract::Request, state: &AppState) -> Option<IpAddr> {
+    client_ip(req.headers(), req.extensions(), state)
+}
+
+/// The client's address: from another instance of the cluster that forwarded the request
+/// (its secret shown), the phone's address it names; else as [`ClientIp`] says.
+fn client_ip(
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    state: &AppState,
+) -> Option<IpAddr> {
+    if let Some(cluster) = state.cluster() {
+        let peer = header(headers, crate::cluster::forward::PEER_HEADER);
+        if peer.is_some_and(|p| crate::util::same_secret(p, &cluster.secret)) {
+            return header(headers, crate::cluster::forward::CLIENT_HEADER)
+                .and_then(|ip| ip.parse().ok());
+        }
+    }
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip());
+    if state.limits().trust_proxy {
+        if let Some(ip) = forwarded_for(headers) {
+            return Some(ip);
+        }
+    }
+    peer
 }

@@ -24,6 +24,7 @@
 mod api;
 mod assets;
 mod backup;
+mod cluster;
 mod conn;
 mod convert;
 mod create;
@@ -48,4 +49,4 @@ pub use conn::{raise_fd_limit, serve};
 pub use limits::Limits;
 pub use room::{LiveRoom, RoomError, Snapshot};
 pub use state::{normalize_code, AppState};
-pub use store::{Database, StoreError};
+pub use store::{Database, Instance, StoreError};

@@ -10,8 +10,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
+use crate::cluster::Cluster;
 use crate::room::{LiveRoom, RoomError};
-use crate::store::{Database, Store, StoredRoom};
+use crate::store::{Database, Instance, Store, StoredRoom};
 use crate::util::{lock, read, write};
 use crate::Limits;
 
@@ -32,6 +33,8 @@ pub(crate) struct Inner {
     pub(crate) db: Database,
     /// Wakes the backup task at once (a stage change).
     pub(crate) backup_now: tokio::sync::Notify,
+    /// On PostgreSQL: leases, and the other instances (`crate::cluster`).
+    pub(crate) cluster: Option<Cluster>,
 }
 
 /// Everything the server holds: the rooms, the database writer and the limits. Cheap to clone.
@@ -70,11 +73,30 @@ impl AppState {
     /// [`AppState::open`] on either backend: a SQLite file or a PostgreSQL database. Nothing
     /// after this line knows which.
     pub async fn open_database(db: &Database, limits: Limits) -> Result<AppState, RoomError> {
+        AppState::open_as(db, limits, Instance::solo()).await
+    }
+
+    /// [`AppState::open_database`] as one of several instances on a PostgreSQL database
+    /// ([`Instance::member`]): it serves the rooms it claims, forwards the others' requests to
+    /// their owners and takes over rooms whose owner stopped (`crate::cluster`).
+    pub async fn open_as(
+        db: &Database,
+        limits: Limits,
+        instance: Instance,
+    ) -> Result<AppState, RoomError> {
         let budget_kib = (limits.socket_send_budget_bytes / 1024).clamp(1, u32::MAX as usize);
         let to_open = db.clone();
-        let (store, stored) = tokio::task::spawn_blocking(move || Store::open(&to_open))
-            .await
-            .map_err(|e| RoomError::Internal(format!("opening the database: {e}")))??;
+        let (store, stored, cluster) = tokio::task::spawn_blocking(move || {
+            let (store, stored) = Store::open_as(&to_open, instance)?;
+            let cluster = store.leasing().map(Cluster::start).transpose()?;
+            Ok::<_, crate::store::StoreError>((store, stored, cluster))
+        })
+        .await
+        .map_err(|e| RoomError::Internal(format!("opening the database: {e}")))??;
+        let (cluster, events) = match cluster {
+            Some((c, e)) => (Some(c), Some(e)),
+            None => (None, None),
+        };
         let (shutdown, _) = watch::channel(false);
         let state = AppState {
             inner: Arc::new(Inner {
@@ -89,8 +111,13 @@ impl AppState {
                 send_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib)),
                 db: db.clone(),
                 backup_now: tokio::sync::Notify::new(),
+                cluster,
             }),
         };
+        if let Some(events) = events {
+            let weak = Arc::downgrade(&state.inner);
+            tokio::spawn(crate::cluster::serve_events(weak, events));
+        }
         for room in stored {
             state.start_room(room).await?;
         }
@@ -120,13 +147,38 @@ impl AppState {
         &self.inner.limits
     }
 
-    /// A room by join code (any case, spaces ignored).
+    /// A room by join code (any case, spaces ignored), if this instance serves it.
     pub fn room(&self, code: &str) -> Result<Arc<LiveRoom>, RoomError> {
         let code = normalize_code(code);
-        read(&self.inner.rooms)
-            .get(&code)
-            .cloned()
-            .ok_or(RoomError::UnknownRoom(code))
+        let found = read(&self.inner.rooms).get(&code).cloned();
+        match found {
+            // A room whose lease moved on is not served here any more.
+            Some(room) if room.retired() => {
+                self.retire_room_id(room.room_id());
+                Err(RoomError::UnknownRoom(code))
+            }
+            Some(room) => Ok(room),
+            None => Err(RoomError::UnknownRoom(code)),
+        }
+    }
+
+    /// Stops serving the room with row id `room_id` (another instance holds its lease now):
+    /// its task ends and its sockets close, so phones reconnect to the new owner. Answers its
+    /// code if it was served here.
+    pub(crate) fn retire_room_id(&self, room_id: i64) -> Option<String> {
+        let mut rooms = write(&self.inner.rooms);
+        let code = rooms
+            .iter()
+            .find(|(_, r)| r.room_id() == room_id)
+            .map(|(c, _)| c.clone())?;
+        let room = rooms.remove(&code)?;
+        room.retire();
+        Some(code)
+    }
+
+    /// The cluster this instance belongs to (on PostgreSQL).
+    pub(crate) fn cluster(&self) -> Option<&Cluster> {
+        self.inner.cluster.as_ref()
     }
 
     /// Join codes of every room.
@@ -175,6 +227,11 @@ impl AppState {
         }
         if let Err(e) = self.inner.store.checkpoint().await {
             tracing::error!(error = %e, "checkpoint at shutdown failed");
+        }
+        // Every write is in: let the leases go, so another instance (or this server started
+        // again) serves the rooms at once.
+        if let Some(cluster) = self.cluster() {
+            cluster.release().await;
         }
     }
 }

@@ -185,6 +185,10 @@ pub(crate) async fn serve(
         budget_kib,
     };
     let mut snapshots = room.subscribe();
+    let mut retirement = room.retirement();
+    if room.retired() {
+        return;
+    }
     let welcome = ServerMessage::Welcome {
         version: PROTOCOL_VERSION,
         room: Box::new(room.info()),
@@ -265,6 +269,12 @@ pub(crate) async fn serve(
                     Message::Ping(_) | Message::Pong(_) => continue,
                 };
                 let reply = handle(&room, role, &raw).await;
+                if room.retired() {
+                    // Fenced off: the request was not written. No answer: the phone keeps it
+                    // queued, reconnects and resends it to the room's new owner.
+                    let _ = send(&mut out, Message::Close(Some(moved()))).await;
+                    break;
+                }
                 if !send(&mut out, text(&reply)).await {
                     break;
                 }
@@ -286,7 +296,19 @@ pub(crate) async fn serve(
                 let _ = send(&mut out, Message::Close(None)).await;
                 break;
             }
+            _ = retirement.changed() => {
+                let _ = send(&mut out, Message::Close(Some(moved()))).await;
+                break;
+            }
         }
+    }
+}
+
+/// The close frame of a socket whose room another instance serves now (1012: reconnect).
+fn moved() -> axum::extract::ws::CloseFrame {
+    axum::extract::ws::CloseFrame {
+        code: axum::extract::ws::close_code::RESTART,
+        reason: "the room moved to another server; reconnect".into(),
     }
 }
 

@@ -405,7 +405,8 @@ async fn a_lost_connection_fails_one_write_then_the_store_connects_again() {
     let (code, _key) = create_room(&r, 2, OPEN).await;
     let token = join(&r, &code).await;
     vote(&r, &code, &token, "v0", 0, "agree").await;
-    // An administrator (or a failover) ends the server's connection.
+    // An administrator (or a failover) ends the server's writing connection (the lease and
+    // listener connections are named apart: `application_name`).
     let Database::Postgres(url) = db.clone() else {
         unreachable!()
     };
@@ -413,7 +414,7 @@ async fn a_lost_connection_fails_one_write_then_the_store_connects_again() {
         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
         c.query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+             WHERE datname = current_database() AND application_name = 'polyphony-writer'",
             &[],
         )
         .unwrap()
@@ -463,4 +464,66 @@ async fn a_newer_schema_is_refused_and_nothing_changes() {
     .unwrap();
     let err = AppState::open_database(&db, limits()).await.err().unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
+}
+
+/// Fencing (issue 23, item 2), with the takeover made by hand so the order is certain: an
+/// instance whose room was claimed by another (a new owner and epoch in the lease row, as a
+/// claim writes it) may not write to that room any more. Its next vote is refused with 503
+/// and stored nowhere, the room is retired here, and later requests are sent on to the new
+/// owner's address (unreachable here: 503 again, never a write).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_after_another_instance_took_the_room_over_is_refused() {
+    let db = fresh_postgres();
+    let instance = polyphony_server::Instance::member("http://127.0.0.1:9").unwrap();
+    let state = AppState::open_as(&db, limits(), instance).await.unwrap();
+    let r = app(state.clone());
+    let (code, _key) = create_room(&r, 2, OPEN).await;
+    let token = join(&r, &code).await;
+    vote(&r, &code, &token, "v0", 0, "agree").await;
+    assert_eq!(
+        pg_query_i64(&db, "SELECT epoch FROM room_leases"),
+        [1],
+        "the room's creator holds it at epoch 1"
+    );
+    // Another instance claims the room (what `claim_free` does to a lease that ran out).
+    let Database::Postgres(url) = db.clone() else {
+        unreachable!()
+    };
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute(
+            "UPDATE room_leases SET owner = 'someone-else', address = 'http://127.0.0.1:1',
+                    epoch = epoch + 1, expires = clock_timestamp() + interval '1 hour'",
+        )
+        .unwrap();
+    })
+    .join()
+    .unwrap();
+    let body = r#"{"id":"v1","statement":1,"vote":"disagree"}"#;
+    let (status, json) = call(
+        &r,
+        "POST",
+        &format!("/api/rooms/{code}/votes"),
+        &[("x-participant-token", &token)],
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+    assert_eq!(
+        pg_query_i64(&db, "SELECT count(*) FROM votes"),
+        [1],
+        "the fenced vote is not stored"
+    );
+    // Not served here any more: the next request goes to the owner's address (down: 503).
+    let (status, json) = call(
+        &r,
+        "POST",
+        &format!("/api/rooms/{code}/votes"),
+        &[("x-participant-token", &token)],
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+    assert_eq!(pg_query_i64(&db, "SELECT count(*) FROM votes"), [1]);
+    assert!(state.room(&code).is_err(), "the room was retired here");
 }

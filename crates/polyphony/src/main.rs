@@ -43,6 +43,17 @@ enum Command {
         /// only: for PostgreSQL use its own tools (pg_dump, replication).
         #[arg(long)]
         backup: Option<PathBuf>,
+        /// One of several instances on one PostgreSQL database: the address the other
+        /// instances reach this one at (`http://10.0.0.5:8080`). Each room is served by one
+        /// instance at a time (a lease in the database); a request reaching another instance
+        /// is forwarded here, and a room whose instance stopped is taken over by another within
+        /// a few seconds. Without it, a PostgreSQL server is the only instance.
+        #[arg(long)]
+        advertise: Option<String>,
+        /// How long a room's lease lasts without renewal, in milliseconds: how long a room
+        /// stays unserved after its instance died (PostgreSQL).
+        #[arg(long, default_value_t = 3000)]
+        lease_ms: u64,
     },
     /// Make a database from a backup written by `serve --backup` (checked first), then run
     /// `polyphony serve --db FILE` to carry on.
@@ -334,12 +345,16 @@ fn run(cli: Cli) -> Result<()> {
             db,
             trust_proxy,
             backup,
+            advertise,
+            lease_ms,
         } => serve::serve(
             addr,
             &polyphony_server::Database::parse(&db),
             serve::Options {
                 trust_proxy,
                 backup,
+                advertise,
+                lease: std::time::Duration::from_millis(lease_ms),
             },
         ),
         Command::Restore { backup, db, force } => serve::restore(&backup, &db, force),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use polyphony_polis::PolisConversation;
-use polyphony_server::{AppState, Database, Limits};
+use polyphony_server::{AppState, Database, Instance, Limits};
 
 /// Logs go to stderr through `tracing`; `RUST_LOG` chooses what (e.g. `RUST_LOG=debug` for a
 /// span per request). Without it: warnings from libraries, the server's own start lines. The
@@ -93,6 +93,10 @@ pub struct Options {
     pub trust_proxy: bool,
     /// Keep a backup copy in this folder.
     pub backup: Option<PathBuf>,
+    /// One of several instances on a PostgreSQL database, reached by the others here.
+    pub advertise: Option<String>,
+    /// How long a room's lease lasts without renewal (PostgreSQL).
+    pub lease: Duration,
 }
 
 /// How often `--backup` copies the database (and at each stage change).
@@ -101,6 +105,17 @@ const BACKUP_EVERY: Duration = Duration::from_secs(30);
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
     init_logging();
+    if options.advertise.is_some() && db.sqlite_path().is_some() {
+        anyhow::bail!(
+            "--advertise joins instances sharing a PostgreSQL database; a SQLite file has one \
+             server"
+        );
+    }
+    let instance = match &options.advertise {
+        Some(a) => Instance::member(a).map_err(anyhow::Error::msg)?,
+        None => Instance::solo(),
+    }
+    .with_lease(options.lease);
     if options.backup.is_some() && db.sqlite_path().is_none() {
         anyhow::bail!(
             "--backup copies a SQLite file; for PostgreSQL use its own tools (pg_dump, \
@@ -130,7 +145,7 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
             .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
     }
     runtime()?.block_on(async {
-        let state = AppState::open_database(db, limits)
+        let state = AppState::open_as(db, limits, instance)
             .await
             .with_context(|| format!("cannot open {}", db.describe()))?;
         let listener = tokio::net::TcpListener::bind(addr)
@@ -159,6 +174,9 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
             "{} room(s) loaded. Ctrl-C stops the server.",
             state.room_codes().len()
         );
+        if let Some(a) = &options.advertise {
+            println!("  one of several instances: the others reach this one at {a}");
+        }
         if let Some(dir) = &options.backup {
             let path = state
                 .backup_to(dir)

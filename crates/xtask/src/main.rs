@@ -13,6 +13,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+mod cluster;
 mod invariants;
 mod postgres;
 mod python;
@@ -36,6 +37,11 @@ fn main() -> Result<()> {
             postgres::setup_postgres(&root)?;
             let rest: Vec<String> = std::env::args().skip(2).collect();
             postgres::with_postgres(&root, &rest)
+        }
+        "cluster" => {
+            // A hosted deployment on this machine: PostgreSQL, three instances, a proxy.
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            cluster::cluster(&root, &rest)
         }
         "python" => python_package(&root),
         "wasm" => {
@@ -73,7 +79,7 @@ fn main() -> Result<()> {
             args.extend(rest.iter().map(String::as_str));
             run(&root, "cargo", &args)
         }
-        _ => bail!("usage: cargo xtask test | invariants | with-postgres CMD [ARGS] | python | serve [--addr A --db F] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
+        _ => bail!("usage: cargo xtask test | invariants | with-postgres CMD [ARGS] | python | serve [--addr A --db F] | cluster [--instances N --port P] | web | wasm | load [--phones N --seconds S] [--attack big-frames|slow-headers|join-flood] [--soak --minutes M]"),
     }
 }
 

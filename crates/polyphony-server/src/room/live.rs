@@ -39,6 +39,9 @@ pub struct LiveRoom {
     /// plan checked after the join is applied seats the joiner — and no join is checked
     /// before a plan is applied but applied after it was checked (or the other way round).
     pub(super) seating: tokio::sync::RwLock<()>,
+    /// Turns true when another instance took the room over (its lease moved on): the task
+    /// stops and the sockets close, so phones reconnect to the new owner.
+    retired: watch::Sender<bool>,
 }
 
 impl LiveRoom {
@@ -58,14 +61,43 @@ impl LiveRoom {
             analyser,
             store,
             seating: tokio::sync::RwLock::new(()),
+            retired: watch::Sender::new(false),
         });
         live.analyser.refresh(&live.state).await;
         Ok(live)
     }
 
-    /// Runs the room's analysis task until `shutdown` turns true (see [`Analyser::run`]).
+    /// Runs the room's analysis task until `shutdown` turns true (see [`Analyser::run`]), or
+    /// until the room is retired (nothing more is written: another instance serves it).
     pub(crate) async fn run(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
-        self.analyser.run(&self.state, shutdown).await;
+        let mut retired = self.retired.subscribe();
+        if self.retired() {
+            return;
+        }
+        tokio::select! {
+            () = self.analyser.run(&self.state, shutdown) => {}
+            _ = retired.changed() => {}
+        }
+    }
+
+    /// The room's row id in the store.
+    pub(crate) fn room_id(&self) -> i64 {
+        self.room_id
+    }
+
+    /// Stops serving the room here (see `retired`).
+    pub(crate) fn retire(&self) {
+        self.retired.send_replace(true);
+    }
+
+    /// Whether the room was retired.
+    pub(crate) fn retired(&self) -> bool {
+        *self.retired.borrow()
+    }
+
+    /// A receiver that turns true when the room is retired.
+    pub(crate) fn retirement(&self) -> watch::Receiver<bool> {
+        self.retired.subscribe()
     }
 
     /// The one path every change takes: `check` decides under the lock (and the change reserves
@@ -96,6 +128,11 @@ impl LiveRoom {
             Ok(written) => written,
             Err(e) => {
                 change.unreserve(&mut lock(&self.state));
+                // Fenced off: another instance holds the room now. Nothing was written;
+                // the phones reconnect and reach the new owner.
+                if matches!(e, crate::store::StoreError::LeaseLost(_)) {
+                    self.retire();
+                }
                 return Err(e.into());
             }
         };

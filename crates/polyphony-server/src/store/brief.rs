@@ -20,7 +20,7 @@ pub fn update_brief(
     let json = if cards.is_empty() {
         None
     } else {
-        Some(serde_json::to_string(cards).map_err(|e| StoreError(e.to_string()))?)
+        Some(serde_json::to_string(cards).map_err(|e| StoreError::Failed(e.to_string()))?)
     };
     conn.execute(
         "UPDATE rooms SET brief = ?1 WHERE id = ?2",
@@ -39,6 +39,7 @@ pub(super) fn load_brief(conn: &Connection, room_id: i64) -> Result<Vec<BriefCar
         })
         .map_err(db_err)?;
     json.map_or(Ok(Vec::new()), |j| {
-        serde_json::from_str(&j).map_err(|e| StoreError(format!("room {room_id}: brief: {e}")))
+        serde_json::from_str(&j)
+            .map_err(|e| StoreError::Failed(format!("room {room_id}: brief: {e}")))
     })
 }

@@ -41,7 +41,7 @@ pub fn update_frozen_groups(
     let json = frozen
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| StoreError(e.to_string()))?;
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
     conn.execute(
         "UPDATE rooms SET frozen_groups = ?1 WHERE id = ?2",
         params![json, room_id],
@@ -65,7 +65,7 @@ pub(super) fn load_frozen_groups(
         .map_err(db_err)?;
     json.map(|j| {
         serde_json::from_str(&j)
-            .map_err(|e| StoreError(format!("room {room_id}: frozen groups: {e}")))
+            .map_err(|e| StoreError::Failed(format!("room {room_id}: frozen groups: {e}")))
     })
     .transpose()
 }
@@ -89,7 +89,7 @@ pub fn update_controls(
     room_id: i64,
     controls: &RoomControls,
 ) -> Result<(), StoreError> {
-    let json = serde_json::to_string(controls).map_err(|e| StoreError(e.to_string()))?;
+    let json = serde_json::to_string(controls).map_err(|e| StoreError::Failed(e.to_string()))?;
     conn.execute(
         "UPDATE rooms SET controls = ?1 WHERE id = ?2",
         params![json, room_id],
@@ -104,7 +104,7 @@ pub fn insert_snapshot(
     room_id: i64,
     s: &StoredSnapshot,
 ) -> Result<(), StoreError> {
-    let json = serde_json::to_string(&s.analysis).map_err(|e| StoreError(e.to_string()))?;
+    let json = serde_json::to_string(&s.analysis).map_err(|e| StoreError::Failed(e.to_string()))?;
     conn.execute(
         "INSERT OR IGNORE INTO snapshots (room_id, seq, stage, time, analysis)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -124,7 +124,7 @@ pub(super) fn load_controls(conn: &Connection, room_id: i64) -> Result<RoomContr
     match json {
         None => Ok(RoomControls::default()),
         Some(j) => serde_json::from_str(&j)
-            .map_err(|e| StoreError(format!("room {room_id}: controls: {e}"))),
+            .map_err(|e| StoreError::Failed(format!("room {room_id}: controls: {e}"))),
     }
 }
 

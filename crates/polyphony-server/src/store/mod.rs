@@ -21,6 +21,7 @@
 
 mod brief;
 mod controls;
+pub(crate) mod lease;
 mod pg;
 mod room_writes;
 mod schema;
@@ -38,6 +39,9 @@ use tokio::sync::oneshot;
 
 pub use brief::update_brief;
 pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
+pub use lease::Instance;
+pub(crate) use lease::{Fences, Whereabouts};
+pub(crate) use pg::{connect_as, PgBackend};
 pub(crate) use room_writes::RoomWrites;
 pub use tables::{
     dissolve_plan, insert_consent, insert_draw, insert_note_once, insert_plan, insert_request,
@@ -46,14 +50,21 @@ pub use tables::{
 };
 pub use write::*;
 
-/// A database failure: what SQLite or PostgreSQL (or the writer thread) said. Its text is for the log, never
-/// for a client.
+/// A database failure: what SQLite or PostgreSQL (or the writer thread) said, or a write this
+/// instance may no longer make. Its text is for the log, never for a client.
 #[derive(Clone, Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database (or the writer thread) failed; the text is for the log.
+    #[error("{0}")]
+    Failed(String),
+    /// Fencing: this instance no longer holds the room's lease (another instance took the
+    /// room over while this one was paused or cut off), so the write was refused, not made.
+    #[error("room {0} is served by another instance now: this one lost its lease")]
+    LeaseLost(i64),
+}
 
 pub(crate) fn db_err(e: rusqlite::Error) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Failed(e.to_string())
 }
 
 /// A room as stored.
@@ -243,6 +254,11 @@ pub(crate) trait Backend: Send + 'static {
     fn release(&mut self) -> Result<(), StoreError>;
     /// Undoes the job's writes.
     fn rollback_to_savepoint(&mut self);
+    /// Refuses room `room_id`'s writes unless this instance still holds the room (PostgreSQL's
+    /// lease fence, `lease.rs`); a SQLite file has one server, nothing to check.
+    fn fence(&mut self, _room_id: i64) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Room `room_id`'s writes inside the open transaction.
     fn room_writes(&mut self, room_id: i64) -> Box<dyn RoomWrites + '_>;
     /// Inserts a new room (seed statements, participants, votes, brief); answers its row id.
@@ -268,31 +284,73 @@ enum Job {
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    /// On PostgreSQL: what the lease thread needs (the URL, who this instance is, the rooms it
+    /// holds).
+    leases: Option<Leasing>,
+}
+
+/// What the lease thread of a PostgreSQL store needs.
+#[derive(Clone)]
+pub(crate) struct Leasing {
+    pub(crate) url: String,
+    pub(crate) instance: Instance,
+    pub(crate) fences: Fences,
 }
 
 impl Store {
     /// Opens (creating if needed) the database, runs the migrations, loads every room and starts
-    /// the writer thread. Blocking: call it off the async runtime (`spawn_blocking`).
+    /// the writer thread, as the only instance on it ([`Instance::solo`]). Blocking: call it
+    /// off the async runtime (`spawn_blocking`).
     pub fn open(db: &Database) -> Result<(Store, Vec<StoredRoom>), StoreError> {
+        Store::open_as(db, Instance::solo())
+    }
+
+    /// [`Store::open`] as `instance`: on PostgreSQL it loads only the rooms it claims at start
+    /// (`lease.rs`); a SQLite file has one server, which loads every room.
+    pub fn open_as(
+        db: &Database,
+        instance: Instance,
+    ) -> Result<(Store, Vec<StoredRoom>), StoreError> {
         match db {
             Database::Sqlite(path) => {
                 let (backend, rooms) = sqlite::SqliteBackend::open(path)?;
-                Ok((Store::start(backend, "polyphony-sqlite-writer")?, rooms))
+                Ok((
+                    Store::start(backend, "polyphony-sqlite-writer", None)?,
+                    rooms,
+                ))
             }
             Database::Postgres(url) => {
-                let (backend, rooms) = pg::PgBackend::open(url)?;
-                Ok((Store::start(backend, "polyphony-pg-writer")?, rooms))
+                let fences = Fences::default();
+                let (backend, rooms) = pg::PgBackend::open(url, instance.clone(), fences.clone())?;
+                let leasing = Leasing {
+                    url: url.clone(),
+                    instance,
+                    fences,
+                };
+                Ok((
+                    Store::start(backend, "polyphony-pg-writer", Some(leasing))?,
+                    rooms,
+                ))
             }
         }
     }
 
-    fn start(backend: impl Backend, name: &str) -> Result<Store, StoreError> {
+    fn start(
+        backend: impl Backend,
+        name: &str,
+        leases: Option<Leasing>,
+    ) -> Result<Store, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name(name.into())
             .spawn(move || writer_loop(backend, rx))
-            .map_err(|e| StoreError(format!("cannot start the writer thread: {e}")))?;
-        Ok(Store { jobs: tx })
+            .map_err(|e| StoreError::Failed(format!("cannot start the writer thread: {e}")))?;
+        Ok(Store { jobs: tx, leases })
+    }
+
+    /// What the lease thread needs, on PostgreSQL.
+    pub(crate) fn leasing(&self) -> Option<&Leasing> {
+        self.leases.as_ref()
     }
 
     /// Runs `f` inside the next group transaction and answers once that transaction committed.
@@ -314,9 +372,9 @@ impl Store {
         });
         self.jobs
             .send(Job::Write(job))
-            .map_err(|_| StoreError("the database writer has stopped".into()))?;
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?;
         rx.await
-            .map_err(|_| StoreError("the database writer has stopped".into()))?
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?
     }
 
     /// Runs `f` with room `room_id`'s [`RoomWrites`] inside the next group transaction and
@@ -326,8 +384,11 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&mut dyn RoomWrites) -> Result<T, StoreError> + Send + 'static,
     {
-        self.write(move |backend| f(&mut *backend.room_writes(room_id)))
-            .await
+        self.write(move |backend| {
+            backend.fence(room_id)?;
+            f(&mut *backend.room_writes(room_id))
+        })
+        .await
     }
 
     /// Inserts a new room (with its seed statements, and the participants and votes of an
@@ -347,9 +408,9 @@ impl Store {
         let (tx, rx) = oneshot::channel();
         self.jobs
             .send(Job::Checkpoint(tx))
-            .map_err(|_| StoreError("the database writer has stopped".into()))?;
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?;
         rx.await
-            .map_err(|_| StoreError("the database writer has stopped".into()))?
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?
     }
 }
 

@@ -17,13 +17,14 @@
 //! implicit `rowid`, and the schema version is a row of `polyphony_schema` instead of
 //! `PRAGMA user_version`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use polyphony_core::{FrozenGroups, Vote};
 use polyphony_protocol::{BriefCard, ModerationState, RoomControls, RoomSettings, Stage};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement};
 
+use super::lease::{Fences, Instance};
 use super::{
     Backend, RoomField, RoomWrites, StoreError, StoredDraw, StoredNote, StoredParticipant,
     StoredPlan, StoredPosition, StoredRoom, StoredSeat, StoredSnapshot, StoredSpectrum,
@@ -176,6 +177,21 @@ CREATE TABLE snapshots (
     "ALTER TABLE rooms ADD COLUMN brief TEXT;",
     // 6: participants the facilitator removed: the time (ms), else NULL.
     "ALTER TABLE participants ADD COLUMN removed BIGINT;",
+    // 7: room leases (`lease.rs`): which instance serves a room, since when (epoch) and until
+    // when, by the database's clock; and the secret instances show each other when forwarding.
+    r#"
+CREATE TABLE room_leases (
+    room_id BIGINT PRIMARY KEY REFERENCES rooms(id),
+    owner TEXT NOT NULL,
+    address TEXT NOT NULL,
+    epoch BIGINT NOT NULL,
+    expires TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE polyphony_cluster (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    secret TEXT NOT NULL
+);
+"#,
 ];
 
 /// The advisory lock that serialises migrations when several instances start on one database.
@@ -202,33 +218,45 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+/// Connects to `url` as `name` (its `application_name`, unless the URL sets one).
+pub(crate) fn connect_as(url: &str, name: &str) -> Result<Client, StoreError> {
+    let failed = |e: postgres::Error| {
+        StoreError::Failed(format!("cannot connect to {}: {}", redact(url), pg_err(e)))
+    };
+    let mut config: postgres::Config = url.parse().map_err(failed)?;
+    if config.get_application_name().is_none() {
+        config.application_name(name);
+    }
+    config.connect(NoTls).map_err(failed)
+}
+
 /// A driver error as the log should read it: PostgreSQL's own message and code when the server
 /// answered one (the driver's `Display` alone says only "db error").
 fn pg_err(e: postgres::Error) -> StoreError {
     match e.as_db_error() {
-        Some(db) => StoreError(format!(
+        Some(db) => StoreError::Failed(format!(
             "postgres: {} ({}){}",
             db.message(),
             db.code().code(),
             db.detail().map(|d| format!(": {d}")).unwrap_or_default()
         )),
-        None => StoreError(format!("postgres: {e}")),
+        None => StoreError::Failed(format!("postgres: {e}")),
     }
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Failed(e.to_string())
 }
 
 /// A column that must fit a narrower integer than the `BIGINT` it is stored in.
 fn int<T: TryFrom<i64>>(row: &Row, i: usize) -> Result<T, StoreError> {
     let v: i64 = row.try_get(i).map_err(pg_err)?;
-    T::try_from(v).map_err(|_| StoreError(format!("value {v} out of range in column {i}")))
+    T::try_from(v).map_err(|_| StoreError::Failed(format!("value {v} out of range in column {i}")))
 }
 
 fn opt_int<T: TryFrom<i64>>(row: &Row, i: usize) -> Result<Option<T>, StoreError> {
     let v: Option<i64> = row.try_get(i).map_err(pg_err)?;
-    v.map(|v| T::try_from(v).map_err(|_| StoreError(format!("value {v} out of range"))))
+    v.map(|v| T::try_from(v).map_err(|_| StoreError::Failed(format!("value {v} out of range"))))
         .transpose()
 }
 
@@ -244,30 +272,58 @@ pub(crate) struct PgBackend {
     /// To connect again when the server dropped the connection (a restart, a failover, an
     /// administrator's `pg_terminate_backend`).
     url: String,
+    /// Who this process is among the instances (the lease rows' owner).
+    pub(super) instance: Instance,
+    /// The rooms this instance holds and their epochs (shared with the lease thread).
+    pub(super) fences: Fences,
+    /// Rooms whose lease this transaction already read `FOR SHARE`.
+    pub(super) fenced: HashSet<i64>,
 }
 
 impl PgBackend {
-    /// Connects, migrates (under an advisory lock, so instances starting together take turns)
-    /// and loads every room.
-    pub(crate) fn open(url: &str) -> Result<(PgBackend, Vec<StoredRoom>), StoreError> {
-        let mut client = Client::connect(url, NoTls).map_err(|e| {
-            StoreError(format!(
-                "cannot connect to {}: {}",
-                redact(url),
-                pg_err(e).0
-            ))
-        })?;
-        migrate(&mut client)?;
-        let mut backend = PgBackend {
-            client,
-            prepared: HashMap::new(),
-            url: url.to_owned(),
-        };
-        let rooms = backend.load_rooms()?;
+    /// Connects, migrates (under an advisory lock, so instances starting together take turns),
+    /// claims the rooms this instance may serve at start (`lease.rs`) and loads them.
+    pub(crate) fn open(
+        url: &str,
+        instance: Instance,
+        fences: Fences,
+    ) -> Result<(PgBackend, Vec<StoredRoom>), StoreError> {
+        let mut backend = PgBackend::connect(url, "polyphony-writer", instance, fences)?;
+        // The writer's transactions are milliseconds long: one whose client stopped talking
+        // (a paused instance) is ended by the server, releasing the lease rows it read.
+        backend.simple("SET idle_in_transaction_session_timeout = '2s'")?;
+        let claimed = backend.claim_free(true)?;
+        let ids: Vec<i64> = claimed.iter().map(|(id, _)| *id).collect();
+        let rooms = backend.load_rooms_with_ids(&ids)?;
         Ok((backend, rooms))
     }
 
-    fn prepared(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+    /// Connects and migrates, loading nothing (the lease thread's connection). `name` is the
+    /// connection's `application_name` (what `pg_stat_activity` shows an administrator).
+    pub(crate) fn connect(
+        url: &str,
+        name: &'static str,
+        instance: Instance,
+        fences: Fences,
+    ) -> Result<PgBackend, StoreError> {
+        let mut client = connect_as(url, name)?;
+        migrate(&mut client)?;
+        Ok(PgBackend {
+            client,
+            prepared: HashMap::new(),
+            url: url.to_owned(),
+            instance,
+            fences,
+            fenced: HashSet::new(),
+        })
+    }
+
+    /// Whether the connection was lost (the lease thread connects again).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    pub(super) fn prepared(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }
@@ -276,7 +332,7 @@ impl PgBackend {
         Ok(s)
     }
 
-    fn execute(
+    pub(super) fn execute(
         &mut self,
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
@@ -285,7 +341,7 @@ impl PgBackend {
         self.client.execute(&s, params).map_err(pg_err)
     }
 
-    fn query(
+    pub(super) fn query(
         &mut self,
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
@@ -294,7 +350,7 @@ impl PgBackend {
         self.client.query(&s, params).map_err(pg_err)
     }
 
-    fn query_opt(
+    pub(super) fn query_opt(
         &mut self,
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
@@ -303,18 +359,25 @@ impl PgBackend {
         self.client.query_opt(&s, params).map_err(pg_err)
     }
 
-    fn simple(&mut self, sql: &str) -> Result<(), StoreError> {
+    pub(super) fn simple(&mut self, sql: &str) -> Result<(), StoreError> {
         self.client.batch_execute(sql).map_err(pg_err)
     }
 
     // ---- loading ----
 
-    fn load_rooms(&mut self) -> Result<Vec<StoredRoom>, StoreError> {
+    /// The rooms with these row ids, whole.
+    pub(super) fn load_rooms_with_ids(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<Vec<StoredRoom>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let rows = self.query(
             "SELECT id, code, facilitator_key, topic, description, language, settings, stage,
                     closed, seed, created, engine_state, rules, controls, frozen_groups, brief
-             FROM rooms ORDER BY id",
-            &[],
+             FROM rooms WHERE id = ANY($1) ORDER BY id",
+            &[&ids],
         )?;
         let mut rooms = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -322,27 +385,28 @@ impl PgBackend {
             let code: String = get(r, 1)?;
             let settings: String = get(r, 6)?;
             let settings: RoomSettings = serde_json::from_str(&settings)
-                .map_err(|e| StoreError(format!("room {code}: settings: {e}")))?;
+                .map_err(|e| StoreError::Failed(format!("room {code}: settings: {e}")))?;
             let stage: String = get(r, 7)?;
             let stage = Stage::parse(&stage)
-                .ok_or_else(|| StoreError(format!("room {code}: stage {stage}")))?;
+                .ok_or_else(|| StoreError::Failed(format!("room {code}: stage {stage}")))?;
             let seed: i64 = get(r, 9)?;
             let controls: Option<String> = get(r, 13)?;
             let controls = match controls {
                 None => RoomControls::default(),
                 Some(j) => serde_json::from_str(&j)
-                    .map_err(|e| StoreError(format!("room {id}: controls: {e}")))?,
+                    .map_err(|e| StoreError::Failed(format!("room {id}: controls: {e}")))?,
             };
             let frozen: Option<String> = get(r, 14)?;
             let frozen_groups: Option<FrozenGroups> = frozen
                 .map(|j| {
                     serde_json::from_str(&j)
-                        .map_err(|e| StoreError(format!("room {id}: frozen groups: {e}")))
+                        .map_err(|e| StoreError::Failed(format!("room {id}: frozen groups: {e}")))
                 })
                 .transpose()?;
             let brief: Option<String> = get(r, 15)?;
             let brief: Vec<BriefCard> = brief.map_or(Ok(Vec::new()), |j| {
-                serde_json::from_str(&j).map_err(|e| StoreError(format!("room {id}: brief: {e}")))
+                serde_json::from_str(&j)
+                    .map_err(|e| StoreError::Failed(format!("room {id}: brief: {e}")))
             })?;
             rooms.push(StoredRoom {
                 id,
@@ -409,8 +473,9 @@ impl PgBackend {
             room.votes.push(StoredVote {
                 pid: int(&r, 0)?,
                 sid: int(&r, 1)?,
-                vote: Vote::from_agree_positive(value)
-                    .ok_or_else(|| StoreError(format!("vote value {value} in the database")))?,
+                vote: Vote::from_agree_positive(value).ok_or_else(|| {
+                    StoreError::Failed(format!("vote value {value} in the database"))
+                })?,
                 time: get(&r, 3)?,
                 client_id: get(&r, 4)?,
             });
@@ -483,7 +548,7 @@ impl PgBackend {
             t.plans.push(StoredPlan {
                 number,
                 plan: serde_json::from_str(&json)
-                    .map_err(|e| StoreError(format!("table plan {number}: {e}")))?,
+                    .map_err(|e| StoreError::Failed(format!("table plan {number}: {e}")))?,
                 dissolved: get(&r, 2)?,
                 created: get(&r, 3)?,
             });
@@ -510,8 +575,9 @@ impl PgBackend {
                 table,
                 draw: int(&r, 2)?,
                 pid: int(&r, 3)?,
-                passed: serde_json::from_str(&passed)
-                    .map_err(|e| StoreError(format!("reporter draw of table {table}: {e}")))?,
+                passed: serde_json::from_str(&passed).map_err(|e| {
+                    StoreError::Failed(format!("reporter draw of table {table}: {e}"))
+                })?,
             });
         }
         for r in self.query(
@@ -618,8 +684,9 @@ fn statement_of(r: &Row) -> Result<StoredStatement, StoreError> {
         text: get(r, 1)?,
         author: opt_int(r, 2)?,
         is_seed: get(r, 3)?,
-        moderation: ModerationState::parse(&moderation)
-            .ok_or_else(|| StoreError(format!("statement {sid}: moderation {moderation}")))?,
+        moderation: ModerationState::parse(&moderation).ok_or_else(|| {
+            StoreError::Failed(format!("statement {sid}: moderation {moderation}"))
+        })?,
         created: get(r, 5)?,
         client_id: get(r, 6)?,
     })
@@ -645,7 +712,7 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         }
     };
     if done > MIGRATIONS.len() {
-        return Err(StoreError(format!(
+        return Err(StoreError::Failed(format!(
             "the database is from a newer Polyphony (schema {done}, this build knows {})",
             MIGRATIONS.len()
         )));
@@ -665,16 +732,15 @@ impl Backend for PgBackend {
         // phones resend); the next batch connects again instead of failing for ever.
         if self.client.is_closed() {
             tracing::warn!("the PostgreSQL connection was lost; connecting again");
-            self.client = Client::connect(&self.url, NoTls).map_err(|e| {
-                StoreError(format!(
-                    "cannot connect again to {}: {}",
-                    redact(&self.url),
-                    pg_err(e).0
-                ))
-            })?;
+            self.client = connect_as(&self.url, "polyphony-writer")?;
             self.prepared.clear();
         }
+        self.unfence();
         self.simple("BEGIN")
+    }
+
+    fn fence(&mut self, room_id: i64) -> Result<(), StoreError> {
+        self.check_fence(room_id)
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
@@ -695,6 +761,8 @@ impl Backend for PgBackend {
 
     fn rollback_to_savepoint(&mut self) {
         let _ = self.simple("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        // The savepoint's locks went with it: check again next time.
+        self.unfence();
     }
 
     fn room_writes(&mut self, room_id: i64) -> Box<dyn RoomWrites + '_> {
@@ -729,7 +797,7 @@ impl Backend for PgBackend {
         )?;
         let id: i64 = match row {
             Some(r) => get(&r, 0)?,
-            None => return Err(StoreError("inserting a room returned no id".into())),
+            None => return Err(StoreError::Failed("inserting a room returned no id".into())),
         };
         for s in &room.statements {
             self.insert_statement(id, s)?;
@@ -743,6 +811,7 @@ impl Backend for PgBackend {
         if !room.brief.is_empty() {
             self.update_brief(id, &room.brief)?;
         }
+        self.lease_new_room(id, &room.code)?;
         Ok(id)
     }
 

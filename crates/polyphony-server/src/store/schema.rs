@@ -81,6 +81,22 @@ CREATE TABLE spectrum_positions (
     super::brief::MIGRATION,
     // Participants the facilitator removed: the time they were removed (ms), else NULL.
     "ALTER TABLE participants ADD COLUMN removed INTEGER;",
+    // Room leases and the cluster's shared secret (`lease.rs`): PostgreSQL's, where several
+    // instances share a database; a SQLite file has one server, and the tables stay empty. Here
+    // so both dialects keep one schema and one version number.
+    r#"
+CREATE TABLE room_leases (
+    room_id INTEGER PRIMARY KEY REFERENCES rooms(id),
+    owner TEXT NOT NULL,
+    address TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    expires INTEGER NOT NULL
+);
+CREATE TABLE polyphony_cluster (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    secret TEXT NOT NULL
+);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -89,7 +105,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         .map_err(db_err)?;
     let done = usize::try_from(done).unwrap_or(0);
     if done > MIGRATIONS.len() {
-        return Err(StoreError(format!(
+        return Err(StoreError::Failed(format!(
             "the database is from a newer Polyphony (schema {done}, this build knows {})",
             MIGRATIONS.len()
         )));
@@ -106,7 +122,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 fn vote_from_db(v: i64) -> Result<Vote, StoreError> {
     Vote::from_agree_positive(v)
-        .ok_or_else(|| StoreError(format!("vote value {v} in the database")))
+        .ok_or_else(|| StoreError::Failed(format!("vote value {v} in the database")))
 }
 
 pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreError> {
@@ -153,9 +169,9 @@ pub(super) fn load_rooms(conn: &Connection) -> Result<Vec<StoredRoom>, StoreErro
             rules,
         ) = row.map_err(db_err)?;
         let settings: RoomSettings = serde_json::from_str(&settings)
-            .map_err(|e| StoreError(format!("room {code}: settings: {e}")))?;
+            .map_err(|e| StoreError::Failed(format!("room {code}: settings: {e}")))?;
         let stage = Stage::parse(&stage)
-            .ok_or_else(|| StoreError(format!("room {code}: stage {stage}")))?;
+            .ok_or_else(|| StoreError::Failed(format!("room {code}: stage {stage}")))?;
         rooms.push(StoredRoom {
             id,
             code,
@@ -245,7 +261,10 @@ fn load_room_rows(conn: &Connection, room: &mut StoredRoom) -> Result<(), StoreE
     )?;
     for (s, raw) in statements {
         if ModerationState::parse(&raw).is_none() {
-            return Err(StoreError(format!("statement {}: moderation {raw}", s.sid)));
+            return Err(StoreError::Failed(format!(
+                "statement {}: moderation {raw}",
+                s.sid
+            )));
         }
         room.statements.push(s);
     }

@@ -17,8 +17,9 @@ pub(crate) struct SqliteBackend {
 impl SqliteBackend {
     /// Opens (creating if needed) the file, migrates it and loads every room.
     pub(crate) fn open(path: &Path) -> Result<(SqliteBackend, Vec<StoredRoom>), StoreError> {
-        let mut conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("cannot open database {}: {e}", path.display())))?;
+        let mut conn = Connection::open(path).map_err(|e| {
+            StoreError::Failed(format!("cannot open database {}: {e}", path.display()))
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
         conn.pragma_update(None, "synchronous", "FULL")

@@ -145,7 +145,7 @@ pub struct StoredNote {
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Failed(e.to_string())
 }
 
 /// Inserts a plan.
@@ -333,7 +333,7 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
     .into_iter()
     .map(|(number, json, dissolved, created)| {
         let plan = serde_json::from_str(&json)
-            .map_err(|e| StoreError(format!("table plan {number}: {e}")))?;
+            .map_err(|e| StoreError::Failed(format!("table plan {number}: {e}")))?;
         Ok(StoredPlan {
             number,
             plan,
@@ -372,7 +372,7 @@ pub(super) fn load(conn: &Connection, room_id: i64) -> Result<StoredTables, Stor
     .into_iter()
     .map(|(plan, table, draw, pid, passed)| {
         let passed = serde_json::from_str(&passed)
-            .map_err(|e| StoreError(format!("reporter draw of table {table}: {e}")))?;
+            .map_err(|e| StoreError::Failed(format!("reporter draw of table {table}: {e}")))?;
         Ok(StoredDraw {
             plan,
             table,

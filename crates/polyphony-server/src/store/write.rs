@@ -14,7 +14,8 @@ pub fn insert_room(
     room: &StoredRoom,
     creator_address: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let settings = serde_json::to_string(&room.settings).map_err(|e| StoreError(e.to_string()))?;
+    let settings =
+        serde_json::to_string(&room.settings).map_err(|e| StoreError::Failed(e.to_string()))?;
     conn.execute(
         "INSERT INTO rooms (code, facilitator_key, topic, description, language, settings, stage,
                             closed, seed, created, creator_address, rules)
@@ -205,7 +206,7 @@ pub fn update_room_field(
 ) -> Result<(), StoreError> {
     let r = match field {
         RoomField::Settings(s) => {
-            let json = serde_json::to_string(&s).map_err(|e| StoreError(e.to_string()))?;
+            let json = serde_json::to_string(&s).map_err(|e| StoreError::Failed(e.to_string()))?;
             conn.execute(
                 "UPDATE rooms SET settings = ?1 WHERE id = ?2",
                 params![json, room_id],

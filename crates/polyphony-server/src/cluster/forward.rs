@@ -1,0 +1,351 @@
+//! Any instance answers any phone: a request about a room another instance serves is
+//! forwarded to that instance (its internal address is in the room's lease row), HTTP as one
+//! request and answer, a WebSocket proxied both ways for as long as it lasts.
+//!
+//! Why proxy sockets rather than fan views out through the database: a phone's view is its
+//! own (the statement it is shown next, its votes), built by the room's model where the room
+//! lives, and the owner already pushes it on every change. A proxy keeps one code path for a
+//! socket wherever it lands, and costs one hop on loopback or the data centre's network.
+//! `LISTEN/NOTIFY` carries only the wake-up that matters between instances: a room changed
+//! hands, so sockets proxied to its former owner close at once and the phones reconnect
+//! (`Cluster::moves`). NOTIFY's payload limit (8 kB) and its one-database fan-out would not
+//! carry views for thousands of sockets; when rooms outgrow one owner's sockets (tens of
+//! thousands of phones in one room), a message bus (NATS or similar) carrying each snapshot to
+//! edge instances that build the phones' views would replace the proxy.
+//!
+//! Between instances the forwarding one adds `x-polyphony-peer` (the cluster's secret, drawn
+//! by the first instance and kept in the database) and `x-polyphony-client` (the phone's
+//! address): the owner takes the phone's address from there only when the secret matches,
+//! so per-address limits keep meaning the phone's address, and a phone cannot forge it.
+//! A forwarded request is never forwarded again: if the owner it reached no longer holds the
+//! room, the answer is 503 with `Retry-After`, and the phone asks again.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite;
+
+use super::{Cluster, Located};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The cluster's secret, on a request one instance forwards to another.
+pub(crate) const PEER_HEADER: &str = "x-polyphony-peer";
+/// The phone's address, on a forwarded request.
+pub(crate) const CLIENT_HEADER: &str = "x-polyphony-client";
+
+/// The join code a path is about: `/api/rooms/{code}[/…]` or `/r/{code}/…`.
+fn room_code(path: &str) -> Option<&str> {
+    let rest = path
+        .strip_prefix("/api/rooms/")
+        .or_else(|| path.strip_prefix("/r/"))?;
+    let code = rest.split('/').next()?;
+    (!code.is_empty()).then_some(code)
+}
+
+/// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and the ones
+/// the forwarding sets itself.
+fn passes(name: &HeaderName) -> bool {
+    !matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "host"
+            | "content-length"
+            | PEER_HEADER
+            | CLIENT_HEADER
+    ) && !name.as_str().starts_with("sec-websocket-")
+}
+
+/// The answer while a room is between owners: ask again in a second.
+fn moving() -> Response {
+    let mut r = ApiError::with_status(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "this room is moving to another server; try again in a moment",
+    )
+    .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
+/// The middleware: requests about a room served here, or about no room, go on; the others go
+/// to the room's owner.
+pub(crate) async fn to_owner(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(cluster) = state.cluster() else {
+        return next.run(req).await;
+    };
+    let Some(code) = room_code(req.uri().path()).map(crate::normalize_code) else {
+        return next.run(req).await;
+    };
+    if state.room(&code).is_ok() {
+        return next.run(req).await;
+    }
+    let already_forwarded = req.headers().contains_key(PEER_HEADER);
+    match cluster.locate(&code).await {
+        Located::Unknown => next.run(req).await,
+        // Claimed now: served once the room is built (a moment, for a large room).
+        Located::Here if state.room(&code).is_ok() => next.run(req).await,
+        Located::Here => moving(),
+        Located::Elsewhere(address) if !already_forwarded => {
+            let client = crate::extract::client_ip_of(&req, &state);
+            if is_upgrade(req.headers()) {
+                socket(&state, cluster, &address, code, client, req).await
+            } else {
+                http(&state, cluster, &address, client, req).await
+            }
+        }
+        Located::Elsewhere(_) | Located::Unavailable => moving(),
+    }
+}
+
+fn is_upgrade(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// One HTTP request to the owner, its answer back.
+async fn http(
+    state: &AppState,
+    cluster: &Cluster,
+    address: &str,
+    client: Option<IpAddr>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let limit = state
+        .limits()
+        .max_body_bytes
+        .max(polyphony_protocol::BRIEF_MAX_BODY_BYTES);
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return ApiError::with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a request body is at most {limit} bytes"),
+        )
+        .into_response();
+    };
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut request = cluster
+        .http
+        .request(parts.method.clone(), format!("{address}{path}"))
+        .header(PEER_HEADER, &cluster.secret)
+        .body(body);
+    for (name, value) in &parts.headers {
+        if passes(name) {
+            request = request.header(name, value);
+        }
+    }
+    if let Some(ip) = client {
+        request = request.header(CLIENT_HEADER, ip.to_string());
+    }
+    let answer = match request.send().await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(%address, error = %e, "cannot forward to the room's owner");
+            return moving();
+        }
+    };
+    let status = answer.status();
+    let headers = answer.headers().clone();
+    let Ok(bytes) = answer.bytes().await else {
+        return moving();
+    };
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    for (name, value) in &headers {
+        if passes(name) {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
+/// A WebSocket: connects to the owner first (a refusal there is this answer), then accepts
+/// the phone's upgrade and carries messages both ways until either side closes or the room
+/// moves.
+async fn socket(
+    state: &AppState,
+    cluster: &Cluster,
+    address: &str,
+    code: String,
+    client: Option<IpAddr>,
+    req: Request,
+) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, state).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let host = address.strip_prefix("http://").unwrap_or(address);
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut request = match tungstenite::client::IntoClientRequest::into_client_request(format!(
+        "ws://{host}{path}"
+    )) {
+        Ok(r) => r,
+        Err(_) => return moving(),
+    };
+    let Ok(secret) = HeaderValue::from_str(&cluster.secret) else {
+        return moving();
+    };
+    request.headers_mut().insert(PEER_HEADER, secret);
+    if let Some(ip) = client.and_then(|ip| HeaderValue::from_str(&ip.to_string()).ok()) {
+        request.headers_mut().insert(CLIENT_HEADER, ip);
+    }
+    let max = state.limits().max_body_bytes;
+    let config = tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(max))
+        .max_frame_size(Some(max));
+    let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
+    let upstream = match tokio::time::timeout(Duration::from_secs(5), connect).await {
+        Ok(Ok((ws, _))) => ws,
+        Ok(Err(tungstenite::Error::Http(refusal))) => {
+            // The owner refused the socket (a wrong token, a full room): that is the answer.
+            let (head, body) = refusal.into_parts();
+            let mut r = Response::new(Body::from(body.unwrap_or_default()));
+            *r.status_mut() = head.status;
+            for (name, value) in &head.headers {
+                if passes(name) {
+                    r.headers_mut().append(name.clone(), value.clone());
+                }
+            }
+            return r;
+        }
+        _ => return moving(),
+    };
+    let moves = cluster.moves();
+    let send_timeout = state.limits().ws_send_timeout;
+    upgrade
+        .read_buffer_size(8 * 1024)
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |phone| pipe(phone, upstream, moves, code, send_timeout))
+}
+
+type Upstream =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn pipe(
+    phone: WebSocket,
+    upstream: Upstream,
+    mut moves: tokio::sync::broadcast::Receiver<String>,
+    code: String,
+    send_timeout: Duration,
+) {
+    let (mut phone_tx, mut phone_rx) = phone.split();
+    let (mut up_tx, mut up_rx) = upstream.split();
+    loop {
+        tokio::select! {
+            from_phone = phone_rx.next() => {
+                let Some(Ok(m)) = from_phone else { break };
+                let closing = matches!(m, Message::Close(_));
+                if up_tx.send(to_upstream(m)).await.is_err() || closing {
+                    break;
+                }
+            }
+            from_owner = up_rx.next() => {
+                let Some(Ok(m)) = from_owner else { break };
+                let Some(m) = to_phone(m) else { continue };
+                let closing = matches!(m, Message::Close(_));
+                let sent = tokio::time::timeout(send_timeout, phone_tx.send(m)).await;
+                if !matches!(sent, Ok(Ok(()))) || closing {
+                    break;
+                }
+            }
+            moved = moves.recv() => {
+                match moved {
+                    Ok(c) if c == code => break,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+    // The phone reconnects (it resends what was not acknowledged) and reaches the owner.
+    let close = CloseFrame {
+        code: axum::extract::ws::close_code::RESTART,
+        reason: "the room moved to another server; reconnect".into(),
+    };
+    let _ = tokio::time::timeout(send_timeout, phone_tx.send(Message::Close(Some(close)))).await;
+    let _ = up_tx.close().await;
+}
+
+fn to_upstream(m: Message) -> tungstenite::Message {
+    match m {
+        Message::Text(t) => tungstenite::Message::text(t.as_str()),
+        Message::Binary(b) => tungstenite::Message::Binary(b),
+        Message::Ping(b) => tungstenite::Message::Ping(b),
+        Message::Pong(b) => tungstenite::Message::Pong(b),
+        Message::Close(c) => {
+            tungstenite::Message::Close(c.map(|c| tungstenite::protocol::CloseFrame {
+                code: c.code.into(),
+                reason: c.reason.as_str().into(),
+            }))
+        }
+    }
+}
+
+fn to_phone(m: tungstenite::Message) -> Option<Message> {
+    Some(match m {
+        tungstenite::Message::Text(t) => Message::Text(t.as_str().into()),
+        tungstenite::Message::Binary(b) => Message::Binary(b),
+        tungstenite::Message::Ping(b) => Message::Ping(b),
+        tungstenite::Message::Pong(b) => Message::Pong(b),
+        tungstenite::Message::Close(c) => Message::Close(c.map(|c| CloseFrame {
+            code: c.code.into(),
+            reason: c.reason.as_str().into(),
+        })),
+        tungstenite::Message::Frame(_) => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_room_of_a_path() {
+        assert_eq!(room_code("/api/rooms/ABC234/votes"), Some("ABC234"));
+        assert_eq!(room_code("/api/rooms/ABC234"), Some("ABC234"));
+        assert_eq!(room_code("/r/ABC234/report"), Some("ABC234"));
+        assert_eq!(room_code("/api/rooms"), None);
+        assert_eq!(room_code("/api/rooms/"), None);
+        assert_eq!(room_code("/api/health"), None);
+        assert_eq!(room_code("/"), None);
+    }
+
+    #[test]
+    fn connection_headers_and_the_peer_headers_do_not_pass() {
+        for h in [
+            "connection",
+            "host",
+            "upgrade",
+            PEER_HEADER,
+            CLIENT_HEADER,
+            "sec-websocket-key",
+        ] {
+            assert!(!passes(&HeaderName::from_static(h)), "{h}");
+        }
+        for h in [
+            "x-participant-token",
+            "x-facilitator-key",
+            "content-type",
+            "accept-language",
+        ] {
+            assert!(passes(&HeaderName::from_static(h)), "{h}");
+        }
+    }
+}

@@ -1,0 +1,467 @@
+//! Several `polyphony serve` instances on one PostgreSQL database, as child processes: any
+//! instance answers any phone (forwarded to the room's owner), the owner killed with SIGKILL
+//! mid-vote is replaced within a bounded time with every acknowledged write there once, and an
+//! owner paused past its lease (SIGSTOP) cannot write after another took over (fencing).
+//!
+//! Needs `POLYPHONY_TEST_POSTGRES` (`cargo xtask test` starts a throw-away server); fails,
+//! never skips, without it.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+const STATEMENTS: usize = 10;
+const PHONES: usize = 60;
+
+struct Instance {
+    child: Child,
+    /// `http://127.0.0.1:port`.
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = signal(&self.child, "CONT");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn signal(child: &Child, sig: &str) -> std::io::Result<std::process::ExitStatus> {
+    Command::new("kill")
+        .args([format!("-{sig}"), child.id().to_string()])
+        .status()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts one instance of the cluster on database `db`, advertising its own address.
+fn start(db: &str, lease_ms: u64) -> Instance {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--db", db])
+        .args(["--advertise", &base, "--lease-ms", &lease_ms.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("Polyphony is listening on "), "{first}");
+    std::thread::spawn(move || for _ in lines {});
+    Instance { child, base }
+}
+
+/// A new database on the test PostgreSQL server.
+fn fresh_postgres(name: &str) -> String {
+    let base = std::env::var("POLYPHONY_TEST_POSTGRES").unwrap_or_else(|_| {
+        panic!(
+            "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose role \
+             may create databases, or run `cargo xtask test`"
+        )
+    });
+    let name = format!("{name}_{}", std::process::id());
+    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let path = base[authority..]
+        .find('/')
+        .map_or(base.len(), |p| authority + p);
+    format!("{}/{name}", &base[..path])
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap()
+}
+
+/// Three camps: each agrees with its own third of the statements and disagrees with the
+/// rest; everyone agrees with the last one.
+fn camp_vote(camp: usize, s: usize) -> &'static str {
+    if s == STATEMENTS - 1 || s / 3 == camp {
+        "agree"
+    } else {
+        "disagree"
+    }
+}
+
+/// GET `path` on `base` until it answers 200 (or `timeout`); the JSON.
+fn get_ok(http: &reqwest::blocking::Client, url: &str, timeout: Duration) -> Option<Value> {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if let Ok(r) = http.get(url).send() {
+            if r.status().is_success() {
+                return r.json().ok();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn create_room(http: &reqwest::blocking::Client, base: &str) -> (String, String) {
+    let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
+    let created: Value = http
+        .post(format!("{base}/api/rooms"))
+        .json(
+            &json!({ "topic": "Failover", "statements": statements, "seed": 5,
+                       "settings": { "open_admission": true } }),
+        )
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    (
+        created["room"]["code"].as_str().unwrap().to_string(),
+        created["facilitator_key"].as_str().unwrap().to_string(),
+    )
+}
+
+fn join(http: &reqwest::blocking::Client, base: &str, code: &str) -> String {
+    // Retries while the room is between owners (503) or an instance is gone.
+    let start = Instant::now();
+    loop {
+        if let Ok(r) = http.post(format!("{base}/api/rooms/{code}/join")).send() {
+            if r.status().is_success() {
+                let v: Value = r.json().unwrap();
+                return v["participant_token"].as_str().unwrap().to_string();
+            }
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "cannot join");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+fn connect(base: &str, code: &str, token: &str) -> Option<Socket> {
+    let host = base.strip_prefix("http://").unwrap();
+    let url = format!("ws://{host}/api/rooms/{code}/ws?token={token}");
+    let (mut ws, _) = tungstenite::connect(url).ok()?;
+    if let MaybeTlsStream::Plain(s) = ws.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    }
+    Some(ws)
+}
+
+/// Sends `msg` and waits for the answer naming `id`: `Some(answer)`, or `None` when the socket
+/// closed or went quiet (the phone reconnects and resends, as the app does).
+fn request(ws: &mut Socket, msg: &Value, id: &str) -> Option<Value> {
+    ws.send(Message::text(msg.to_string())).ok()?;
+    let deadline = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < deadline {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["id"] == id {
+                    return Some(v);
+                }
+            }
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// One phone: joins through `bases[first]`, votes on every statement over a WebSocket, and on
+/// any failure reconnects to the next instance and resends what was not acknowledged. Answers
+/// its token and the acknowledged ids.
+fn phone(
+    bases: &[String],
+    first: usize,
+    code: &str,
+    camp: usize,
+    acked: &AtomicUsize,
+) -> (String, usize) {
+    let http = client();
+    let token = join(&http, &bases[first], code);
+    let mut at = first;
+    let mut ws = None;
+    let mut reconnects = 0;
+    for s in 0..STATEMENTS {
+        let id = format!("v{s}");
+        let msg = json!({ "type": "vote", "id": id, "statement": s, "vote": camp_vote(camp, s) });
+        loop {
+            if ws.is_none() {
+                ws = connect(&bases[at], code, &token);
+                if ws.is_none() {
+                    at = (at + 1) % bases.len();
+                    reconnects += 1;
+                    assert!(reconnects < 200, "a phone never got back in");
+                    std::thread::sleep(Duration::from_millis(150));
+                    continue;
+                }
+            }
+            match request(ws.as_mut().unwrap(), &msg, &id) {
+                Some(answer) if answer["type"] == "ack" => {
+                    acked.fetch_add(1, Ordering::SeqCst);
+                    break;
+                }
+                Some(answer) => panic!("vote refused: {answer}"),
+                None => {
+                    ws = None;
+                    at = (at + 1) % bases.len();
+                    reconnects += 1;
+                    assert!(reconnects < 200, "a phone never got back in");
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+            }
+        }
+        // Phones vote at a human pace, so the owner dies mid-vote.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    (token, reconnects)
+}
+
+/// What a view says about the groups: each group's label and member count.
+fn groups(view: &Value) -> BTreeMap<String, u64> {
+    view["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["label"].as_str().unwrap().to_string(),
+                g["size"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_instances_survive_the_owner_killed_mid_vote() {
+    let db = fresh_postgres("polyphony_cluster");
+    let mut instances: Vec<Instance> = (0..3).map(|_| start(&db, 2000)).collect();
+    let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
+    let http = client();
+    // The room is created on the first instance, which owns it.
+    let (code, key) = create_room(&http, &bases[0]);
+    // Every instance answers for it (two by forwarding).
+    for b in &bases {
+        let v = get_ok(
+            &http,
+            &format!("{b}/api/rooms/{code}/view"),
+            Duration::from_secs(5),
+        );
+        assert!(v.is_some(), "{b} does not answer for the room");
+    }
+
+    let acked = Arc::new(AtomicUsize::new(0));
+    let phones: Vec<_> = (0..PHONES)
+        .map(|i| {
+            let (bases, code, acked) = (bases.clone(), code.clone(), Arc::clone(&acked));
+            std::thread::spawn(move || phone(&bases, i % 3, &code, i % 3, &acked))
+        })
+        .collect();
+    // Mid-vote: the owner is killed.
+    let start_wait = Instant::now();
+    while acked.load(Ordering::SeqCst) < PHONES * STATEMENTS / 3 {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(60),
+            "votes do not flow"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let owner = instances.remove(0);
+    let mut owner = owner;
+    owner.child.kill().unwrap(); // SIGKILL
+    owner.child.wait().unwrap();
+    let killed = Instant::now();
+    let acked_at_kill = acked.load(Ordering::SeqCst);
+    // Takeover: another instance serves the room (a write goes through).
+    let survivors: Vec<String> = bases[1..].to_vec();
+    let mut took_over = None;
+    while took_over.is_none() {
+        assert!(
+            killed.elapsed() < Duration::from_secs(30),
+            "nobody took the room over"
+        );
+        let r = http
+            .post(format!("{}/api/rooms/{code}/controls", survivors[0]))
+            .header("x-facilitator-key", &key)
+            .json(&json!({ "action": "resume_voting" }))
+            .send();
+        if r.is_ok_and(|r| r.status().is_success()) {
+            took_over = Some(killed.elapsed());
+        } else {
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+    let took_over = took_over.unwrap();
+    println!(
+        "takeover: the room was served again {:.2} s after SIGKILL of its owner \
+         ({acked_at_kill} votes acknowledged at the kill)",
+        took_over.as_secs_f64()
+    );
+    assert!(took_over < Duration::from_secs(10), "took {took_over:?}");
+
+    let results: Vec<(String, usize)> = phones.into_iter().map(|p| p.join().unwrap()).collect();
+    assert_eq!(acked.load(Ordering::SeqCst), PHONES * STATEMENTS);
+    let reconnected = results.iter().filter(|(_, r)| *r > 0).count();
+    println!("{reconnected} of {PHONES} phones reconnected at least once");
+    assert!(
+        reconnected > 0,
+        "no phone was cut off: the kill did not happen mid-vote"
+    );
+
+    // Every acknowledged vote is there, once, with its value, on every instance.
+    let total = PHONES * STATEMENTS;
+    let views: Vec<Value> = survivors
+        .iter()
+        .map(|b| {
+            let start = Instant::now();
+            loop {
+                let v = get_ok(
+                    &http,
+                    &format!("{b}/api/rooms/{code}/view"),
+                    Duration::from_secs(5),
+                )
+                .unwrap();
+                if v["analyzed_votes"] == total as u64 {
+                    break v;
+                }
+                assert!(start.elapsed() < Duration::from_secs(20), "{b}: {v}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+        .collect();
+    for v in &views {
+        assert_eq!(v["votes"], total as u64, "counted once: {v}");
+        assert_eq!(v["participants"], PHONES as u64);
+    }
+    assert_eq!(
+        groups(&views[0]),
+        groups(&views[1]),
+        "the same groups on every instance"
+    );
+    assert!(groups(&views[0]).len() >= 2, "{}", views[0]);
+    for (i, (token, _)) in results.iter().enumerate() {
+        let b = &survivors[i % 2];
+        let me: Value = http
+            .get(format!("{b}/api/rooms/{code}/me"))
+            .header("x-participant-token", token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let votes: BTreeSet<(u64, String)> = me["votes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["statement"].as_u64().unwrap(),
+                    v["vote"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: BTreeSet<(u64, String)> = (0..STATEMENTS)
+            .map(|s| (s as u64, camp_vote(i % 3, s).to_string()))
+            .collect();
+        assert_eq!(votes, want, "phone {i}");
+    }
+}
+
+#[test]
+fn an_owner_paused_past_its_lease_cannot_write_after_another_took_over() {
+    let db = fresh_postgres("polyphony_fencing");
+    let a = start(&db, 1500);
+    let b = start(&db, 1500);
+    let http = client();
+    let (code, _key) = create_room(&http, &a.base);
+    let token = join(&http, &a.base, &code);
+    // A phone's socket straight to the owner.
+    let mut ws = connect(&a.base, &code, &token).unwrap();
+    let first = json!({ "type": "vote", "id": "v0", "statement": 0, "vote": "agree" });
+    assert_eq!(request(&mut ws, &first, "v0").unwrap()["type"], "ack");
+
+    // The owner stops (SIGSTOP) past its lease; the other instance takes the room over.
+    signal(&a.child, "STOP").unwrap();
+    let paused = Instant::now();
+    let view = get_ok(
+        &http,
+        &format!("{}/api/rooms/{code}/view", b.base),
+        Duration::from_secs(20),
+    );
+    let view = view.expect("the second instance never took the room over");
+    println!(
+        "takeover of a paused owner: {:.2} s",
+        paused.elapsed().as_secs_f64()
+    );
+    assert_eq!(view["votes"], 1);
+    // While it is stopped, the phone sends a vote on its socket to the old owner (the kernel
+    // holds it); then the owner wakes up (SIGCONT).
+    ws.send(Message::text(
+        json!({ "type": "vote", "id": "v1", "statement": 1, "vote": "disagree" }).to_string(),
+    ))
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&a.child, "CONT").unwrap();
+    // The old owner must not acknowledge it: its write is fenced off, and the socket closes so
+    // the phone reconnects.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut closed = false;
+    while Instant::now() < deadline {
+        match ws.read() {
+            Ok(Message::Text(t)) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                assert_ne!(v["type"], "ack", "a fenced owner acknowledged a write: {v}");
+            }
+            Ok(Message::Close(frame)) => {
+                if let Some(f) = frame {
+                    assert_eq!(u16::from(f.code), 1012, "{f:?}");
+                }
+                closed = true;
+                break;
+            }
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => {
+                closed = true;
+                break;
+            }
+        }
+    }
+    assert!(closed, "the old owner kept the phone's socket open");
+    // The new owner has only what was acknowledged.
+    let me = |base: &str| -> Value {
+        http.get(format!("{base}/api/rooms/{code}/me"))
+            .header("x-participant-token", &token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    assert_eq!(me(&b.base)["votes"].as_array().unwrap().len(), 1);
+    // The old owner now forwards the room to the new one: the same answer through either.
+    assert_eq!(me(&a.base)["votes"], me(&b.base)["votes"]);
+    // The phone reconnects (to the old owner's address: forwarded) and resends: stored once.
+    let mut ws = connect(&a.base, &code, &token).unwrap();
+    let again = json!({ "type": "vote", "id": "v1", "statement": 1, "vote": "disagree" });
+    let ack = request(&mut ws, &again, "v1").unwrap();
+    assert_eq!(ack["type"], "ack", "{ack}");
+    assert_eq!(ack["duplicate"], false, "the fenced write was not stored");
+    assert_eq!(me(&b.base)["votes"].as_array().unwrap().len(), 2);
+}
