@@ -185,24 +185,36 @@ fn request(ws: &mut Socket, msg: &Value, id: &str) -> Option<Value> {
     None
 }
 
-/// One phone: joins through `bases[first]`, votes on every statement over a WebSocket, and on
+/// One phone: joins through `bases[index % n]`, adds a statement and votes on every statement
+/// over a WebSocket, and on
 /// any failure reconnects to the next instance and resends what was not acknowledged. Answers
 /// its token and the acknowledged ids.
 fn phone(
     bases: &[String],
-    first: usize,
+    index: usize,
     code: &str,
     camp: usize,
     acked: &AtomicUsize,
 ) -> (String, usize) {
+    let first = index % bases.len();
     let http = client();
     let token = join(&http, &bases[first], code);
     let mut at = first;
     let mut ws = None;
     let mut reconnects = 0;
-    for s in 0..STATEMENTS {
-        let id = format!("v{s}");
-        let msg = json!({ "type": "vote", "id": id, "statement": s, "vote": camp_vote(camp, s) });
+    // Ten votes, and half way through a statement of the phone's own.
+    let mut requests: Vec<(String, Value, &str)> = (0..STATEMENTS)
+        .map(|s| {
+            let id = format!("v{s}");
+            let msg =
+                json!({ "type": "vote", "id": id, "statement": s, "vote": camp_vote(camp, s) });
+            (id, msg, "ack")
+        })
+        .collect();
+    let own =
+        json!({ "type": "add_statement", "id": "s0", "text": format!("Phone {index} says this") });
+    requests.insert(STATEMENTS / 2, ("s0".into(), own, "statement_added"));
+    for (id, msg, answer_type) in &requests {
         loop {
             if ws.is_none() {
                 ws = connect(&bases[at], code, &token);
@@ -214,12 +226,14 @@ fn phone(
                     continue;
                 }
             }
-            match request(ws.as_mut().unwrap(), &msg, &id) {
-                Some(answer) if answer["type"] == "ack" => {
-                    acked.fetch_add(1, Ordering::SeqCst);
+            match request(ws.as_mut().unwrap(), msg, id) {
+                Some(answer) if answer["type"] == *answer_type => {
+                    if *answer_type == "ack" {
+                        acked.fetch_add(1, Ordering::SeqCst);
+                    }
                     break;
                 }
-                Some(answer) => panic!("vote refused: {answer}"),
+                Some(answer) => panic!("request refused: {answer}"),
                 None => {
                     ws = None;
                     at = (at + 1) % bases.len();
@@ -272,9 +286,17 @@ fn three_instances_survive_the_owner_killed_mid_vote() {
     let phones: Vec<_> = (0..PHONES)
         .map(|i| {
             let (bases, code, acked) = (bases.clone(), code.clone(), Arc::clone(&acked));
-            std::thread::spawn(move || phone(&bases, i % 3, &code, i % 3, &acked))
+            std::thread::spawn(move || phone(&bases, i, &code, i % 3, &acked))
         })
         .collect();
+    // A control set through an instance that forwards it, before the kill.
+    let spot = http
+        .post(format!("{}/api/rooms/{code}/controls", bases[2]))
+        .header("x-facilitator-key", &key)
+        .json(&json!({ "action": "spotlight", "statement": 3 }))
+        .send()
+        .unwrap();
+    assert!(spot.status().is_success(), "{:?}", spot.text());
     // Mid-vote: the owner is killed.
     let start_wait = Instant::now();
     while acked.load(Ordering::SeqCst) < PHONES * STATEMENTS / 3 {
@@ -355,6 +377,30 @@ fn three_instances_survive_the_owner_killed_mid_vote() {
         groups(&views[0]),
         groups(&views[1]),
         "the same groups on every instance"
+    );
+    assert_eq!(
+        views[0]["room"]["controls"]["spotlight"], 3,
+        "the control is there"
+    );
+    // Every phone's statement once.
+    let comments = http
+        .get(format!(
+            "{}/api/rooms/{code}/export/comments.csv",
+            survivors[1]
+        ))
+        .header("x-facilitator-key", &key)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for i in 0..PHONES {
+        let text = format!("Phone {i} says this");
+        assert_eq!(comments.matches(&text).count(), 1, "{text}: {comments}");
+    }
+    assert_eq!(
+        comments.lines().count(),
+        1 + STATEMENTS + PHONES,
+        "{comments}"
     );
     assert!(groups(&views[0]).len() >= 2, "{}", views[0]);
     for (i, (token, _)) in results.iter().enumerate() {

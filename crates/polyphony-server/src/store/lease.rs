@@ -6,13 +6,17 @@
 //! on time). The owner renews its leases every [`Instance::renew_every`]; a lease nobody renewed
 //! for [`Instance::lease`] may be claimed by any instance, which raises the epoch.
 //!
-//! Fencing: every write a room's commands make runs [`PgBackend::fence`] first, inside the
-//! group transaction: it reads the room's lease row `FOR SHARE` and refuses the write
+//! Fencing: every write a room's commands make runs [`PgBackend::check_fence`] first, inside the
+//! group transaction: it reads the room's lease row `FOR KEY SHARE` and refuses the write
 //! ([`StoreError::LeaseLost`]) unless this instance still holds that row at the epoch it
-//! claimed. The share lock is held until the transaction ends, and a claim is an `UPDATE` of
-//! that row, so the two are ordered by the database: a write that committed before the claim is
-//! in what the new owner loads after its claim, and a write after the claim sees the new epoch
-//! and is refused — an instance that was paused (`SIGSTOP`) or cut off past its lease cannot
+//! claimed. The lock is held until the transaction ends, and a claim locks that row `FOR
+//! UPDATE` (the one row lock `FOR KEY SHARE` conflicts with), so the two are ordered by the
+//! database: a write that committed before the claim is in what the new owner loads after its
+//! claim, and a write after the claim sees the new epoch and is refused. A renewal is a plain
+//! `UPDATE` of `expires` (a `FOR NO KEY UPDATE` lock), which does not conflict with the
+//! writers' locks: renewing never waits for, or deadlocks with, the owner's own writes (with
+//! `FOR SHARE` it did, under load: PostgreSQL broke the deadlock by failing a renewal or a whole
+//! group of writes) — an instance that was paused (`SIGSTOP`) or cut off past its lease cannot
 //! write after another took over, whatever its own clock says. A paused instance can also not
 //! hold the row locked for ever: the writer's connection has `idle_in_transaction_session_timeout`,
 //! so the server ends a transaction whose client stopped talking, and its writes are not
@@ -165,7 +169,7 @@ impl PgBackend {
             return Err(StoreError::LeaseLost(room_id));
         };
         let row = self.query_opt(
-            "SELECT epoch, owner FROM room_leases WHERE room_id = $1 FOR SHARE",
+            "SELECT epoch, owner FROM room_leases WHERE room_id = $1 FOR KEY SHARE",
             &[&room_id],
         )?;
         let ours = row.is_some_and(|r| {
@@ -241,6 +245,8 @@ impl PgBackend {
                      SELECT room_id FROM room_leases
                      WHERE owner <> $1
                        AND (expires < clock_timestamp() OR $4 OR ($5 AND address = $2))
+                     -- FOR UPDATE: waits for no writer (a row a writer holds is skipped, and
+                     -- claimed on a later turn), and orders the claim after its commit.
                      FOR UPDATE SKIP LOCKED)
                  RETURNING room_id, epoch",
                 &[&owner, &address, &lease_ms, &take_any, &take_own_address],
@@ -361,33 +367,72 @@ impl PgBackend {
     }
 
     /// Claims room `room_id` if nobody holds it (no lease, or one that ran out); answers the
-    /// new epoch, or `None` when another instance holds it (or this one already does).
+    /// new epoch, or `None` when another instance holds it (or this one already does). The
+    /// row is locked `FOR UPDATE` first: an `UPDATE` of non-key columns alone (as `ON CONFLICT
+    /// DO UPDATE` is) would not wait for the previous owner's writers, which hold it `FOR KEY
+    /// SHARE`.
     pub(crate) fn claim_room(&mut self, room_id: i64) -> Result<Option<i64>, StoreError> {
         if let Some(epoch) = lock(&self.fences).get(&room_id) {
             return Ok(Some(*epoch));
         }
+        self.simple("BEGIN")?;
+        let claimed = self.claim_room_in_transaction(room_id);
+        match claimed {
+            Ok(epoch) => {
+                self.simple("COMMIT")?;
+                if let Some(epoch) = epoch {
+                    lock(&self.fences).insert(room_id, epoch);
+                }
+                Ok(epoch)
+            }
+            Err(e) => {
+                let _ = self.simple("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn claim_room_in_transaction(&mut self, room_id: i64) -> Result<Option<i64>, StoreError> {
         let lease_ms = self.instance.lease_ms();
         let owner = self.instance.owner().to_owned();
         let address = self.instance.address().to_owned();
-        let row = self.query_opt(
-            "INSERT INTO room_leases AS l (room_id, owner, address, epoch, expires)
+        let inserted = self.query_opt(
+            "INSERT INTO room_leases (room_id, owner, address, epoch, expires)
              VALUES ($1, $2, $3, 1, clock_timestamp() + $4::bigint * interval '1 millisecond')
-             ON CONFLICT (room_id) DO UPDATE
-                 SET owner = $2, address = $3, epoch = l.epoch + 1,
-                     expires = clock_timestamp() + $4::bigint * interval '1 millisecond'
-                 WHERE l.expires < clock_timestamp()
+             ON CONFLICT DO NOTHING
              RETURNING epoch",
             &[&room_id, &owner, &address, &lease_ms],
         )?;
-        let Some(row) = row else { return Ok(None) };
-        let epoch: i64 = row.get(0);
+        let epoch = match inserted {
+            Some(row) => row.get::<_, i64>(0),
+            None => {
+                let row = self.query_opt(
+                    "SELECT expires < clock_timestamp() FROM room_leases
+                     WHERE room_id = $1 FOR UPDATE",
+                    &[&room_id],
+                )?;
+                if !row.is_some_and(|r| r.get::<_, bool>(0)) {
+                    return Ok(None);
+                }
+                let row = self.query_opt(
+                    "UPDATE room_leases SET owner = $2, address = $3, epoch = epoch + 1,
+                            expires = clock_timestamp() + $4::bigint * interval '1 millisecond'
+                     WHERE room_id = $1
+                     RETURNING epoch",
+                    &[&room_id, &owner, &address, &lease_ms],
+                )?;
+                match row {
+                    Some(r) => r.get::<_, i64>(0),
+                    None => return Ok(None),
+                }
+            }
+        };
         let code: Option<String> = self
             .query_opt("SELECT code FROM rooms WHERE id = $1", &[&room_id])?
             .map(|r| r.get(0));
         if let Some(code) = code {
             self.notify(&code)?;
         }
-        lock(&self.fences).insert(room_id, epoch);
         Ok(Some(epoch))
     }
 

@@ -276,7 +276,7 @@ pub(crate) struct PgBackend {
     pub(super) instance: Instance,
     /// The rooms this instance holds and their epochs (shared with the lease thread).
     pub(super) fences: Fences,
-    /// Rooms whose lease this transaction already read `FOR SHARE`.
+    /// Rooms whose lease this transaction already read `FOR KEY SHARE` (`lease.rs`).
     pub(super) fenced: HashSet<i64>,
 }
 
