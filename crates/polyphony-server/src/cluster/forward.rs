@@ -104,7 +104,7 @@ pub(crate) async fn to_owner(State(state): State<AppState>, req: Request, next: 
             if is_upgrade(req.headers()) {
                 socket(&state, cluster, &address, code, client, req).await
             } else {
-                http(&state, cluster, &address, client, req).await
+                http(&state, cluster, &address, &code, client, req).await
             }
         }
         Located::Elsewhere(_) | Located::Unavailable => moving(),
@@ -123,6 +123,7 @@ async fn http(
     state: &AppState,
     cluster: &Cluster,
     address: &str,
+    code: &str,
     client: Option<IpAddr>,
     req: Request,
 ) -> Response {
@@ -156,10 +157,15 @@ async fn http(
         Ok(a) => a,
         Err(e) => {
             tracing::warn!(%address, error = %e, "cannot forward to the room's owner");
+            cluster.forget_owner(code);
             return moving();
         }
     };
     let status = answer.status();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // The owner we knew does not serve the room (any more): ask the database next time.
+        cluster.forget_owner(code);
+    }
     let headers = answer.headers().clone();
     let Ok(bytes) = answer.bytes().await else {
         return moving();
@@ -215,6 +221,9 @@ async fn socket(
         Ok(Err(tungstenite::Error::Http(refusal))) => {
             // The owner refused the socket (a wrong token, a full room): that is the answer.
             let (head, body) = refusal.into_parts();
+            if head.status == StatusCode::SERVICE_UNAVAILABLE {
+                cluster.forget_owner(&code);
+            }
             let mut r = Response::new(Body::from(body.unwrap_or_default()));
             *r.status_mut() = head.status;
             for (name, value) in &head.headers {
@@ -224,7 +233,10 @@ async fn socket(
             }
             return r;
         }
-        _ => return moving(),
+        _ => {
+            cluster.forget_owner(&code);
+            return moving();
+        }
     };
     let moves = cluster.moves();
     let send_timeout = state.limits().ws_send_timeout;

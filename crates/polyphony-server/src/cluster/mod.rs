@@ -21,8 +21,9 @@
 
 pub(crate) mod forward;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Weak};
+use std::sync::{mpsc, Arc, Mutex, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use crate::state::Inner;
 use crate::store::{Leasing, PgBackend, StoreError, StoredRoom, Whereabouts};
+use crate::util::lock;
 use crate::AppState;
 
 /// How often an instance looks for rooms whose lease ran out (with the lease's length, the
@@ -77,6 +79,10 @@ pub(crate) struct Cluster {
     requests: mpsc::Sender<Request>,
     /// Codes of rooms whose lease changed hands (from `LISTEN`).
     moves: broadcast::Sender<String>,
+    /// Where rooms served elsewhere live, as last read (code → address): a phone's requests
+    /// after the first skip the database. Forgotten when the room moves (`LISTEN`) or its
+    /// owner cannot be reached.
+    owners: Arc<Mutex<HashMap<String, String>>>,
     /// The secret instances show each other (see `forward.rs`).
     pub(crate) secret: String,
     pub(crate) http: reqwest::Client,
@@ -108,10 +114,16 @@ impl Cluster {
             .name("polyphony-leases".into())
             .spawn(move || lease_loop(pg, thread_leasing, rx, events_tx))
             .map_err(|e| StoreError::Failed(format!("cannot start the lease thread: {e}")))?;
-        let (url, listen_moves, listen_stop) = (leasing.url.clone(), moves.clone(), stop.clone());
+        let owners = Arc::new(Mutex::new(HashMap::new()));
+        let listener = Listener {
+            moves: moves.clone(),
+            owners: Arc::clone(&owners),
+            stop: Arc::clone(&stop),
+        };
+        let url = leasing.url.clone();
         thread::Builder::new()
             .name("polyphony-listen".into())
-            .spawn(move || listen_loop(&url, &listen_moves, &listen_stop))
+            .spawn(move || listen_loop(&url, &listener))
             .map_err(|e| StoreError::Failed(format!("cannot start the listener thread: {e}")))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
@@ -122,6 +134,7 @@ impl Cluster {
             Cluster {
                 requests,
                 moves,
+                owners,
                 secret,
                 http,
                 stop,
@@ -133,6 +146,9 @@ impl Cluster {
     /// Where the room with this code lives; claims it when nobody holds it (then it is served
     /// here before this answers).
     pub(crate) async fn locate(&self, code: &str) -> Located {
+        if let Some(address) = lock(&self.owners).get(code) {
+            return Located::Elsewhere(address.clone());
+        }
         let (reply, rx) = oneshot::channel();
         let asked = self.requests.send(Request::Locate {
             code: code.to_owned(),
@@ -141,7 +157,17 @@ impl Cluster {
         if asked.is_err() {
             return Located::Unavailable;
         }
-        rx.await.unwrap_or(Located::Unavailable)
+        let answer = rx.await.unwrap_or(Located::Unavailable);
+        if let Located::Elsewhere(address) = &answer {
+            lock(&self.owners).insert(code.to_owned(), address.clone());
+        }
+        answer
+    }
+
+    /// Forgets where `code` lives (its owner could not be reached): the next request asks the
+    /// database.
+    pub(crate) fn forget_owner(&self, code: &str) {
+        lock(&self.owners).remove(code);
     }
 
     /// Lets this instance's leases run out now (clean shutdown), after its last writes.
@@ -326,9 +352,18 @@ fn locate(
     }
 }
 
-/// `LISTEN polyphony_leases`: every claim's room code goes to [`Cluster::moves`]. Connects
-/// again after a failure; ends when the cluster is dropped.
-fn listen_loop(url: &str, moves: &broadcast::Sender<String>, stop: &AtomicBool) {
+/// What the listener thread tells: rooms that moved, to proxies and to the owners' cache.
+struct Listener {
+    moves: broadcast::Sender<String>,
+    owners: Arc<Mutex<HashMap<String, String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// `LISTEN polyphony_leases`: every claim's room code goes to [`Cluster::moves`] and out of
+/// the owners' cache. Connects again after a failure (forgetting every cached owner, since
+/// moves may have been missed); ends when the cluster is dropped.
+fn listen_loop(url: &str, listener: &Listener) {
+    let (moves, stop) = (&listener.moves, &*listener.stop);
     while !stop.load(Ordering::Relaxed) {
         let mut client = match crate::store::connect_as(url, "polyphony-listen") {
             Ok(c) => c,
@@ -338,6 +373,7 @@ fn listen_loop(url: &str, moves: &broadcast::Sender<String>, stop: &AtomicBool) 
                 continue;
             }
         };
+        lock(&listener.owners).clear();
         if let Err(e) = client.batch_execute(&format!("LISTEN {}", crate::store::lease::CHANNEL)) {
             tracing::warn!(error = %e, "cannot listen to lease changes; trying again");
             thread::sleep(Duration::from_secs(1));
@@ -349,6 +385,7 @@ fn listen_loop(url: &str, moves: &broadcast::Sender<String>, stop: &AtomicBool) 
             loop {
                 match postgres::fallible_iterator::FallibleIterator::next(&mut iter) {
                     Ok(Some(n)) => {
+                        lock(&listener.owners).remove(n.payload());
                         let _ = moves.send(n.payload().to_owned());
                     }
                     Ok(None) => break,
