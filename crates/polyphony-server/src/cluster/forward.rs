@@ -41,13 +41,16 @@ pub(crate) const PEER_HEADER: &str = "x-polyphony-peer";
 /// The phone's address, on a forwarded request.
 pub(crate) const CLIENT_HEADER: &str = "x-polyphony-client";
 
-/// The join code a path is about: `/api/rooms/{code}[/…]` or `/r/{code}/…`.
+/// The join code of a path only the room's owner can answer: `/api/rooms/{code}[/…]` or the
+/// report page `/r/{code}/report`. The app's pages (`/r/{code}`, `/r/{code}/screen`, …) are the
+/// same file on every instance: served where they land, even while the room changes hands.
 fn room_code(path: &str) -> Option<&str> {
-    let rest = path
-        .strip_prefix("/api/rooms/")
-        .or_else(|| path.strip_prefix("/r/"))?;
-    let code = rest.split('/').next()?;
-    (!code.is_empty()).then_some(code)
+    if let Some(rest) = path.strip_prefix("/api/rooms/") {
+        let code = rest.split('/').next()?;
+        return (!code.is_empty()).then_some(code);
+    }
+    let code = path.strip_prefix("/r/")?.strip_suffix("/report")?;
+    (!code.is_empty() && !code.contains('/')).then_some(code)
 }
 
 /// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and the ones
@@ -333,6 +336,9 @@ mod tests {
         assert_eq!(room_code("/api/rooms/ABC234/votes"), Some("ABC234"));
         assert_eq!(room_code("/api/rooms/ABC234"), Some("ABC234"));
         assert_eq!(room_code("/r/ABC234/report"), Some("ABC234"));
+        // The app's pages are the same everywhere: not forwarded.
+        assert_eq!(room_code("/r/ABC234"), None);
+        assert_eq!(room_code("/r/ABC234/screen"), None);
         assert_eq!(room_code("/api/rooms"), None);
         assert_eq!(room_code("/api/rooms/"), None);
         assert_eq!(room_code("/api/health"), None);
