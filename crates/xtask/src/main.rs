@@ -211,18 +211,22 @@ fn test(root: &Path) -> Result<()> {
         &["test", "-p", "polyphony-server", "--tests"],
         &[("POLYPHONY_TEST_BACKEND", "postgres")],
     )?;
-    drop(cluster);
     run(root, "cargo", &["build", "--release", "-p", "polyphony"])?;
     build_wasm(root)?;
     run(root, "node", &["--test", "crates/polyphony-wasm/tests/"])?;
     // Every browser test in web/e2e/ (first-visit.test.mjs, workshop.test.mjs,
     // facilitator.test.mjs, phone.test.mjs, ...; helpers.mjs is shared, not a test), one file at
-    // a time: the throttled first visit times itself and must not share the machine.
-    run(
+    // a time: the throttled first visit times itself and must not share the machine. The
+    // PostgreSQL cluster is still up: failover.test.mjs runs three instances on a database of
+    // its own there (and fails without POLYPHONY_TEST_POSTGRES).
+    postgres::run_with_url(
         root,
+        &cluster,
         "node",
         &["--test", "--test-concurrency=1", "web/e2e/"],
+        &[],
     )?;
+    drop(cluster);
     // The offline report: the release binary writes it, Chromium opens it from file://.
     run(root, "node", &["--test", "crates/polyphony-report/tests/"])?;
     // The Python package: wheel, fresh venv, pytest and the notebook (against the release CLI).

@@ -270,7 +270,7 @@ fn offline_banner(lang: Lang, online: bool, queued: usize) -> Html {
     html! {
         <div class="offline" role="status" id="offline">
             <Tr lang={lang} k={Key::Offline} />
-            if queued > 0 { <br /><Tr lang={lang} k={Key::QueuedVotes} args={vec![("n", queued.to_string())]} /> }
+            if queued > 0 { <br />{ queued_votes(lang, queued) } }
         </div>
     }
 }
@@ -281,8 +281,17 @@ fn paused_banner(lang: Lang, online: bool, queued: usize) -> Html {
         <div class="paused" role="status" id="paused">
             <strong><Tr lang={lang} k={Key::PhonePaused} /></strong>
             <p><Tr lang={lang} k={Key::PhoneHeldVotes} /></p>
-            if queued > 0 && online { <p><Tr lang={lang} k={Key::QueuedVotes} args={vec![("n", queued.to_string())]} /></p> }
+            if queued > 0 && online { <p>{ queued_votes(lang, queued) }</p> }
         </div>
+    }
+}
+
+/// "1 vote waiting to be sent", "3 votes waiting to be sent".
+fn queued_votes(lang: Lang, queued: usize) -> Html {
+    if queued == 1 {
+        html! { <Tr lang={lang} k={Key::QueuedVote} /> }
+    } else {
+        html! { <Tr lang={lang} k={Key::QueuedVotes} args={vec![("n", queued.to_string())]} /> }
     }
 }
 
