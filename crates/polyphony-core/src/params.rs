@@ -44,6 +44,9 @@ pub struct AnalysisParams {
     collapse_rank1: bool,
     kmeans_convergence: KMeansConvergence,
     smoother_fallback: bool,
+    smoother_margin: Option<f64>,
+    group_restart: bool,
+    skip_collapsed_k: bool,
     best_agree_as_agree: bool,
     repness_test_f32: bool,
     priority_tallies: PriorityTallies,
@@ -84,6 +87,9 @@ impl AnalysisParams {
                 KMeansConvergence::ById
             },
             smoother_fallback: !polis,
+            smoother_margin: if polis { None } else { Some(0.2) },
+            group_restart: !polis,
+            skip_collapsed_k: !polis,
             best_agree_as_agree: !polis,
             repness_test_f32: polis,
             priority_tallies: if polis {
@@ -239,6 +245,72 @@ impl AnalysisParams {
     /// ```
     pub fn smoother_fallback(&self) -> bool {
         self.smoother_fallback
+    }
+    /// How much better a new best k's silhouette must be than the shown k's to be shown at
+    /// once, without waiting for [`AnalysisParams::smoother_buffer`] updates in a row.
+    /// `None` (polis), `Some(0.2)` (workshop).
+    ///
+    /// The smoother counts updates, and how many updates a room's votes fall into depends on
+    /// the server's load (votes gather into fewer, larger updates while one runs): when a third
+    /// camp arrives with the last votes, the new k can win two or three updates and then the
+    /// votes stop, so Polis's rule shows the old k for good though the data plainly say
+    /// otherwise. A clear win cannot be noise, so it shows at once; close calls still wait.
+    /// With 0.2, the seven shared Polis conversations replayed at 1 and at 5 votes an update
+    /// show the same k at every update as without it, while a third camp that stands apart
+    /// beats the old k by 0.3 (`tests/live_room.rs`).
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Preset};
+    /// assert_eq!(AnalysisParams::default().smoother_margin(), Some(0.2));
+    /// assert_eq!(AnalysisParams::builder(Preset::Polis).build()?.smoother_margin(), None);
+    /// # Ok::<(), polyphony_core::CoreError>(())
+    /// ```
+    pub fn smoother_margin(&self) -> Option<f64> {
+        self.smoother_margin
+    }
+    /// Whether each warm-started group k-means is also fitted from a cold start, the cold fit
+    /// replacing the warm one when its within-group sum of squares is under half the warm
+    /// one's ([`crate::pipeline::RESTART_GAIN`]). `false` (polis), `true` (workshop).
+    ///
+    /// A warm start keeps groups with their people from one update to the next, but it cannot
+    /// leave a partition that stopped fitting: when two camps voted first, k = 3 splits one of
+    /// them, and a third camp arriving later joins the nearest group instead of forming its
+    /// own, so k = 3 scores below k = 2 for the rest of the room (`tests/live_room.rs`: the
+    /// cold fit's sum is 0.16 of the trapped one's). Only a partition more than twice as tight
+    /// takes over, so ordinary drift keeps its warm groups: the seven shared Polis
+    /// conversations replayed at 5 votes an update never come under 0.6 and show the same
+    /// groups at every update; at one vote an update, only scoop-hivemind.ubi changes, its k
+    /// changing 3 times in 7,174 updates instead of once.
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Preset};
+    /// assert!(AnalysisParams::default().group_restart());
+    /// assert!(!AnalysisParams::builder(Preset::Polis).build()?.group_restart());
+    /// # Ok::<(), polyphony_core::CoreError>(())
+    /// ```
+    pub fn group_restart(&self) -> bool {
+        self.group_restart
+    }
+    /// Whether a k whose group k-means ended with fewer than k groups (Lloyd's step emptied a
+    /// cluster) is left out of the candidates: not scored, never the best k, never shown.
+    /// `false` (polis), `true` (workshop).
+    ///
+    /// Such a k is the smaller k's partition under another name: their silhouettes are equal
+    /// and Polis's tie rule picks the larger k, so the smoother settles on a k = 3 that shows
+    /// two groups. The next update's warm start gives k = 3 its third cluster back (the most
+    /// distal point), and the room shows three groups without a vote having changed. Left
+    /// out, the smaller k is chosen, and an update on the same votes shows the same groups
+    /// (`tests/live_room.rs`; the seven shared Polis conversations replayed at 1 and at 5
+    /// votes an update show the same groups at every update with and without it).
+    ///
+    /// ```
+    /// use polyphony_core::{AnalysisParams, Preset};
+    /// assert!(AnalysisParams::default().skip_collapsed_k());
+    /// assert!(!AnalysisParams::builder(Preset::Polis).build()?.skip_collapsed_k());
+    /// # Ok::<(), polyphony_core::CoreError>(())
+    /// ```
+    pub fn skip_collapsed_k(&self) -> bool {
+        self.skip_collapsed_k
     }
     /// Whether a group's best-agree statement is always reported as agree (Polis labels it by
     /// whichever test is larger, so it can come out "disagree"). `false` (polis), `true` (workshop).

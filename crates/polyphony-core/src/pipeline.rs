@@ -388,7 +388,7 @@ pub(crate) fn update_tallies(
 mod groups;
 mod statements;
 
-pub use groups::{groups, Grouping};
+pub use groups::{groups, Grouping, RESTART_GAIN};
 pub use statements::{
     consensus, divisive, group_aware_consensus, previous_group_tallies, priorities, repness,
 };

@@ -31,7 +31,8 @@ pub enum Preset {
     /// shapes results kept: greedy in-conv floor of 15, [`PriorityTallies::PreviousGroups`],
     /// best-agree that can come out labelled "disagree", the float32 `repness-test`,
     /// [`KMeansConvergence::SortedZip`], [`PcaStopping::FixedSteps`], rank-1 maps collapsed to
-    /// the origin, and the k smoother without its fallback.
+    /// the origin, the k smoother without its fallback or margin, group k-means warm-started
+    /// only, and a k whose k-means emptied a cluster still a candidate.
     Polis,
     /// For a live room, and the default: 2–3 groups, shown once 7 or more participants are in,
     /// with the quirks that are plain bugs fixed:
@@ -40,7 +41,13 @@ pub enum Preset {
     /// - a best-agree statement is always reported as agree;
     /// - `repness-test` keeps full precision;
     /// - k-means convergence matches clusters by id, so a dropped cluster cannot hide a move;
-    /// - the k smoother falls back to the best k when its k is no longer computed;
+    /// - the k smoother falls back to the best k when its k is no longer computed, and shows a
+    ///   best k that wins clearly at once, so the groups a room ends on do not depend on how
+    ///   many updates its last votes fell into;
+    /// - a warm-started group k-means left in a clearly worse partition than a cold start
+    ///   finds (a camp that arrived late, lumped with another) takes the cold start's;
+    /// - a k whose k-means emptied a cluster is no candidate, so it cannot win a tie with the
+    ///   smaller k it duplicates and show another number of groups at the next update;
     /// - power iteration stops once the component no longer moves (1e-13), not after a fixed count;
     /// - when the votes have a single direction of disagreement (two perfectly opposed camps),
     ///   participants are still placed along it instead of all at the origin in one group.

@@ -48,7 +48,8 @@ pub struct EngineState {
     pub group_labels: Vec<GroupMembers>,
 }
 
-/// Polis's group-count smoother (§4.5): a new best k must win several updates in a row.
+/// Polis's group-count smoother (§4.5): a new best k must win several updates in a row (or,
+/// with a margin, win outright: [`KSmoother::observe_scored`]).
 ///
 /// ```
 /// let mut s = polyphony_core::KSmoother::default();
@@ -92,6 +93,44 @@ impl KSmoother {
         self.last_k = Some(this_k);
         self.last_k_count = count;
         self.smoothed_k = Some(smoothed);
+        smoothed
+    }
+
+    /// [`KSmoother::observe`] with the update's silhouettes: when `margin` is given and the
+    /// best k's silhouette beats the k [`KSmoother::observe`] would show by at least that
+    /// much, the best k is shown at once (see [`crate::AnalysisParams::smoother_margin`] for
+    /// why). `this_k` is the best k of `silhouettes`.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// let mut s = polyphony_core::KSmoother::default();
+    /// let close = BTreeMap::from([(2, 0.60), (3, 0.55)]);
+    /// assert_eq!(s.observe_scored(2, &close, 4, &[2, 3], Some(0.2)), 2);
+    /// // A third camp: k = 3 wins by 0.05, then by 0.3.
+    /// let near = BTreeMap::from([(2, 0.58), (3, 0.63)]);
+    /// assert_eq!(s.observe_scored(3, &near, 4, &[2, 3], Some(0.2)), 2); // waits, as Polis
+    /// let clear = BTreeMap::from([(2, 0.58), (3, 0.89)]);
+    /// assert_eq!(s.clone().observe_scored(3, &clear, 4, &[2, 3], None), 2);
+    /// assert_eq!(s.observe_scored(3, &clear, 4, &[2, 3], Some(0.2)), 3); // shown at once
+    /// assert_eq!(s.smoothed_k, Some(3));
+    /// ```
+    pub fn observe_scored(
+        &mut self,
+        this_k: u32,
+        silhouettes: &BTreeMap<u32, f64>,
+        buffer: u32,
+        available: &[u32],
+        margin: Option<f64>,
+    ) -> u32 {
+        let smoothed = self.observe(this_k, buffer, available);
+        let clear_win = match (margin, silhouettes.get(&this_k), silhouettes.get(&smoothed)) {
+            (Some(margin), Some(best), Some(shown)) => best - shown >= margin,
+            _ => false,
+        };
+        if smoothed != this_k && clear_win {
+            self.smoothed_k = Some(this_k);
+            return this_k;
+        }
         smoothed
     }
 }

@@ -145,6 +145,8 @@ async fn a_second_vote_that_regroups_the_votes_leaves_the_rooms_groups_names_and
         }
         tokens.push(t);
     }
+    // Three groups whatever updates the 270 votes fell into (the machine's load decides):
+    // `crates/polyphony-core/tests/live_room.rs` checks the engine on every kind of history.
     let view = host_view_until(&r, &code, &key, |v| group_count(v) == 3).await;
     assert!(view["live_groups"].is_null(), "not frozen yet");
     let (status, _) = post(
@@ -318,7 +320,8 @@ async fn a_second_vote_that_regroups_the_votes_leaves_the_rooms_groups_names_and
         }
     }
 
-    // After a restart: still frozen, same groups and seats.
+    // After a restart: still frozen, same groups and seats. The restarted engine's first
+    // update, on the same votes, draws the same two live groups (`live_room.rs`).
     state.shutdown().await;
     drop(r);
     let (state, r) = open_at(&db).await;

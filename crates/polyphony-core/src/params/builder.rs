@@ -215,6 +215,45 @@ impl AnalysisParamsBuilder {
         smoother_fallback: bool
     );
     setter!(
+        /// Sets the silhouette margin by which a new best k is shown at once (see
+        /// [`AnalysisParams::smoother_margin`]); `None` waits for the smoother's buffer
+        /// whatever the margin. A margin must be above 0 and at most 2 (silhouettes lie in
+        /// −1..=1).
+        ///
+        /// ```
+        /// use polyphony_core::{AnalysisParams, Preset};
+        /// let p = AnalysisParams::builder(Preset::Workshop).smoother_margin(None).build()?;
+        /// assert_eq!(p.smoother_margin(), None);
+        /// assert!(AnalysisParams::builder(Preset::Workshop).smoother_margin(Some(0.0)).build().is_err());
+        /// # Ok::<(), polyphony_core::CoreError>(())
+        /// ```
+        smoother_margin: Option<f64>
+    );
+    setter!(
+        /// Sets whether warm-started group k-means is checked against a cold start (see
+        /// [`AnalysisParams::group_restart`]).
+        ///
+        /// ```
+        /// use polyphony_core::{AnalysisParams, Preset};
+        /// let p = AnalysisParams::builder(Preset::Workshop).group_restart(false).build()?;
+        /// assert!(!p.group_restart());
+        /// # Ok::<(), polyphony_core::CoreError>(())
+        /// ```
+        group_restart: bool
+    );
+    setter!(
+        /// Sets whether a k whose k-means emptied a cluster is left out of the candidates (see
+        /// [`AnalysisParams::skip_collapsed_k`]).
+        ///
+        /// ```
+        /// use polyphony_core::{AnalysisParams, Preset};
+        /// let p = AnalysisParams::builder(Preset::Polis).skip_collapsed_k(true).build()?;
+        /// assert!(p.skip_collapsed_k() && !p.group_restart());
+        /// # Ok::<(), polyphony_core::CoreError>(())
+        /// ```
+        skip_collapsed_k: bool
+    );
+    setter!(
         /// Sets whether a best-agree statement is always reported as agree (see
         /// [`AnalysisParams::best_agree_as_agree`]).
         ///
@@ -328,6 +367,11 @@ impl AnalysisParamsBuilder {
             p.smoother_buffer >= 1,
             "smoother_buffer",
             "must be at least 1",
+        )?;
+        check(
+            p.smoother_margin.is_none_or(|m| m > 0.0 && m <= 2.0),
+            "smoother_margin",
+            "must be above 0 and at most 2",
         )?;
         Ok(p)
     }

@@ -29,6 +29,13 @@ pub(super) struct StoredParams {
     kmeans_convergence: Option<KMeansConvergence>,
     #[serde(default)]
     smoother_fallback: Option<bool>,
+    /// Outer `None`: stored before the field existed; `Some(None)`: stored turned off.
+    #[serde(default, deserialize_with = "present")]
+    smoother_margin: Option<Option<f64>>,
+    #[serde(default)]
+    group_restart: Option<bool>,
+    #[serde(default)]
+    skip_collapsed_k: Option<bool>,
     #[serde(default)]
     best_agree_as_agree: Option<bool>,
     #[serde(default)]
@@ -37,6 +44,14 @@ pub(super) struct StoredParams {
     priority_tallies: Option<PriorityTallies>,
     #[serde(default)]
     stable_labels: Option<bool>,
+}
+
+/// A field that is present, even as `null`, is `Some` (serde alone reads `null` as a missing
+/// `Option<Option<_>>`, which would turn a switched-off margin back into the preset's).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 impl From<StoredParams> for AnalysisParams {
@@ -59,6 +74,9 @@ impl From<StoredParams> for AnalysisParams {
             collapse_rank1: s.collapse_rank1.unwrap_or(d.collapse_rank1),
             kmeans_convergence: s.kmeans_convergence.unwrap_or(d.kmeans_convergence),
             smoother_fallback: s.smoother_fallback.unwrap_or(d.smoother_fallback),
+            smoother_margin: s.smoother_margin.unwrap_or(d.smoother_margin),
+            group_restart: s.group_restart.unwrap_or(d.group_restart),
+            skip_collapsed_k: s.skip_collapsed_k.unwrap_or(d.skip_collapsed_k),
             best_agree_as_agree: s.best_agree_as_agree.unwrap_or(d.best_agree_as_agree),
             repness_test_f32: s.repness_test_f32.unwrap_or(d.repness_test_f32),
             priority_tallies: s.priority_tallies.unwrap_or(d.priority_tallies),
@@ -83,6 +101,9 @@ mod tests {
                 "collapse_rank1",
                 "kmeans_convergence",
                 "smoother_fallback",
+                "smoother_margin",
+                "group_restart",
+                "skip_collapsed_k",
                 "best_agree_as_agree",
                 "repness_test_f32",
                 "priority_tallies",
@@ -93,12 +114,25 @@ mod tests {
             let old: AnalysisParams = serde_json::from_value(json).unwrap();
             assert_eq!(old, now);
         }
-        let p = AnalysisParams::builder(Preset::Workshop)
-            .priority_tallies(PriorityTallies::PreviousGroups)
-            .build()
-            .unwrap();
-        let back: AnalysisParams =
-            serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
-        assert_eq!(back, p);
+        for p in [
+            AnalysisParams::builder(Preset::Workshop)
+                .priority_tallies(PriorityTallies::PreviousGroups)
+                .build()
+                .unwrap(),
+            // A margin switched off stays off (stored as `null`, not taken for missing).
+            AnalysisParams::builder(Preset::Workshop)
+                .smoother_margin(None)
+                .build()
+                .unwrap(),
+            AnalysisParams::builder(Preset::Polis)
+                .smoother_margin(Some(0.1))
+                .group_restart(true)
+                .build()
+                .unwrap(),
+        ] {
+            let back: AnalysisParams =
+                serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+            assert_eq!(back, p);
+        }
     }
 }

@@ -9,6 +9,16 @@ use crate::params::AnalysisParams;
 use crate::state::KSmoother;
 use crate::stats::{self, Tally};
 
+/// With [`AnalysisParams::group_restart`], a cold-started group k-means replaces the
+/// warm-started one when its within-group sum of squares is under this share of the warm
+/// one's: a partition twice as tight, not the drift of a few votes (see the parameter for the
+/// measurements behind it).
+///
+/// ```
+/// assert_eq!(polyphony_core::pipeline::RESTART_GAIN, 0.5);
+/// ```
+pub const RESTART_GAIN: f64 = 0.5;
+
 /// What [`groups`] returns: the groups shown, and what the next update starts from.
 ///
 /// ```
@@ -28,9 +38,11 @@ pub struct Grouping {
 
 /// §4.3–4.5: clusters the base clusters (weighted by size) for every k from 2 to
 /// `min(max_groups, 2 + bases / bases_per_extra_group)`, picks the k with the best silhouette
-/// (ties to the larger k), smooths it over updates, and builds the groups shown: members,
-/// size-weighted centre and tallies (summed from `base_tallies`, by column). Groups are
-/// reported only once `in_conv_count` reaches `min_participants_for_groups`.
+/// (ties to the larger k; with [`AnalysisParams::skip_collapsed_k`], among the k whose k-means
+/// kept k groups), smooths it over updates ([`KSmoother::observe_scored`]), and builds the
+/// groups shown: members, size-weighted centre and tallies (summed from `base_tallies`, by
+/// column). Groups are reported only once `in_conv_count` reaches
+/// `min_participants_for_groups`.
 ///
 /// `previous` and `smoother` come from the last update ([`crate::EngineState`]).
 ///
@@ -80,7 +92,17 @@ pub fn groups(
         let kmeans = PolisKMeans::params(k as usize)
             .max_iterations(params.group_iterations())
             .convergence(params.kmeans_convergence());
-        let clustering = super::fit_named(kmeans, &bids, &centers, Some(&weights), last);
+        let mut clustering =
+            super::fit_named(kmeans.clone(), &bids, &centers, Some(&weights), last);
+        if params.group_restart() && !last.is_empty() {
+            // The fit Polis's cold start (first k distinct points) finds on these base
+            // clusters; it takes over only from a warm start left in a clearly worse partition.
+            let cold = super::fit_named(kmeans, &bids, &centers, Some(&weights), &[]);
+            let warm_ss = within_sum_of_squares(&clustering, &bids, &centers, &weights);
+            if within_sum_of_squares(&cold, &bids, &centers, &weights) < RESTART_GAIN * warm_ss {
+                clustering = cold;
+            }
+        }
         let labels: Vec<usize> = bids
             .iter()
             .map(|b| {
@@ -90,7 +112,11 @@ pub fn groups(
                     .unwrap_or(0)
             })
             .collect();
-        labelings.push((k, labels));
+        // A k whose k-means emptied a cluster is the smaller k's partition under another name:
+        // kept for the next warm start, but not a candidate.
+        if !(params.skip_collapsed_k() && clustering.len() < k as usize) {
+            labelings.push((k, labels));
+        }
         out.clusterings.insert(k, clustering);
     }
     // Every k's silhouette in one sweep over the base clusters' distances.
@@ -116,9 +142,13 @@ pub fn groups(
             } else {
                 Vec::new()
             };
-            let k = out
-                .smoother
-                .observe(best, params.smoother_buffer(), &available);
+            let k = out.smoother.observe_scored(
+                best,
+                &silhouettes,
+                params.smoother_buffer(),
+                &available,
+                params.smoother_margin(),
+            );
             if out.clusterings.contains_key(&k) {
                 k
             } else {
@@ -181,4 +211,24 @@ fn build_groups(
             }
         })
         .collect()
+}
+
+/// The k-means objective of a clustering of the base clusters: each base cluster's squared
+/// distance to its group's centre, weighted by its size.
+fn within_sum_of_squares(
+    clustering: &[Cluster],
+    bids: &[u32],
+    centers: &[[f64; 2]],
+    weights: &[f64],
+) -> f64 {
+    let index: BTreeMap<u32, usize> = bids.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    clustering
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |m| (c.center, m)))
+        .filter_map(|(center, m)| index.get(m).map(|&i| (center, i)))
+        .map(|(center, i)| {
+            let d = kmeans::distance(centers[i], center);
+            weights[i] * d * d
+        })
+        .sum()
 }
