@@ -96,7 +96,12 @@ pub(crate) async fn to_owner(State(state): State<AppState>, req: Request, next: 
     if state.room(&code).is_ok() {
         return next.run(req).await;
     }
-    let already_forwarded = req.headers().contains_key(PEER_HEADER);
+    // Forwarded by another instance (its secret shown): never forwarded again.
+    let already_forwarded = req
+        .headers()
+        .get(PEER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| crate::util::same_secret(p, &cluster.secret));
     match cluster.locate(&code).await {
         Located::Unknown => next.run(req).await,
         // Claimed now: served once the room is built (a moment, for a large room).
