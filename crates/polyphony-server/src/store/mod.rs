@@ -15,8 +15,9 @@
 //! [`Store::insert_room`], [`Store::checkpoint`]) is all the server sees. Underneath, a backend
 //! is a [`Backend`] (begin / savepoint / commit of the group transaction, and the writes) that
 //! the shared writer loop drives: [`sqlite::SqliteBackend`] over `write.rs`, `tables.rs`,
-//! `controls.rs`, `brief.rs` and `schema.rs`, and [`pg::PgBackend`] (`pg.rs`, its
-//! own dialect of the same schema and migrations). The room's commands write through
+//! `controls.rs`, `brief.rs` and `schema.rs`, and [`pg::PgBackend`] (`pg/`: the connection in
+//! `mod.rs`, its own dialect of the same schema and migrations in `schema.rs`, `load.rs`,
+//! `writes.rs`; leases in `lease.rs`). The room's commands write through
 //! [`RoomWrites`] (`room_writes.rs`), which both backends implement.
 
 mod brief;
