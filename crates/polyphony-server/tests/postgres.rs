@@ -593,3 +593,46 @@ async fn renewals_and_writes_never_deadlock() {
     );
     state.shutdown().await;
 }
+
+/// TLS to the database: with `sslmode=require&sslrootcert=CA` in the URL every connection the
+/// server opens (writes, leases, notifications) is encrypted, and the room works as before;
+/// without the CA the server's self-signed chain is refused, with a message that says so. (The
+/// test cluster `cargo xtask test` starts has TLS on, its CA in `POLYPHONY_TEST_POSTGRES_CA`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_speaks_tls_when_the_url_asks() {
+    let ca = std::env::var("POLYPHONY_TEST_POSTGRES_CA").unwrap_or_else(|_| {
+        panic!("this test needs the test cluster's CA: run it with `cargo xtask with-postgres`")
+    });
+    let db = fresh_postgres();
+    let Database::Postgres(url) = db.clone() else {
+        unreachable!()
+    };
+    let over_tls = Database::Postgres(format!("{url}?sslmode=require&sslrootcert={ca}"));
+    let state = AppState::open_database(&over_tls, limits()).await.unwrap();
+    let r = app(state.clone());
+    let (code, _key) = create_room(&r, 2, OPEN).await;
+    let token = join(&r, &code).await;
+    vote(&r, &code, &token, "v0", 0, "agree").await;
+    assert_eq!(
+        pg_query_i64(
+            &db,
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE s.ssl AND a.datname = current_database()
+               AND a.application_name LIKE 'polyphony-%'"
+        ),
+        [3],
+        "the writer's, the lease thread's and the listener's connections use TLS"
+    );
+    assert_eq!(pg_query_i64(&db, "SELECT count(*) FROM votes"), [1]);
+    state.shutdown().await;
+    // Without the CA, the chain is not trusted: refused, and said.
+    let unverified = Database::Postgres(format!("{url}?sslmode=require"));
+    let err = AppState::open_database(&unverified, limits())
+        .await
+        .err()
+        .expect("a certificate nobody vouches for is refused");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+}

@@ -17,6 +17,10 @@ use anyhow::{bail, Context, Result};
 /// may create databases (each test makes its own).
 pub const URL_VAR: &str = "POLYPHONY_TEST_POSTGRES";
 
+/// The CA that signed the test cluster's TLS certificate (a PEM file): the TLS test connects
+/// with `sslmode=require&sslrootcert=` this.
+pub const CA_VAR: &str = "POLYPHONY_TEST_POSTGRES_CA";
+
 /// The newest PostgreSQL server programs on the machine (Debian keeps them out of `PATH`).
 fn server_bin() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("POLYPHONY_PG_BIN") {
@@ -56,6 +60,9 @@ pub struct Cluster {
     user: Option<String>,
     /// `postgres://postgres@127.0.0.1:PORT/postgres`.
     pub url: String,
+    /// The PEM file of the CA that signed the server's certificate (TLS is on; plain
+    /// connections are accepted too).
+    pub ca: PathBuf,
 }
 
 impl Cluster {
@@ -91,6 +98,7 @@ impl Cluster {
             bin,
             user,
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            ca: dir.join("ca.crt"),
         };
         if let Some(user) = &cluster.user {
             let status = Command::new("chown")
@@ -117,8 +125,9 @@ impl Cluster {
                 "--no-sync",
             ],
         )?;
+        cluster.certificates()?;
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c ssl=on",
             dir.display()
         );
         let log = dir.join("log");
@@ -137,6 +146,98 @@ impl Cluster {
         )?;
         eprintln!("xtask: PostgreSQL test cluster at {}", cluster.url);
         Ok(cluster)
+    }
+
+    /// A throw-away CA and a certificate for 127.0.0.1 signed by it (`openssl`), as the data
+    /// folder's `server.crt` / `server.key` (PostgreSQL's defaults for `ssl=on`), the key
+    /// readable by the server's user only.
+    fn certificates(&self) -> Result<()> {
+        let dir = &self.dir;
+        let data = dir.join("data");
+        let path = |p: &Path| p.to_string_lossy().into_owned();
+        let (ca_key, ca) = (path(&dir.join("ca.key")), path(&self.ca));
+        let (key, csr, crt) = (
+            path(&data.join("server.key")),
+            path(&dir.join("server.csr")),
+            path(&data.join("server.crt")),
+        );
+        let ext = dir.join("san.ext");
+        std::fs::write(&ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+            .context("cannot write the certificate's extensions")?;
+        let openssl = |args: &[&str]| -> Result<()> {
+            let out = Command::new("openssl")
+                .args(args)
+                .output()
+                .context("cannot run openssl (Debian's openssl package)")?;
+            if !out.status.success() {
+                bail!(
+                    "openssl {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            Ok(())
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Polyphony test CA",
+            "-keyout",
+            &ca_key,
+            "-out",
+            &ca,
+        ])?;
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+        ])?;
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            &ext.to_string_lossy(),
+            "-out",
+            &crt,
+        ])?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600))
+                .context("cannot restrict the server key")?;
+        }
+        if let Some(user) = &self.user {
+            let status = Command::new("chown")
+                .args([user.as_str(), &key, &crt])
+                .status()
+                .context("cannot run chown")?;
+            if !status.success() {
+                bail!("cannot hand the certificate to {user}");
+            }
+        }
+        Ok(())
     }
 
     /// Runs one of PostgreSQL's programs (as the unprivileged user when xtask is root).
@@ -210,6 +311,7 @@ pub fn run_with_url(
     let status = Command::new(program)
         .args(args)
         .env(URL_VAR, &cluster.url)
+        .env(CA_VAR, &cluster.ca)
         .envs(env.iter().copied())
         .current_dir(root)
         .status()

@@ -20,6 +20,7 @@
 
 mod load;
 mod schema;
+mod tls;
 mod writes;
 
 use std::collections::{HashMap, HashSet};
@@ -53,16 +54,25 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
-/// Connects to `url` as `name` (its `application_name`, unless the URL sets one).
+/// Connects to `url` as `name` (its `application_name`, unless the URL sets one); over TLS
+/// with `sslmode=require` or `sslrootcert=FILE` (`tls.rs`).
 pub(crate) fn connect_as(url: &str, name: &str) -> Result<Client, StoreError> {
     let failed = |e: postgres::Error| {
         StoreError::Failed(format!("cannot connect to {}: {}", redact(url), pg_err(e)))
     };
-    let mut config: postgres::Config = url.parse().map_err(failed)?;
+    let (rest, root_cert) = tls::split_root_cert(url);
+    let mut config: postgres::Config = rest.parse().map_err(failed)?;
     if config.get_application_name().is_none() {
         config.application_name(name);
     }
-    config.connect(NoTls).map_err(failed)
+    let require = matches!(config.get_ssl_mode(), postgres::config::SslMode::Require);
+    if require || root_cert.is_some() {
+        config.ssl_mode(postgres::config::SslMode::Require);
+        let tls = tls::connector(root_cert.as_deref())?;
+        config.connect(tls).map_err(failed)
+    } else {
+        config.connect(NoTls).map_err(failed)
+    }
 }
 
 /// A driver error as the log should read it: PostgreSQL's own message and code when the server
@@ -75,7 +85,17 @@ fn pg_err(e: postgres::Error) -> StoreError {
             db.code().code(),
             db.detail().map(|d| format!(": {d}")).unwrap_or_default()
         )),
-        None => StoreError::Failed(format!("postgres: {e}")),
+        // The driver's own text ("error performing TLS handshake") with its causes ("invalid
+        // peer certificate: UnknownIssuer"), which say what to fix.
+        None => {
+            let mut text = format!("postgres: {e}");
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                text.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            StoreError::Failed(text)
+        }
     }
 }
 
