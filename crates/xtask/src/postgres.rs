@@ -39,11 +39,16 @@ fn server_bin() -> Option<PathBuf> {
     dirs.pop().map(|(_, bin)| bin)
 }
 
-/// Debian's `postgresql` package, installed when its server programs are missing.
+/// Debian's `postgresql` package, installed when its server programs are missing (and
+/// `openssl`, for the test cluster's certificate).
 pub fn setup_postgres(root: &Path) -> Result<()> {
     if server_bin().is_none() {
         super::run(root, "apt-get", &["update", "-qq"])?;
         super::run(root, "apt-get", &["install", "-y", "-qq", "postgresql"])?;
+    }
+    // The test cluster's TLS certificate is made with the openssl program.
+    if super::output("openssl", &["version"]).is_none() {
+        super::run(root, "apt-get", &["install", "-y", "-qq", "openssl"])?;
     }
     Ok(())
 }
