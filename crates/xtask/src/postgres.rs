@@ -48,6 +48,7 @@ pub fn setup_postgres(root: &Path) -> Result<()> {
     }
     // The test cluster's TLS certificate is made with the openssl program.
     if super::output("openssl", &["version"]).is_none() {
+        super::run(root, "apt-get", &["update", "-qq"])?;
         super::run(root, "apt-get", &["install", "-y", "-qq", "openssl"])?;
     }
     Ok(())
