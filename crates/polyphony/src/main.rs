@@ -11,6 +11,7 @@ use polyphony_polis::{PolisConversation, VoteSign};
 use polyphony_report::{ChangeInput, Lang, Moment, ReportInput};
 
 mod lab;
+mod migrate;
 mod serve;
 mod text;
 
@@ -66,6 +67,22 @@ enum Command {
         /// Replace the database file if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Move every room of a SQLite database into a PostgreSQL one, and check the move.
+    ///
+    /// Every row of every room is copied in one transaction (the PostgreSQL tables created
+    /// when empty), then checked: every row read back equal, and each room's export files
+    /// identical loaded from either database. Prints one line per room. Refused, with nothing
+    /// written, when the PostgreSQL database already holds one of the join codes or the file
+    /// is not a Polyphony database.
+    Migrate {
+        /// The SQLite database (`serve --db FILE`); read, never written. Stop the server first:
+        /// what it stores after the copy began is not copied.
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database, e.g. `postgres://user@host/db`.
+        #[arg(long)]
+        to: String,
     },
     /// Create a room from a Polis export (openData folder or API pair) in the database, for
     /// demos and replays; prints its join code and facilitator key. Restart a running server to
@@ -358,6 +375,7 @@ fn run(cli: Cli) -> Result<()> {
             },
         ),
         Command::Restore { backup, db, force } => serve::restore(&backup, &db, force),
+        Command::Migrate { from, to } => migrate::migrate(&from, &to),
         Command::Import {
             path,
             db,

@@ -13,7 +13,7 @@ use polyphony_server::{AppState, Database, Instance, Limits};
 /// URLs and the QR code are not logs: they go to stdout whatever the filter.
 const DEFAULT_LOG: &str = "warn,polyphony=info,polyphony_server=info";
 
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG));
     // A second call (serve after import in one process, tests) keeps the first subscriber.
@@ -23,7 +23,7 @@ fn init_logging() {
         .try_init();
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

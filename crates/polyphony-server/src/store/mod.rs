@@ -18,11 +18,13 @@
 //! `controls.rs`, `brief.rs` and `schema.rs`, and [`pg::PgBackend`] (`pg/`: the connection in
 //! `mod.rs`, its own dialect of the same schema and migrations in `schema.rs`, `load.rs`,
 //! `writes.rs`; leases in `lease.rs`). The room's commands write through
-//! [`RoomWrites`] (`room_writes.rs`), which both backends implement.
+//! [`RoomWrites`] (`room_writes.rs`), which both backends implement. `migrate.rs` copies a
+//! SQLite store's rows into a PostgreSQL one, table by table (`polyphony migrate`).
 
 mod brief;
 mod controls;
 pub(crate) mod lease;
+mod migrate;
 mod pg;
 mod room_writes;
 mod schema;
@@ -42,6 +44,8 @@ pub use brief::update_brief;
 pub use controls::{insert_snapshot, update_controls, update_frozen_groups, StoredSnapshot};
 pub use lease::Instance;
 pub(crate) use lease::{Fences, Whereabouts};
+pub use migrate::MigrateError;
+pub(crate) use migrate::{check_source, codes_in_target, copy_rooms, PendingCopy};
 pub(crate) use pg::{connect_as, PgBackend};
 pub(crate) use room_writes::RoomWrites;
 pub use tables::{

@@ -10,7 +10,7 @@ use super::{
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE rooms (
     id INTEGER PRIMARY KEY,

@@ -178,6 +178,12 @@ impl PgBackend {
         self.client.is_closed()
     }
 
+    /// The connection itself, for SQL built at run time (`polyphony migrate` copies tables by
+    /// name, inside the transaction it then loads the copied rooms in).
+    pub(in crate::store) fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
     pub(super) fn prepared(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
