@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-/// The loopback address phone `n` connects from (in-process server only): 127.1.x.y.
+/// The loopback address phone `n` connects from (a server on loopback): 127.1.x.y.
 pub(crate) fn phone_addr(n: usize) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(
         127,
@@ -15,6 +15,37 @@ pub(crate) fn phone_addr(n: usize) -> IpAddr {
         1 + (n % 250) as u8,
     ))
 }
+/// The loopback address the facilitator of room `r` creates it from, when a run has several
+/// rooms: 127.2.x.y. Rooms one address may create are capped per hour (30), so 20 rooms from
+/// one address would leave a second run against the same server refused; a facilitator per
+/// room is what a hosted server sees anyway.
+pub(crate) fn facilitator_addr(r: usize) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(
+        127,
+        2 + (r / 250) as u8,
+        0,
+        1 + (r % 250) as u8,
+    ))
+}
+
+/// Whether the server at `url` is on this machine's IPv4 loopback (`127.x.y.z`, written as an
+/// address): then the phones can connect from addresses of their own, as in a hall. A server
+/// elsewhere (or named, or on IPv6) sees the one address this machine has.
+pub(crate) fn is_loopback_v4(url: &str) -> bool {
+    host_of(url)
+        .parse::<SocketAddr>()
+        .is_ok_and(|a| a.is_ipv4() && a.ip().is_loopback())
+}
+
+/// `host:port` of `url`.
+fn host_of(url: &str) -> &str {
+    url.trim_start_matches("http://")
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
+
 /// A TCP connection to the server at `url` from `local` (if any).
 pub(crate) async fn tcp(url: &str, local: Option<IpAddr>) -> Result<tokio::net::TcpStream> {
     tcp_with(url, local, None).await
@@ -27,12 +58,7 @@ pub(crate) async fn tcp_with(
     local: Option<IpAddr>,
     recv_buffer: Option<u32>,
 ) -> Result<tokio::net::TcpStream> {
-    let host = url
-        .trim_start_matches("http://")
-        .trim_start_matches("ws://")
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let host = host_of(url);
     let addr: SocketAddr = match host.parse() {
         Ok(a) => a,
         Err(_) => tokio::net::lookup_host(host)

@@ -30,6 +30,25 @@ pub(crate) struct Tally {
     /// Reconnections during storms.
     pub(crate) reconnects: AtomicU64,
 }
+impl Tally {
+    /// The rooms' tallies added up (each room keeps its own, for its lost-vote check).
+    pub(crate) fn sum(all: &[Arc<Tally>]) -> Tally {
+        let add = |field: fn(&Tally) -> &AtomicU64| {
+            AtomicU64::new(all.iter().map(|t| field(t).load(Ordering::Relaxed)).sum())
+        };
+        Tally {
+            sent: add(|t| &t.sent),
+            acked: add(|t| &t.acked),
+            duplicates: add(|t| &t.duplicates),
+            rejected: add(|t| &t.rejected),
+            unacked: add(|t| &t.unacked),
+            statements: add(|t| &t.statements),
+            waiting: add(|t| &t.waiting),
+            reconnects: add(|t| &t.reconnects),
+        }
+    }
+}
+
 /// One phone: what it needs to know.
 #[derive(Clone)]
 pub(crate) struct PhonePlan {

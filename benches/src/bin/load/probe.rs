@@ -6,14 +6,109 @@ use std::time::{Duration, Instant};
 
 /// The resident set size of this process (server and simulated phones), in MiB (Linux).
 pub(crate) fn rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    rss_mib_of("self")
+}
+/// Open file descriptors of this process (Linux): the server's and the clients' sockets.
+pub(crate) fn open_files() -> Option<usize> {
+    open_files_of("self")
+}
+
+/// The resident set size of process `pid` (`self` or a number), in MiB (Linux).
+fn rss_mib_of(pid: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
-/// Open file descriptors of this process (Linux): the server's and the clients' sockets.
-pub(crate) fn open_files() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+
+/// Open file descriptors of process `pid` (`self` or a number; Linux, and another user's
+/// process only as root).
+fn open_files_of(pid: &str) -> Option<usize> {
+    Some(std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count())
+}
+
+/// A process's RSS (MiB) and open files, each `None` when `/proc` could not tell.
+pub(crate) type Measure = (Option<f64>, Option<usize>);
+
+/// The external server's processes (`--server-pids`), measured once before the phones start
+/// and every second after: what an instance needs per phone can only be read off the server's
+/// own processes, as this one also holds the phones' ends.
+pub(crate) struct ServerSampler {
+    pids: Vec<u32>,
+    /// (RSS MiB, open files) of each process before the phones started.
+    pub(crate) before: Vec<Measure>,
+    samples: Arc<Mutex<Vec<Vec<Measure>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// What a [`ServerSampler`] saw of each process: before the phones, and the largest sample.
+pub(crate) struct ServerSamples {
+    pub(crate) pids: Vec<u32>,
+    pub(crate) before: Vec<Measure>,
+    /// Each process's largest RSS (MiB) and open files over the run.
+    pub(crate) peak: Vec<Measure>,
+    /// The largest sum over the processes, RSS and open files (each at its own moment).
+    pub(crate) peak_total: Measure,
+}
+
+fn measure(pids: &[u32]) -> Vec<Measure> {
+    pids.iter()
+        .map(|p| (rss_mib_of(&p.to_string()), open_files_of(&p.to_string())))
+        .collect()
+}
+
+impl ServerSampler {
+    /// Measures `pids` now, then every second (on the current runtime).
+    pub(crate) fn start(pids: Vec<u32>) -> ServerSampler {
+        let before = measure(&pids);
+        let samples = Arc::new(Mutex::new(Vec::new()));
+        let task = {
+            let (pids, samples) = (pids.clone(), Arc::clone(&samples));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let m = measure(&pids);
+                    if let Ok(mut v) = samples.lock() {
+                        v.push(m);
+                    }
+                }
+            })
+        };
+        ServerSampler {
+            pids,
+            before,
+            samples,
+            task,
+        }
+    }
+
+    /// Stops sampling; what it saw.
+    pub(crate) fn stop(self) -> ServerSamples {
+        self.task.abort();
+        let samples = self.samples.lock().map(|v| v.clone()).unwrap_or_default();
+        let max_f = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let mut peak = self.before.clone();
+        let (mut rss_total, mut fds_total) = (None, None);
+        for s in &samples {
+            for (p, (rss, fds)) in peak.iter_mut().zip(s) {
+                p.0 = max_f(p.0, *rss);
+                p.1 = p.1.max(*fds);
+            }
+            let rss: Option<f64> = s.iter().map(|(r, _)| *r).sum();
+            let fds: Option<usize> = s.iter().map(|(_, f)| *f).sum();
+            rss_total = max_f(rss_total, rss);
+            fds_total = fds_total.max(fds);
+        }
+        ServerSamples {
+            pids: self.pids,
+            before: self.before,
+            peak,
+            peak_total: (rss_total, fds_total),
+        }
+    }
 }
 
 /// TCP connections to the server's `port` from 127.0.0.1, as the server's end sees them, by

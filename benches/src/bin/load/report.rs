@@ -12,7 +12,7 @@ use anyhow::{bail, Result};
 
 use crate::attack::{Attack, AttackTally};
 use crate::phone::{Acks, Tally};
-use crate::probe::{percentile, Samples};
+use crate::probe::{percentile, Samples, ServerSamples};
 use crate::room::Room;
 
 /// Everything the run gathered, for the report.
@@ -44,21 +44,35 @@ pub(crate) struct Run {
     pub(crate) samples: Samples,
     /// The RSS once every phone was done (MiB).
     pub(crate) rss_end: Option<f64>,
+    /// The external server's processes (`--server-pids`).
+    pub(crate) server: Option<ServerSamples>,
+    /// Addresses the phones were spread over (`--url`).
+    pub(crate) addresses: usize,
 }
 
-/// Prints the figures (reading the stored votes and the view from the server) and fails when
-/// the run did.
-pub(crate) async fn report(run: &Run, room: &Room) -> Result<()> {
-    let stored = room.stored_votes().await?;
-    let view = room.view().await?;
+/// Prints the figures (reading each room's stored votes and view from the server) and fails
+/// when the run did. `tallies` are the rooms' own counts (`run.tally` is their sum): each
+/// room's export must hold every vote acknowledged in it, so a vote lost in one room cannot
+/// hide behind a vote another room stored twice.
+pub(crate) async fn report(run: &Run, rooms: &[Room], tallies: &[Arc<Tally>]) -> Result<()> {
+    let room = &rooms[0];
     let tally = &run.tally;
     let mut all: Vec<f64> = run.latencies.iter().map(|(_, ms)| *ms).collect();
     all.sort_by(f64::total_cmp);
     let acked = tally.acked.load(Ordering::Relaxed);
-    let new_votes = acked - tally.duplicates.load(Ordering::Relaxed);
-    // Votes acknowledged to the attacker's tokens are in the export too.
+    // Votes acknowledged to the attacker's tokens are in the export too (the attack is on the
+    // first room, the only one when there is an attack).
     let attacker_votes = run.attack_tally.votes_new.load(Ordering::Relaxed);
-    let lost = (new_votes + attacker_votes).saturating_sub(stored);
+    let (mut stored, mut lost, mut rooms_losing) = (0, 0, 0);
+    for (r, (room, t)) in rooms.iter().zip(tallies).enumerate() {
+        let in_room = room.stored_votes().await?;
+        let expected = t.acked.load(Ordering::Relaxed) - t.duplicates.load(Ordering::Relaxed)
+            + if r == 0 { attacker_votes } else { 0 };
+        stored += in_room;
+        lost += expected.saturating_sub(in_room);
+        rooms_losing += usize::from(in_room < expected);
+    }
+    let view = room.view().await?;
     println!(
         "phones {} ({} failed), {:.1} s, {} statements + {} written by phones",
         run.phones,
@@ -87,12 +101,19 @@ pub(crate) async fn report(run: &Run, room: &Room) -> Result<()> {
         percentile(&all, 0.99),
         all.last().copied().unwrap_or(f64::NAN)
     );
-    println!(
-        "room view: {} participants, {} groups, analysis tick {}",
-        view["participants"],
-        view["groups"].as_array().map_or(0, Vec::len),
-        view["tick"]
-    );
+    if rooms.len() == 1 {
+        println!(
+            "room view: {} participants, {} groups, analysis tick {}",
+            view["participants"],
+            view["groups"].as_array().map_or(0, Vec::len),
+            view["tick"]
+        );
+    } else {
+        spread(run, rooms, rooms_losing).await?;
+    }
+    if let Some(server) = &run.server {
+        server_processes(run, server);
+    }
     if run.soak {
         soak(run);
     }
@@ -103,13 +124,89 @@ pub(crate) async fn report(run: &Run, room: &Room) -> Result<()> {
     if let Some(t0) = run.formed_at {
         tables(run, t0)?;
     }
-    if lost > 0 || run.failed_phones > 0 || stored < new_votes + attacker_votes {
+    if lost > 0 || rooms_losing > 0 || run.failed_phones > 0 {
         bail!("votes were lost or phones failed");
     }
     if attack_failed {
         bail!("the phones were not served during the attack");
     }
     Ok(())
+}
+
+/// The rooms: where each was created, their views (participants, groups, analysis ticks),
+/// and whether every room's export held its votes.
+async fn spread(run: &Run, rooms: &[Room], rooms_losing: usize) -> Result<()> {
+    let mut created: Vec<(&str, usize)> = Vec::new();
+    for room in rooms {
+        match created.iter_mut().find(|(u, _)| *u == room.url) {
+            Some((_, n)) => *n += 1,
+            None => created.push((&room.url, 1)),
+        }
+    }
+    let (mut participants, mut groups, mut ticks) = (Vec::new(), Vec::new(), 0);
+    for room in rooms {
+        let view = room.view().await?;
+        participants.push(view["participants"].as_u64().unwrap_or(0));
+        groups.push(view["groups"].as_array().map_or(0, Vec::len));
+        ticks += view["tick"].as_u64().unwrap_or(0);
+    }
+    let range = |v: &[u64]| {
+        let (lo, hi) = (v.iter().min(), v.iter().max());
+        format!("{}–{}", lo.unwrap_or(&0), hi.unwrap_or(&0))
+    };
+    let groups: Vec<u64> = groups.iter().map(|g| *g as u64).collect();
+    println!(
+        "{} rooms, phones spread over {} address{}; rooms created on {}",
+        rooms.len(),
+        run.addresses,
+        if run.addresses == 1 { "" } else { "es" },
+        created
+            .iter()
+            .map(|(u, n)| format!("{u} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "rooms' views: {} participants per room ({} in all), {} groups per room, {ticks} analysis ticks in all; rooms missing acknowledged votes: {rooms_losing}",
+        range(&participants),
+        participants.iter().sum::<u64>(),
+        range(&groups),
+    );
+    Ok(())
+}
+
+/// The external server's processes: RSS and open files before the phones and at their peak,
+/// and what the peak adds per phone.
+fn server_processes(run: &Run, s: &ServerSamples) {
+    let fds = |n: Option<usize>| n.map_or("?".into(), |n| n.to_string());
+    for (pid, (before, peak)) in s.pids.iter().zip(s.before.iter().zip(&s.peak)) {
+        println!(
+            "server process {pid}: RSS {} MiB before the phones, {} MiB peak; open files {} before, {} peak",
+            mib(before.0),
+            mib(peak.0),
+            fds(before.1),
+            fds(peak.1),
+        );
+    }
+    let rss_before: Option<f64> = s.before.iter().map(|(r, _)| *r).sum();
+    let fds_before: Option<usize> = s.before.iter().map(|(_, f)| *f).sum();
+    let (rss_peak, fds_peak) = s.peak_total;
+    let phones = run.phones as f64;
+    let per_1000 = rss_peak
+        .zip(rss_before)
+        .map(|(p, b)| format!("{:.0}", (p - b) / phones * 1000.0));
+    let per_phone = fds_peak
+        .zip(fds_before)
+        .map(|(p, b)| format!("{:.2}", (p as f64 - b as f64) / phones));
+    println!(
+        "server processes together: RSS {} → {} MiB peak ({} MiB per 1,000 phones), open files {} → {} peak ({} per phone)",
+        mib(rss_before),
+        mib(rss_peak),
+        per_1000.unwrap_or("?".into()),
+        fds(fds_before),
+        fds(fds_peak),
+        per_phone.unwrap_or("?".into()),
+    );
 }
 
 /// A figure in MiB, or "?".

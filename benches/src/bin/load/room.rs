@@ -1,6 +1,7 @@
 //! The facilitator's side of the run: the room it creates, the tables it forms, and what it
 //! reads back at the end (the stored votes, the room view, the admission figures).
 
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -17,10 +18,19 @@ pub(crate) struct Room {
 }
 
 impl Room {
-    /// Creates the room on the server at `url`: `statements` seed statements, the phones'
-    /// `seed`.
-    pub(crate) async fn create(url: String, statements: usize, seed: u64) -> Result<Room> {
-        let http = reqwest::Client::new();
+    /// Creates the room on the server at `url`, from `local` (if any): `statements` seed
+    /// statements, the phones' `seed`.
+    pub(crate) async fn create(
+        url: String,
+        statements: usize,
+        seed: u64,
+        local: Option<IpAddr>,
+    ) -> Result<Room> {
+        let mut http = reqwest::Client::builder();
+        if let Some(ip) = local {
+            http = http.local_address(ip);
+        }
+        let http = http.build()?;
         let statements: Vec<String> = (0..statements)
             .map(|i| format!("Load test statement {i}"))
             .collect();
@@ -36,7 +46,7 @@ impl Room {
             .await?;
         let code = created["room"]["code"]
             .as_str()
-            .context("room not created")?
+            .with_context(|| format!("room not created: {created}"))?
             .to_string();
         let key = created["facilitator_key"]
             .as_str()
