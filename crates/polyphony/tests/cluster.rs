@@ -7,14 +7,16 @@
 //! never skips, without it.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{fresh_postgres, http, serve_on, Server};
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -22,17 +24,17 @@ use tungstenite::{Message, WebSocket};
 const STATEMENTS: usize = 10;
 const PHONES: usize = 60;
 
+/// One instance of the cluster; woken (SIGCONT) before it is killed, in case a test left it
+/// stopped.
 struct Instance {
-    child: Child,
-    /// `http://127.0.0.1:port`.
+    server: Server,
+    /// `http://127.0.0.1:port`, which it also advertises to the others.
     base: String,
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        let _ = signal(&self.child, "CONT");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = signal(&self.server.child, "CONT");
     }
 }
 
@@ -54,46 +56,14 @@ fn free_port() -> u16 {
 fn start(db: &str, lease_ms: u64) -> Instance {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--db", db])
-        .args(["--advertise", &base, "--lease-ms", &lease_ms.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.starts_with("Polyphony is listening on "), "{first}");
-    std::thread::spawn(move || for _ in lines {});
-    Instance { child, base }
-}
-
-/// A new database on the test PostgreSQL server.
-fn fresh_postgres(name: &str) -> String {
-    let base = std::env::var("POLYPHONY_TEST_POSTGRES").unwrap_or_else(|_| {
-        panic!(
-            "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose role \
-             may create databases, or run `cargo xtask test`"
-        )
-    });
-    let name = format!("{name}_{}", std::process::id());
-    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let path = base[authority..]
-        .find('/')
-        .map_or(base.len(), |p| authority + p);
-    format!("{}/{name}", &base[..path])
+    let lease_ms = lease_ms.to_string();
+    let extra = ["--advertise", &base, "--lease-ms", &lease_ms];
+    let server = serve_on(&format!("127.0.0.1:{port}"), db, &extra);
+    Instance { server, base }
 }
 
 fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(3))
-        .build()
-        .unwrap()
+    http(Duration::from_secs(3))
 }
 
 /// Three camps: each agrees with its own third of the statements and disagrees with the
@@ -306,10 +276,8 @@ fn three_instances_survive_the_owner_killed_mid_vote() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    let owner = instances.remove(0);
-    let mut owner = owner;
-    owner.child.kill().unwrap(); // SIGKILL
-    owner.child.wait().unwrap();
+    let mut owner = instances.remove(0);
+    owner.server.sigkill();
     let killed = Instant::now();
     let acked_at_kill = acked.load(Ordering::SeqCst);
     // Takeover: another instance serves the room (a write goes through).
@@ -444,7 +412,7 @@ fn an_owner_paused_past_its_lease_cannot_write_after_another_took_over() {
     assert_eq!(request(&mut ws, &first, "v0").unwrap()["type"], "ack");
 
     // The owner stops (SIGSTOP) past its lease; the other instance takes the room over.
-    signal(&a.child, "STOP").unwrap();
+    signal(&a.server.child, "STOP").unwrap();
     let paused = Instant::now();
     let view = get_ok(
         &http,
@@ -464,7 +432,7 @@ fn an_owner_paused_past_its_lease_cannot_write_after_another_took_over() {
     ))
     .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    signal(&a.child, "CONT").unwrap();
+    signal(&a.server.child, "CONT").unwrap();
     // The old owner must not acknowledge it: its write is fenced off, and the socket closes so
     // the phone reconnects.
     let deadline = Instant::now() + Duration::from_secs(10);

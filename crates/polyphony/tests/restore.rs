@@ -2,60 +2,22 @@
 //! (SIGKILL), another one restores the backup and serves the room with its votes.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{http, polyphony, serve};
 use serde_json::{json, Value};
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("Polyphony is listening on ")
-        .and_then(|r| r.split(';').next())
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-        .to_string();
-    std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        base: format!("http://{addr}/api"),
-    }
-}
 
 #[test]
 fn a_backup_restored_on_another_laptop_serves_the_room() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("workshop.db");
     let backups = dir.path().join("usb-stick");
-    let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let mut server = start(&db, &["--backup", backups.to_str().unwrap()]);
-    let base = server.base.clone();
+    let http = http(Duration::from_secs(10));
+    let mut server = serve(&db, &["--backup", backups.to_str().unwrap()]);
+    let base = server.api();
     let created: Value = http
         .post(format!("{base}/rooms"))
         .json(
@@ -93,18 +55,13 @@ fn a_backup_restored_on_another_laptop_serves_the_room() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let backup = backups.join("workshop.db.backup");
+    let backup_arg = backup.to_str().unwrap();
     let started = Instant::now();
     let restored = dir.path().join("other-laptop.db");
+    let restored_arg = restored.to_str().unwrap();
     // Wait for the copy holding the stage change, then the laptop dies.
     loop {
-        let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-            .args(["restore"])
-            .arg(&backup)
-            .arg("--db")
-            .arg(&restored)
-            .arg("--force")
-            .output()
-            .unwrap();
+        let out = polyphony(&["restore", backup_arg, "--db", restored_arg, "--force"]);
         if out.status.success() && rusqlite_stage(&restored) == "groups" {
             let stdout = String::from_utf8_lossy(&out.stdout);
             assert!(stdout.contains(&code), "{stdout}");
@@ -116,20 +73,13 @@ fn a_backup_restored_on_another_laptop_serves_the_room() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.sigkill();
     // Restoring over an existing database needs --force.
-    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["restore"])
-        .arg(&backup)
-        .arg("--db")
-        .arg(&restored)
-        .output()
-        .unwrap();
+    let out = polyphony(&["restore", backup_arg, "--db", restored_arg]);
     assert!(!out.status.success());
-    let other = start(&restored, &[]);
+    let other = serve(&restored, &[]);
     let view: Value = http
-        .get(format!("{}/rooms/{code}/view", other.base))
+        .get(format!("{}/rooms/{code}/view", other.api()))
         .send()
         .unwrap()
         .json()
@@ -138,14 +88,14 @@ fn a_backup_restored_on_another_laptop_serves_the_room() {
     assert_eq!(view["votes"], 3, "{view}");
     // The phone carries on with its token, the facilitator with their key.
     let resp = http
-        .post(format!("{}/rooms/{code}/votes", other.base))
+        .post(format!("{}/rooms/{code}/votes", other.api()))
         .header("x-participant-token", &token)
         .json(&json!({ "id": "after", "statement": 0, "vote": "disagree" }))
         .send()
         .unwrap();
     assert_eq!(resp.status(), 200);
     let resp = http
-        .post(format!("{}/rooms/{code}/stage", other.base))
+        .post(format!("{}/rooms/{code}/stage", other.api()))
         .header("x-facilitator-key", &key)
         .json(&json!({ "stage": "divisive" }))
         .send()

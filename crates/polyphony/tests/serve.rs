@@ -3,58 +3,18 @@
 //! `polyphony import` makes a room.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{fresh_postgres, http, imported_code, polyphony, serve, text, two_camps};
 use serde_json::{json, Value};
 
 const STATEMENTS: usize = 10;
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `polyphony serve` on a free port and waits for its "listening on" line.
-fn start(db: impl AsRef<OsStr>) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("Polyphony is listening on ")
-        .and_then(|r| r.split(';').next())
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-        .to_string();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        base: format!("http://{addr}/api"),
-    }
-}
-
 fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+    http(Duration::from_secs(10))
 }
 
 fn camp_vote(camp: usize, s: usize) -> &'static str {
@@ -132,27 +92,6 @@ fn acknowledged_votes_and_groups_survive_sigkill() {
     survives_sigkill(dir.path().join("workshop.db").as_os_str());
 }
 
-/// A new database on the test PostgreSQL server (`POLYPHONY_TEST_POSTGRES`, which `cargo xtask
-/// test` sets); its URL. Fails, never skips, without the server.
-fn fresh_postgres(name: &str) -> String {
-    let base = std::env::var("POLYPHONY_TEST_POSTGRES").unwrap_or_else(|_| {
-        panic!(
-            "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose role \
-             may create databases, or run `cargo xtask test`"
-        )
-    });
-    let name = format!("{name}_{}", std::process::id());
-    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let path = base[authority..]
-        .find('/')
-        .map_or(base.len(), |p| authority + p);
-    format!("{}/{name}", &base[..path])
-}
-
 #[test]
 fn acknowledged_votes_and_groups_survive_sigkill_on_postgres() {
     survives_sigkill(OsStr::new(&fresh_postgres("polyphony_sigkill")));
@@ -162,20 +101,25 @@ fn acknowledged_votes_and_groups_survive_sigkill_on_postgres() {
 fn backups_are_refused_on_postgres() {
     let url = fresh_postgres("polyphony_nobackup");
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", &url, "--backup"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let backups = dir.path().to_str().unwrap();
+    let out = polyphony(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        &url,
+        "--backup",
+        backups,
+    ]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(err.contains("pg_dump"), "{err}");
 }
 
 fn survives_sigkill(db: &OsStr) {
     let http = client();
-    let mut server = start(db);
-    let base = server.base.clone();
+    let mut server = serve(db, &[]);
+    let base = server.api();
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
     let created: Value = http
         .post(format!("{base}/rooms"))
@@ -203,15 +147,14 @@ fn survives_sigkill(db: &OsStr) {
 
     // A ninth phone votes; the server is killed right after its last acknowledgement.
     let late = phone_votes(&http, &base, &code, 0);
-    server.child.kill().unwrap(); // SIGKILL
-    server.child.wait().unwrap();
+    server.sigkill();
     assert!(
         http.get(format!("{base}/health")).send().is_err(),
         "the server is gone"
     );
 
-    let server = start(db);
-    let base = server.base.clone();
+    let server = serve(db, &[]);
+    let base = server.api();
     let v = view_until(&http, &base, &code, |v| v["analyzed_votes"] == 90);
     assert_eq!(v["votes"], 90, "every acknowledged vote is back");
     assert_eq!(v["participants"], 9);
@@ -246,17 +189,17 @@ fn survives_sigkill(db: &OsStr) {
 fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("term.db");
-    let mut server = start(&db);
+    let mut server = serve(&db, &[]);
     let http = client();
     let created: Value = http
-        .post(format!("{}/rooms", server.base))
+        .post(format!("{}/rooms", server.api()))
         .json(&json!({ "topic": "Stop me", "statements": ["one"] }))
         .send()
         .unwrap()
         .json()
         .unwrap();
     assert!(created["room"]["code"].is_string());
-    let status = Command::new("kill")
+    let status = std::process::Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
@@ -282,29 +225,15 @@ fn sigterm_stops_the_server_cleanly() {
 fn import_creates_a_room_from_a_polis_export() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("import.db");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/two-camps");
-    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["import"])
-        .arg(&fixture)
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let code = text
-        .lines()
-        .find_map(|l| l.strip_prefix("room "))
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap()
-        .to_string();
-    let server = start(&db);
+    let db_arg = db.to_str().unwrap();
+    let fixture = two_camps();
+    let fixture = fixture.to_str().unwrap();
+    let out = polyphony(&["import", fixture, "--db", db_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = imported_code(&text(&out.stdout));
+    let server = serve(&db, &[]);
     let http = client();
-    let v = view_until(&http, &server.base, &code, |v| {
+    let v = view_until(&http, &server.api(), &code, |v| {
         v["analyzed_votes"].as_u64() > Some(0)
     });
     assert!(v["groups"].as_array().is_some_and(|g| g.len() >= 2), "{v}");
@@ -312,43 +241,26 @@ fn import_creates_a_room_from_a_polis_export() {
     // The briefing travels: the room's own export gives its cards to an imported copy.
     let cards = r#"[{"title":"Two kinds of licence","text":"Taxi drivers pass a test."}]"#;
     let cards_file = dir.path().join("cards.json");
+    let cards_arg = cards_file.to_str().unwrap();
     std::fs::write(&cards_file, cards).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["import"])
-        .arg(&fixture)
-        .arg("--db")
-        .arg(dir.path().join("briefed.db"))
-        .arg("--brief")
-        .arg(&cards_file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(text.contains("1 briefing cards"), "{text}");
+    // The fixture imported into `db` with the cards.
+    let import_briefed = |db: &std::path::Path| {
+        let db = db.to_str().unwrap();
+        polyphony(&["import", fixture, "--db", db, "--brief", cards_arg])
+    };
+    let out = import_briefed(&dir.path().join("briefed.db"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("1 briefing cards"), "{printed}");
     // A file that is not a list of cards is refused in words, and nothing is created.
     std::fs::write(&cards_file, r#"{"title": 3}"#).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["import"])
-        .arg(&fixture)
-        .arg("--db")
-        .arg(dir.path().join("refused.db"))
-        .arg("--brief")
-        .arg(&cards_file)
-        .output()
-        .unwrap();
+    let refused = dir.path().join("refused.db");
+    let out = import_briefed(&refused);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("briefing cards"));
-    assert!(!dir.path().join("refused.db").exists());
+    assert!(text(&out.stderr).contains("briefing cards"));
+    assert!(!refused.exists());
 
-    let bad = Command::new(env!("CARGO_BIN_EXE_polyphony"))
-        .args(["import", "/nonexistent/folder", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let bad = polyphony(&["import", "/nonexistent/folder", "--db", db_arg]);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot import"));
+    assert!(text(&bad.stderr).contains("cannot import"));
 }
