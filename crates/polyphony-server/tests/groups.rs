@@ -41,18 +41,6 @@ async fn post(r: &Router, url: &str, headers: &[(&str, &str)], body: &str) -> (S
     call(r, "POST", url, headers, Some(body)).await
 }
 
-async fn vote(r: &Router, code: &str, token: &str, id: &str, s: usize, v: &str) {
-    let body = format!(r#"{{"id":"{id}","statement":{s},"vote":"{v}"}}"#);
-    let (status, json) = post(
-        r,
-        &format!("/api/rooms/{code}/votes"),
-        &[("x-participant-token", token)],
-        &body,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{json}");
-}
-
 async fn control(r: &Router, code: &str, key: &str, body: &str) -> (StatusCode, Value) {
     post(
         r,

@@ -15,8 +15,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use common::*;
-use polyphony_server::{app, AppState, Database};
-use serde_json::Value;
+use polyphony_server::{app, AppState, Database, Instance};
 
 /// Every export file of a room, as the facilitator downloads it.
 const EXPORTS: &[&str] = &[
@@ -44,18 +43,11 @@ async fn open(db: &Database) -> (AppState, axum::Router) {
     (state, router)
 }
 
-async fn vote(r: &axum::Router, code: &str, token: &str, id: &str, s: usize, v: &str) -> Value {
-    let body = format!(r#"{{"id":"{id}","statement":{s},"vote":"{v}"}}"#);
-    let (status, json) = call(
-        r,
-        "POST",
-        &format!("/api/rooms/{code}/votes"),
-        &[("x-participant-token", token)],
-        Some(&body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{json}");
-    json
+/// The server on `db` as one instance of a cluster (`instance`), which claims leases.
+async fn open_as(db: &Database, instance: Instance) -> (AppState, axum::Router) {
+    let state = AppState::open_as(db, limits(), instance).await.unwrap();
+    let router = app(state.clone());
+    (state, router)
 }
 
 /// An export with what differs between two runs of the same requests set aside: the room's
@@ -112,20 +104,7 @@ fn normalise(text: &str, code: &str, key: &str) -> String {
 /// (The live analysis depends on when each update ran, which differs between any two runs;
 /// analysing from scratch leaves what the store holds as the only input.)
 fn forget_engine_state(db: &Database) {
-    match db.clone() {
-        Database::Sqlite(path) => {
-            let c = rusqlite::Connection::open(path).unwrap();
-            c.execute("UPDATE rooms SET engine_state = NULL", [])
-                .unwrap();
-        }
-        Database::Postgres(url) => std::thread::spawn(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            c.batch_execute("UPDATE rooms SET engine_state = NULL")
-                .unwrap();
-        })
-        .join()
-        .unwrap(),
-    }
+    execute_in(db, "UPDATE rooms SET engine_state = NULL");
 }
 
 async fn exports(r: &axum::Router, code: &str, key: &str) -> BTreeMap<String, String> {
@@ -137,6 +116,15 @@ async fn exports(r: &axum::Router, code: &str, key: &str) -> BTreeMap<String, St
         );
     }
     out
+}
+
+/// Every export (normalised) of room `code` as a server started on `db` serves it; the server
+/// is shut down again.
+async fn exports_after_a_start(db: &Database, code: &str, key: &str) -> BTreeMap<String, String> {
+    let (state, r) = open(db).await;
+    let files = exports(&r, code, key).await;
+    state.shutdown().await;
+    files
 }
 
 /// The same requests on any backend: a room's life with resends and a participant's statement
@@ -184,14 +172,9 @@ async fn a_room_life(db: &Database) -> [BTreeMap<String, String>; 3] {
     let before = exports(&r, &code, &key).await;
     state.shutdown().await;
     drop(r);
-    let (state, r) = open(db).await;
-    let after = exports(&r, &code, &key).await;
-    state.shutdown().await;
-    drop(r);
+    let after = exports_after_a_start(db, &code, &key).await;
     forget_engine_state(db);
-    let (state, r) = open(db).await;
-    let cold = exports(&r, &code, &key).await;
-    state.shutdown().await;
+    let cold = exports_after_a_start(db, &code, &key).await;
     [before, after, cold]
 }
 
@@ -407,34 +390,16 @@ async fn a_lost_connection_fails_one_write_then_the_store_connects_again() {
     vote(&r, &code, &token, "v0", 0, "agree").await;
     // An administrator (or a failover) ends the server's writing connection (the lease and
     // listener connections are named apart: `application_name`).
-    let Database::Postgres(url) = db.clone() else {
-        unreachable!()
-    };
-    let killed = std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name = 'polyphony-writer'",
-            &[],
-        )
-        .unwrap()
-        .len()
-    })
-    .join()
-    .unwrap();
-    assert_eq!(killed, 1);
+    let killed = pg_query_i64(
+        &db,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'polyphony-writer'",
+    );
+    assert_eq!(killed, [1]);
     // The first write after it fails (not acknowledged); the phone's resend is stored.
-    let body = r#"{"id":"v1","statement":1,"vote":"agree"}"#;
     let mut answers = Vec::new();
     for _ in 0..3 {
-        let (status, json) = call(
-            &r,
-            "POST",
-            &format!("/api/rooms/{code}/votes"),
-            &[("x-participant-token", &token)],
-            Some(body),
-        )
-        .await;
+        let (status, json) = post_vote(&r, &code, &token, "v1", 1, "agree").await;
         answers.push(status);
         if status == StatusCode::OK {
             assert_eq!(json["duplicate"], false, "{json}");
@@ -452,16 +417,7 @@ async fn a_newer_schema_is_refused_and_nothing_changes() {
     let db = fresh_postgres();
     let (state, _r) = open(&db).await;
     state.shutdown().await;
-    let Database::Postgres(url) = db.clone() else {
-        unreachable!()
-    };
-    std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.batch_execute("UPDATE polyphony_schema SET version = 99")
-            .unwrap();
-    })
-    .join()
-    .unwrap();
+    execute_in(&db, "UPDATE polyphony_schema SET version = 99");
     let err = AppState::open_database(&db, limits()).await.err().unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
 }
@@ -474,9 +430,8 @@ async fn a_newer_schema_is_refused_and_nothing_changes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_after_another_instance_took_the_room_over_is_refused() {
     let db = fresh_postgres();
-    let instance = polyphony_server::Instance::member("http://127.0.0.1:9").unwrap();
-    let state = AppState::open_as(&db, limits(), instance).await.unwrap();
-    let r = app(state.clone());
+    let instance = Instance::member("http://127.0.0.1:9").unwrap();
+    let (state, r) = open_as(&db, instance).await;
     let (code, _key) = create_room(&r, 2, OPEN).await;
     let token = join(&r, &code).await;
     vote(&r, &code, &token, "v0", 0, "agree").await;
@@ -486,45 +441,22 @@ async fn a_write_after_another_instance_took_the_room_over_is_refused() {
         "the room's creator holds it at epoch 1"
     );
     // Another instance claims the room (what `claim_free` does to a lease that ran out).
-    let Database::Postgres(url) = db.clone() else {
-        unreachable!()
-    };
-    std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.batch_execute(
-            "UPDATE room_leases SET owner = 'someone-else', address = 'http://127.0.0.1:1',
-                    epoch = epoch + 1, expires = clock_timestamp() + interval '1 hour'",
-        )
-        .unwrap();
-    })
-    .join()
-    .unwrap();
-    let body = r#"{"id":"v1","statement":1,"vote":"disagree"}"#;
-    let (status, json) = call(
-        &r,
-        "POST",
-        &format!("/api/rooms/{code}/votes"),
-        &[("x-participant-token", &token)],
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
-    assert_eq!(
-        pg_query_i64(&db, "SELECT count(*) FROM votes"),
-        [1],
-        "the fenced vote is not stored"
+    execute_in(
+        &db,
+        "UPDATE room_leases SET owner = 'someone-else', address = 'http://127.0.0.1:1',
+                epoch = epoch + 1, expires = clock_timestamp() + interval '1 hour'",
     );
-    // Not served here any more: the next request goes to the owner's address (down: 503).
-    let (status, json) = call(
-        &r,
-        "POST",
-        &format!("/api/rooms/{code}/votes"),
-        &[("x-participant-token", &token)],
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
-    assert_eq!(pg_query_i64(&db, "SELECT count(*) FROM votes"), [1]);
+    // First the fenced write itself; then the same vote again, which (the room retired here)
+    // goes to the new owner's address, down: both 503, neither stored.
+    for attempt in ["the fenced write", "the forwarded resend"] {
+        let (status, json) = post_vote(&r, &code, &token, "v1", 1, "disagree").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{attempt}: {json}");
+        assert_eq!(
+            pg_query_i64(&db, "SELECT count(*) FROM votes"),
+            [1],
+            "{attempt} is not stored"
+        );
+    }
     assert!(state.room(&code).is_err(), "the room was retired here");
 }
 
@@ -535,11 +467,10 @@ async fn a_write_after_another_instance_took_the_room_over_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renewals_and_writes_never_deadlock() {
     let db = fresh_postgres();
-    let instance = polyphony_server::Instance::member("http://127.0.0.1:9")
+    let instance = Instance::member("http://127.0.0.1:9")
         .unwrap()
         .with_lease(std::time::Duration::from_millis(600));
-    let state = AppState::open_as(&db, limits(), instance).await.unwrap();
-    let r = app(state.clone());
+    let (state, r) = open_as(&db, instance).await;
     let mut rooms = Vec::new();
     for _ in 0..8 {
         let (code, _key) = create_room(&r, 40, OPEN).await;
@@ -558,15 +489,8 @@ async fn renewals_and_writes_never_deadlock() {
                 let mut failures = Vec::new();
                 let mut s = 0;
                 while std::time::Instant::now() < deadline && s < 40 {
-                    let body = format!(r#"{{"id":"v{s}","statement":{s},"vote":"agree"}}"#);
-                    let (status, json) = call(
-                        &r,
-                        "POST",
-                        &format!("/api/rooms/{code}/votes"),
-                        &[("x-participant-token", &token)],
-                        Some(&body),
-                    )
-                    .await;
+                    let id = format!("v{s}");
+                    let (status, json) = post_vote(&r, &code, &token, &id, s, "agree").await;
                     if status != StatusCode::OK {
                         failures.push(format!("{status}: {json}"));
                     }

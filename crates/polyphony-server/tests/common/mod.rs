@@ -128,13 +128,20 @@ pub fn database_for(path: &std::path::Path) -> polyphony_server::Database {
 /// Runs `sql` on the database `path` stands for (see [`database_for`]), from a connection of
 /// its own; answers how many rows it changed. For tests that damage a database on purpose.
 pub fn execute_on(path: &std::path::Path, sql: &str) -> u64 {
-    match database_for(path) {
+    execute_in(&database_for(path), sql)
+}
+
+/// Runs `sql` on `db` from a connection of its own (what another process would do); answers
+/// how many rows it changed.
+pub fn execute_in(db: &polyphony_server::Database, sql: &str) -> u64 {
+    match db.clone() {
         polyphony_server::Database::Sqlite(file) => {
             let conn = rusqlite::Connection::open(file).unwrap();
             conn.execute(sql, []).unwrap() as u64
         }
         polyphony_server::Database::Postgres(url) => {
             let sql = sql.to_string();
+            // The blocking client runs its own runtime: not on a thread of the test's.
             std::thread::spawn(move || {
                 let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
                 c.execute(sql.as_str(), &[]).unwrap()
@@ -334,6 +341,34 @@ pub async fn join(router: &Router, code: &str) -> String {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     json["participant_token"].as_str().unwrap().to_string()
+}
+
+/// A phone's vote through the router (client id `id`, vote `v` on statement `s`): the status
+/// and the answer, whatever they are.
+pub async fn post_vote(
+    router: &Router,
+    code: &str,
+    token: &str,
+    id: &str,
+    s: usize,
+    v: &str,
+) -> (StatusCode, Value) {
+    let body = format!(r#"{{"id":"{id}","statement":{s},"vote":"{v}"}}"#);
+    call(
+        router,
+        "POST",
+        &format!("/api/rooms/{code}/votes"),
+        &[("x-participant-token", token)],
+        Some(&body),
+    )
+    .await
+}
+
+/// A phone's vote that must be acknowledged (see [`post_vote`]); the acknowledgement.
+pub async fn vote(router: &Router, code: &str, token: &str, id: &str, s: usize, v: &str) -> Value {
+    let (status, json) = post_vote(router, code, token, id, s, v).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json
 }
 
 /// The vote a member of camp `camp` (0 or 1) casts on statement `s`: the camps disagree on the
