@@ -11,7 +11,7 @@
 //!   room's phones and facilitator find it by its code, so two rooms cannot share one);
 //! - the target's schema is created or migrated as `serve` would, then every row of every room
 //!   is copied in one PostgreSQL transaction, each row read back equal inside it
-//!   (`store/migrate.rs`);
+//!   (`store/migrate/`);
 //! - with that transaction still open, each room is loaded from both databases as `serve` loads
 //!   it, analysed, and its export files (the server's own: `export.rs`, exact cells) compared
 //!   byte for byte; only then does the transaction commit, so a difference leaves nothing in

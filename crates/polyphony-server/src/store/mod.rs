@@ -18,7 +18,7 @@
 //! `controls.rs`, `brief.rs` and `schema.rs`, and [`pg::PgBackend`] (`pg/`: the connection in
 //! `mod.rs`, its own dialect of the same schema and migrations in `schema.rs`, `load.rs`,
 //! `writes.rs`; leases in `lease.rs`). The room's commands write through
-//! [`RoomWrites`] (`room_writes.rs`), which both backends implement. `migrate.rs` copies a
+//! [`RoomWrites`] (`room_writes.rs`), which both backends implement. `migrate/` copies a
 //! SQLite store's rows into a PostgreSQL one, table by table (`polyphony migrate`).
 
 mod brief;
