@@ -4,12 +4,12 @@
 use postgres::types::ToSql;
 use rusqlite::{Connection, OpenFlags};
 
-use super::rows::{insert_rows, pg_err, pg_rows, sqlite_err, sqlite_rows, Cell};
+use super::rows::{insert_rows, pg_rows, sqlite_err, sqlite_rows, Cell};
 use super::tables::{names, ROOM_COLUMNS, TABLES};
 use super::verify::{check_columns, taken};
 use super::{CopiedRoom, MigrateError};
 use crate::store::lease::{Fences, Instance};
-use crate::store::pg::PgBackend;
+use crate::store::pg::{pg_err, PgBackend};
 use crate::store::{StoreError, StoredRoom};
 
 /// A copy inside an open PostgreSQL transaction, waiting for its caller's verdict: nothing of

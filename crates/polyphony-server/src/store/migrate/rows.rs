@@ -8,6 +8,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use super::tables::{names, Kind, Kind::*};
+use crate::store::pg::pg_err;
 use crate::store::StoreError;
 
 /// A value as both databases hold it.
@@ -28,18 +29,7 @@ impl Cell {
     }
 }
 
-pub(super) fn pg_err(e: postgres::Error) -> StoreError {
-    match e.as_db_error() {
-        Some(db) => StoreError::Failed(format!(
-            "postgres: {} ({}){}",
-            db.message(),
-            db.code().code(),
-            db.detail().map(|d| format!(": {d}")).unwrap_or_default()
-        )),
-        None => StoreError::Failed(format!("postgres: {e}")),
-    }
-}
-
+/// A SQLite failure, saying what the migration was doing (`reading votes`).
 pub(super) fn sqlite_err(what: &str, e: rusqlite::Error) -> StoreError {
     StoreError::Failed(format!("{what}: {e}"))
 }

@@ -6,10 +6,11 @@
 use postgres::Client;
 use rusqlite::{Connection, OpenFlags};
 
-use super::rows::{pg_err, sqlite_err};
+use super::rows::sqlite_err;
 use super::tables::{expected, NOT_COPIED, SCHEMA_VERSION, TABLES};
 use super::MigrateError;
-use crate::store::{pg, schema, StoreError};
+use crate::store::pg::{self, pg_err};
+use crate::store::{schema, StoreError};
 
 /// Opens the source read-only and checks it is a Polyphony database this build can copy:
 /// SQLite's integrity check, a schema version (Polyphony sets one with its first migration)

@@ -77,7 +77,7 @@ pub(crate) fn connect_as(url: &str, name: &str) -> Result<Client, StoreError> {
 
 /// A driver error as the log should read it: PostgreSQL's own message and code when the server
 /// answered one (the driver's `Display` alone says only "db error").
-fn pg_err(e: postgres::Error) -> StoreError {
+pub(crate) fn pg_err(e: postgres::Error) -> StoreError {
     match e.as_db_error() {
         Some(db) => StoreError::Failed(format!(
             "postgres: {} ({}){}",
