@@ -30,6 +30,8 @@ mod room_writes;
 mod schema;
 mod sqlite;
 mod tables;
+#[cfg(test)]
+mod test_postgres;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -590,28 +592,7 @@ mod tests {
     /// databases; `cargo xtask test` starts one). Fails, never skips, without it.
     #[tokio::test]
     async fn writes_survive_reopen_on_postgres() {
-        let Ok(base) = std::env::var("POLYPHONY_TEST_POSTGRES") else {
-            panic!(
-                "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose \
-                 role may create databases, or run `cargo xtask test`"
-            );
-        };
-        let name = format!("polyphony_unit_{}", std::process::id());
-        let url = base.clone();
-        let create = format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}");
-        std::thread::spawn(move || {
-            let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
-            for sql in create.split("; ") {
-                c.batch_execute(sql).unwrap();
-            }
-        })
-        .join()
-        .unwrap();
-        let authority_end = base
-            .find("://")
-            .map(|i| i + 3 + base[i + 3..].find('/').unwrap_or(base.len() - i - 3))
-            .unwrap();
-        let url = format!("{}/{name}", &base[..authority_end]);
+        let url = super::test_postgres::fresh_postgres("polyphony_unit");
         writes_survive_reopen_on(Database::Postgres(url)).await;
     }
 

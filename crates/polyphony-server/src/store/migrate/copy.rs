@@ -160,27 +160,8 @@ mod tests {
     use postgres::Client;
 
     use super::*;
+    use crate::store::test_postgres::fresh_postgres;
     use crate::store::{Database, Store};
-
-    /// A new database on the test PostgreSQL server (`POLYPHONY_TEST_POSTGRES`, which `cargo
-    /// xtask test` starts); fails, never skips, without it.
-    fn fresh_postgres(name: &str) -> String {
-        let Ok(base) = std::env::var("POLYPHONY_TEST_POSTGRES") else {
-            panic!(
-                "this test needs PostgreSQL: set POLYPHONY_TEST_POSTGRES to a server URL whose \
-                 role may create databases, or run `cargo xtask test`"
-            );
-        };
-        let mut c = Client::connect(&base, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .unwrap();
-        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let authority_end = base
-            .find("://")
-            .map(|i| i + 3 + base[i + 3..].find('/').unwrap_or(base.len() - i - 3))
-            .unwrap();
-        format!("{}/{name}", &base[..authority_end])
-    }
 
     /// A SQLite store at this build's schema holding room `code` with a participant, a
     /// statement, two votes and a consent.
@@ -216,7 +197,7 @@ mod tests {
     /// the transaction, and a room that was there before is never touched.
     #[test]
     fn a_pending_copy_is_all_or_nothing() {
-        let url = fresh_postgres(&format!("polyphony_unit_migrate_{}", std::process::id()));
+        let url = fresh_postgres("polyphony_unit_migrate");
         let dir = tempfile::tempdir().unwrap();
         let kept = copy_rooms(&source(dir.path(), "KEPT22"), &url).unwrap();
         assert_eq!(
