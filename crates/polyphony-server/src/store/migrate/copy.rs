@@ -35,10 +35,11 @@ impl PendingCopy {
     }
 }
 
-/// Copies every room of the SQLite database `source` (at [`SCHEMA_VERSION`](super::tables::SCHEMA_VERSION), not written to)
-/// into the PostgreSQL database at `url` (its schema created or migrated first, as `serve`
-/// does) in one transaction, left open: refused when a join code is taken there; every copied
-/// row read back equal inside the transaction; the copied rooms loaded as `serve` loads them.
+/// Copies every room of the SQLite database `source` (at
+/// [`SCHEMA_VERSION`](super::tables::SCHEMA_VERSION), not written to) into the PostgreSQL
+/// database at `url` (its schema created or migrated first, as `serve` does) in one transaction,
+/// left open: refused when a join code is taken there; every copied row read back equal inside
+/// the transaction; the copied rooms loaded as `serve` loads them.
 pub(crate) fn copy_rooms(source: &std::path::Path, url: &str) -> Result<PendingCopy, MigrateError> {
     let conn = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| sqlite_err("opening the source", e))?;

@@ -4,9 +4,9 @@
 //! back (when a position was taken, a participant removed or consent given, the address that
 //! created the room, what kind of request a client id was). A move must not lose any of it,
 //! so every column of every table is copied as stored, and each table is listed with its
-//! columns ([`tables`]). The list is checked against both databases before anything is written (a column or
-//! a table this build does not know refuses the copy), and a test holds it to the schema's
-//! migrations, so a new migration cannot silently go uncopied.
+//! columns ([`tables`]). The list is checked against both databases before anything is written
+//! (a column or a table this build does not know refuses the copy), and a test holds it to the
+//! schema's migrations, so a new migration cannot silently go uncopied.
 //!
 //! Everything is written in one PostgreSQL transaction on the connection `serve` would use
 //! (`PgBackend`, TLS included), which stays open while the caller checks the copy: every copied
