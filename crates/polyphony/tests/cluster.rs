@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{fresh_postgres, http, serve_on, Server};
+use common::{create_open_room, fresh_postgres, http, serve_on, Server};
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -92,20 +92,7 @@ fn get_ok(http: &reqwest::blocking::Client, url: &str, timeout: Duration) -> Opt
 
 fn create_room(http: &reqwest::blocking::Client, base: &str) -> (String, String) {
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
-    let created: Value = http
-        .post(format!("{base}/api/rooms"))
-        .json(
-            &json!({ "topic": "Failover", "statements": statements, "seed": 5,
-                       "settings": { "open_admission": true } }),
-        )
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    (
-        created["room"]["code"].as_str().unwrap().to_string(),
-        created["facilitator_key"].as_str().unwrap().to_string(),
-    )
+    create_open_room(http, &format!("{base}/api"), "Failover", &statements, 5)
 }
 
 fn join(http: &reqwest::blocking::Client, base: &str, code: &str) -> String {

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{http, polyphony, serve};
+use common::{create_open_room, http, join_open, polyphony, serve};
 use serde_json::{json, Value};
 
 #[test]
@@ -18,25 +18,9 @@ fn a_backup_restored_on_another_laptop_serves_the_room() {
     let http = http(Duration::from_secs(10));
     let mut server = serve(&db, &["--backup", backups.to_str().unwrap()]);
     let base = server.api();
-    let created: Value = http
-        .post(format!("{base}/rooms"))
-        .json(
-            &json!({ "topic": "Backups", "statements": ["One", "Two", "Three"], "seed": 3,
-            "settings": { "open_admission": true } }),
-        )
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let code = created["room"]["code"].as_str().unwrap().to_string();
-    let key = created["facilitator_key"].as_str().unwrap().to_string();
-    let joined: Value = http
-        .post(format!("{base}/rooms/{code}/join"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let token = joined["participant_token"].as_str().unwrap().to_string();
+    let statements = ["One", "Two", "Three"].map(String::from);
+    let (code, key) = create_open_room(&http, &base, "Backups", &statements, 3);
+    let token = join_open(&http, &base, &code);
     for s in 0..3 {
         let resp = http
             .post(format!("{base}/rooms/{code}/votes"))

@@ -8,7 +8,10 @@ mod common;
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
-use common::{fresh_postgres, http, imported_code, polyphony, serve, text, two_camps};
+use common::{
+    create_open_room, fresh_postgres, http, imported_code, join_open, polyphony, serve, text,
+    two_camps,
+};
 use serde_json::{json, Value};
 
 const STATEMENTS: usize = 10;
@@ -27,13 +30,7 @@ fn camp_vote(camp: usize, s: usize) -> &'static str {
 
 /// Joins, then votes on every statement; returns the token once every vote is acknowledged.
 fn phone_votes(http: &reqwest::blocking::Client, base: &str, code: &str, camp: usize) -> String {
-    let joined: Value = http
-        .post(format!("{base}/rooms/{code}/join"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let token = joined["participant_token"].as_str().unwrap().to_string();
+    let token = join_open(http, base, code);
     for s in 0..STATEMENTS {
         let resp = http
             .post(format!("{base}/rooms/{code}/votes"))
@@ -121,18 +118,7 @@ fn survives_sigkill(db: &OsStr) {
     let mut server = serve(db, &[]);
     let base = server.api();
     let statements: Vec<String> = (0..STATEMENTS).map(|i| format!("Statement {i}")).collect();
-    let created: Value = http
-        .post(format!("{base}/rooms"))
-        .json(
-            &json!({ "topic": "Durability", "statements": statements, "seed": 11,
-            // Joins without the projector's code: this test is about durability.
-            "settings": { "open_admission": true } }),
-        )
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let code = created["room"]["code"].as_str().unwrap().to_string();
+    let (code, _key) = create_open_room(&http, &base, "Durability", &statements, 11);
     let tokens: Vec<String> = (0..8)
         .map(|i| phone_votes(&http, &base, &code, i % 2))
         .collect();

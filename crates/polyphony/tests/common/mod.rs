@@ -50,6 +50,42 @@ pub fn http(timeout: Duration) -> reqwest::blocking::Client {
         .unwrap()
 }
 
+/// Creates a room on the server whose API is at `api` (`http://…/api`) that takes joins
+/// without the projector's code (these tests are about something else than admission); its
+/// join code and facilitator key.
+pub fn create_open_room(
+    http: &reqwest::blocking::Client,
+    api: &str,
+    topic: &str,
+    statements: &[String],
+    seed: u64,
+) -> (String, String) {
+    let body = serde_json::json!({ "topic": topic, "statements": statements, "seed": seed,
+                                   "settings": { "open_admission": true } });
+    let created: serde_json::Value = http
+        .post(format!("{api}/rooms"))
+        .json(&body)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    (
+        created["room"]["code"].as_str().unwrap().to_string(),
+        created["facilitator_key"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Joins an open room (see [`create_open_room`]) as a new phone; its participant token.
+pub fn join_open(http: &reqwest::blocking::Client, api: &str, code: &str) -> String {
+    let joined: serde_json::Value = http
+        .post(format!("{api}/rooms/{code}/join"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    joined["participant_token"].as_str().unwrap().to_string()
+}
+
 /// `polyphony serve` as a child process, killed and reaped when dropped, so that a failing test
 /// leaves no server behind.
 pub struct Server {
