@@ -25,6 +25,12 @@ fn group_of(analysis: Option<&Analysis>) -> HashMap<u32, (u32, String)> {
     out
 }
 
+/// Where a place on the spectrum (−2 … 2) counts: index 0 … 4 of a round's counts (a place
+/// out of range is clamped, never a panic).
+fn step(position: i8) -> usize {
+    usize::try_from(i16::from(position) + 2).unwrap_or(0).min(4)
+}
+
 /// One spectrum with its rounds and the movement between its first and last round. A round's
 /// counts are withheld while it is open and the facilitator has not revealed them, and while
 /// results are hidden: only how many people placed themselves shows.
@@ -61,7 +67,6 @@ pub(crate) fn spectrum_view_between(
             .get(pid)
             .map_or((None, String::new()), |(g, l)| (Some(*g), l.clone()))
     };
-    let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
     let shown = visibility(room, reveal);
     let hidden = |round: u8| !shown.round_counts(sp, round);
     let rounds = (1..=sp.rounds())
@@ -137,7 +142,6 @@ fn spectrum_movement(
     };
     let membership: BTreeMap<u32, u32> = groups.iter().map(|(&p, (g, _))| (p, *g)).collect();
     let labels: BTreeMap<u32, String> = groups.values().cloned().collect();
-    let step = |p: i8| usize::try_from(i16::from(p) + 2).unwrap_or(0).min(4);
     let panel = panel_change(&answers(first), &answers(last), &membership);
     let Some(item) = panel.items.first() else {
         return Vec::new();
