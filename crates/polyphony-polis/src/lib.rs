@@ -39,7 +39,9 @@ pub use import::{
     PolisConversation, PolisStatement, VoteSign,
 };
 pub use json::to_sorted_pretty;
-pub use named::{read_api_pair, read_export_folder, read_named_files, read_path};
+pub use named::{
+    read_api_pair, read_export_folder, read_named_files, read_path, read_path_with, ReferenceGroups,
+};
 
 /// Polyphony's own JSON report: the analysis plus each statement's text, as `polyphony analyze
 /// --format json` prints it and the WebAssembly bindings return it (the same bytes on both).

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
-use polyphony_polis::{PolisConversation, VoteSign};
+use polyphony_polis::{PolisConversation, ReferenceGroups, VoteSign};
 use polyphony_report::{ChangeInput, Lang, Moment, ReportInput};
 
 mod lab;
@@ -425,7 +425,13 @@ fn run(cli: Cli) -> Result<()> {
             }
             lab::check(&how, &path)?;
             let sign = sign(vote_sign);
-            let data: PolisConversation = polyphony_polis::read_path(&path, sign)
+            // Polis's own groups are compared with ours only in the text summary and a
+            // replay's scores: otherwise participants-votes.csv is left unread.
+            let groups = match format == Format::Text || how.replay || change.is_some() {
+                true => ReferenceGroups::Read,
+                false => ReferenceGroups::Skip,
+            };
+            let data: PolisConversation = polyphony_polis::read_path_with(&path, sign, groups)
                 .with_context(|| format!("cannot import {}", path.display()))?;
             let params = AnalysisParams::builder(preset).seed(seed).build()?;
             let replay_change = match change {
