@@ -80,6 +80,22 @@ proptest! {
     }
 
     #[test]
+    fn the_next_delimiter_is_found_eight_bytes_at_a_time_exactly(
+        data in prop::collection::vec(
+            prop_oneof![Just(b','), Just(b'\n'), b'0'..=b'9', any::<u8>()],
+            0..60,
+        ),
+        at in 0usize..60,
+    ) {
+        let at = at.min(data.len());
+        let expected = data[at..]
+            .iter()
+            .position(|&b| b == b',' || b == b'\n')
+            .map_or(data.len(), |i| at + i);
+        prop_assert_eq!(next_delimiter(&data, at), expected);
+    }
+
+    #[test]
     fn fast_votes_reader_agrees_with_the_csv_crate(file in votes_file(), negative in any::<bool>()) {
         let sign = if negative { VoteSign::AgreeNegative } else { VoteSign::Auto };
         let fast = parse_votes_bytes(file.as_bytes(), sign);
