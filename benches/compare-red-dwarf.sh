@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 .venv-peer/bin/python -c 'import reddwarf' 2>/dev/null || .venv-peer/bin/pip install -q red-dwarf==0.4.0
 cargo build --release -q -p polyphony-benches --bin time-update
 cargo build --release -q -p polyphony --bin polyphony
+release=${CARGO_TARGET_DIR:-target}/release
 names=("$@"); [ ${#names[@]} -gt 0 ] || names=(vtaiwan.uberx bg2050-volunteers)
 for name in "${names[@]}"; do
   dir="../shared/data/polis-open-data/$name"
@@ -30,11 +31,11 @@ once()  # warm-up
 print(f"{statistics.median(once() for _ in range(5)) * 1000:.1f}")
 PY
 )
-  ours=$(./target/release/time-update open-data "$name" 21 2>/dev/null)
+  ours=$("$release"/time-update open-data "$name" 21 2>/dev/null)
   python3 -c "import sys; rd, us = float('$rd'), float('$ours'); print(f'$name: red-dwarf {rd:.1f} ms, polyphony {us:.2f} ms (median of 21), ratio {rd/us:.0f}x')"
   if command -v hyperfine >/dev/null; then
     out=$(mktemp)
-    hyperfine -N --warmup 3 --runs 30 --export-json "$out" "./target/release/polyphony analyze $dir" >/dev/null 2>&1
+    hyperfine -N --warmup 3 --runs 30 --export-json "$out" "$release/polyphony analyze $dir" >/dev/null 2>&1
     python3 -c "import json; print(f\"$name: whole 'polyphony analyze' process {json.load(open('$out'))['results'][0]['median'] * 1000:.1f} ms (median of 30)\")"
     rm -f "$out"
   fi

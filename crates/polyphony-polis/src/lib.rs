@@ -39,7 +39,9 @@ pub use import::{
     PolisConversation, PolisStatement, VoteSign,
 };
 pub use json::to_sorted_pretty;
-pub use named::{read_api_pair, read_export_folder, read_named_files, read_path};
+pub use named::{
+    read_api_pair, read_export_folder, read_named_files, read_path, read_path_with, ReferenceGroups,
+};
 
 /// Polyphony's own JSON report: the analysis plus each statement's text, as `polyphony analyze
 /// --format json` prints it and the WebAssembly bindings return it (the same bytes on both).
@@ -87,8 +89,8 @@ pub fn write_analysis_report<C: serde::Serialize + ?Sized>(
 
 /// [`write_analysis_report`] to a writer, in pieces of about 128 KiB as they are finished (so
 /// a large report is never held whole): [`to_sorted_pretty`] for each value, the report's and
-/// the analysis's own keys written in order here, and the base clusters' tallies, most of the
-/// text, by template.
+/// the analysis's own keys written in order here, and the base clusters' tallies (most of the
+/// text) and the participants' points by template.
 pub fn write_analysis_report_to<W: std::io::Write + ?Sized, C: serde::Serialize + ?Sized>(
     w: &mut W,
     conv: &PolisConversation,
@@ -149,8 +151,8 @@ pub fn write_analysis_report_to<W: std::io::Write + ?Sized, C: serde::Serialize 
     a.value(buf, "mod_out", mod_out)?;
     a.value(buf, "participant_count", participant_count)?;
     spill(buf)?;
-    a.value(buf, "participants", participants)?;
-    spill(buf)?;
+    a.key(buf, "participants");
+    json::write_participants(buf, participants, 2, &mut spill)?;
     a.value(buf, "pca", pca)?;
     a.value(buf, "preset", preset)?;
     a.value(buf, "priorities", priorities)?;

@@ -137,8 +137,39 @@ fn read_in(
     read_named_files_in(&named, dir, sign)
 }
 
+/// Whether reading an openData folder takes Polis's own group of each participant
+/// (`participants-votes.csv`'s `group-id`, into [`PolisConversation::polis_groups`]). Only a
+/// comparison with Polis's groups uses them (the text summary, a replay's scores); an analysis
+/// does not, and that file is a fifth of a large export's text. When `votes.csv` is absent,
+/// `participants-votes.csv` holds the votes and is read either way.
+///
+/// ```
+/// use polyphony_polis::{read_path_with, ReferenceGroups, VoteSign};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/two-camps");
+/// let data = read_path_with(&dir, VoteSign::Auto, ReferenceGroups::Skip)?;
+/// assert!(data.polis_groups.is_empty());
+/// assert_eq!(ReferenceGroups::default(), ReferenceGroups::Read);
+/// # Ok::<(), polyphony_polis::PolisError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReferenceGroups {
+    /// Read them (and fail on a malformed `participants-votes.csv`), as [`read_path`] does.
+    #[default]
+    Read,
+    /// Leave `participants-votes.csv` unread when `votes.csv` is there.
+    Skip,
+}
+
 /// Reads an openData export folder.
 pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    read_export_folder_with(dir, sign, ReferenceGroups::Read)
+}
+
+fn read_export_folder_with(
+    dir: &Path,
+    sign: VoteSign,
+    groups: ReferenceGroups,
+) -> Result<PolisConversation, PolisError> {
     // Read comments.csv first so that its absence is an I/O error naming it, as before.
     let comments = read_file(&dir.join("comments.csv"))?;
     // votes.csv, the largest file, is parsed as it is read (its parse error, if any, is
@@ -148,7 +179,11 @@ pub fn read_export_folder(dir: &Path, sign: VoteSign) -> Result<PolisConversatio
         true => Some(read_votes_file(&votes_path, sign)?),
         false => None,
     };
-    let rest = read_known(dir, &["participants-votes.csv", "summary.csv"])?;
+    let others: &[&'static str] = match (groups, votes.is_some()) {
+        (ReferenceGroups::Skip, true) => &["summary.csv"],
+        _ => &["participants-votes.csv", "summary.csv"],
+    };
+    let rest = read_known(dir, others)?;
     let find = |name: &str| {
         rest.iter()
             .find(|(n, _)| *n == name)
@@ -175,6 +210,16 @@ pub fn read_api_pair(dir: &Path, sign: VoteSign) -> Result<PolisConversation, Po
 /// Reads whichever import form `path` is: a folder with `votes.json` is an API pair, a folder
 /// with `comments.csv` an openData export.
 pub fn read_path(path: &Path, sign: VoteSign) -> Result<PolisConversation, PolisError> {
+    read_path_with(path, sign, ReferenceGroups::Read)
+}
+
+/// [`read_path`], taking Polis's groups from an openData folder only when `groups` says so
+/// (see [`ReferenceGroups`]; the API pair has none).
+pub fn read_path_with(
+    path: &Path,
+    sign: VoteSign,
+    groups: ReferenceGroups,
+) -> Result<PolisConversation, PolisError> {
     if !path.is_dir() {
         return Err(PolisError::Io {
             path: PathBuf::from(path),
@@ -184,7 +229,7 @@ pub fn read_path(path: &Path, sign: VoteSign) -> Result<PolisConversation, Polis
     if path.join("votes.json").exists() {
         read_api_pair(path, sign)
     } else if path.join("comments.csv").exists() {
-        read_export_folder(path, sign)
+        read_export_folder_with(path, sign, groups)
     } else {
         read_in(path, &read_known(path, &KNOWN)?, sign)
     }
@@ -220,6 +265,36 @@ mod tests {
         let data = read_named_files(&files, VoteSign::Auto).unwrap();
         assert_eq!(data.votes.len(), 1);
         assert_eq!(data.polis_groups.get(&7), Some(&0));
+    }
+
+    #[test]
+    fn skipping_polis_groups_leaves_participants_votes_unread_only_beside_votes_csv() {
+        let dir = std::env::temp_dir().join(format!("polyphony-groups-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("comments.csv"), COMMENTS).unwrap();
+        let pv = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,1,2\n7,0,0,1,1,0,1,\n";
+        std::fs::write(dir.join("participants-votes.csv"), pv).unwrap();
+        // Without votes.csv, participants-votes.csv holds the votes: read whatever is asked.
+        let data = read_path_with(&dir, VoteSign::Auto, ReferenceGroups::Skip).unwrap();
+        assert_eq!((data.votes.len(), data.polis_groups.get(&7)), (1, Some(&0)));
+        std::fs::write(dir.join("votes.csv"), VOTES).unwrap();
+        let read = read_path(&dir, VoteSign::Auto).unwrap();
+        let skipped = read_path_with(&dir, VoteSign::Auto, ReferenceGroups::Skip).unwrap();
+        assert_eq!(read.polis_groups.get(&7), Some(&0));
+        assert!(skipped.polis_groups.is_empty());
+        assert_eq!(
+            (&read.statements, &read.votes),
+            (&skipped.statements, &skipped.votes)
+        );
+        // A malformed file fails a read that takes the groups, not one that skips them.
+        std::fs::write(
+            dir.join("participants-votes.csv"),
+            "participant,group-id\n7,x\n",
+        )
+        .unwrap();
+        assert!(read_path(&dir, VoteSign::Auto).is_err());
+        assert!(read_path_with(&dir, VoteSign::Auto, ReferenceGroups::Skip).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

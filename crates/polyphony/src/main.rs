@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use polyphony_core::{AnalysisParams, Preset, TableMode, TableParams};
-use polyphony_polis::{PolisConversation, VoteSign};
+use polyphony_polis::{PolisConversation, ReferenceGroups, VoteSign};
 use polyphony_report::{ChangeInput, Lang, Moment, ReportInput};
 
 mod lab;
@@ -254,7 +254,9 @@ enum SignArg {
 
 /// mimalloc, not the system's malloc: after a wave of slow sockets (1,200 projector sockets
 /// that never read a 380 KiB view) glibc's malloc kept ~450 MiB it no longer used; mimalloc
-/// gives freed pages back to the system within milliseconds (README, "Load").
+/// gives freed pages back to the system within milliseconds (README, "Load"). Its version 2
+/// (the workspace's `v2` feature): faster than 3 for a short `analyze` and lighter under load
+/// (measurements beside the dependency in the workspace's Cargo.toml).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -425,7 +427,13 @@ fn run(cli: Cli) -> Result<()> {
             }
             lab::check(&how, &path)?;
             let sign = sign(vote_sign);
-            let data: PolisConversation = polyphony_polis::read_path(&path, sign)
+            // Polis's own groups are compared with ours only in the text summary and a
+            // replay's scores: otherwise participants-votes.csv is left unread.
+            let groups = match format == Format::Text || how.replay || change.is_some() {
+                true => ReferenceGroups::Read,
+                false => ReferenceGroups::Skip,
+            };
+            let data: PolisConversation = polyphony_polis::read_path_with(&path, sign, groups)
                 .with_context(|| format!("cannot import {}", path.display()))?;
             let params = AnalysisParams::builder(preset).seed(seed).build()?;
             let replay_change = match change {

@@ -24,9 +24,14 @@ fn votes_file() -> impl Strategy<Value = String> {
         prop::collection::vec(row, 0..12),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(rows, final_newline, blank)| {
-            let mut s = String::from("timestamp,datetime,comment-id,voter-id,vote");
+        .prop_map(|(rows, final_newline, blank, reordered)| {
+            // Polis's column order (the fast path's straight code) or another one.
+            let mut s = String::from(match reordered {
+                false => "timestamp,datetime,comment-id,voter-id,vote",
+                true => "vote,voter-id,timestamp,comment-id,datetime",
+            });
             for (i, (t, c, p, v, quirk)) in rows.iter().enumerate() {
                 s.push('\n');
                 if blank && i == 1 {
@@ -38,9 +43,11 @@ fn votes_file() -> impl Strategy<Value = String> {
                     t.to_string()
                 };
                 let extra = if *quirk == 1 { ",extra" } else { "" };
-                s.push_str(&format!(
-                    "{t},Tue Jun 30 15:49:52 WIB 2015,{c},{p},{v}{extra}"
-                ));
+                let date = "Tue Jun 30 15:49:52 WIB 2015";
+                s.push_str(&match reordered {
+                    false => format!("{t},{date},{c},{p},{v}{extra}"),
+                    true => format!("{v},{p},{t},{c},{date}{extra}"),
+                });
             }
             if final_newline {
                 s.push('\n');
@@ -77,6 +84,22 @@ proptest! {
             .map(|(i, _)| i)
             .collect();
         prop_assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn the_next_delimiter_is_found_eight_bytes_at_a_time_exactly(
+        data in prop::collection::vec(
+            prop_oneof![Just(b','), Just(b'\n'), b'0'..=b'9', any::<u8>()],
+            0..60,
+        ),
+        at in 0usize..60,
+    ) {
+        let at = at.min(data.len());
+        let expected = data[at..]
+            .iter()
+            .position(|&b| b == b',' || b == b'\n')
+            .map_or(data.len(), |i| at + i);
+        prop_assert_eq!(next_delimiter(&data, at), expected);
     }
 
     #[test]

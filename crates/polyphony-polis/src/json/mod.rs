@@ -11,8 +11,9 @@
 //!
 //! The parts: `serializer.rs` is the serde `Serializer` that writes and, when it must, sorts;
 //! `map_key.rs` turns a map key into its text as `serde_json::Value` does; `template.rs` writes
-//! the report's largest parts (an object the caller writes key by key, the tally tables) by
-//! template, in the same shape. This file holds what they share: indents and plain strings.
+//! the report's largest parts (an object the caller writes key by key, the tally tables, the
+//! participants' points) by template, in the same shape. This file holds what they share:
+//! indents and plain strings.
 
 mod map_key;
 mod serializer;
@@ -24,7 +25,7 @@ use serde::ser::{self, Serialize};
 use serde_json::Error;
 
 use serializer::to_sorted_pretty_at;
-pub(crate) use template::{write_tallies, ObjectWriter};
+pub(crate) use template::{write_participants, write_tallies, ObjectWriter};
 
 /// Appends `value` as pretty JSON (two-space indent) with sorted object keys to `out`: the
 /// bytes `serde_json::to_string_pretty(&serde_json::to_value(value)?)` gives.

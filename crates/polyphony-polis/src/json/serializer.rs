@@ -62,6 +62,22 @@ struct Entry {
     start: usize,
     end: usize,
 }
+/// A float as `serde_json::Value` prints it: serde_json's own formatting, `null` when it is
+/// not finite.
+pub(super) fn write_f64(out: &mut Vec<u8>, v: f64) -> Result<(), Error> {
+    if v.is_finite() {
+        CompactFormatter.write_f64(out, v).map_err(io)
+    } else {
+        out.extend_from_slice(b"null");
+        Ok(())
+    }
+}
+
+/// An unsigned integer as serde_json prints it.
+pub(super) fn write_u64(out: &mut Vec<u8>, v: u64) -> Result<(), Error> {
+    CompactFormatter.write_u64(out, v).map_err(io)
+}
+
 pub(super) fn io(e: std::io::Error) -> Error {
     Error::io(e)
 }
@@ -84,12 +100,7 @@ impl SortedPretty<'_> {
     }
 
     fn f64(&mut self, v: f64) -> Result<(), Error> {
-        if v.is_finite() {
-            CompactFormatter.write_f64(self.out, v).map_err(io)
-        } else {
-            self.out.extend_from_slice(b"null");
-            Ok(())
-        }
+        write_f64(self.out, v)
     }
 
     /// Opens an object: `{`, one level deeper.
@@ -308,7 +319,7 @@ impl<'s, 'o> ser::Serializer for &'s mut SortedPretty<'o> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        CompactFormatter.write_u64(self.out, v).map_err(io)
+        write_u64(self.out, v)
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
         match u64::try_from(v) {

@@ -1,10 +1,11 @@
 //! The report's largest parts written by template, in [`super::to_sorted_pretty`]'s shape: an
-//! object whose keys the caller gives in order, and the tables of tallies.
+//! object whose keys the caller gives in order, the tables of tallies and the participants'
+//! points.
 
 use serde::Serialize;
 use serde_json::Error;
 
-use super::serializer::to_sorted_pretty_at;
+use super::serializer::{to_sorted_pretty_at, write_f64, write_u64};
 use super::{line_break, plain};
 
 /// An object written key by key, by a caller that gives the keys in sorted order (nothing is
@@ -121,6 +122,70 @@ pub(crate) fn write_tallies(
         spill(out)?;
     }
     if !rows.is_empty() {
+        line_break(out, depth, false);
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// The participants' points (the analysis's `participants`) `depth` levels deep, as
+/// [`super::to_sorted_pretty`] writes them. `ParticipantPoint` declares its fields in another
+/// order than the sorted one printed, so the general writer rearranges every point, thousands
+/// of them; here each is written in sorted order at once. `spill` is called after each point
+/// with the text so far (it may take it away).
+pub(crate) fn write_participants(
+    out: &mut Vec<u8>,
+    points: &[polyphony_core::ParticipantPoint],
+    depth: usize,
+    spill: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    fn number(out: &mut Vec<u8>, n: Option<u32>) -> Result<(), Error> {
+        match n {
+            Some(n) => write_u64(out, u64::from(n)),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+    out.push(b'[');
+    for (i, point) in points.iter().enumerate() {
+        // Every field named: a new one does not compile until it is written here.
+        let polyphony_core::ParticipantPoint {
+            participant,
+            position,
+            in_conv,
+            base_cluster,
+            group,
+            live_group,
+        } = *point;
+        line_break(out, depth + 1, i > 0);
+        let mut o = ObjectWriter::begin(out, depth + 1);
+        o.key(out, "base_cluster");
+        number(out, base_cluster)?;
+        o.key(out, "group");
+        number(out, group)?;
+        o.key(out, "in_conv");
+        out.extend_from_slice(if in_conv { b"true" } else { b"false" });
+        // Left out when `None`, as its `skip_serializing_if` says.
+        if live_group.is_some() {
+            o.key(out, "live_group");
+            number(out, live_group)?;
+        }
+        o.key(out, "participant");
+        write_u64(out, u64::from(participant))?;
+        o.key(out, "position");
+        out.push(b'[');
+        for (j, &x) in position.iter().enumerate() {
+            line_break(out, depth + 3, j > 0);
+            write_f64(out, x)?;
+        }
+        line_break(out, depth + 2, false);
+        out.push(b']');
+        o.end(out);
+        spill(out)?;
+    }
+    if !points.is_empty() {
         line_break(out, depth, false);
     }
     out.push(b']');

@@ -245,3 +245,61 @@ fn tallies_print_as_serde_prints_them_at_any_depth() {
         "and the general writer matches the Value"
     );
 }
+
+fn point() -> impl Strategy<Value = polyphony_core::ParticipantPoint> {
+    let id = prop_oneof![Just(None), any::<u32>().prop_map(Some)];
+    let x = prop_oneof![
+        any::<f64>(),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(-0.0),
+        -3.0..3.0f64,
+    ];
+    (
+        any::<u32>(),
+        x.clone(),
+        x,
+        any::<bool>(),
+        id.clone(),
+        id.clone(),
+        id,
+    )
+        .prop_map(
+            |(participant, x, y, in_conv, base_cluster, group, live_group)| {
+                polyphony_core::ParticipantPoint {
+                    participant,
+                    position: [x, y],
+                    in_conv,
+                    base_cluster,
+                    group,
+                    live_group,
+                }
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn participants_print_as_serde_prints_them(
+        points in prop::collection::vec(point(), 0..6),
+        depth in prop_oneof![0usize..4, Just(40)],
+    ) {
+        let mut out = Vec::new();
+        write_participants(&mut out, &points, depth, &mut |_| Ok(())).expect("json");
+        let mut want = Vec::new();
+        to_sorted_pretty_at(&points, &mut want, depth).expect("json");
+        prop_assert_eq!(String::from_utf8(out), String::from_utf8(want));
+        // Text handed on after each point, as a report streams it: the same bytes in the end.
+        let (mut out, mut spilled) = (Vec::new(), Vec::new());
+        write_participants(&mut out, &points, 2, &mut |o: &mut Vec<u8>| {
+            spilled.append(o);
+            Ok(())
+        })
+        .expect("json");
+        spilled.extend_from_slice(&out);
+        let mut want = Vec::new();
+        to_sorted_pretty_at(&points, &mut want, 2).expect("json");
+        prop_assert_eq!(spilled, want);
+        prop_assert_eq!(direct(&points).ok(), via_value(&points).ok());
+    }
+}
