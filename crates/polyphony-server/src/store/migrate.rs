@@ -26,7 +26,7 @@ use super::pg::{self, PgBackend};
 use super::{StoreError, StoredRoom};
 
 /// The schema version (migrations run) whose tables [`TABLES`] and [`NOT_COPIED`] list.
-pub(crate) const SCHEMA_VERSION: usize = 7;
+pub(crate) const SCHEMA_VERSION: usize = 8;
 
 /// Tables a SQLite store has that hold no room's data, and why they stay behind.
 const NOT_COPIED: &[(&str, &str)] = &[
@@ -37,6 +37,10 @@ const NOT_COPIED: &[(&str, &str)] = &[
     (
         "polyphony_cluster",
         "the secret a cluster's instances share: the target's, never a laptop's",
+    ),
+    (
+        "cluster_members",
+        "the target's live instances, which announce themselves",
     ),
 ];
 
