@@ -2,7 +2,9 @@
 //! except a 503 the client is told to retry ([`Retried`]: a room between two instances, during
 //! a takeover), which is expected and goes by itself once the room is served again: a WARN
 //! line with the room's code and why, not an ERROR — at most one a second per room (every
-//! phone of a room retries during a takeover), saying how many more there were.
+//! phone of a room retries during a takeover), saying how many more there were, and at most
+//! [`LINES_A_SECOND`] in all (the code comes from the path: while the database cannot be
+//! reached, any code's answer is a retried 503, and a client chooses the codes).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -61,52 +63,59 @@ impl ClassifyResponse for RetriedIsNoFailure {
     }
 }
 
-/// Logs a [`Retried`] answer at WARN, the first of each second per room (the others at
-/// DEBUG); any other answer as `tower-http` does (DEBUG).
+/// Logs a [`Retried`] answer at WARN, the first of each second per room, ten a second at most
+/// (the others at DEBUG); any other answer as `tower-http` does (DEBUG).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LogRetried {
     default: DefaultOnResponse,
     recent: Arc<Mutex<Recent>>,
 }
 
-/// The second each room's last WARN line was written in, and the retried answers since.
+/// The second each room's last WARN line was written in and the retried answers since, and
+/// the lines written this second.
 #[derive(Debug, Default)]
 struct Recent {
     start: Option<Instant>,
-    rooms: HashMap<String, (u64, u64)>,
+    rooms: HashMap<String, (Option<u64>, u64)>,
+    /// (second, WARN lines written in it).
+    lines: (u64, u32),
 }
 
-/// Rooms [`Recent`] remembers at most (codes in a path are a client's choice, and a database
-/// that cannot be reached makes any code's answer a retried 503): past it, it starts again.
+/// Rooms [`Recent`] remembers at most: past it, it starts again.
 const RECENT_ROOMS: usize = 4096;
 
+/// WARN lines a second at most, all rooms together; the rest go to DEBUG (and are counted in
+/// their room's next line).
+const LINES_A_SECOND: u32 = 10;
+
+/// The most of a room's code a line shows (codes are 6 characters; the path's is the client's).
+const CODE_CHARS: usize = 16;
+
 impl Recent {
-    /// Whether `room`'s retried answer is the first this second; if so, how many came since
-    /// the last one logged.
-    fn first_this_second(&mut self, room: &str) -> Option<u64> {
+    /// Whether `room`'s retried answer gets a WARN line now (its room's first this second,
+    /// and not past [`LINES_A_SECOND`]); if so, how many of its room's came since its last.
+    fn warn_now(&mut self, room: &str) -> Option<u64> {
         let now = self
             .start
             .get_or_insert_with(Instant::now)
             .elapsed()
             .as_secs();
+        if self.lines.0 != now {
+            self.lines = (now, 0);
+        }
         if self.rooms.len() >= RECENT_ROOMS && !self.rooms.contains_key(room) {
             self.rooms.clear();
         }
-        match self.rooms.get_mut(room) {
-            Some((second, more)) if *second == now => {
-                *more += 1;
-                None
-            }
-            Some(entry) => {
-                let more = entry.1;
-                *entry = (now, 0);
-                Some(more)
-            }
-            None => {
-                self.rooms.insert(room.to_owned(), (now, 0));
-                Some(0)
-            }
+        let full = self.lines.1 >= LINES_A_SECOND;
+        let entry = self.rooms.entry(room.to_owned()).or_insert((None, 0));
+        if full || entry.0 == Some(now) {
+            entry.1 += 1;
+            return None;
         }
+        let more = entry.1;
+        *entry = (Some(now), 0);
+        self.lines.1 += 1;
+        Some(more)
     }
 }
 
@@ -115,9 +124,16 @@ impl<B> OnResponse<B> for LogRetried {
         let Some(r) = response.extensions().get::<Retried>() else {
             return self.default.on_response(response, latency, span);
         };
-        let room = r.room.as_deref().unwrap_or("?");
+        let room: String = r
+            .room
+            .as_deref()
+            .unwrap_or("?")
+            .chars()
+            .take(CODE_CHARS)
+            .collect();
+        let room = room.as_str();
         let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
-        let first = crate::util::lock(&self.recent).first_this_second(room);
+        let first = crate::util::lock(&self.recent).warn_now(room);
         match first {
             Some(more) => tracing::warn!(
                 room,
@@ -156,6 +172,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use axum::body::Body;
+    use axum::extract::Path;
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
     use axum::routing::get;
@@ -179,7 +196,7 @@ mod tests {
     }
 
     /// What `paths` log, asked in turn of the router below, at the server's default level.
-    fn log_of(paths: &[&str]) -> String {
+    fn log_of<P: AsRef<str>>(paths: &[P]) -> String {
         let lines = Lines::default();
         let writer = lines.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -190,6 +207,10 @@ mod tests {
         let app = Router::new()
             .route("/moving", get(|| async { retried("ABC234") }))
             .route("/moving-too", get(|| async { retried("XYZ789") }))
+            .route(
+                "/moving/{code}",
+                get(|Path(code): Path<String>| async move { retried(&code) }),
+            )
             .route(
                 "/broken",
                 get(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
@@ -205,7 +226,9 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             runtime.block_on(async {
                 for path in paths {
-                    let req = axum::http::Request::get(*path).body(Body::empty()).unwrap();
+                    let req = axum::http::Request::get(path.as_ref())
+                        .body(Body::empty())
+                        .unwrap();
                     app.clone().oneshot(req).await.unwrap();
                 }
             });
@@ -248,6 +271,21 @@ mod tests {
         assert_eq!(log.matches("room=\"ABC234\"").count(), 1, "{log}");
         assert_eq!(log.matches("room=\"XYZ789\"").count(), 1, "{log}");
         assert!(!log.contains("ERROR"), "{log}");
+    }
+
+    #[test]
+    fn a_flood_of_room_codes_is_at_most_ten_warnings_a_second() {
+        // Many codes (while the database cannot be reached, any code's answer is a retried
+        // 503): ten lines, each code cut to 16 characters.
+        let mut paths: Vec<String> = (0..40).map(|i| format!("/moving/R{i:05}")).collect();
+        paths.insert(0, format!("/moving/{}", "X".repeat(500)));
+        let log = log_of(&paths);
+        assert_eq!(log.matches(" WARN ").count(), 10, "{log}");
+        assert!(
+            log.contains(&format!("room=\"{}\"", "X".repeat(16))),
+            "{log}"
+        );
+        assert!(!log.contains(&"X".repeat(17)), "{log}");
     }
 
     #[test]
