@@ -3,17 +3,20 @@
 // real `polyphony serve` processes on one fresh PostgreSQL database (`--advertise`, `--lease-ms
 // 2000`, each on its own port). The facilitator creates the room through instance 1, which owns
 // it. The projector (1920 × 1080) is opened through instance 2 (its page, requests and socket
-// forwarded to the owner); two phones (390 × 844) open the projector's QR code through
-// instance 3 and vote; ten more people vote over the HTTP API until the room has groups. Then
-// instance 1 is killed with SIGKILL, and the test checks, in the browser:
-// - during the outage, the projector keeps its screen and says it is reconnecting; a vote
-//   tapped on a phone shows as waiting to be sent (not refused, not lost); no error notice;
-//   the phone's offline notice, coming and going, does not move the statement and its buttons
-//   under the participant's thumb;
+// forwarded to the owner); two phones (390 × 844, in English) open the projector's QR code
+// through instance 3 and vote, and three more (in 繁體中文, 日本語 and 한국어) join the same way;
+// ten more people vote over the HTTP API until the room has groups. Then instance 1 is killed
+// with SIGKILL, and the test checks, in the browser:
+// - during the outage, the projector keeps its screen and says it is reconnecting; every phone
+//   says, in its reader's language, that it is reconnecting to the room (the server closed its
+//   socket with 1012 and answers 503 meanwhile: the phone's own network is fine, so it does not
+//   say "Offline"); a vote tapped on a phone shows as waiting to be sent (not refused, not
+//   lost); no error notice; the phone's notice, coming and going, does not move the statement
+//   and its buttons under the participant's thumb;
 // - once another instance took the room over, the phone's queued vote is acknowledged (its
 //   saved queue empties, the server's count and the phone's own votes have it), and the
 //   projector, never reloaded, shows counts that include the votes cast after the takeover;
-// - no error or offline notice stays on either screen.
+// - no error or offline notice stays on any screen.
 // Prints how long after the kill the projector was back and showed the new counts.
 // Screenshots in target/screenshots/failover-*.png (before the kill, during the outage, after).
 //
@@ -109,21 +112,24 @@ async function startInstance(n, db) {
   return instance;
 }
 
-/** The app's notices that something is wrong, in English: every server error's wording, the
- * generic "Something went wrong:", "Offline…" and "Reconnecting…". */
-const NOTICES = Object.entries(tables.en)
-  .filter(([k]) => /^Err[A-Z]/.test(k) || ['ErrorPrefix', 'NoSuchRoom', 'Offline', 'Reconnecting'].includes(k))
+/** The app's notices that something is wrong, in language `lang`: every server error's
+ * wording, the generic "Something went wrong:", "Offline…", "Reconnecting…" and "Reconnecting to
+ * the room…". */
+const noticesIn = (lang) => Object.entries(tables[lang])
+  .filter(([k]) => /^Err[A-Z]/.test(k) || ['ErrorPrefix', 'NoSuchRoom', 'Offline', 'Reconnecting', 'RoomReconnecting'].includes(k))
   .map(([, v]) => v);
 
-/** The notices from `NOTICES` a page shows now (its visible text), and its visible alerts. */
-async function noticesOn(page) {
+/** The notices in `lang` a page shows now (its visible text; one inside a longer one shown,
+ * as 한국어's "다시 연결하는 중…" in "방에 다시 연결하는 중…", is that one), and its visible alerts. */
+async function noticesOn(page, lang = 'en') {
   return page.evaluate((notices) => {
     const text = document.body.innerText;
     const alerts = [...document.querySelectorAll('[role=alert], .error, #refused')]
       .filter((e) => e.getClientRects().length > 0)
       .map((e) => e.innerText.trim());
-    return { shown: notices.filter((n) => text.includes(n)), alerts };
-  }, NOTICES);
+    const found = notices.filter((n) => text.includes(n));
+    return { shown: found.filter((n) => !found.some((m) => m !== n && m.includes(n))), alerts };
+  }, noticesIn(lang));
 }
 
 /** Where the phone's vote card starts, in px from the top of the page. */
@@ -192,17 +198,19 @@ test('the owner killed mid-workshop: phones keep their votes, the projector resu
   const qr = screen.locator('.qr[data-join]');
   await qr.locator('svg').waitFor();
 
-  // Two phones scan the projector's QR code, through instance 3.
+  // Two phones scan the projector's QR code, through instance 3; three readers of the other
+  // languages too (they join and wait on the first statement).
   const phones = [];
-  for (const name of ['A', 'B']) {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+  const readers = [];
+  for (const [name, locale, lang] of [['A', 'en-US', 'en'], ['B', 'en-US', 'en'], ['C', 'zh-TW', 'zh-TW'], ['D', 'ja-JP', 'ja'], ['E', 'ko-KR', 'ko']]) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
     const page = await newPage(ctx, `phone ${name}`, pageErrors);
     await page.goto(`${i3.base}${joinPath(code, await qr.getAttribute('data-join'))}`);
     await page.locator('#consent').waitFor();
     await page.click('#consent-agree');
     await page.locator('#vote-card').waitFor();
     const token = await waitFor(() => page.evaluate((c) => localStorage.getItem(`polyphony.token.${c}`), code), `phone ${name} joined`);
-    phones.push({ name, page, token });
+    (lang === 'en' ? phones : readers).push({ name, page, token, lang });
   }
   const [phoneA, phoneB] = phones;
 
@@ -238,7 +246,7 @@ test('the owner killed mid-workshop: phones keep their votes, the projector resu
   for (const p of phones) await waitFor(async () => (await savedQueue(p.page, code)).length === 0, `phone ${p.name}'s votes acknowledged`);
   const groupsBefore = (await view()).groups.map((g) => `${g.label}:${g.size}`).sort();
   await screen.locator('#vote-count').filter({ hasText: new RegExp(`^\\s*${voted}\\s*$`) }).waitFor();
-  assert.equal((await screen.locator('#participant-count').textContent()).trim(), String(API_PEOPLE + 2));
+  assert.equal((await screen.locator('#participant-count').textContent()).trim(), String(API_PEOPLE + phones.length + readers.length));
   await watch(screen);
   await watch(phoneA.page);
   await shot(screen, 'projector-before');
@@ -266,6 +274,15 @@ test('the owner killed mid-workshop: phones keep their votes, the projector resu
 
   // During the outage: phone A's socket has closed; a vote tapped now waits in its queue.
   await phoneA.page.locator('main[data-online=false]').waitFor({ timeout: 5000 });
+  // Every reader's phone says, in its language, that it is reconnecting to the room, not that
+  // it is offline: its own network is fine.
+  const readersDuring = await Promise.all(readers.map(async ({ name, page, lang }) => {
+    const notice = page.locator('#offline[data-outage=reconnecting] [data-i18n=RoomReconnecting]');
+    await notice.waitFor({ timeout: 5000 });
+    const read = { name, lang, text: (await notice.textContent()).trim(), notices: await noticesOn(page, lang) };
+    await shot(page, `phone-${lang}-outage`);
+    return { ...read, online: await page.locator('main').getAttribute('data-online') };
+  }));
   const outageId = Number(await phoneA.page.locator('#vote-card').getAttribute('data-statement'));
   await phoneA.page.click('#agree');
   const tappedAt = Date.now();
@@ -280,11 +297,20 @@ test('the owner killed mid-workshop: phones keep their votes, the projector resu
   const outageNotices = { phone: await noticesOn(phoneA.page), projector: await noticesOn(screen) };
   assert.equal(await phoneA.page.locator('main').getAttribute('data-online'), 'false', 'the outage screenshots were taken in the outage');
   console.log(`during the outage: phone A shows ${JSON.stringify(outageNotices.phone.shown)}, projector ${JSON.stringify(outageNotices.projector.shown)}`);
-  // The phone says it is offline and that the vote waits; nothing refused, no error. The notice
-  // does not push the statement and its buttons down under the thumb (nor up when it goes).
+  // The phone says it is reconnecting to the room and that the vote waits; nothing refused, no
+  // error. The notice does not push the statement and its buttons down under the thumb (nor up
+  // when it goes).
   assert.equal(await cardTop(phoneA.page), topBefore, 'the vote card stays where it was when the notice shows');
   assert.deepEqual(outageNotices.phone.alerts, [], 'no alert on the phone in the outage');
-  assert.deepEqual(outageNotices.phone.shown, [tables.en.Offline], 'the phone shows only the offline notice');
+  assert.deepEqual(outageNotices.phone.shown, [tables.en.RoomReconnecting],
+    'the phone says it is reconnecting to the room (not "Offline": its network is fine), and nothing else');
+  assert.equal(await offline.getAttribute('data-outage'), 'reconnecting');
+  for (const r of readersDuring) {
+    console.log(`during the outage: phone ${r.name} (${r.lang}) says ${JSON.stringify(r.text)}`);
+    assert.equal(r.online, 'false', `phone ${r.name} was read in the outage`);
+    assert.equal(r.text, tables[r.lang].RoomReconnecting, `phone ${r.name} says it in ${r.lang}`);
+    assert.deepEqual(r.notices, { shown: [tables[r.lang].RoomReconnecting], alerts: [] }, `phone ${r.name}: that notice only`);
+  }
   assert.deepEqual(outageNotices.projector, { shown: [tables.en.Reconnecting], alerts: [] }, 'the projector shows only "Reconnecting…"');
   // The projector keeps the room on screen, with the counts it had.
   assert.equal((await screen.locator('#vote-count').textContent()).trim(), String(voted));
@@ -340,8 +366,10 @@ test('the owner killed mid-workshop: phones keep their votes, the projector resu
   await shot(phoneA.page, 'phone-after');
   await shot(phoneB.page, 'phone-b-after');
   await new Promise((done) => setTimeout(done, 2000));
-  for (const [what, page] of [['projector', screen], ['phone A', phoneA.page], ['phone B', phoneB.page]]) {
-    assert.deepEqual(await noticesOn(page), { shown: [], alerts: [] }, `${what} after the takeover`);
+  const everyScreen = [['projector', screen, 'en'], ...[...phones, ...readers].map((p) => [`phone ${p.name}`, p.page, p.lang])];
+  for (const [what, page, lang] of everyScreen) {
+    await page.locator('main[data-online=true]').waitFor({ timeout: BOUND_MS });
+    assert.deepEqual(await noticesOn(page, lang), { shown: [], alerts: [] }, `${what} after the takeover`);
     assert.equal(await page.locator('main').getAttribute('data-online'), 'true', `${what} online`);
   }
   // The projector's QR code still lets people in (its admission code read again through

@@ -224,6 +224,9 @@ test('a whole workshop in the browser', async () => {
   await waitFor(async () => (await viewJson(code)).votes === PHONES * STATEMENTS + 2, 'two online votes');
   await lateCtx.setOffline(true);
   await late.locator('#offline').waitFor();
+  // Its own network is down: it says "Offline" (not "Reconnecting to the room…", which is for a
+  // server that restarts or moves the room while the phone's network works).
+  await late.locator('#offline[data-outage=no-network] [data-i18n=Offline]').waitFor({ timeout: 2000 });
   assert.equal(await voteAll(late, 0, 2), 2);
   await late.locator('#offline').filter({ hasText: '2' }).waitFor();
   await late.screenshot({ path: path.join(shots, 'phone-offline.png') });

@@ -26,7 +26,7 @@ macro_rules! keys {
 }
 
 keys! {
-    Language, Offline, Reconnecting, Loading, ErrorPrefix, NoSuchRoom,
+    Language, Offline, Reconnecting, RoomReconnecting, Loading, ErrorPrefix, NoSuchRoom,
     StartTitle, StartIntro, CreateTitle, TopicLabel, DescriptionLabel, StatementsLabel,
     ModerationLabel, ModerationOpen, ModerationStrict, CreateButton, JoinTitle, CodeLabel,
     JoinButton, ExploreLink,
@@ -121,6 +121,7 @@ fn en(k: Key) -> &'static str {
         Language => "Language",
         Offline => "Offline: your votes are kept and sent when the connection is back",
         Reconnecting => "Reconnecting…",
+        RoomReconnecting => "Reconnecting to the room… your votes are kept and sent as soon as it is back",
         Loading => "Loading…",
         ErrorPrefix => "Something went wrong:",
         NoSuchRoom => "There is no room with this code.",
@@ -513,6 +514,7 @@ fn zh_tw(k: Key) -> &'static str {
         Language => "語言",
         Offline => "離線中：你的投票已保留，連線恢復後會送出",
         Reconnecting => "重新連線中…",
+        RoomReconnecting => "正在重新連上房間…你的投票已保留，恢復後會立即送出",
         Loading => "載入中…",
         ErrorPrefix => "發生錯誤：",
         NoSuchRoom => "找不到這個代碼的房間。",
@@ -905,6 +907,7 @@ fn ja(k: Key) -> &'static str {
         Language => "言語",
         Offline => "オフライン：投票は保存され、接続が戻ると送信されます",
         Reconnecting => "再接続中…",
+        RoomReconnecting => "ルームに再接続しています…投票は保存され、戻りしだい送信されます",
         Loading => "読み込み中…",
         ErrorPrefix => "エラーが発生しました：",
         NoSuchRoom => "このコードのルームはありません。",
@@ -1297,6 +1300,7 @@ fn ko(k: Key) -> &'static str {
         Language => "언어",
         Offline => "오프라인: 투표는 저장되어 있으며 연결되면 전송됩니다",
         Reconnecting => "다시 연결하는 중…",
+        RoomReconnecting => "방에 다시 연결하는 중… 투표는 저장되어 있으며 연결되는 대로 전송됩니다",
         Loading => "불러오는 중…",
         ErrorPrefix => "문제가 발생했습니다:",
         NoSuchRoom => "이 코드의 방이 없습니다.",

@@ -3,17 +3,20 @@
 //!
 //! The socket reports [`SocketEvent::Connected`] when the server's `welcome` arrives (not when
 //! the TCP connection opens), every server message, and [`SocketEvent::Disconnected`] when it
-//! drops; it then retries with backoff (0.5 s doubling to 5 s). When the browser says it is
-//! offline the socket is closed at once, and reopened as soon as the browser is back online.
+//! drops, with why as far as the browser can tell ([`Closed`]: its own network down, the server
+//! restarting or moving the room — close code 1012 or 1001 — or no reason given); it then
+//! retries with backoff (0.5 s doubling to 5 s). When the browser says it is offline the socket
+//! is closed at once, and reopened as soon as the browser is back online.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use futures::channel::{mpsc, oneshot};
+use futures::future::Either;
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
-use gloo_net::websocket::Message;
+use gloo_net::websocket::{Message, WebSocketError};
 use polyphony_protocol::{ErrorCode, ServerMessage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,7 +24,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::nav::{origin, window};
-use crate::state::SocketEvent;
+use crate::state::{Closed, SocketEvent};
 
 /// An HTTP failure: the status (0 when the server was not reached) and the server's sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -226,11 +229,14 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
                 let reader = async move {
                     let mut welcomed = false;
                     while let Some(msg) = read.next().await {
-                        let Ok(Message::Text(t)) = msg else {
-                            if msg.is_err() {
-                                break;
+                        let t = match msg {
+                            Ok(Message::Text(t)) => t,
+                            Ok(Message::Bytes(_)) => continue,
+                            // The close event says why; it follows an error event, if any.
+                            Err(WebSocketError::ConnectionClose(e)) => {
+                                return Closed::from_code(e.code)
                             }
-                            continue;
+                            Err(_) => continue,
                         };
                         let Ok(m) = serde_json::from_str::<ServerMessage>(&t) else {
                             continue;
@@ -243,15 +249,21 @@ pub fn connect(path: &str, on_event: Rc<dyn Fn(SocketEvent)>) -> Socket {
                         }
                         ev(SocketEvent::Server(m));
                     }
+                    Closed::Unknown
                 };
                 futures::pin_mut!(writer, reader);
                 let either = futures::future::select(writer, reader);
                 futures::pin_mut!(either);
-                let _ = futures::future::select(either, cancel_rx).await;
+                let why = match futures::future::select(either, cancel_rx).await {
+                    Either::Left((Either::Right((why, _)), _)) => why,
+                    // The browser went offline (its event closed this socket).
+                    Either::Right((Ok(()), _)) => Closed::NoNetwork,
+                    _ => Closed::Unknown,
+                };
                 s.sender.borrow_mut().take();
-                on_event(SocketEvent::Disconnected);
+                on_event(SocketEvent::Disconnected(why));
             } else {
-                on_event(SocketEvent::Disconnected);
+                on_event(SocketEvent::Disconnected(Closed::Unknown));
             }
             if !s.alive.get() {
                 break;

@@ -18,7 +18,6 @@ use polyphony_protocol::{
     TablesRequest, TablesView, VoteAck, VoteRequest, WithdrawNote,
 };
 use serde::Deserialize;
-use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
 use crate::export::ExportFile;
@@ -80,7 +79,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(crate::json_errors::json_errors))
-        .layer(TraceLayer::new_for_http())
+        .layer(crate::request_log::layer())
         .with_state(state)
 }
 

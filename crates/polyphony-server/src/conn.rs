@@ -1,6 +1,8 @@
 //! [`serve`]: the accept loop. Each TCP connection is counted against its address
 //! (`Limits::max_connections_per_address`) and the whole server (`Limits::max_connections`);
 //! one over either is answered at once with a 429 or 503 and `{"error": ...}`, and closed.
+//! Connections from another live instance of the cluster (forwarding its phones) and, with
+//! `Limits::trust_proxy`, every connection count only against the whole server.
 //! HTTP/1.1 only (phones on a LAN speak plain HTTP; browsers use HTTP/2 only over TLS), with a
 //! header-read timeout (`Limits::header_read_timeout`, which also ends a keep-alive connection
 //! that sends no next request) and an idle timeout (`Limits::idle_timeout`: no byte either way)
@@ -322,8 +324,10 @@ pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
         let over_total = connections.total() >= u64::from(limits.max_connections);
         let slot = if over_total {
             None
-        } else if limits.trust_proxy {
-            // Behind a proxy every connection comes from the proxy: it is not capped by address.
+        } else if limits.trust_proxy || state.cluster().is_some_and(|c| c.is_instance(ip)) {
+            // Behind a proxy every connection comes from the proxy, and another instance of the
+            // cluster forwards its phones (counted by their own address at the owner): neither is
+            // capped by address (`cluster/peers.rs`).
             connections.try_take(ip, u32::MAX)
         } else {
             connections.try_take(ip, per_address)

@@ -23,6 +23,8 @@ pub(crate) struct ApiError {
     retry_after: Option<u64>,
     /// The stable code screens word in their reader's language.
     code: ErrorCode,
+    /// A 503 the client retries: why (logged at WARN, `crate::request_log`).
+    retried: Option<&'static str>,
 }
 
 /// The HTTP status of each room error (the same for an HTTP answer and a WebSocket
@@ -191,6 +193,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             code: code_of_status(status),
+            retried: None,
         }
     }
 
@@ -229,9 +232,11 @@ impl From<RoomError> for ApiError {
     fn from(e: RoomError) -> Self {
         let status = status_of(&e);
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            tracing::warn!(error = %e, "request refused: the room moved");
+            // Logged once, with the room, by the trace layer (`crate::request_log`).
+            tracing::debug!(error = %e, "request refused: the room moved");
             ApiError {
                 retry_after: Some(1),
+                retried: Some("this instance lost the room's lease to another while writing"),
                 ..ApiError::new(
                     status,
                     "this room is moving to another server; try again in a moment",
@@ -270,6 +275,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        if let Some(why) = self.retried {
+            response
+                .extensions_mut()
+                .insert(crate::request_log::Retried::because(why));
         }
         response
     }

@@ -156,22 +156,25 @@ pub(crate) fn client_ip_of(req: &axum::extract::Request, state: &AppState) -> Op
 }
 
 /// The client's address: from another instance of the cluster that forwarded the request
-/// (its secret shown), the phone's address it names; else as [`ClientIp`] says.
+/// (its secret shown), the phone's address it names (else the instance's own); else as
+/// [`ClientIp`] says. Without the secret, `x-polyphony-client` is ignored like any header a
+/// phone may write.
 fn client_ip(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
     state: &AppState,
 ) -> Option<IpAddr> {
-    if let Some(cluster) = state.cluster() {
-        let peer = header(headers, crate::cluster::forward::PEER_HEADER);
-        if peer.is_some_and(|p| crate::util::same_secret(p, &cluster.secret)) {
-            return header(headers, crate::cluster::forward::CLIENT_HEADER)
-                .and_then(|ip| ip.parse().ok());
-        }
-    }
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(a)| a.ip());
+    if let Some(cluster) = state.cluster() {
+        let shown = header(headers, crate::cluster::forward::PEER_HEADER);
+        if shown.is_some_and(|p| crate::util::same_secret(p, &cluster.secret)) {
+            return header(headers, crate::cluster::forward::CLIENT_HEADER)
+                .and_then(|ip| ip.parse().ok())
+                .or(peer);
+        }
+    }
     if state.limits().trust_proxy {
         if let Some(ip) = forwarded_for(headers) {
             return Some(ip);

@@ -37,6 +37,7 @@ mod json_errors;
 mod limits;
 mod migrate;
 mod report;
+mod request_log;
 mod room;
 mod state;
 mod store;

@@ -90,7 +90,9 @@ pub struct Limits {
     /// or two). Over it: 429 and the connection closed. A connection counts from its accept to
     /// its close, mid-headers and mid-body included. In force: at most half of
     /// `max_connections` ([`Limits::connections_per_address`]), so one address always leaves
-    /// room for the others.
+    /// room for the others. Not applied to another live instance of the cluster (it forwards
+    /// its phones, each counted by its own address by the caps that read the client's
+    /// address), nor with `trust_proxy`.
     pub max_connections_per_address: u32,
     /// Open WebSockets one address may hold (default 600: a hall of 500 behind one NAT, plus
     /// screens).

@@ -293,7 +293,7 @@ pub(crate) async fn serve(
                 }
             }
             _ = shutdown.changed() => {
-                let _ = send(&mut out, Message::Close(None)).await;
+                let _ = send(&mut out, Message::Close(Some(stopping()))).await;
                 break;
             }
             _ = retirement.changed() => {
@@ -301,6 +301,16 @@ pub(crate) async fn serve(
                 break;
             }
         }
+    }
+}
+
+/// The close frame of every socket when the server stops (1001, going away: the phone says it
+/// is reconnecting to the room, not that it is offline, and reconnects to this server started
+/// again or, in a cluster, to another instance).
+fn stopping() -> axum::extract::ws::CloseFrame {
+    axum::extract::ws::CloseFrame {
+        code: axum::extract::ws::close_code::AWAY,
+        reason: "the server is stopping; reconnect".into(),
     }
 }
 

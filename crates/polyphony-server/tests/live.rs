@@ -301,19 +301,21 @@ async fn eight_phones_and_a_projector_over_websocket() {
         }
     }
 
-    // Shutdown closes every socket and the server returns.
+    // Shutdown closes every socket, saying the server goes away (1001: the phone reconnects
+    // and says so, rather than that it is offline), and the server returns.
     state.request_shutdown();
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+    let close = tokio::time::timeout(Duration::from_secs(5), async {
         while let Some(Ok(m)) = ws.next().await {
-            if matches!(m, Message::Close(_)) {
-                return true;
+            if let Message::Close(frame) = m {
+                return frame;
             }
         }
-        true
+        None
     })
     .await
     .unwrap();
-    assert!(closed);
+    let close = close.expect("a close frame with a code");
+    assert_eq!(u16::from(close.code), 1001, "{close:?}");
     tokio::time::timeout(Duration::from_secs(5), server)
         .await
         .expect("server did not stop")

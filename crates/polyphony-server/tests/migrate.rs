@@ -476,12 +476,13 @@ async fn a_database_from_an_older_polyphony_moves_and_is_not_written() {
         }
     }
     state.shutdown().await;
-    // Schema 5: before removed participants (6) and room leases (7) were recorded.
+    // Schema 5: before removed participants (6), room leases (7) and the cluster's members (8)
+    // were recorded.
     rusqlite::Connection::open(&db)
         .unwrap()
         .execute_batch(
             "ALTER TABLE participants DROP COLUMN removed; DROP TABLE room_leases;
-             DROP TABLE polyphony_cluster; PRAGMA user_version = 5;",
+             DROP TABLE polyphony_cluster; DROP TABLE cluster_members; PRAGMA user_version = 5;",
         )
         .unwrap();
     let bytes = std::fs::read(&db).unwrap();

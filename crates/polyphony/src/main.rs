@@ -55,6 +55,12 @@ enum Command {
         /// stays unserved after its instance died (PostgreSQL).
         #[arg(long, default_value_t = 3000)]
         lease_ms: u64,
+        /// Open connections one network address may hold (default 1200: a hall of 500 phones
+        /// behind one NAT address); at most half of what the open-file limit allows. Another
+        /// instance of the cluster is not capped: it forwards phones, counted by their own
+        /// address.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections_per_address: Option<u32>,
     },
     /// Make a database from a backup written by `serve --backup` (checked first), then run
     /// `polyphony serve --db FILE` to carry on.
@@ -366,6 +372,7 @@ fn run(cli: Cli) -> Result<()> {
             backup,
             advertise,
             lease_ms,
+            max_connections_per_address,
         } => serve::serve(
             addr,
             &polyphony_server::Database::parse(&db),
@@ -374,6 +381,7 @@ fn run(cli: Cli) -> Result<()> {
                 backup,
                 advertise,
                 lease: std::time::Duration::from_millis(lease_ms),
+                max_connections_per_address,
             },
         ),
         Command::Restore { backup, db, force } => serve::restore(&backup, &db, force),

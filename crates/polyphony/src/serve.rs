@@ -97,6 +97,8 @@ pub struct Options {
     pub advertise: Option<String>,
     /// How long a room's lease lasts without renewal (PostgreSQL).
     pub lease: Duration,
+    /// Open connections one address may hold, when not the default.
+    pub max_connections_per_address: Option<u32>,
 }
 
 /// How often `--backup` copies the database (and at each stage change).
@@ -129,6 +131,9 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
         trust_proxy: options.trust_proxy,
         ..Limits::default()
     };
+    if let Some(n) = options.max_connections_per_address {
+        limits.max_connections_per_address = n;
+    }
     if let Some(n) = fd_limit {
         let usable = n.saturating_sub(64).clamp(64, u64::from(u32::MAX));
         limits.max_connections = u32::try_from(usable).unwrap_or(u32::MAX);

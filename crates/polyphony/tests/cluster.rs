@@ -1,7 +1,9 @@
 //! Several `polyphony serve` instances on one PostgreSQL database, as child processes: any
 //! instance answers any phone (forwarded to the room's owner), the owner killed with SIGKILL
-//! mid-vote is replaced within a bounded time with every acknowledged write there once, and an
-//! owner paused past its lease (SIGSTOP) cannot write after another took over (fencing).
+//! mid-vote is replaced within a bounded time with every acknowledged write there once, an
+//! owner paused past its lease (SIGSTOP) cannot write after another took over (fencing), and
+//! the sockets one instance forwards to another are not capped as one address's while a
+//! stranger's are.
 //!
 //! Needs `POLYPHONY_TEST_POSTGRES` (`cargo xtask test` starts a throw-away server); fails,
 //! never skips, without it.
@@ -10,13 +12,14 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpStream;
-use std::process::{Child, Command};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{create_open_room, fresh_postgres, http, serve_on, Server};
+use common::{create_open_room, fresh_postgres, http, Server};
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -30,6 +33,23 @@ struct Instance {
     server: Server,
     /// `http://127.0.0.1:port`, which it also advertises to the others.
     base: String,
+    /// Its log lines so far (also passed on to this test's stderr).
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Instance {
+    /// Waits until a line of its log contains `text`.
+    fn wait_for_log(&self, text: &str, timeout: Duration) {
+        let start = Instant::now();
+        while !self.log.lock().unwrap().iter().any(|l| l.contains(text)) {
+            assert!(
+                start.elapsed() < timeout,
+                "{}: no log line with {text:?} within {timeout:?}",
+                self.base
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Instance {
@@ -44,8 +64,8 @@ fn signal(child: &Child, sig: &str) -> std::io::Result<std::process::ExitStatus>
         .status()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
+fn free_port(ip: &str) -> u16 {
+    std::net::TcpListener::bind((ip, 0))
         .unwrap()
         .local_addr()
         .unwrap()
@@ -54,12 +74,86 @@ fn free_port() -> u16 {
 
 /// Starts one instance of the cluster on database `db`, advertising its own address.
 fn start(db: &str, lease_ms: u64) -> Instance {
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let lease_ms = lease_ms.to_string();
-    let extra = ["--advertise", &base, "--lease-ms", &lease_ms];
-    let server = serve_on(&format!("127.0.0.1:{port}"), db, &extra);
-    Instance { server, base }
+    start_on(db, lease_ms, "127.0.0.1", &[])
+}
+
+/// Starts one instance of the cluster on database `db`, listening on `ip` (a loopback address:
+/// its forwarded connections leave from there too) and advertising it, with `more` flags.
+fn start_on(db: &str, lease_ms: u64, ip: &str, more: &[&str]) -> Instance {
+    let port = free_port(ip);
+    let base = format!("http://{ip}:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .args(["serve", "--addr", &format!("{ip}:{port}"), "--db", db])
+        .args(["--advertise", &base, "--lease-ms", &lease_ms.to_string()])
+        .args(more)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let stderr = child.stderr.take().unwrap();
+    let kept = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            kept.lock().unwrap().push(without_colours(&line));
+        }
+    });
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("Polyphony is listening on "), "{first}");
+    std::thread::spawn(move || for _ in lines {});
+    let server = Server {
+        child,
+        addr: format!("{ip}:{port}"),
+    };
+    Instance { server, base, log }
+}
+
+/// `line` without its terminal colour codes (`ESC [ … m`).
+fn without_colours(line: &str) -> String {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+/// A TCP connection to `base` (`http://ip:port`) from `local`, one of this machine's loopback
+/// addresses (as a phone with its own address).
+fn tcp_from(local: &str, base: &str) -> TcpStream {
+    let to: SocketAddr = base.strip_prefix("http://").unwrap().parse().unwrap();
+    let from = SocketAddr::new(local.parse().unwrap(), 0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(from).unwrap();
+        let stream = socket.connect(to).await.unwrap().into_std().unwrap();
+        stream.set_nonblocking(false).unwrap();
+        stream
+    })
+}
+
+/// An HTTP client whose connections leave from `local`.
+fn client_from(local: &str) -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(3))
+        .local_address(local.parse::<IpAddr>().unwrap())
+        .build()
+        .unwrap()
 }
 
 fn client() -> reqwest::blocking::Client {
@@ -120,6 +214,25 @@ fn connect(base: &str, code: &str, token: &str) -> Option<Socket> {
         s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
     }
     Some(ws)
+}
+
+/// A phone's WebSocket to `base` from its own address `local`; the refusal, if any.
+fn connect_from(local: &str, base: &str, code: &str, token: &str) -> Result<Socket, String> {
+    let host = base.strip_prefix("http://").unwrap();
+    let url = format!("ws://{host}/api/rooms/{code}/ws?token={token}");
+    let stream = tcp_from(local, base);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    match tungstenite::client(url, MaybeTlsStream::Plain(stream)) {
+        Ok((ws, _)) => Ok(ws),
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(r))) => Err(format!(
+            "{}: {}",
+            r.status(),
+            String::from_utf8_lossy(r.body().as_deref().unwrap_or_default())
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Sends `msg` and waits for the answer naming `id`: `Some(answer)`, or `None` when the socket
@@ -293,6 +406,23 @@ fn three_instances_survive_the_owner_killed_mid_vote() {
         took_over.as_secs_f64()
     );
     assert!(took_over < Duration::from_secs(10), "took {took_over:?}");
+    // The outage's 503s are expected and retried: warnings that name the room and why (at
+    // most one a second per room on each instance), never errors.
+    let room = format!("room=\"{code}\"");
+    let mut warned = 0;
+    for survivor in &instances {
+        let log = survivor.log.lock().unwrap();
+        let errors: Vec<&String> = log.iter().filter(|l| l.contains("ERROR")).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", survivor.base);
+        warned += log
+            .iter()
+            .filter(|l| {
+                l.contains(" WARN ") && l.contains("the client retries") && l.contains(&room)
+            })
+            .count();
+    }
+    println!("{warned} warnings of the room unavailable on the two survivors");
+    assert!(warned > 0, "the outage's 503s were not logged as warnings");
 
     let results: Vec<(String, usize)> = phones.into_iter().map(|p| p.join().unwrap()).collect();
     assert_eq!(acked.load(Ordering::SeqCst), PHONES * STATEMENTS);
@@ -465,4 +595,147 @@ fn an_owner_paused_past_its_lease_cannot_write_after_another_took_over() {
     assert_eq!(ack["type"], "ack", "{ack}");
     assert_eq!(ack["duplicate"], false, "the fenced write was not stored");
     assert_eq!(me(&b.base)["votes"].as_array().unwrap().len(), 2);
+}
+
+/// The per-address connection cap of the next test's instances.
+const CAP: usize = 8;
+
+/// Sends one request with a stranger's forged instance headers on `stream` (kept alive) and
+/// answers the status line of the answer.
+fn forged_request(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    let request = "GET /api/health HTTP/1.1\r\nhost: polyphony\r\n\
+                   x-polyphony-peer: 00112233445566778899aabbccddeeff0011223344556677\r\n\
+                   x-polyphony-client: 127.9.9.9\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&got);
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// What a connection refused at accept reads: the answer, whole, then the end.
+fn refusal(mut stream: TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    let mut got = String::new();
+    let _ = stream.read_to_string(&mut got);
+    got
+}
+
+#[test]
+fn forwarded_sockets_are_not_capped_as_one_address_but_a_strangers_are() {
+    let db = fresh_postgres("polyphony_peers");
+    let cap = ["--max-connections-per-address", "8"];
+    // The owner and an instance that forwards to it, each on its own loopback address.
+    let owner = start_on(&db, 3000, "127.0.0.2", &cap);
+    let edge = start_on(&db, 3000, "127.0.0.3", &cap);
+    // The owner has read the edge's address among the live instances.
+    owner.wait_for_log("other instances at 127.0.0.3:", Duration::from_secs(15));
+    let http = client();
+    let (code, key) = create_room(&http, &owner.base);
+
+    // Three times the cap of phones, each from its own address, join and open their sockets
+    // through the edge, all held at once: the edge holds that many connections to the owner,
+    // all from 127.0.0.3.
+    let phones = 3 * CAP;
+    let mut sockets = Vec::new();
+    for i in 0..phones {
+        let ip = format!("127.1.0.{}", i + 1);
+        let token = join(&client_from(&ip), &edge.base, &code);
+        let ws = connect_from(&ip, &edge.base, &code, &token)
+            .unwrap_or_else(|e| panic!("phone {i}'s socket through the edge was refused: {e}"));
+        sockets.push(ws);
+    }
+    for (i, ws) in sockets.iter_mut().enumerate() {
+        let vote = json!({ "type": "vote", "id": "v0", "statement": 0, "vote": "agree" });
+        let ack = request(ws, &vote, "v0").unwrap_or_else(|| panic!("phone {i}: no answer"));
+        assert_eq!(ack["type"], "ack", "phone {i}: {ack}");
+    }
+    // The owner counted each phone by its own address, not by the edge's.
+    let admission: Value = http
+        .get(format!("{}/api/rooms/{code}/admission", owner.base))
+        .header("x-facilitator-key", &key)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(admission["active"], phones as u64, "{admission}");
+    assert_eq!(admission["top_address_participants"], 1, "{admission}");
+
+    // A stranger is capped on either instance, whatever it claims: CAP connections, each
+    // answered (a request with forged instance headers, kept alive), then the next is refused
+    // at once.
+    for (n, target) in [&owner.base, &edge.base].into_iter().enumerate() {
+        let stranger = format!("127.1.1.{}", n + 1);
+        let mut held: Vec<TcpStream> = (0..CAP).map(|_| tcp_from(&stranger, target)).collect();
+        for stream in &mut held {
+            assert_eq!(forged_request(stream), "HTTP/1.1 200 OK", "{target}");
+        }
+        let answer = refusal(tcp_from(&stranger, target));
+        assert!(
+            answer.starts_with("HTTP/1.1 429 "),
+            "{target}: the stranger's connection {} was not refused: {answer:?}",
+            CAP + 1
+        );
+        assert!(
+            answer.contains("too many connections from this address"),
+            "{answer}"
+        );
+    }
+
+    // Nor does the stranger's claimed address count for it without the cluster's secret:
+    // rooms one address may create in an hour (30), each claiming another address, and the
+    // next is refused. With the secret (an instance's), the address it names is believed.
+    let stranger = client_from("127.1.2.1");
+    let new_room = json!({ "topic": "Claims", "statements": ["One"] });
+    for i in 0..30 {
+        let r = stranger
+            .post(format!("{}/api/rooms", owner.base))
+            .header(
+                "x-polyphony-peer",
+                "00112233445566778899aabbccddeeff0011223344556677",
+            )
+            .header("x-polyphony-client", format!("127.9.0.{}", i + 1))
+            .json(&new_room)
+            .send()
+            .unwrap();
+        assert!(r.status().is_success(), "room {i}: {}", r.status());
+    }
+    let r = stranger
+        .post(format!("{}/api/rooms", owner.base))
+        .header(
+            "x-polyphony-peer",
+            "00112233445566778899aabbccddeeff0011223344556677",
+        )
+        .header("x-polyphony-client", "127.9.0.31")
+        .json(&new_room)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 429, "the forged client address was believed");
+    let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let secret: String = pg
+        .query_one("SELECT secret FROM polyphony_cluster", &[])
+        .unwrap()
+        .get(0);
+    let r = stranger
+        .post(format!("{}/api/rooms", owner.base))
+        .header("x-polyphony-peer", &secret)
+        .header("x-polyphony-client", "127.9.0.32")
+        .json(&new_room)
+        .send()
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "with the secret the named address counts: {}",
+        r.status()
+    );
 }

@@ -1,6 +1,9 @@
 //! A phone's live session: its [`PhoneModel`], the socket, the saved queue, the retry after a 429
 //! or a vote refused while voting was paused, and the spotlight's text when the phone's view
-//! does not carry it (read once from the room's public view).
+//! does not carry it (read once from the room's public view). When the socket fails for no
+//! reason a browser can read, the phone asks the server over HTTP, which says whether the
+//! server can be reached at all (else the phone is offline), and whether the room still knows
+//! this phone's token.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
@@ -11,7 +14,7 @@ use yew::prelude::*;
 use crate::hooks::phone_identity::request_prefix;
 use crate::net::{self, Socket};
 use crate::routes::api;
-use crate::state::{PhoneEvent, PhoneModel, SocketEvent};
+use crate::state::{Closed, PhoneEvent, PhoneModel, SocketEvent};
 use crate::storage;
 
 /// How long a phone waits before resending what the server rate-limited (429).
@@ -27,16 +30,13 @@ struct Session {
     redraw: UseForceUpdateHandle,
     /// The spotlight whose text was last asked of the room view (asked once per statement).
     spotlight_asked: Cell<Option<u32>>,
-    /// Sockets that failed in a row without the server's welcome; at [`CHECK_AFTER_FAILURES`]
-    /// the phone asks the room whether it still knows this token.
+    /// Sockets that failed for no reason given since the last one that opened; the phone asks
+    /// the server after the 1st, 2nd, 4th, 8th… (the socket's own retries are 0.5 s doubling to
+    /// 5 s apart, so a long outage costs one request every few retries).
     failures: Cell<u32>,
     /// The token the socket uses, and what to do when the room no longer knows it.
     identity: RefCell<Option<(String, Callback<()>)>>,
 }
-
-/// Refused sockets in a row before the phone checks its token (a refused upgrade carries no
-/// reason a browser can read; one failure is usually the venue's wifi).
-const CHECK_AFTER_FAILURES: u32 = 2;
 
 impl Session {
     /// Sends the model's messages, as JSON only here, at the edge.
@@ -66,10 +66,11 @@ impl Session {
         };
         match &e {
             PhoneEvent::Connected => self.failures.set(0),
-            PhoneEvent::Disconnected if !self.model.borrow().online => {
-                self.failures.set(self.failures.get() + 1);
-                if self.failures.get() == CHECK_AFTER_FAILURES {
-                    self.check_token();
+            PhoneEvent::Disconnected(Closed::Unknown) => {
+                let failures = self.failures.get() + 1;
+                self.failures.set(failures);
+                if failures.is_power_of_two() {
+                    self.ask_server();
                 }
             }
             _ => {}
@@ -89,19 +90,27 @@ impl Session {
         self.read_spotlight();
     }
 
-    /// Asks the room whether it still knows this phone's token (over HTTP, which says why);
-    /// when it does not, the token is forgotten and the phone joins again.
-    fn check_token(&self) {
+    /// Asks the room over HTTP (which, unlike a refused socket, says why) whether the server
+    /// can be reached (`ServerReached`: any answer, a 503 while the room moves included) and
+    /// whether it still knows this phone's token: when it does not, the token is forgotten and
+    /// the phone joins again.
+    fn ask_server(self: &Rc<Self>) {
         let Some((token, forget)) = self.identity.borrow().clone() else {
             return;
         };
         let url = api::me(&self.code);
+        let session = Rc::downgrade(self);
         wasm_bindgen_futures::spawn_local(async move {
             let header = [(
                 polyphony_protocol::paths::PARTICIPANT_TOKEN_HEADER,
                 token.as_str(),
             )];
-            if let Err(e) = net::get::<serde_json::Value>(&url, &header).await {
+            let answer = net::get::<serde_json::Value>(&url, &header).await;
+            let reached = !matches!(&answer, Err(e) if e.status == 0);
+            if let Some(s) = session.upgrade() {
+                s.dispatch(PhoneEvent::ServerReached(reached));
+            }
+            if let Err(e) = answer {
                 if e.code == Some(ErrorCode::NotParticipant) {
                     forget.emit(());
                 }

@@ -24,7 +24,7 @@ use crate::group_colour;
 use crate::hooks::{page_title, use_participant_token, use_phone_socket, use_title, JoinFailure};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
-use crate::state::{Notice, PhoneEvent, PhoneModel, PhoneTask};
+use crate::state::{Notice, Outage, PhoneEvent, PhoneModel, PhoneTask};
 
 /// The rules and the one button to accept them: that participation is anonymous always comes
 /// first, then the room's own rules, or the standard ones.
@@ -186,7 +186,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     }
     let queued = m.queued_votes();
     if !m.consented() {
-        return consent_page(lang, &view, m.online, queued, &dispatch);
+        return consent_page(lang, &view, m.online, m.outage, queued, &dispatch);
     }
     let paused = m.voting_paused();
     // No spectrum buttons once the room has moved on to its report.
@@ -214,7 +214,7 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     html! {
         <main class="page phone" data-online={m.online.to_string()} data-stage={stage.as_str()} data-paused={paused.to_string()}
             data-task={task.as_str()}>
-            { offline_banner(lang, m.online, queued) }
+            { offline_banner(lang, m.online, m.outage, queued) }
             if paused { { paused_banner(lang, m.online, queued) } }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
             <div class="phone-status">
@@ -245,6 +245,7 @@ fn consent_page(
     lang: Lang,
     view: &PhoneView,
     online: bool,
+    outage: Outage,
     queued: usize,
     dispatch: &Callback<PhoneEvent>,
 ) -> Html {
@@ -254,7 +255,7 @@ fn consent_page(
     };
     html! {
         <main class="page phone" data-online={online.to_string()}>
-            { offline_banner(lang, online, queued) }
+            { offline_banner(lang, online, outage, queued) }
             <h1 class="topic">{ view.room.topic.clone() }</h1>
             { description(&view.room.description) }
             { consent_screen(lang, &view.room.rules, agree) }
@@ -262,14 +263,20 @@ fn consent_page(
     }
 }
 
-/// "Offline", and how many votes wait to go out (nothing while online).
-fn offline_banner(lang: Lang, online: bool, queued: usize) -> Html {
+/// While the socket is closed, what is true: "Offline" when the phone's own network is down,
+/// "Reconnecting to the room…" when it is not (the room moving to another server, say); and how
+/// many votes wait to go out. Nothing while online.
+fn offline_banner(lang: Lang, online: bool, outage: Outage, queued: usize) -> Html {
     if online {
         return html! {};
     }
+    let (key, why) = match outage {
+        Outage::NoNetwork => (Key::Offline, "no-network"),
+        Outage::Reconnecting => (Key::RoomReconnecting, "reconnecting"),
+    };
     html! {
-        <div class="offline" role="status" id="offline">
-            <Tr lang={lang} k={Key::Offline} />
+        <div class="offline" role="status" id="offline" data-outage={why}>
+            <Tr lang={lang} k={key} />
             if queued > 0 { <br />{ queued_votes(lang, queued) } }
         </div>
     }

@@ -27,7 +27,7 @@ pub mod task;
 
 pub use fit::{how_many, lines_with, newest_that_fit, text_lines, Fit};
 pub use map::{label_index, map_layout, spread_duplicates};
-pub use phone::PhoneModel;
+pub use phone::{Outage, PhoneModel};
 pub use screen::ScreenModel;
 pub use task::PhoneTask;
 
@@ -39,10 +39,33 @@ pub use task::PhoneTask;
 pub enum SocketEvent {
     /// The socket opened (the server's `welcome` arrived).
     Connected,
-    /// The socket closed or failed.
-    Disconnected,
+    /// The socket closed or failed, and why as far as the browser can tell.
+    Disconnected(Closed),
     /// A message from the server.
     Server(ServerMessage),
+}
+
+/// Why a socket closed, as far as a browser can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// The browser says it has no network.
+    NoNetwork,
+    /// The server closed it saying it restarts or goes away (close code 1012 or 1001): another
+    /// server takes the room over, or this one starts again. The phone's network works.
+    ServerRestart,
+    /// It dropped, or could not open, with no reason a browser can read (close code 1006): the
+    /// phone's wifi, or a server that stopped or refused the upgrade.
+    Unknown,
+}
+
+impl Closed {
+    /// The reason a WebSocket close code gives.
+    pub fn from_code(code: u16) -> Closed {
+        match code {
+            1001 | 1012 => Closed::ServerRestart,
+            _ => Closed::Unknown,
+        }
+    }
 }
 
 /// Something that happened to a phone.
@@ -51,8 +74,12 @@ pub enum SocketEvent {
 pub enum PhoneEvent {
     /// The socket opened.
     Connected,
-    /// The socket closed or failed.
-    Disconnected,
+    /// The socket closed or failed, and why as far as the browser can tell.
+    Disconnected(Closed),
+    /// While the socket is closed, the phone asked the server over HTTP: `true` when it
+    /// answered (whatever it said: a 503 while the room moves to another server is an answer),
+    /// `false` when it could not be reached.
+    ServerReached(bool),
     /// A message from the server.
     Server(ServerMessage),
     /// The participant voted.
@@ -136,7 +163,7 @@ impl From<SocketEvent> for PhoneEvent {
     fn from(e: SocketEvent) -> PhoneEvent {
         match e {
             SocketEvent::Connected => PhoneEvent::Connected,
-            SocketEvent::Disconnected => PhoneEvent::Disconnected,
+            SocketEvent::Disconnected(why) => PhoneEvent::Disconnected(why),
             SocketEvent::Server(m) => PhoneEvent::Server(m),
         }
     }

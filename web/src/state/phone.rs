@@ -7,6 +7,13 @@
 //! server refused with `voting_paused`) and go out when a view says voting is open again; a
 //! statement asked again in a second vote is shown again, with the earlier vote as a reminder;
 //! the spotlight's statement is read from every text the phone has seen.
+//!
+//! While the socket is closed the phone says what it knows ([`Outage`]): "Offline" only when
+//! its own network is down (the browser says so, or the server cannot be reached at all), and
+//! "Reconnecting to the room…" when the network works and the server restarts, moves the room
+//! to another server (close code 1012, or HTTP 503 with `Retry-After` during a takeover), or
+//! dropped the socket for a reason the browser does not give. Either way the queue is the
+//! same: kept, resent with the same ids once the socket is back.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +24,18 @@ use polyphony_protocol::{
     WithdrawNote, NOTE_MAX_CHARS,
 };
 
-use super::{Notice, PhoneEvent, Queued};
+use super::{Closed, Notice, PhoneEvent, Queued};
+
+/// What the phone says while its socket is closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    /// "Offline": the phone's own network is down (the browser says so, or the server could
+    /// not be reached at all).
+    NoNetwork,
+    /// "Reconnecting to the room…": as far as the phone knows its network works; the server
+    /// restarts or moves the room (a takeover), or the socket dropped without a reason.
+    Reconnecting,
+}
 
 /// Everything the phone screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +44,8 @@ pub struct PhoneModel {
     pub view: Option<PhoneView>,
     /// The socket is open.
     pub online: bool,
+    /// While the socket is closed: why, as far as the phone can tell.
+    pub outage: Outage,
     /// Requests not answered yet, oldest first.
     pub queue: Vec<Queued>,
     /// Votes made here that the server's view does not show yet.
@@ -58,6 +78,7 @@ impl PhoneModel {
         PhoneModel {
             view: None,
             online: false,
+            outage: Outage::Reconnecting,
             queue,
             local_votes,
             local_positions: BTreeMap::new(),
@@ -138,8 +159,27 @@ impl PhoneModel {
                 self.online = true;
                 self.resend_all()
             }
-            PhoneEvent::Disconnected => {
-                self.online = false;
+            PhoneEvent::Disconnected(why) => {
+                let was_online = std::mem::replace(&mut self.online, false);
+                self.outage = match why {
+                    Closed::NoNetwork => Outage::NoNetwork,
+                    Closed::ServerRestart => Outage::Reconnecting,
+                    // No reason given: a socket that just dropped is being reconnected; a retry
+                    // that failed again changes nothing the phone said (the server's answer
+                    // over HTTP does: `ServerReached`).
+                    Closed::Unknown if was_online => Outage::Reconnecting,
+                    Closed::Unknown => self.outage,
+                };
+                Vec::new()
+            }
+            PhoneEvent::ServerReached(reached) => {
+                if !self.online {
+                    self.outage = if reached {
+                        Outage::Reconnecting
+                    } else {
+                        Outage::NoNetwork
+                    };
+                }
                 Vec::new()
             }
             PhoneEvent::Retry => {

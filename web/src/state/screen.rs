@@ -25,7 +25,7 @@ impl ScreenModel {
     pub fn apply(&mut self, event: SocketEvent) {
         match event {
             SocketEvent::Connected => self.online = true,
-            SocketEvent::Disconnected => self.online = false,
+            SocketEvent::Disconnected(_) => self.online = false,
             SocketEvent::Server(ServerMessage::Room(v)) => self.view = Some(*v),
             SocketEvent::Server(ServerMessage::Host(h)) => self.host = Some(*h),
             _ => {}
@@ -43,7 +43,7 @@ mod tests {
         s.apply(SocketEvent::Connected);
         s.apply(SocketEvent::Server(ServerMessage::Room(Box::default())));
         assert!(s.online && s.view.is_some());
-        s.apply(SocketEvent::Disconnected);
+        s.apply(SocketEvent::Disconnected(super::super::Closed::Unknown));
         assert!(
             !s.online && s.view.is_some(),
             "the last view stays on screen"

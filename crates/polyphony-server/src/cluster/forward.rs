@@ -20,7 +20,7 @@
 //! A forwarded request is never forwarded again: if the owner it reached no longer holds the
 //! room, the answer is 503 with `Retry-After`, and the phone asks again.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -30,10 +30,12 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite;
 
 use super::{Cluster, Located};
 use crate::error::ApiError;
+use crate::request_log::Retried;
 use crate::AppState;
 
 /// The cluster's secret, on a request one instance forwards to another.
@@ -72,8 +74,9 @@ fn passes(name: &HeaderName) -> bool {
     ) && !name.as_str().starts_with("sec-websocket-")
 }
 
-/// The answer while a room is between owners: ask again in a second.
-fn moving() -> Response {
+/// The answer while a room is between owners: ask again in a second. Expected during a
+/// takeover, so logged at WARN with `why` (`crate::request_log`), not as a failure.
+fn moving(why: impl Into<String>) -> Response {
     let mut r = ApiError::with_status(
         StatusCode::SERVICE_UNAVAILABLE,
         "this room is moving to another server; try again in a moment",
@@ -81,19 +84,30 @@ fn moving() -> Response {
     .into_response();
     r.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r.extensions_mut().insert(Retried::because(why));
     r
 }
 
 /// The middleware: requests about a room served here, or about no room, go on; the others go
-/// to the room's owner.
+/// to the room's owner. A 503 the client retries, from here or from the owner, leaves with
+/// the room's code for the log.
 pub(crate) async fn to_owner(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let code = room_code(req.uri().path()).map(crate::normalize_code);
+    let mut response = route(&state, code.as_deref(), req, next).await;
+    if let (Some(code), Some(retried)) = (code, response.extensions_mut().get_mut::<Retried>()) {
+        retried.room.get_or_insert(code);
+    }
+    response
+}
+
+async fn route(state: &AppState, code: Option<&str>, req: Request, next: Next) -> Response {
     let Some(cluster) = state.cluster() else {
         return next.run(req).await;
     };
-    let Some(code) = room_code(req.uri().path()).map(crate::normalize_code) else {
+    let Some(code) = code else {
         return next.run(req).await;
     };
-    if state.room(&code).is_ok() {
+    if state.room(code).is_ok() {
         return next.run(req).await;
     }
     // Forwarded by another instance (its secret shown): never forwarded again.
@@ -102,20 +116,25 @@ pub(crate) async fn to_owner(State(state): State<AppState>, req: Request, next: 
         .get(PEER_HEADER)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|p| crate::util::same_secret(p, &cluster.secret));
-    match cluster.locate(&code).await {
+    match cluster.locate(code).await {
         Located::Unknown => next.run(req).await,
         // Claimed now: served once the room is built (a moment, for a large room).
-        Located::Here if state.room(&code).is_ok() => next.run(req).await,
-        Located::Here => moving(),
+        Located::Here if state.room(code).is_ok() => next.run(req).await,
+        Located::Here => moving("claimed here, not yet loaded"),
         Located::Elsewhere(address) if !already_forwarded => {
-            let client = crate::extract::client_ip_of(&req, &state);
+            let client = crate::extract::client_ip_of(&req, state);
             if is_upgrade(req.headers()) {
-                socket(&state, cluster, &address, code, client, req).await
+                socket(state, cluster, &address, code.to_owned(), client, req).await
             } else {
-                http(&state, cluster, &address, &code, client, req).await
+                http(state, cluster, &address, code, client, req).await
             }
         }
-        Located::Elsewhere(_) | Located::Unavailable => moving(),
+        Located::Elsewhere(_) => {
+            moving("forwarded here by another instance, but this one no longer serves the room")
+        }
+        Located::Unavailable => {
+            moving("the room is between two instances, or the database cannot be reached")
+        }
     }
 }
 
@@ -164,9 +183,8 @@ async fn http(
     let answer = match request.send().await {
         Ok(a) => a,
         Err(e) => {
-            tracing::warn!(%address, error = %e, "cannot forward to the room's owner");
             cluster.forget_owner(code);
-            return moving();
+            return moving(format!("its owner at {address} cannot be reached ({e})"));
         }
     };
     let status = answer.status();
@@ -176,7 +194,7 @@ async fn http(
     }
     let headers = answer.headers().clone();
     let Ok(bytes) = answer.bytes().await else {
-        return moving();
+        return moving(format!("its owner at {address} stopped answering"));
     };
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
@@ -184,6 +202,11 @@ async fn http(
         if passes(name) {
             response.headers_mut().append(name.clone(), value.clone());
         }
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE && headers.contains_key(header::RETRY_AFTER) {
+        response.extensions_mut().insert(Retried::because(format!(
+            "its owner at {address} answered 503 (the room is moving)"
+        )));
     }
     response
 }
@@ -210,10 +233,14 @@ async fn socket(
         "ws://{host}{path}"
     )) {
         Ok(r) => r,
-        Err(_) => return moving(),
+        Err(e) => {
+            return moving(format!(
+                "no WebSocket address for its owner at {address} ({e})"
+            ))
+        }
     };
     let Ok(secret) = HeaderValue::from_str(&cluster.secret) else {
-        return moving();
+        return moving("the cluster's secret is not a header value");
     };
     request.headers_mut().insert(PEER_HEADER, secret);
     if let Some(ip) = client.and_then(|ip| HeaderValue::from_str(&ip.to_string()).ok()) {
@@ -223,7 +250,12 @@ async fn socket(
     let config = tungstenite::protocol::WebSocketConfig::default()
         .max_message_size(Some(max))
         .max_frame_size(Some(max));
-    let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
+    let connect = async {
+        let stream = connect_from(cluster.source, host)
+            .await
+            .map_err(tungstenite::Error::Io)?;
+        tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await
+    };
     let upstream = match tokio::time::timeout(Duration::from_secs(5), connect).await {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(tungstenite::Error::Http(refusal))) => {
@@ -239,11 +271,22 @@ async fn socket(
                     r.headers_mut().append(name.clone(), value.clone());
                 }
             }
+            if head.status == StatusCode::SERVICE_UNAVAILABLE
+                && head.headers.contains_key(header::RETRY_AFTER)
+            {
+                r.extensions_mut().insert(Retried::because(format!(
+                    "its owner at {address} refused the socket with 503 (the room is moving)"
+                )));
+            }
             return r;
         }
-        _ => {
+        Ok(Err(e)) => {
             cluster.forget_owner(&code);
-            return moving();
+            return moving(format!("its owner at {address} cannot be reached ({e})"));
+        }
+        Err(_) => {
+            cluster.forget_owner(&code);
+            return moving(format!("its owner at {address} did not answer within 5 s"));
         }
     };
     let moves = cluster.moves();
@@ -255,8 +298,33 @@ async fn socket(
         .on_upgrade(move |phone| pipe(phone, upstream, moves, code, send_timeout))
 }
 
-type Upstream =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+/// A TCP connection to `host` (`host:port`) from `source` when given (the address the other
+/// instances know this one by: `peers.rs`).
+async fn connect_from(source: Option<IpAddr>, host: &str) -> std::io::Result<TcpStream> {
+    let mut failed = None;
+    for addr in tokio::net::lookup_host(host).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        if let Some(ip) = source.filter(|ip| ip.is_ipv4() == addr.is_ipv4()) {
+            socket.bind(SocketAddr::new(ip, 0))?;
+        }
+        match socket.connect(addr).await {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) => failed = Some(e),
+        }
+    }
+    Err(failed.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, format!("{host}: no address"))
+    }))
+}
+
+type Upstream = tokio_tungstenite::WebSocketStream<TcpStream>;
 
 async fn pipe(
     phone: WebSocket,

@@ -14,12 +14,16 @@
 //!   owner close at once, rather than when that owner is found dead;
 //! - [`Cluster::locate`] answers where a room lives for a request that reached an instance not
 //!   serving it: here (claimed now, nobody held it), at another instance's address (forwarded,
-//!   `forward.rs`), or nowhere.
+//!   `forward.rs`), or nowhere;
+//! - with each renewal the lease thread also says this instance is alive at its address and
+//!   reads the other live instances' addresses (`cluster_members`): connections from those are
+//!   forwarded phones, not capped per address (`peers.rs`).
 //!
 //! A solo instance ([`Instance::solo`], the default) runs the same threads: it holds every
 //! room, renews, and fences off an older process of itself.
 
 pub(crate) mod forward;
+mod peers;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,6 +45,10 @@ const CLAIM_EVERY: Duration = Duration::from_millis(250);
 /// How long a forwarded request may take: an owner that stopped answering (paused, cut off)
 /// holds a phone no longer than this; its lease runs out well before.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the other instances' addresses are resolved again when their list has not changed
+/// (a name's address may have).
+const RESOLVE_AGAIN: Duration = Duration::from_secs(60);
 
 /// Where a room lives, for a request that reached this instance.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +80,11 @@ enum Event {
     },
     /// Rooms (row ids) another instance holds now: retire them.
     Lost(Vec<i64>),
+    /// The other live instances' addresses (`http://host:port`), list number `generation`.
+    Members {
+        generation: u64,
+        addresses: Vec<String>,
+    },
 }
 
 /// This instance's part in a cluster; held by the [`AppState`].
@@ -86,6 +99,11 @@ pub(crate) struct Cluster {
     /// The secret instances show each other (see `forward.rs`).
     pub(crate) secret: String,
     pub(crate) http: reqwest::Client,
+    /// Where forwarded connections leave from: the advertised address, when it is this
+    /// machine's (`peers.rs`).
+    pub(crate) source: Option<std::net::IpAddr>,
+    /// The other live instances' addresses.
+    peers: Arc<peers::Peers>,
     stop: Arc<AtomicBool>,
 }
 
@@ -125,9 +143,25 @@ impl Cluster {
             .name("polyphony-listen".into())
             .spawn(move || listen_loop(&url, &listener))
             .map_err(|e| StoreError::Failed(format!("cannot start the listener thread: {e}")))?;
+        let source = leasing.instance.advertise().and_then(|a| {
+            let source = peers::source_address(a);
+            match source {
+                Some(ip) => {
+                    tracing::info!(%ip, "forwarded requests leave from the advertised address")
+                }
+                None => tracing::info!(
+                    advertise = a,
+                    "the advertised address is not this machine's: forwarded requests leave from \
+                     the address the system picks, which the others exempt from the per-address \
+                     cap only if it is the advertised one (a NAT's)"
+                ),
+            }
+            source
+        });
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(FORWARD_TIMEOUT)
+            .local_address(source)
             .build()
             .map_err(|e| StoreError::Failed(format!("cannot build the forwarding client: {e}")))?;
         Ok((
@@ -137,6 +171,8 @@ impl Cluster {
                 owners,
                 secret,
                 http,
+                source,
+                peers: Arc::new(peers::Peers::default()),
                 stop,
             },
             EventsRx(events_rx),
@@ -182,6 +218,12 @@ impl Cluster {
     pub(crate) fn moves(&self) -> broadcast::Receiver<String> {
         self.moves.subscribe()
     }
+
+    /// Whether a connection from `ip` comes from another live instance (forwarding phones:
+    /// not capped per address).
+    pub(crate) fn is_instance(&self, ip: std::net::IpAddr) -> bool {
+        self.peers.contains(ip)
+    }
 }
 
 /// The lease thread's events, for [`serve_events`].
@@ -219,6 +261,16 @@ pub(crate) async fn serve_events(state: Weak<Inner>, mut events: EventsRx) {
                     }
                 }
             }
+            Event::Members {
+                generation,
+                addresses,
+            } => {
+                // Resolved aside: a slow name lookup must not hold up serving claimed rooms.
+                if let Some(cluster) = state.cluster() {
+                    let peers = Arc::clone(&cluster.peers);
+                    tokio::spawn(async move { peers.learn(generation, &addresses).await });
+                }
+            }
         }
     }
 }
@@ -230,6 +282,8 @@ fn lease_loop(
     events: tokio::sync::mpsc::UnboundedSender<Event>,
 ) {
     let renew_every = leasing.instance.renew_every();
+    let mut members = MemberList::default();
+    members.read(&mut pg, &events);
     let mut next_renew = Instant::now() + renew_every;
     let mut next_claim = Instant::now() + CLAIM_EVERY;
     loop {
@@ -272,11 +326,46 @@ fn lease_loop(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot renew the leases"),
             }
+            members.read(&mut pg, &events);
         }
         if now >= next_claim {
             next_claim = now + CLAIM_EVERY;
             claim_and_send(&mut pg, &events);
         }
+    }
+}
+
+/// The other instances' addresses as last sent to the async side.
+#[derive(Default)]
+struct MemberList {
+    generation: u64,
+    sent: Option<(Vec<String>, Instant)>,
+}
+
+impl MemberList {
+    /// Renews this instance's member row and reads the others'; sends their addresses when they
+    /// changed (or every [`RESOLVE_AGAIN`], to resolve names again).
+    fn read(&mut self, pg: &mut PgBackend, events: &tokio::sync::mpsc::UnboundedSender<Event>) {
+        let addresses = match pg.members() {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the other instances");
+                return;
+            }
+        };
+        let fresh = self
+            .sent
+            .as_ref()
+            .is_some_and(|(sent, at)| *sent == addresses && at.elapsed() < RESOLVE_AGAIN);
+        if fresh {
+            return;
+        }
+        self.generation += 1;
+        self.sent = Some((addresses.clone(), Instant::now()));
+        let _ = events.send(Event::Members {
+            generation: self.generation,
+            addresses,
+        });
     }
 }
 

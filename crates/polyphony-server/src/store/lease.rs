@@ -24,6 +24,11 @@
 //!
 //! Claims also `NOTIFY polyphony_leases` (the room's code), the wake-up other instances use to
 //! drop sockets they forward to the previous owner at once (see `crate::cluster`).
+//!
+//! Members: each instance started with an address (`--advertise`) keeps a row in
+//! `cluster_members` (its address, an expiry), renewed with its leases, whether or not it holds
+//! a room, so that the others know every live instance's address, an instance that only
+//! forwards included ([`PgBackend::members`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -40,6 +45,12 @@ pub(crate) type Fences = Arc<Mutex<HashMap<i64, i64>>>;
 
 /// The notification channel of lease changes (payload: the room's code).
 pub(crate) const CHANNEL: &str = "polyphony_leases";
+
+/// How many leases an instance's row in `cluster_members` lasts without renewal (renewed with
+/// its leases): a renewal late by a lease or two never caps the sockets it forwards, and a dead
+/// instance's address stays exempt a little longer, which costs nothing (nothing else connects
+/// from it).
+const MEMBER_LEASES: i64 = 10;
 
 /// Who this process is among the instances sharing a PostgreSQL database.
 ///
@@ -329,7 +340,7 @@ impl PgBackend {
     }
 
     /// Lets every lease of this instance run out now (a clean shutdown: the others, or this
-    /// server started again, claim the rooms at once).
+    /// server started again, claim the rooms at once), and takes it off the members.
     pub(crate) fn release_all(&mut self) -> Result<(), StoreError> {
         let owner = self.instance.owner().to_owned();
         self.execute(
@@ -337,8 +348,39 @@ impl PgBackend {
              WHERE owner = $1",
             &[&owner],
         )?;
+        self.execute("DELETE FROM cluster_members WHERE owner = $1", &[&owner])?;
         lock(&self.fences).clear();
         Ok(())
+    }
+
+    /// Says this instance is alive at its address for [`MEMBER_LEASES`] leases (a member; a
+    /// solo instance forwards nothing and is no member), forgets instances gone for an hour,
+    /// and answers the other live instances' addresses, sorted: connections from those are
+    /// forwarded phones, not one address's (`crate::cluster::peers`).
+    pub(crate) fn members(&mut self) -> Result<Vec<String>, StoreError> {
+        if self.instance.advertise().is_none() {
+            return Ok(Vec::new());
+        }
+        let ttl_ms = self.instance.lease_ms().saturating_mul(MEMBER_LEASES);
+        let owner = self.instance.owner().to_owned();
+        let address = self.instance.address().to_owned();
+        self.execute(
+            "INSERT INTO cluster_members (owner, address, expires)
+             VALUES ($1, $2, clock_timestamp() + $3::bigint * interval '1 millisecond')
+             ON CONFLICT (owner) DO UPDATE SET address = EXCLUDED.address, expires = EXCLUDED.expires",
+            &[&owner, &address, &ttl_ms],
+        )?;
+        self.execute(
+            "DELETE FROM cluster_members WHERE expires < clock_timestamp() - interval '1 hour'",
+            &[],
+        )?;
+        let rows = self.query(
+            "SELECT DISTINCT address FROM cluster_members
+             WHERE owner <> $1 AND expires > clock_timestamp() AND address <> ''
+             ORDER BY address",
+            &[&owner],
+        )?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
     }
 
     /// Where the room with join code `code` lives.

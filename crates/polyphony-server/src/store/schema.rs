@@ -97,6 +97,15 @@ CREATE TABLE polyphony_cluster (
     secret TEXT NOT NULL
 );
 "#,
+    // The cluster's live instances and their addresses (`lease.rs`): PostgreSQL's too; empty
+    // here.
+    r#"
+CREATE TABLE cluster_members (
+    owner TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    expires INTEGER NOT NULL
+);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

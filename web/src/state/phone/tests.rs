@@ -144,7 +144,7 @@ fn a_dropped_connection_resends_unacknowledged_votes() {
         vote: Vote::Disagree,
     });
     assert_eq!(sent.len(), 1);
-    m.apply(PhoneEvent::Disconnected);
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
     let again = m.apply(PhoneEvent::Connected);
     assert_eq!(
         again, sent,
@@ -363,7 +363,7 @@ fn notes_queue_offline_and_are_resent_with_the_same_ids() {
     let first = m.apply(PhoneEvent::Connected);
     assert_eq!(first.len(), 1);
     assert_eq!(kind_of(&first[0]), "add_note");
-    m.apply(PhoneEvent::Disconnected);
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
     let again = m.apply(PhoneEvent::Connected);
     assert_eq!(again, first, "same id: the server adds the note once");
     m.apply(PhoneEvent::Server(ServerMessage::NoteAck(NoteAck {
@@ -479,7 +479,7 @@ fn votes_made_while_paused_wait_and_go_out_when_voting_resumes() {
     );
     // Neither a retry nor a reconnect sends it while the room is paused…
     assert!(m.apply(PhoneEvent::Retry).is_empty());
-    m.apply(PhoneEvent::Disconnected);
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
     assert!(m.apply(PhoneEvent::Connected).is_empty());
     // …but other requests still go out.
     assert_eq!(m.apply(PhoneEvent::AddStatement("Mine".into())).len(), 1);
@@ -782,4 +782,77 @@ fn a_note_notice_goes_with_the_note_or_the_tables_it_was_about() {
     assert_eq!(m.notice, Some(Notice::NoteSent));
     m.apply(PhoneEvent::WithdrawNote(8));
     assert_eq!(m.notice, None);
+}
+
+#[test]
+fn the_phone_says_offline_only_when_its_own_network_is_down() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    // The room moves to another server: the server says so (1012); the network is fine.
+    m.apply(PhoneEvent::Disconnected(Closed::ServerRestart));
+    assert!(!m.online);
+    assert_eq!(m.outage, Outage::Reconnecting);
+    // Reconnecting fails while the room is between servers (no reason a browser can read):
+    // still reconnecting, and the server answering over HTTP (503) says the same.
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
+    assert_eq!(m.outage, Outage::Reconnecting);
+    m.apply(PhoneEvent::ServerReached(true));
+    assert_eq!(m.outage, Outage::Reconnecting);
+    m.apply(PhoneEvent::Connected);
+    assert!(m.online);
+    // An answer arriving after the socket is back changes nothing.
+    m.apply(PhoneEvent::ServerReached(false));
+    assert!(m.online);
+
+    // A socket that drops without a reason is being reconnected; once the server cannot be
+    // reached at all, the phone is offline, and stays so through failed retries until the
+    // server answers again.
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
+    assert_eq!(m.outage, Outage::Reconnecting);
+    m.apply(PhoneEvent::ServerReached(false));
+    assert_eq!(m.outage, Outage::NoNetwork);
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
+    assert_eq!(m.outage, Outage::NoNetwork);
+    m.apply(PhoneEvent::ServerReached(true));
+    assert_eq!(m.outage, Outage::Reconnecting);
+    // The browser says it is offline: offline, whatever was said before.
+    m.apply(PhoneEvent::Disconnected(Closed::NoNetwork));
+    assert_eq!(m.outage, Outage::NoNetwork);
+}
+
+#[test]
+fn a_vote_queued_while_the_room_moves_is_sent_again_with_its_id_and_answered_once() {
+    let mut m = PhoneModel::new("p", vec![]);
+    m.apply(PhoneEvent::Connected);
+    m.apply(PhoneEvent::Server(view(Some(0), &[1], &[])));
+    m.apply(PhoneEvent::Disconnected(Closed::ServerRestart));
+    let sent = m.apply(PhoneEvent::Vote {
+        statement: 0,
+        vote: Vote::Agree,
+    });
+    assert!(
+        sent.is_empty(),
+        "nothing goes out while the socket is closed"
+    );
+    assert_eq!(m.queued_votes(), 1);
+    m.apply(PhoneEvent::Disconnected(Closed::Unknown));
+    m.apply(PhoneEvent::ServerReached(true));
+    assert_eq!(
+        m.queued_votes(),
+        1,
+        "still queued while the room is between servers"
+    );
+    let resent = m.apply(PhoneEvent::Connected);
+    assert_eq!(resent.len(), 1);
+    assert_eq!(id_of(&resent[0]), "p-1");
+    m.apply(PhoneEvent::Server(ServerMessage::Ack(VoteAck {
+        id: "p-1".into(),
+        duplicate: false,
+    })));
+    assert_eq!(m.queued_votes(), 0);
+    assert!(
+        m.apply(PhoneEvent::Connected).is_empty(),
+        "answered: not sent again"
+    );
 }

@@ -4,7 +4,7 @@
 //! ([`super::verify`]); its test holds it to the schema's migrations.
 
 /// The schema version (migrations run) whose tables [`TABLES`] and [`NOT_COPIED`] list.
-pub(crate) const SCHEMA_VERSION: usize = 7;
+pub(crate) const SCHEMA_VERSION: usize = 8;
 
 /// Tables a SQLite store has that hold no room's data, and why they stay behind.
 pub(super) const NOT_COPIED: &[(&str, &str)] = &[
@@ -15,6 +15,10 @@ pub(super) const NOT_COPIED: &[(&str, &str)] = &[
     (
         "polyphony_cluster",
         "the secret a cluster's instances share: the target's, never a laptop's",
+    ),
+    (
+        "cluster_members",
+        "the target's live instances, which announce themselves",
     ),
 ];
 

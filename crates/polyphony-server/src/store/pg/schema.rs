@@ -167,6 +167,15 @@ CREATE TABLE polyphony_cluster (
     secret TEXT NOT NULL
 );
 "#,
+    // 8: the cluster's live instances (`lease.rs`): each one's address, renewed with its
+    // leases, so the others exempt connections from it from the per-address cap.
+    r#"
+CREATE TABLE cluster_members (
+    owner TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    expires TIMESTAMPTZ NOT NULL
+);
+"#,
 ];
 
 /// The advisory lock that serialises migrations when several instances start on one database.
