@@ -210,9 +210,20 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   await host.click('#confirm-stage-yes');
   const first = host.locator('#statements-panel tbody tr[data-statement]').first();
   const statement = Number(await first.getAttribute('data-statement'));
+  // Started with the list scrolled under the sticky run sheet, the round's controls (reveal,
+  // next round) then show below it, not under it.
+  const rowTop = await first.evaluate((row) => row.getBoundingClientRect().top + window.scrollY);
+  const sheetHeight = (await host.locator('#run-sheet').boundingBox()).height;
+  await host.evaluate((y) => window.scrollTo(0, y), rowTop - sheetHeight - 40);
   await first.locator('.start-spectrum').click();
   await host.locator('#confirm-spectrum').waitFor();
   await host.click('#confirm-spectrum-yes');
+  await host.locator('#spectrum-controls').waitFor();
+  await waitFor(async () => {
+    const sheet = await host.locator('#run-sheet').boundingBox();
+    const round = await host.locator('#spectrum-controls').boundingBox();
+    return round.y >= sheet.y + sheet.height - 1 && round.y + round.height <= 900;
+  }, 'the round\'s controls below the run sheet', 3000);
   for (const p of phones) {
     await task(p.page, 'spectrum');
     await onFirstScreen(p.page, `spectrum ${p.locale}`, ['#spectrum .statement-text', ...[-2, -1, 0, 1, 2].map((x) => `#spectrum button[data-position="${x}"]`)]);
@@ -254,6 +265,8 @@ test('the room is led one task at a time, from the briefing to a closed room', a
     assert.equal(await p.page.locator('#spectrum').count(), 0, 'no spectrum buttons after the room moved on');
     await shot(p.page, `table-${p.locale}`);
   }
+  // The round left open counts nobody on the run sheet any more: the phones left it.
+  assert.equal(await host.locator('#count-placed').count(), 0, 'no "16 placed in round 1" at the tables');
   // Forming again is asked first.
   await host.click('#form-tables');
   await host.locator('#confirm-form-again').filter({ hasText: '16' }).waitFor();

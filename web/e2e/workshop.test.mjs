@@ -115,7 +115,12 @@ test('a whole workshop in the browser', async () => {
   const tooLong = `A very long statement ${'about rides at night '.repeat(14)}`.slice(0, 300);
   await host.fill('#statements', [...seeds, tooLong].join('\n'));
   await host.locator('#seed-problem').filter({ hasText: 'Statement 11 (“A very long statement ab…”) has 300 characters; at most 280.' }).waitFor();
+  // "Create the room" is at the foot of a long form: the click brings the problem into view.
   await host.click('#create-form button[type=submit]');
+  await host.waitForFunction(() => {
+    const r = document.querySelector('#seed-problem').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight;
+  }, null, { timeout: 3000 });
   await host.fill('#statements', [...seeds, seeds[2]].join('\n'));
   await host.locator('#seed-problem').filter({ hasText: 'Statements 3 and 11 (“Statement number 2: driv…”) are the same.' }).waitFor();
   assert.equal(new URL(host.url()).pathname, '/', 'nothing was created');

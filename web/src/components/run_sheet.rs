@@ -69,7 +69,9 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
                 { chip("count-joined", Key::ChipJoined, vec![("n", c.joined.to_string())], false) }
                 { chip("count-voted", Key::ChipVoted, vec![("n", c.voted.to_string())], false) }
                 { chip("count-pending", Key::ChipPending, vec![("n", c.pending.to_string())], c.pending > 0) }
-                if let Some((round, n)) = c.placed {
+                // Only while the room stands on the line: a round left open when the room moved
+                // on asks the phones nothing any more.
+                if let Some((round, n)) = c.placed.filter(|_| room.stage == Stage::Spectrum) {
                     { chip("count-placed", Key::ChipPlaced, vec![("n", n.to_string()), ("round", round.to_string())], false) }
                 }
                 if c.notes_waiting > 0 {

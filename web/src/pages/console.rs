@@ -125,6 +125,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
             Callback::from(move |e: MouseEvent| {
                 asking.set(None);
                 go.emit(e);
+                // The new stage's panel is at the top, under the run sheet.
+                nav::scroll_to_top();
             })
         };
         let on_no = {

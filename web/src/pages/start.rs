@@ -56,6 +56,7 @@ pub fn StartPage(p: &LangProps) -> Html {
     let brief = use_state(Vec::<BriefCard>::new);
     let error = use_state(|| None::<(Option<ErrorCode>, String)>);
     let busy = use_state(|| false);
+    let statements_field = use_node_ref();
 
     let on_create = {
         let (topic, description, statements, strict, rules, error, busy) = (
@@ -69,13 +70,20 @@ pub fn StartPage(p: &LangProps) -> Html {
         );
         let brief = brief.clone();
         let open_admission = open_admission.clone();
+        let statements_field = statements_field.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The briefing form says what is wrong with its cards, the statements' field what
-            // is wrong with a statement; nothing is sent meanwhile.
-            if brief_problem(lang, &brief).is_some()
-                || seed_problem(&statements, DEFAULT_STATEMENT_MAX_CHARS).is_some()
-            {
+            // is wrong with a statement; nothing is sent meanwhile. The button is at the foot of
+            // a long form: the statements' field (and what is wrong there) is brought into view,
+            // else the click seemed to do nothing.
+            if seed_problem(&statements, DEFAULT_STATEMENT_MAX_CHARS).is_some() {
+                if let Some(field) = statements_field.cast::<web_sys::Element>() {
+                    field.scroll_into_view();
+                }
+                return;
+            }
+            if brief_problem(lang, &brief).is_some() {
                 return;
             }
             let req = NewRoom {
@@ -136,7 +144,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                     <label for="description"><Tr lang={lang} k={Key::DescriptionLabel} /></label>
                     <textarea id="description" rows="2" value={(*description).clone()} oninput={set(&description)} />
                     <label for="statements"><Tr lang={lang} k={Key::StatementsLabel} /></label>
-                    <textarea id="statements" rows="8" value={(*statements).clone()} oninput={set(&statements)}
+                    <textarea id="statements" ref={statements_field.clone()} rows="8" value={(*statements).clone()} oninput={set(&statements)}
                         aria-invalid={seeds_wrong.is_some().to_string()} aria-describedby="seed-problem" />
                     if let Some(problem) = &seeds_wrong {
                         <p class="error" id="seed-problem" role="status">{ problem.clone() }</p>
