@@ -124,3 +124,21 @@ export async function checkNotesWhole(page) {
   }));
   assert.deepEqual(cut, [], 'notes cut on the projector');
 }
+
+/**
+ * On the groups stage, a group's statement is cut (ends in "…") only when the column beside the
+ * map is full: with two lines or more free below it, every statement shows whole (an equal
+ * share of lines per group cut group A's long statement over a third of an empty screen).
+ */
+export async function checkGroupCardsWhole(page) {
+  const r = await page.evaluate(() => {
+    const cut = [...document.querySelectorAll('.group-card li')]
+      .filter((li) => li.scrollHeight > li.clientHeight + 1)
+      .map((li) => li.textContent.slice(0, 40));
+    const side = document.querySelector('.groups-stage .side');
+    const bottom = Math.max(...[...side.children].map((c) => c.getBoundingClientRect().bottom));
+    const line = parseFloat(getComputedStyle(document.querySelector('main.screen')).fontSize) * 1.3;
+    return { cut, free: (innerHeight - bottom) / line };
+  });
+  assert.ok(r.cut.length === 0 || r.free < 2, `cut with ${r.free.toFixed(1)} lines free: ${r.cut.join(' | ')}`);
+}

@@ -56,7 +56,8 @@ try {
   await browser.close();
   server.stop();
 }
-const scriptErrors = errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::/.test(e));
+// A phone that typed the room's code is refused (403) until it gives the joining code: expected.
+const scriptErrors = errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|phone [01] console: .*status of 403/.test(e));
 writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ summary, scriptErrors }, null, 2));
 console.log(`script errors: ${scriptErrors.length}`);
 for (const e of scriptErrors) console.log(`  ${e}`);
@@ -154,7 +155,6 @@ async function walk(lang, findings) {
   await host.fill('#statements', [...c.statements, tooLong].join('\n'));
   await host.click('#create-form button[type=submit]');
   await host.locator('#create-form .error').waitFor({ timeout: 10000 }).catch(() => findings.push('no error shown for a statement over the limit'));
-  await host.locator('#create-form button[type=submit]').scrollIntoViewIfNeeded();
   await look(host, 'start-statement-too-long');
   await host.fill('#statements', c.statements.join('\n'));
   await host.click('#create-form button[type=submit]');
