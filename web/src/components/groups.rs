@@ -133,7 +133,7 @@ mod tests {
 
     use super::*;
 
-    fn group(label: &str, texts: &[String]) -> GroupView {
+    fn group(label: &str, texts: &[&str]) -> GroupView {
         GroupView {
             representative: texts
                 .iter()
@@ -141,7 +141,7 @@ mod tests {
                 .map(|(i, t)| GroupReason {
                     statement: StatementView {
                         id: i as u32,
-                        text: t.clone(),
+                        text: t.to_string(),
                         is_seed: true,
                         moderation: ModerationState::Accepted,
                     },
@@ -165,9 +165,9 @@ mod tests {
         let long = "我".repeat(85);
         let short = "我覺得".to_string();
         let groups = [
-            group("A", &[long.clone()]),
-            group("B", &[short.clone()]),
-            group("C", &[short.clone()]),
+            group("A", &[&long]),
+            group("B", &[&short]),
+            group("C", &[&short]),
         ];
         let shares = reasons_that_fit(&groups, fit);
         // 85 wide characters after a 6-em share, 27 ems a line: 4 lines, all of them.
@@ -177,9 +177,9 @@ mod tests {
         // Every first reason whole before anyone's second: B and C have three reasons each.
         let mid = "我".repeat(40);
         let groups = [
-            group("A", &["我".repeat(130), short.clone(), short]),
-            group("B", &[mid.clone(), mid.clone(), mid.clone()]),
-            group("C", &[mid.clone(), mid.clone(), mid]),
+            group("A", &[&"我".repeat(130), &short, &short]),
+            group("B", &[&mid, &mid, &mid]),
+            group("C", &[&mid, &mid, &mid]),
         ];
         let shares = reasons_that_fit(&groups, fit);
         // 130 + 6 ems at 27 a line: 6 lines for A's first.
@@ -190,9 +190,9 @@ mod tests {
         );
         // Three long ones share the column: each at least its equal share (3 whole lines).
         let groups = [
-            group("A", &[long.clone()]),
-            group("B", &[long.clone()]),
-            group("C", &[long]),
+            group("A", &[&long]),
+            group("B", &[&long]),
+            group("C", &[&long]),
         ];
         let shares = reasons_that_fit(&groups, fit);
         assert!(
