@@ -155,6 +155,15 @@ export async function axeSerious(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+/** The English templates' plural phrases after a count and their singular after one
+ * (crates/polyphony-types/src/english.rs `AFTER_ONE`). */
+const ENGLISH_AFTER_ONE = [
+  ['people now vote', 'person now votes'], ['people have voted', 'person has voted'], ['people get', 'person gets'],
+  ['people', 'person'], ['participants', 'participant'], ['statements', 'statement'], ['characters', 'character'],
+  ['positions', 'position'], ['minutes', 'minute'], ['rounds', 'round'], ['tables', 'table'], ['groups', 'group'],
+  ['votes', 'vote'], ['notes', 'note'], ['cards', 'card'],
+];
+
 /** Every marked UI string on the page equals its table entry for `tag` (and there are more than
  * `atLeast` of them: a page that shows no strings must not pass). */
 export async function checkStrings(page, tag, atLeast = 3) {
@@ -174,7 +183,13 @@ export async function checkStrings(page, tag, atLeast = 3) {
     const particles = escaped
       .replace(/(은|는|이|가|을|를|와|과)\\\((은|는|이|가|을|를|와|과)\\\)/g, '(?:$1|$2|$1\\($2\\))')
       .replace(/\\\(으\\\)로/g, '(?:으로|로|\\(으\\)로)');
-    const pattern = new RegExp(`^${particles.replace(/\\?\{[a-z]+\\?\}/g, '.+')}$`, 's');
+    // An English noun after a count of one is singular ("1 note waiting"; polyphony-types
+    // english.rs): either form matches.
+    const counted = ENGLISH_AFTER_ONE.reduce(
+      (acc, [plural, singular]) => acc.replace(new RegExp(`(\\\\?\\{[a-z]+\\\\?\\} )${plural}\\b`, 'g'), `$1(?:${plural}|${singular})`),
+      particles,
+    );
+    const pattern = new RegExp(`^${counted.replace(/\\?\{[a-z]+\\?\}/g, '.+')}$`, 's');
     assert.match(text, pattern, `${tag} ${key}`);
   }
 }
@@ -191,8 +206,9 @@ export const MIN_PX = { body: 36, code: 96, statement: 56 };
  * The projector fits its screen: the page scrolls neither way, every text box lies inside the
  * viewport, every text is at least `MIN_PX` (scaled by the viewport's height against 1080), the
  * statement under discussion (spectrum or spotlight) at least `MIN_PX.statement`, no
- * statement leaves one character alone on its last line (as workshop.test.mjs), and the room's
- * code and joining code (with their labels) are each on one line.
+ * statement leaves one character alone on its last line (as workshop.test.mjs), the room's
+ * code and joining code (with their labels) are each on one line, and a topic on two lines
+ * leaves more than two characters on the second.
  */
 export async function checkProjector(page, what) {
   const r = await page.evaluate(() => {
@@ -239,8 +255,30 @@ export async function checkProjector(page, what) {
       };
       if (Math.abs(top(n.length - 1) - top(0)) > 4) broken.push(n.data);
     }
+    // The topic in the heading line, when it takes two lines, leaves more than a word's tail
+    // on the second ("…認めるべき / か？" was read from the back of the hall as a stray "か？").
+    let topicTail = null;
+    const topic = document.querySelector('.screen-head .topic');
+    if (topic) {
+      const tops = [];
+      const w = document.createTreeWalker(topic, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n; n = w.nextNode()) {
+        for (let i = 0; i < n.length; i += 1) {
+          if (!n.data[i].trim()) continue;
+          const range = document.createRange();
+          range.setStart(n, i);
+          range.setEnd(n, i + 1);
+          tops.push(Math.round(range.getClientRects()[0]?.top ?? 0));
+        }
+      }
+      const lines = [...new Set(tops)];
+      if (lines.length === 2) {
+        const last = tops.filter((t) => t === lines[1]).length;
+        if (last < 3) topicTail = topic.textContent.slice(-last);
+      }
+    }
     const se = document.scrollingElement;
-    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans, broken,
+    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans, broken, topicTail,
       code: px(document.querySelector('#room-code')),
       statement: px(document.querySelector('#spectrum-view > .statement-text, #spotlight .spot-text')) };
   });
@@ -255,6 +293,31 @@ export async function checkProjector(page, what) {
   if (r.statement !== null) assert.ok(r.statement >= MIN_PX.statement * scale, `${at}: statement ${r.statement} px`);
   assert.deepEqual(r.orphans, [], `${at}: one character alone on a line`);
   assert.deepEqual(r.broken, [], `${at}: a code or its label broken over lines`);
+  assert.equal(r.topicTail, null, `${at}: the topic's second line is only "${r.topicTail}"`);
+}
+
+/**
+ * Korean words (runs of Hangul syllables, a particle included) that the page breaks over two
+ * lines inside `selector`: Korean breaks between words (`word-break: keep-all`), and a line
+ * starting with a word's last syllable or its particle reads wrong.
+ */
+export async function brokenKoreanWords(page, selector) {
+  return page.evaluate((sel) => {
+    const broken = [];
+    for (const el of document.querySelectorAll(sel)) {
+      const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n; n = w.nextNode()) {
+        for (const m of n.data.matchAll(/[\uAC00-\uD7A3]{2,}/g)) {
+          const range = document.createRange();
+          range.setStart(n, m.index);
+          range.setEnd(n, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return broken;
+  }, selector);
 }
 
 /**

@@ -4,15 +4,16 @@
 // ja, ko; 390 × 844) and twelve over the API — every stage from the briefing to a closed room, a
 // second vote. At every stage each phone's current task is on its first screen (statement and
 // buttons, the five spectrum steps, the table number) and nothing from a stage the room has left
-// is asked; the console is a run sheet (stage, next step, counts) that asks before changing
-// every screen; the projector says what is happening (paused, closed, the spectrum's counts);
+// is asked; the console is a run sheet (stage, next step, the projector's page, counts) that asks
+// before changing every screen, on the screen wherever the console is scrolled, and makes a
+// stage's own step (reveal, publish) the primary one; the projector says what is happening (paused, closed, the spectrum's counts);
 // the report says which way each shared statement goes, opens in the phone's language and
 // prints short. axe finds nothing serious. Screenshots of every stage in target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, checkProjector, holdKey, launchBrowser, newPage, scanUrl, shots, startServer, tables, waitFor,
+  axeSerious, brokenKoreanWords, checkProjector, holdKey, launchBrowser, newPage, scanUrl, shots, startServer, tables, waitFor,
   campVote, phonePageIn,
 } from './helpers.mjs';
 
@@ -53,10 +54,12 @@ async function task(page, name) {
   await page.locator(`main[data-task="${name}"]`).waitFor({ timeout: 15000 });
 }
 
-/** A screenshot of the phone, and (for the zh-TW phone) axe: nothing serious or critical. */
+/** A screenshot of the phone, and (for the zh-TW phone) axe: nothing serious or critical; (for
+ * the Korean phone) no Korean word broken over two lines ("투표하 / 세요" before keep-all). */
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `lead-${name}.png`) });
   if (name.endsWith('zh-TW')) assert.deepEqual(await axeSerious(page), [], name);
+  if (name.endsWith('-ko')) assert.deepEqual(await brokenKoreanWords(page, 'main'), [], `${name}: Korean words whole`);
 }
 
 test('the room is led one task at a time, from the briefing to a closed room', async () => {
@@ -77,11 +80,15 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   const control = (body) => api('POST', `/api/rooms/${code}/controls`, { key, body });
   const hostView = () => api('GET', `/api/rooms/${code}/view`, { key });
 
-  // The console, as a first-time facilitator opens it.
+  // The console, as a first-time facilitator opens it: the projector's page is its first step,
+  // in the run sheet at the top (it was 2,000 px down, under the briefing's editor).
   const hostCtx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-TW' });
   const host = await newPage(hostCtx, 'console', pageErrors);
   await host.goto(`${server.base}/r/${code}/host#key=${key}`);
   await host.locator('#run-sheet').waitFor();
+  const projectorLink = await host.locator('#run-sheet #open-screen').boundingBox();
+  assert.ok(projectorLink && projectorLink.y + projectorLink.height < 450, `the projector's link at the top: ${JSON.stringify(projectorLink)}`);
+  assert.equal(await host.locator('#open-screen').getAttribute('href'), `/r/${code}/screen`);
   // The projector, on the same computer as the console (it reads the joining code with the key).
   const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-TW' });
   await holdKey(screenCtx, server.base, code, key);
@@ -131,9 +138,15 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   }
   await host.click('#page-next');
   await screen.locator('#brief-card[data-card="1"]').filter({ hasText: '誰來保險' }).waitFor();
-  // Moving the room on is asked first; "not yet" leaves every screen as it was.
+  // Moving the room on is asked first; "not yet" leaves every screen as it was. Asked from the
+  // sticky run sheet with the console scrolled to its end, the question is on the screen too
+  // (it was above the sticky run sheet, out of sight, and nothing seemed to happen).
+  await host.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await host.click('#go-next-stage');
   await host.locator('#confirm-stage').waitFor();
+  const question = await host.locator('#confirm-stage-yes').boundingBox();
+  assert.ok(question && question.y >= 0 && question.y + question.height <= 900, `the question on the screen: ${JSON.stringify(question)}`);
+  await host.screenshot({ path: path.join(shots, 'lead-console-confirm-scrolled.png') });
   await host.click('#confirm-stage-no');
   await host.locator('#confirm-stage').waitFor({ state: 'detached' });
   assert.equal((await api('GET', `/api/rooms/${code}`)).stage, 'brief', 'nothing changed');
@@ -164,6 +177,9 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   // The run sheet: the stage, the next step and the counts, at the top.
   const sheet = host.locator('#run-sheet');
   await sheet.locator('#count-voted').filter({ hasText: '16' }).waitFor();
+  // The join figures further down agree with it at once: they are read again as people join and
+  // vote (read every 15 s only, they said "3 taking part" beside "16 voted").
+  await host.locator('#join-watch[data-active="16"]').waitFor({ state: 'attached', timeout: 3000 });
   const sheetBox = await sheet.boundingBox();
   assert.ok(sheetBox.y < 300, 'the run sheet is at the top of the console');
   await host.screenshot({ path: path.join(shots, 'lead-console-collect.png') });
@@ -194,9 +210,20 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   await host.click('#confirm-stage-yes');
   const first = host.locator('#statements-panel tbody tr[data-statement]').first();
   const statement = Number(await first.getAttribute('data-statement'));
+  // Started with the list scrolled under the sticky run sheet, the round's controls (reveal,
+  // next round) then show below it, not under it.
+  const rowTop = await first.evaluate((row) => row.getBoundingClientRect().top + window.scrollY);
+  const sheetHeight = (await host.locator('#run-sheet').boundingBox()).height;
+  await host.evaluate((y) => window.scrollTo(0, y), rowTop - sheetHeight - 40);
   await first.locator('.start-spectrum').click();
   await host.locator('#confirm-spectrum').waitFor();
   await host.click('#confirm-spectrum-yes');
+  await host.locator('#spectrum-controls').waitFor();
+  await waitFor(async () => {
+    const sheet = await host.locator('#run-sheet').boundingBox();
+    const round = await host.locator('#spectrum-controls').boundingBox();
+    return round.y >= sheet.y + sheet.height - 1 && round.y + round.height <= 900;
+  }, 'the round\'s controls below the run sheet', 3000);
   for (const p of phones) {
     await task(p.page, 'spectrum');
     await onFirstScreen(p.page, `spectrum ${p.locale}`, ['#spectrum .statement-text', ...[-2, -1, 0, 1, 2].map((x) => `#spectrum button[data-position="${x}"]`)]);
@@ -213,8 +240,13 @@ test('the room is led one task at a time, from the briefing to a closed room', a
     await api('POST', `/api/rooms/${code}/spectrum-positions`, { token: tokens[person], body: { id: 'r1', spectrum: sp.id, round: 1, position: (person % 5) - 2 } });
   }
   await host.locator('#count-placed').filter({ hasText: '16' }).waitFor();
+  // While the round's counts are hidden the stage's own step (reveal) is the primary button, not
+  // "Next: Tables" (the console sees every count, so it read them as never hidden).
+  assert.ok(await host.locator('#reveal-spectrum.primary').isVisible(), 'reveal is the step');
+  assert.equal(await host.locator('#go-next-stage.primary').count(), 0, 'moving on is not the step before the reveal');
   // Revealed, every column says how many people stand there, as a count.
   await control({ action: 'reveal_spectrum' });
+  await host.locator('#go-next-stage.primary').waitFor();
   const expected = [0, 0, 0, 0, 0];
   for (let person = 0; person < 16; person += 1) expected[(person % 5)] += 1;
   for (let i = 0; i < 5; i += 1) {
@@ -233,6 +265,8 @@ test('the room is led one task at a time, from the briefing to a closed room', a
     assert.equal(await p.page.locator('#spectrum').count(), 0, 'no spectrum buttons after the room moved on');
     await shot(p.page, `table-${p.locale}`);
   }
+  // The round left open counts nobody on the run sheet any more: the phones left it.
+  assert.equal(await host.locator('#count-placed').count(), 0, 'no "16 placed in round 1" at the tables');
   // Forming again is asked first.
   await host.click('#form-tables');
   await host.locator('#confirm-form-again').filter({ hasText: '16' }).waitFor();
@@ -251,10 +285,17 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   await host.locator('#count-revote').filter({ hasText: '4' }).waitFor();
   await control({ action: 'close_revote' });
 
-  // The report: each phone opens it in its own language.
+  // The report: its step (publish it) and closing the room come first on the console; each
+  // phone opens the report in its own language.
   await host.click('#stage-report');
   await host.click('#confirm-stage-yes');
-  await control({ action: 'publish_report' });
+  await host.locator('#console-focus #publish-report').waitFor();
+  assert.equal(await host.locator('#console-focus #close-room').count(), 1, 'closing the room under the report stage\'s controls');
+  await host.evaluate(() => window.scrollTo(0, 0));
+  const publish = await host.locator('#publish-report').boundingBox();
+  assert.ok(publish.y + publish.height <= 900, `publishing on the console's first screen: ${JSON.stringify(publish)}`);
+  await host.screenshot({ path: path.join(shots, 'lead-console-report.png') });
+  await host.click('#publish-report');
   for (const p of phones) {
     await task(p.page, 'report');
     const link = p.page.locator('#report-link');

@@ -18,8 +18,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  admissionCode, axeSerious, checkStrings as checkStringsAtLeast, launchBrowser, newPage, scanUrl, shots,
-  startServer, switchLanguage, tables, waitFor,
+  admissionCode, axeSerious, brokenKoreanWords, checkStrings as checkStringsAtLeast, launchBrowser, newPage, scanUrl,
+  shots, startServer, switchLanguage, tables, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -355,6 +355,65 @@ test('the phone shows its group by the name the facilitator gave it, and hides i
   // At the tables stage the table is the phone's task: the group is folded under "my room".
   await badge.waitFor({ state: 'attached' });
   assert.equal(await phone.locator('#task').getAttribute('data-task'), 'table');
+  const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
+  assert.deepEqual(unexpected, []);
+});
+
+// The longest statements a room takes (280 characters), in Latin and in CJK script, and a long
+// Korean one, on a 390 × 844 phone: the statement and its three buttons, asked first or again, and
+// the spectrum's five steps (under the Latin one), stay on the first screen (the walk-through's
+// 244-character statement pushed the buttons below it); a Korean statement keeps its words whole
+// on a phone in Korean and on one in English.
+test('a long statement keeps its buttons on the phone\'s first screen', async () => {
+  const en = `I believe that around metro stations, bus stops and schools ${'scooters should be slowed down and parked in marked bays, '.repeat(5)}`.slice(0, 280).trim();
+  const zh = '我認為在捷運站、公車站與學校周邊，滑板車應該一律限速並設置明顯的停車區，而且業者要負責每天巡查與移走擋住無障礙通道的車輛。'.repeat(5).slice(0, 280);
+  const ko = '지하철역과 버스 정류장, 학교 주변에서는 킥보드 속도를 항상 낮추고 눈에 잘 띄는 주차 구역을 마련해야 하며, 업체는 매일 순찰하면서 휠체어 통로를 막는 킥보드를 치워야 한다고 생각한다.';
+  assert.equal(en.length, 280);
+  assert.equal([...zh].length, 280);
+  const created = await api('POST', '/api/rooms', { body: { topic: '共享電動滑板車該不該上人行道？', language: 'zh-TW', statements: [en, zh, ko], seed: 3 } });
+  const { code } = created.room;
+  const key = created.facilitator_key;
+  const onScreen = async (page, what, selectors) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    for (const sel of selectors) {
+      const box = await page.locator(sel).boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `${what}: ${sel} on the first screen (${box && Math.round(box.y + box.height)})`);
+    }
+  };
+  const phones = [];
+  for (const locale of ['en', 'ko']) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
+    const phone = await newPage(ctx, `long-statement phone ${locale}`, pageErrors);
+    await phone.goto(await scanUrl(base, code, key));
+    await agree(phone);
+    phones.push({ locale, phone });
+  }
+  for (const { locale, phone } of phones) {
+    for (let i = 0; i < 3; i += 1) {
+      const card = phone.locator('#vote-card');
+      await card.waitFor();
+      const id = Number(await card.getAttribute('data-statement'));
+      await onScreen(phone, `${locale} statement ${id}`, ['#statement', '#agree', '#disagree', '#pass']);
+      if (id === 2) assert.deepEqual(await brokenKoreanWords(phone, '#vote-card'), [], `${locale}: Korean words whole`);
+      await shot(phone, `phone-long-${locale}-${id}`);
+      await voteOnce(phone, 'pass');
+    }
+  }
+  const phone = phones[0].phone;
+  // Asked again: the earlier vote's line above the statement.
+  await api('POST', `/api/rooms/${code}/controls`, { key, body: { action: 'open_revote', statements: [0, 1] } });
+  for (let i = 0; i < 2; i += 1) {
+    await phone.locator('main[data-task=revote] #asked-again').waitFor();
+    await onScreen(phone, `second vote ${i}`, ['#asked-again', '#statement', '#pass']);
+    await voteOnce(phone, 'agree');
+  }
+  await api('POST', `/api/rooms/${code}/controls`, { key, body: { action: 'close_revote' } });
+  // The spectrum's five steps under the longest statement in Latin script (280 CJK characters fit
+  // above the three vote buttons only: the five steps need more room).
+  await api('POST', `/api/rooms/${code}/spectrums`, { key, body: { statement: 0 } });
+  await phone.locator('#spectrum').waitFor();
+  await onScreen(phone, 'spectrum', ['#spectrum .statement-text', ...[-2, -1, 0, 1, 2].map((x) => `#spectrum button[data-position="${x}"]`)]);
+  await shot(phone, 'phone-long-spectrum');
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
   assert.deepEqual(unexpected, []);
 });

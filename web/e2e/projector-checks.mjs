@@ -50,7 +50,8 @@ export async function checkNoGluedShares(page) {
 /**
  * Under each divisive statement, each group's words agree with that statement's own bar: "mostly
  * agrees" only over half agreeing, "mostly disagrees" only over half disagreeing, "is split"
- * otherwise (the walk-through's headline was worded from the first statement only).
+ * otherwise (the walk-through's headline was worded from the first statement only); and no line
+ * of them starts with the separator between two groups' words.
  */
 export async function checkStanceWords(page) {
   const items = await page.locator('#divisive li').evaluateAll((lis) => lis.map((li) => ({
@@ -62,6 +63,29 @@ export async function checkStanceWords(page) {
     words: [...li.querySelectorAll('.leans [data-i18n-template]')].map((w) => ({ key: w.dataset.i18nTemplate, text: w.textContent })),
   })));
   assert.ok(items.length >= 1, 'divisive statements on the screen');
+  // No line of the words starts with the separator (", C mostly agrees" / "、C は主に反対"): each
+  // separator's mark is kept with the group's words before it, and sits on their line.
+  const leading = await page.locator('#divisive .leans').evaluateAll((ps) => ps.flatMap((p) => {
+    const found = [];
+    for (const n of p.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE && /^\s*[,、]/.test(n.data)) found.push(`a bare separator: "${p.textContent}"`);
+    }
+    const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    let prev = null;
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      for (let i = 0; i < n.length; i += 1) {
+        if (!n.data[i].trim()) continue;
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        const top = Math.round(range.getClientRects()[0]?.top ?? 0);
+        if ((n.data[i] === ',' || n.data[i] === '、') && prev !== null && top > prev + 4) found.push(`a line starts with "${n.data[i]}": "${p.textContent}"`);
+        prev = top;
+      }
+    }
+    return found;
+  }));
+  assert.deepEqual(leading, [], 'the groups\' words under a divisive statement');
   for (const { bars, words } of items) {
     assert.equal(words.length, bars.length, 'a word for every bar');
     bars.forEach((bar, i) => {
@@ -99,4 +123,22 @@ export async function checkNotesWhole(page) {
     }).map((li) => li.textContent.slice(0, 30));
   }));
   assert.deepEqual(cut, [], 'notes cut on the projector');
+}
+
+/**
+ * On the groups stage, a group's statement is cut (ends in "…") only when the column beside the
+ * map is full: with two lines or more free below it, every statement shows whole (an equal
+ * share of lines per group cut group A's long statement over a third of an empty screen).
+ */
+export async function checkGroupCardsWhole(page) {
+  const r = await page.evaluate(() => {
+    const cut = [...document.querySelectorAll('.group-card li')]
+      .filter((li) => li.scrollHeight > li.clientHeight + 1)
+      .map((li) => li.textContent.slice(0, 40));
+    const side = document.querySelector('.groups-stage .side');
+    const bottom = Math.max(...[...side.children].map((c) => c.getBoundingClientRect().bottom));
+    const line = parseFloat(getComputedStyle(document.querySelector('main.screen')).fontSize) * 1.3;
+    return { cut, free: (innerHeight - bottom) / line };
+  });
+  assert.ok(r.cut.length === 0 || r.free < 2, `cut with ${r.free.toFixed(1)} lines free: ${r.cut.join(' | ')}`);
 }

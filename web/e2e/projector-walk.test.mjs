@@ -4,14 +4,20 @@
 // the spectrum says which wall is which from round 1 and is about the open round while it is
 // hidden; an average move says its size with its direction (no "-0.6 steps toward
 // disagreeing"); released notes show whole on five tables (two rows of tiles); the Korean report
-// resolves its particles; no page asks for /favicon.ico. Screenshots in target/screenshots/walk-*.
+// resolves its particles; no page asks for /favicon.ico. The second walk-through (four languages,
+// web/e2e/tools/walk.mjs) found, on the divisive stage in Japanese and Korean: a line of the
+// groups' words starting with the separator ("、C は主に反対", ", C는 대체로 반대"), the topic
+// broken before its last two characters ("…認めるべき / か？"), and Korean words broken inside
+// (keep-all); on the groups stage in Chinese, group A's long statement cut to three lines over a
+// third of an empty screen. Screenshots in target/screenshots/walk-*.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  campVote, checkProjector, holdKey, launchBrowser, newPage, shots, startServer, switchLanguage, waitFor,
+  brokenKoreanWords, campVote, checkProjector, holdKey, launchBrowser, newPage, shots, startServer, switchLanguage, waitFor,
 } from './helpers.mjs';
-import { checkNotesWhole } from './projector-checks.mjs';
+import { checkGroupCardsWhole, checkNotesWhole, checkStanceWords } from './projector-checks.mjs';
+import { CONTENT, walkVote } from './tools/walk-content.mjs';
 
 let server;
 let browser;
@@ -210,5 +216,48 @@ test('the projector and the report as the walk-through found them', async () => 
   // 7. No page asked for anything that is not there (the icon above all).
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(failed, [], 'responses of 400 or more');
+  assert.deepEqual(errors.filter((e) => !/WebSocket/.test(e)), [], 'script errors');
+});
+
+test('the groups and divisive stages in three languages: the topic, the groups\' words, whole words', async () => {
+  for (const lang of ['zh-TW', 'ja', 'ko']) {
+    const c = CONTENT[lang];
+    // The long statement first: camp 0 agrees with it alone of the three camps (walkVote), as
+    // with the statement that set group A apart in the walk-through.
+    const statements = [c.statements[9], ...c.statements.slice(1, 9), c.statements[0]];
+    const created = await api('POST', '/api/rooms', { body: { topic: c.topic, language: lang, statements, seed: 7 } });
+    const code = created.room.code;
+    const key = created.facilitator_key;
+    // Sixteen people in three camps, as the walk-through's room.
+    const tokens = [];
+    for (let p = 0; p < 16; p += 1) tokens.push((await server.join(code, key)).participant_token);
+    for (let st = 0; st < statements.length; st += 1) {
+      await Promise.all(tokens.map((token, p) => api('POST', `/api/rooms/${code}/votes`, {
+        token, body: { id: `v${st}`, statement: st, vote: walkVote(p, p % 3, st) },
+      })));
+    }
+    const v = await waitFor(async () => {
+      const x = await api('GET', `/api/rooms/${code}/view`);
+      return x.analyzed_votes === 16 * statements.length && x.groups.length >= 2 ? x : null;
+    }, 'groups', 30000);
+    await api('POST', `/api/rooms/${code}/controls`, { key, body: { action: 'name_group', group: v.groups[0].id, name: c.groupName } });
+    await api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: 'groups' } });
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: lang });
+    await holdKey(ctx, server.base, code, key);
+    const screen = await page(ctx, `divisive ${lang}`);
+    await screen.goto(`${server.base}/r/${code}/screen`);
+    await screen.locator('.group-card').nth(v.groups.length - 1).waitFor();
+    await shot(screen, `groups-${lang}`);
+    await checkGroupCardsWhole(screen);
+    await checkProjector(screen, `groups (${lang})`);
+    await api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: 'divisive' } });
+    await screen.locator('#divisive li').nth(1).waitFor();
+    await screen.locator('#divisive', { hasText: c.groupName }).waitFor();
+    await shot(screen, `divisive-${lang}`);
+    await checkStanceWords(screen);
+    await checkProjector(screen, `divisive (${lang})`);
+    if (lang === 'ko') assert.deepEqual(await brokenKoreanWords(screen, 'main'), [], 'Korean words whole on the projector');
+    await ctx.close();
+  }
   assert.deepEqual(errors.filter((e) => !/WebSocket/.test(e)), [], 'script errors');
 });

@@ -110,7 +110,22 @@ test('a whole workshop in the browser', async () => {
   await host.goto(`${base}/`);
   await host.fill('#topic', 'Ride-hailing in Taipei');
   const seeds = Array.from({ length: STATEMENTS }, (_, i) => `Statement number ${i}: drivers and riders ${i}`);
+  // A statement pasted too long, then one pasted twice: the form names it by number and first
+  // words (the server's refusal was "That is too long." for a list of ten) and sends nothing.
+  const tooLong = `A very long statement ${'about rides at night '.repeat(14)}`.slice(0, 300);
+  await host.fill('#statements', [...seeds, tooLong].join('\n'));
+  await host.locator('#seed-problem').filter({ hasText: 'Statement 11 (“A very long statement ab…”) has 300 characters; at most 280.' }).waitFor();
+  // "Create the room" is at the foot of a long form: the click brings the problem into view.
+  await host.click('#create-form button[type=submit]');
+  await host.waitForFunction(() => {
+    const r = document.querySelector('#seed-problem').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight;
+  }, null, { timeout: 3000 });
+  await host.fill('#statements', [...seeds, seeds[2]].join('\n'));
+  await host.locator('#seed-problem').filter({ hasText: 'Statements 3 and 11 (“Statement number 2: driv…”) are the same.' }).waitFor();
+  assert.equal(new URL(host.url()).pathname, '/', 'nothing was created');
   await host.fill('#statements', seeds.join('\n'));
+  await host.locator('#seed-problem').waitFor({ state: 'detached' });
   await host.click('#create-form button[type=submit]');
   await host.waitForURL(/\/r\/[2-9A-Z]{6}\/host#key=[0-9a-f]{64}$/);
   const code = host.url().match(/\/r\/([2-9A-Z]{6})\/host/)[1];
@@ -353,6 +368,8 @@ test('a whole workshop in the browser', async () => {
   await writer.click('#add-note');
   await writer.locator('#table-notes li[data-mine=true]', { hasText: shared }).waitFor();
   await reporter.locator('#table-notes li[data-mine=false]', { hasText: shared }).waitFor();
+  // One note waits: said in the singular on the run sheet ("1 notes" before).
+  await host.locator('#count-notes').filter({ hasText: /^1 note waiting for release$/ }).waitFor();
   await writer.fill('#new-note', secret);
   await writer.click('#add-note');
   await writer.locator('#table-notes li[data-mine=true]', { hasText: secret }).locator('.withdraw-note').waitFor();

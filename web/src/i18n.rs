@@ -75,7 +75,7 @@ keys! {
     AverageShiftAgree, AverageShiftDisagree, AverageNoShift, BarAria, LineCollect, LineGroups,
     LineDivisive, MostlyAgrees, MostlyDisagrees, IsSplit, LineSpectrum, LineTables, LineReport, LineRevote,
     ChangeTitle, ChangeSince, ChangeMoved, ChangePanel, ChangePanelGroup, ChangeGained,
-    ChangeLost, ChangeNone,
+    ChangeLost, ChangeNone, ChangeMovedNone,
     // Frozen groups (console): the room's groups keep their people until the facilitator decides.
     FreezeGroups, FreezeGroupsHint, GroupsFrozenNote, LiveGroupsDiffer, FrozenSwitched,
     UpdateGroups, UnfreezeGroups, UpdateGroupsConfirm, ConfirmUpdateGroups, UnfreezeGroupsConfirm,
@@ -93,6 +93,8 @@ keys! {
     BriefRemovePosition, BriefSave, BriefSaved, BriefUnsaved, BriefPagingTitle,
     BriefErrTooManyCards, BriefErrEmptyTitle, BriefErrTooLong,
     BriefErrTooManyPositions, BriefErrEmptyPosition, BriefErrBadImage,
+    // The start page's seed statements, checked as they are typed.
+    SeedErrTooLong, SeedErrDuplicate,
 }
 
 /// The string for `key` in `lang`.
@@ -105,10 +107,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
-/// Replaces `{name}` placeholders, then chooses each Korean particle written for either ending
-/// ("{group}은(는)", "{to}(으)로") from the word before it ([`polyphony_types::korean::particles`]).
+/// Replaces `{name}` placeholders (an English noun after a count of one turned singular first:
+/// [`polyphony_types::english::singular_after_one`]), then chooses each Korean particle written
+/// for either ending ("{group}은(는)", "{to}(으)로") from the word before it
+/// ([`polyphony_types::korean::particles`]).
 pub fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
+    let mut out = polyphony_types::english::singular_after_one(template, values);
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
     }
@@ -276,6 +280,7 @@ fn en(k: Key) -> &'static str {
         ChangeGained => "Now shared by all: “{statement}”",
         ChangeLost => "No longer shared by all: “{statement}”",
         ChangeNone => "No change yet: nobody has changed a vote.",
+        ChangeMovedNone => "Nobody now votes more like another group.",
         KeepGroups => "No, keep the groups",
         ConfirmUnfreezeGroups => "Yes, let them follow",
         UnfreezeGroupsConfirm => "Let the groups follow the votes again? Groups on every phone and the projector may then change as people vote.",
@@ -433,7 +438,7 @@ fn en(k: Key) -> &'static str {
         RemoveYes => "Remove them",
         RemovedNote => "Removed {n} ({voters} had voted).",
         ActiveIdle => "{active} taking part · {idle} joined without voting yet",
-        OneAddress => "{percent}% of participants ({n}) joined from one network address: the venue's wifi, or one machine making identities.",
+        OneAddress => "{percent}% of participants ({n}) joined from one network address: the venue's Wi-Fi, or one machine making identities.",
         OpenAdmissionLabel => "Anyone with the room code may join (no joining code from the screen; for rooms run online)",
         ErrStatementLimit => "This room takes no more statements from you.",
         ErrNotFound => "That is no longer here.",
@@ -502,6 +507,8 @@ fn en(k: Key) -> &'static str {
         BriefErrTooManyCards => "At most {max} cards.",
         BriefErrEmptyTitle => "Card {card} needs a title.",
         BriefErrTooLong => "Card {card}: “{field}” has {chars} characters; at most {max}.",
+        SeedErrTooLong => "Statement {n} (“{start}”) has {chars} characters; at most {max}.",
+        SeedErrDuplicate => "Statements {first} and {second} (“{start}”) are the same.",
         BriefErrTooManyPositions => "Card {card}: at most {max} positions.",
         BriefErrEmptyPosition => "Card {card}, position {position}: write the side and their position.",
         BriefErrBadImage => "Card {card}: an image address starts with https:// and has no spaces.",
@@ -669,6 +676,7 @@ fn zh_tw(k: Key) -> &'static str {
         ChangeGained => "現在全場都有共識：「{statement}」",
         ChangeLost => "不再是全場共識：「{statement}」",
         ChangeNone => "目前沒有改變：還沒有人改變投票。",
+        ChangeMovedNone => "沒有人的投票變得更接近另一個群組。",
         KeepGroups => "不，保留現在的群組",
         ConfirmUnfreezeGroups => "確定讓群組變動",
         UnfreezeGroupsConfirm => "要讓群組再次跟著投票變動嗎？之後每支手機和投影幕上的群組都可能隨投票改變。",
@@ -826,7 +834,7 @@ fn zh_tw(k: Key) -> &'static str {
         RemoveYes => "移除",
         RemovedNote => "已移除 {n} 人（其中 {voters} 人曾投票）。",
         ActiveIdle => "{active} 人參與中 · {idle} 人加入後尚未投票",
-        OneAddress => "{percent}% 的參與者（{n} 人）來自同一個網路位址：可能是會場的 wifi，也可能是有人用一台機器製造身分。",
+        OneAddress => "{percent}% 的參與者（{n} 人）來自同一個網路位址：可能是會場的 Wi-Fi，也可能是有人用一台機器製造身分。",
         OpenAdmissionLabel => "知道房間代碼的人都能加入（不需螢幕上的加入碼；適用線上討論）",
         ErrStatementLimit => "你在這個房間能新增的陳述已達上限。",
         ErrNotFound => "這項內容已經不在了。",
@@ -895,6 +903,8 @@ fn zh_tw(k: Key) -> &'static str {
         BriefErrTooManyCards => "最多 {max} 張卡片。",
         BriefErrEmptyTitle => "第 {card} 張卡片需要標題。",
         BriefErrTooLong => "第 {card} 張卡片：「{field}」有 {chars} 字，最多 {max} 字。",
+        SeedErrTooLong => "第 {n} 則陳述（「{start}」）有 {chars} 字，最多 {max} 字。",
+        SeedErrDuplicate => "第 {first} 則和第 {second} 則陳述（「{start}」）重複了。",
         BriefErrTooManyPositions => "第 {card} 張卡片：最多 {max} 個立場。",
         BriefErrEmptyPosition => "第 {card} 張卡片的立場 {position}：請填寫哪一方與立場內容。",
         BriefErrBadImage => "第 {card} 張卡片：圖片網址必須以 https:// 開頭，且不能有空格。",
@@ -1062,6 +1072,7 @@ fn ja(k: Key) -> &'static str {
         ChangeGained => "いまは全員が共有：「{statement}」",
         ChangeLost => "もう全員の共通点ではない：「{statement}」",
         ChangeNone => "まだ変化はありません。投票を変えた人はいません。",
+        ChangeMovedNone => "投票が別のグループに近くなった人はいません。",
         KeepGroups => "いいえ、いまのグループのまま",
         ConfirmUnfreezeGroups => "はい、投票に合わせる",
         UnfreezeGroupsConfirm => "グループを再び投票に合わせて動かしますか？すべてのスマホとスクリーンのグループが、投票に応じて変わることがあります。",
@@ -1219,7 +1230,7 @@ fn ja(k: Key) -> &'static str {
         RemoveYes => "外す",
         RemovedNote => "{n} 人を外しました（うち {voters} 人が投票していました）。",
         ActiveIdle => "{active} 人が参加中 · {idle} 人は参加後まだ投票なし",
-        OneAddress => "参加者の {percent}%（{n} 人）が同じネットワークアドレスから参加しています。会場の wifi か、1台の機械で作られた身元の可能性があります。",
+        OneAddress => "参加者の {percent}%（{n} 人）が同じネットワークアドレスから参加しています。会場の Wi-Fi か、1台の機械で作られた身元の可能性があります。",
         OpenAdmissionLabel => "ルームコードを知っていれば誰でも参加できる（スクリーンの参加コード不要。オンライン向け）",
         ErrStatementLimit => "このルームで追加できる意見の上限に達しました。",
         ErrNotFound => "それはもうありません。",
@@ -1288,6 +1299,8 @@ fn ja(k: Key) -> &'static str {
         BriefErrTooManyCards => "カードは最大 {max} 枚です。",
         BriefErrEmptyTitle => "カード {card} にタイトルが必要です。",
         BriefErrTooLong => "カード {card}：「{field}」が {chars} 文字あります。最大 {max} 文字です。",
+        SeedErrTooLong => "{n} 番目の意見（「{start}」）が {chars} 文字あります。最大 {max} 文字です。",
+        SeedErrDuplicate => "{first} 番目と {second} 番目の意見（「{start}」）が同じです。",
         BriefErrTooManyPositions => "カード {card}：立場は最大 {max} つです。",
         BriefErrEmptyPosition => "カード {card} の立場 {position}：誰の立場かと主張を書いてください。",
         BriefErrBadImage => "カード {card}：画像のアドレスは https:// で始まり、空白を含まないものにしてください。",
@@ -1455,6 +1468,7 @@ fn ko(k: Key) -> &'static str {
         ChangeGained => "이제 모두가 공유: ‘{statement}’",
         ChangeLost => "더 이상 모두의 공통점이 아님: ‘{statement}’",
         ChangeNone => "아직 변화가 없습니다. 투표를 바꾼 사람이 없습니다.",
+        ChangeMovedNone => "투표가 다른 그룹에 더 가까워진 사람은 없습니다.",
         KeepGroups => "아니요, 그룹 유지",
         ConfirmUnfreezeGroups => "예, 투표를 따르게 하기",
         UnfreezeGroupsConfirm => "그룹이 다시 투표를 따르게 할까요? 모든 휴대폰과 화면의 그룹이 투표에 따라 바뀔 수 있습니다.",
@@ -1612,7 +1626,7 @@ fn ko(k: Key) -> &'static str {
         RemoveYes => "제외하기",
         RemovedNote => "{n}명을 제외했습니다(그중 {voters}명이 투표했습니다).",
         ActiveIdle => "{active}명 참여 중 · {idle}명은 참여 후 아직 투표 안 함",
-        OneAddress => "참여자의 {percent}%({n}명)가 같은 네트워크 주소에서 참여했습니다. 행사장 wifi이거나 한 기기가 만든 신원일 수 있습니다.",
+        OneAddress => "참여자의 {percent}%({n}명)가 같은 네트워크 주소에서 참여했습니다. 행사장 와이파이일 수도 있고, 한 기기가 만든 신원일 수도 있습니다.",
         OpenAdmissionLabel => "방 코드를 아는 누구나 참여 가능(화면의 참여 코드 불필요, 온라인 진행용)",
         ErrStatementLimit => "이 방에서 추가할 수 있는 의견 수를 다 채웠습니다.",
         ErrNotFound => "더 이상 없는 항목입니다.",
@@ -1681,6 +1695,8 @@ fn ko(k: Key) -> &'static str {
         BriefErrTooManyCards => "카드는 최대 {max}장입니다.",
         BriefErrEmptyTitle => "카드 {card}에 제목이 필요합니다.",
         BriefErrTooLong => "카드 {card}: ‘{field}’이(가) {chars}자입니다. 최대 {max}자입니다.",
+        SeedErrTooLong => "{n}번째 의견(‘{start}’)이 {chars}자입니다. 최대 {max}자입니다.",
+        SeedErrDuplicate => "{first}번째와 {second}번째 의견(‘{start}’)이 같습니다.",
         BriefErrTooManyPositions => "카드 {card}: 입장은 최대 {max}개입니다.",
         BriefErrEmptyPosition => "카드 {card}의 입장 {position}: 누구의 입장인지와 내용을 쓰세요.",
         BriefErrBadImage => "카드 {card}: 이미지 주소는 https://로 시작하고 공백이 없어야 합니다.",

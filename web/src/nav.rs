@@ -47,3 +47,12 @@ pub fn reload_at(path: &str) {
         let _ = w.location().reload();
     }
 }
+
+/// Scrolls the page to its top: where the console shows the stage's own panel, under the run
+/// sheet, once the facilitator has moved the room on (else it could stay hidden under the
+/// sticky run sheet, scrolled past).
+pub fn scroll_to_top() {
+    if let Some(w) = window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}

@@ -83,6 +83,8 @@ main{max-width:52rem;margin:0 auto;padding:1rem}
 .langs [aria-current]{font-weight:700}
 header{border-bottom:3px solid #1d1d1f;margin-bottom:1rem}
 .kicker{text-transform:uppercase;letter-spacing:.08em;font-size:.8rem;color:#555;margin:0}
+:lang(ko){word-break:keep-all}
+:lang(ja){word-break:auto-phrase}
 h1,h2,h3,h4{overflow-wrap:anywhere}
 h1{font-size:1.8rem;line-height:1.25;margin:.2rem 0 .6rem}
 h2{font-size:1.35rem;margin:1.6rem 0 .6rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
@@ -91,7 +93,7 @@ h4{font-size:1rem;margin:.7rem 0 .2rem}
 p,li{overflow-wrap:anywhere}
 .desc{white-space:pre-line}
 .counts{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;padding:0;margin:1rem 0}
-.counts li{flex:1 1 6rem;border:1px solid #ccc;border-radius:.5rem;padding:.5rem .8rem}
+.counts li{flex:1 1 5.5rem;border:1px solid #ccc;border-radius:.5rem;padding:.5rem;font-size:.9rem;overflow-wrap:normal}
 .counts b{display:block;font-size:1.6rem}
 .map svg{display:block;width:100%;height:auto;border:1px solid #ccc;border-radius:.5rem;background:#fafafa}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}

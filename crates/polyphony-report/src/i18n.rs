@@ -63,10 +63,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
-/// Replaces `{name}` placeholders, then chooses each Korean particle written for either ending
-/// ("{group}은(는)", "{to}(으)로") from the word before it ([`polyphony_types::korean::particles`]).
+/// Replaces `{name}` placeholders (an English noun after a count of one turned singular first:
+/// [`polyphony_types::english::singular_after_one`]), then chooses each Korean particle written
+/// for either ending ("{group}은(는)", "{to}(으)로") from the word before it
+/// ([`polyphony_types::korean::particles`]).
 pub(crate) fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
+    let mut out = polyphony_types::english::singular_after_one(template, values);
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
     }

@@ -1,6 +1,7 @@
 // The offline report in a real browser: `polyphony report` writes the HTML files, Chromium
 // opens them from file:// with JavaScript disabled, checks every section and the map, checks
-// that nothing is wider than a 390 px phone, prints to A4 PDF (the sections flow on: at most 5
+// that nothing is wider than a 390 px phone, the summary's counts keep their words whole and
+// Korean words are not split over lines, prints to A4 PDF (the sections flow on: at most 5
 // pages, 3 for the small two-camps room), and takes screenshots of the zh-TW and ja reports
 // into target/screenshots/.
 //
@@ -94,6 +95,33 @@ for (const name of Object.keys(EXPORTS)) {
         assert.ok(box.width <= 390, 'the map fits a phone');
         assert.ok(await page.locator('section#map circle').count() > 5, 'dots on the map');
         assert.ok(await page.locator('section#map text').count() >= 2, 'group letters');
+        // The summary's counts keep their words whole on a phone ("participan / ts" was cut).
+        const broken = await page.evaluate(() => [...document.querySelectorAll('.counts li')].map((li) => {
+          const label = [...li.childNodes].find((c) => c.nodeType === Node.TEXT_NODE && c.data.trim());
+          const range = document.createRange();
+          range.selectNodeContents(label);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return lines.size > 1 ? label.data : null;
+        }).filter(Boolean));
+        assert.deepEqual(broken, [], 'each count\'s word on one line on a 390 px phone');
+        // Korean breaks between words (keep-all): no word, particle included, split over lines.
+        if (lang === 'ko') {
+          const split = await page.evaluate(() => {
+            const found = [];
+            const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = w.nextNode(); n; n = w.nextNode()) {
+              for (const m of n.data.matchAll(/[\uAC00-\uD7A3]{2,}/g)) {
+                const range = document.createRange();
+                range.setStart(n, m.index);
+                range.setEnd(n, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (lines.size > 1) found.push(m[0]);
+              }
+            }
+            return found;
+          });
+          assert.deepEqual(split, [], 'Korean words whole on a 390 px phone');
+        }
         // Nothing wider than the phone's screen: the page never scrolls sideways.
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scrollWidth <= 390, `the page is ${scrollWidth}px wide on a 390px phone`);

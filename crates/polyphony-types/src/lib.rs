@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod english;
 pub mod korean;
 mod lang;
 

@@ -263,8 +263,9 @@ pub fn brief_list(lang: Lang, cards: &[BriefCard]) -> Html {
     }
     html! {
         <section class="brief-list" id="brief-list" aria-labelledby="brief-heading">
+            // "Read them at your own pace" is the status line's, above it, while the briefing
+            // is the room's stage (said twice, one under the other, before).
             <h2 id="brief-heading"><Tr lang={lang} k={Key::BriefHeading} /></h2>
-            <p class="hint"><Tr lang={lang} k={Key::BriefReadHint} /></p>
             <ol class="brief-items">
                 { for cards.iter().enumerate().map(|(i, c)| html! {
                     <li class="brief-item" data-card={i.to_string()}>

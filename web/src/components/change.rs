@@ -135,6 +135,7 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
             <h2><Tr lang={lang} k={Key::ChangeTitle} /></h2>
             <p class="since"><Tr lang={lang} k={Key::ChangeSince} args={vec![("stage", t(lang, stage_key(c.since)).to_string())]} /></p>
             if nothing { <p class="moved-count"><Tr lang={lang} k={Key::ChangeNone} /></p> }
+            else if c.moved == 0 { <p class="moved-count" id="change-moved"><Tr lang={lang} k={Key::ChangeMovedNone} /></p> }
             else { <p class="moved-count" id="change-moved"><Tr lang={lang} k={Key::ChangeMoved} args={vec![("n", c.moved.to_string())]} /></p> }
             <ul>{ for items.into_iter().take(shown).map(|item| {
                 let (k, args) = item.sentence;

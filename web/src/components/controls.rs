@@ -103,6 +103,8 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             if report_stage {
                 <PageTurner lang={lang} title={Key::ReportPagesTitle} pages={report_pages(&p.view).len()}
                     paging={controls.page_of(Stage::Report)} send={send.clone()} />
+                // The report stage's own step (publish it): here, not under every other control.
+                { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
             }
             <TimerControl lang={lang} timer={controls.timer} send={send.clone()} />
             <SpotlightControl lang={lang} statements={statements.clone()} spotlight={controls.spotlight} send={send.clone()} />
@@ -112,7 +114,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             <GroupNamesControl lang={lang} groups={p.view.groups.clone()} controls={controls.clone()} send={send.clone()} />
             <RevoteControl lang={lang} statements={statements} revote={controls.revote.clone()}
                 preselection={revote_preselection(&p.view)} send={send.clone()} />
-            { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
+            if !report_stage { { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) } }
         </section>
     }
 }

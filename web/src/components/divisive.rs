@@ -47,6 +47,14 @@ fn joiner(lang: Lang) -> &'static str {
     }
 }
 
+/// The separator split where a line may break: its mark stays with the group's words before it
+/// (a line never starts with ", "), its space (English, Korean) comes after.
+fn joiner_parts(lang: Lang) -> (&'static str, &'static str) {
+    let j = joiner(lang);
+    let mark = j.trim_end();
+    (mark, &j[mark.len()..])
+}
+
 /// The words under a statement as one string (for fitting the screen).
 pub fn leans_text(lang: Lang, groups: &[GroupStance], names: &[GroupName]) -> String {
     lean_words(groups, names)
@@ -213,11 +221,14 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
                 let words = lean_words(&d.groups, &p.names);
                 let last = words.len().saturating_sub(1);
                 let under_bars = p.fit.is_some_and(|fit| words_place(lang, d, &p.names, fit).0);
+                let (mark, space) = joiner_parts(lang);
+                // Each group's words kept whole (`.lean`, inline-block) with the mark after them.
                 let words = html! {
                     <p class="leans">{ for words.into_iter().enumerate().map(|(i, (k, name))| html! {
                         <>
-                            <Tr lang={lang} k={k} args={vec![("group", name)]} />
-                            if i < last { { joiner(lang) } }
+                            <span class="lean"><Tr lang={lang} k={k} args={vec![("group", name)]} />
+                                if i < last { { mark } }</span>
+                            if i < last { { space } }
                         </>
                     }) }</p>
                 };

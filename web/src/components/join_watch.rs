@@ -19,23 +19,26 @@ pub struct JoinWatchProps {
     pub lang: Lang,
     /// The room's code.
     pub code: String,
+    /// Changes whenever someone joins or first votes (the figures are read again then).
+    #[prop_or_default]
+    pub fresh: u64,
 }
 
 /// From this many participants, one address holding half of them is worth a word.
 const WORTH_A_WARNING: u32 = 10;
 
-/// The console's join figures, read every 15 s.
+/// The console's join figures, read every 15 s and whenever someone joins or first votes.
 #[component]
 pub fn JoinWatch(p: &JoinWatchProps) -> Html {
     let lang = p.lang;
-    let Admission::Known(v) = use_admission(&p.code) else {
+    let Admission::Known(v) = use_admission(&p.code, p.fresh) else {
         return html! {};
     };
     let everyone = v.active + v.idle;
     let one_address = everyone >= WORTH_A_WARNING && v.top_address_percent >= 50;
-    let removal = (!v.joins_by_minute.is_empty()).then(|| {
-        html! { <RemoveJoins lang={lang} code={p.code.clone()} minutes={v.joins_by_minute.clone()} /> }
-    });
+    // Always there (it says nothing without joins), so that its "Removed 13" stays when the
+    // removal empties the joins by minute.
+    let removal = html! { <RemoveJoins lang={lang} code={p.code.clone()} minutes={v.joins_by_minute.clone()} /> };
     html! {
         <>
         <p class="join-watch" id="join-watch" data-joins={v.joins_last_minute.to_string()}
@@ -55,7 +58,7 @@ pub fn JoinWatch(p: &JoinWatchProps) -> Html {
                 </span>
             }
         </p>
-        { for removal }
+        { removal }
         </>
     }
 }
@@ -123,6 +126,17 @@ pub fn RemoveJoins(p: &RemoveJoinsProps) -> Html {
             })
             .collect::<Html>()
     };
+    let removed_note = (*note).map(|done| {
+        html! {
+            <p class="status-note" id="removed-note" role="status">
+                <Tr lang={lang} k={Key::RemovedNote} args={vec![("n", done.removed.to_string()), ("voters", done.voters.to_string())]} />
+            </p>
+        }
+    });
+    // Nobody joined in the last hour (or the removal took them all): only what was removed.
+    if p.minutes.is_empty() {
+        return html! { { for removed_note } };
+    }
     let remove = {
         let (code, asking, note) = (p.code.clone(), asking.clone(), note.clone());
         let only_idle = *only_idle;
@@ -181,11 +195,7 @@ pub fn RemoveJoins(p: &RemoveJoinsProps) -> Html {
                     yes={Key::RemoveYes} on_yes={remove}
                     on_no={ { let a = asking.clone(); Callback::from(move |_: MouseEvent| a.set(false)) } } />
             }
-            if let Some(done) = *note {
-                <p class="status-note" id="removed-note" role="status">
-                    <Tr lang={lang} k={Key::RemovedNote} args={vec![("n", done.removed.to_string()), ("voters", done.voters.to_string())]} />
-                </p>
-            }
+            { for removed_note }
         </details>
     }
 }

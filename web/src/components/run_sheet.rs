@@ -1,13 +1,16 @@
 //! The console's run sheet, at the top: the stage the room is in, the next step in one sentence
-//! with the button that takes it, and the counts to check first (who joined and voted,
-//! statements waiting, people placed in the open round, notes waiting for release, the second
-//! vote's progress). Moving every screen to another stage is asked again first.
+//! with the button that takes it, the projector's page (the first thing a facilitator opens),
+//! and the counts to check first (who joined and voted, statements waiting, people placed in
+//! the open round, notes waiting for release, the second vote's progress). Moving every screen
+//! to another stage is asked again first, inside the run sheet: it stays on screen (sticky)
+//! wherever the console is scrolled, so the question does too.
 
 use polyphony_protocol::{HostNote, RoomView, Stage};
 use yew::prelude::*;
 
 use crate::components::{stage_key, Tr};
 use crate::i18n::{t, Key, Lang};
+use crate::routes::page;
 use crate::state::run_sheet::{next_stage, next_step, stage_work_waits, RunCounts};
 
 /// What the run sheet needs.
@@ -21,6 +24,9 @@ pub struct RunSheetProps {
     pub notes: Vec<HostNote>,
     /// Asks to move the room to a stage (the console confirms, then sends it).
     pub on_stage: Callback<Stage>,
+    /// The question asked before a stage changes every screen (shown inside the run sheet).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The run sheet.
@@ -54,12 +60,18 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
                         <Tr lang={lang} k={Key::RunGoNext} args={vec![("stage", t(lang, stage_key(next)).to_string())]} />
                     </button>
                 }
+                // The projector's page, opened on the computer that holds the key (it shows the
+                // joining code only there): the facilitator's first step, so it is here.
+                <a class="run-link" href={page::screen(&room.code)} target="_blank" id="open-screen"><Tr lang={lang} k={Key::OpenScreen} /></a>
             }
+            { p.children.clone() }
             <ul class="chips" id="run-counts">
                 { chip("count-joined", Key::ChipJoined, vec![("n", c.joined.to_string())], false) }
                 { chip("count-voted", Key::ChipVoted, vec![("n", c.voted.to_string())], false) }
                 { chip("count-pending", Key::ChipPending, vec![("n", c.pending.to_string())], c.pending > 0) }
-                if let Some((round, n)) = c.placed {
+                // Only while the room stands on the line: a round left open when the room moved
+                // on asks the phones nothing any more.
+                if let Some((round, n)) = c.placed.filter(|_| room.stage == Stage::Spectrum) {
                     { chip("count-placed", Key::ChipPlaced, vec![("n", n.to_string()), ("round", round.to_string())], false) }
                 }
                 if c.notes_waiting > 0 {

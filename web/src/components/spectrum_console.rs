@@ -129,7 +129,7 @@ pub fn SpectrumConsole(p: &ConsoleProps) -> Html {
                         <tr class="confirm-row"><td colspan="4">
                             <Confirm lang={lang} id="confirm-spectrum" question={Key::ConfirmSpectrum} yes={Key::ConfirmSpectrumYes}
                                 on_yes={ { let (go, asking) = (post(api::spectrums(&p.code), serde_json::json!({"statement": s.statement.id})), asking.clone());
-                                    Callback::from(move |e: MouseEvent| { asking.set(None); go.emit(e); }) } }
+                                    Callback::from(move |e: MouseEvent| { asking.set(None); go.emit(e); crate::nav::scroll_to_top(); }) } }
                                 on_no={ { let asking = asking.clone(); Callback::from(move |_: MouseEvent| asking.set(None)) } } />
                         </td></tr>
                     }

@@ -37,15 +37,17 @@ impl Admission {
 /// How often the figures are read again at most (the code is also read again as it changes).
 const EVERY: Duration = Duration::from_secs(15);
 
-/// The room's admission, read now, again when the code changes, and every 15 s.
+/// The room's admission, read now, again when the code changes, every 15 s, and whenever
+/// `fresh` changes (the console passes the room's counts: its join figures then agree with the
+/// run sheet's "16 joined" at once, not up to 15 s later).
 #[hook]
-pub fn use_admission(code: &str) -> Admission {
+pub fn use_admission(code: &str, fresh: u64) -> Admission {
     let state = use_state(|| Admission::Loading);
     let tick = use_state(|| 0u32);
     {
         let state = state.clone();
         let tick = tick.clone();
-        use_effect_with((code.to_string(), *tick), move |(code, n)| {
+        use_effect_with((code.to_string(), *tick, fresh), move |(code, n, _)| {
             match storage::facilitator_key(code) {
                 None => state.set(Admission::NoKey),
                 Some(key) => {

@@ -125,6 +125,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
             Callback::from(move |e: MouseEvent| {
                 asking.set(None);
                 go.emit(e);
+                // The new stage's panel is at the top, under the run sheet.
+                nav::scroll_to_top();
             })
         };
         let on_no = {
@@ -166,13 +168,25 @@ pub fn HostPage(p: &CodeProps) -> Html {
     let brief = html! { <crate::components::BriefEditor lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
     let controls = html! { <RoomControlsPanel lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
     let spectrum = html! { <SpectrumConsole lang={lang} code={code.clone()} host_key={key.clone()} view={view.clone()} on_error={on_error.clone()} /> };
+    // The exports and closing the room: at the report stage right under its controls (the
+    // run sheet says "publish it, then close the room"), else last.
+    let export = html! {
+        <section class="card" id="export">
+            <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
+            <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
+                <li><a href={api::export(&code, f, &key)} download={format!("{code}-{f}")}>{ f }</a></li>
+            }) }</ul>
+            <CloseRoom lang={lang} code={code.clone()} host_key={key.clone()} {closed} on_error={on_error.clone()} />
+        </section>
+    };
     let tables = html! { <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} notes={notes.clone()} on_error={on_error.clone()} /> };
     html! {
         <main class="page host">
             <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
-            <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()} />
-            { for stage_question.clone() }
+            <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()}>
+                { for stage_question.clone() }
+            </RunSheet>
             // The stage's own controls right under the run sheet: what its next step asks for
             // is here, not thousands of pixels down.
             <div class="console-focus" id="console-focus" data-focus={focus.as_str()}>
@@ -180,6 +194,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
                     Focus::Brief => brief.clone(),
                     Focus::Moderation => moderation.clone(),
                     Focus::Controls => controls.clone(),
+                    Focus::Report => html! { <>{ controls.clone() }{ export.clone() }</> },
                     Focus::Spectrum => spectrum.clone(),
                     Focus::Tables => tables.clone(),
                 } }
@@ -189,9 +204,8 @@ pub fn HostPage(p: &CodeProps) -> Html {
             <p class="hint"><Tr lang={lang} k={Key::KeepLink} /></p>
             <p>
                 <Tr lang={lang} k={Key::PhoneLink} />{ ": " }<strong id="phone-url">{ nav::absolute(&page::phone(&code)) }</strong>
-                { " · " }<a href={page::screen(&code)} target="_blank" id="open-screen"><Tr lang={lang} k={Key::OpenScreen} /></a>
             </p>
-            <JoinWatch lang={lang} code={code.clone()} />
+            <JoinWatch lang={lang} code={code.clone()} fresh={(u64::from(view.participants) << 32) | u64::from(view.voters)} />
             if closed { { closed_banner(lang) } }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
@@ -214,18 +228,12 @@ pub fn HostPage(p: &CodeProps) -> Html {
             { if focus != Focus::Moderation { moderation.clone() } else { html! {} } }
             </div>
             <div class="console-col">
-            if focus != Focus::Controls { { controls.clone() } }
+            if !matches!(focus, Focus::Controls | Focus::Report) { { controls.clone() } }
             if focus != Focus::Spectrum { { spectrum.clone() } }
             if focus != Focus::Tables { { tables.clone() } }
             // The briefing's editor: first at the briefing stage, else out of the way.
             if focus != Focus::Brief { { brief.clone() } }
-            <section class="card">
-                <h2><Tr lang={lang} k={Key::ExportTitle} /></h2>
-                <ul class="exports">{ for api::EXPORT_FILES.into_iter().map(|f| html! {
-                    <li><a href={api::export(&code, f, &key)} download={format!("{code}-{f}")}>{ f }</a></li>
-                }) }</ul>
-                <CloseRoom lang={lang} code={code.clone()} host_key={key.clone()} {closed} on_error={on_error.clone()} />
-            </section>
+            if focus != Focus::Report { { export.clone() } }
             </div>
             </div>
         </main>
@@ -241,6 +249,8 @@ enum Focus {
     Moderation,
     /// The room's controls (group names, freezing, second vote, report).
     Controls,
+    /// The room's controls with publishing the report first, then the exports and closing.
+    Report,
     /// Statements by how divisive, and the spectrum's rounds.
     Spectrum,
     /// Forming tables and releasing notes.
@@ -252,7 +262,8 @@ impl Focus {
         match stage {
             Stage::Brief => Focus::Brief,
             Stage::Collect => Focus::Moderation,
-            Stage::Groups | Stage::Report => Focus::Controls,
+            Stage::Groups => Focus::Controls,
+            Stage::Report => Focus::Report,
             Stage::Divisive | Stage::Spectrum => Focus::Spectrum,
             Stage::Tables => Focus::Tables,
         }
@@ -263,6 +274,7 @@ impl Focus {
             Focus::Brief => "brief",
             Focus::Moderation => "moderation",
             Focus::Controls => "controls",
+            Focus::Report => "report",
             Focus::Spectrum => "spectrum",
             Focus::Tables => "tables",
         }

@@ -24,6 +24,7 @@ use crate::group_colour;
 use crate::hooks::{page_title, use_participant_token, use_phone_socket, use_title, JoinFailure};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
+use crate::state::fit::{phone_statement_size, text_lang};
 use crate::state::{Notice, Outage, PhoneEvent, PhoneModel, PhoneTask};
 
 /// The rules and the one button to accept them: that participation is anonymous always comes
@@ -356,7 +357,7 @@ fn spectrum_prompt(
     html! {
         <section class="spectrum-prompt" id="spectrum" data-round={sp.round.to_string()}>
             <h2><Tr lang={lang} k={Key::SpectrumTitle} />{ " · " }<Tr lang={lang} k={Key::Round} args={vec![("round", sp.round.to_string())]} /></h2>
-            <p class="statement-text">{ sp.statement.text.clone() }</p>
+            <p class={classes!("statement-text", phone_statement_size(&sp.statement.text, true))} lang={statement_lang(m, &sp.statement.text)}>{ sp.statement.text.clone() }</p>
             { for before }
             <div class="scale" role="group">
                 { for STEPS.iter().map(|&(pos, k)| {
@@ -373,6 +374,12 @@ fn spectrum_prompt(
             </div>
         </section>
     }
+}
+
+/// A statement's `lang` (where its lines may break: Korean between words, Japanese between
+/// phrases, whatever language the phone's own words are in): by its script, else the room's.
+fn statement_lang(m: &PhoneModel, text: &str) -> Option<String> {
+    m.view.as_ref().map(|v| text_lang(text, &v.room.language))
 }
 
 /// The statement to vote on (with the earlier vote when asked again), or "all voted".
@@ -399,7 +406,7 @@ fn vote_card(lang: Lang, m: &PhoneModel, stage: Stage, dispatch: &Callback<Phone
             } else {
                 <p class="progress"><Tr lang={lang} k={Key::Progress} args={vec![("n", (voted + 1).min(total).to_string()), ("total", total.to_string())]} /></p>
             }
-            <p class="statement-text" id="statement">{ s.text.clone() }</p>
+            <p class={classes!("statement-text", phone_statement_size(&s.text, false))} id="statement" lang={statement_lang(m, &s.text)}>{ s.text.clone() }</p>
             <div class="vote-buttons">
                 <button class="agree" id="agree" onclick={vote(s.id, Vote::Agree)}><Tr lang={lang} k={Key::Agree} /></button>
                 <button class="disagree" id="disagree" onclick={vote(s.id, Vote::Disagree)}><Tr lang={lang} k={Key::Disagree} /></button>

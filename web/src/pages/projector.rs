@@ -69,7 +69,7 @@ fn now_ms() -> i64 {
 pub fn ScreenPage(p: &CodeProps) -> Html {
     let lang = p.lang;
     let model = use_room_socket(Some(api::ws_screen(&p.code)));
-    let admission = use_admission(&p.code);
+    let admission = use_admission(&p.code, 0);
     let topic = model.borrow().topic();
     use_title(page_title(t(lang, Key::TitleScreen), topic.as_deref()));
     let (stage_now, controls_now) = model

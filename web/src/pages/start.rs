@@ -1,17 +1,47 @@
 //! The start page: join a room by its code, or create one.
 
 use polyphony_protocol::{
-    BriefCard, ErrorCode, ModerationMode, NewRoom, RoomCreated, RoomSettings, RULES_MAX_CHARS,
+    BriefCard, ErrorCode, ModerationMode, NewRoom, RoomCreated, RoomSettings,
+    DEFAULT_STATEMENT_MAX_CHARS, RULES_MAX_CHARS,
 };
 use yew::prelude::*;
 
 use crate::components::brief_editor::{brief_problem, tidy};
 use crate::components::phone_parts::JoinForm;
 use crate::components::{error_text, input_value, BriefForm, Tr};
-use crate::i18n::Key;
+use crate::i18n::{fill, t, Key, Lang};
 use crate::pages::LangProps;
 use crate::routes::{api, page};
+use crate::state::seeds::{seed_problem, SeedProblem};
 use crate::{nav, net, storage};
+
+/// The seed statements' problem in the facilitator's words: which statement, by number and
+/// first words.
+fn seed_problem_text(lang: Lang, p: &SeedProblem) -> String {
+    match p {
+        SeedProblem::TooLong { n, chars, start } => fill(
+            t(lang, Key::SeedErrTooLong),
+            &[
+                ("n", n.to_string()),
+                ("start", start.clone()),
+                ("chars", chars.to_string()),
+                ("max", DEFAULT_STATEMENT_MAX_CHARS.to_string()),
+            ],
+        ),
+        SeedProblem::Duplicate {
+            first,
+            second,
+            start,
+        } => fill(
+            t(lang, Key::SeedErrDuplicate),
+            &[
+                ("first", first.to_string()),
+                ("second", second.to_string()),
+                ("start", start.clone()),
+            ],
+        ),
+    }
+}
 
 /// Create or join a room.
 #[component]
@@ -26,6 +56,7 @@ pub fn StartPage(p: &LangProps) -> Html {
     let brief = use_state(Vec::<BriefCard>::new);
     let error = use_state(|| None::<(Option<ErrorCode>, String)>);
     let busy = use_state(|| false);
+    let statements_field = use_node_ref();
 
     let on_create = {
         let (topic, description, statements, strict, rules, error, busy) = (
@@ -39,9 +70,19 @@ pub fn StartPage(p: &LangProps) -> Html {
         );
         let brief = brief.clone();
         let open_admission = open_admission.clone();
+        let statements_field = statements_field.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            // The briefing form says what is wrong with its cards; nothing is sent meanwhile.
+            // The briefing form says what is wrong with its cards, the statements' field what
+            // is wrong with a statement; nothing is sent meanwhile. The button is at the foot of
+            // a long form: the statements' field (and what is wrong there) is brought into view,
+            // else the click seemed to do nothing.
+            if seed_problem(&statements, DEFAULT_STATEMENT_MAX_CHARS).is_some() {
+                if let Some(field) = statements_field.cast::<web_sys::Element>() {
+                    field.scroll_into_view();
+                }
+                return;
+            }
             if brief_problem(lang, &brief).is_some() {
                 return;
             }
@@ -84,6 +125,8 @@ pub fn StartPage(p: &LangProps) -> Html {
             });
         })
     };
+    let seeds_wrong =
+        seed_problem(&statements, DEFAULT_STATEMENT_MAX_CHARS).map(|p| seed_problem_text(lang, &p));
     let set = |s: &UseStateHandle<String>| {
         let s = s.clone();
         Callback::from(move |e: InputEvent| s.set(input_value(&e)))
@@ -101,7 +144,11 @@ pub fn StartPage(p: &LangProps) -> Html {
                     <label for="description"><Tr lang={lang} k={Key::DescriptionLabel} /></label>
                     <textarea id="description" rows="2" value={(*description).clone()} oninput={set(&description)} />
                     <label for="statements"><Tr lang={lang} k={Key::StatementsLabel} /></label>
-                    <textarea id="statements" rows="8" value={(*statements).clone()} oninput={set(&statements)} />
+                    <textarea id="statements" ref={statements_field.clone()} rows="8" value={(*statements).clone()} oninput={set(&statements)}
+                        aria-invalid={seeds_wrong.is_some().to_string()} aria-describedby="seed-problem" />
+                    if let Some(problem) = &seeds_wrong {
+                        <p class="error" id="seed-problem" role="status">{ problem.clone() }</p>
+                    }
                     <fieldset>
                         <legend><Tr lang={lang} k={Key::ModerationLabel} /></legend>
                         <label class="radio"><input type="radio" name="moderation" checked={!*strict}

@@ -20,13 +20,19 @@ fn wide(c: char) -> bool {
         | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFF)
 }
 
-/// The estimated width of `text` in ems: a full em for CJK (which breaks between any two
-/// characters), about half for Latin script with some slack for breaking between words.
+/// The estimated width of `text` in ems: a full em for Chinese (which breaks between any two
+/// characters), about half for Latin script with some slack for breaking between words. Japanese
+/// (kana) and Korean (hangul) text breaks only between phrases and words (`style.css`), so its
+/// lines end short: its wide characters count 15% more.
 pub fn text_width(text: &str) -> f64 {
+    let phrased = text
+        .chars()
+        .any(|c| matches!(u32::from(c), 0x3040..=0x30FF | 0xAC00..=0xD7A3));
+    let wide_em = if phrased { 1.15 } else { 1.0 };
     text.chars()
         .map(|c| {
             if wide(c) {
-                1.0
+                wide_em
             } else if c == ' ' {
                 0.33
             } else {
@@ -39,6 +45,44 @@ pub fn text_width(text: &str) -> f64 {
 /// How many lines `text` takes in a column `cols` ems wide (at least one).
 pub fn text_lines(text: &str, cols: f64) -> f64 {
     (text_width(text) / cols.max(1.0)).ceil().max(1.0)
+}
+
+/// The phone's type size for a statement (a class of `.statement-text`): a long statement is
+/// set smaller, so that it and its buttons stay whole on a 390 × 844 phone's first screen — at
+/// the largest size a statement of 280 characters pushed the buttons below it. By width in ems
+/// ([`text_width`]): CJK counts a full em a character. Above the spectrum's five steps
+/// (`spectrum`) there is less room than above agree / disagree / pass, so a statement is set
+/// smaller sooner (a 280-character statement in Latin script fits; 280 CJK characters fit
+/// above the three buttons only).
+pub fn phone_statement_size(text: &str, spectrum: bool) -> &'static str {
+    let w = text_width(text) * if spectrum { 4.0 / 3.0 } else { 1.0 };
+    if w <= 60.0 {
+        ""
+    } else if w <= 110.0 {
+        "long"
+    } else if w <= 170.0 {
+        "longer"
+    } else {
+        "longest"
+    }
+}
+
+/// The language to mark a room's text with (its `lang`), for where its lines may break: Korean
+/// between words, Japanese between phrases (`style.css`). Korean when it has Hangul, Japanese
+/// when it has kana, else the room's language: a Korean statement in a room made in Chinese, read
+/// on a phone in English, still keeps its words whole.
+pub fn text_lang(text: &str, room: &str) -> String {
+    let hangul = text
+        .chars()
+        .any(|c| matches!(u32::from(c), 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F));
+    let kana = text
+        .chars()
+        .any(|c| matches!(u32::from(c), 0x3040..=0x30FF));
+    match (hangul, kana) {
+        (true, false) => "ko".into(),
+        (false, true) => "ja".into(),
+        _ => room.to_string(),
+    }
 }
 
 /// How many lines `text` takes after a label `extra` ems wide, in a column `cols` ems wide.
@@ -86,6 +130,42 @@ pub fn newest_that_fit(top: f64, bottoms: &[f64], room: f64, more: f64) -> (usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_marked_with_its_script_s_language() {
+        assert_eq!(
+            text_lang("전동킥보드는 보도 주행을 금지해야 한다.", "zh-TW"),
+            "ko"
+        );
+        assert_eq!(
+            text_lang("電動キックボードは歩道で禁止すべきだ。", "zh-TW"),
+            "ja"
+        );
+        assert_eq!(
+            text_lang("我覺得電動滑板車應該禁止騎上人行道。", "ja"),
+            "ja"
+        );
+        assert_eq!(text_lang("I think so.", "ko"), "ko");
+        assert_eq!(text_lang("한국어と日本語", "en"), "en");
+    }
+
+    #[test]
+    fn a_long_statement_is_set_smaller_on_the_phone() {
+        assert_eq!(
+            phone_statement_size("I think scooters need a helmet.", false),
+            ""
+        );
+        assert_eq!(phone_statement_size(&"word ".repeat(30), false), "long");
+        assert_eq!(phone_statement_size(&"word ".repeat(50), false), "longer");
+        assert_eq!(phone_statement_size(&"word ".repeat(70), false), "longest");
+        // CJK counts a full em a character: 280 of them are the smallest.
+        assert_eq!(phone_statement_size(&"字".repeat(50), false), "");
+        assert_eq!(phone_statement_size(&"字".repeat(100), false), "long");
+        assert_eq!(phone_statement_size(&"字".repeat(280), false), "longest");
+        // Above the spectrum's five steps, smaller sooner.
+        assert_eq!(phone_statement_size(&"word ".repeat(50), true), "longest");
+        assert_eq!(phone_statement_size(&"字".repeat(50), true), "long");
+    }
 
     #[test]
     fn chinese_is_a_full_em_a_character() {

@@ -10,6 +10,7 @@
 //! - [`fit`]: how much text fits the projector, so that no stage scrolls.
 //! - [`controls`]: the facilitator's hand: statements by how divisive, the second vote's
 //!   preselection, the timer's clock, group names, how a group leans.
+//! - [`seeds`]: the start page's seed statements checked as they are typed.
 //! - [`projector`]: what the projector decides: an ended timer's minute, the report page the
 //!   console turned to, a spectrum's steps, each divisive statement's leans.
 
@@ -23,6 +24,7 @@ pub mod phone;
 pub mod projector;
 pub mod run_sheet;
 pub mod screen;
+pub mod seeds;
 pub mod task;
 
 pub use fit::{how_many, lines_with, newest_that_fit, text_lines, Fit};

@@ -25,18 +25,19 @@ pub fn next_step(stage: Stage) -> Key {
     }
 }
 
-/// The stage's own work is not done yet: a spectrum round is open and not revealed, or the
-/// tables stage has no tables. Moving on is then not the next step; the stage's panel is.
+/// The stage's own work is not done yet: a spectrum round is open and its counts are not
+/// revealed on the screens, or the tables stage has no tables. Moving on is then not the next
+/// step; the stage's panel is. Read from the room's controls: the console's own view shows
+/// every count (its rounds are never `hidden`), whatever the screens show.
 pub fn stage_work_waits(view: &RoomView) -> bool {
     let Some(room) = view.room.as_ref() else {
         return false;
     };
     match room.stage {
-        Stage::Spectrum => view.spectrums.iter().any(|sp| {
-            sp.open_round
-                .and_then(|r| sp.rounds.iter().find(|x| x.round == r))
-                .is_some_and(|round| round.hidden)
-        }),
+        Stage::Spectrum => {
+            !room.controls.spectrum_counts_shown
+                && view.spectrums.iter().any(|sp| sp.open_round.is_some())
+        }
         Stage::Tables => view.tables.is_none(),
         _ => false,
     }
@@ -97,9 +98,9 @@ mod tests {
     }
 
     #[test]
-    fn moving_on_waits_for_a_hidden_round_and_for_tables() {
+    fn moving_on_waits_for_an_unrevealed_round_and_for_tables() {
         use polyphony_protocol::{RoomInfo, SpectrumRoundView, SpectrumView, StatementView};
-        let room = |stage| RoomInfo {
+        let room_shown = |stage, counts_shown| RoomInfo {
             code: "ABC234".into(),
             topic: "t".into(),
             description: String::new(),
@@ -109,10 +110,15 @@ mod tests {
             closed: false,
             created: 0,
             rules: String::new(),
-            controls: polyphony_protocol::RoomControls::default(),
+            controls: polyphony_protocol::RoomControls {
+                spectrum_counts_shown: counts_shown,
+                ..polyphony_protocol::RoomControls::default()
+            },
             brief: vec![],
         };
-        let spectrum = |hidden| SpectrumView {
+        let room = |stage| room_shown(stage, false);
+        // The console's view: every count there (never `hidden`), whatever the screens show.
+        let spectrum = |open: bool| SpectrumView {
             id: 0,
             statement: StatementView {
                 id: 1,
@@ -120,12 +126,12 @@ mod tests {
                 is_seed: true,
                 moderation: polyphony_protocol::ModerationState::Accepted,
             },
-            open_round: Some(1),
+            open_round: open.then_some(1),
             rounds: vec![SpectrumRoundView {
                 round: 1,
                 placed: 3,
-                hidden,
-                counts: [0; 5],
+                hidden: false,
+                counts: [1, 0, 0, 1, 1],
                 by_group: vec![],
             }],
             movement: vec![],
@@ -137,9 +143,15 @@ mod tests {
             spectrums: vec![spectrum(true)],
             ..RoomView::default()
         };
-        assert!(stage_work_waits(&view), "round 1 not revealed");
-        view.spectrums = vec![spectrum(false)];
+        assert!(
+            stage_work_waits(&view),
+            "round 1 not revealed on the screens"
+        );
+        view.room = Some(room_shown(Stage::Spectrum, true));
         assert!(!stage_work_waits(&view), "revealed");
+        view.room = Some(room(Stage::Spectrum));
+        view.spectrums = vec![spectrum(false)];
+        assert!(!stage_work_waits(&view), "no round open");
         view.room = Some(room(Stage::Tables));
         assert!(stage_work_waits(&view), "no tables yet");
         view.room = Some(room(Stage::Groups));
