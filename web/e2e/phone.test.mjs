@@ -414,6 +414,13 @@ test('a long statement keeps its buttons on the phone\'s first screen', async ()
   await phone.locator('#spectrum').waitFor();
   await onScreen(phone, 'spectrum', ['#spectrum .statement-text', ...[-2, -1, 0, 1, 2].map((x) => `#spectrum button[data-position="${x}"]`)]);
   await shot(phone, 'phone-long-spectrum');
+  // "Round 1" is said whole: its number never alone on the heading's next line.
+  const roundLines = await phone.locator('#spectrum h2 [data-i18n-template=Round]').evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+  assert.equal(roundLines, 1, 'the round on one line');
   const unexpected = pageErrors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|net::|40[349]/.test(e));
   assert.deepEqual(unexpected, []);
 });
