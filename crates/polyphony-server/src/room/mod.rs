@@ -18,7 +18,6 @@ pub(crate) mod live;
 pub(crate) mod model;
 pub(crate) mod rate;
 pub(crate) mod routing;
-mod table_views;
 pub(crate) mod tables;
 pub(crate) mod task;
 pub(crate) mod text;

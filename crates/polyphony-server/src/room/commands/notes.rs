@@ -13,7 +13,7 @@ use crate::room::change::{limited, Change, Effects, Step};
 use crate::room::error::RoomError;
 use crate::room::live::LiveRoom;
 use crate::room::model::{check_client_id, Room};
-use crate::room::table_views::host_note;
+use crate::room::views::host_note;
 use crate::store::{RoomWrites, StoreError, StoredNote};
 use crate::util::next_time;
 

@@ -9,8 +9,8 @@ use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
 use crate::room::live::LiveRoom;
 use crate::room::model::Room;
-use crate::room::table_views;
 use crate::room::tables::Plan;
+use crate::room::views;
 use crate::store::{RoomField, RoomWrites, StoreError, StoredDraw, StoredPlan, StoredSeat};
 use crate::util::{lock, next_time};
 
@@ -239,7 +239,7 @@ impl LiveRoom {
         }
         self.take_snapshot(Stage::Tables).await;
         let room = lock(&self.state);
-        table_views::tables_view(&room, analysis.as_deref())
+        views::tables_view(&room, analysis.as_deref())
             .ok_or_else(|| RoomError::Internal("the new table plan is missing".into()))
     }
 
@@ -250,6 +250,6 @@ impl LiveRoom {
 
     /// What only the facilitator sees: every note of the plan in force.
     pub fn host_view(&self) -> HostView {
-        table_views::host_view(&lock(&self.state))
+        views::host_view(&lock(&self.state))
     }
 }

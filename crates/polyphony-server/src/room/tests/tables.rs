@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::room::commands::Outcome;
-use crate::room::table_views;
+use crate::room::views;
 use polyphony_protocol::{
     Consent, NewNote, PassReporter, TableMode, TablesRequest, WithdrawNote, NOTES_PER_PARTICIPANT,
 };
@@ -85,7 +85,7 @@ fn forming_seats_everyone_draws_one_reporter_per_table_and_moves_the_stage() {
         assert!(t.has(plan.reporter(t.number).unwrap()));
     }
     assert_eq!(r.info().stage, Stage::Tables);
-    let view = table_views::tables_view(&r, None).unwrap();
+    let view = views::tables_view(&r, None).unwrap();
     assert!(view.reporters_ready);
     assert_eq!(view.tables.iter().map(|t| t.size).sum::<u32>(), 10);
 }
@@ -173,12 +173,12 @@ fn a_note_goes_to_its_authors_table_only() {
     let mut r = crowd(4);
     form(&mut r, TableMode::Mixed, 2);
     let id = add(&mut r, 0, "n", "ours");
-    let mine = table_views::phone_table(&r, 0, None).unwrap();
+    let mine = views::phone_table(&r, 0, None).unwrap();
     assert!(mine.notes.iter().any(|n| n.id == id && n.mine));
     let other = (1..4)
         .find(|p| r.tables().seat_of(*p).unwrap().1 != mine.number)
         .unwrap();
-    assert!(table_views::phone_table(&r, other, None)
+    assert!(views::phone_table(&r, other, None)
         .unwrap()
         .notes
         .is_empty());
@@ -249,7 +249,7 @@ fn the_projector_sees_released_notes_only() {
     add(&mut r, 1, "b", "hidden");
     let step = cmd::check_release_note(&r, a);
     commit(&mut r, step, true).unwrap();
-    let view = table_views::tables_view(&r, None).unwrap();
+    let view = views::tables_view(&r, None).unwrap();
     let texts: Vec<&str> = view
         .tables
         .iter()
@@ -279,7 +279,7 @@ fn only_the_reporter_passes_and_someone_else_is_drawn() {
     assert_eq!(reporter_of(&r, 0), next);
     // Only the reporter's phone is told.
     let told: Vec<u32> = (0..6)
-        .filter(|p| table_views::phone_table(&r, *p, None).unwrap().reporter)
+        .filter(|p| views::phone_table(&r, *p, None).unwrap().reporter)
         .collect();
     assert_eq!(told, [next]);
 }
@@ -290,8 +290,8 @@ fn consent_counts_once() {
     let c = Consent { id: "c".into() };
     let step = cmd::check_consent(&r, 0, &c);
     assert!(!commit(&mut r, step, true).duplicate);
-    assert!(table_views::consented(&r, 0));
-    assert!(!table_views::consented(&r, 1));
+    assert!(views::consented(&r, 0));
+    assert!(!views::consented(&r, 1));
     assert!(matches!(
         cmd::check_consent(&r, 0, &Consent { id: "c2".into() }).unwrap(),
         Step::Done(d) if d.duplicate
@@ -308,7 +308,7 @@ fn dissolving_removes_every_seat_and_reforming_numbers_the_next_plan() {
     form(&mut r, TableMode::Mixed, 8);
     let step = cmd::check_dissolve_tables(&r);
     commit(&mut r, step, ());
-    assert!(table_views::tables_view(&r, None).is_none());
-    assert!(table_views::phone_table(&r, 0, None).is_none());
+    assert!(views::tables_view(&r, None).is_none());
+    assert!(views::phone_table(&r, 0, None).is_none());
     assert_eq!(form(&mut r, TableMode::SameGroup, 8), 2);
 }

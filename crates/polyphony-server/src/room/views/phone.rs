@@ -6,11 +6,10 @@ use polyphony_analysis_view::group_reasons;
 use polyphony_core::Analysis;
 use polyphony_protocol::{CastVote, PhoneGroup, PhoneView, SpectrumPrompt, Stage};
 
-use super::shown;
 use super::visibility::{visibility, Reveal};
+use super::{consented, phone_table, shown};
 use crate::room::model::{statement_view, visible, Room};
 use crate::room::routing::Route;
-use crate::room::table_views;
 
 /// Reasons a phone gives for its group.
 const PHONE_REASONS: usize = 3;
@@ -101,8 +100,8 @@ pub(crate) fn phone_view(
             .filter(|s| s.author == Some(pid))
             .map(statement_view)
             .collect(),
-        table: table_views::phone_table(room, pid, analysis),
-        consented: table_views::consented(room, pid),
+        table: phone_table(room, pid, analysis),
+        consented: consented(room, pid),
         spotlight: room
             .info()
             .controls

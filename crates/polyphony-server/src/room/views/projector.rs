@@ -12,11 +12,10 @@ use polyphony_protocol::{
 };
 
 use super::opinion_change::change_view;
-use super::shown;
 use super::spectrum::spectrum_view_as;
 use super::visibility::{visibility, Reveal};
+use super::{shown, tables_view};
 use crate::room::model::{statement_view, visible, Room};
-use crate::room::table_views;
 
 /// The projector's view.
 pub(crate) fn room_view(room: &Room, analysis: Option<&Analysis>, min_groups: u32) -> RoomView {
@@ -111,7 +110,7 @@ pub(crate) fn room_view_as(
         .filter(|sp| room.statements.get(&sp.sid).is_some_and(visible))
         .map(|sp| spectrum_view_as(room, sp, analysis, reveal))
         .collect();
-    view.tables = table_views::tables_view(room, analysis);
+    view.tables = tables_view(room, analysis);
     view.revote_progress = revote_progress(room);
     // Counts only: how many groups the votes draw while the room's groups are frozen.
     view.live_groups = analysis

@@ -12,7 +12,7 @@ use polyphony_protocol::{
     TablesView,
 };
 
-use super::model::Room;
+use crate::room::model::Room;
 use crate::store::StoredNote;
 
 /// Group id → label, from the analysis (the core's lettering otherwise).
