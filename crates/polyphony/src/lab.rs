@@ -1,5 +1,6 @@
-//! The researcher's commands: `compare`, and `analyze --replay / --timelapse / --polis-state`.
-//! The lab crate does the work without I/O; this module reads files, owns the clock and prints.
+//! The lab's side of the researcher's commands ([`crate::commands::compare`], and
+//! [`crate::commands::analyze`]'s `--replay / --timelapse / --polis-state`). The lab crate does
+//! the work without I/O; this module reads files, owns the clock and prints.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

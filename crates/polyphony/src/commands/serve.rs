@@ -1,33 +1,53 @@
-//! `polyphony serve` and `polyphony import`: flags in, [`polyphony_server`] does the work.
+//! `polyphony serve`: flags in, [`polyphony_server`] serves the rooms until Ctrl-C or SIGTERM;
+//! out go the addresses phones on the same network can open, with a QR code.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use polyphony_polis::PolisConversation;
 use polyphony_server::{AppState, Database, Instance, Limits};
 
-/// Logs go to stderr through `tracing`; `RUST_LOG` chooses what (e.g. `RUST_LOG=debug` for a
-/// span per request). Without it: warnings from libraries, the server's own start lines. The
-/// URLs and the QR code are not logs: they go to stdout whatever the filter.
-const DEFAULT_LOG: &str = "warn,polyphony=info,polyphony_server=info";
+use crate::runtime::{init_logging, runtime};
 
-pub(crate) fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG));
-    // A second call (serve after import in one process, tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
+/// Run the workshop server: web app, HTTP API and WebSocket on one port, rooms stored in an
+/// SQLite file or a PostgreSQL database. Prints the addresses phones on the same network can open, with a QR code.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address and port to listen on (0.0.0.0 = every network interface).
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    addr: SocketAddr,
+    /// Where the rooms are stored: a SQLite file (created if missing), or a PostgreSQL URL
+    /// such as `postgres://user@host/db` (its tables created if missing).
+    #[arg(long, default_value = "polyphony.db")]
+    db: String,
+    /// Behind a reverse proxy: take each client's address from the last X-Forwarded-For
+    /// entry (per-address limits then count phones, not the proxy). Only with a proxy that
+    /// sets that header: without one, anyone could pick their address.
+    #[arg(long)]
+    trust_proxy: bool,
+    /// Keep a consistent copy of the database in this folder (every 30 s and at each
+    /// stage change); `polyphony restore` carries on from it on another machine. SQLite
+    /// only: for PostgreSQL use its own tools (pg_dump, replication).
+    #[arg(long)]
+    backup: Option<PathBuf>,
+    /// One of several instances on one PostgreSQL database: the address the other
+    /// instances reach this one at (`http://10.0.0.5:8080`). Each room is served by one
+    /// instance at a time (a lease in the database); a request reaching another instance
+    /// is forwarded here, and a room whose instance stopped is taken over by another within
+    /// a few seconds. Without it, a PostgreSQL server is the only instance.
+    #[arg(long)]
+    advertise: Option<String>,
+    /// How long a room's lease lasts without renewal, in milliseconds: how long a room
+    /// stays unserved after its instance died (PostgreSQL).
+    #[arg(long, default_value_t = 3000)]
+    lease_ms: u64,
+    /// Open connections one network address may hold (default 1200: a hall of 500 phones
+    /// behind one NAT address); at most half of what the open-file limit allows. Another
+    /// instance of the cluster is not capped: it forwards phones, counted by their own
+    /// address.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections_per_address: Option<u32>,
 }
 
 /// Addresses a phone on the same network can reach: every non-loopback IPv4 address of this
@@ -87,38 +107,25 @@ async fn wait_for_signal(state: AppState) {
     state.request_shutdown();
 }
 
-/// `serve`'s flags beyond the address and the database.
-pub struct Options {
-    /// Read the client's address from `X-Forwarded-For` (behind a reverse proxy).
-    pub trust_proxy: bool,
-    /// Keep a backup copy in this folder.
-    pub backup: Option<PathBuf>,
-    /// One of several instances on a PostgreSQL database, reached by the others here.
-    pub advertise: Option<String>,
-    /// How long a room's lease lasts without renewal (PostgreSQL).
-    pub lease: Duration,
-    /// Open connections one address may hold, when not the default.
-    pub max_connections_per_address: Option<u32>,
-}
-
 /// How often `--backup` copies the database (and at each stage change).
 const BACKUP_EVERY: Duration = Duration::from_secs(30);
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
+pub fn run(args: Args) -> Result<()> {
+    let db = &Database::parse(&args.db);
     init_logging();
-    if options.advertise.is_some() && db.sqlite_path().is_some() {
+    if args.advertise.is_some() && db.sqlite_path().is_some() {
         anyhow::bail!(
             "--advertise joins instances sharing a PostgreSQL database; a SQLite file has one \
              server"
         );
     }
-    let instance = match &options.advertise {
+    let instance = match &args.advertise {
         Some(a) => Instance::member(a).map_err(anyhow::Error::msg)?,
         None => Instance::solo(),
     }
-    .with_lease(options.lease);
-    if options.backup.is_some() && db.sqlite_path().is_none() {
+    .with_lease(Duration::from_millis(args.lease_ms));
+    if args.backup.is_some() && db.sqlite_path().is_none() {
         anyhow::bail!(
             "--backup copies a SQLite file; for PostgreSQL use its own tools (pg_dump, \
              replication)"
@@ -128,10 +135,10 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
     // to the hard one, and keep clear of it.
     let fd_limit = polyphony_server::raise_fd_limit();
     let mut limits = Limits {
-        trust_proxy: options.trust_proxy,
+        trust_proxy: args.trust_proxy,
         ..Limits::default()
     };
-    if let Some(n) = options.max_connections_per_address {
+    if let Some(n) = args.max_connections_per_address {
         limits.max_connections_per_address = n;
     }
     if let Some(n) = fd_limit {
@@ -145,10 +152,11 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
             "limits"
         );
     }
-    if let Some(dir) = &options.backup {
+    if let Some(dir) = &args.backup {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
     }
+    let addr = args.addr;
     runtime()?.block_on(async {
         let state = AppState::open_as(db, limits, instance)
             .await
@@ -179,10 +187,10 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
             "{} room(s) loaded. Ctrl-C stops the server.",
             state.room_codes().len()
         );
-        if let Some(a) = &options.advertise {
+        if let Some(a) = &args.advertise {
             println!("  one of several instances: the others reach this one at {a}");
         }
-        if let Some(dir) = &options.backup {
+        if let Some(dir) = &args.backup {
             let path = state
                 .backup_to(dir)
                 .await
@@ -199,7 +207,7 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
             .await
             .context("the server stopped with an error")?;
         state.shutdown().await;
-        if let Some(dir) = &options.backup {
+        if let Some(dir) = &args.backup {
             match state.backup_to(dir).await {
                 Ok(path) => println!("  last backup: {}", path.display()),
                 Err(e) => eprintln!("the last backup failed: {e}"),
@@ -208,51 +216,6 @@ pub fn serve(addr: SocketAddr, db: &Database, options: Options) -> Result<()> {
         println!(
             "Polyphony stopped; every acknowledged vote is in {}",
             db.describe()
-        );
-        Ok(())
-    })
-}
-
-/// Makes database `db` from a backup, checked first.
-pub fn restore(backup: &Path, db: &Path, force: bool) -> Result<()> {
-    let restored = polyphony_server::restore_database(backup, db, force)
-        .with_context(|| format!("cannot restore {}", backup.display()))?;
-    println!(
-        "restored {} room(s) into {}: {}",
-        restored.rooms.len(),
-        db.display(),
-        restored.rooms.join(", ")
-    );
-    println!(
-        "carry on with: polyphony serve --db {} (facilitator keys and phone tokens are unchanged)",
-        db.display()
-    );
-    Ok(())
-}
-
-/// Creates a room from a Polis export.
-pub fn import(
-    db: &Path,
-    data: &PolisConversation,
-    topic: &str,
-    seed: u64,
-    brief: Vec<polyphony_protocol::BriefCard>,
-) -> Result<()> {
-    init_logging();
-    runtime()?.block_on(async {
-        let state = AppState::open(db, Limits::default())
-            .await
-            .with_context(|| format!("cannot open {}", db.display()))?;
-        let cards = brief.len();
-        let created = state.import_polis(data, topic, seed, brief).await?;
-        state.shutdown().await;
-        println!("room {} created in {}", created.room.code, db.display());
-        println!("facilitator key: {}", created.facilitator_key);
-        println!(
-            "{} statements, {} votes, {cards} briefing cards; open /r/{}/screen once the server runs",
-            data.statements.len(),
-            data.votes.len(),
-            created.room.code
         );
         Ok(())
     })
