@@ -63,6 +63,30 @@ struct Batch {
     report: ApplyReport,
     /// The last event's statement and its column.
     last_column: Option<(StatementId, u32)>,
+    /// For a large batch, how many of its events each participant id (below
+    /// [`DENSE_ROW_IDS`]) has: a new row is allocated at that size once instead of growing
+    /// vote by vote (an export's 50,000 votes made 6,000 reallocations).
+    expected_cells: Vec<u32>,
+}
+
+/// Below this many events a batch's rows grow as votes come (a phone's vote, a live update).
+const PRESIZE_BATCH: usize = 1024;
+
+/// Each participant id's number of events in `events` (see [`Batch::expected_cells`]), indexed
+/// by id; empty for a small batch.
+fn expected_cells(events: &[VoteEvent]) -> Vec<u32> {
+    let mut counts: Vec<u32> = Vec::new();
+    if events.len() < PRESIZE_BATCH {
+        return counts;
+    }
+    for e in events.iter().filter(|e| e.participant < DENSE_ROW_IDS) {
+        let i = e.participant as usize;
+        if counts.len() <= i {
+            counts.resize(i + 1, 0);
+        }
+        counts[i] += 1;
+    }
+    counts
 }
 
 /// Participant ids below this are also looked up by index (at most 4 MiB for the index).
@@ -124,7 +148,10 @@ impl VoteMatrix {
         // Events with equal keys are equal in every field, so an unstable sort gives the same
         // sequence as a stable one.
         let key = |e: &VoteEvent| (e.statement, e.participant, e.time, e.vote);
-        let mut batch = Batch::default();
+        let mut batch = Batch {
+            expected_cells: expected_cells(events),
+            ..Batch::default()
+        };
         // An export lists its votes in this order already: then no sorted copy is made.
         if events.is_sorted_by_key(key) {
             for e in events {
@@ -162,7 +189,13 @@ impl VoteMatrix {
         batch.last_column = Some((e.statement, column));
         let row = match row {
             Some(r) => r as usize,
-            None => self.row_index_or_insert(e.participant) as usize,
+            None => {
+                let r = self.row_index_or_insert(e.participant) as usize;
+                if let Some(&n) = batch.expected_cells.get(e.participant as usize) {
+                    self.rows[r].reserve_exact(n as usize);
+                }
+                r
+            }
         };
         let cells = &mut self.rows[row];
         // Statement order means a row's new cell usually goes last: look there before
