@@ -160,78 +160,22 @@ pub(super) fn next_delimiter(data: &[u8], mut at: usize) -> usize {
 pub(super) fn scan_i64(data: &[u8], at: usize) -> Option<(i64, usize)> {
     let negative = data.get(at) == Some(&b'-');
     let start = at + usize::from(negative);
-    let (n, len) = digits(data, start);
-    if !(1..=18).contains(&len) {
-        return None;
-    }
-    // 18 digits fit an i64.
-    let n = n as i64;
-    Some((if negative { -n } else { n }, start + len))
-}
-
-/// The run of ASCII digits at `at`: its value and its length, read eight bytes at a time
-/// (SWAR: a timestamp's 13 digits are two words, not 13 steps of a loop). The value is only
-/// meaningful for a run of at most 19 digits; callers refuse longer ones by the length, which
-/// is exact up to 24.
-#[inline]
-fn digits(data: &[u8], at: usize) -> (u64, usize) {
-    let mut value = 0u64;
-    let mut len = 0;
-    for _ in 0..3 {
-        let word = word_at(data, at + len);
-        let run = digit_run(word);
-        if run > 0 {
-            value = value
-                .wrapping_mul(POW10[run])
-                .wrapping_add(leading_digits(word, run));
-            len += run;
-        }
-        if run < 8 {
+    let mut end = start;
+    let mut n: i64 = 0;
+    while let Some(&b) = data.get(end) {
+        if !b.is_ascii_digit() {
             break;
         }
+        n = n * 10 + i64::from(b - b'0');
+        end += 1;
+        if end - start > 18 {
+            return None;
+        }
     }
-    (value, len)
-}
-
-const POW10: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
-
-/// How many of `word`'s bytes, from the first (lowest), are ASCII digits (0 to 8).
-#[inline]
-fn digit_run(word: u64) -> usize {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    const LOW: u64 = 0x0f0f_0f0f_0f0f_0f0f;
-    const SIXES: u64 = 0x0606_0606_0606_0606;
-    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
-    // A digit byte becomes 0x00..=0x09: its high nibble is zero, and stays zero when 6 is
-    // added to its low nibble (a nibble plus 6 never carries out of its byte).
-    let t = word ^ ZEROS;
-    let not_digit = (t | ((t & LOW) + SIXES)) & HIGH;
-    (not_digit.trailing_zeros() / 8) as usize
-}
-
-/// The number the first `run` bytes of `word` spell (all ASCII digits; `run` ≤ 8).
-#[inline]
-fn leading_digits(word: u64, run: usize) -> u64 {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    // The digits moved to the high end and led by '0's: eight digits of the same value.
-    let shift = 8 * (8 - run) as u32;
-    let padded =
-        word.checked_shl(shift).unwrap_or(0) | ZEROS.checked_shr(8 * run as u32).unwrap_or(0);
-    let v = padded - ZEROS;
-    // Pairs of digits, then fours, then all eight (the first byte is the most significant).
-    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
-    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
-    (v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff
+    if end == start {
+        return None;
+    }
+    Some((if negative { -n } else { n }, end))
 }
 
 /// The fast path of [`parse_votes_csv`]: `None` when the input is anything but plain (see
@@ -469,11 +413,23 @@ fn signed(mut events: Vec<VoteEvent>, latest: i64, sign: VoteSign) -> Vec<VoteEv
 /// A plain unsigned decimal (1 to 18 digits, no sign) starting at `at` that fits a `u32`, and
 /// where it ends; `None` when there is none.
 pub(super) fn scan_u32(data: &[u8], at: usize) -> Option<(u32, usize)> {
-    let (n, len) = digits(data, at);
-    if !(1..=18).contains(&len) {
+    let mut end = at;
+    let mut n: u64 = 0;
+    while let Some(&b) = data.get(end) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        n = n * 10 + u64::from(digit);
+        end += 1;
+        if end - at > 18 {
+            return None;
+        }
+    }
+    if end == at {
         return None;
     }
-    Some((u32::try_from(n).ok()?, at + len))
+    Some((u32::try_from(n).ok()?, end))
 }
 
 /// The fast path of [`participants_votes`] for a plain file (see [`plain_csv`]): every cell

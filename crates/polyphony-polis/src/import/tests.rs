@@ -103,14 +103,14 @@ proptest! {
     }
 
     #[test]
-    fn numbers_are_read_eight_digits_at_a_time_exactly(
+    fn numbers_are_plain_decimals_of_at_most_18_digits(
         data in prop::collection::vec(
             prop_oneof![b'0'..=b'9', b'0'..=b'9', Just(b'-'), Just(b','), any::<u8>()],
             0..40,
         ),
         at in 0usize..40,
     ) {
-        // The byte-at-a-time reading the SWAR one replaced: a sign, then 1 to 18 digits.
+        // A sign (for the time), then 1 to 18 digits; a u32 has no sign and must fit.
         let at = at.min(data.len());
         let run = |from: usize| data[from..].iter().take_while(|b| b.is_ascii_digit()).count();
         let value = |from: usize, len: usize| {
