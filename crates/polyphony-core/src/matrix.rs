@@ -63,6 +63,30 @@ struct Batch {
     report: ApplyReport,
     /// The last event's statement and its column.
     last_column: Option<(StatementId, u32)>,
+    /// For a large batch, how many of its events each participant id (below
+    /// [`DENSE_ROW_IDS`]) has: a new row is allocated at that size once instead of growing
+    /// vote by vote (an export's 50,000 votes made 6,000 reallocations).
+    expected_cells: Vec<u32>,
+}
+
+/// Below this many events a batch's rows grow as votes come (a phone's vote, a live update).
+const PRESIZE_BATCH: usize = 1024;
+
+/// Each participant id's number of events in `events` (see [`Batch::expected_cells`]), indexed
+/// by id; empty for a small batch.
+fn expected_cells(events: &[VoteEvent]) -> Vec<u32> {
+    let mut counts: Vec<u32> = Vec::new();
+    if events.len() < PRESIZE_BATCH {
+        return counts;
+    }
+    for e in events.iter().filter(|e| e.participant < DENSE_ROW_IDS) {
+        let i = e.participant as usize;
+        if counts.len() <= i {
+            counts.resize(i + 1, 0);
+        }
+        counts[i] += 1;
+    }
+    counts
 }
 
 /// Participant ids below this are also looked up by index (at most 4 MiB for the index).
@@ -124,11 +148,25 @@ impl VoteMatrix {
         // Events with equal keys are equal in every field, so an unstable sort gives the same
         // sequence as a stable one.
         let key = |e: &VoteEvent| (e.statement, e.participant, e.time, e.vote);
-        let mut batch = Batch::default();
-        // An export lists its votes in this order already: then no sorted copy is made.
-        if events.is_sorted_by_key(key) {
-            for e in events {
-                self.apply_one(e, &mut batch);
+        let mut batch = Batch {
+            expected_cells: expected_cells(events),
+            ..Batch::default()
+        };
+        // An export lists its votes in (statement, participant) order already, re-votes of
+        // one cell side by side in any time order: only those runs need sorting, and no
+        // sorted copy of the whole batch is made.
+        let cell = |e: &VoteEvent| (e.statement, e.participant);
+        if events.is_sorted_by_key(cell) {
+            for run in events.chunk_by(|a, b| cell(a) == cell(b)) {
+                if let [e] = run {
+                    self.apply_one(e, &mut batch);
+                } else {
+                    let mut order: Vec<&VoteEvent> = run.iter().collect();
+                    order.sort_unstable_by_key(|e| key(e));
+                    for e in order {
+                        self.apply_one(e, &mut batch);
+                    }
+                }
             }
         } else {
             let mut order: Vec<&VoteEvent> = events.iter().collect();
@@ -162,7 +200,13 @@ impl VoteMatrix {
         batch.last_column = Some((e.statement, column));
         let row = match row {
             Some(r) => r as usize,
-            None => self.row_index_or_insert(e.participant) as usize,
+            None => {
+                let r = self.row_index_or_insert(e.participant) as usize;
+                if let Some(&n) = batch.expected_cells.get(e.participant as usize) {
+                    self.rows[r].reserve_exact(n as usize);
+                }
+                r
+            }
         };
         let cells = &mut self.rows[row];
         // Statement order means a row's new cell usually goes last: look there before
@@ -323,5 +367,61 @@ impl VoteMatrix {
     /// ```
     pub fn vote_count(&self) -> u64 {
         self.cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn events() -> impl Strategy<Value = Vec<VoteEvent>> {
+        // Few ids and times, so re-votes of one cell (and exact ties) are common.
+        let vote = prop_oneof![Just(Vote::Agree), Just(Vote::Disagree), Just(Vote::Pass)];
+        prop::collection::vec((0u32..6, 0u32..5, vote, 0i64..4), 0..1500).prop_map(|v| {
+            v.into_iter()
+                .map(|(p, s, vote, t)| VoteEvent::new(p, s, vote, t))
+                .collect()
+        })
+    }
+
+    fn cells(m: &VoteMatrix) -> Vec<(ParticipantId, Vec<Cell>)> {
+        m.participants()
+            .iter()
+            .zip(&m.rows)
+            .map(|(&p, r)| (p, r.clone()))
+            .collect()
+    }
+
+    proptest! {
+        /// An export's order (by statement and participant, re-votes of a cell in any time
+        /// order), a shuffled batch and the fully sorted one all give the same matrix and report.
+        #[test]
+        fn a_batch_gives_the_same_matrix_in_any_order(events in events(), seed in any::<u64>()) {
+            let key = |e: &VoteEvent| (e.statement, e.participant, e.time, e.vote);
+            let mut sorted = events.clone();
+            sorted.sort_by_key(key);
+            // Runs of one cell reversed: still in (statement, participant) order.
+            let mut export = Vec::new();
+            for run in sorted.chunk_by(|a, b| (a.statement, a.participant) == (b.statement, b.participant)) {
+                export.extend(run.iter().rev().copied());
+            }
+            let mut shuffled = events.clone();
+            let mut state = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let apply = |batch: &[VoteEvent]| {
+                let mut m = VoteMatrix::default();
+                let report = m.apply(batch);
+                (report, m.statements().to_vec(), cells(&m), m.vote_count())
+            };
+            let expected = apply(&sorted);
+            prop_assert_eq!(apply(&export), expected.clone());
+            prop_assert_eq!(apply(&shuffled), expected);
+        }
     }
 }

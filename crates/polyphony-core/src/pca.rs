@@ -150,11 +150,13 @@ pub(crate) fn fit(
 }
 
 /// Below this many vote pairs the Gram matrix is formed on the calling thread alone: starting
-/// a second thread costs up to a few hundred microseconds of system time on a small VM, which a
-/// replay (one update per second of a conversation) pays at every update (measured: below a
-/// million pairs the split made replays slower).
+/// a second thread costs up to a few hundred microseconds of system time on a small VM (its
+/// allocator also takes a fresh 2 MiB page of its own, which the kernel zeroes), which a replay
+/// (one update per second of a conversation) and a one-shot `analyze` pay every time.
+/// Measured: below a million pairs the split made replays slower; at vtaiwan.uberx's 1.36
+/// million the PCA step took 1.53 ms split and 1.41 ms alone (medians of 60, in turn).
 #[cfg(not(target_family = "wasm"))]
-const GRAM_SPLIT_PAIRS: usize = 1_000_000;
+const GRAM_SPLIT_PAIRS: usize = 4_000_000;
 
 /// The statements × statements Gram matrix of the centred rows.
 ///

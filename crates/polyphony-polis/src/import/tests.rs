@@ -103,6 +103,36 @@ proptest! {
     }
 
     #[test]
+    fn numbers_are_plain_decimals_of_at_most_18_digits(
+        data in prop::collection::vec(
+            prop_oneof![b'0'..=b'9', b'0'..=b'9', Just(b'-'), Just(b','), any::<u8>()],
+            0..40,
+        ),
+        at in 0usize..40,
+    ) {
+        // A sign (for the time), then 1 to 18 digits; a u32 has no sign and must fit.
+        let at = at.min(data.len());
+        let run = |from: usize| data[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let value = |from: usize, len: usize| {
+            data[from..from + len].iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'))
+        };
+        let negative = data.get(at) == Some(&b'-');
+        let start = at + usize::from(negative);
+        let len = run(start);
+        let expected_i64 = (1..=18).contains(&len).then(|| {
+            let n = value(start, len) as i64;
+            (if negative { -n } else { n }, start + len)
+        });
+        prop_assert_eq!(scan_i64(&data, at), expected_i64);
+        let len = run(at);
+        let expected_u32 = (1..=18)
+            .contains(&len)
+            .then(|| u32::try_from(value(at, len)).ok().map(|n| (n, at + len)))
+            .flatten();
+        prop_assert_eq!(scan_u32(&data, at), expected_u32);
+    }
+
+    #[test]
     fn fast_votes_reader_agrees_with_the_csv_crate(file in votes_file(), negative in any::<bool>()) {
         let sign = if negative { VoteSign::AgreeNegative } else { VoteSign::Auto };
         let fast = parse_votes_bytes(file.as_bytes(), sign);
