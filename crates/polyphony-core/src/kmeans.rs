@@ -543,6 +543,119 @@ pub(crate) fn silhouettes(positions: &[[f64; 2]], labelings: &[Vec<usize>]) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Lloyd's k-means as plainly as it can be written: every point measured against every
+    /// centre at every step (ties to the last index), empty clusters dropped. The bounds and
+    /// the sorted centres of [`step`] must change nothing of what this gives.
+    fn kmeans_plain(
+        points: &Points<'_>,
+        k: usize,
+        max_iters: u32,
+        last: &[Cluster],
+        convergence: Convergence,
+    ) -> Vec<Cluster> {
+        if points.positions.is_empty() || k == 0 {
+            return Vec::new();
+        }
+        let mut clusters = if last.is_empty() {
+            cold_start(points, k)
+        } else {
+            warm_start(points, k, last)
+        };
+        let mut assigned = Vec::new();
+        let mut iter = max_iters;
+        loop {
+            assigned = points
+                .positions
+                .iter()
+                .map(|p| {
+                    let mut best = (0, f64::INFINITY);
+                    for (c, w) in clusters.iter().enumerate() {
+                        let d = (p[0] - w.center[0]).powi(2) + (p[1] - w.center[1]).powi(2);
+                        if d <= best.1 {
+                            best = (c, d);
+                        }
+                    }
+                    best.0
+                })
+                .collect::<Vec<usize>>();
+            let mut next: Vec<Work> = Vec::new();
+            let mut index = vec![usize::MAX; clusters.len()];
+            for (c, w) in clusters.iter().enumerate() {
+                let members: Vec<usize> =
+                    (0..assigned.len()).filter(|&i| assigned[i] == c).collect();
+                if !members.is_empty() {
+                    index[c] = next.len();
+                    next.push(Work {
+                        id: w.id,
+                        center: points.mean(&members),
+                        members: Vec::new(),
+                    });
+                }
+            }
+            for a in &mut assigned {
+                *a = index[*a];
+            }
+            let done = iter == 0 || same(&clusters, &next, convergence);
+            clusters = next;
+            if done {
+                break;
+            }
+            iter -= 1;
+        }
+        clusters
+            .into_iter()
+            .enumerate()
+            .map(|(c, w)| Cluster {
+                id: w.id,
+                members: (0..assigned.len())
+                    .filter(|&i| assigned[i] == c)
+                    .map(|i| points.names[i])
+                    .collect(),
+                center: w.center,
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The accelerated k-means is Lloyd's, exactly: on clumped points with duplicates and
+        /// ties (coordinates on a coarse grid), cold and warm started, weighted or not.
+        #[test]
+        fn kmeans_is_plain_lloyd_exactly(
+            raw in prop::collection::vec((0i32..40, 0i32..40, 0u8..4), 1..400),
+            k in 1usize..40,
+            weighted in any::<bool>(),
+            warm_k in 0usize..12,
+        ) {
+            let positions: Vec<[f64; 2]> = raw
+                .iter()
+                .map(|&(x, y, clump)| {
+                    let c = f64::from(clump) * 7.0;
+                    [f64::from(x) * 0.25 + c, f64::from(y) * 0.125 - c]
+                })
+                .collect();
+            let names: Vec<u32> = (0..positions.len() as u32).map(|i| i * 3 + 1).collect();
+            let weights: Vec<f64> = raw.iter().map(|&(x, _, _)| f64::from(x % 5 + 1)).collect();
+            let points = Points {
+                names: &names,
+                positions: &positions,
+                weights: weighted.then_some(&weights[..]),
+            };
+            // A warm start from a coarser clustering of the same points.
+            let last = if warm_k > 0 {
+                kmeans_plain(&points, warm_k, 3, &[], Convergence::SortedZip)
+            } else {
+                Vec::new()
+            };
+            for convergence in [Convergence::SortedZip, Convergence::ById] {
+                let fast = kmeans(&points, k, 30, &last, convergence);
+                let plain = kmeans_plain(&points, k, 30, &last, convergence);
+                prop_assert_eq!(fast, plain);
+            }
+        }
+    }
 
     fn pts(p: &[[f64; 2]]) -> (Vec<u32>, Vec<[f64; 2]>) {
         ((0..p.len() as u32).collect(), p.to_vec())
