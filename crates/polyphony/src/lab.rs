@@ -50,11 +50,15 @@ pub fn lab_data(data: &PolisConversation) -> LabData {
 }
 
 /// The conversation and analysis `analyze` prints: a cold update, a replay, or one update from
-/// the state a Polis math blob implies.
+/// the state a Polis math blob implies. With `release_votes`, a cold update empties
+/// `data.votes` once the conversation holds them (the caller prints nothing that reads them):
+/// the update then reuses that memory instead of taking more (an export of a million votes
+/// holds 24 MB of them).
 pub fn analysis(
-    data: &PolisConversation,
+    data: &mut PolisConversation,
     params: AnalysisParams,
     how: &AnalyzeHow,
+    release_votes: bool,
 ) -> Result<(Conversation, Analysis)> {
     if let Some(blob_path) = &how.polis_state {
         let text = std::fs::read_to_string(blob_path)
@@ -78,6 +82,9 @@ pub fn analysis(
     }
     if !how.replay {
         let mut conv = data.to_conversation(params);
+        if release_votes {
+            data.votes = Vec::new();
+        }
         let analysis = conv.update();
         return Ok((conv, analysis));
     }

@@ -106,14 +106,15 @@ pub fn run(args: Args) -> Result<()> {
         true => ReferenceGroups::Read,
         false => ReferenceGroups::Skip,
     };
-    let data: PolisConversation = polyphony_polis::read_path_with(&path, sign, groups)
+    let mut data: PolisConversation = polyphony_polis::read_path_with(&path, sign, groups)
         .with_context(|| format!("cannot import {}", path.display()))?;
     let params = AnalysisParams::builder(preset).seed(seed).build()?;
     let replay_change = match change {
         Some((from, to)) => Some(lab::replay_change(&data, params.clone(), &how, from, to)?),
         None => None,
     };
-    let (conv, analysis) = lab::analysis(&data, params, &how)?;
+    // The JSON report reads the statements, not the votes.
+    let (conv, analysis) = lab::analysis(&mut data, params, &how, format == Format::Json)?;
     let out = match format {
         Format::Text => {
             let mut out = text::summary(&data, &analysis);
