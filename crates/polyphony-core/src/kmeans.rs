@@ -78,13 +78,8 @@ pub(crate) fn kmeans(
     last: &[Cluster],
     convergence: Convergence,
 ) -> Vec<Cluster> {
-    if points.positions.is_empty() || k == 0 {
+    let Some(mut clusters) = start(points, k, last) else {
         return Vec::new();
-    }
-    let mut clusters = if last.is_empty() {
-        cold_start(points, k)
-    } else {
-        warm_start(points, k, last)
     };
     let mut bounds = Bounds::default();
     let mut iter = max_iters;
@@ -107,6 +102,19 @@ pub(crate) fn kmeans(
             center: c.center,
         })
         .collect()
+}
+
+/// The clusters Lloyd's steps start from: `last`'s (warm) or the first distinct points (cold);
+/// `None` when there is nothing to cluster.
+fn start(points: &Points<'_>, k: usize, last: &[Cluster]) -> Option<Vec<Work>> {
+    if points.positions.is_empty() || k == 0 {
+        return None;
+    }
+    Some(if last.is_empty() {
+        cold_start(points, k)
+    } else {
+        warm_start(points, k, last)
+    })
 }
 
 fn cold_start(points: &Points<'_>, k: usize) -> Vec<Work> {
@@ -555,15 +563,10 @@ mod tests {
         last: &[Cluster],
         convergence: Convergence,
     ) -> Vec<Cluster> {
-        if points.positions.is_empty() || k == 0 {
+        let Some(mut clusters) = start(points, k, last) else {
             return Vec::new();
-        }
-        let mut clusters = if last.is_empty() {
-            cold_start(points, k)
-        } else {
-            warm_start(points, k, last)
         };
-        let mut assigned = Vec::new();
+        let mut assigned: Vec<usize>;
         let mut iter = max_iters;
         loop {
             assigned = points
