@@ -390,11 +390,12 @@ mod tests {
     #[test]
     fn gram_split_in_two_is_bit_identical_to_one_pass() {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
-        let c = 120;
+        // About 1600 × 100² / 2 = 8 million pairs: above `GRAM_SPLIT_PAIRS`.
+        let c = 200;
         let (mut offsets, mut columns, mut values) = (vec![0], Vec::new(), Vec::new());
         for _ in 0..1600 {
             for j in 0..c as u32 {
-                if rng.gen::<f64>() < 0.4 {
+                if rng.gen::<f64>() < 0.5 {
                     columns.push(j);
                     values.push(rng.gen::<f64>() * 2.0 - 1.0);
                 }
