@@ -124,12 +124,35 @@ proptest! {
             (if negative { -n } else { n }, start + len)
         });
         prop_assert_eq!(scan_i64(&data, at), expected_i64);
+        prop_assert_eq!(scan_time(&data, at), expected_i64);
         let len = run(at);
         let expected_u32 = (1..=18)
             .contains(&len)
             .then(|| u32::try_from(value(at, len)).ok().map(|n| (n, at + len)))
             .flatten();
         prop_assert_eq!(scan_u32(&data, at), expected_u32);
+    }
+
+    #[test]
+    fn thirteen_digit_times_are_read_as_two_words_exactly(
+        time in 0u64..10_000_000_000_000,
+        next in prop_oneof![Just(b','), Just(b'\n'), b'0'..=b'9', any::<u8>()],
+        tail in 0usize..3,
+        poke in (0usize..13, any::<u8>()),
+    ) {
+        // 13 digits (leading zeros too), one byte after, maybe more; sometimes a digit broken.
+        let mut data = format!("{time:013}").into_bytes();
+        data.push(next);
+        data.extend(std::iter::repeat_n(b'7', tail));
+        if poke.1 % 3 == 0 {
+            data[poke.0] = poke.1;
+        }
+        let run = data.iter().take_while(|b| b.is_ascii_digit()).count();
+        let expected = (1..=18).contains(&run).then(|| {
+            let n = data[..run].iter().fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+            (n, run)
+        });
+        prop_assert_eq!(scan_time(&data, 0), expected);
     }
 
     #[test]
