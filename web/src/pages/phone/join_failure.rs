@@ -8,8 +8,9 @@ use crate::hooks::JoinFailure;
 use crate::i18n::{Key, Lang};
 
 /// Why the phone could not join: a wrong code (try again), a closed room (the closing screen,
-/// with the report once published), or another refusal, worded from its code.
-pub(super) fn join_failure(lang: Lang, code: &str, f: &JoinFailure) -> Html {
+/// with the report once published), or another refusal, worded from its code. `left`: the room
+/// forgot this phone's token on this page, so a join that needs the code says so.
+pub(super) fn join_failure(lang: Lang, code: &str, f: &JoinFailure, left: bool) -> Html {
     match f {
         JoinFailure::NoSuchRoom => html! {
             <main class="page phone" id="join-failed" data-reason="no_such_room">
@@ -23,7 +24,11 @@ pub(super) fn join_failure(lang: Lang, code: &str, f: &JoinFailure) -> Html {
         JoinFailure::NeedsAdmission { tried, topic } => html! {
             <main class="page phone" id="join-failed" data-reason="admission" data-tried={tried.to_string()}>
                 if let Some(topic) = topic { <h1 class="topic">{ topic.clone() }</h1> }
-                if *tried {
+                if left {
+                    // Its token forgotten (removed, or expired) and the code it came with spent:
+                    // it did nothing wrong, it is asked to come back.
+                    <p class="join-ask" id="join-ask" role="alert" data-left="true"><Tr lang={lang} k={Key::PhoneLeftRoom} /></p>
+                } else if *tried {
                     <p class="error" role="alert" id="join-error"><Tr lang={lang} k={Key::ErrAdmission} /></p>
                 } else {
                     <p class="join-ask" id="join-ask"><Tr lang={lang} k={Key::AdmissionAsk} /></p>

@@ -82,7 +82,14 @@ pub fn PhonePage(p: &CodeProps) -> Html {
     use_call_to_task(task);
 
     if let Some(Err(f)) = &token {
-        return join_failure(lang, &p.code, f);
+        return join_failure(lang, &p.code, f, identity.left);
+    }
+    // The room forgot this phone's token: joining again (the old room's view is not this
+    // phone's any more).
+    if token.is_none() && identity.left {
+        return html! {
+            <main class="page phone" id="rejoining"><p role="status"><Tr lang={lang} k={Key::PhoneRejoining} /></p></main>
+        };
     }
     let m = phone.model();
     let Some(view) = m.view.clone() else {
