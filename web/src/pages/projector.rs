@@ -28,6 +28,7 @@ use crate::i18n::{t, Key, Lang};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
+use crate::state::controls::names_by_label;
 use crate::state::projector::{
     report_pages, shown_page, timer_gone_in, timer_phase, ReportPage, TimerPhase,
 };
@@ -387,7 +388,9 @@ fn spectrum(lang: Lang, view: &RoomView, fit: Fit, hint: bool) -> Html {
 /// The discussion tables, or a line saying they are not formed yet.
 fn tables_stage(lang: Lang, view: &RoomView) -> Html {
     match &view.tables {
-        Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
+        Some(tables) => {
+            html! { <TablesBoard lang={lang} tables={tables.clone()} names={names_by_label(view)} /> }
+        }
         None => {
             html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
         }
