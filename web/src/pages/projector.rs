@@ -60,6 +60,10 @@ const PAUSED_LINES: f64 = 1.7;
 /// Width of the timer beside the plain line, in ems ("00:00 Time" in large type).
 const TIMER_EMS: f64 = 10.0;
 
+/// The most statements a projector list shows (the divisive ones the server sends); how many
+/// of them fit is measured on the page (`components::list_fit`).
+const LIST_MAX: usize = 10;
+
 /// This screen's clock, ms since the epoch.
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -395,11 +399,11 @@ fn groups_stage(lang: Lang, view: &RoomView, fit: Fit) -> Html {
         <div class="groups-stage">
             <div class="map-col">
                 <OpinionMap lang={lang} view={view.clone()} />
-                if !put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={under} /> }
+                if !put_beside { <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={under} /> }
             </div>
             <div class="side">
                 <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
-                if put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={beside} /> }
+                if put_beside { <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={beside} /> }
             </div>
         </div>
     }
@@ -412,7 +416,7 @@ fn divisive(lang: Lang, view: &RoomView, fit: Fit) -> Html {
         .as_ref()
         .map(|r| r.controls.group_names.clone())
         .unwrap_or_default();
-    html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} {fit} {names} /> }
+    html! { <Divisive lang={lang} items={view.divisive.clone()} limit={LIST_MAX} {fit} {names} /> }
 }
 
 /// The last spectrum, or (with `hint`) a line saying there is none yet.
@@ -451,7 +455,7 @@ fn report_stage(lang: Lang, view: &RoomView, fit: Fit, page: ReportPage, page_no
     let shown = match page {
         ReportPage::Summary => html! {
             <div class="report-summary">
-                <Consensus lang={lang} view={view.clone()} limit={5} fit={half} />
+                <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={half} />
                 <GroupCards lang={lang} view={view.clone()} fit={half} />
             </div>
         },
