@@ -12,10 +12,11 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
+
+use crate::hooks::use_on_resize;
 
 /// What a fitted list shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,22 +157,7 @@ where
     // A window of another size (the projector going full screen) lays the list out again.
     {
         let fitted = fitted.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let again = Closure::<dyn FnMut()>::new(move || fitted.set(None));
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        again.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
+        use_on_resize(move || fitted.set(None));
     }
     let now = match (&key, fitted.as_ref()) {
         (Some(k), Some(f)) if f.0 == *k => Some(f.1),

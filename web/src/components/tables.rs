@@ -8,11 +8,11 @@
 use std::rc::Rc;
 
 use polyphony_protocol::{TableGroupCount, TableSummary, TablesView};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::Tr;
+use crate::hooks::use_on_resize;
 use crate::i18n::{Key, Lang};
 use crate::state::newest_that_fit;
 use crate::{group_colour, table_plate_style};
@@ -213,22 +213,7 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
     // A window of another size lays the notes out again: measure again.
     {
         let measured = measured.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let again = Closure::<dyn FnMut()>::new(move || measured.set(None));
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        again.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
+        use_on_resize(move || measured.set(None));
     }
     let tiles = measured
         .as_ref()
