@@ -301,14 +301,28 @@ test('the console removes a flood that joined in a window; a real phone caught i
   // Its token before the removal: it may have joined again by the time the counts are read.
   const removedToken = await tokenOf(phone, code);
   assert.ok(removedToken, 'the real phone had joined');
+  // What the phone asks the server from now on, and what it answers: whether the room still
+  // knows its token (`/me`), and joining again.
+  const asked = [];
+  phone.on('response', (r) => {
+    const { pathname } = new URL(r.url());
+    if (pathname === `/api/rooms/${code}/me`) asked.push(`me ${r.status()}`);
+    if (pathname === `/api/rooms/${code}/join`) asked.push(`join ${r.status()}`);
+  });
+  const removedAt = Date.now();
   await host.click('#confirm-remove-yes');
   const note = host.locator('#removed-note');
   await note.waitFor();
   assert.equal((await note.textContent()).trim(),
     tables.en.RemovedNote.replace('{n}', '13').replace('{voters}', '13'));
-  // Out of the room and its figures, on the projector too.
-  await waitFor(async () => (await view(code)).participants === 0 && (await view(code)).votes === 0, 'the room without them');
-  await waitFor(async () => (await screen.locator('#participant-count').textContent()).trim() === '0', 'the projector counts nobody');
+  // Out of the room and its figures, on the projector too (the real phone may be back already,
+  // as a new participant who has not voted: it joins again within a few hundred ms).
+  await waitFor(async () => {
+    const v = await view(code);
+    return v.participants <= 1 && v.votes === 0;
+  }, 'the room without them');
+  await waitFor(async () => (await screen.locator('#vote-count').textContent()).trim() === '0'
+    && Number((await screen.locator('#participant-count').textContent()).trim()) <= 1, 'the projector counts none of them');
   // The real phone's socket is closed; refused on reconnecting, it learns over HTTP that it is
   // not in the room and forgets its token. Its address still carries the QR code's joining code
   // (scanned under two minutes ago, so still taken): it joins again at once, as a new
@@ -322,9 +336,35 @@ test('the console removes a flood that joined in a window; a real phone caught i
   } finally {
     await phone.screenshot({ path: path.join(shots, 'admission-phone-after-removal-ja.png') });
   }
+  // The first 403 from /me ("not a participant of this room") is believed at once: the token is
+  // forgotten and the phone joins again, without asking a second time.
+  const rejoinedIn = Date.now() - removedAt;
+  console.log(`the phone asked: ${asked.join(', ')}; a new identity after ${rejoinedIn} ms`);
+  assert.deepEqual(asked.slice(0, asked.indexOf('join 201') + 1), ['me 403', 'join 201'], 'one 403, then joined again');
   await checkStrings(phone, 'ja', 1);
   await phone.screenshot({ path: path.join(shots, 'admission-phone-rejoined-ja.png') });
   await waitFor(async () => (await view(code)).participants === 1, 'the real phone is back, alone');
+
+  // Removed again, now that its address no longer carries a joining code (as a phone that
+  // reloaded the bare address): the first 403 is believed again, and the join that follows
+  // needs the code, so the phone says in its language that it is no longer in the room and asks
+  // for the code (not that a code it never typed was wrong).
+  await phone.evaluate((c) => history.replaceState(null, '', `/r/${c}`), code);
+  const secondToken = await tokenOf(phone, code);
+  asked.length = 0;
+  await api('POST', `/api/rooms/${code}/participants/remove`, { key, body: { from: Date.now() - 600000, to: Date.now() + 1000 } });
+  const left = phone.locator('#join-failed[data-reason=admission] #join-ask[data-left=true]');
+  await left.waitFor({ timeout: 20000 });
+  assert.equal((await left.textContent()).trim(), tables.ja.PhoneLeftRoom);
+  assert.equal(await tokenOf(phone, code), null, 'the removed token forgotten');
+  assert.deepEqual(asked, ['me 403', 'join 403'], 'one 403 from /me, then a join that needs the code');
+  await checkStrings(phone, 'ja', 1);
+  await phone.screenshot({ path: path.join(shots, 'admission-phone-left-room-ja.png') });
+  // The code read off the projector lets it in again, as a new participant.
+  await typeJoiningCode(phone, await admissionCode(base, code, key));
+  await phone.locator('#consent').waitFor();
+  const third = await tokenOf(phone, code);
+  assert.ok(third && third !== secondToken, 'a new identity');
   // The removed votes are kept apart in the exports.
   const removed = await fetch(`${base}/api/rooms/${code}/export/removed-votes.csv?key=${key}`).then((r) => r.text());
   assert.equal(removed.trim().split('\n').length - 1, 61, 'the 61 removed votes, kept apart');

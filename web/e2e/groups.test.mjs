@@ -2,14 +2,15 @@
 // against the real `polyphony serve`: a room of 30 in three camps, four real phones (zh-TW, en,
 // ja, ko) among them; the facilitator names a group and forms tables (which freezes the groups);
 // a second vote then makes one camp vote like another, so the votes draw two groups. Each phone
-// must keep its group letter and the group's name; the console is told what the votes show; the
+// must keep its group letter and the group's name, and so must the projector's table tiles and
+// the console's table plan; the console is told what the votes show; the
 // report's change figures must equal a count the test makes from the votes it sent (each person
 // compared with themselves). Screenshots in target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  axeSerious, campVote, launchBrowser, newPage, phonePageIn, scanUrl, shots, startServer, tables, waitFor,
+  axeSerious, campVote, checkProjector, launchBrowser, newPage, phonePageIn, scanUrl, shots, startServer, tables, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -146,10 +147,43 @@ test('a regrouping second vote leaves every phone its group and name; the change
     assert.deepEqual(await axeSerious(p.page), [], `${p.locale} phone`);
   }
 
+  // The projector's table tiles (1920 × 1080, in Chinese): each of camp 2's tables says the
+  // group's name beside its letter, as its group card and its phones do; the others their
+  // letter only. The map may have moved; the tables' groups did not.
+  await stage('tables');
+  const plan = (await api('GET', `/api/rooms/${code}/view`)).tables;
+  const named = plan.tables.filter((t) => t.group === camp2.label);
+  assert.ok(named.length >= 1 && named.length < plan.tables.length, `camp 2 has ${named.length} of ${plan.tables.length} tables`);
+  const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-TW' });
+  const screen = await newPage(screenCtx, 'projector', pageErrors);
+  await screen.goto(`${server.base}/r/${code}/screen`);
+  await screen.locator('.tables-grid[data-measured=true]').waitFor();
+  for (const t of plan.tables) {
+    const tile = screen.locator(`.table-tile[data-table="${t.number}"]`);
+    const title = tables['zh-TW'].TableOfGroup.replace('{n}', String(t.number)).replace('{group}', t.group);
+    assert.equal((await tile.locator('h3').textContent()).trim(), title, `table ${t.number}`);
+    const named = tile.locator('.tile-group-name');
+    assert.equal(await named.count(), t.group === camp2.label ? 1 : 0, `table ${t.number}: the group's name`);
+    if (t.group === camp2.label) {
+      assert.equal((await named.locator('.letter').textContent()).trim(), t.group, `table ${t.number}: its letter`);
+      assert.equal((await named.locator('.group-name').textContent()).trim(), '開放派', `table ${t.number}: its name`);
+      assert.ok(await named.isVisible(), `table ${t.number}: the name on the screen`);
+    }
+  }
+  await checkProjector(screen, 'tables with a named group');
+  await screen.screenshot({ path: path.join(shots, 'groups-projector-tables-zh-TW.png') });
+
   // The console tells the facilitator what the votes draw now.
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en' });
   const consolePage = await newPage(ctx, 'console', pageErrors);
   await consolePage.goto(`${server.base}/r/${code}/host#key=${key}`);
+  // Its table plan names the group too.
+  await consolePage.locator('#table-plan').waitFor();
+  for (const t of plan.tables) {
+    const name = consolePage.locator(`#table-plan .plan-table[data-table="${t.number}"] > strong .group-name`);
+    assert.equal(await name.count(), t.group === camp2.label ? 1 : 0, `console: table ${t.number}`);
+    if (t.group === camp2.label) assert.equal((await name.textContent()).trim(), '開放派');
+  }
   // The live clustering may still move between updates (the smoothed number of groups can
   // come back to three), so the console is checked against the view it was sent: camp 2's ten
   // people always vote like another group now; the number of groups is said while it differs.

@@ -126,8 +126,17 @@ test('the room is led one task at a time, from the briefing to a closed room', a
   // them all at their own pace.
   assert.equal((await api('GET', `/api/rooms/${code}`)).stage, 'brief', 'a room with cards opens on its briefing');
   await screen.locator('#brief-card[data-card="0"]').filter({ hasText: '兩種駕照' }).waitFor();
-  // Before collecting, the corner already gives the joining code (for the phones that come now).
-  await screen.locator('#mini-join-code').waitFor();
+  // Before collecting, the phones that come now can join: under the card, the address to type
+  // (the one the collect stage writes under its QR code) and the joining code, in large type,
+  // read from the back of the room by whoever cannot scan.
+  await screen.locator('#brief-join-code').waitFor({ timeout: 10000 });
+  assert.match((await screen.locator('#brief-join-code').textContent()).trim(), /^\d{6}$/, 'the joining code');
+  assert.equal((await screen.locator('#brief-join-url').textContent()).trim(), `${server.base}/r/${code}`);
+  for (const el of ['#brief-join-url', '#brief-join-code']) {
+    const px = await screen.locator(el).evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(px >= 50, `${el} in large type: ${px} px`);
+    assert.ok(await screen.locator(el).isVisible(), `${el} on the screen`);
+  }
   await checkProjector(screen, 'briefing');
   await screen.screenshot({ path: path.join(shots, 'lead-projector-brief.png') });
   for (const p of phones) {

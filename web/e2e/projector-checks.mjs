@@ -142,3 +142,65 @@ export async function checkGroupCardsWhole(page) {
   });
   assert.ok(r.cut.length === 0 || r.free < 2, `cut with ${r.free.toFixed(1)} lines free: ${r.cut.join(' | ')}`);
 }
+
+/** The list `selector` on the projector: its items' bottoms (each with the gap it needs below
+ * it), what follows the list in its section, and the bottom of the projector's body. */
+function readList(page, selector) {
+  return page.evaluate((sel) => {
+    const bodyBottom = document.querySelector('main.screen .screen-body').getBoundingClientRect().bottom;
+    const section = document.querySelector(sel);
+    const list = section?.querySelector(':scope > ol, :scope > ul');
+    if (!list) return { bodyBottom, bottoms: [], tail: 0, fitted: section?.dataset.fitted ?? null };
+    const px = (el, p) => parseFloat(getComputedStyle(el)[p]) || 0;
+    let tail = px(section, 'paddingBottom') + px(section, 'borderBottomWidth');
+    let gap = null;
+    for (let el = list.nextElementSibling; el; el = el.nextElementSibling) {
+      if (gap === null) gap = px(el, 'marginTop');
+      tail += el.getBoundingClientRect().height + px(el, 'marginBottom');
+    }
+    const bottoms = [...list.children].map((li) => li.getBoundingClientRect().bottom
+      + (gap === null ? 0 : Math.max(gap, px(li, 'marginBottom'))));
+    return { bodyBottom, bottoms, tail, fitted: section.dataset.fitted };
+  }, selector);
+}
+
+/**
+ * The projector's list `selector` (`#divisive`, `#consensus`) fills the room it has at
+ * 1920 × 1080 and does not overflow it: its items and what follows them end above the body's
+ * bottom, and unless it shows all `candidates`, the next item would not have fitted. The next
+ * item is laid out by the page itself at 1920 × 2160, where the unit (`--u` = 1.9vw) and so every
+ * line are as at 1080 but the screen is twice as tall: the list must show more there, and the
+ * first item it did not show at 1080 must end, with what follows, below 1080's bottom. (The
+ * estimates it replaced showed two divisive statements over a third of an empty screen, and the
+ * same two on a screen twice as tall.) Leaves the page at 1920 × 1080; answers the count shown.
+ */
+export async function checkListFills(page, selector, candidates) {
+  const fitted = async () => {
+    await page.waitForFunction((sel) => {
+      const s = document.querySelector(sel);
+      return !s || s.dataset.fitted !== 'false';
+    }, selector);
+    await new Promise((r) => setTimeout(r, 100));
+    return readList(page, selector);
+  };
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const low = await fitted();
+  const n = low.bottoms.length;
+  for (const [i, b] of low.bottoms.entries()) {
+    assert.ok(b + low.tail <= low.bodyBottom + 1, `${selector}: item ${i + 1} of ${n} ends at ${b.toFixed(0)} + ${low.tail.toFixed(0)}, below the body's ${low.bodyBottom.toFixed(0)}`);
+  }
+  if (n < candidates) {
+    await page.setViewportSize({ width: 1920, height: 2160 });
+    try {
+      const high = await fitted();
+      assert.ok(high.bottoms.length > n, `${selector}: ${high.bottoms.length} items on a screen twice as tall, as many as the ${n} at 1080 (of ${candidates})`);
+      const next = high.bottoms[n];
+      assert.ok(next + high.tail > low.bodyBottom + 0.5,
+        `${selector}: item ${n + 1} (ending at ${next.toFixed(0)} + ${high.tail.toFixed(0)}) would have fitted above ${low.bodyBottom.toFixed(0)} at 1080, where ${n} of ${candidates} show`);
+    } finally {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+    }
+    await fitted();
+  }
+  return n;
+}

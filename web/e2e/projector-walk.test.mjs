@@ -9,14 +9,17 @@
 // groups' words starting with the separator ("、C は主に反対", ", C는 대체로 반대"), the topic
 // broken before its last two characters ("…認めるべき / か？"), and Korean words broken inside
 // (keep-all); on the groups stage in Chinese, group A's long statement cut to three lines over a
-// third of an empty screen. Screenshots in target/screenshots/walk-*.
+// third of an empty screen. The third (four languages) found the divisive and common-ground
+// lists choosing how many statements to show from cautious estimates: two divisive statements
+// over a third of an empty 1920 × 1080 screen; they are now measured on the page, and must fill
+// it without overflowing. Screenshots in target/screenshots/walk-*.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   brokenKoreanWords, campVote, checkProjector, holdKey, launchBrowser, newPage, shots, startServer, switchLanguage, waitFor,
 } from './helpers.mjs';
-import { checkGroupCardsWhole, checkNotesWhole, checkStanceWords } from './projector-checks.mjs';
+import { checkGroupCardsWhole, checkListFills, checkNotesWhole, checkStanceWords } from './projector-checks.mjs';
 import { CONTENT, walkVote } from './tools/walk-content.mjs';
 
 let server;
@@ -250,12 +253,17 @@ test('the groups and divisive stages in three languages: the topic, the groups\'
     await shot(screen, `groups-${lang}`);
     await checkGroupCardsWhole(screen);
     await checkProjector(screen, `groups (${lang})`);
+    // Common ground and, below, what divides: as many statements as the screen has room for.
+    const shown = await api('GET', `/api/rooms/${code}/view`);
+    await checkListFills(screen, '#consensus', Math.min(10, shown.consensus.length));
     await api('POST', `/api/rooms/${code}/stage`, { key, body: { stage: 'divisive' } });
     await screen.locator('#divisive li').nth(1).waitFor();
     await screen.locator('#divisive', { hasText: c.groupName }).waitFor();
     await shot(screen, `divisive-${lang}`);
     await checkStanceWords(screen);
     await checkProjector(screen, `divisive (${lang})`);
+    const fill = await checkListFills(screen, '#divisive', Math.min(10, shown.divisive.length));
+    assert.ok(fill >= 2, `${lang}: ${fill} divisive statements`);
     if (lang === 'ko') assert.deepEqual(await brokenKoreanWords(screen, 'main'), [], 'Korean words whole on the projector');
     await ctx.close();
   }

@@ -176,7 +176,7 @@ async function walk(lang, findings) {
   await look(screen, 'projector-brief', { projector: true });
 
   // 3. Two phones arrive during the briefing and type the room's code, then the joining code the
-  // projector's corner shows.
+  // projector's join bar shows under the briefing's card.
   const phones = [];
   for (let i = 0; i < 2; i += 1) {
     const ctx = await browser.newContext({ ...PHONE, locale: lang });
@@ -188,7 +188,7 @@ async function walk(lang, findings) {
     await page.click('#join-form button[type=submit]');
     await page.locator('#join-failed[data-reason=admission] #admission-form').waitFor();
     if (i === 0) await look(page, 'phone-asks-joining-code');
-    await page.fill('#admission-code', (await screen.locator('#mini-join-code').textContent()).trim());
+    await page.fill('#admission-code', (await screen.locator('#brief-join-code').textContent()).trim());
     await Promise.all([page.waitForEvent('load'), page.click('#admission-form button[type=submit]')]);
     await page.locator('#consent').waitFor();
     if (i === 0) await look(page, 'phone-consent');

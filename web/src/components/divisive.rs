@@ -8,12 +8,13 @@
 use polyphony_protocol::{DivisiveView, GroupName, GroupStance};
 use yew::prelude::*;
 
+use crate::components::list_fit::{use_fitted_list, FirstItem};
 use crate::components::Tr;
 use crate::group_colour;
 use crate::i18n::{fill, t, Key, Lang};
 use crate::state::controls::{shares, Lean};
 use crate::state::projector::leans;
-use crate::state::{how_many, text_lines, Fit};
+use crate::state::{text_lines, Fit};
 
 /// Width of the bars beside each statement on the projector, in ems (as `style.css`).
 const BARS_EMS: f64 = 21.0;
@@ -64,47 +65,17 @@ pub fn leans_text(lang: Lang, groups: &[GroupStance], names: &[GroupName]) -> St
         .join(joiner(lang))
 }
 
-/// Where the groups' words go beside a statement on the projector, and the lines the item
-/// takes: under the statement (`false`) when it is short, under the bars (`true`) when the
-/// statement is the taller, so the words take no line of their own when they need not.
-fn words_place(lang: Lang, d: &DivisiveView, names: &[GroupName], fit: Fit) -> (bool, f64) {
+/// Where the groups' words go beside a statement on the projector: under the statement
+/// (`false`) when it is short, under the bars (`true`) when the statement is the taller (by an
+/// estimate of its lines), so the words take no line of their own when they need not.
+fn words_under_bars(lang: Lang, d: &DivisiveView, names: &[GroupName], fit: Fit) -> bool {
     let left = fit.cols - BARS_EMS - 3.5;
     let words = leans_text(lang, &d.groups, names);
     let text = text_lines(&d.statement.text, left);
     let bars = 1.3 * d.groups.len() as f64;
     let under_text = (text + text_lines(&words, left)).max(bars);
     let under_bars = text.max(bars + text_lines(&words, BARS_EMS));
-    if under_bars < under_text {
-        (true, under_bars + 0.6)
-    } else {
-        (false, under_text + 0.6)
-    }
-}
-
-/// How many divisive statements fit `fit` (a heading and the legend, then each statement beside
-/// its bars, the groups' words under one or the other; the first is always shown, its statement
-/// cut to the room there is), and that room in lines.
-pub fn divisive_that_fit(
-    lang: Lang,
-    items: &[DivisiveView],
-    names: &[GroupName],
-    fit: Fit,
-) -> (usize, f64) {
-    let room = fit.lines - 3.4;
-    let costs = items.iter().map(|d| words_place(lang, d, names, fit).1);
-    let first_words = items
-        .first()
-        .map_or(0.0, |d| match words_place(lang, d, names, fit) {
-            (false, _) => text_lines(
-                &leans_text(lang, &d.groups, names),
-                fit.cols - BARS_EMS - 3.5,
-            ),
-            (true, _) => 0.0,
-        });
-    (
-        how_many(costs, room).max(usize::from(!items.is_empty())),
-        (room - 0.6 - first_words).floor(),
-    )
+    under_bars < under_text
 }
 
 /// Divisive statements and how many to show.
@@ -116,7 +87,8 @@ pub struct DivisiveProps {
     pub items: Vec<DivisiveView>,
     /// At most this many.
     pub limit: usize,
-    /// On the projector: the room the list has, so it shows only what fits.
+    /// On the projector: the room the list has (its width places the groups' words; how many
+    /// statements fit is measured on the page).
     #[prop_or_default]
     pub fit: Option<Fit>,
     /// The facilitator's names for the groups (shown beside their letters).
@@ -191,14 +163,24 @@ pub fn group_names_line(names: &[GroupName], labels: &[(u32, String)]) -> Html {
 #[component]
 pub fn Divisive(p: &DivisiveProps) -> Html {
     let lang = p.lang;
+    // On the projector, as many as the screen has room for, measured; the first always shows.
+    let section = use_node_ref();
+    let key = p
+        .fit
+        .map(|fit| (p.items.clone(), p.names.clone(), lang, fit, p.limit));
+    let first = FirstItem {
+        text: Some(".statement-text"),
+        min_lines: 0,
+    };
+    let fitted = use_fitted_list(section.clone(), key, first);
     if p.items.is_empty() {
         return html! { <p class="hint"><Tr lang={lang} k={Key::NoGroupsYet} /></p> };
     }
-    let (limit, clamp) = match p.fit {
-        Some(fit) => {
-            let (n, clamp) = divisive_that_fit(lang, &p.items, &p.names, fit);
-            (p.limit.min(n), Some(format!("--clamp:{clamp:.0}")))
-        }
+    let (limit, clamp) = match fitted {
+        Some(f) => (
+            p.limit.min(f.shown),
+            f.clamp.map(|c| format!("--clamp:{c}")),
+        ),
         None => (p.limit, None),
     };
     let labels: Vec<(u32, String)> = p
@@ -212,7 +194,8 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
         })
         .unwrap_or_default();
     html! {
-        <section class="divisive" id="divisive" style={clamp}>
+        <section ref={section} class="divisive" id="divisive" style={clamp}
+            data-fitted={p.fit.map(|_| fitted.is_some().to_string())}>
             <div class="divisive-head">
                 <h2><Tr lang={lang} k={Key::DivisiveTitle} /></h2>
                 { group_names_line(&p.names, &labels) }
@@ -220,7 +203,7 @@ pub fn Divisive(p: &DivisiveProps) -> Html {
             <ol>{ for p.items.iter().take(limit).map(|d| {
                 let words = lean_words(&d.groups, &p.names);
                 let last = words.len().saturating_sub(1);
-                let under_bars = p.fit.is_some_and(|fit| words_place(lang, d, &p.names, fit).0);
+                let under_bars = p.fit.is_some_and(|fit| words_under_bars(lang, d, &p.names, fit));
                 let (mark, space) = joiner_parts(lang);
                 // Each group's words kept whole (`.lean`, inline-block) with the mark after them.
                 let words = html! {

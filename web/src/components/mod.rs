@@ -18,6 +18,7 @@ pub mod fullscreen;
 pub mod groups;
 pub mod join_watch;
 pub mod language;
+pub mod list_fit;
 pub mod map;
 pub mod paging;
 pub mod phone_parts;

@@ -8,11 +8,11 @@
 use std::rc::Rc;
 
 use polyphony_protocol::{TableGroupCount, TableSummary, TablesView};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::Tr;
+use crate::hooks::use_on_resize;
 use crate::i18n::{Key, Lang};
 use crate::state::newest_that_fit;
 use crate::{group_colour, table_plate_style};
@@ -48,12 +48,26 @@ pub fn GroupCounts(p: &GroupCountsProps) -> Html {
     }
 }
 
-/// The name on a table's tile: "Table 3 · group B" in a same-group plan, else "Table 3".
-pub fn table_title(lang: Lang, number: u32, group: Option<&String>) -> Html {
+/// A table's title: "Table 3 · group B" in a same-group plan, with the name the facilitator
+/// gave the group after it when `names` has it ("Table 3 · group B · Safety first", the
+/// console's plan: a group keeps its name wherever its people are), else "Table 3".
+pub fn table_title(
+    lang: Lang,
+    number: u32,
+    group: Option<&String>,
+    names: &[(String, String)],
+) -> Html {
     match group {
-        Some(g) => html! {
-            <Tr lang={lang} k={Key::TableOfGroup} args={vec![("n", number.to_string()), ("group", g.clone())]} />
-        },
+        Some(g) => {
+            let name = names
+                .iter()
+                .find(|(label, _)| label == g)
+                .map(|(_, n)| n.clone());
+            html! { <>
+                <Tr lang={lang} k={Key::TableOfGroup} args={vec![("n", number.to_string()), ("group", g.clone())]} />
+                if let Some(name) = name { { " · " }<span class="group-name" data-group={g.clone()}>{ name }</span> }
+            </> }
+        }
         None => {
             html! { <Tr lang={lang} k={Key::TableNumber} args={vec![("n", number.to_string())]} /> }
         }
@@ -80,6 +94,9 @@ pub struct TablesBoardProps {
     pub lang: Lang,
     /// The plan.
     pub tables: TablesView,
+    /// The facilitator's names for the groups, by letter (`state::controls::names_by_label`).
+    #[prop_or_default]
+    pub names: Vec<(String, String)>,
 }
 
 /// What a tile shows of its notes: how many of the newest, and whether "and n more" has room.
@@ -89,16 +106,17 @@ struct Shown {
     more: bool,
 }
 
-/// Each tile's notes as measured on the page for `plan` in `lang` (a title in another language
-/// may take another line), in the plan's order.
+/// Each tile's notes as measured on the page for `plan` in `lang` with the groups' `names` (a
+/// title in another language, or with a name, may take another line), in the plan's order.
 #[derive(PartialEq)]
 struct Measured {
     plan: TablesView,
     lang: Lang,
+    names: Vec<(String, String)>,
     tiles: Vec<Shown>,
 }
 
-fn tile(lang: Lang, t: &TableSummary, shown: Shown) -> Html {
+fn tile(lang: Lang, t: &TableSummary, names: &[(String, String)], shown: Shown) -> Html {
     let fitting = shown.notes.min(t.notes.len());
     let shown_notes = &t.notes[t.notes.len() - fitting..];
     // "and n more" only where it has a line of its own.
@@ -109,7 +127,15 @@ fn tile(lang: Lang, t: &TableSummary, shown: Shown) -> Html {
             <div class="tile-head">
                 <span class="table-no" aria-hidden="true">{ t.number }</span>
                 <div>
-                    <h3>{ table_title(lang, t.number, t.group.as_ref()) }</h3>
+                    <h3>{ table_title(lang, t.number, t.group.as_ref(), &[]) }</h3>
+                    // The group's name under its title, beside its letter (as its card shows
+                    // them): on its own line, read whole from the back.
+                    if let Some((label, name)) = t.group.as_ref().and_then(|g| names.iter().find(|(l, _)| l == g)) {
+                        <p class="tile-group-name" data-group={label.clone()}>
+                            <span class="letter" style={format!("--group:{}", group_colour(label))}>{ label.clone() }</span>
+                            <span class="group-name">{ name.clone() }</span>
+                        </p>
+                    }
                     <p class="tile-size"><Tr lang={lang} k={Key::People} args={vec![("n", t.size.to_string())]} /></p>
                     // A mixed table's make-up beside the plate, under its title: the plate is
                     // taller than both, so the notes keep the room below it.
@@ -187,37 +213,27 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
     // A window of another size lays the notes out again: measure again.
     {
         let measured = measured.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let again = Closure::<dyn FnMut()>::new(move || measured.set(None));
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("resize", again.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        again.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
+        use_on_resize(move || measured.set(None));
     }
     let tiles = measured
         .as_ref()
-        .filter(|m| m.plan == p.tables && m.lang == lang)
+        .filter(|m| m.plan == p.tables && m.lang == lang && m.names == p.names)
         .map(|m| m.tiles.clone());
     // Not measured for this plan yet: every note laid out (inside tiles that clip them), measured
     // after this render and drawn again before the browser paints.
     {
         let measured = measured.clone();
         let grid = grid.clone();
-        let plan = (tiles.is_none()).then(|| p.tables.clone());
+        let plan = (tiles.is_none()).then(|| (p.tables.clone(), p.names.clone()));
         use_effect(move || {
-            if let (Some(plan), Some(el)) = (plan, grid.cast::<web_sys::Element>()) {
+            if let (Some((plan, names)), Some(el)) = (plan, grid.cast::<web_sys::Element>()) {
                 let tiles = measure(&el, &plan);
-                measured.set(Some(Rc::new(Measured { plan, lang, tiles })));
+                measured.set(Some(Rc::new(Measured {
+                    plan,
+                    lang,
+                    names,
+                    tiles,
+                })));
             }
         });
     }
@@ -241,7 +257,7 @@ pub fn TablesBoard(p: &TablesBoardProps) -> Html {
             <div ref={grid} class={classes!("tables-grid", few.then_some("few"), dense.then_some("dense"))}
                 data-measured={tiles.is_some().to_string()}
                 style={format!("grid-template-columns:repeat({cols},minmax(0,1fr));grid-template-rows:repeat({rows},minmax(0,1fr))")}>
-                { for p.tables.tables.iter().enumerate().map(|(i, t)| tile(lang, t, shown(i, t))) }
+                { for p.tables.tables.iter().enumerate().map(|(i, t)| tile(lang, t, &p.names, shown(i, t))) }
             </div>
         </section>
     }

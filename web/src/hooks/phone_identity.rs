@@ -44,6 +44,7 @@ pub fn use_participant_token(code: &str) -> ParticipantToken {
     let token = use_state_eq(|| None);
     // Bumped to join again after the room forgot this phone's token.
     let attempt = use_state_eq(|| 0u32);
+    let left = use_state_eq(|| false);
     {
         let token = token.clone();
         use_effect_with(
@@ -57,9 +58,20 @@ pub fn use_participant_token(code: &str) -> ParticipantToken {
         );
     }
     let forget = {
-        let (code, token, attempt) = (code.to_string(), token.clone(), attempt.clone());
+        let (code, token, attempt, left) = (
+            code.to_string(),
+            token.clone(),
+            attempt.clone(),
+            left.clone(),
+        );
         Callback::from(move |()| {
+            // Every copy of it: the saved one and the join `index.html` made at the first
+            // visit, which still holds the same token when the app found it saved (joining
+            // again took that one and reconnected with the forgotten token: a second 403
+            // before the phone really joined again).
             storage::forget_participant_token(&code);
+            drop_early_join();
+            left.set(true);
             token.set(None);
             attempt.set(*attempt + 1);
         })
@@ -67,6 +79,7 @@ pub fn use_participant_token(code: &str) -> ParticipantToken {
     ParticipantToken {
         token: (*token).clone(),
         forget,
+        left: *left,
     }
 }
 
@@ -78,10 +91,15 @@ pub struct ParticipantToken {
     /// Forgets the token and joins again: the room no longer knows it (the identity expired
     /// or was removed), so keeping it would leave the phone reconnecting forever.
     pub forget: Callback<()>,
+    /// The room forgot this phone's token on this page (it joins again, or asks for the code
+    /// to): the page says the phone is no longer in the room rather than anything else.
+    pub left: bool,
 }
 
 async fn participant_token(code: &str) -> Result<String, JoinFailure> {
     if let Some(t) = storage::participant_token(code) {
+        // Saved by the early join, or before this visit: the early join, if any, is spent.
+        drop_early_join();
         return Ok(t);
     }
     match early_join(code).await {
@@ -174,6 +192,15 @@ async fn early_join(code: &str) -> Option<EarlyJoin> {
         .and_then(|r| r.as_string())
         .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok());
     (refused == Some(ErrorCode::AdmissionRequired)).then_some(EarlyJoin::NeedsAdmission)
+}
+
+/// Discards the join `index.html` started (`polyphonyEarlyJoin`), unused or not: once a token
+/// is saved or forgotten, its outcome is no identity to take.
+fn drop_early_join() {
+    if let Some(window) = crate::nav::window() {
+        let name = wasm_bindgen::JsValue::from_str("polyphonyEarlyJoin");
+        let _ = js_sys::Reflect::delete_property(window.as_ref(), &name);
+    }
 }
 
 /// A random hex string: the prefix of this page load's request ids.

@@ -93,7 +93,10 @@ impl Session {
     /// Asks the room over HTTP (which, unlike a refused socket, says why) whether the server
     /// can be reached (`ServerReached`: any answer, a 503 while the room moves included) and
     /// whether it still knows this phone's token: when it does not, the token is forgotten and
-    /// the phone joins again.
+    /// the phone joins again, at the first such answer. Only a 403 saying `not_participant`
+    /// means that (the room was found and does not know the token: removed, or expired); no
+    /// answer, a 5xx or 503 while the room changes servers, a 429, a 404 for a room the server
+    /// has not loaded, or a 401 (the token did not arrive) leave the token as it is.
     fn ask_server(self: &Rc<Self>) {
         let Some((token, forget)) = self.identity.borrow().clone() else {
             return;
@@ -111,7 +114,7 @@ impl Session {
                 s.dispatch(PhoneEvent::ServerReached(reached));
             }
             if let Err(e) = answer {
-                if e.code == Some(ErrorCode::NotParticipant) {
+                if not_in_room(e.status, e.code) {
                     forget.emit(());
                 }
             }
@@ -137,6 +140,11 @@ impl Session {
             }
         });
     }
+}
+
+/// Whether an answer of `/me` says the room does not know the token (so it is forgotten).
+fn not_in_room(status: u16, code: Option<ErrorCode>) -> bool {
+    status == 403 && code == Some(ErrorCode::NotParticipant)
 }
 
 /// A phone's session, as its page sees it.
@@ -211,4 +219,24 @@ pub fn use_phone_socket(code: &str, token: Option<String>, forget: Callback<()>)
         );
     }
     Phone { session }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_403_not_participant_forgets_the_token() {
+        assert!(not_in_room(403, Some(ErrorCode::NotParticipant)));
+        // The request lacked the token, the server could not be reached, was busy or moving
+        // the room, or refused for another reason: the token stays.
+        assert!(!not_in_room(401, Some(ErrorCode::NotParticipant)));
+        assert!(!not_in_room(0, None));
+        assert!(!not_in_room(503, Some(ErrorCode::Internal)));
+        assert!(!not_in_room(500, Some(ErrorCode::Internal)));
+        assert!(!not_in_room(429, Some(ErrorCode::RateLimited)));
+        assert!(!not_in_room(404, Some(ErrorCode::UnknownRoom)));
+        assert!(!not_in_room(403, Some(ErrorCode::AdmissionRequired)));
+        assert!(!not_in_room(403, None));
+    }
 }

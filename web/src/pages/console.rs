@@ -24,6 +24,7 @@ use crate::hooks::{page_title, use_room_socket, use_title};
 use crate::i18n::{t, Key, Lang};
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
+use crate::state::controls::names_by_label;
 use crate::{nav, net, storage};
 
 /// The room's facilitator key: from the URL fragment (then saved), else from storage.
@@ -179,7 +180,7 @@ pub fn HostPage(p: &CodeProps) -> Html {
             <CloseRoom lang={lang} code={code.clone()} host_key={key.clone()} {closed} on_error={on_error.clone()} />
         </section>
     };
-    let tables = html! { <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} notes={notes.clone()} on_error={on_error.clone()} /> };
+    let tables = html! { <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} names={names_by_label(&view)} notes={notes.clone()} on_error={on_error.clone()} /> };
     html! {
         <main class="page host">
             <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
@@ -289,6 +290,8 @@ struct TablesProps {
     host_key: String,
     /// The current plan, if tables are formed.
     tables: Option<TablesView>,
+    /// The facilitator's names for the groups, by letter.
+    names: Vec<(String, String)>,
     /// Every table's notes (the facilitator socket's `host` message).
     notes: Vec<HostNote>,
     /// Shows a request's failure (or clears it).
@@ -391,7 +394,7 @@ fn TablesPanel(p: &TablesProps) -> Html {
                     let notes: Vec<&HostNote> = p.notes.iter().filter(|n| n.plan == t.plan && n.table == x.number).collect();
                     html! {
                         <li class="plan-table" data-table={x.number.to_string()}>
-                            <strong>{ table_title(lang, x.number, x.group.as_ref()) }</strong>{ " · " }
+                            <strong>{ table_title(lang, x.number, x.group.as_ref(), &p.names) }</strong>{ " · " }
                             <Tr lang={lang} k={Key::People} args={vec![("n", x.size.to_string())]} />
                             <GroupCounts lang={lang} groups={x.groups.clone()} />
                             <ul class="host-notes">{ for notes.iter().map(|n| html! {

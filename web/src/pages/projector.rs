@@ -28,6 +28,8 @@ use crate::i18n::{t, Key, Lang};
 use crate::nav;
 use crate::pages::CodeProps;
 use crate::routes::{api, page};
+use crate::state::controls::names_by_label;
+use crate::state::fit::text_width;
 use crate::state::projector::{
     report_pages, shown_page, timer_gone_in, timer_phase, ReportPage, TimerPhase,
 };
@@ -57,6 +59,10 @@ const HALF: Fit = Fit {
 const PAUSED_LINES: f64 = 1.7;
 /// Width of the timer beside the plain line, in ems ("00:00 Time" in large type).
 const TIMER_EMS: f64 = 10.0;
+
+/// The most statements a projector list shows (the divisive ones the server sends); how many
+/// of them fit is measured on the page (`components::list_fit`).
+const LIST_MAX: usize = 10;
 
 /// This screen's clock, ms since the epoch.
 fn now_ms() -> i64 {
@@ -141,7 +147,7 @@ pub fn ScreenPage(p: &CodeProps) -> Html {
                 <h1 class="topic">{ room.topic.clone() }</h1>
                 { for report_page }
                 if room.stage != Stage::Collect || room.closed || spotlit.is_some() {
-                    { corner(lang, &view, &room, &join) }
+                    { corner(lang, &view, &room, &join, room.stage != Stage::Brief || room.closed || spotlit.is_some()) }
                 }
                 if !m.online { <span class="offline-dot" role="status"><Tr lang={lang} k={Key::Reconnecting} /></span> }
             </div>
@@ -182,9 +188,17 @@ fn stage_body(
 ) -> Html {
     match room.stage {
         Stage::Brief => {
-            // The briefing: the card the console turned to, or every 20 s by itself.
+            // The briefing: the card the console turned to, or every 20 s by itself, above the
+            // address to join by.
             let (page, auto) = room.controls.page_of(Stage::Brief);
-            html! { <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} {fit} /> }
+            let fit = Fit {
+                lines: fit.lines - join_bar_lines(lang, join),
+                ..fit
+            };
+            html! { <>
+                <BriefScreen lang={lang} cards={room.brief.clone()} {page} {auto} {fit} />
+                { join_bar(lang, join) }
+            </> }
         }
         Stage::Collect => collect_stage(lang, view, room, join),
         Stage::Groups => groups_stage(lang, view, fit),
@@ -251,6 +265,38 @@ impl Join {
     }
 }
 
+/// The briefing's join bar, under the card: the phone page's address to type and the joining
+/// code, in large type, for whoever comes in during the briefing and cannot scan a code (the
+/// card has the screen; the QR code comes with collecting). The address the collect stage
+/// writes under its QR code; the corner leaves the codes to it.
+fn join_bar(lang: Lang, join: &Join) -> Html {
+    html! {
+        <div class="join-bar" id="join-bar">
+            <span class="join-label"><Tr lang={lang} k={Key::JoinOnPhone} /></span>
+            <span class="url" id="brief-join-url">{ join.phone_url.clone() }</span>
+            if let Some(c) = &join.code {
+                <span class="code-line"><Tr lang={lang} k={Key::JoinCode} /><span class="code" id="brief-join-code">{ c.clone() }</span></span>
+            }
+        </div>
+    }
+}
+
+/// Lines the join bar takes under the briefing's card (as `style.css`: the address and the code
+/// at 1.4 `--u`, a rule and a gap above): one row when its label, the address and the code fit
+/// side by side, else two.
+fn join_bar_lines(lang: Lang, join: &Join) -> f64 {
+    const BIG: f64 = 1.4;
+    let code = join.code.as_deref().map_or(0.0, |c| {
+        text_width(t(lang, Key::JoinCode)) + 0.4 + BIG * 1.15 * text_width(c) + 1.0
+    });
+    let width = text_width(t(lang, Key::JoinOnPhone))
+        + 1.0
+        + BIG * 1.1 * text_width(&join.phone_url)
+        + code;
+    let rows = if width <= BODY.cols { 1.0 } else { 2.0 };
+    rows * BIG + 0.6
+}
+
 /// How many people joined and how many votes they cast.
 fn counts(lang: Lang, view: &RoomView) -> Html {
     html! {
@@ -271,14 +317,17 @@ fn report_page_of(lang: Lang, page_no: usize, pages: usize, auto: bool) -> Html 
     }
 }
 
-/// The heading line's corner: the codes above the counts, so that the topic keeps the width (in
-/// English the four side by side cut it on every stage). While collecting, the join panel says
-/// them; a spotlight takes its place, so the corner says them instead: latecomers can still join.
-fn corner(lang: Lang, view: &RoomView, room: &RoomInfo, join: &Join) -> Html {
+/// The heading line's corner: the codes (with `codes`) above the counts, so that the topic keeps
+/// the width (in English the four side by side cut it on every stage). While collecting, the
+/// join panel says them, and during the briefing the join bar under the card; a spotlight takes
+/// their place, so the corner says them instead: latecomers can still join.
+fn corner(lang: Lang, view: &RoomView, room: &RoomInfo, join: &Join, codes: bool) -> Html {
     html! {
         <div class="corner">
-            <span class="mini-join" title={join.phone_url.clone()}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
-                if let Some(c) = join.code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
+            if codes {
+                <span class="mini-join" title={join.phone_url.clone()}><Tr lang={lang} k={Key::RoomCode} />{ " " }<strong>{ room.code.clone() }</strong>
+                    if let Some(c) = join.code.clone() { { " · " }<Tr lang={lang} k={Key::JoinCode} />{ " " }<strong id="mini-join-code">{ c }</strong> }</span>
+            }
             { counts(lang, view) }
         </div>
     }
@@ -350,11 +399,11 @@ fn groups_stage(lang: Lang, view: &RoomView, fit: Fit) -> Html {
         <div class="groups-stage">
             <div class="map-col">
                 <OpinionMap lang={lang} view={view.clone()} />
-                if !put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={under} /> }
+                if !put_beside { <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={under} /> }
             </div>
             <div class="side">
                 <GroupCards lang={lang} view={view.clone()} fit={beside_map} />
-                if put_beside { <Consensus lang={lang} view={view.clone()} limit={5} fit={beside} /> }
+                if put_beside { <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={beside} /> }
             </div>
         </div>
     }
@@ -367,7 +416,7 @@ fn divisive(lang: Lang, view: &RoomView, fit: Fit) -> Html {
         .as_ref()
         .map(|r| r.controls.group_names.clone())
         .unwrap_or_default();
-    html! { <Divisive lang={lang} items={view.divisive.clone()} limit={5} {fit} {names} /> }
+    html! { <Divisive lang={lang} items={view.divisive.clone()} limit={LIST_MAX} {fit} {names} /> }
 }
 
 /// The last spectrum, or (with `hint`) a line saying there is none yet.
@@ -387,7 +436,9 @@ fn spectrum(lang: Lang, view: &RoomView, fit: Fit, hint: bool) -> Html {
 /// The discussion tables, or a line saying they are not formed yet.
 fn tables_stage(lang: Lang, view: &RoomView) -> Html {
     match &view.tables {
-        Some(tables) => html! { <TablesBoard lang={lang} tables={tables.clone()} /> },
+        Some(tables) => {
+            html! { <TablesBoard lang={lang} tables={tables.clone()} names={names_by_label(view)} /> }
+        }
         None => {
             html! { <p class="hint" id="no-tables"><Tr lang={lang} k={Key::NoTablesYet} /></p> }
         }
@@ -404,7 +455,7 @@ fn report_stage(lang: Lang, view: &RoomView, fit: Fit, page: ReportPage, page_no
     let shown = match page {
         ReportPage::Summary => html! {
             <div class="report-summary">
-                <Consensus lang={lang} view={view.clone()} limit={5} fit={half} />
+                <Consensus lang={lang} view={view.clone()} limit={LIST_MAX} fit={half} />
                 <GroupCards lang={lang} view={view.clone()} fit={half} />
             </div>
         },

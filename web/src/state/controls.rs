@@ -36,6 +36,15 @@ pub fn name_of_label<'a>(view: &'a RoomView, label: &str) -> Option<&'a str> {
         .filter(|n| !n.trim().is_empty())
 }
 
+/// Every group of `view` the facilitator named, as (letter, name): what the table tiles show
+/// beside a same-group table's letter.
+pub fn names_by_label(view: &RoomView) -> Vec<(String, String)> {
+    view.groups
+        .iter()
+        .filter_map(|g| Some((g.label.clone(), name_of_label(view, &g.label)?.to_string())))
+        .collect()
+}
+
 /// Which way a group leans on a statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lean {

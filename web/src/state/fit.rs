@@ -1,7 +1,9 @@
 //! How much text fits the projector. Every projector size is a multiple of one unit that scales
 //! with the viewport (`--u` in `style.css`: 36 px at 1920 × 1080), so a region measured in that
 //! unit holds the same text at 720p, 1080p and 4K; these estimates choose how many items to show
-//! so that a stage never scrolls.
+//! so that a stage never scrolls, where a list is not measured on the page: the divisive and
+//! common-ground lists are (`components::list_fit`, the estimates were cautious and left the
+//! screen a third empty), and so are a table tile's notes ([`newest_that_fit`]).
 
 /// A region of the projector in its text unit: `cols` ems wide, `lines` lines tall.
 #[derive(Clone, Copy, Debug, PartialEq)]
