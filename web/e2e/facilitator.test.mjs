@@ -107,6 +107,10 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   await screen.locator('#room-line').waitFor();
   // What the whole room shares (statements 5–9) is on the groups stage too.
   await screen.locator('main[data-stage=groups] #consensus li').first().waitFor();
+  // Its share is of the people who voted on the statement, and says so: a statement added late
+  // has fewer voters than the room, so "100% of the room" would claim more than was counted.
+  const share = await screen.locator('main[data-stage=groups] #consensus li .share').first().innerText();
+  assert.match(share, /^\d+% of those who voted (agree|disagree)$/, share);
 
   // Hide results: the projector shows the panel and no map; the public view carries no results.
   await host.click('#hide-results');
