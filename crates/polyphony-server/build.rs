@@ -1,5 +1,6 @@
 //! Embeds the web app (built by `cargo xtask web` into `target/web-dist/`) into the server
-//! binary: each file with its precompressed `.br` and `.gz` siblings when the build wrote them,
+//! binary: each file's precompressed `.br` and `.gz` siblings when the build wrote them (and
+//! the file as it is only when it has no gzip sibling),
 //! whether its name carries a content hash (`name.0123456789abcdef.ext`: cached for a year),
 //! and an entity tag. Without a build the server still compiles and serves a page saying how
 //! to build it.
@@ -35,10 +36,16 @@ fn main() {
         let bytes = std::fs::read(path).unwrap_or_default();
         let mut hasher = std::hash::DefaultHasher::new();
         bytes.hash(&mut hasher);
+        // A file with a gzip sibling is not carried as it is: the rare client that takes
+        // neither brotli nor gzip gets it unpacked from the gzip copy (3.3 MB less binary).
+        let raw = if files.contains_key(&format!("{url}.gz")) {
+            "None".to_string()
+        } else {
+            format!("Some(include_bytes!({:?}))", path.display().to_string())
+        };
         let _ = writeln!(
             out,
-            "    Asset {{ path: {url:?}, raw: include_bytes!({:?}), br: {}, gz: {}, hashed: {}, etag: \"W/\\\"{:016x}\\\"\" }},",
-            path.display().to_string(),
+            "    Asset {{ path: {url:?}, raw: {raw}, br: {}, gz: {}, hashed: {}, etag: \"W/\\\"{:016x}\\\"\" }},",
             sibling(".br"),
             sibling(".gz"),
             content_hashed(url),

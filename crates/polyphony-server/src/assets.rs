@@ -15,6 +15,9 @@
 //! at start-up, ignoring the build's siblings, and has one `Cache-Control` for every file that
 //! is not HTML.
 
+use std::borrow::Cow;
+use std::sync::{LazyLock, OnceLock};
+
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -22,8 +25,8 @@ use axum::response::{Html, IntoResponse, Response};
 pub struct Asset {
     /// Its URL path, `/index.html`.
     pub path: &'static str,
-    /// The file as built.
-    pub raw: &'static [u8],
+    /// The file as built, when it has no gzip sibling to unpack it from (see [`plain`]).
+    pub raw: Option<&'static [u8]>,
     /// Its brotli sibling, when the build wrote one.
     pub br: Option<&'static [u8]>,
     /// Its gzip sibling, when the build wrote one.
@@ -128,8 +131,34 @@ fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t.trim() == "*" || bare(t) == bare(etag))
 }
 
+/// The file as built: embedded, or unpacked from its gzip copy at the first request that needs
+/// it and kept (a client that takes neither brotli nor gzip is rare — `curl` without
+/// `--compressed` — and each of the binary's files is unpacked once, however often it is asked
+/// for). `None` only if the embedded gzip copy does not unpack.
+fn plain(asset: &'static Asset) -> Option<Cow<'static, [u8]>> {
+    static UNPACKED: LazyLock<Vec<OnceLock<Option<Vec<u8>>>>> =
+        LazyLock::new(|| ASSETS.iter().map(|_| OnceLock::new()).collect());
+    if let Some(raw) = asset.raw {
+        return Some(Cow::Borrowed(raw));
+    }
+    let gz = asset.gz?;
+    let unpack = || {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut out)
+            .ok()
+            .map(|_| out)
+    };
+    match ASSETS.iter().position(|a| std::ptr::eq(a, asset)) {
+        Some(i) => UNPACKED[i]
+            .get_or_init(unpack)
+            .as_deref()
+            .map(Cow::Borrowed),
+        None => unpack().map(Cow::Owned),
+    }
+}
+
 /// One asset, in the coding the client takes, with its caching headers.
-fn respond(asset: &Asset, headers: &HeaderMap) -> Response {
+fn respond(asset: &'static Asset, headers: &HeaderMap) -> Response {
     let cache = if asset.hashed { IMMUTABLE } else { NO_CACHE };
     let mut out = HeaderMap::new();
     out.insert(
@@ -149,9 +178,15 @@ fn respond(asset: &Asset, headers: &HeaderMap) -> Response {
         asset.br,
         asset.gz,
     ) {
-        (Coding::Brotli, Some(br), _) => (br, Some("br")),
-        (Coding::Gzip, _, Some(gz)) => (gz, Some("gzip")),
-        _ => (asset.raw, None),
+        (Coding::Brotli, Some(br), _) => (Cow::Borrowed(br), Some("br")),
+        (Coding::Gzip, _, Some(gz)) => (Cow::Borrowed(gz), Some("gzip")),
+        _ => match plain(asset) {
+            Some(raw) => (raw, None),
+            None => {
+                let msg = "this file's embedded copy is damaged";
+                return (StatusCode::INTERNAL_SERVER_ERROR, msg).into_response();
+            }
+        },
     };
     if let Some(coding) = coding {
         out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
@@ -230,7 +265,7 @@ mod tests {
 
     static HASHED: Asset = Asset {
         path: "/app.0123456789abcdef.js",
-        raw: b"plain",
+        raw: Some(b"plain"),
         br: Some(b"brotli"),
         gz: Some(b"gzip"),
         hashed: true,
@@ -239,14 +274,14 @@ mod tests {
 
     static PLAIN: Asset = Asset {
         path: "/index.html",
-        raw: b"<!doctype html>",
+        raw: Some(b"<!doctype html>"),
         br: None,
         gz: Some(b"gzip"),
         hashed: false,
         etag: "W/\"2\"",
     };
 
-    fn parts(asset: &Asset, headers: &HeaderMap) -> (StatusCode, HeaderMap) {
+    fn parts(asset: &'static Asset, headers: &HeaderMap) -> (StatusCode, HeaderMap) {
         let r = respond(asset, headers);
         (r.status(), r.headers().clone())
     }
@@ -271,6 +306,40 @@ mod tests {
         // A client that takes brotli only gets the plain bytes.
         let (_, h) = parts(&PLAIN, &accept("br"));
         assert!(h.get(header::CONTENT_ENCODING).is_none());
+    }
+
+    /// Carried as gzip only (the build embeds no plain copy beside a gzip one).
+    static GZIP_ONLY: Asset = Asset {
+        path: "/only.html",
+        raw: None,
+        br: Some(b"brotli"),
+        // gzip of `<!doctype html><p>unpacked</p>`
+        gz: Some(&[
+            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 179, 81, 76, 201, 79, 46, 169, 44, 72, 85, 200, 40,
+            201, 205, 177, 179, 41, 176, 43, 205, 43, 72, 76, 206, 78, 77, 177, 209, 47, 176, 3, 0,
+            180, 210, 119, 218, 30, 0, 0, 0,
+        ]),
+        hashed: false,
+        etag: "W/\"4\"",
+    };
+
+    #[tokio::test]
+    async fn a_client_without_gzip_gets_the_file_unpacked_from_its_gzip_copy() {
+        use http_body_util::BodyExt as _;
+        for _ in 0..2 {
+            let r = respond(&GZIP_ONLY, &accept("identity"));
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(r.headers().get(header::CONTENT_ENCODING).is_none());
+            let body = r.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(&body[..], b"<!doctype html><p>unpacked</p>");
+        }
+        let (_, h) = parts(&GZIP_ONLY, &accept("gzip"));
+        assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+        // The binary's own files: every one can be answered plainly.
+        for a in ASSETS {
+            let plain = plain(a).unwrap_or_else(|| panic!("{} does not unpack", a.path));
+            assert!(!plain.is_empty() || a.path.ends_with(".txt"), "{}", a.path);
+        }
     }
 
     #[test]
