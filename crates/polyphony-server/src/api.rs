@@ -140,14 +140,14 @@ async fn join(
 ) -> Result<(StatusCode, Json<Joined>), ApiError> {
     // Joins per address and per room per minute; an address's later joins of the minute start
     // without a vote burst (see `Limits::full_bursts_per_address_per_minute`).
-    let burst = crate::util::lock(&state.inner.joins).admit(
-        from,
-        &room.code,
-        std::time::Instant::now(),
-        state.limits(),
-    );
+    // Only joins that happen count against the room (see `guard::JoinWindows`).
+    let now = std::time::Instant::now();
+    let burst = crate::util::lock(&state.inner.joins).admit(from, &room.code, now, state.limits());
     let burst = burst.inspect_err(|e| tracing::info!(ip = ?from, room = %room.code, "{e}"))?;
-    let participant_token = room.join_from(from, burst, q.admission).await?;
+    let participant_token = room
+        .join_from(from, burst, q.admission)
+        .await
+        .inspect_err(|e| crate::util::lock(&state.inner.joins).refused(from, &room.code, now, e))?;
     Ok((
         StatusCode::CREATED,
         Json(Joined {
@@ -498,7 +498,11 @@ async fn socket(
             match state.inner.sockets.try_take(ip, max) {
                 Some(slot) => Some(slot),
                 None => {
-                    tracing::warn!(%ip, max, "WebSocket refused: too many from this address");
+                    // One line a second at most: a keep-alive connection can ask for thousands
+                    // of refused upgrades a second (1.1 MB of log a second, measured).
+                    if once_this_second(&WS_REFUSAL_LOGGED) {
+                        tracing::warn!(%ip, max, "WebSocket refused: too many from this address");
+                    }
                     return Err(ApiError::with_status(
                         StatusCode::TOO_MANY_REQUESTS,
                         format!("at most {max} open WebSockets per address; close one first"),
@@ -528,4 +532,28 @@ async fn socket(
             ws::serve(socket, room, role, shutdown, send_timeout, budget).await;
             drop(slot);
         }))
+}
+
+/// The second (since the Unix epoch) a refused WebSocket was last logged in.
+static WS_REFUSAL_LOGGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Whether this is the first call of the current second for `last` (which it then marks).
+fn once_this_second(last: &std::sync::atomic::AtomicU64) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    last.swap(now, std::sync::atomic::Ordering::Relaxed) != now
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::once_this_second;
+
+    #[test]
+    fn a_flood_of_refusals_logs_once_a_second() {
+        let last = std::sync::atomic::AtomicU64::new(0);
+        let logged = (0..10_000).filter(|_| once_this_second(&last)).count();
+        // Ten thousand calls in well under two seconds: one line, two if a second turned.
+        assert!((1..=2).contains(&logged), "{logged}");
+    }
 }

@@ -92,11 +92,20 @@ fn admit(window: &mut VecDeque<Instant>, now: Instant, cap: u32) -> Result<usize
     Ok(window.len())
 }
 
-/// Joins in the last minute, per address and per room.
+/// Joins in the last minute, per address and per room, and wrong joining codes per address
+/// and room.
+///
+/// The room's window counts only joins that happened: a join refused (a wrong joining code, a
+/// full or closed room) gives its place back, or anyone who can read the room's code off the
+/// projector could fill the window with made-up joining codes and keep every phone out. Wrong
+/// codes count per address instead: past `Limits::wrong_codes_per_address_per_minute` an
+/// address may not try again into that room for the rest of the minute (one address then
+/// guesses at most that many of the million codes a minute).
 #[derive(Debug, Default)]
 pub(crate) struct JoinWindows {
     by_address: HashMap<IpAddr, VecDeque<Instant>>,
     by_room: HashMap<String, VecDeque<Instant>>,
+    wrong_codes: HashMap<(IpAddr, String), VecDeque<Instant>>,
 }
 
 impl JoinWindows {
@@ -110,12 +119,26 @@ impl JoinWindows {
         now: Instant,
         limits: &Limits,
     ) -> Result<u32, RoomError> {
-        // Forget quiet addresses now and then, so the map holds only the last minute's.
+        // Forget quiet addresses now and then, so the maps hold only the last minute's.
+        let recent = |w: &VecDeque<Instant>| {
+            w.back()
+                .is_some_and(|t| now.saturating_duration_since(*t) < MINUTE)
+        };
         if self.by_address.len() > 4096 {
-            self.by_address.retain(|_, w| {
-                w.back()
-                    .is_some_and(|t| now.saturating_duration_since(*t) < MINUTE)
-            });
+            self.by_address.retain(|_, w| recent(w));
+        }
+        if self.wrong_codes.len() > 4096 {
+            self.wrong_codes.retain(|_, w| recent(w));
+        }
+        if let Some(w) =
+            ip.and_then(|ip| self.wrong_codes.get_mut(&(addr_key(ip), code.to_string())))
+        {
+            admit(w, now, limits.wrong_codes_per_address_per_minute).map_err(|retry_after| {
+                RoomError::JoinRateLimited {
+                    scope: "with wrong joining codes from this address",
+                    retry_after,
+                }
+            })?;
         }
         let room = self.by_room.entry(code.to_string()).or_default();
         admit(room, now, limits.joins_per_room_per_minute).map_err(|retry_after| {
@@ -147,6 +170,28 @@ impl JoinWindows {
                 limits.votes_per_second.min(limits.vote_burst)
             },
         )
+    }
+
+    /// A join admitted at `now` into room `code` did not happen (`error`): its place in the
+    /// room's window is given back, and a wrong joining code is counted against the address.
+    pub(crate) fn refused(
+        &mut self,
+        ip: Option<IpAddr>,
+        code: &str,
+        now: Instant,
+        error: &RoomError,
+    ) {
+        if let Some(w) = self.by_room.get_mut(code) {
+            if let Some(i) = w.iter().rposition(|t| *t == now) {
+                w.remove(i);
+            }
+        }
+        if let (Some(ip), RoomError::AdmissionRequired) = (ip, error) {
+            self.wrong_codes
+                .entry((addr_key(ip), code.to_string()))
+                .or_default()
+                .push_back(now);
+        }
     }
 }
 
@@ -216,5 +261,48 @@ mod tests {
         assert!(w.admit(other, "OTHER", t0, &limits).is_ok());
         // A minute later the address may join again.
         assert!(w.admit(ip, "ROOM", t0 + MINUTE, &limits).is_ok());
+    }
+
+    #[test]
+    fn wrong_joining_codes_never_fill_the_room_and_stop_only_their_address() {
+        let limits = Limits {
+            joins_per_address_per_minute: 1000,
+            joins_per_room_per_minute: 5,
+            wrong_codes_per_address_per_minute: 3,
+            ..Limits::default()
+        };
+        let mut w = JoinWindows::default();
+        let t0 = Instant::now();
+        let hostile = Some(IpAddr::V4([10, 0, 0, 66].into()));
+        // Many more made-up codes than the room takes joins in a minute: each is refused by
+        // the room and gives its place back; past three the address is stopped.
+        let mut stopped = 0;
+        for i in 0..50 {
+            let now = t0 + Duration::from_millis(i);
+            match w.admit(hostile, "ROOM", now, &limits) {
+                Ok(_) => w.refused(hostile, "ROOM", now, &RoomError::AdmissionRequired),
+                Err(RoomError::JoinRateLimited { scope, .. }) => {
+                    assert!(scope.contains("wrong joining codes"), "{scope}");
+                    stopped += 1;
+                }
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(stopped, 47);
+        // The room's window is empty: five phones with the right code join at once.
+        for i in 0..5u8 {
+            let phone = Some(IpAddr::V4([10, 0, 1, i].into()));
+            assert!(w.admit(phone, "ROOM", t0, &limits).is_ok(), "phone {i}");
+        }
+        // Another room, and the same address a minute later, are not stopped.
+        assert!(w.admit(hostile, "OTHER", t0, &limits).is_ok());
+        assert!(w
+            .admit(
+                hostile,
+                "ROOM",
+                t0 + Duration::from_millis(49) + MINUTE,
+                &limits
+            )
+            .is_ok());
     }
 }

@@ -51,8 +51,13 @@ pub struct Limits {
     /// Joins one network address may make per minute, into any room (default 300: half a hall
     /// behind one NAT in a minute; the rest join in the next, the phone retrying after 429).
     pub joins_per_address_per_minute: u32,
-    /// Joins one room takes per minute, from every address (default 600).
+    /// Joins one room takes per minute, from every address (default 600). Only joins that
+    /// happen count: a refused one (a wrong joining code) gives its place back.
     pub joins_per_room_per_minute: u32,
+    /// Wrong joining codes one network address may send into one room per minute before it
+    /// must wait for the minute's end (default 30: a hall's typos behind one NAT pass; a
+    /// guesser tries 30 of a million codes a minute).
+    pub wrong_codes_per_address_per_minute: u32,
     /// Of one address's joins in a minute, how many start with the full `vote_burst`; later
     /// ones start with `votes_per_second` tokens, so new tokens buy no burst (default 3).
     pub full_bursts_per_address_per_minute: u32,
@@ -124,6 +129,7 @@ impl Default for Limits {
             facilitator_statement_reserve: 50,
             joins_per_address_per_minute: 300,
             joins_per_room_per_minute: 600,
+            wrong_codes_per_address_per_minute: 30,
             full_bursts_per_address_per_minute: 3,
             topic_max_chars: 300,
             description_max_chars: 5000,

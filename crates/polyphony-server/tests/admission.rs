@@ -194,3 +194,59 @@ async fn a_vote_flipped_back_and_forth_is_refused_after_a_handful_of_changes() {
     assert_eq!(st, StatusCode::OK, "{json}");
     assert_eq!(json["duplicate"], true, "{json}");
 }
+
+/// The attack a hostile phone made: the room's code is on the projector, and made-up joining
+/// codes sent from two addresses filled the room's joins of the minute (they counted before the
+/// code was checked), so the next phone with the right code was turned away for 59 s. Now a
+/// refused join gives its place back, and an address sending wrong codes is stopped alone.
+#[tokio::test]
+async fn made_up_joining_codes_keep_no_phone_out() {
+    let limits = Limits {
+        joins_per_room_per_minute: 20,
+        wrong_codes_per_address_per_minute: 5,
+        ..test_limits()
+    };
+    let (state, r, _d) = fresh(limits).await;
+    let (code, key) = create_room(&r, 2, "").await;
+    let admission = admission_code(&r, &code, &key).await;
+    let (addr, _server) = serve(&state, r).await;
+    let base = format!("http://{addr}");
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let join_as = |client: reqwest::Client, admission: String| {
+        let url = format!("{base}/api/rooms/{code}/join?admission={admission}");
+        async move { client.post(url).send().await.unwrap().status() }
+    };
+    // Three times the room's joins a minute, from two addresses, none of them the code.
+    let mut answers = std::collections::BTreeMap::new();
+    for (i, ip) in (0..60).zip([[127, 0, 0, 2], [127, 0, 0, 3]].iter().cycle()) {
+        let made_up = format!("{:06}", 100_000 + i);
+        if made_up == admission {
+            continue;
+        }
+        let st = join_as(from(*ip), made_up).await;
+        *answers.entry(st.as_u16()).or_insert(0) += 1;
+    }
+    // Five wrong codes from each address, then each is stopped for the minute.
+    assert_eq!(answers.get(&403), Some(&10), "{answers:?}");
+    assert_eq!(
+        answers.values().sum::<i32>() - 10,
+        answers[&429],
+        "{answers:?}"
+    );
+    // Phones elsewhere with the right code: the room takes its 20 joins of the minute.
+    for i in 0..20u8 {
+        let st = join_as(from([127, 0, 1, i]), admission.clone()).await;
+        assert_eq!(st, StatusCode::CREATED, "phone {i}");
+    }
+    let st = join_as(from([127, 0, 2, 1]), admission.clone()).await;
+    assert_eq!(
+        st,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 21st join of the minute"
+    );
+}

@@ -476,3 +476,78 @@ async fn house_rules_are_kept_and_limited() {
     let (status, _) = call(&r, "POST", "/api/rooms", &[], Some(&body)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A hostile phone joined again and again while tables were formed: each new identity sat at
+/// the smallest table and read all its notes, so one phone read every table's unreleased notes.
+/// Notes are written for the people at the table when it was formed; someone seated later
+/// reads them once the facilitator releases them, and their own.
+#[tokio::test]
+async fn a_late_joiner_reads_a_tables_notes_once_they_are_released() {
+    let (_s, r, _d) = fresh(test_limits()).await;
+    let room = room_of(&r, 4).await;
+    form(&r, &room, r#"{"mode":"mixed","size":3}"#).await;
+    for i in 0..4 {
+        let (status, _) = note(&r, &room, i, &format!("n{i}"), &format!("secret {i}")).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let late = join(&r, &room.code).await;
+    let room = Room {
+        tokens: room.tokens.iter().cloned().chain([late]).collect(),
+        ..room
+    };
+    let table = me(&r, &room, 4).await["table"]["number"].clone();
+    let mates: Vec<usize> = {
+        let mut m = Vec::new();
+        for i in 0..4 {
+            if me(&r, &room, i).await["table"]["number"] == table {
+                m.push(i);
+            }
+        }
+        m
+    };
+    assert!(!mates.is_empty(), "the late joiner sits at a formed table");
+    let notes = |v: Value| v["table"]["notes"].as_array().unwrap().clone();
+    // The table's own members read each other's notes; the late joiner none of them.
+    for &i in &mates {
+        assert_eq!(
+            notes(me(&r, &room, i).await).len(),
+            mates.len(),
+            "member {i}"
+        );
+    }
+    assert!(
+        notes(me(&r, &room, 4).await).is_empty(),
+        "no unreleased note for the late joiner"
+    );
+    // One of the table's notes released: the late joiner reads that one.
+    let (_, all) = host(&r, &room, "GET", "/notes", None).await;
+    let at_table: Vec<&Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["table"] == table)
+        .collect();
+    assert_eq!(at_table.len(), mates.len());
+    let released = at_table[0]["id"].as_u64().unwrap();
+    let (status, _) = host(
+        &r,
+        &room,
+        "POST",
+        &format!("/notes/{released}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let seen = notes(me(&r, &room, 4).await);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["id"].as_u64(), Some(released));
+    assert_eq!(seen[0]["released"], true);
+    // And their own.
+    let (status, _) = note(&r, &room, 4, "mine", "late but here").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let seen = notes(me(&r, &room, 4).await);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen
+        .iter()
+        .any(|n| n["mine"] == true && n["text"] == "late but here"));
+}

@@ -2,7 +2,7 @@
 //! dissolved), each table's latest reporter draw, the notes, consent, and the client ids of
 //! passes, consents and withdrawals. Rebuilt from the database alone.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use polyphony_core::{DiscussionTable, TableMember, TablePlan};
 
@@ -19,6 +19,11 @@ pub(crate) struct Plan {
     pub(crate) dissolved: bool,
     /// The latest draw of each table, by table number.
     pub(crate) reporters: BTreeMap<u32, StoredDraw>,
+    /// Who sat down after the plan was formed (joined while tables were formed). A table's
+    /// notes were written for the people at it: someone seated later reads them once the
+    /// facilitator releases them, not before (else one phone, joining again and again, sat at
+    /// each table in turn and read every table's unreleased notes).
+    pub(crate) late: BTreeSet<u32>,
 }
 
 impl Plan {
@@ -32,6 +37,7 @@ impl Plan {
         if self.plan.table_of(pid).is_some() {
             return;
         }
+        self.late.insert(pid);
         let member = TableMember {
             participant: pid,
             group: None,
@@ -86,6 +92,7 @@ impl Tables {
                 plan: p.plan,
                 dissolved: p.dissolved,
                 reporters: BTreeMap::new(),
+                late: BTreeSet::new(),
             })
             .collect();
         for seat in s.seats {

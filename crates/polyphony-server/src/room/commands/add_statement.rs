@@ -82,7 +82,7 @@ pub(crate) fn check_add_statement(
         }
     }
     let text = check_statement_text(&req.text, room.info.settings.statement_max_chars)?;
-    if says_already(&room.statements, &text).is_some() {
+    if says_already(room, &text).is_some() {
         return Err(RoomError::DuplicateStatement);
     }
     // The same text on its way to the store under another client id: a duplicate too (the same
@@ -151,6 +151,10 @@ impl Change for AddStatement {
         // The first of two racing requests may apply after the second: whichever comes first
         // puts the stored row in memory, the other finds it there.
         let new = !room.statements.contains_key(&sid);
+        if new {
+            room.statement_keys
+                .insert(sid, comparison_key(&stored.text));
+        }
         let s = room.statements.entry(sid).or_insert(stored);
         let added = StatementAdded {
             id: self.request_id,

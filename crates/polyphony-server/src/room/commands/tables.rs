@@ -133,6 +133,7 @@ impl Change for FormTables {
             plan: self.plan.plan,
             dissolved: false,
             reporters: Default::default(),
+            late: Default::default(),
         };
         for d in self.draws {
             log_draw(room, &d);

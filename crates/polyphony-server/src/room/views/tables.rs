@@ -85,14 +85,19 @@ pub(crate) fn phone_table(
     let (plan, number) = t.seat_of(pid)?;
     let table = plan.plan.table(number)?;
     let labels = labels(analysis);
+    // Someone seated after the plan was formed reads the table's notes once released (and
+    // their own), unless the draw made them the table's reporter: see `Plan::late`.
+    let reporter = plan.reporter(number) == Some(pid);
+    let late = plan.late.contains(&pid) && !reporter;
     Some(PhoneTable {
         plan: plan.number,
         number,
         group: table.group.map(|g| label(&labels, g)),
         size: table.members.len() as u32,
-        reporter: plan.reporter(number) == Some(pid),
+        reporter,
         notes: t
             .table_notes(plan.number, number)
+            .filter(|n| !late || n.released || n.author == pid)
             .map(|n| TableNote {
                 id: n.id,
                 text: n.text.clone(),
