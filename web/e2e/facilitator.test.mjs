@@ -24,7 +24,7 @@ import {
   axeSerious, checkProjector, checkProjectorLanguages, checkStrings, holdKey, launchBrowser, newPage, shots,
   softFailures, startServer, switchLanguage, tables, waitFor,
 } from './helpers.mjs';
-import { checkNoGluedShares, checkSpectrumCounts, checkStanceWords } from './projector-checks.mjs';
+import { checkListFills, checkNoGluedShares, checkSpectrumCounts, checkStanceWords } from './projector-checks.mjs';
 
 const STATEMENTS = 10;
 const PHONES = 8;
@@ -401,6 +401,13 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
       const groupLines = await screen.locator('#change li.panel').first().locator('.panel-groups li').allTextContents();
       assert.ok(groupLines.length >= 2, `a line per group: ${groupLines}`);
       for (const g of groupLines) assert.match(g.trim(), /^.+: \d+ of \d+ toward agreeing, \d+ toward disagreeing$/, g);
+      // As many of the changes as the screen has room for (measured: the estimate showed one
+      // statement over half an empty screen while the report listed three).
+      const { change } = await view();
+      const candidates = change.panels.filter((p) => p.everyone.toward_agree + p.everyone.toward_disagree > 0).length
+        + change.consensus_gained.length + change.consensus_lost.length;
+      const shown = await checkListFills(screen, '#change', candidates);
+      assert.ok(shown >= 1, `${shown} of ${candidates} changes shown`);
     }
     await checkProjectorLanguages(screen, `report page ${n + 1}`, `facilitator-report-${n + 1}`);
     assert.deepEqual(await axeSerious(screen), [], `projector report page ${n + 1}`);
@@ -493,6 +500,15 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
   await host.locator('#room-closed-banner').waitFor();
   assert.equal(await host.locator('#close-room').count(), 0);
   assert.equal((await info()).closed, true);
+  // A closed room's console offers nothing the server would refuse (no stage, round, table,
+  // second vote, timer or pause); the report, its group names and the exports stay.
+  for (const gone of ['.stage-buttons', '#go-next-stage', '#revote-control', '#pause-voting', '#resume-voting',
+    '#hide-results', '#reveal-results', '#timer-control', '#spotlight-control', '#tables-panel', '#spectrum-controls', '#statements-panel', '#hide-spectrum', '#reveal-spectrum']) {
+    assert.equal(await host.locator(gone).count(), 0, `${gone} is not offered once the room is closed`);
+  }
+  for (const kept of ['#report-status', '#export']) {
+    assert.ok(await host.locator(kept).count() >= 1, `${kept} stays once the room is closed`);
+  }
   await checkStrings(host, 'en');
   const ended = screen.locator('#room-ended');
   await ended.waitFor();

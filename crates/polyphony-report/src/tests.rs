@@ -95,7 +95,7 @@ fn every_section_is_present_for_the_fixture() {
     // Group letters on the map, bars with text percentages, the method's parameters.
     assert!(html.contains(">A</text>") && html.contains(">B</text>"));
     assert!(html.contains("% agree ·"));
-    assert!(html.contains("“workshop” settings and random seed 3"));
+    assert!(html.contains("“Workshop (2–3 groups)” settings and random seed 3"));
     assert!(html.contains("Comparing the first half of the votes with all the votes."));
     // The change is counted on the same people: of those who voted on the first statement
     // both times, exactly the movers who did not already agree moved, toward agreeing.
@@ -141,6 +141,12 @@ fn each_language_renders_its_own_strings() {
         assert!(html.contains(&format!(r#"<html lang="{}">"#, lang.tag())));
         assert!(html.contains(map), "{lang}: {map}");
         assert!(html.contains(consensus), "{lang}: {consensus}");
+        // The settings by their name in the reader's language, not the command line's word.
+        assert!(
+            html.contains(t(lang, Key::PresetWorkshop)),
+            "{lang}: preset"
+        );
+        assert!(!html.contains("workshop"), "{lang}: the word `workshop`");
         for other in Lang::ALL.iter().filter(|&&o| o != lang) {
             assert!(
                 !html.contains(t(*other, Key::MethodTitle)),

@@ -1,16 +1,19 @@
 //! How the room changed (the report stage): how many people now vote more like another group,
 //! then per statement how the people who voted on it both times moved, each compared with
 //! themselves (everyone, then each group with its members held fixed), and consensus gained and
-//! lost, each as one plain sentence.
+//! lost, each as one plain sentence. On the projector, as many items as the screen has room
+//! for, measured on the page (`list_fit.rs`): the estimate left half of a 1080p screen empty
+//! under one statement while the report listed three.
 
 use polyphony_protocol::{PanelView, RoomControls, RoomView};
 use yew::prelude::*;
 
+use crate::components::list_fit::{use_fitted_list, FirstItem};
 use crate::components::{stage_key, Tr};
 use crate::group_or_none;
-use crate::i18n::{fill, t, Key, Lang};
+use crate::i18n::{t, Key, Lang};
 use crate::state::controls::{group_title, panel_moved};
-use crate::state::{how_many, text_lines, Fit};
+use crate::state::Fit;
 
 pub use crate::state::projector::change_worth_showing;
 
@@ -79,23 +82,20 @@ fn panel_item(lang: Lang, controls: Option<&RoomControls>, p: &PanelView) -> Ite
     }
 }
 
-/// Lines an item takes in a column `cols` ems wide (each line of the list with its margin; a
-/// group's line sits indented).
-fn item_cost(lang: Lang, item: &Item, cols: f64) -> f64 {
-    let words = |(k, args): &Sentence| fill(t(lang, *k), args);
-    text_lines(&words(&item.sentence), cols - 1.0)
-        + 0.3
-        + item
-            .groups
-            .iter()
-            .map(|(_, s)| text_lines(&words(s), cols - 2.0) + 0.35)
-            .sum::<f64>()
-}
-
 /// The change in plain sentences.
 #[component]
 pub fn ChangeSummary(p: &ChangeProps) -> Html {
     let lang = p.lang;
+    let section = use_node_ref();
+    let key = p
+        .fit
+        .map(|fit| (p.view.change.clone(), p.view.room.clone(), lang, fit));
+    // A first item too tall for the screen keeps its groups and has its sentence cut.
+    let first = FirstItem {
+        text: Some(".sentence"),
+        min_lines: 0,
+    };
+    let fitted = use_fitted_list(section.clone(), key, first);
     let Some(c) = &p.view.change else {
         return html! {};
     };
@@ -121,17 +121,16 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
             .iter()
             .map(|s| sentence("lost", Key::ChangeLost, s)),
     );
-    // Whole items only: a panel never shows without some of its groups.
-    let shown = match p.fit {
-        Some(fit) => how_many(
-            items.iter().map(|item| item_cost(lang, item, fit.cols)),
-            fit.lines - 4.2,
-        ),
-        None => items.len(),
+    // Whole items only (a panel never shows without its groups), but for a first item too
+    // tall, whose sentence is cut.
+    let (shown, clamp) = match fitted {
+        Some(f) => (f.shown, f.clamp.map(|c| format!("--clamp:{c}"))),
+        None => (items.len(), None),
     };
     let nothing = !change_worth_showing(c);
     html! {
-        <section class="change" id="change">
+        <section ref={section} class="change" id="change" style={clamp}
+            data-fitted={p.fit.map(|_| fitted.is_some().to_string())}>
             <h2><Tr lang={lang} k={Key::ChangeTitle} /></h2>
             <p class="since"><Tr lang={lang} k={Key::ChangeSince} args={vec![("stage", t(lang, stage_key(c.since)).to_string())]} /></p>
             if nothing { <p class="moved-count"><Tr lang={lang} k={Key::ChangeNone} /></p> }

@@ -81,7 +81,7 @@ pub fn RunSheet(p: &RunSheetProps) -> Html {
                     { chip("count-revote", Key::ChipRevote, vec![("done", done.to_string()), ("asked", asked.to_string())], false) }
                 }
             </ul>
-            if c.pending > 0 {
+            if c.pending > 0 && !room.closed {
                 <p><a href="#moderation" id="to-moderation"><Tr lang={lang} k={Key::RunToModeration} /></a></p>
             }
             if !room.closed && c.revote.is_none() && matches!(room.stage, Stage::Spectrum | Stage::Tables) {

@@ -181,9 +181,29 @@ pub fn HostPage(p: &CodeProps) -> Html {
         </section>
     };
     let tables = html! { <TablesPanel lang={lang} code={code.clone()} host_key={key.clone()} tables={view.tables.clone()} names={names_by_label(&view)} notes={notes.clone()} on_error={on_error.clone()} /> };
+    let title = html! {
+        <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
+    };
+    if closed {
+        // The workshop is over: no stage, round, table or second vote can start (the server
+        // refuses them), so none is offered; what is left is the report and the data.
+        return html! {
+            <main class="page host" data-closed="true">
+                { title }
+                if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+                <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()} />
+                <div class="console-focus" id="console-focus" data-focus="closed">
+                    { closed_banner(lang) }
+                    { controls }
+                    { export }
+                </div>
+                <p class="hint"><Tr lang={lang} k={Key::KeepLink} /></p>
+            </main>
+        };
+    }
     html! {
         <main class="page host">
-            <h1><Tr lang={lang} k={Key::HostTitle} />{ " · " }{ view.room.as_ref().map(|r| r.topic.clone()).unwrap_or_default() }</h1>
+            { title }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <RunSheet lang={lang} view={view.clone()} notes={notes.clone()} on_stage={ask_stage.clone()}>
                 { for stage_question.clone() }
@@ -207,7 +227,6 @@ pub fn HostPage(p: &CodeProps) -> Html {
                 <Tr lang={lang} k={Key::PhoneLink} />{ ": " }<strong id="phone-url">{ nav::absolute(&page::phone(&code)) }</strong>
             </p>
             <JoinWatch lang={lang} code={code.clone()} fresh={(u64::from(view.participants) << 32) | u64::from(view.voters)} />
-            if closed { { closed_banner(lang) } }
             <section class="card">
                 <h2><Tr lang={lang} k={Key::StageLabel} /></h2>
                 <div class="stage-buttons">

@@ -12,7 +12,7 @@ mod spectrum;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use polyphony_core::{Analysis, ConsensusStatement, Stance, StatementId, VoteShares};
+use polyphony_core::{Analysis, ConsensusStatement, Preset, Stance, StatementId, VoteShares};
 
 use crate::html::{bar_row, esc, pct};
 use crate::i18n::{fill, t, Key, Lang};
@@ -191,7 +191,16 @@ fn method(cx: &Ctx) -> String {
             ("in_conv", a.in_conv.len().to_string()),
             ("k", k.to_string()),
             ("statements", a.statements.len().to_string()),
-            ("preset", a.preset.to_string()),
+            // The settings by the name the console's preset menu gives them, in the reader's
+            // language, not the command line's word.
+            (
+                "preset",
+                cx.t(match a.preset {
+                    Preset::Workshop => Key::PresetWorkshop,
+                    Preset::Polis => Key::PresetPolis,
+                })
+                .to_string(),
+            ),
             ("seed", cx.input.seed.to_string()),
         ],
     );

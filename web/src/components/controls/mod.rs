@@ -62,6 +62,17 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
     let report_stage = room.is_some_and(|r| r.stage == Stage::Report);
     let statements = by_divisiveness(&p.view.statements);
     let has_groups = !p.view.groups.is_empty();
+    if closed {
+        // A closed room takes no votes, rounds, tables or second vote (the server refuses
+        // them): what is left to do is the report, and the group names it prints.
+        return html! {
+            <section class="card controls" id="room-controls" data-closed="true">
+                <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>
+                { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
+                <GroupNamesControl lang={lang} groups={p.view.groups.clone()} controls={controls.clone()} send={send.clone()} />
+            </section>
+        };
+    }
     html! {
         <section class="card controls" id="room-controls">
             <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>

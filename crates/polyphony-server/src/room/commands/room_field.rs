@@ -1,6 +1,6 @@
 //! The room's own columns: settings, stage, closing.
 
-use polyphony_protocol::{RoomInfo, RoomSettings, Stage};
+use polyphony_protocol::{RoomControls, RoomInfo, RoomSettings, Stage};
 
 use crate::room::change::{Change, Effects, Step};
 use crate::room::error::RoomError;
@@ -10,14 +10,31 @@ use crate::store::{RoomField, RoomWrites, StoreError};
 
 /// A new value for one of the room's own columns (settings, stage, closed).
 #[derive(Clone, Debug)]
-pub(crate) struct SetField(pub(crate) RoomField);
+pub(crate) struct SetField {
+    field: RoomField,
+    /// The controls written in the same commit: moving the room to another stage stops a
+    /// running countdown (it timed what the room was doing; a table's ten minutes must not go
+    /// on ticking over the report).
+    controls: Option<RoomControls>,
+}
 
 /// Settings from the facilitator.
-pub(crate) fn check_set_field(_room: &Room, field: RoomField) -> Result<Step<SetField>, RoomError> {
+pub(crate) fn check_set_field(room: &Room, field: RoomField) -> Result<Step<SetField>, RoomError> {
     if let RoomField::Settings(s) = &field {
         check_settings(s)?;
     }
-    Ok(Step::Write(SetField(field)))
+    let controls = match field {
+        RoomField::Stage(stage)
+            if stage != room.info.stage && room.info.controls.timer.is_some() =>
+        {
+            Some(RoomControls {
+                timer: None,
+                ..room.info.controls.clone()
+            })
+        }
+        _ => None,
+    };
+    Ok(Step::Write(SetField { field, controls }))
 }
 
 impl Change for SetField {
@@ -25,11 +42,18 @@ impl Change for SetField {
     type Output = RoomInfo;
 
     fn persist(&self, store: &mut dyn RoomWrites) -> Result<(), StoreError> {
-        store.update_room_field(self.0.clone())
+        store.update_room_field(self.field.clone())?;
+        if let Some(controls) = &self.controls {
+            store.update_controls(controls)?;
+        }
+        Ok(())
     }
 
     fn apply(self, room: &mut Room, (): ()) -> (RoomInfo, Effects) {
-        match self.0 {
+        if let Some(controls) = self.controls {
+            room.info.controls = controls;
+        }
+        match self.field {
             RoomField::Settings(s) => room.info.settings = s,
             RoomField::Stage(s) => room.info.stage = s,
             RoomField::Closed(c) => room.info.closed = c,
@@ -46,8 +70,8 @@ impl LiveRoom {
             .await
     }
 
-    /// Moves the room to a stage, and keeps a snapshot of the analysis at that moment (the
-    /// report compares them).
+    /// Moves the room to a stage (stopping a running countdown), and keeps a snapshot of the
+    /// analysis at that moment (the report compares them).
     pub async fn set_stage(&self, stage: Stage) -> Result<RoomInfo, RoomError> {
         let info = self
             .commit(|room| check_set_field(room, RoomField::Stage(stage)))

@@ -87,6 +87,25 @@ fn a_timer_runs_one_to_thirty_minutes_from_now() {
 }
 
 #[test]
+fn moving_the_room_on_stops_its_countdown_and_nothing_else() {
+    let mut r = room();
+    let stage = |r: &mut Room, s: Stage| {
+        let step = cmd::check_set_field(r, RoomField::Stage(s));
+        commit(r, step, ());
+    };
+    stage(&mut r, Stage::Tables);
+    control(&mut r, ControlRequest::PauseVoting, 1, &[]);
+    control(&mut r, ControlRequest::StartTimer { minutes: 10 }, 2, &[]);
+    // The same stage again (a second click) leaves the countdown running.
+    stage(&mut r, Stage::Tables);
+    assert!(r.info().controls.timer.is_some());
+    stage(&mut r, Stage::Report);
+    assert_eq!(r.info().stage, Stage::Report);
+    assert_eq!(r.info().controls.timer, None);
+    assert!(r.info().controls.voting_paused, "other controls stay");
+}
+
+#[test]
 fn the_spotlight_takes_only_a_statement_participants_see_and_leaves_with_it() {
     let mut r = room();
     let unknown = ControlRequest::Spotlight { statement: Some(9) };
