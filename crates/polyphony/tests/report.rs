@@ -79,7 +79,7 @@ fn the_fixture_becomes_a_report_in_each_language() {
         &["--lang", "ja", "--seed", "5", "--preset", "polis"],
     );
     assert!(ja.contains(r#"<html lang="ja">"#) && ja.contains("意見マップ"));
-    assert!(ja.contains("「polis」設定、乱数シード 5"));
+    assert!(ja.contains("「Polis（pol.is と同じ）」設定、乱数シード 5"));
     let zh = written(&fixture, "two-camps-zh.html", &["--lang", "zh-TW"]);
     assert!(zh.contains("意見地圖"));
     let ko = written(&fixture, "two-camps-ko.html", &["--lang", "ko"]);

@@ -24,6 +24,7 @@ fn is_stripped(c: char) -> bool {
         | '\u{2060}'..='\u{206F}'  // word joiner, invisible operators, isolates, deprecated
         | '\u{FEFF}'               // byte-order mark / zero-width no-break space
         | '\u{FFF0}'..='\u{FFF8}'  // unassigned specials (default ignorable)
+        | '\u{FFF9}'..='\u{FFFB}'  // interlinear annotation anchor, separator, terminator
         | '\u{1BCA0}'..='\u{1BCA3}' // shorthand format controls
         | '\u{1D173}'..='\u{1D17A}' // musical symbol format controls
         | '\u{E0000}'..='\u{E001F}' // language tag and unassigned tags
@@ -58,6 +59,12 @@ fn is_variation_selector(c: char) -> bool {
     )
 }
 
+/// The most combining marks kept in a row on one character: enough for any script's stacked
+/// diacritics (Vietnamese, Indic clusters, Hebrew points take two or three), not for a letter
+/// with 279 accents stacked on it ("zalgo"), which spread over a phone's statement card and ran
+/// down the projector.
+const MARKS_IN_A_ROW: usize = 4;
+
 /// A character that attaches to the one before it (a combining mark, a variation selector).
 fn attaches(c: char) -> bool {
     is_combining_mark(c) || is_variation_selector(c)
@@ -74,7 +81,8 @@ fn is_base(c: Option<&char>) -> bool {
 /// default-ignorable code points; C0/C1 controls such as NUL; tag characters except in a flag
 /// after 🏴), blank characters with a width (U+2800, U+3164, U+FFA0) read as spaces, a joiner
 /// U+200C/U+200D kept only between two visible characters, a combining mark or variation
-/// selector only after a visible character (never alone), Unicode NFC, every run of whitespace
+/// selector only after a visible character (never alone), at most [`MARKS_IN_A_ROW`] combining
+/// marks in a row, Unicode NFC, every run of whitespace
 /// (full-width U+3000 and line breaks included) one space, no space at either end. An empty
 /// result means there was nothing to read.
 pub(crate) fn normalise(text: &str) -> String {
@@ -96,14 +104,16 @@ pub(crate) fn normalise(text: &str) -> String {
     }
     // Joiners between two visible characters; marks and selectors after a visible one.
     let mut kept: Vec<char> = Vec::with_capacity(chars.len());
+    let mut marks = 0;
     for (i, &c) in chars.iter().enumerate() {
         let after_visible = kept
             .last()
             .is_some_and(|&p| !p.is_whitespace() && !is_joiner(p));
+        marks = if is_combining_mark(c) { marks + 1 } else { 0 };
         let keep = if is_joiner(c) {
             after_visible && is_base(chars.get(i + 1))
         } else if attaches(c) {
-            after_visible
+            after_visible && marks <= MARKS_IN_A_ROW
         } else {
             true
         };
@@ -159,7 +169,29 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalise, normalise_paragraphs, same_text};
+    use super::{normalise, normalise_paragraphs, same_text, MARKS_IN_A_ROW};
+
+    #[test]
+    fn a_letter_keeps_a_few_stacked_marks_not_hundreds() {
+        // "zalgo": one letter and 279 combining marks.
+        let zalgo: String = std::iter::once('Z')
+            .chain(std::iter::repeat_n('\u{0336}', 279))
+            .chain("ebra".chars())
+            .collect();
+        let kept = normalise(&zalgo);
+        assert_eq!(kept.chars().count(), 1 + MARKS_IN_A_ROW + 4, "{kept:?}");
+        assert!(kept.ends_with("ebra"));
+        // Real stacked diacritics stay: Vietnamese (decomposed, two marks; NFC composes them),
+        // Hindi, Hebrew with points.
+        for text in ["Vie\u{0323}\u{0302}t Nam", "क्षत्रिय", "שָׁלוֹם"] {
+            assert_eq!(
+                normalise(text),
+                unicode_normalization::UnicodeNormalization::nfc(text).collect::<String>()
+            );
+        }
+        // The interlinear annotation characters show nothing: removed.
+        assert_eq!(normalise("a\u{FFF9}b\u{FFFA}c\u{FFFB}"), "abc");
+    }
 
     #[test]
     fn trims_and_collapses_whitespace() {
