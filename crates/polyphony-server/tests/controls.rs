@@ -351,6 +351,11 @@ async fn the_report_is_private_until_published_and_everything_survives_a_restart
         .await;
         let v = view_until(&r, &code, |v| !v["change"].is_null()).await;
         assert_eq!(v["change"]["since"], "groups", "{}", v["change"]);
+        // Moving the room on stopped the countdown started at the groups stage; one started
+        // at the report is kept across the restart.
+        let (_, info) = call(&r, "GET", &format!("/api/rooms/{code}"), &[], None).await;
+        assert!(info["controls"]["timer"].is_null(), "{info}");
+        control(&r, &code, &key, r#"{"action":"start_timer","minutes":10}"#).await;
         state.shutdown().await;
         (code, key)
     };
