@@ -100,6 +100,10 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
     const x = await view();
     return x.analyzed_votes === PHONES * STATEMENTS && x.groups.length >= 2 ? x : null;
   }, 'groups', 30000);
+  // Before the report stage the report can be read, not published (a first-time facilitator
+  // was one click from publishing an empty report at the briefing).
+  await host.locator('#report-control #report-link').waitFor();
+  assert.equal(await host.locator('#publish-report').count(), 0, 'no publishing before the report stage');
   await host.click('#stage-groups');
   await host.click('#confirm-stage-yes'); // every screen changes: asked again
   await screen.locator('main[data-stage=groups] .group-card').nth(1).waitFor();

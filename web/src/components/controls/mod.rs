@@ -68,7 +68,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
         return html! {
             <section class="card controls" id="room-controls" data-closed="true">
                 <h2><Tr lang={lang} k={Key::ControlsTitle} /></h2>
-                { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
+                { report_control(lang, &p.code, &p.host_key, (controls.report_published, true), &send) }
                 <GroupNamesControl lang={lang} groups={p.view.groups.clone()} controls={controls.clone()} send={send.clone()} />
             </section>
         };
@@ -84,7 +84,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
                 <PageTurner lang={lang} title={Key::ReportPagesTitle} pages={report_pages(&p.view).len()}
                     paging={controls.page_of(Stage::Report)} send={send.clone()} />
                 // The report stage's own step (publish it): here, not under every other control.
-                { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) }
+                { report_control(lang, &p.code, &p.host_key, (controls.report_published, true), &send) }
             }
             <TimerControl lang={lang} timer={controls.timer} send={send.clone()} />
             <SpotlightControl lang={lang} statements={statements.clone()} spotlight={controls.spotlight} send={send.clone()} />
@@ -94,7 +94,7 @@ pub fn RoomControlsPanel(p: &ConsoleProps) -> Html {
             <GroupNamesControl lang={lang} groups={p.view.groups.clone()} controls={controls.clone()} send={send.clone()} />
             <RevoteControl lang={lang} statements={statements} revote={controls.revote.clone()}
                 preselection={revote_preselection(&p.view)} send={send.clone()} />
-            if !report_stage { { report_control(lang, &p.code, &p.host_key, controls.report_published, &send) } }
+            if !report_stage { { report_control(lang, &p.code, &p.host_key, (controls.report_published, false), &send) } }
         </section>
     }
 }
