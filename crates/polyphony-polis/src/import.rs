@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::error::PolisError;
 
 mod fast;
+mod scan;
 #[cfg(test)]
 mod tests;
 

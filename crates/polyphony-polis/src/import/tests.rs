@@ -1,6 +1,7 @@
 //! The fast path against the `csv` crate's reader: the same result on every input.
 
 use super::fast::*;
+use super::scan::*;
 use super::*;
 use proptest::prelude::*;
 
