@@ -500,7 +500,7 @@ async fn socket(
                 None => {
                     // One line a second at most: a keep-alive connection can ask for thousands
                     // of refused upgrades a second (1.1 MB of log a second, measured).
-                    if once_this_second(&WS_REFUSAL_LOGGED) {
+                    if crate::util::once_a_second(&WS_REFUSAL_LOGGED) {
                         tracing::warn!(%ip, max, "WebSocket refused: too many from this address");
                     }
                     return Err(ApiError::with_status(
@@ -534,26 +534,5 @@ async fn socket(
         }))
 }
 
-/// The second (since the Unix epoch) a refused WebSocket was last logged in.
+/// When a refused WebSocket was last logged (`util::once_a_second`).
 static WS_REFUSAL_LOGGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Whether this is the first call of the current second for `last` (which it then marks).
-fn once_this_second(last: &std::sync::atomic::AtomicU64) -> bool {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    last.swap(now, std::sync::atomic::Ordering::Relaxed) != now
-}
-
-#[cfg(test)]
-mod log_tests {
-    use super::once_this_second;
-
-    #[test]
-    fn a_flood_of_refusals_logs_once_a_second() {
-        let last = std::sync::atomic::AtomicU64::new(0);
-        let logged = (0..10_000).filter(|_| once_this_second(&last)).count();
-        // Ten thousand calls in well under two seconds: one line, two if a second turned.
-        assert!((1..=2).contains(&logged), "{logged}");
-    }
-}

@@ -288,9 +288,8 @@ fn refusal(status: &str, error: &str) -> Vec<u8> {
 }
 
 /// Logs a refusal at most once a second (a flood must not flood the log too).
-fn log_refusal(last: &AtomicU64, start: Instant, ip: IpAddr, why: &str, refused: u64) {
-    let now = start.elapsed().as_secs();
-    if last.swap(now, Ordering::Relaxed) != now {
+fn log_refusal(last: &AtomicU64, ip: IpAddr, why: &str, refused: u64) {
+    if crate::util::once_a_second(last) {
         tracing::warn!(%ip, refused, "connection refused: {why}");
     }
 }
@@ -345,7 +344,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> io::Result<()> {
                     "too many connections from this address",
                 )
             };
-            log_refusal(&last_log, start, ip, why, refused);
+            log_refusal(&last_log, ip, why, refused);
             // The socket's send buffer is empty: one non-blocking write goes out whole or not
             // at all; either way the connection is closed at once.
             let _ = stream.try_write(&refusal(status, &format!("{why}; try again shortly")));

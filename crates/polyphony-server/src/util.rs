@@ -1,7 +1,7 @@
 //! Small helpers every part of the server uses: poison-tolerant locks, the server clock and
 //! secrets.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it (the data is still
@@ -54,4 +54,26 @@ pub(crate) fn same_secret(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Whether this is the first call of the current second (since the Unix epoch) for `last`,
+/// which it then marks: a flood of refusals logs one line a second, not one each.
+pub(crate) fn once_a_second(last: &AtomicU64) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    last.swap(now, Ordering::Relaxed) != now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::once_a_second;
+
+    #[test]
+    fn a_flood_of_refusals_logs_once_a_second() {
+        let last = std::sync::atomic::AtomicU64::new(0);
+        let logged = (0..10_000).filter(|_| once_a_second(&last)).count();
+        // Ten thousand calls in well under two seconds: one line, two if a second turned.
+        assert!((1..=2).contains(&logged), "{logged}");
+    }
 }
