@@ -412,6 +412,14 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
         + change.consensus_gained.length + change.consensus_lost.length;
       const shown = await checkListFills(screen, '#change', candidates);
       assert.ok(shown >= 1, `${shown} of ${candidates} changes shown`);
+      // What did not fit is counted, and said to be in the report.
+      const more = screen.locator('#change-more');
+      if (shown < candidates) {
+        assert.equal(await more.getAttribute('data-more'), String(candidates - shown));
+        assert.equal((await more.textContent()).trim(), `and ${candidates - shown} more in the take-away report`);
+      } else {
+        assert.equal(await more.count(), 0, 'every change shown: no "more" line');
+      }
     }
     await checkProjectorLanguages(screen, `report page ${n + 1}`, `facilitator-report-${n + 1}`);
     assert.deepEqual(await axeSerious(screen), [], `projector report page ${n + 1}`);

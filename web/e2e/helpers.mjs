@@ -207,8 +207,9 @@ export const MIN_PX = { body: 36, code: 96, statement: 56 };
  * viewport, every text is at least `MIN_PX` (scaled by the viewport's height against 1080), the
  * statement under discussion (spectrum or spotlight) at least `MIN_PX.statement`, no
  * statement leaves one character alone on its last line (as workshop.test.mjs), the room's
- * code and joining code (with their labels) are each on one line, and a topic on two lines
- * leaves more than two characters on the second.
+ * code and joining code (with their labels) are each on one line, the spectrum's walls and the
+ * table tiles' titles break only between words, and a topic on two lines leaves more than two
+ * characters on the second.
  */
 export async function checkProjector(page, what) {
   const r = await page.evaluate(() => {
@@ -255,6 +256,29 @@ export async function checkProjector(page, what) {
       };
       if (Math.abs(top(n.length - 1) - top(0)) > 4) broken.push(n.data);
     }
+    // The spectrum's walls and a table tile's title break only between words, where the
+    // translation allows (a space or a zero-width space): "這面牆：非 / 常同意" read wrong.
+    const midWord = [];
+    for (const el of main.querySelectorAll('.wall, .title-part')) {
+      const chars = [];
+      const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n; n = w.nextNode()) {
+        for (let i = 0; i < n.length; i += 1) {
+          const range = document.createRange();
+          range.setStart(n, i);
+          range.setEnd(n, i + 1);
+          // (a zero-width space or a collapsed space has no box of its own: it stands where the
+          // character before it ended)
+          const rect = range.getClientRects()[0];
+          chars.push([n.data[i], rect ? rect.top : (chars[chars.length - 1]?.[1] ?? 0)]);
+        }
+      }
+      for (let i = 1; i < chars.length; i += 1) {
+        const [before, top0] = chars[i - 1];
+        const [after, top1] = chars[i];
+        if (top1 - top0 > 4 && !/[\s\u200B]/.test(before) && !/\s/.test(after)) midWord.push(el.textContent);
+      }
+    }
     // The topic in the heading line, when it takes two lines, leaves more than a word's tail
     // on the second ("…認めるべき / か？" was read from the back of the hall as a stray "か？").
     let topicTail = null;
@@ -278,7 +302,7 @@ export async function checkProjector(page, what) {
       }
     }
     const se = document.scrollingElement;
-    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans, broken, topicTail,
+    return { sh: se.scrollHeight, sw: se.scrollWidth, h: innerHeight, w: innerWidth, texts, orphans, broken, topicTail, midWord,
       code: px(document.querySelector('#room-code')),
       statement: px(document.querySelector('#spectrum-view > .statement-text, #spotlight .spot-text')) };
   });
@@ -293,6 +317,7 @@ export async function checkProjector(page, what) {
   if (r.statement !== null) assert.ok(r.statement >= MIN_PX.statement * scale, `${at}: statement ${r.statement} px`);
   assert.deepEqual(r.orphans, [], `${at}: one character alone on a line`);
   assert.deepEqual(r.broken, [], `${at}: a code or its label broken over lines`);
+  assert.deepEqual(r.midWord, [], `${at}: a wall or a table's title broken inside a word`);
   assert.equal(r.topicTail, null, `${at}: the topic's second line is only "${r.topicTail}"`);
 }
 

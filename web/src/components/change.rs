@@ -3,7 +3,8 @@
 //! themselves (everyone, then each group with its members held fixed), and consensus gained and
 //! lost, each as one plain sentence. On the projector, as many items as the screen has room
 //! for, measured on the page (`list_fit.rs`): the estimate left half of a 1080p screen empty
-//! under one statement while the report listed three.
+//! under one statement while the report listed three; what did not fit is counted, "and 1 more
+//! in the take-away report".
 
 use polyphony_protocol::{PanelView, RoomControls, RoomView};
 use yew::prelude::*;
@@ -123,9 +124,18 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
     );
     // Whole items only (a panel never shows without its groups), but for a first item too
     // tall, whose sentence is cut.
+    let total = items.len();
     let (shown, clamp) = match fitted {
         Some(f) => (f.shown, f.clamp.map(|c| format!("--clamp:{c}"))),
-        None => (items.len(), None),
+        None => (total, None),
+    };
+    // On the projector, what did not fit is said to be in the report. Its line is laid out
+    // while the list is measured (the room it takes is kept for it), then shown only when
+    // something was left out.
+    let more = match (p.fit, fitted) {
+        (Some(_), None) if total > 1 => Some(total),
+        (Some(_), Some(f)) if f.shown < total => Some(total - f.shown),
+        _ => None,
     };
     let nothing = !change_worth_showing(c);
     html! {
@@ -152,6 +162,9 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
                     </li>
                 }
             }) }</ul>
+            if let Some(n) = more {
+                <p class="change-more" id="change-more" data-more={n.to_string()} data-fit-optional=""><Tr lang={lang} k={Key::ChangeMore} args={vec![("n", n.to_string())]} /></p>
+            }
         </section>
     }
 }

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::components::Tr;
 use crate::hooks::use_on_resize;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{fill, t, Key, Lang};
 use crate::state::newest_that_fit;
 use crate::{group_colour, table_plate_style};
 
@@ -63,8 +63,20 @@ pub fn table_title(
                 .iter()
                 .find(|(label, _)| label == g)
                 .map(|(_, n)| n.clone());
+            // Each side of the dot kept whole (a narrow tile breaks the title at the dot, never
+            // inside "Table 1" or "group A", nor between "1" and "·"): the dot stays with the
+            // table, the group starts the next line.
+            let text = fill(
+                t(lang, Key::TableOfGroup),
+                &[("n", number.to_string()), ("group", g.clone())],
+            );
+            let parts: Vec<&str> = text.split(" · ").collect();
+            let last = parts.len().saturating_sub(1);
             html! { <>
-                <Tr lang={lang} k={Key::TableOfGroup} args={vec![("n", number.to_string()), ("group", g.clone())]} />
+                <span data-i18n-template={Key::TableOfGroup.name()}>{ for parts.iter().enumerate().map(|(i, part)| html! { <>
+                    <span class="title-part">{ *part }{ if i < last { " ·" } else { "" } }</span>
+                    { if i < last { " " } else { "" } }
+                </> }) }</span>
                 if let Some(name) = name { { " · " }<span class="group-name" data-group={g.clone()}>{ name }</span> }
             </> }
         }

@@ -1,5 +1,5 @@
 //! The facilitator's countdown, counted with this screen's own clock against the timer's start
-//! (server time) and length: `mm:ss`, then, at zero, a soft pulse and "Time" (no sound, nothing
+//! (server time) and length: `mm:ss` (on the projector after the words "Time left"), then, at zero, a soft pulse and "Time" (no sound, nothing
 //! else happens). On the projector (`fades`) "Time" stays for a minute
 //! ([`TIME_UP_SHOWN_MS`](crate::state::projector::TIME_UP_SHOWN_MS), counted from the timer's
 //! end), then the clock leaves the screen by itself.
@@ -49,6 +49,8 @@ pub fn TimerClock(p: &TimerProps) -> Html {
     html! {
         <div id={p.id.clone()} class={classes!("timer", done.then_some("time-up"))} role="timer"
             aria-label={t(p.lang, Key::TimeLeftLabel)} data-done={done.to_string()} data-left={(left / 1000).to_string()}>
+            // On the projector the clock says what it counts (the room sees only the screen).
+            if p.fades && !done { <span class="time-label"><Tr lang={p.lang} k={Key::TimeLeftLabel} /></span> }
             <span class="clock">{ mm_ss(left) }</span>
             if done { <span class="time-word"><Tr lang={p.lang} k={Key::TimeUp} /></span> }
         </div>
