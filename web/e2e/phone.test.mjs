@@ -184,12 +184,13 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   const first = Number(await card.getAttribute('data-statement'));
   assert.ok(again.includes(first), `statement ${first} is asked again`);
   const before = first === pausedVote ? '不同意' : '同意';
-  assert.equal(await phone.locator('#asked-again').innerText(), `再問一次 · 上次你選了：${before}`);
+  assert.equal(await phone.locator('#asked-again').innerText(), `再問一次 · 第 1 則，共 2 則 · 上次你選了：${before}`);
   await fits(phone, 'asked again');
   await shot(phone, 'phone-revote-zh-TW');
   assert.deepEqual(await axeSerious(phone), [], 'phone asked again');
   await voteOnce(phone, 'pass');
   await phone.locator('#vote-card[data-again=true]').waitFor();
+  await phone.locator('#asked-again .revote-place').filter({ hasText: '第 2 則，共 2 則' }).waitFor();
   await voteOnce(phone, 'pass');
   await phone.locator('#all-voted').waitFor();
   await waitFor(async () => {

@@ -15,7 +15,8 @@ use super::model::{visible, Room};
 pub(crate) struct Route {
     /// The statement to show (`None` when every visible statement is voted on).
     pub(crate) next: Option<u32>,
-    /// Visible statements this participant has not voted on, by id.
+    /// Visible statements this participant has not voted on: those asked again in a second
+    /// vote first, then the rest, each by id.
     pub(crate) unvoted: Vec<u32>,
     /// Visible statements this participant voted on.
     pub(crate) voted: u32,
@@ -42,13 +43,27 @@ pub(crate) fn route(room: &Room, pid: u32, analysis: Option<&Analysis>) -> Route
         .filter(|s| visible(s))
         .map(|s| s.sid)
         .collect();
-    let unvoted: Vec<u32> = visible.iter().copied().filter(|s| !voted_on(s)).collect();
+    let mut unvoted: Vec<u32> = visible.iter().copied().filter(|s| !voted_on(s)).collect();
     let voted = (visible.len() - unvoted.len()) as u32;
+    // In a second vote the statements asked again come first (the facilitator asked the room
+    // for them now; new statements wait), in the list the phone keeps as well, so that it
+    // counts them and shows them first offline.
+    let asked_again = |sid: &u32| {
+        revote.is_some_and(|r| r.statements.contains(sid))
+            && participant.is_some_and(|p| p.votes.contains_key(sid))
+    };
+    unvoted.sort_by_key(|s| !asked_again(s));
+    let first = unvoted.iter().take_while(|s| asked_again(s)).count();
+    let pool = if first > 0 {
+        &unvoted[..first]
+    } else {
+        &unvoted[..]
+    };
     let showing = participant.and_then(|p| p.showing);
     let next = keep_or_choose(
         showing,
         |s| unvoted.contains(&s),
-        || choose_next(&unvoted, analysis, room.seed(), pid, voted),
+        || choose_next(pool, analysis, room.seed(), pid, voted),
     );
     Route {
         next,

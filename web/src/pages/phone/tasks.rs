@@ -85,6 +85,9 @@ pub(super) fn vote_card(
         <section class="vote-card" id="vote-card" data-statement={s.id.to_string()} data-again={again.is_some().to_string()}>
             if let Some(v) = again {
                 <p class="asked-again" id="asked-again"><strong><Tr lang={lang} k={Key::PhoneAskedAgain} /></strong>{ " · " }
+                    if let Some((n, total)) = m.revote_place(s.id) {
+                        <span class="revote-place"><Tr lang={lang} k={Key::Progress} args={vec![("n", n.to_string()), ("total", total.to_string())]} /></span>{ " · " }
+                    }
                     <Tr lang={lang} k={Key::PhoneEarlierVote} args={vec![("vote", t(lang, vote_key(v)).to_string())]} /></p>
             } else {
                 <p class="progress"><Tr lang={lang} k={Key::Progress} args={vec![("n", (voted + 1).min(total).to_string()), ("total", total.to_string())]} /></p>

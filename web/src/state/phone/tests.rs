@@ -628,6 +628,8 @@ fn a_statement_asked_again_is_shown_again_with_the_earlier_vote() {
     );
     assert_eq!(m.asked_again(0), Some(Vote::Agree));
     assert_eq!(m.asked_again(2), None, "not in the second vote");
+    assert_eq!(m.revote_place(0), Some((1, 2)), "1 of the 2 asked again");
+    assert_eq!(m.revote_place(2), None);
     m.apply(PhoneEvent::Vote {
         statement: 0,
         vote: Vote::Disagree,
@@ -638,6 +640,11 @@ fn a_statement_asked_again_is_shown_again_with_the_earlier_vote() {
         "a vote acknowledged before the second vote does not hide the statement asked again"
     );
     assert_eq!(m.asked_again(1), Some(Vote::Disagree));
+    assert_eq!(
+        m.revote_place(1),
+        Some((2, 2)),
+        "the vote sent from here counts at once"
+    );
     assert_eq!(
         m.my_vote(0),
         Some(Vote::Disagree),

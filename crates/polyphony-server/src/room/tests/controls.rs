@@ -204,6 +204,42 @@ fn a_second_vote_asks_again_statements_already_voted_until_voted_since() {
 }
 
 #[test]
+fn statements_asked_again_come_before_new_ones_in_a_second_vote() {
+    // Ten statements: a random pick among the unvoted would be one asked again 2 times in 9.
+    let mut r = room_with(10, Limits::default());
+    let now = Instant::now();
+    // Participant 0 votes on 1 and 2; the second vote asks 1 and 2 again.
+    for (id, sid) in [("a", 1), ("b", 2)] {
+        let step = cmd::check_vote(&r, 0, &vote(id, sid), now);
+        let w = VoteWritten {
+            inserted: true,
+            time: 10,
+        };
+        let _ = commit(&mut r, step, w);
+    }
+    let open = ControlRequest::OpenRevote {
+        statements: vec![1, 2],
+    };
+    control(&mut r, open, 20, &[]);
+    let route = routing::route(&r, 0, None);
+    assert_eq!(
+        route.unvoted,
+        vec![1, 2, 0, 3, 4, 5, 6, 7, 8, 9],
+        "asked again first, then the new ones"
+    );
+    assert!(
+        route.next.is_some_and(|s| s == 1 || s == 2),
+        "the next is one asked again: {:?}",
+        route.next
+    );
+    // Participant 1 voted on none: nothing is asked again of them; every statement by id.
+    assert_eq!(
+        routing::route(&r, 1, None).unvoted,
+        (0..10).collect::<Vec<u32>>()
+    );
+}
+
+#[test]
 fn a_spectrum_runs_any_number_of_rounds_in_order_and_each_opening_hides_its_counts() {
     let mut r = room();
     let step = cmd::check_start_spectrum(&r, 0, 1);
