@@ -412,11 +412,11 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
         + change.consensus_gained.length + change.consensus_lost.length;
       const shown = await checkListFills(screen, '#change', candidates);
       assert.ok(shown >= 1, `${shown} of ${candidates} changes shown`);
-      // What did not fit is counted, and said to be in the report.
-      const more = screen.locator('#change-more');
+      // What did not fit is counted beside the heading, and said to be in the report.
+      const more = screen.locator('#change h2 #change-more');
       if (shown < candidates) {
         assert.equal(await more.getAttribute('data-more'), String(candidates - shown));
-        assert.equal((await more.textContent()).trim(), `and ${candidates - shown} more in the take-away report`);
+        assert.equal((await more.textContent()).trim(), `(${candidates - shown} more in the take-away report)`);
       } else {
         assert.equal(await more.count(), 0, 'every change shown: no "more" line');
       }

@@ -150,20 +150,17 @@ function readList(page, selector) {
     const bodyBottom = document.querySelector('main.screen .screen-body').getBoundingClientRect().bottom;
     const section = document.querySelector(sel);
     const list = section?.querySelector(':scope > ol, :scope > ul');
-    if (!list) return { bodyBottom, bottoms: [], tail: 0, optional: 0, fitted: section?.dataset.fitted ?? null };
+    if (!list) return { bodyBottom, bottoms: [], tail: 0, fitted: section?.dataset.fitted ?? null };
     const px = (el, p) => parseFloat(getComputedStyle(el)[p]) || 0;
     let tail = px(section, 'paddingBottom') + px(section, 'borderBottomWidth');
-    let optional = 0;
     let gap = null;
     for (let el = list.nextElementSibling; el; el = el.nextElementSibling) {
       if (gap === null) gap = px(el, 'marginTop');
-      const height = el.getBoundingClientRect().height + px(el, 'marginBottom');
-      tail += height;
-      if (el.hasAttribute('data-fit-optional')) optional += height;
+      tail += el.getBoundingClientRect().height + px(el, 'marginBottom');
     }
     const bottoms = [...list.children].map((li) => li.getBoundingClientRect().bottom
       + (gap === null ? 0 : Math.max(gap, px(li, 'marginBottom'))));
-    return { bodyBottom, bottoms, tail, optional, fitted: section.dataset.fitted };
+    return { bodyBottom, bottoms, tail, fitted: section.dataset.fitted };
   }, selector);
 }
 
@@ -198,11 +195,8 @@ export async function checkListFills(page, selector, candidates) {
       const high = await fitted();
       assert.ok(high.bottoms.length > n, `${selector}: ${high.bottoms.length} items on a screen twice as tall, as many as the ${n} at 1080 (of ${candidates})`);
       const next = high.bottoms[n];
-      // What would follow it at 1080: the same as now, less a line saying how many more there
-      // are (`data-fit-optional`) when it would have been the last.
-      const after = n + 1 < candidates ? low.tail : low.tail - low.optional;
-      assert.ok(next + after > low.bodyBottom + 0.5,
-        `${selector}: item ${n + 1} (ending at ${next.toFixed(0)} + ${after.toFixed(0)}) would have fitted above ${low.bodyBottom.toFixed(0)} at 1080, where ${n} of ${candidates} show`);
+      assert.ok(next + high.tail > low.bodyBottom + 0.5,
+        `${selector}: item ${n + 1} (ending at ${next.toFixed(0)} + ${high.tail.toFixed(0)}) would have fitted above ${low.bodyBottom.toFixed(0)} at 1080, where ${n} of ${candidates} show`);
     } finally {
       await page.setViewportSize({ width: 1920, height: 1080 });
     }

@@ -3,8 +3,8 @@
 //! themselves (everyone, then each group with its members held fixed), and consensus gained and
 //! lost, each as one plain sentence. On the projector, as many items as the screen has room
 //! for, measured on the page (`list_fit.rs`): the estimate left half of a 1080p screen empty
-//! under one statement while the report listed three; what did not fit is counted, "and 1 more
-//! in the take-away report".
+//! under one statement while the report listed three; what did not fit is counted beside the
+//! heading, "(1 more in the take-away report)".
 
 use polyphony_protocol::{PanelView, RoomControls, RoomView};
 use yew::prelude::*;
@@ -129,9 +129,10 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
         Some(f) => (f.shown, f.clamp.map(|c| format!("--clamp:{c}"))),
         None => (total, None),
     };
-    // On the projector, what did not fit is said to be in the report. Its line is laid out
-    // while the list is measured (the room it takes is kept for it), then shown only when
-    // something was left out.
+    // On the projector, what did not fit is said to be in the report, beside the heading (a
+    // line of its own under the list cost a statement its place). Laid out while the list is
+    // measured, so the heading's height is measured with it; then shown only when something
+    // was left out.
     let more = match (p.fit, fitted) {
         (Some(_), None) if total > 1 => Some(total),
         (Some(_), Some(f)) if f.shown < total => Some(total - f.shown),
@@ -141,7 +142,11 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
     html! {
         <section ref={section} class="change" id="change" style={clamp}
             data-fitted={p.fit.map(|_| fitted.is_some().to_string())}>
-            <h2><Tr lang={lang} k={Key::ChangeTitle} /></h2>
+            <h2><Tr lang={lang} k={Key::ChangeTitle} />
+                if let Some(n) = more {
+                    { " " }<span class="change-more" id="change-more" data-more={n.to_string()}><Tr lang={lang} k={Key::ChangeMore} args={vec![("n", n.to_string())]} /></span>
+                }
+            </h2>
             <p class="since"><Tr lang={lang} k={Key::ChangeSince} args={vec![("stage", t(lang, stage_key(c.since)).to_string())]} /></p>
             if nothing { <p class="moved-count"><Tr lang={lang} k={Key::ChangeNone} /></p> }
             else if c.moved == 0 { <p class="moved-count" id="change-moved"><Tr lang={lang} k={Key::ChangeMovedNone} /></p> }
@@ -162,9 +167,6 @@ pub fn ChangeSummary(p: &ChangeProps) -> Html {
                     </li>
                 }
             }) }</ul>
-            if let Some(n) = more {
-                <p class="change-more" id="change-more" data-more={n.to_string()} data-fit-optional=""><Tr lang={lang} k={Key::ChangeMore} args={vec![("n", n.to_string())]} /></p>
-            }
         </section>
     }
 }

@@ -47,18 +47,6 @@ pub fn items_that_fit(bottoms: &[f64], tail: f64, limit: f64) -> usize {
         .count()
 }
 
-/// How many items fit when the last `optional` pixels of `tail` (a line saying how many more
-/// there are) are needed only when some item is left out: every item without it, else as many
-/// as fit with it.
-pub fn items_that_fit_with(bottoms: &[f64], tail: f64, optional: f64, limit: f64) -> usize {
-    let all = items_that_fit(bottoms, tail - optional, limit);
-    if all == bottoms.len() {
-        all
-    } else {
-        items_that_fit(bottoms, tail, limit)
-    }
-}
-
 /// The lines to cut a first item's text to when it ends `over` pixels below the room: its
 /// `lines` less the lines it overflows by, `None` when fewer than `first.min_lines` would be
 /// left (and the first item must not always show).
@@ -114,20 +102,13 @@ fn measure(section: &Element, first: FirstItem) -> Fitted {
     };
     // What follows the list in its section, and the section's own bottom edge. The gap between
     // the last item and what follows is the larger of their margins (they collapse).
-    // An element marked `data-fit-optional` (how many more there are) is needed only when an
-    // item is left out.
     let mut tail = px(section, "padding-bottom") + px(section, "border-bottom-width");
-    let mut optional = 0.0;
     let mut gap_after = None;
     let mut next = list.next_element_sibling();
     while let Some(el) = next {
         let (top, bottom) = (px(&el, "margin-top"), px(&el, "margin-bottom"));
         gap_after.get_or_insert(top);
-        let height = el.get_bounding_client_rect().height() + bottom;
-        tail += height;
-        if el.has_attribute("data-fit-optional") {
-            optional += height;
-        }
+        tail += el.get_bounding_client_rect().height() + bottom;
         next = el.next_element_sibling();
     }
     let bottoms: Vec<f64> = items
@@ -137,7 +118,7 @@ fn measure(section: &Element, first: FirstItem) -> Fitted {
             li.get_bounding_client_rect().bottom() + gap
         })
         .collect();
-    let shown = items_that_fit_with(&bottoms, tail, optional, limit);
+    let shown = items_that_fit(&bottoms, tail, limit);
     if shown > 0 || items.is_empty() {
         return Fitted { shown, clamp: None };
     }
@@ -210,31 +191,6 @@ mod tests {
         assert_eq!(items_that_fit(&[300.0, 500.0, 700.4], 50.0, 750.0), 3);
         assert_eq!(items_that_fit(&[800.0], 0.0, 760.0), 0);
         assert_eq!(items_that_fit(&[], 0.0, 760.0), 0);
-    }
-
-    #[test]
-    fn a_line_saying_how_many_more_is_kept_room_for_only_when_one_is_left_out() {
-        // Items ending at 300, 500, 700 px; a legend of 50 of which the last 40 say "1 more".
-        // The room ends at 720: all three fit without the line, so it is not needed.
-        assert_eq!(
-            items_that_fit_with(&[300.0, 500.0, 700.0], 50.0, 40.0, 720.0),
-            3
-        );
-        // At 700 the third does not fit even without it: two, with the line under them.
-        assert_eq!(
-            items_that_fit_with(&[300.0, 500.0, 700.0], 50.0, 40.0, 700.0),
-            2
-        );
-        // At 540 the second would fit without the line, but the third is left out: the line
-        // is needed, and with it only the first fits.
-        assert_eq!(
-            items_that_fit_with(&[300.0, 500.0, 700.0], 50.0, 40.0, 540.0),
-            1
-        );
-        assert_eq!(
-            items_that_fit_with(&[300.0, 500.0, 700.0], 50.0, 0.0, 540.0),
-            1
-        );
     }
 
     #[test]
