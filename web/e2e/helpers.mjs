@@ -19,11 +19,11 @@ export const tables = JSON.parse(readFileSync(path.join(process.env.POLYPHONY_WE
 const axePath = path.join(here, 'node_modules/axe-core/axe.min.js');
 
 /** Starts the server on a free port with a fresh database; `{ base, stop }`. */
-export async function startServer() {
+export async function startServer(extraArgs = []) {
   mkdirSync(shots, { recursive: true });
   const dbDir = mkdtempSync(path.join(tmpdir(), 'polyphony-e2e-'));
   const server = spawn(process.env.POLYPHONY_BIN || path.join(root, 'target/release/polyphony'),
-    ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db')],
+    ['serve', '--addr', '127.0.0.1:0', '--db', path.join(dbDir, 'e2e.db'), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout });
   const base = await new Promise((resolve, reject) => {

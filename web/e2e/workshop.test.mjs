@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   admissionCode, axeSerious, checkProjector, checkProjectorLanguages, checkStrings, holdKey, joinApiPath,
-  joinPath, launchBrowser, newPage as newRecordedPage, root, shots, softFailures, startServer, switchLanguage, waitFor,
+  joinPath, launchBrowser, newPage as newRecordedPage, root, shots, softFailures, startServer, switchLanguage, tables, waitFor,
 } from './helpers.mjs';
 import {
   checkNoGluedShares, checkNotesWhole, checkSpectrumCounts, checkStanceWords, checkTablePlates,
@@ -525,6 +525,31 @@ async function hallRoom(statements, seed, screen) {
   }
   return { code, key, tokens, view };
 }
+
+test('a server that holds its most rooms says so on the start page, in the reader\'s language', async () => {
+  // `polyphony serve --max-rooms 1`, holding one room: the next facilitator, in Japanese, is
+  // told what to ask for, and nothing is created.
+  const full = await startServer(['--max-rooms', '1']);
+  try {
+    await full.api('POST', '/api/rooms', { body: { topic: 'The one room', statements: ['One', 'Two'] } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    const page = await newPage(ctx, 'start page, server full');
+    await page.goto(`${full.base}/`);
+    await page.fill('#topic', 'もう一つのルーム');
+    await page.fill('#statements', ['一つ目の意見', '二つ目の意見'].join('\n'));
+    await page.click('#create-form button[type=submit]');
+    await page.locator('#create-error').filter({ hasText: tables.ja.ErrServerFull }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/', 'nothing was created');
+    const still = await full.call('POST', '/api/rooms', { body: { topic: 'Another', statements: ['One'] } });
+    assert.deepEqual([still.status, still.body.code], [503, 'server_full']);
+    await ctx.close();
+  } finally {
+    full.stop();
+  }
+  const unexpected = pageErrors.filter((e) => !/503|Service Unavailable/.test(e));
+  pageErrors.length = 0;
+  assert.deepEqual(unexpected, []);
+});
 
 test('the projector fits one screen with a realistic hall', async () => {
   const statements = Array.from({ length: ZH_STATEMENTS }, (_, i) => zhStatement(i));

@@ -198,6 +198,9 @@ pub enum ErrorCode {
     NotReporter,
     /// The room has no opinion groups yet (too few people have voted).
     NoGroups,
+    /// The server holds as many rooms as it is set to: no new room until its operator makes
+    /// room (`polyphony serve --max-rooms`).
+    ServerFull,
     /// A well-formed request the room cannot take (a value out of range, a bad setting).
     Invalid,
     /// The request could not be read (malformed JSON, a wrong method).

@@ -73,6 +73,13 @@ impl AppState {
         };
         let limit = self.inner.limits.rooms_per_address_per_hour;
         let mut map = lock(&self.inner.creations);
+        // Read under the creations' lock: two creations at once cannot both take the last place
+        // (another place is taken only once the room is stored and started, so creations racing
+        // it can pass by as many as are in flight, each bounded by its address's quota).
+        let max = self.inner.limits.max_rooms;
+        if self.room_count() >= max as usize {
+            return Err(RoomError::ServerFull { max });
+        }
         let now = Instant::now();
         let times = map.entry(addr).or_default();
         times.retain(|t| now.duration_since(*t) < Duration::from_secs(3600));

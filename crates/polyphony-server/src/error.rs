@@ -100,6 +100,7 @@ fn status_of(e: &RoomError) -> StatusCode {
         // Another instance took the room over: nothing was written; ask again (and be
         // forwarded there).
         E::Storage(crate::store::StoreError::LeaseLost(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        E::ServerFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
         E::Storage(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -134,6 +135,7 @@ fn code_of(e: &RoomError) -> ErrorCode {
         E::RateLimited { .. } | E::CreationRateLimited { .. } | E::JoinRateLimited { .. } => {
             C::RateLimited
         }
+        E::ServerFull { .. } => C::ServerFull,
         E::EmptyStatement
         | E::EmptyTopic
         | E::EmptyNote
@@ -231,7 +233,18 @@ impl ApiError {
 impl From<RoomError> for ApiError {
     fn from(e: RoomError) -> Self {
         let status = status_of(&e);
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if let RoomError::ServerFull { .. } = e {
+            // The operator's to know (once a second in a flood of refusals); the facilitator
+            // is told what to ask for.
+            static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            if crate::util::once_a_second(&LAST) {
+                tracing::warn!(error = %e, "a new room refused");
+            }
+            ApiError {
+                code: code_of(&e),
+                ..ApiError::new(status, e.to_string())
+            }
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
             // Logged once, with the room, by the trace layer (`crate::request_log`).
             tracing::debug!(error = %e, "request refused: the room moved");
             ApiError {

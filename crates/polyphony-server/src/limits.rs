@@ -41,6 +41,11 @@ pub struct Limits {
     pub idle_join_expiry: Duration,
     /// Rooms one network address may create per hour (default 30).
     pub rooms_per_address_per_hour: u32,
+    /// Rooms this server holds (each stays in memory, ~20 KB empty, with its task): creating
+    /// one more is refused (503 `server_full`), so that room creation, open to anyone at 30 an
+    /// hour per address, cannot grow memory without end across many addresses (default 10,000;
+    /// `polyphony serve --max-rooms`). Rooms a Polis import or a restore brings are not refused.
+    pub max_rooms: u32,
     /// Participants per room (default 5000).
     pub max_participants_per_room: u32,
     /// Statements per room, seeds included (default 1000).
@@ -124,6 +129,7 @@ impl Default for Limits {
             action_burst_per_room: 3000,
             idle_join_expiry: Duration::from_secs(4 * 60 * 60),
             rooms_per_address_per_hour: 30,
+            max_rooms: 10_000,
             max_participants_per_room: 5000,
             max_statements_per_room: 1000,
             facilitator_statement_reserve: 50,

@@ -181,6 +181,11 @@ impl AppState {
         self.inner.cluster.as_ref()
     }
 
+    /// How many rooms this server holds (`Limits::max_rooms`).
+    pub(crate) fn room_count(&self) -> usize {
+        read(&self.inner.rooms).len()
+    }
+
     /// Join codes of every room.
     pub fn room_codes(&self) -> Vec<String> {
         let mut codes: Vec<String> = read(&self.inner.rooms).keys().cloned().collect();

@@ -454,3 +454,52 @@ async fn a_fresh_token_gets_no_fresh_vote_burst_beyond_its_addresss_budget() {
     assert!(got[0] >= 30 && got[1] >= 30, "{got:?}");
     assert!(got[2] <= 3 && got[3] <= 3, "{got:?}");
 }
+
+/// A new room asked of a server that holds `max_rooms`: 503 `server_full`, saying what to do;
+/// nothing stored, the rooms it holds still served; a restart with a higher limit takes new
+/// rooms again.
+#[tokio::test]
+async fn a_server_holding_its_most_rooms_refuses_another_and_keeps_the_rest() {
+    let limits = Limits {
+        max_rooms: 2,
+        ..test_limits()
+    };
+    let (state, r, dir) = fresh(limits.clone()).await;
+    let body = r#"{"topic":"Ride sharing","statements":["One","Two"]}"#;
+    let mut codes = Vec::new();
+    for from in ["10.0.0.1", "10.0.0.2"] {
+        let (status, _, json) = call_from(&r, from, "POST", "/api/rooms", &[], Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        codes.push(json["room"]["code"].as_str().unwrap().to_string());
+    }
+    for from in ["10.0.0.1", "10.0.0.3"] {
+        let (status, _, json) = call_from(&r, from, "POST", "/api/rooms", &[], Some(body)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+        assert_eq!(json["code"], "server_full");
+        assert!(
+            json["error"].as_str().unwrap().contains("--max-rooms"),
+            "{json}"
+        );
+    }
+    assert_eq!(state.room_codes().len(), 2, "nothing more held");
+    for code in &codes {
+        let (status, json) = call(&r, "GET", &format!("/api/rooms/{code}/view"), &[], None).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+    }
+    // The operator raises the limit: the same database, restarted, takes the next room.
+    drop((state, r));
+    let db = dir.path().join("test.db");
+    let state = open_db(
+        &db,
+        Limits {
+            max_rooms: 10,
+            ..limits
+        },
+    )
+    .await
+    .unwrap();
+    let r = polyphony_server::app(state.clone());
+    let (status, _, json) = call_from(&r, "10.0.0.3", "POST", "/api/rooms", &[], Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(state.room_codes().len(), 3);
+}

@@ -171,7 +171,7 @@ pub fn StartPage(p: &LangProps) -> Html {
                         <BriefForm lang={lang} cards={(*brief).clone()}
                             on_change={ { let b = brief.clone(); Callback::from(move |c| b.set(c)) } } />
                     </fieldset>
-                    if let Some((code, e)) = &*error { <p class="error" role="alert">{ error_text(lang, *code, e) }</p> }
+                    if let Some((code, e)) = &*error { <p class="error" id="create-error" role="alert">{ error_text(lang, *code, e) }</p> }
                     <button type="submit" class="primary" disabled={*busy}><Tr lang={lang} k={Key::CreateButton} /></button>
                 </form>
             </div>

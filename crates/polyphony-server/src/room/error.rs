@@ -228,6 +228,12 @@ pub enum RoomError {
         /// Why.
         source: Box<RoomError>,
     },
+    /// The server holds `Limits::max_rooms` rooms.
+    #[error("this server holds {max} rooms, as many as it is set to; ask whoever runs it to make room (polyphony serve --max-rooms)")]
+    ServerFull {
+        /// `Limits::max_rooms`.
+        max: u32,
+    },
     /// This address created its hourly quota of rooms.
     #[error("this address created {limit} rooms in the last hour; try again later")]
     CreationRateLimited {

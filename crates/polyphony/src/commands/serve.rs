@@ -48,6 +48,11 @@ pub struct Args {
     /// address.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections_per_address: Option<u32>,
+    /// Rooms this server holds (default 10,000, ~20 KB each when empty): creating one more
+    /// is refused until the limit is raised, so that room creation, open to anyone, cannot
+    /// fill the server's memory.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_rooms: Option<u32>,
 }
 
 /// Addresses a phone on the same network can reach: every non-loopback IPv4 address of this
@@ -140,6 +145,9 @@ pub fn run(args: Args) -> Result<()> {
     };
     if let Some(n) = args.max_connections_per_address {
         limits.max_connections_per_address = n;
+    }
+    if let Some(n) = args.max_rooms {
+        limits.max_rooms = n;
     }
     if let Some(n) = fd_limit {
         let usable = n.saturating_sub(64).clamp(64, u64::from(u32::MAX));

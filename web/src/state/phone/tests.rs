@@ -698,6 +698,7 @@ fn every_error_code_has_words_except_the_unknown_one() {
         C::NotParticipant,
         C::RoomClosed,
         C::RoomFull,
+        C::ServerFull,
         C::StatementLimit,
         C::NotFound,
         C::StatementPending,
