@@ -393,7 +393,7 @@ test('the facilitator hides, times, spotlights, names, runs rounds, re-votes and
     if (await screen.locator('#change').count()) {
       sawChange = true;
       const text = await screen.locator('#change').textContent();
-      assert.match(text, /How the room changed/);
+      assert.match(text, /How opinions changed/);
       assert.match((await screen.locator('#change-moved').textContent()).trim(),
         /^(\d+ people now vote|1 person now votes|Nobody now votes) more like another group\.$/);
       // The statement asked again on which most people changed their own vote: all eight voted on

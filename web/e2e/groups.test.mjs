@@ -162,12 +162,14 @@ test('a regrouping second vote leaves every phone its group and name; the change
     const tile = screen.locator(`.table-tile[data-table="${t.number}"]`);
     const title = tables['zh-TW'].TableOfGroup.replace('{n}', String(t.number)).replace('{group}', t.group);
     assert.equal((await tile.locator('h3').textContent()).trim(), title, `table ${t.number}`);
+    // Every same-group tile has its group's letter in the group's colour; the named group's
+    // tiles its name beside it.
     const named = tile.locator('.tile-group-name');
-    assert.equal(await named.count(), t.group === camp2.label ? 1 : 0, `table ${t.number}: the group's name`);
+    assert.equal((await named.locator('.letter').textContent()).trim(), t.group, `table ${t.number}: its letter`);
+    assert.ok(await named.isVisible(), `table ${t.number}: the letter on the screen`);
+    assert.equal(await named.locator('.group-name').count(), t.group === camp2.label ? 1 : 0, `table ${t.number}: the group's name`);
     if (t.group === camp2.label) {
-      assert.equal((await named.locator('.letter').textContent()).trim(), t.group, `table ${t.number}: its letter`);
       assert.equal((await named.locator('.group-name').textContent()).trim(), '開放派', `table ${t.number}: its name`);
-      assert.ok(await named.isVisible(), `table ${t.number}: the name on the screen`);
     }
   }
   await checkProjector(screen, 'tables with a named group');

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use polyphony_core::{AnalysisParams, ConsensusStatement, Preset, TableMode};
+use polyphony_core::{AnalysisParams, ConsensusStatement, Preset, Stance, TableMode};
 
 use crate::i18n::fill;
 use crate::*;
@@ -640,4 +640,53 @@ fn korean_particles_follow_the_word_before_them() {
     ] {
         assert!(!html.contains(pair), "{pair} left in the Korean report");
     }
+}
+
+#[test]
+fn a_group_stands_out_only_on_what_it_does_not_share_and_says_the_others_share() {
+    let mut input = fixture(Lang::En);
+    let a = &mut input.analysis;
+    let statements = a.statements.clone();
+    let groups = a.groups.as_mut().unwrap();
+    assert!(groups.groups.len() >= 2);
+    let template = groups.groups[0].representative[0].clone();
+    let (shared, apart) = (statements[0], statements[1]);
+    // Group 0's list opens with a statement it shares with the rest (repness at most 1, as
+    // Polis's best-agreed entry can be), then one it stands out on.
+    groups.groups[0].representative = vec![
+        polyphony_core::RepresentativeStatement {
+            statement: shared,
+            repful_for: Stance::Agree,
+            repness: 0.95,
+            ..template.clone()
+        },
+        polyphony_core::RepresentativeStatement {
+            statement: apart,
+            repful_for: Stance::Agree,
+            n_success: 3,
+            n_trials: 4,
+            repness: 2.0,
+            ..template
+        },
+    ];
+    for g in &mut groups.groups[1..] {
+        g.representative.clear();
+    }
+    // The other groups' share of agree on `apart`, passes counted as votes.
+    let column = statements.iter().position(|&s| s == apart).unwrap();
+    let (agree, seen) = groups.groups[1..].iter().fold((0, 0), |(a, s), g| {
+        (a + g.tallies[column].agree, s + g.tallies[column].seen)
+    });
+    let rest = (f64::from(agree) * 100.0 / f64::from(seen)).round();
+    let label = groups.groups[0].label.clone();
+    let html = render(&input);
+    let part = section(&html, "groups");
+    let text = |id| crate::html::esc(&input.statements[&id]);
+    assert!(
+        !part.contains(&text(shared)),
+        "a shared statement is no reason"
+    );
+    assert!(part.contains(&text(apart)));
+    let why = format!("75% of group {label} agree, against {rest}% of the other groups.");
+    assert!(part.contains(&why), "{why} in {part}");
 }

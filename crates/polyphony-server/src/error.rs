@@ -25,6 +25,9 @@ pub(crate) struct ApiError {
     code: ErrorCode,
     /// A 503 the client retries: why (logged at WARN, `crate::request_log`).
     retried: Option<&'static str>,
+    /// A 5xx the server chose to answer (it is at a limit its operator set), logged where it
+    /// is refused, not as a failure (`crate::request_log::Refused`).
+    refused: bool,
 }
 
 /// The HTTP status of each room error (the same for an HTTP answer and a WebSocket
@@ -196,6 +199,7 @@ impl ApiError {
             retry_after: None,
             code: code_of_status(status),
             retried: None,
+            refused: false,
         }
     }
 
@@ -242,6 +246,7 @@ impl From<RoomError> for ApiError {
             }
             ApiError {
                 code: code_of(&e),
+                refused: true,
                 ..ApiError::new(status, e.to_string())
             }
         } else if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -293,6 +298,11 @@ impl IntoResponse for ApiError {
             response
                 .extensions_mut()
                 .insert(crate::request_log::Retried::because(why));
+        }
+        if self.refused {
+            response
+                .extensions_mut()
+                .insert(crate::request_log::Refused);
         }
         response
     }

@@ -39,8 +39,14 @@ impl Retried {
     }
 }
 
-/// `tower-http`'s classification of server errors as failures, but a [`Retried`] answer is
-/// not one.
+/// Marks a 5xx the server chose to answer, at a limit its operator set (a server holding its
+/// most rooms): logged where it was refused (once a second), not as a failure here, so that a
+/// flood of refused requests is no flood of ERROR lines.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Refused;
+
+/// `tower-http`'s classification of server errors as failures, but a [`Retried`] or
+/// [`Refused`] answer is not one.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct RetriedIsNoFailure;
 
@@ -52,7 +58,9 @@ impl ClassifyResponse for RetriedIsNoFailure {
         self,
         res: &Response<B>,
     ) -> ClassifiedResponse<Self::FailureClass, Self::ClassifyEos> {
-        if res.extensions().get::<Retried>().is_some() {
+        if res.extensions().get::<Retried>().is_some()
+            || res.extensions().get::<Refused>().is_some()
+        {
             return ClassifiedResponse::Ready(Ok(()));
         }
         ServerErrorsAsFailures::new().classify_response(res)
@@ -216,6 +224,12 @@ mod tests {
                 get(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
             )
             .route(
+                "/full",
+                get(|| async {
+                    crate::error::ApiError::from(crate::room::RoomError::ServerFull { max: 1 })
+                }),
+            )
+            .route(
                 "/unavailable",
                 get(|| async { StatusCode::SERVICE_UNAVAILABLE }),
             )
@@ -286,6 +300,18 @@ mod tests {
             "{log}"
         );
         assert!(!log.contains(&"X".repeat(17)), "{log}");
+    }
+
+    #[test]
+    fn a_flood_of_refused_rooms_is_one_warning_a_second_and_no_error() {
+        let log = log_of(&["/full", "/full", "/full"]);
+        assert!(!log.contains("ERROR"), "{log}");
+        assert!(log.contains(" WARN "), "{log}");
+        assert!(log.contains("a new room refused"), "{log}");
+        assert!(
+            log.lines().count() <= 2,
+            "one a second (two if a second turned): {log}"
+        );
     }
 
     #[test]

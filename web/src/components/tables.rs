@@ -140,12 +140,15 @@ fn tile(lang: Lang, t: &TableSummary, names: &[(String, String)], shown: Shown) 
                 <span class="table-no" aria-hidden="true">{ t.number }</span>
                 <div>
                     <h3>{ table_title(lang, t.number, t.group.as_ref(), &[]) }</h3>
-                    // The group's name under its title, beside its letter (as its card shows
+                    // A same-group table's letter in its group's colour (the colour people know
+                    // their group by), with the name the facilitator gave it (as its card shows
                     // them): on its own line, read whole from the back.
-                    if let Some((label, name)) = t.group.as_ref().and_then(|g| names.iter().find(|(l, _)| l == g)) {
+                    if let Some(label) = t.group.as_ref() {
                         <p class="tile-group-name" data-group={label.clone()}>
                             <span class="letter" style={format!("--group:{}", group_colour(label))}>{ label.clone() }</span>
-                            <span class="group-name">{ name.clone() }</span>
+                            if let Some((_, name)) = names.iter().find(|(l, _)| l == label) {
+                                <span class="group-name">{ name.clone() }</span>
+                            }
                         </p>
                     }
                     <p class="tile-size"><Tr lang={lang} k={Key::People} args={vec![("n", t.size.to_string())]} /></p>

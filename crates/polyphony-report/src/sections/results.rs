@@ -81,19 +81,58 @@ pub(super) fn groups(cx: &Ctx) -> String {
             )),
             fill(cx.t(Key::GroupSize), &[("n", g.members.len().to_string())])
         );
-        for r in g.representative.iter().take(TOP) {
+        // What sets the group apart, as its cards and phones say it (`group_reasons`): not a
+        // statement it shares with the others (Polis's list can open with one everyone agrees
+        // with), and each with the other groups' share beside the group's own, so that "stands
+        // out" is a figure the reader can check.
+        let apart = g.representative.iter().filter(|r| r.repness > 1.0);
+        for (r, rest) in apart
+            .filter_map(|r| Some((r, others_share(a, g.id, r)?)))
+            .take(TOP)
+        {
             let key = match r.repful_for {
                 polyphony_core::Stance::Agree => Key::RepAgree,
                 polyphony_core::Stance::Disagree => Key::RepDisagree,
             };
             let share = f64::from(r.n_success) / f64::from(r.n_trials.max(1));
-            let why = fill(cx.t(key), &[("pct", pct(share)), ("g", esc(&g.label))]);
+            let why = fill(
+                cx.t(key),
+                &[
+                    ("pct", pct(share)),
+                    ("rest", pct(rest)),
+                    ("g", esc(&g.label)),
+                ],
+            );
             let extra = format!(r#"<p class="why">{why}</p>{}"#, cx.group_bars(r.statement));
             o.push_str(&cx.statement(r.statement, &extra));
         }
     }
     o.push_str("</section>");
     o
+}
+
+/// The members of the groups other than `group` who voted on `r`'s statement: the share who
+/// voted `r`'s way (passes count as votes, as in the group's own share); `None` when none of
+/// them voted on it (nothing to compare with).
+fn others_share(
+    a: &polyphony_core::Analysis,
+    group: u32,
+    r: &polyphony_core::RepresentativeStatement,
+) -> Option<f64> {
+    let column = a.statements.iter().position(|&s| s == r.statement)?;
+    let (mut success, mut seen) = (0u32, 0u32);
+    for other in a.groups.iter().flat_map(|g| &g.groups) {
+        if other.id == group {
+            continue;
+        }
+        let t = other.tallies.get(column)?;
+        success += match r.repful_for {
+            polyphony_core::Stance::Agree => t.agree,
+            polyphony_core::Stance::Disagree => t.disagree,
+        };
+        seen += t.seen;
+    }
+    (seen > 0).then(|| f64::from(success) / f64::from(seen))
 }
 
 pub(super) fn consensus(cx: &Ctx) -> String {
