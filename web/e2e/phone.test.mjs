@@ -118,7 +118,7 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await phone.locator('#paused').waitFor();
   assert.match(await phone.locator('#paused').innerText(), /投票暫停中，請看投影幕。/);
   const pausedVote = await voteOnce(phone, 'disagree');
-  await phone.locator('#paused').filter({ hasText: '有 1 票等待送出' }).waitFor();
+  await phone.locator('#paused').filter({ hasText: '有 1\u00a0票等待送出' }).waitFor();
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal((await view()).votes, 0, 'no vote reaches the server while voting is paused');
   await fits(phone, 'paused');
@@ -184,13 +184,13 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   const first = Number(await card.getAttribute('data-statement'));
   assert.ok(again.includes(first), `statement ${first} is asked again`);
   const before = first === pausedVote ? '不同意' : '同意';
-  assert.equal(await phone.locator('#asked-again').innerText(), `再問一次 · 第 1 則，共 2 則 · 上次你選了：${before}`);
+  assert.equal(await phone.locator('#asked-again').innerText(), `再問一次 · 第 1\u00a0則，共 2\u00a0則 · 上次你選了：${before}`);
   await fits(phone, 'asked again');
   await shot(phone, 'phone-revote-zh-TW');
   assert.deepEqual(await axeSerious(phone), [], 'phone asked again');
   await voteOnce(phone, 'pass');
   await phone.locator('#vote-card[data-again=true]').waitFor();
-  await phone.locator('#asked-again .revote-place').filter({ hasText: '第 2 則，共 2 則' }).waitFor();
+  await phone.locator('#asked-again .revote-place').filter({ hasText: '第 2\u00a0則，共 2\u00a0則' }).waitFor();
   await voteOnce(phone, 'pass');
   await phone.locator('#all-voted').waitFor();
   await waitFor(async () => {
@@ -213,11 +213,11 @@ test('the phone follows the facilitator: pause, timer, spotlight, second vote, r
   await phone.click('#spectrum button[data-position="1"]');
   await phone.locator('#spectrum button[data-position="1"][aria-pressed=true]').waitFor();
   await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 2 } });
-  await phone.locator('#spectrum[data-round="2"] #previous-position').filter({ hasText: '第 1 輪你選了：有點同意' }).waitFor();
+  await phone.locator('#spectrum[data-round="2"] #previous-position').filter({ hasText: '第 1\u00a0輪你選了：有點同意' }).waitFor();
   await phone.click('#spectrum button[data-position="-2"]');
   await phone.locator('#spectrum button[data-position="-2"][aria-pressed=true]').waitFor();
   await api('POST', `/api/rooms/${code}/spectrums/${spectrum.id}/round`, { key, body: { open: 3 } });
-  await phone.locator('#spectrum[data-round="3"] #previous-position').filter({ hasText: '第 2 輪你選了：非常不同意' }).waitFor();
+  await phone.locator('#spectrum[data-round="3"] #previous-position').filter({ hasText: '第 2\u00a0輪你選了：非常不同意' }).waitFor();
   await shot(phone, 'phone-spectrum-round3-zh-TW');
 
   // The report stage: no round buttons, no statement form; the report once published.

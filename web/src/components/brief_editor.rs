@@ -361,7 +361,7 @@ mod tests {
         }];
         assert_eq!(
             brief_problem(Lang::ZhTw, &long).unwrap(),
-            "第 1 張卡片：「標題」有 81 字，最多 80 字。"
+            "第 1\u{a0}張卡片：「標題」有 81\u{a0}字，最多 80\u{a0}字。"
         );
         let problems = [
             BriefProblem::TooManyCards { cards: 13 },
