@@ -356,6 +356,10 @@ test('a whole workshop in the browser', async () => {
   const reporter = members[reporterIndex].page;
   const table = seats[reporterIndex];
   await reporter.locator('#reporter-prompt').filter({ hasText: `You report for table ${table}` }).waitFor();
+  // The reporter's task, the table's notes, is whole on the first screen: its form comes
+  // before the notes (under them it fell to the bottom edge in Japanese).
+  const sendBottom = await reporter.locator('#add-note').evaluate((b) => b.getBoundingClientRect().bottom);
+  assert.ok(sendBottom <= 844, `the reporter's "Add a note" ends at ${sendBottom} px`);
   const writerIndex = seats.findIndex((n, i) => n === table && !reporting[i]);
   assert.ok(writerIndex >= 0, 'the reporter has a tablemate');
   const writer = members[writerIndex].page;

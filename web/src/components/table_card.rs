@@ -58,6 +58,20 @@ pub fn TableCard(p: &TableCardProps) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(PhoneEvent::WithdrawNote(note)))
     };
     let used = draft.chars().count();
+    // Adding a note: first for the reporter, after the notes for the others.
+    let form = html! {
+            <form class="add-note" id="add-note-form" onsubmit={on_submit}>
+                <label for="new-note"><Tr lang={lang} k={Key::AddNote} /></label>
+                <textarea id="new-note" rows="3" maxlength={NOTE_MAX_CHARS.to_string()} placeholder={t(lang, Key::NotePlaceholder)}
+                    aria-describedby="note-count" value={(*draft).clone()}
+                    oninput={ { let d = draft.clone(); Callback::from(move |e: InputEvent| d.set(input_value(&e))) } } />
+                <p class="hint note-count" id="note-count">
+                    <Tr lang={lang} k={Key::CharCount} args={vec![("n", used.to_string()), ("max", NOTE_MAX_CHARS.to_string())]} />
+                </p>
+                <button type="submit" id="add-note" class="primary"><Tr lang={lang} k={Key::AddNote} /></button>
+                if p.note_sent { <p class="hint" role="status"><Tr lang={lang} k={Key::NoteSent} /></p> }
+            </form>
+    };
     html! {
         <section class="table-card" id="table-card" data-table={n.to_string()} style={table_plate_style()}>
             <div class="table-sign">
@@ -82,6 +96,9 @@ pub fn TableCard(p: &TableCardProps) -> Html {
                     <button id="pass-reporter" onclick={pass}><Tr lang={lang} k={Key::PassRole} /></button>
                 </div>
             }
+            // The reporter's task is writing the table's notes: the form first (in Japanese it
+            // fell to the first screen's bottom edge under the notes); the others read first.
+            if p.reporter { { form.clone() } }
             <h2 class="notes-title"><Tr lang={lang} k={Key::TableNotesTitle} /></h2>
             <ul class="table-notes" id="table-notes" aria-live="polite">
                 { for p.notes.iter().map(|note| html! {
@@ -102,17 +119,7 @@ pub fn TableCard(p: &TableCardProps) -> Html {
                 }) }
             </ul>
             if p.notes.is_empty() && p.pending.is_empty() { <p class="hint"><Tr lang={lang} k={Key::NoNotesYet} /></p> }
-            <form class="add-note" id="add-note-form" onsubmit={on_submit}>
-                <label for="new-note"><Tr lang={lang} k={Key::AddNote} /></label>
-                <textarea id="new-note" rows="3" maxlength={NOTE_MAX_CHARS.to_string()} placeholder={t(lang, Key::NotePlaceholder)}
-                    aria-describedby="note-count" value={(*draft).clone()}
-                    oninput={ { let d = draft.clone(); Callback::from(move |e: InputEvent| d.set(input_value(&e))) } } />
-                <p class="hint note-count" id="note-count">
-                    <Tr lang={lang} k={Key::CharCount} args={vec![("n", used.to_string()), ("max", NOTE_MAX_CHARS.to_string())]} />
-                </p>
-                <button type="submit" id="add-note" class="primary"><Tr lang={lang} k={Key::AddNote} /></button>
-                if p.note_sent { <p class="hint" role="status"><Tr lang={lang} k={Key::NoteSent} /></p> }
-            </form>
+            if !p.reporter { { form } }
         </section>
     }
 }
