@@ -79,28 +79,9 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(crate::json_errors::json_errors))
-        .layer(compression())
+        .layer(crate::compression::layer())
         .layer(crate::request_log::layer())
         .with_state(state)
-}
-
-/// Answers of more than a kilobyte go over gzip when the client takes it: a phone on a venue's
-/// Wi-Fi fetches a room's view (400 KB of JSON for 900 statements, ~10× smaller in gzip), the
-/// report page and exports. At gzip's fastest level, a few milliseconds of CPU for the largest
-/// view. The web app's files carry their own precompressed copies and pass untouched (an answer
-/// that already has a `Content-Encoding` is not compressed again), as do WebSocket upgrades
-/// (no body) and a room forwarded from the instance that serves it (compressed there).
-fn compression() -> tower_http::compression::CompressionLayer<
-    tower_http::compression::predicate::And<
-        tower_http::compression::DefaultPredicate,
-        tower_http::compression::predicate::SizeAbove,
-    >,
-> {
-    use tower_http::compression::predicate::{Predicate, SizeAbove};
-    use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
-    CompressionLayer::new()
-        .quality(CompressionLevel::Fastest)
-        .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024)))
 }
 
 fn parse_id(raw: &str, what: &str) -> Result<u32, ApiError> {

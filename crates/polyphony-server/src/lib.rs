@@ -25,6 +25,7 @@ mod api;
 mod assets;
 mod backup;
 mod cluster;
+mod compression;
 mod conn;
 mod convert;
 mod create;
